@@ -1,0 +1,50 @@
+/**
+ * @module cli-args
+ * The `paper-tiger` command's options and their validation.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
+
+/** The command's help text. */
+export const USAGE = `Usage: paper-tiger [options]
+
+A stateful, Stripe-compatible mock server with chaos testing.
+
+Options:
+  --port <n>              Port to listen on (default ${DEFAULT_PORT}, or $PAPER_TIGER_PORT; 0 picks a free port)
+  --host <addr>           Interface to listen on (default ${DEFAULT_HOST})
+  --namespace-by <mode>   "header" (default) or "api-key": namespace requests without
+                          the X-Paper-Tiger-Namespace header by their API key
+  -h, --help              Show this help
+`;
+
+/** Parses the command line into server options; throws with a readable message on bad input. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): PaperTigerOptions | "help" {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "namespace-by": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return "help";
+  const options: PaperTigerOptions = {};
+  const port = values.port ?? env.PAPER_TIGER_PORT;
+  if (port !== undefined && port !== "") {
+    const n = Number(port);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+    options.port = n;
+  }
+  if (values.host !== undefined) options.host = values.host;
+  const by = values["namespace-by"];
+  if (by !== undefined) {
+    if (by !== "header" && by !== "api-key" && by !== "api_key") throw new Error(`--namespace-by must be "header" or "api-key", got ${JSON.stringify(by)}`);
+    options.namespaceBy = by === "header" ? "header" : "api_key";
+  }
+  return options;
+}
+

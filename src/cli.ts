@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * @module cli
+ * The `paper-tiger` command: starts a server and keeps it running until
+ * SIGINT or SIGTERM.
+ */
+import { parseCli, USAGE } from "./cli-args.js";
+import { startPaperTiger, type PaperTigerOptions } from "./paper-tiger.js";
+
+async function main(): Promise<void> {
+  let options: PaperTigerOptions | "help";
+  try {
+    options = parseCli(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error(`paper-tiger: ${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === "help") {
+    console.log(USAGE);
+    return;
+  }
+  const pt = await startPaperTiger(options);
+  console.log(`paper-tiger listening on ${pt.url}`);
+  console.log(`Point the Stripe SDK at it:`);
+  console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
+  console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`paper-tiger: ${signal} received, shutting down`);
+    pt.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error("paper-tiger: error while closing", err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  console.error("paper-tiger:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/**
+ * @module event
+ * Stripe's event object and how an update's `previous_attributes` is computed.
+ */
+
+/** A Stripe event as stored and delivered. */
+export interface StripeEvent {
+  readonly id: string;
+  readonly object: "event";
+  readonly api_version: string;
+  readonly created: number;
+  readonly data: {
+    readonly object: Readonly<Record<string, unknown>>;
+    readonly previous_attributes?: Readonly<Record<string, unknown>>;
+  };
+  readonly livemode: false;
+  readonly pending_webhooks: number;
+  readonly request: { readonly id: string | null; readonly idempotency_key: string | null };
+  readonly type: string;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => same(v, bb[i]));
+  }
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  if (ak.length !== bk.length) return false;
+  return ak.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * The old values of what changed between two versions of an object, as
+ * Stripe reports them: nested hashes (metadata, address) recurse and list
+ * only the changed keys, with `null` for keys that were absent before; arrays
+ * and scalars are reported whole. `undefined` when nothing changed.
+ */
+export function previousAttributes(before: object, after: object): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  const b = before as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
+  for (const key of keys) {
+    const old = b[key];
+    const now = a[key];
+    if (same(old, now)) continue;
+    if (isPlainObject(old) && isPlainObject(now) && !("object" in old) && !("id" in old)) {
+      out[key] = previousAttributes(old, now) ?? {};
+    } else {
+      out[key] = old === undefined ? null : old;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}

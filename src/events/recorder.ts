@@ -1,0 +1,77 @@
+/**
+ * @module recorder
+ * Records one Stripe event per state change and hands it to whoever listens
+ * (webhook delivery, in-process listeners). Recording is part of the change:
+ * the event is stored before the request that caused it answers.
+ */
+import type { Clock } from "../clock/clock.js";
+import { newId } from "../stripe/ids.js";
+import type { Store } from "../store/store.js";
+import type { StripeEvent } from "./event.js";
+
+/** The collection events are stored in. */
+export const EVENTS = "event";
+
+/** What caused an event: the request (null for automatic changes such as renewals). */
+export interface EventOrigin {
+  readonly ns: string;
+  readonly requestId: string | null;
+  readonly idempotencyKey: string | null;
+}
+
+/** Called for every recorded event, after it is stored. Must not throw. */
+export type EventListener = (ns: string, event: StripeEvent) => void;
+
+/** Creates, stores and publishes events. */
+export class EventRecorder {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #apiVersion: string;
+  readonly #listeners = new Set<EventListener>();
+
+  constructor(store: Store, clock: Clock, apiVersion: string) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#apiVersion = apiVersion;
+    store.defineCollection(EVENTS, { indexes: { type: (e: StripeEvent) => e.type } });
+  }
+
+  /** Subscribes to every event of every namespace; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Records `type` for `object` (its state after the change). `created` is
+   * the object's own clock time when it follows a test clock.
+   */
+  async record(
+    origin: EventOrigin,
+    type: string,
+    object: object,
+    previous?: Record<string, unknown>,
+    created: number = Math.floor(this.#clock.now() / 1000),
+  ): Promise<StripeEvent> {
+    const event: StripeEvent = {
+      id: newId("evt"),
+      object: "event",
+      api_version: this.#apiVersion,
+      created,
+      data: previous ? { object: object as Record<string, unknown>, previous_attributes: previous } : { object: object as Record<string, unknown> },
+      livemode: false,
+      pending_webhooks: 0,
+      request: { id: origin.requestId, idempotency_key: origin.idempotencyKey },
+      type,
+    };
+    await this.#store.insert(origin.ns, EVENTS, event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(origin.ns, event);
+      } catch {
+        // A failing listener must not undo or fail the change that caused the event.
+      }
+    }
+    return event;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * @module paper-tiger
+ * One running server: its store, clock, event recorder, resources and HTTP
+ * listener, and the in-process handle users drive it with.
+ */
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import { systemClock, type Clock } from "./clock/clock.js";
+import { EventRecorder } from "./events/recorder.js";
+import type { Services } from "./resources/context.js";
+import { RESOURCE_MODULES } from "./resources/index.js";
+import { ResourceRegistry } from "./resources/registry.js";
+import { buildApp } from "./server/app.js";
+import { healthRoute, type ControlRoute } from "./server/control.js";
+import { testControlRoutes } from "./server/test-routes.js";
+import { Idempotency } from "./server/idempotency.js";
+import { checkNamespace, currentNamespace, namespaceScope, type NamespaceBy } from "./server/namespace.js";
+import type { Runtime } from "./server/runtime.js";
+import { DEFAULT_API_VERSION } from "./server/version.js";
+import { MemoryStore } from "./store/memory-store.js";
+import type { Store } from "./store/store.js";
+
+/** The port paper-tiger listens on by default (stripe-mock's). */
+export const DEFAULT_PORT = 12111;
+/** The interface paper-tiger listens on by default: loopback only. */
+export const DEFAULT_HOST = "127.0.0.1";
+
+/** Options of {@link startPaperTiger}. */
+export interface PaperTigerOptions {
+  /** TCP port; `0` picks a free one. Default 12111. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Namespace requests without the namespace header by their API key (`"api_key"`), or put them in `global` (`"header"`, the default). */
+  namespaceBy?: NamespaceBy;
+  /** The `Stripe-Version` answered when a request names none. Default: the version the official SDK pins. */
+  apiVersion?: string;
+  /** Largest request body accepted, in bytes. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Where state lives. Default: a new in-memory store. */
+  store?: Store;
+  /** The server clock. Default: the system clock. */
+  clock?: Clock;
+}
+
+/** In-process access to one namespace. */
+export interface NamespaceHandle {
+  /** The namespace name. */
+  readonly name: string;
+  /** Deletes every object this namespace holds (customers, events, idempotency keys...). */
+  flush(): Promise<void>;
+  /** Runs `fn` with this namespace as the implicit one. */
+  run<T>(fn: () => T): T;
+}
+
+/**
+ * A running paper-tiger server.
+ *
+ * @example
+ * ```ts
+ * import Stripe from "stripe";
+ * import { startPaperTiger } from "paper-tiger";
+ *
+ * await using pt = await startPaperTiger({ port: 0 });
+ * const stripe = new Stripe("sk_test_123", { host: pt.host, port: pt.port, protocol: "http" });
+ * const customer = await stripe.customers.create({ email: "ada@example.com" });
+ * ```
+ */
+export class PaperTiger implements AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:12111`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The store behind this server. */
+  readonly store: Store;
+  /** The server clock. */
+  readonly clock: Clock;
+  /** @internal */
+  readonly runtime: Runtime;
+  readonly #app: FastifyInstance;
+  #closed: Promise<void> | undefined;
+
+  /** @internal Use {@link startPaperTiger}. */
+  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number) {
+    this.#app = app;
+    this.runtime = runtime;
+    this.store = runtime.services.store;
+    this.clock = runtime.services.clock;
+    this.host = host;
+    this.port = port;
+    this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  }
+
+  /** Options for the official SDK: `new Stripe(key, pt.stripeConfig())`. */
+  stripeConfig(): { host: string; port: number; protocol: "http" } {
+    return { host: this.host, port: this.port, protocol: "http" };
+  }
+
+  /** A handle on one namespace. */
+  namespace(name: string): NamespaceHandle {
+    checkNamespace(name);
+    return {
+      name,
+      flush: () => this.store.dropNamespace(name),
+      run: (fn) => namespaceScope.run(name, fn),
+    };
+  }
+
+  /** Runs `fn` with `name` as the implicit namespace of in-process calls such as {@link flush}. */
+  runInNamespace<T>(name: string, fn: () => T): T {
+    return namespaceScope.run(checkNamespace(name), fn);
+  }
+
+  /** Deletes all data of the current namespace (see {@link runInNamespace}; `global` outside one). */
+  flush(): Promise<void> {
+    return this.store.dropNamespace(currentNamespace());
+  }
+
+  /** Deletes all data of every namespace. */
+  flushAll(): Promise<void> {
+    return this.store.clear();
+  }
+
+  /** Stops listening and closes open connections. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closed ??= this.#app.close();
+    return this.#closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Starts a server and resolves once it is listening. */
+export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
+  const store = options.store ?? new MemoryStore();
+  const clock = options.clock ?? systemClock;
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const events = new EventRecorder(store, clock, apiVersion);
+  const services: Services = { store, clock, events, apiVersion };
+  const registry = new ResourceRegistry(RESOURCE_MODULES);
+  for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
+  for (const m of RESOURCE_MODULES) m.setup?.(registry);
+  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes];
+  const runtime: Runtime = {
+    options: { namespaceBy: options.namespaceBy ?? "header", apiVersion, bodyLimit: options.bodyLimit ?? 1024 * 1024 },
+    services,
+    registry,
+    idempotency: new Idempotency(store, () => clock.now()),
+    controlRoutes,
+  };
+  const app = buildApp(runtime);
+  const host = options.host ?? DEFAULT_HOST;
+  await app.listen({ port: options.port ?? DEFAULT_PORT, host });
+  const address = app.server.address() as AddressInfo;
+  return new PaperTiger(app, runtime, host, address.port);
+}

@@ -1,0 +1,41 @@
+/**
+ * @module context
+ * What a resource handler may use: its namespace, the store, the server clock
+ * and the event recorder. Nothing here knows about HTTP, so the same handlers
+ * serve HTTP requests and automatic work such as billing runs.
+ */
+import type { Clock } from "../clock/clock.js";
+import type { EventRecorder } from "../events/recorder.js";
+import type { Store } from "../store/store.js";
+
+/** Shared, long-lived services of one server. */
+export interface Services {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly events: EventRecorder;
+  readonly apiVersion: string;
+}
+
+/** The context of one operation (an API request, or automatic work). */
+export interface Context {
+  readonly services: Services;
+  readonly store: Store;
+  readonly ns: string;
+  /** The request's `Request-Id`; `null` for automatic work. */
+  readonly requestId: string | null;
+  readonly idempotencyKey: string | null;
+  /** Server time, Unix seconds. */
+  now(): number;
+}
+
+/** Builds a context for an operation in `ns`. */
+export function createContext(services: Services, ns: string, requestId: string | null, idempotencyKey: string | null): Context {
+  return {
+    services,
+    store: services.store,
+    ns,
+    requestId,
+    idempotencyKey,
+    now: () => Math.floor(services.clock.now() / 1000),
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * @module customers
+ * `/v1/customers`: create, retrieve, update, delete, list (with `email` and
+ * `test_clock` filters) and search.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { randomChars } from "../stripe/ids.js";
+import { Errors } from "../server/errors.js";
+import { crudEndpoints } from "./crud.js";
+import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+import { listOf } from "./list.js";
+
+/** A customer as stored and returned. */
+export type Customer = Wire<Stripe.Customer>;
+
+export const customers: Resource<Customer> = new Resource<Customer>({
+  object: "customer",
+  idPrefix: "cus",
+  indexes: {
+    email: (c) => c.email,
+    test_clock: (c) => (typeof c.test_clock === "string" ? c.test_clock : null),
+  },
+  expandable: {
+    default_source: (id) => (id.startsWith("card_") ? "card" : id.startsWith("src_") ? "source" : "payment_method"),
+    "invoice_settings.default_payment_method": "payment_method",
+    test_clock: "test_helpers.test_clock",
+  },
+  includable: {
+    // Lists Stripe embeds only on request; the resources they hold fill them in when they exist.
+    sources: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/sources`),
+    subscriptions: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/subscriptions`),
+    tax_ids: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/tax_ids`),
+    tax: async () => ({ automatic_tax: "unrecognized_location", ip_address: null, location: null, provider: "stripe" }),
+    cash_balance: async (_ctx, c) => ({
+      object: "cash_balance",
+      available: null,
+      customer: c.id,
+      livemode: false,
+      settings: { reconciliation_mode: "automatic", using_merchant_default: true },
+    }),
+    invoice_credit_balance: async () => ({}),
+  },
+});
+
+const SHIPPING = p.object({
+  address: ADDRESS.required(),
+  name: p.string({ max: 5000 }).required(),
+  phone: p.string({ max: 5000 }).emptiable(),
+});
+
+const INVOICE_SETTINGS = p.object({
+  custom_fields: p.array(p.object({ name: p.string({ max: 40 }).required(), value: p.string({ max: 140 }).required() }), { max: 4 }).emptiable(),
+  default_payment_method: p.id().emptiable(),
+  footer: p.string({ max: 5000 }).emptiable(),
+  rendering_options: p.object({ amount_tax_display: p.enum(["exclude_tax", "include_inclusive_tax"]).emptiable(), template: p.string().emptiable() }).emptiable(),
+});
+
+const COMMON = {
+  address: ADDRESS.emptiable(),
+  balance: p.integer(),
+  business_name: p.string({ max: 150 }).emptiable(),
+  cash_balance: p.object({ settings: p.object({ reconciliation_mode: p.enum(["automatic", "manual", "merchant_default"]) }) }),
+  description: p.string({ max: 350 }).emptiable(),
+  email: p.string({ max: 512 }).emptiable(),
+  individual_name: p.string({ max: 150 }).emptiable(),
+  invoice_prefix: p.string({ max: 12 }),
+  invoice_settings: INVOICE_SETTINGS,
+  metadata: p.metadata(),
+  name: p.string({ max: 256 }).emptiable(),
+  next_invoice_sequence: p.integer({ min: 1 }),
+  phone: p.string({ max: 20 }).emptiable(),
+  preferred_locales: p.array(p.string(), { max: 20 }).emptiable(),
+  shipping: SHIPPING.emptiable(),
+  source: unsupported("attaching a legacy source to a customer"),
+  tax: p.object({ ip_address: p.string().emptiable(), validate_location: p.enum(["deferred", "immediately"]) }),
+  tax_exempt: p.enum(["exempt", "none", "reverse"]).emptiable(),
+  validate: p.boolean(),
+} as const;
+
+const CREATE = {
+  ...COMMON,
+  payment_method: p.id(),
+  tax_id_data: unsupported("tax IDs"),
+  test_clock: p.id(),
+} as const;
+
+const UPDATE = { ...COMMON, default_source: p.id() } as const;
+
+type Common = Partial<ParamType<ReturnType<typeof p.object<typeof COMMON>>>>;
+
+const INVOICE_PREFIX = /^[A-Z0-9]{3,12}$/;
+
+function checkInvoicePrefix(prefix: string | undefined): void {
+  if (prefix !== undefined && !INVOICE_PREFIX.test(prefix)) {
+    throw Errors.parameterInvalidEnum("invoice_prefix", ["3 to 12 uppercase letters or digits"]);
+  }
+}
+
+/** Hooks other modules register to act on customer parameters that name their objects. */
+export interface CustomerHooks {
+  /** Validates and applies `payment_method` on create (attach). */
+  attachPaymentMethod?: (ctx: Context, customer: Customer, paymentMethod: string) => Promise<Customer>;
+  /** Checks that `invoice_settings.default_payment_method` may be used by this customer. */
+  checkDefaultPaymentMethod?: (ctx: Context, customerId: string, paymentMethod: string) => Promise<void>;
+  /** Checks a `test_clock` id and returns the clock's frozen time (Unix seconds). */
+  testClockTime?: (ctx: Context, clockId: string) => Promise<number>;
+  /** Runs before a customer is deleted (cancel subscriptions, detach payment methods). */
+  beforeDelete?: (ctx: Context, customer: Customer) => Promise<void>;
+}
+
+/** Registered by the modules that own payment methods, test clocks and subscriptions. */
+export const customerHooks: CustomerHooks = {};
+
+async function applyCommon(ctx: Context, id: string, base: Customer, params: Common): Promise<Customer> {
+  checkInvoicePrefix(params.invoice_prefix);
+  const next: Customer = { ...base };
+  if (params.address !== undefined) next.address = addressOf(params.address);
+  if (params.balance !== undefined) next.balance = params.balance;
+  if (params.business_name !== undefined) {
+    if (params.business_name === null) delete next.business_name;
+    else next.business_name = params.business_name;
+  }
+  if (params.individual_name !== undefined) {
+    if (params.individual_name === null) delete next.individual_name;
+    else next.individual_name = params.individual_name;
+  }
+  if (params.description !== undefined) next.description = params.description;
+  if (params.email !== undefined) next.email = params.email;
+  if (params.invoice_prefix !== undefined) next.invoice_prefix = params.invoice_prefix;
+  if (params.name !== undefined) next.name = params.name;
+  if (params.next_invoice_sequence !== undefined) next.next_invoice_sequence = params.next_invoice_sequence;
+  if (params.phone !== undefined) next.phone = params.phone;
+  if (params.preferred_locales !== undefined) next.preferred_locales = params.preferred_locales ?? [];
+  if (params.tax_exempt !== undefined) next.tax_exempt = params.tax_exempt ?? "none";
+  if (params.metadata !== undefined) next.metadata = mergeMetadata(base.metadata, params.metadata);
+  if (params.shipping !== undefined) {
+    next.shipping = params.shipping
+      ? { address: addressOf(params.shipping.address)!, name: params.shipping.name, phone: params.shipping.phone ?? null }
+      : null;
+  }
+  if (params.invoice_settings !== undefined) {
+    const s = params.invoice_settings;
+    const current = base.invoice_settings;
+    const pm = s.default_payment_method;
+    if (typeof pm === "string") {
+      if (!customerHooks.checkDefaultPaymentMethod) throw Errors.resourceMissing("PaymentMethod", pm, "invoice_settings[default_payment_method]", 400);
+      await customerHooks.checkDefaultPaymentMethod(ctx, id, pm);
+    }
+    next.invoice_settings = {
+      custom_fields: s.custom_fields === undefined ? current.custom_fields : s.custom_fields,
+      default_payment_method: pm === undefined ? current.default_payment_method : pm,
+      footer: s.footer === undefined ? current.footer : s.footer,
+      rendering_options:
+        s.rendering_options === undefined
+          ? current.rendering_options
+          : s.rendering_options === null
+            ? null
+            : {
+                amount_tax_display: s.rendering_options.amount_tax_display ?? null,
+                template: s.rendering_options.template ?? null,
+              },
+    };
+  }
+  return next;
+}
+
+/** Creates a customer from API parameters. */
+export async function createCustomer(ctx: Context, params: ParamType<ReturnType<typeof p.object<typeof CREATE>>>): Promise<Customer> {
+  const id = customers.newId();
+  let created = ctx.now();
+  if (params.test_clock !== undefined) {
+    if (!customerHooks.testClockTime) throw Errors.resourceMissing("test_helpers.test_clock", params.test_clock, "test_clock", 400);
+    created = await customerHooks.testClockTime(ctx, params.test_clock);
+  }
+  const blank: Customer = {
+    id,
+    object: "customer",
+    address: null,
+    balance: 0,
+    created,
+    currency: null,
+    customer_account: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email: null,
+    invoice_prefix: randomChars(8).toUpperCase().replace(/[^A-Z0-9]/g, "0"),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: {},
+    name: null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: "none",
+    test_clock: params.test_clock ?? null,
+  };
+  if (params.payment_method !== undefined && !customerHooks.attachPaymentMethod) {
+    throw Errors.resourceMissing("PaymentMethod", params.payment_method, "payment_method", 400);
+  }
+  let customer = await applyCommon(ctx, id, blank, params);
+  customer = await customers.insert(ctx, customer);
+  if (params.payment_method !== undefined) customer = await customerHooks.attachPaymentMethod!(ctx, customer, params.payment_method);
+  return customer;
+}
+
+export const customersModule: ResourceModule = {
+  resources: [customers as never],
+  endpoints: crudEndpoints(customers, {
+    path: "/v1/customers",
+    create: { params: CREATE, run: createCustomer },
+    update: {
+      params: UPDATE,
+      async run(ctx, current, params) {
+        const { default_source, ...rest } = params;
+        if (default_source !== undefined) throw Errors.resourceMissing("source", default_source, "default_source", 400);
+        const next = await applyCommon(ctx, current.id, current, rest);
+        return customers.update(ctx, current, next);
+      },
+    },
+    del: {
+      async run(ctx, current) {
+        await customerHooks.beforeDelete?.(ctx, current);
+      },
+    },
+    list: {
+      params: { email: p.string({ max: 512 }), test_clock: p.id() },
+      narrow(_ctx, params) {
+        if (params.email !== undefined) {
+          const email = params.email;
+          return { where: { index: "email", value: email }, ...(params.test_clock !== undefined ? { filter: (c: Customer) => c.test_clock === params.test_clock } : {}) };
+        }
+        if (params.test_clock !== undefined) return { where: { index: "test_clock", value: params.test_clock } };
+        return {};
+      },
+    },
+    search: {
+      plural: "customers",
+      fields: {
+        created: { type: "number", get: (c) => c.created },
+        email: { type: "string", get: (c) => c.email },
+        name: { type: "string", get: (c) => c.name },
+        phone: { type: "string", get: (c) => c.phone },
+      },
+    },
+  }),
+};

@@ -1,0 +1,51 @@
+/**
+ * @module events
+ * `/v1/events`: retrieve and list the events every change records, filtered
+ * by `type` (with `*` wildcards), `types[]`, `created` and `delivery_success`.
+ */
+import type { StripeEvent } from "../events/event.js";
+import { EVENTS } from "../events/recorder.js";
+import { Errors, invalidRequest } from "../server/errors.js";
+import { crudEndpoints } from "./crud.js";
+import { allOf } from "./filters.js";
+import { p } from "./params.js";
+import { Resource } from "./resource.js";
+import type { ResourceModule } from "./registry.js";
+
+export const events: Resource<StripeEvent> = new Resource<StripeEvent>({
+  object: EVENTS,
+  idPrefix: "evt",
+  eventPrefix: null,
+  indexes: { type: (e) => e.type },
+});
+
+/** `customer.*` matches `customer.created` and `customer.subscription.updated`. */
+export function typeMatcher(pattern: string): (type: string) => boolean {
+  if (!pattern.includes("*")) return (t) => t === pattern;
+  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return (t) => re.test(t);
+}
+
+export const eventsModule: ResourceModule = {
+  resources: [events as never],
+  endpoints: crudEndpoints(events, {
+    path: "/v1/events",
+    list: {
+      params: { type: p.string(), types: p.array(p.string(), { max: 20 }), delivery_success: p.boolean() },
+      narrow(_ctx, params) {
+        if (params.type !== undefined && params.types !== undefined) throw Errors.parametersExclusive("type", "types");
+        if (params.types && params.types.some((t) => t.includes("*"))) {
+          throw invalidRequest(400, "Wildcards are only allowed in type, not in types.", { param: "types" });
+        }
+        const delivered = params.delivery_success;
+        const deliveryFilter = delivered !== undefined && ((e: StripeEvent) => (e.pending_webhooks === 0) === delivered);
+        if (params.type !== undefined && !params.type.includes("*")) {
+          return { where: { index: "type", value: params.type }, ...allOf([deliveryFilter]) };
+        }
+        const matches = params.type !== undefined ? typeMatcher(params.type) : undefined;
+        const set = params.types ? new Set(params.types) : undefined;
+        return allOf<StripeEvent>([matches && ((e) => matches(e.type)), set && ((e) => set.has(e.type)), deliveryFilter]);
+      },
+    },
+  }),
+};

@@ -1,0 +1,68 @@
+/**
+ * @module list
+ * Stripe's list envelope and cursor pagination, on top of the store's ordered
+ * indexes.
+ */
+import { CursorNotFoundError, type ListQuery, type RangeFilter } from "../store/store.js";
+import { Errors } from "../server/errors.js";
+import { p, type ShapeType } from "./params.js";
+import type { Context } from "./context.js";
+import type { Resource, StripeObject } from "./resource.js";
+
+/** The parameters every list endpoint accepts. */
+export const LIST_PARAMS = {
+  limit: p.integer({ min: 1, max: 100 }),
+  starting_after: p.id(),
+  ending_before: p.id(),
+  created: p.range(),
+} as const;
+
+/** Parsed list parameters. */
+export type ListParams = ShapeType<typeof LIST_PARAMS>;
+
+/** Stripe's list object. */
+export interface ListObject<T> {
+  object: "list";
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+/** Extra narrowing a resource adds to a page query. */
+export type ListNarrowing<T> = Pick<ListQuery<T>, "where" | "filter"> & { created?: RangeFilter };
+
+/** Reads one page of `resource` for `params`, narrowed by the resource's filters. */
+export async function listPage<T extends StripeObject>(
+  ctx: Context,
+  resource: Resource<T>,
+  url: string,
+  params: ListParams,
+  narrowing: ListNarrowing<T> = {},
+): Promise<ListObject<T>> {
+  if (params.starting_after !== undefined && params.ending_before !== undefined) {
+    throw Errors.parametersExclusive("starting_after", "ending_before");
+  }
+  const query: ListQuery<T> = { limit: params.limit ?? 10, ...narrowing };
+  if (params.starting_after !== undefined) query.startingAfter = params.starting_after;
+  if (params.ending_before !== undefined) query.endingBefore = params.ending_before;
+  const created = mergeRanges(params.created, narrowing.created);
+  if (created) query.created = created;
+  try {
+    const page = await resource.list(ctx, query);
+    return { object: "list", data: page.data, has_more: page.hasMore, url };
+  } catch (err) {
+    if (err instanceof CursorNotFoundError) throw Errors.resourceMissing(resource.noun, err.id, err.param, 400);
+    throw err;
+  }
+}
+
+function mergeRanges(a: RangeFilter | undefined, b: RangeFilter | undefined): RangeFilter | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { ...a, ...b };
+}
+
+/** Wraps already-materialised objects (embedded lists such as `customer.subscriptions`) in a list envelope. */
+export function listOf<T>(data: T[], url: string, hasMore = false): ListObject<T> {
+  return { object: "list", data, has_more: hasMore, url };
+}

@@ -1,0 +1,192 @@
+/**
+ * @module products
+ * `/v1/products`: create (with `default_price_data`), retrieve, update,
+ * delete (refused while prices exist), list and search.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { Errors, invalidRequest } from "../server/errors.js";
+import { allOf } from "./filters.js";
+import { crudEndpoints } from "./crud.js";
+import { mergeMetadata, p, type ParamType } from "./params.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+import { checkPriceParams, createPrice, prices } from "./prices.js";
+import { FEATURES, PRICE_DATA, PRODUCT_DATA, TAX_DETAILS } from "./catalog-params.js";
+
+/** A product as stored and returned. */
+export type Product = Wire<Stripe.Product>;
+
+export const products: Resource<Product> = new Resource<Product>({
+  object: "product",
+  idPrefix: "prod",
+  expandable: { default_price: "price" },
+});
+
+const DIMENSIONS = p.object({
+  height: p.decimal().required(),
+  length: p.decimal().required(),
+  weight: p.decimal().required(),
+  width: p.decimal().required(),
+});
+
+const CREATE = {
+  ...PRODUCT_DATA,
+  default_price_data: PRICE_DATA,
+  description: p.string({ max: 40000 }),
+  images: p.array(p.string({ max: 2048 }), { max: 8 }),
+  marketing_features: FEATURES,
+  package_dimensions: DIMENSIONS,
+  shippable: p.boolean(),
+  type: p.enum(["good", "service"]),
+  url: p.string({ max: 5000 }),
+} as const;
+
+type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+type ProductDataParams = ParamType<ReturnType<typeof p.object<typeof PRODUCT_DATA>>>;
+
+const UPDATE = {
+  active: p.boolean(),
+  default_price: p.id(),
+  description: p.string({ max: 40000 }).emptiable(),
+  images: p.array(p.string({ max: 2048 }), { max: 8 }).emptiable(),
+  marketing_features: FEATURES.emptiable(),
+  metadata: p.metadata(),
+  name: p.string({ max: 250 }),
+  package_dimensions: DIMENSIONS.emptiable(),
+  shippable: p.boolean(),
+  statement_descriptor: p.string({ max: 22 }),
+  tax_code: p.string().emptiable(),
+  tax_details: TAX_DETAILS.emptiable(),
+  unit_label: p.string({ max: 12 }).emptiable(),
+  url: p.string({ max: 5000 }).emptiable(),
+} as const;
+
+const PRODUCT_ID = /^[A-Za-z0-9_-]+$/;
+
+const dims = (d: { height: string; length: string; weight: string; width: string }) => ({
+  height: Number(d.height),
+  length: Number(d.length),
+  weight: Number(d.weight),
+  width: Number(d.width),
+});
+
+/** Creates a product (and its default price when `default_price_data` is given). */
+export async function createProduct(ctx: Context, params: CreateParams | ProductDataParams, paramPrefix?: string): Promise<Product> {
+  const at = (name: string) => (paramPrefix ? `${paramPrefix}[${name}]` : name);
+  let id = params.id;
+  if (id !== undefined) {
+    if (!PRODUCT_ID.test(id)) throw invalidRequest(400, `Invalid id: ${id}. Product ids may contain letters, digits, '_' and '-'.`, { param: at("id") });
+    if (await products.get(ctx, id)) {
+      throw invalidRequest(400, `Product already exists.`, { code: "resource_already_exists", param: at("id") });
+    }
+  } else {
+    id = products.newId();
+  }
+  const now = ctx.now();
+  const full = params as Partial<CreateParams>;
+  const priceData = full.default_price_data;
+  // Validate the default price before anything is stored, so a bad price creates no product either.
+  if (priceData) checkPriceParams({ ...priceData, product: "" }, "default_price_data");
+  const defaultPriceId = priceData ? prices.newId() : null;
+  const product: Product = {
+    id,
+    object: "product",
+    active: params.active ?? true,
+    created: now,
+    default_price: defaultPriceId,
+    description: full.description ?? null,
+    images: full.images ?? [],
+    livemode: false,
+    marketing_features: full.marketing_features ?? [],
+    metadata: mergeMetadata({}, params.metadata),
+    name: params.name,
+    package_dimensions: full.package_dimensions ? dims(full.package_dimensions) : null,
+    shippable: full.shippable ?? null,
+    statement_descriptor: params.statement_descriptor ?? null,
+    tax_code: params.tax_code ?? null,
+    tax_details: params.tax_details ? { performance_location: params.tax_details.performance_location ?? null, tax_code: params.tax_details.tax_code ?? null } : null,
+    type: full.type ?? "service",
+    unit_label: params.unit_label ?? null,
+    updated: now,
+    url: full.url ?? null,
+  };
+  const stored = await products.insert(ctx, product);
+  if (priceData && defaultPriceId) {
+    await createPrice(ctx, { ...priceData, product: id }, { id: defaultPriceId, paramPrefix: "default_price_data" });
+  }
+  return stored;
+}
+
+export const productsModule: ResourceModule = {
+  resources: [products as never],
+  endpoints: crudEndpoints(products, {
+    path: "/v1/products",
+    create: { params: CREATE, run: (ctx, params) => createProduct(ctx, params) },
+    update: {
+      params: UPDATE,
+      async run(ctx, current, params) {
+        const next: Product = { ...current, updated: ctx.now() };
+        if (params.default_price !== undefined) {
+          const price = await prices.require(ctx, params.default_price, "default_price");
+          if (price.product !== current.id) {
+            throw invalidRequest(400, `The price ${price.id} belongs to product ${String(price.product)}, not ${current.id}.`, { param: "default_price" });
+          }
+          if (!price.active) throw invalidRequest(400, `The price ${price.id} is inactive and cannot be the default price.`, { param: "default_price" });
+          next.default_price = price.id;
+        }
+        if (params.active !== undefined) next.active = params.active;
+        if (params.description !== undefined) next.description = params.description;
+        if (params.images !== undefined) next.images = params.images ?? [];
+        if (params.marketing_features !== undefined) next.marketing_features = params.marketing_features ?? [];
+        if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
+        if (params.name !== undefined) next.name = params.name;
+        if (params.package_dimensions !== undefined) next.package_dimensions = params.package_dimensions ? dims(params.package_dimensions) : null;
+        if (params.shippable !== undefined) next.shippable = params.shippable;
+        if (params.statement_descriptor !== undefined) next.statement_descriptor = params.statement_descriptor;
+        if (params.tax_code !== undefined) next.tax_code = params.tax_code;
+        if (params.tax_details !== undefined) {
+          next.tax_details = params.tax_details
+            ? { performance_location: params.tax_details.performance_location ?? null, tax_code: params.tax_details.tax_code ?? null }
+            : null;
+        }
+        if (params.unit_label !== undefined) next.unit_label = params.unit_label;
+        if (params.url !== undefined) next.url = params.url;
+        return products.update(ctx, current, next);
+      },
+    },
+    del: {
+      async run(ctx, current) {
+        const n = await ctx.store.count(ctx.ns, prices.object, { where: { index: "product", value: current.id } });
+        if (n > 0) throw invalidRequest(400, "This product cannot be deleted because it has one or more user-created prices.");
+      },
+    },
+    list: {
+      params: { active: p.boolean(), ids: p.array(p.id(), { max: 100 }), shippable: p.boolean(), type: p.enum(["good", "service"]), url: p.string() },
+      narrow(_ctx, params) {
+        const all = params as typeof params & { starting_after?: string; ending_before?: string };
+        if (params.ids && all.starting_after !== undefined) throw Errors.parametersExclusive("ids", "starting_after");
+        if (params.ids && all.ending_before !== undefined) throw Errors.parametersExclusive("ids", "ending_before");
+        const ids = params.ids ? new Set(params.ids) : undefined;
+        return allOf<Product>([
+          params.active !== undefined && ((x) => x.active === params.active),
+          ids && ((x) => ids.has(x.id)),
+          params.shippable !== undefined && ((x) => x.shippable === params.shippable),
+          params.type !== undefined && ((x) => x.type === params.type),
+          params.url !== undefined && ((x) => x.url === params.url),
+        ]);
+      },
+    },
+    search: {
+      plural: "products",
+      fields: {
+        active: { type: "boolean", get: (x) => x.active },
+        created: { type: "number", get: (x) => x.created },
+        description: { type: "string", get: (x) => x.description },
+        name: { type: "string", get: (x) => x.name },
+        shippable: { type: "boolean", get: (x) => x.shippable },
+        url: { type: "string", get: (x) => x.url },
+      },
+    },
+  }),
+};

@@ -1,0 +1,201 @@
+/**
+ * @module search
+ * Stripe's search query language (https://docs.stripe.com/search): clauses
+ * such as `email:'a@b.co'`, `name~'ann'`, `created>1700000000`,
+ * `metadata['plan']:'pro'`, negated with `-`, joined by spaces or `AND`, or by
+ * `OR` (never both), at most 10 clauses. String matches are case-insensitive.
+ */
+import { Errors } from "../server/errors.js";
+
+/** How a searchable field is read and compared. */
+export interface SearchField<T> {
+  readonly type: "string" | "number" | "boolean";
+  readonly get: (obj: T) => unknown;
+}
+
+/** The fields a resource's search accepts. `metadata['key']` is always accepted. */
+export interface SearchSpec<T> {
+  /** The resource's plural as in its URL (`customers`), for error messages. */
+  readonly plural: string;
+  readonly fields: Readonly<Record<string, SearchField<T>>>;
+}
+
+type Op = ":" | "~" | ">" | "<" | ">=" | "<=";
+interface Clause {
+  negated: boolean;
+  field: string;
+  metadataKey?: string;
+  op: Op;
+  value: string | number | null;
+}
+
+const MAX_CLAUSES = 10;
+
+/** Compiles a query into a predicate, or throws Stripe's 400. */
+export function compileSearch<T extends object>(spec: SearchSpec<T>, query: string): (obj: T) => boolean {
+  const { clauses, joiner } = parseQuery(query);
+  const tests = clauses.map((c) => compileClause(spec, c));
+  if (joiner === "OR") return (obj) => tests.some((t) => t(obj));
+  return (obj) => tests.every((t) => t(obj));
+}
+
+function fail(message: string): never {
+  throw Errors.invalidSearchQuery(message);
+}
+
+/** Tokenises and parses a query string. */
+export function parseQuery(query: string): { clauses: Clause[]; joiner: "AND" | "OR" } {
+  const src = query.trim();
+  if (src === "") fail("The search query cannot be empty.");
+  let i = 0;
+  const clauses: Clause[] = [];
+  let joiner: "AND" | "OR" | undefined;
+  const skipSpace = () => {
+    while (i < src.length && /\s/.test(src[i]!)) i++;
+  };
+  const readQuoted = (): string => {
+    const quote = src[i]!;
+    i++;
+    let out = "";
+    while (i < src.length && src[i] !== quote) {
+      if (src[i] === "\\" && i + 1 < src.length) i++;
+      out += src[i];
+      i++;
+    }
+    if (i >= src.length) fail(`Unterminated string in search query at position ${i}: ${src}`);
+    i++;
+    return out;
+  };
+
+  while (i < src.length) {
+    skipSpace();
+    if (clauses.length > 0) {
+      const word = /^(AND|OR)\b/i.exec(src.slice(i));
+      if (word) {
+        const j = word[1]!.toUpperCase() as "AND" | "OR";
+        if (joiner && joiner !== j) fail("Search queries cannot combine AND and OR. Use only one of them.");
+        joiner = j;
+        i += word[0].length;
+        skipSpace();
+      } else {
+        if (joiner === "OR") fail("Search queries cannot combine AND and OR. Use only one of them.");
+        joiner = "AND";
+      }
+    }
+    const negated = src[i] === "-";
+    if (negated) i++;
+    const fieldMatch = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(src.slice(i));
+    if (!fieldMatch) fail(`Invalid search query at position ${i}: expected a field name in ${JSON.stringify(src)}`);
+    const field = fieldMatch[0];
+    i += field.length;
+    let metadataKey: string | undefined;
+    if (field === "metadata") {
+      if (src[i] !== "[") fail("Metadata searches need a key: metadata['key']:'value'.");
+      i++;
+      if (src[i] !== "'" && src[i] !== '"') fail("Metadata keys must be quoted: metadata['key']:'value'.");
+      metadataKey = readQuoted();
+      if (src[i] !== "]") fail("Metadata keys must be closed with ']': metadata['key']:'value'.");
+      i++;
+    }
+    const opMatch = /^(>=|<=|:|~|>|<)/.exec(src.slice(i));
+    if (!opMatch) fail(`Invalid search query at position ${i}: expected one of : ~ > < >= <= after ${field}`);
+    const op = opMatch[1] as Op;
+    i += op.length;
+    let value: string | number | null;
+    if (src[i] === "'" || src[i] === '"') {
+      value = readQuoted();
+    } else {
+      const bare = /^[^\s]+/.exec(src.slice(i));
+      if (!bare) fail(`Invalid search query: missing a value after ${field}${op}`);
+      const text = bare[0];
+      i += text.length;
+      if (text === "null") value = null;
+      else if (/^-?\d+(\.\d+)?$/.test(text)) value = Number(text);
+      else fail(`Invalid search query: the value ${text} must be quoted (e.g. ${field}${op}'${text}').`);
+    }
+    const clause: Clause = { negated, field, op, value };
+    if (metadataKey !== undefined) clause.metadataKey = metadataKey;
+    clauses.push(clause);
+    if (clauses.length > MAX_CLAUSES) fail(`Search queries can have at most ${MAX_CLAUSES} clauses.`);
+    skipSpace();
+  }
+  return { clauses, joiner: joiner ?? "AND" };
+}
+
+function compileClause<T extends object>(spec: SearchSpec<T>, c: Clause): (obj: T) => boolean {
+  let get: (obj: T) => unknown;
+  let type: SearchField<T>["type"];
+  if (c.metadataKey !== undefined) {
+    const key = c.metadataKey;
+    get = (obj) => (obj as { metadata?: Record<string, string> }).metadata?.[key];
+    type = "string";
+  } else {
+    const f = spec.fields[c.field];
+    if (!f) {
+      fail(
+        `Field \`${c.field}\` is an unsupported search field for resource \`${spec.plural}\`. Supported fields: ${[...Object.keys(spec.fields), "metadata"].join(", ")}. See https://stripe.com/docs/search#query-fields-for-${spec.plural} for a list of supported fields.`,
+      );
+    }
+    get = f.get;
+    type = f.type;
+  }
+  const test = compare(type, c);
+  return c.negated ? (obj) => !test(get(obj)) : (obj) => test(get(obj));
+}
+
+function compare(type: SearchField<unknown>["type"], c: Clause): (v: unknown) => boolean {
+  const { op, value } = c;
+  if (value === null) {
+    if (op !== ":") fail(`Only ':' can compare ${c.field} with null.`);
+    return (v) => v === null || v === undefined || v === "";
+  }
+  if (op === "~") {
+    if (type !== "string") fail(`The ~ operator only applies to text fields, not ${c.field}.`);
+    const needle = String(value).toLowerCase();
+    if (needle.length < 3) fail("Substring searches (~) need at least 3 characters.");
+    return (v) => typeof v === "string" && v.toLowerCase().includes(needle);
+  }
+  if (op === ":") {
+    if (type === "number") {
+      const n = Number(value);
+      if (!Number.isFinite(n)) fail(`${c.field} is numeric; compare it with a number.`);
+      return (v) => v === n;
+    }
+    if (type === "boolean") {
+      const b = String(value).toLowerCase();
+      if (b !== "true" && b !== "false") fail(`${c.field} is true or false.`);
+      return (v) => v === (b === "true");
+    }
+    const s = String(value).toLowerCase();
+    return (v) => typeof v === "string" && v.toLowerCase() === s;
+  }
+  if (type !== "number") fail(`The ${op} operator only applies to numeric fields, not ${c.field}.`);
+  const n = Number(value);
+  if (!Number.isFinite(n)) fail(`${c.field} is numeric; compare it with a number.`);
+  switch (op) {
+    case ">":
+      return (v) => typeof v === "number" && v > n;
+    case "<":
+      return (v) => typeof v === "number" && v < n;
+    case ">=":
+      return (v) => typeof v === "number" && v >= n;
+    case "<=":
+      return (v) => typeof v === "number" && v <= n;
+  }
+}
+
+/** Search pages are addressed by an opaque token naming the last object of the previous page. */
+export function encodePageToken(lastId: string): string {
+  return Buffer.from(JSON.stringify([lastId])).toString("base64url");
+}
+
+/** Reads a page token; throws Stripe's 400 for a token this server did not issue. */
+export function decodePageToken(token: string): string {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && typeof parsed[0] === "string") return parsed[0];
+  } catch {
+    // fall through
+  }
+  throw Errors.invalidSearchQuery(`Invalid page: ${token}. Use the next_page value of a previous search result.`, "page");
+}

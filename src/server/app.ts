@@ -1,0 +1,226 @@
+/**
+ * @module app
+ * The HTTP wiring. Every request goes: request id, auth, namespace and
+ * version, body parsing, (API chaos gate), idempotency, the endpoint, expand,
+ * Stripe-shaped JSON. The `/v1` API and the control routes are sibling
+ * plugins, so hooks registered for the API never reach control routes.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { newRequestId } from "../stripe/ids.js";
+import { createContext } from "../resources/context.js";
+import { checkExpandPaths, expandResponse } from "../resources/expand.js";
+import { TOTAL_COUNT } from "../resources/crud.js";
+import { p, parseShape, type Shape } from "../resources/params.js";
+import type { Endpoint } from "../resources/endpoint.js";
+import { authenticate } from "./auth.js";
+import { parseForm, parseJson } from "./body.js";
+import type { ControlRoute } from "./control.js";
+import { Errors, StripeError } from "./errors.js";
+import type { StoredResponse } from "./idempotency.js";
+import { NAMESPACE_HEADER, resolveNamespace } from "./namespace.js";
+import { errorJson, sendError, sendJson, toJson } from "./respond.js";
+import type { Runtime } from "./runtime.js";
+import { resolveApiVersion } from "./version.js";
+
+/** Per-request state set by the first hook. */
+export interface RequestState {
+  readonly requestId: string;
+  ns: string;
+  apiKey: string | undefined;
+  apiVersion: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    pt: RequestState;
+  }
+  interface FastifyContextConfig {
+    /** Control routes that need no API key. */
+    noAuth?: boolean;
+  }
+}
+
+const EXPAND = p.array(p.string({ max: 500 }));
+
+/** Builds the Fastify app for a runtime (not yet listening). */
+export function buildApp(rt: Runtime): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: rt.options.bodyLimit,
+    return503OnClosing: false,
+    forceCloseConnections: true,
+    routerOptions: {
+      caseSensitive: true,
+      ignoreTrailingSlash: false,
+      maxParamLength: 500,
+      // Query strings are parsed per endpoint with Stripe's rules and errors.
+      querystringParser: () => ({}),
+    },
+    genReqId: () => newRequestId(),
+    requestIdHeader: false,
+  });
+
+  app.decorateRequest("pt", null as unknown as RequestState);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, parseForm(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, parseJson(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.addHook("onRequest", async (req) => {
+    const state: RequestState = { requestId: req.id, ns: "global", apiKey: undefined, apiVersion: rt.options.apiVersion };
+    req.pt = state;
+    if (req.routeOptions.config?.noAuth) return;
+    state.apiKey = authenticate(req.headers.authorization);
+    state.ns = resolveNamespace(req.headers[NAMESPACE_HEADER], state.apiKey, rt.options.namespaceBy);
+    state.apiVersion = resolveApiVersion(req.headers["stripe-version"], rt.options.apiVersion);
+  });
+
+  app.register(async (api) => {
+    for (const ep of rt.registry.endpoints) {
+      api.route({ method: ep.method, url: ep.path, handler: (req, reply) => handleEndpoint(rt, ep, req, reply) });
+    }
+  });
+
+  app.register(async (control) => {
+    for (const route of rt.controlRoutes) {
+      control.route({
+        method: route.method,
+        url: route.path,
+        config: { noAuth: route.auth === false },
+        handler: (req, reply) => handleControl(rt, route, req, reply),
+      });
+    }
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? req.url;
+    const state = req.pt;
+    return sendError(reply, Errors.unrecognizedUrl(req.method, path), state?.requestId ?? req.id, state?.apiVersion ?? rt.options.apiVersion);
+  });
+
+  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
+    const requestId = req.pt?.requestId ?? req.id;
+    return sendError(reply, toStripeError(error, rt.options.bodyLimit), requestId, req.pt?.apiVersion ?? rt.options.apiVersion);
+  });
+
+  return app;
+}
+
+/** Maps framework and unexpected errors to Stripe-shaped ones. */
+function toStripeError(error: Error & { code?: string; statusCode?: number }, bodyLimit: number): StripeError {
+  if (error instanceof StripeError) return error;
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return Errors.bodyTooLarge(bodyLimit);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return Errors.unsupportedMediaType("that media type");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return Errors.malformedBody(error.message);
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return Errors.malformedBody(error.message);
+  console.error("paper-tiger: unexpected error", error);
+  return Errors.internal();
+}
+
+/** The query string of a URL, parsed with Stripe's rules. */
+function queryOf(url: string): Record<string, unknown> {
+  const q = url.indexOf("?");
+  return q < 0 ? {} : parseForm(url.slice(q + 1));
+}
+
+function rawParams(req: FastifyRequest): Record<string, unknown> {
+  const query = queryOf(req.url);
+  if (req.method !== "POST") return query;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return req.url.includes("?") ? { ...query, ...body } : body;
+}
+
+/** Parses an endpoint's parameters plus `expand`. */
+function parseParams(ep: Endpoint, raw: Record<string, unknown>): { params: Record<string, unknown>; expand: string[] } {
+  const { expand: rawExpand, ...rest } = raw;
+  const expand = rawExpand === undefined || rawExpand === "" ? [] : EXPAND.parse(rawExpand, "expand");
+  checkExpandPaths(expand, ep.kind ?? "object");
+  const params = parseShape(ep.params as Shape, rest, "") as Record<string, unknown>;
+  return { params, expand };
+}
+
+async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const state = req.pt;
+  const raw = rawParams(req);
+  const key = ep.method === "POST" ? header(req, "idempotency-key") : undefined;
+
+  const execute = async (): Promise<StoredResponse> => {
+    try {
+      const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null);
+      const { params, expand } = parseParams(ep, raw);
+      let body = await ep.run(ctx, params, req.params as Record<string, string>);
+      body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand);
+      const count = (body as { [TOTAL_COUNT]?: () => Promise<number> })[TOTAL_COUNT];
+      if (count && expand.includes("total_count")) body = { ...(body as object), total_count: await count() };
+      return { status: 200, body: toJson(body) };
+    } catch (err) {
+      const e = err instanceof StripeError ? err : toStripeError(err as Error, rt.options.bodyLimit);
+      return { status: e.status, body: errorJson(e, state.requestId), ...(e.headers ? { headers: e.headers } : {}) };
+    }
+  };
+
+  if (key === undefined) {
+    const res = await execute();
+    applyHeaders(reply, res);
+    return sendJson(reply, res.status, res.body, state.requestId, state.apiVersion);
+  }
+  const path = req.url.split("?")[0]!;
+  const outcome = await rt.idempotency.run(state.ns, key, `${req.method} ${path}`, raw, state.requestId, execute);
+  reply.header("idempotency-key", key).header("original-request", outcome.originalRequest);
+  applyHeaders(reply, outcome.response);
+  if (outcome.replayed) {
+    reply.header("idempotent-replayed", "true");
+    return sendJson(reply, outcome.response.status, outcome.response.body, state.requestId, null);
+  }
+  return sendJson(reply, outcome.response.status, outcome.response.body, state.requestId, state.apiVersion);
+}
+
+function applyHeaders(reply: FastifyReply, res: StoredResponse): void {
+  if (res.headers) for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function handleControl(rt: Runtime, route: ControlRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const state = req.pt;
+  const abort = new AbortController();
+  // The response closes before it finished only when the client went away.
+  const onClose = () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  };
+  reply.raw.once("close", onClose);
+  try {
+    const res = await route.handler(rt, {
+      ns: state.ns,
+      requestId: state.requestId,
+      params: req.params as Record<string, string>,
+      query: queryOf(req.url),
+      body: (req.body ?? {}) as Record<string, unknown>,
+      signal: abort.signal,
+    });
+    return sendJson(reply, res.status ?? 200, toJson(res.body), state.requestId, state.apiVersion);
+  } finally {
+    reply.raw.off("close", onClose);
+  }
+}

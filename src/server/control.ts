@@ -1,0 +1,42 @@
+/**
+ * @module control
+ * Test-control routes beside the Stripe API (`/_chaos`, `/_time`,
+ * `/_webhooks`, `/_test`, `/health`): JSON in and out, namespaced and
+ * authenticated like the API, errors in Stripe's shape, and never subject to
+ * API chaos, so a test can always turn chaos off again.
+ */
+import type { Runtime } from "./runtime.js";
+
+/** A parsed control request. */
+export interface ControlRequest {
+  readonly ns: string;
+  readonly requestId: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Resolves when the client goes away before the answer (for long waits). */
+  readonly signal: AbortSignal;
+}
+
+/** A control route's answer. */
+export interface ControlResponse {
+  readonly status?: number;
+  readonly body: unknown;
+}
+
+/** A declared control route. */
+export interface ControlRoute {
+  readonly method: "GET" | "POST" | "DELETE" | "PUT" | "PATCH";
+  readonly path: string;
+  /** Whether an API key is required (default true). */
+  readonly auth?: boolean;
+  handler(rt: Runtime, req: ControlRequest): Promise<ControlResponse> | ControlResponse;
+}
+
+/** `GET /health`: answers without a key so orchestration can probe it. */
+export const healthRoute: ControlRoute = {
+  method: "GET",
+  path: "/health",
+  auth: false,
+  handler: () => ({ body: { status: "ok", object: "health" } }),
+};

@@ -1,0 +1,209 @@
+/**
+ * @module errors
+ * Every error paper-tiger answers with is built here, in Stripe's envelope:
+ * `{ "error": { type, code?, decline_code?, param?, message, doc_url?, ... } }`.
+ * The status and `type`/`code` pick the exception class stripe-node raises, so
+ * they are the user-visible API; messages follow Stripe's recorded wording.
+ */
+
+/** Stripe's error `type`. */
+export type StripeErrorType = "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
+
+/** The body inside `{ "error": ... }`. Absent fields are omitted, never null. */
+export interface StripeErrorBody {
+  type: StripeErrorType;
+  message: string;
+  code?: string;
+  decline_code?: string;
+  param?: string;
+  doc_url?: string;
+  advice_code?: string;
+  charge?: string;
+  payment_intent?: unknown;
+  payment_method?: unknown;
+  setup_intent?: unknown;
+  payment_method_type?: string;
+  request_log_url?: string;
+}
+
+/** An error to answer with. Thrown anywhere below the HTTP layer; the server renders it. */
+export class StripeError extends Error {
+  readonly status: number;
+  readonly body: StripeErrorBody;
+  /** Extra response headers (e.g. `Retry-After`). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(status: number, body: StripeErrorBody, headers?: Record<string, string>) {
+    super(body.message);
+    this.name = "StripeError";
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+/** `https://stripe.com/docs/error-codes/<code-with-dashes>`, as Stripe links its codes. */
+export function docUrl(code: string): string {
+  return `https://stripe.com/docs/error-codes/${code.replace(/_/g, "-")}`;
+}
+
+const withDoc = (body: StripeErrorBody): StripeErrorBody => (body.code ? { ...body, doc_url: docUrl(body.code) } : body);
+
+/** Builds an `invalid_request_error`. */
+export function invalidRequest(status: number, message: string, fields: Omit<Partial<StripeErrorBody>, "type" | "message"> = {}): StripeError {
+  return new StripeError(status, withDoc({ type: "invalid_request_error", message, ...fields }));
+}
+
+const SUPPORT = "Please see https://stripe.com/docs or we can help at https://support.stripe.com/.";
+
+/**
+ * The catalogue of request errors, one builder per stable id. Tests walk this
+ * table through the SDK; ids are never reused for another meaning.
+ */
+export const Errors = {
+  parameterUnknown: (param: string) => invalidRequest(400, `Received unknown parameter: ${param}`, { code: "parameter_unknown", param }),
+  parameterMissing: (param: string) => invalidRequest(400, `Missing required param: ${param}.`, { code: "parameter_missing", param }),
+  parameterInvalidInteger: (param: string, value: unknown) =>
+    invalidRequest(400, `Invalid integer: ${display(value)}`, { code: "parameter_invalid_integer", param }),
+  parameterInvalidEmpty: (param: string) =>
+    invalidRequest(
+      400,
+      `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`,
+      { code: "parameter_invalid_empty", param },
+    ),
+  parameterInvalidString: (param: string, value: unknown) =>
+    invalidRequest(400, `Invalid string: ${display(value)}`, { code: "parameter_invalid_string", param }),
+  parameterInvalidBoolean: (param: string, value: unknown) => invalidRequest(400, `Invalid boolean: ${display(value)}`, { param }),
+  parameterInvalidEnum: (param: string, allowed: readonly string[]) =>
+    invalidRequest(400, `Invalid ${param}: must be one of ${oneOf(allowed)}`, { param }),
+  parameterInvalidHash: (param: string) => invalidRequest(400, `Invalid object`, { param }),
+  parameterInvalidArray: (param: string) => invalidRequest(400, `Invalid array`, { param }),
+  arrayKeysNotSequential: (param: string, keys: readonly string[], expected: number) =>
+    invalidRequest(
+      400,
+      `If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), the keys must be numeric and sequential starting from 0. You passed the keys \`${keys.join(", ")}\`, we expected to have a key with the value \`${expected}\`.`,
+      { param },
+    ),
+  parameterTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must be at most ${max} characters`, { param }),
+  parametersExclusive: (a: string, b: string) =>
+    invalidRequest(400, `You may only specify one of these parameters: ${a}, ${b}.`, { code: "parameters_exclusive", param: a }),
+  integerOutOfRange: (param: string, min: number | undefined, max: number | undefined) =>
+    invalidRequest(
+      400,
+      min !== undefined && max !== undefined
+        ? `Invalid ${param}: must be between ${min} and ${max}`
+        : min !== undefined
+          ? `Invalid ${param}: must be greater than or equal to ${min}`
+          : `Invalid ${param}: must be less than or equal to ${max}`,
+      { param },
+    ),
+  resourceMissing: (noun: string, id: string, param = "id", status = 404) =>
+    invalidRequest(status, `No such ${noun}: '${id}'`, { code: "resource_missing", param }),
+  unrecognizedUrl: (method: string, path: string) =>
+    invalidRequest(
+      404,
+      `Unrecognized request URL (${method}: ${path}). ${path.endsWith("/") ? "If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. " : ""}${SUPPORT}`,
+    ),
+  cannotExpand: (path: string) => invalidRequest(400, `This property cannot be expanded (${path}).`, { param: "expand" }),
+  expandTooDeep: (path: string) =>
+    invalidRequest(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, { param: "expand" }),
+  invalidSearchQuery: (message: string, param = "query") => invalidRequest(400, message, { param }),
+  metadataTooManyKeys: () => invalidRequest(400, "Invalid metadata: metadata cannot have more than 50 keys", { param: "metadata" }),
+  metadataKeyTooLong: (key: string) =>
+    invalidRequest(400, `Invalid metadata: metadata keys must be at most 40 characters long (got key '${key}')`, { param: `metadata[${key}]` }),
+  metadataKeyInvalid: (key: string) =>
+    invalidRequest(400, `Invalid metadata: metadata keys cannot contain '[' or ']' (got key '${key}')`, { param: "metadata" }),
+  metadataValueTooLong: (key: string) =>
+    invalidRequest(400, `Invalid metadata: metadata values must be at most 500 characters long`, { param: `metadata[${key}]` }),
+  metadataValueInvalid: (key: string) => invalidRequest(400, `Invalid metadata: metadata values must be strings`, { param: `metadata[${key}]` }),
+  invalidStripeVersion: (version: string) =>
+    invalidRequest(
+      400,
+      `Invalid Stripe API version: ${version}. You can find the list of Stripe API versions at https://docs.stripe.com/upgrades#api-versions.`,
+    ),
+  invalidNamespace: (value: string) =>
+    invalidRequest(
+      400,
+      `Invalid X-Paper-Tiger-Namespace header: '${value.slice(0, 80)}'. Use 1 to 128 characters from A-Z, a-z, 0-9, '_', '-', '.' and ':'.`,
+    ),
+  malformedBody: (detail: string) => invalidRequest(400, `Invalid request body: ${detail}`),
+  bodyTooLarge: (limit: number) => invalidRequest(413, `Request body too large: paper-tiger accepts at most ${limit} bytes.`),
+  unsupportedMediaType: (type: string) =>
+    invalidRequest(415, `Unsupported Content-Type: ${type}. Send application/x-www-form-urlencoded (as Stripe's SDKs do) or application/json.`),
+  noApiKey: () =>
+    invalidRequest(
+      401,
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+    ),
+  invalidApiKey: (key: string) => invalidRequest(401, `Invalid API Key provided: ${maskKey(key)}`),
+  liveApiKey: (key: string) =>
+    invalidRequest(
+      401,
+      `Live mode API key provided: ${maskKey(key)}. paper-tiger is a mock of Stripe and only accepts test-mode keys (sk_test_... or rk_test_...); a live key here means something is misconfigured. Use a test key.`,
+    ),
+  publishableApiKey: () =>
+    invalidRequest(
+      401,
+      "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+    ),
+  malformedAuthorization: () =>
+    invalidRequest(
+      401,
+      "Invalid Authorization header. Use Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY') or Basic auth with the key as the user name. See https://stripe.com/docs/api#authentication for details.",
+    ),
+  idempotencyKeyTooLong: () => invalidRequest(400, "Idempotency keys must be at most 255 characters long.", { param: "Idempotency-Key" }),
+  idempotencyMismatch: (key: string) =>
+    new StripeError(400, {
+      type: "idempotency_error",
+      message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+    }),
+  idempotencyOtherEndpoint: (key: string, firstEndpoint: string) =>
+    new StripeError(400, {
+      type: "idempotency_error",
+      message: `Keys for idempotent requests can only be used for the same endpoint they were first used for (${firstEndpoint}). Try using a key other than '${key}' if you meant to execute a different request.`,
+    }),
+  idempotencyInFlight: (key: string) =>
+    new StripeError(409, {
+      type: "idempotency_error",
+      code: "idempotency_key_in_use",
+      doc_url: docUrl("idempotency_key_in_use"),
+      message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+    }),
+  internal: () =>
+    new StripeError(500, {
+      type: "api_error",
+      message: "An unknown error occurred",
+    }),
+} as const;
+
+/** A stable error id from {@link Errors}. */
+export type ErrorId = keyof typeof Errors;
+
+/** `sk_test_********************1234`: prefix kept, the rest masked but the last four. */
+export function maskKey(key: string): string {
+  const m = /^([a-z]{2,3}_(?:test|live)_)(.*)$/.exec(key);
+  const prefix = m?.[1] ?? "";
+  const rest = m?.[2] ?? key;
+  if (rest.length <= 4) return prefix + rest;
+  return prefix + "*".repeat(rest.length - 4) + rest.slice(-4);
+}
+
+function display(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function oneOf(values: readonly string[]): string {
+  if (values.length <= 1) return values.join("");
+  return `${values.slice(0, -1).join(", ")}, or ${values[values.length - 1]}`;
+}
+
+/** The JSON envelope Stripe answers errors with. */
+export function errorEnvelope(err: StripeError, requestId: string | undefined): { error: StripeErrorBody } {
+  if (!requestId || err.status === 401) return { error: err.body };
+  return { error: { ...err.body, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}?t=${Math.floor(Date.now() / 1000)}` } };
+}

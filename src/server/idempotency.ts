@@ -1,0 +1,120 @@
+/**
+ * @module idempotency
+ * Stripe's idempotent requests: the first result of a key is kept (successes,
+ * card declines and server errors, not validation failures) and replayed for
+ * the same parameters; other parameters or another endpoint get a 400
+ * `idempotency_error`; a key still in flight gets a 409. Keys are scoped by
+ * namespace and kept for 24 hours of server time.
+ */
+import type { Store } from "../store/store.js";
+import { Errors } from "./errors.js";
+
+/** A finished response, as it will be replayed. */
+export interface StoredResponse {
+  readonly status: number;
+  readonly body: string;
+  /** Extra headers that belong to the result (e.g. `Retry-After`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+interface IdempotencyRecord {
+  readonly endpoint: string;
+  readonly fingerprint: string;
+  readonly requestId: string;
+  readonly at: number;
+  readonly response?: StoredResponse;
+}
+
+/** What {@link Idempotency.run} answers with. */
+export interface IdempotentOutcome {
+  readonly response: StoredResponse;
+  /** True when this is a replay of an earlier request. */
+  readonly replayed: boolean;
+  /** The request id of the request that first used the key. */
+  readonly originalRequest: string;
+}
+
+const BUCKET = "idempotency";
+/** How long a key is remembered, in milliseconds of server time. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Longest key Stripe accepts. */
+export const MAX_KEY_LENGTH = 255;
+const PRUNE_EVERY = 1000;
+
+/** Which results Stripe keeps: anything once execution began, except validation failures. */
+export function isStored(status: number): boolean {
+  return status < 400 || status === 402 || status >= 500;
+}
+
+/** A stable text form of parameters: key order does not matter, values do. */
+export function fingerprint(params: unknown): string {
+  return JSON.stringify(params, (_k, v: unknown) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+/** Idempotency keys, kept in the store. */
+export class Idempotency {
+  readonly #store: Store;
+  readonly #now: () => number;
+  #writes = 0;
+
+  constructor(store: Store, now: () => number) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  /**
+   * Runs `execute` once per key. `endpoint` is `METHOD /path`; `params` the
+   * request's parameters as sent.
+   */
+  async run(
+    ns: string,
+    key: string,
+    endpoint: string,
+    params: unknown,
+    requestId: string,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<IdempotentOutcome> {
+    if (key.length > MAX_KEY_LENGTH) throw Errors.idempotencyKeyTooLong();
+    const print = fingerprint(params);
+    const now = this.#now();
+    const claim: IdempotencyRecord = { endpoint, fingerprint: print, requestId, at: now };
+    let existing = await this.#store.kvSetIfAbsent<IdempotencyRecord>(ns, BUCKET, key, claim);
+    if (existing && now - existing.at > IDEMPOTENCY_TTL_MS) {
+      // Expired: the key is new again.
+      await this.#store.kvSet(ns, BUCKET, key, claim);
+      existing = undefined;
+    }
+    if (existing) {
+      if (existing.endpoint !== endpoint) throw Errors.idempotencyOtherEndpoint(key, existing.endpoint);
+      if (existing.fingerprint !== print) throw Errors.idempotencyMismatch(key);
+      if (!existing.response) throw Errors.idempotencyInFlight(key);
+      return { response: existing.response, replayed: true, originalRequest: existing.requestId };
+    }
+
+    let response: StoredResponse;
+    try {
+      response = await execute();
+    } catch (err) {
+      await this.#store.kvDelete(ns, BUCKET, key);
+      throw err;
+    }
+    if (isStored(response.status)) {
+      await this.#store.kvSet<IdempotencyRecord>(ns, BUCKET, key, { ...claim, response });
+      if (++this.#writes % PRUNE_EVERY === 0) await this.prune(ns);
+    } else {
+      await this.#store.kvDelete(ns, BUCKET, key);
+    }
+    return { response, replayed: false, originalRequest: requestId };
+  }
+
+  /** Forgets keys older than the retention period. */
+  prune(ns: string): Promise<number> {
+    const cutoff = this.#now() - IDEMPOTENCY_TTL_MS;
+    return this.#store.kvPrune<IdempotencyRecord>(ns, BUCKET, (r) => r.response !== undefined && r.at < cutoff);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @module runtime
+ * Everything one running server holds, passed to the HTTP layer and to
+ * control routes.
+ */
+import type { Services } from "../resources/context.js";
+import type { ResourceRegistry } from "../resources/registry.js";
+import type { Idempotency } from "./idempotency.js";
+import type { NamespaceBy } from "./namespace.js";
+import type { ControlRoute } from "./control.js";
+
+/** Server settings fixed at start. */
+export interface RuntimeOptions {
+  readonly namespaceBy: NamespaceBy;
+  readonly apiVersion: string;
+  readonly bodyLimit: number;
+}
+
+/** The parts of one server. */
+export interface Runtime {
+  readonly options: RuntimeOptions;
+  readonly services: Services;
+  readonly registry: ResourceRegistry;
+  readonly idempotency: Idempotency;
+  readonly controlRoutes: readonly ControlRoute[];
+}
