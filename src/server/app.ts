@@ -159,6 +159,11 @@ function parseParams(ep: Endpoint, raw: Record<string, unknown>): { params: Reco
 
 async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const state = req.pt;
+  const pathParams = req.params as Record<string, string>;
+  // `/v1/customers/` matches `/v1/customers/:id` with an empty id; Stripe treats it as an unknown URL.
+  for (const k in pathParams) {
+    if (pathParams[k] === "") return sendError(reply, Errors.unrecognizedUrl(req.method, req.url.split("?")[0]!), state.requestId, state.apiVersion);
+  }
   const raw = rawParams(req);
   const key = ep.method === "POST" ? header(req, "idempotency-key") : undefined;
 
@@ -166,7 +171,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
     try {
       const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null);
       const { params, expand } = parseParams(ep, raw);
-      let body = await ep.run(ctx, params, req.params as Record<string, string>);
+      let body = await ep.run(ctx, params, pathParams);
       body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand);
       const count = (body as { [TOTAL_COUNT]?: () => Promise<number> })[TOTAL_COUNT];
       if (count && expand.includes("total_count")) body = { ...(body as object), total_count: await count() };

@@ -181,7 +181,7 @@ export type ErrorId = keyof typeof Errors;
 
 /** `sk_test_********************1234`: prefix kept, the rest masked but the last four. */
 export function maskKey(key: string): string {
-  const m = /^([a-z]{2,3}_(?:test|live)_)(.*)$/.exec(key);
+  const m = /^([a-z]{2}_[a-z]+_)(.*)$/.exec(key);
   const prefix = m?.[1] ?? "";
   const rest = m?.[2] ?? key;
   if (rest.length <= 4) return prefix + rest;

@@ -1,0 +1,59 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { parseCli } from "../src/cli-args.js";
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+
+describe("paper-tiger command line", () => {
+  test("options and environment", () => {
+    assert.deepEqual(parseCli([], {}), {});
+    assert.deepEqual(parseCli(["--port", "4242", "--host", "127.0.0.1"], {}), { port: 4242, host: "127.0.0.1" });
+    assert.deepEqual(parseCli([], { PAPER_TIGER_PORT: "5151" }), { port: 5151 });
+    assert.deepEqual(parseCli(["--port", "1"], { PAPER_TIGER_PORT: "5151" }), { port: 1 }, "the flag wins over the environment");
+    assert.deepEqual(parseCli(["--namespace-by", "api-key"], {}), { namespaceBy: "api_key" });
+    assert.equal(parseCli(["--help"], {}), "help");
+    assert.throws(() => parseCli(["--port", "http"], {}), /--port must be an integer/);
+    assert.throws(() => parseCli(["--port", "70000"], {}), /--port must be an integer/);
+    assert.throws(() => parseCli(["--namespace-by", "cookie"], {}), /--namespace-by must be/);
+    assert.throws(() => parseCli(["--colour"], {}), /Unknown option/);
+  });
+
+  test("starts, prints how to connect, serves, and stops cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let out = "";
+      child.stdout.setEncoding("utf8");
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk: string) => {
+          out += chunk;
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m && out.includes("curl")) resolve(m[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+      });
+      assert.match(out, /new Stripe\("sk_test_123", \{ host: "127\.0\.0\.1", port: \d+, protocol: "http" \}\)/);
+      const health = await fetch(`${url}/health`);
+      assert.equal(health.status, 200);
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code] = (await exited) as [number | null];
+      assert.equal(code, 0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  test("a bad option exits with status 2 and the usage", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "nope"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (c: string) => (err += c));
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 2);
+    assert.match(err, /--port must be an integer/);
+    assert.match(err, /Usage: paper-tiger/);
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import Stripe from "stripe";
+import { ManualClock, MemoryStore, type StoredObject } from "../../src/index.js";
+import { startTestServer } from "../helpers/server.js";
+
+const form = "email=idem%40example.com&metadata[n]=1";
+
+describe("idempotency", () => {
+  test("a replay answers the same status and body, marked replayed, and creates nothing", async () => {
+    await using s = await startTestServer();
+    const headers = { "Idempotency-Key": "key-1" };
+    const first = await s.raw("POST", "/v1/customers", { body: form, headers });
+    const second = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(second.status, first.status);
+    assert.equal(second.text, first.text);
+    assert.equal(first.headers.get("idempotent-replayed"), null);
+    assert.equal(second.headers.get("idempotent-replayed"), "true");
+    assert.equal(second.headers.get("original-request"), first.headers.get("request-id"));
+    assert.equal(first.headers.get("original-request"), first.headers.get("request-id"));
+    assert.notEqual(second.headers.get("request-id"), first.headers.get("request-id"));
+    assert.equal(second.headers.get("idempotency-key"), "key-1");
+    const list = await s.raw("GET", "/v1/customers");
+    assert.equal(list.json.data.length, 1);
+    const events = await s.raw("GET", "/v1/events");
+    assert.equal(events.json.data.length, 1);
+    assert.equal(events.json.data[0].request.idempotency_key, "key-1");
+    assert.equal(events.json.data[0].request.id, first.headers.get("request-id"));
+  });
+
+  test("parameter order does not matter; other parameters are an idempotency_error", async () => {
+    await using s = await startTestServer();
+    const headers = { "Idempotency-Key": "key-2" };
+    await s.raw("POST", "/v1/customers", { body: form, headers });
+    const reordered = await s.raw("POST", "/v1/customers", { body: "metadata[n]=1&email=idem%40example.com", headers });
+    assert.equal(reordered.headers.get("idempotent-replayed"), "true");
+    const other = await s.raw("POST", "/v1/customers", { body: "email=other%40example.com", headers });
+    assert.equal(other.status, 400);
+    assert.deepEqual(Object.keys(other.json.error).sort(), ["message", "request_log_url", "type"]);
+    assert.equal(other.json.error.type, "idempotency_error");
+    assert.equal(
+      other.json.error.message,
+      "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 'key-2' if you meant to execute a different request.",
+    );
+    const sdk = s.stripe();
+    await assert.rejects(sdk.customers.create({ email: "third@example.com" }, { idempotencyKey: "key-2" }), Stripe.errors.StripeIdempotencyError);
+    assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 1);
+  });
+
+  test("a key reused on another endpoint is refused", async () => {
+    await using s = await startTestServer();
+    const headers = { "Idempotency-Key": "key-3" };
+    const created = await s.raw("POST", "/v1/customers", { body: form, headers });
+    const other = await s.raw("POST", `/v1/customers/${created.json.id}`, { body: form, headers });
+    assert.equal(other.status, 400);
+    assert.equal(other.json.error.type, "idempotency_error");
+    assert.match(other.json.error.message, /same endpoint/);
+  });
+
+  test("the SDK's generated keys make its retries safe", async () => {
+    await using s = await startTestServer();
+    const sdk = s.stripe();
+    const c = await sdk.customers.create({ email: "sdk@example.com" });
+    assert.match(c.lastResponse.idempotencyKey ?? "", /^stripe-node-retry-/);
+  });
+
+  test("validation failures are not stored: the same key can then be used for a valid request", async () => {
+    await using s = await startTestServer();
+    const headers = { "Idempotency-Key": "key-4" };
+    const bad = await s.raw("POST", "/v1/customers", { body: "balance=abc", headers });
+    assert.equal(bad.status, 400);
+    const good = await s.raw("POST", "/v1/customers", { body: "balance=5", headers });
+    assert.equal(good.status, 200);
+    assert.equal(good.json.balance, 5);
+  });
+
+  test("keys are scoped by namespace", async () => {
+    await using s = await startTestServer();
+    const a = await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": "shared", "X-Paper-Tiger-Namespace": "a" } });
+    const b = await s.raw("POST", "/v1/customers", { body: "email=b%40example.com", headers: { "Idempotency-Key": "shared", "X-Paper-Tiger-Namespace": "b" } });
+    assert.equal(b.status, 200);
+    assert.notEqual(b.json.id, a.json.id);
+    assert.equal(b.headers.get("idempotent-replayed"), null);
+  });
+
+  test("keys are kept 24 hours of server time", async () => {
+    const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+    await using s = await startTestServer({ clock });
+    const headers = { "Idempotency-Key": "key-5" };
+    const first = await s.raw("POST", "/v1/customers", { body: form, headers });
+    clock.advance(23 * 3600 * 1000);
+    const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(replay.json.id, first.json.id);
+    clock.advance(2 * 3600 * 1000);
+    const fresh = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(fresh.status, 200);
+    assert.notEqual(fresh.json.id, first.json.id);
+    assert.equal(fresh.headers.get("idempotent-replayed"), null);
+  });
+
+  test("keys longer than 255 characters are refused", async () => {
+    await using s = await startTestServer();
+    const res = await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": "k".repeat(256) } });
+    assert.equal(res.status, 400);
+    assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 0);
+  });
+
+  test("the same key in flight concurrently gets a 409 that the SDK retries", async () => {
+    // A store whose writes take a while keeps the first request in flight.
+    class SlowStore extends MemoryStore {
+      gate: Promise<void> | undefined;
+      override async insert<T extends StoredObject>(ns: string, collection: string, obj: T): Promise<void> {
+        if (collection === "customer") await this.gate;
+        return super.insert(ns, collection, obj);
+      }
+    }
+    const store = new SlowStore();
+    let release!: () => void;
+    store.gate = new Promise((r) => (release = r));
+    await using s = await startTestServer({ store });
+    const headers = { "Idempotency-Key": "key-6" };
+    const first = s.raw("POST", "/v1/customers", { body: form, headers });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(second.status, 409);
+    assert.equal(second.json.error.code, "idempotency_key_in_use");
+    assert.match(second.json.error.message, /There is currently another in-progress request using this Idempotent Key .*: key-6/);
+    release();
+    const done = await first;
+    assert.equal(done.status, 200);
+    const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(replay.json.id, done.json.id);
+  });
+});

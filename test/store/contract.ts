@@ -1,0 +1,161 @@
+/**
+ * One suite every Store implementation must pass.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { CursorNotFoundError, type Store } from "../../src/store/store.js";
+
+interface Obj {
+  id: string;
+  object: string;
+  created: number;
+  tag?: string | null;
+}
+
+const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
+
+export function storeContract(name: string, make: () => Store): void {
+  describe(`Store contract: ${name}`, () => {
+    const setup = async (n: number, created = (i: number) => 1000 + i) => {
+      const store = make();
+      store.defineCollection("thing", { indexes: { tag: (o: Obj) => o.tag } });
+      for (let i = 0; i < n; i++) {
+        await store.insert<Obj>("ns", "thing", { id: `t${i}`, object: "thing", created: created(i), tag: i % 3 === 0 ? "a" : "b" });
+      }
+      return store;
+    };
+
+    test("get, insert and duplicate ids", async () => {
+      const store = await setup(2);
+      assert.equal((await store.get<Obj>("ns", "thing", "t1"))?.id, "t1");
+      assert.equal(await store.get("ns", "thing", "nope"), undefined);
+      assert.equal(await store.get("other", "thing", "t1"), undefined);
+      await assert.rejects(store.insert("ns", "thing", { id: "t1", object: "thing", created: 1 }));
+    });
+
+    test("lists newest first with limit and has_more", async () => {
+      const store = await setup(25);
+      const page = await store.list<Obj>("ns", "thing", { limit: 10 });
+      assert.deepEqual(ids(page.data), ["t24", "t23", "t22", "t21", "t20", "t19", "t18", "t17", "t16", "t15"]);
+      assert.equal(page.hasMore, true);
+      const last = await store.list<Obj>("ns", "thing", { limit: 10, startingAfter: "t5" });
+      assert.deepEqual(ids(last.data), ["t4", "t3", "t2", "t1", "t0"]);
+      assert.equal(last.hasMore, false);
+      const exact = await store.list<Obj>("ns", "thing", { limit: 5, startingAfter: "t5" });
+      assert.equal(exact.hasMore, false, "a last page that is exactly full has no more");
+    });
+
+    test("ending_before pages towards newer objects, still newest first", async () => {
+      const store = await setup(25);
+      const page = await store.list<Obj>("ns", "thing", { limit: 3, endingBefore: "t10" });
+      assert.deepEqual(ids(page.data), ["t13", "t12", "t11"]);
+      assert.equal(page.hasMore, true);
+      const top = await store.list<Obj>("ns", "thing", { limit: 3, endingBefore: "t22" });
+      assert.deepEqual(ids(top.data), ["t24", "t23"]);
+      assert.equal(top.hasMore, false);
+    });
+
+    test("unknown cursors are reported", async () => {
+      const store = await setup(3);
+      await assert.rejects(store.list("ns", "thing", { limit: 3, startingAfter: "zz" }), CursorNotFoundError);
+      await assert.rejects(store.list("ns", "thing", { limit: 3, endingBefore: "zz" }), (e: unknown) => e instanceof CursorNotFoundError && e.param === "ending_before");
+    });
+
+    test("index lists and cursors from outside the index", async () => {
+      const store = await setup(30);
+      const a = await store.list<Obj>("ns", "thing", { limit: 4, where: { index: "tag", value: "a" } });
+      assert.deepEqual(ids(a.data), ["t27", "t24", "t21", "t18"]);
+      const after = await store.list<Obj>("ns", "thing", { limit: 2, where: { index: "tag", value: "a" }, startingAfter: "t20" });
+      assert.deepEqual(ids(after.data), ["t18", "t15"]);
+      assert.equal(await store.count("ns", "thing", { where: { index: "tag", value: "a" } }), 10);
+    });
+
+    test("replace keeps the order and moves index membership", async () => {
+      const store = await setup(6);
+      const t1 = (await store.get<Obj>("ns", "thing", "t1"))!;
+      await store.replace("ns", "thing", { ...t1, tag: "a" });
+      const a = await store.list<Obj>("ns", "thing", { limit: 10, where: { index: "tag", value: "a" } });
+      assert.deepEqual(ids(a.data), ["t3", "t1", "t0"]);
+      const b = await store.list<Obj>("ns", "thing", { limit: 10, where: { index: "tag", value: "b" } });
+      assert.deepEqual(ids(b.data), ["t5", "t4", "t2"]);
+      // Moving back and forth never duplicates an entry.
+      await store.replace("ns", "thing", { ...t1, tag: "b" });
+      await store.replace("ns", "thing", { ...t1, tag: "a" });
+      const again = await store.list<Obj>("ns", "thing", { limit: 10, where: { index: "tag", value: "a" } });
+      assert.deepEqual(ids(again.data), ["t3", "t1", "t0"]);
+      const all = await store.list<Obj>("ns", "thing", { limit: 10 });
+      assert.deepEqual(ids(all.data), ["t5", "t4", "t3", "t2", "t1", "t0"]);
+      await assert.rejects(store.replace("ns", "thing", { id: "nope", object: "thing", created: 1 }));
+    });
+
+    test("remove leaves a tombstone and leaves lists and indexes", async () => {
+      const store = await setup(100);
+      for (let i = 0; i < 90; i++) {
+        assert.equal(await store.remove("ns", "thing", `t${i}`, { id: `t${i}` }), true);
+      }
+      assert.equal(await store.remove("ns", "thing", "t0"), false);
+      assert.deepEqual(await store.get("ns", "thing", "t0"), { id: "t0" });
+      const page = await store.list<Obj>("ns", "thing", { limit: 100 });
+      assert.deepEqual(ids(page.data), ["t99", "t98", "t97", "t96", "t95", "t94", "t93", "t92", "t91", "t90"]);
+      const a = await store.list<Obj>("ns", "thing", { limit: 100, where: { index: "tag", value: "a" } });
+      assert.deepEqual(ids(a.data), ["t99", "t96", "t93", "t90"]);
+      await assert.rejects(store.list("ns", "thing", { limit: 1, startingAfter: "t3" }), CursorNotFoundError);
+      await assert.rejects(store.insert("ns", "thing", { id: "t3", object: "thing", created: 1 }), "a deleted id is not reused");
+    });
+
+    test("created ranges, sorted and unsorted", async () => {
+      for (const created of [(i: number) => 1000 + i, (i: number) => 1000 + ((i * 7) % 20)]) {
+        const store = await setup(20, created);
+        const page = await store.list<Obj>("ns", "thing", { limit: 100, created: { gte: 1005, lt: 1010 } });
+        const expected = Array.from({ length: 20 }, (_, i) => i)
+          .filter((i) => created(i) >= 1005 && created(i) < 1010)
+          .reverse()
+          .map((i) => `t${i}`);
+        assert.deepEqual(ids(page.data), expected);
+        const gt = await store.list<Obj>("ns", "thing", { limit: 100, created: { gt: 1017 } });
+        assert.deepEqual(new Set(ids(gt.data)), new Set(Array.from({ length: 20 }, (_, i) => i).filter((i) => created(i) > 1017).map((i) => `t${i}`)));
+      }
+    });
+
+    test("filters apply while walking, with correct has_more", async () => {
+      const store = await setup(50);
+      const page = await store.list<Obj>("ns", "thing", { limit: 5, filter: (o) => Number(o.id.slice(1)) % 10 === 0 });
+      assert.deepEqual(ids(page.data), ["t40", "t30", "t20", "t10", "t0"]);
+      assert.equal(page.hasMore, false);
+    });
+
+    test("namespaces are isolated and dropped alone", async () => {
+      const store = await setup(3);
+      await store.insert("other", "thing", { id: "t0", object: "thing", created: 1 });
+      await store.kvSet("ns", "b", "k", 1);
+      await store.kvSet("other", "b", "k", 2);
+      await store.dropNamespace("ns");
+      assert.equal(await store.get("ns", "thing", "t0"), undefined);
+      assert.equal(await store.kvGet("ns", "b", "k"), undefined);
+      assert.equal((await store.get<Obj>("other", "thing", "t0"))?.created, 1);
+      assert.equal(await store.kvGet("other", "b", "k"), 2);
+      assert.deepEqual(await store.namespaces(), ["other"]);
+      await store.clear();
+      assert.deepEqual(await store.namespaces(), []);
+    });
+
+    test("key-value: set-if-absent, delete, prune", async () => {
+      const store = make();
+      assert.equal(await store.kvSetIfAbsent("ns", "b", "k", { v: 1 }), undefined);
+      assert.deepEqual(await store.kvSetIfAbsent("ns", "b", "k", { v: 2 }), { v: 1 });
+      await store.kvSet("ns", "b", "k2", { v: 3 });
+      assert.equal(await store.kvPrune<{ v: number }>("ns", "b", (x) => x.v === 1), 1);
+      assert.equal(await store.kvGet("ns", "b", "k"), undefined);
+      await store.kvDelete("ns", "b", "k2");
+      assert.equal(await store.kvGet("ns", "b", "k2"), undefined);
+    });
+
+    test("a page costs the same at any size: pages deep inside a large collection", async () => {
+      const store = make();
+      store.defineCollection("thing", {});
+      for (let i = 0; i < 20000; i++) await store.insert<Obj>("ns", "thing", { id: `t${i}`, object: "thing", created: i });
+      const page = await store.list<Obj>("ns", "thing", { limit: 3, startingAfter: "t10000" });
+      assert.deepEqual(ids(page.data), ["t9999", "t9998", "t9997"]);
+    });
+  });
+}
