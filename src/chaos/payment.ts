@@ -1,0 +1,42 @@
+/**
+ * @module payment
+ * Payment chaos decisions. A forced customer failure wins; otherwise one draw
+ * against `failure_rate` (none when the rate is 0), and a failing draw takes
+ * one more draw to pick the code: by `decline_weights` over `decline_codes`,
+ * uniform when weights are absent or all zero.
+ */
+import type { ChaosDeclineCode } from "../stripe/declines.js";
+import type { PaymentChaosConfig } from "./config.js";
+
+/** The outcome of a payment as chaos sees it. */
+export type PaymentDecision =
+  | { readonly outcome: "succeed" }
+  | { readonly outcome: "fail"; readonly decline_code: ChaosDeclineCode; readonly rule: "customer_override" | "payment.failure_rate" };
+
+/** The decision to let a payment through: one shared object. */
+export const SUCCEED: PaymentDecision = Object.freeze({ outcome: "succeed" });
+
+/** Picks a decline code for a failing draw. */
+export function pickDeclineCode(config: PaymentChaosConfig, u: number): ChaosDeclineCode {
+  const codes = config.decline_codes;
+  const weights = config.decline_weights;
+  let total = 0;
+  if (weights) for (const c of codes) total += weights[c] ?? 0;
+  if (total <= 0) return codes[Math.min(codes.length - 1, Math.floor(u * codes.length))]!;
+  let target = u * total;
+  for (const c of codes) {
+    const w = weights![c] ?? 0;
+    if (target < w) return c;
+    target -= w;
+  }
+  // Rounding at the top end lands on the last weighted code.
+  for (let i = codes.length - 1; i >= 0; i--) if ((weights![codes[i]!] ?? 0) > 0) return codes[i]!;
+  return codes[codes.length - 1]!;
+}
+
+/** The random part of the decision. */
+export function decideRandomPayment(config: PaymentChaosConfig, draw: () => number): PaymentDecision {
+  if (config.failure_rate <= 0) return SUCCEED;
+  if (draw() >= config.failure_rate) return SUCCEED;
+  return { outcome: "fail", decline_code: pickDeclineCode(config, draw()), rule: "payment.failure_rate" };
+}
