@@ -2,7 +2,9 @@
  * @module cli-args
  * The `paper-tiger` command's options and their validation.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { ChaosCoordinator } from "./chaos/coordinator.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
 
 /** The command's help text. */
@@ -15,6 +17,8 @@ Options:
   --host <addr>           Interface to listen on (default ${DEFAULT_HOST})
   --namespace-by <mode>   "header" (default) or "api-key": namespace requests without
                           the X-Paper-Tiger-Namespace header by their API key
+  --chaos <file.json>     Server-wide chaos configuration at start (JSON, as POST /_chaos/config)
+  --seed <n>              Seed for chaos decisions, so a run can be replayed
   -h, --help              Show this help
 `;
 
@@ -26,6 +30,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
       port: { type: "string" },
       host: { type: "string" },
       "namespace-by": { type: "string" },
+      chaos: { type: "string" },
+      seed: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -44,6 +50,32 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
   if (by !== undefined) {
     if (by !== "header" && by !== "api-key" && by !== "api_key") throw new Error(`--namespace-by must be "header" or "api-key", got ${JSON.stringify(by)}`);
     options.namespaceBy = by === "header" ? "header" : "api_key";
+  }
+  if (values.chaos !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values.chaos, "utf8");
+    } catch (err) {
+      throw new Error(`--chaos: cannot read ${values.chaos}: ${(err as Error).message}`);
+    }
+    try {
+      options.chaos = JSON.parse(text) as PaperTigerOptions["chaos"];
+    } catch (err) {
+      throw new Error(`--chaos: ${values.chaos} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  if (values.seed !== undefined) {
+    const n = Number(values.seed);
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(n)) throw new Error(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
+    options.seed = n;
+  }
+  if (options.chaos !== undefined || options.seed !== undefined) {
+    // Refuse a bad chaos file before the server starts, with the key it got wrong.
+    try {
+      new ChaosCoordinator({ config: { ...options.chaos, ...(options.seed !== undefined ? { seed: options.seed } : {}) } });
+    } catch (err) {
+      throw new Error(`--chaos: ${(err as Error).message}`);
+    }
   }
   return options;
 }

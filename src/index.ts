@@ -22,3 +22,31 @@ export { CursorNotFoundError } from "./store/store.js";
 export type { StripeEvent } from "./events/event.js";
 export { NAMESPACE_HEADER, GLOBAL_NAMESPACE } from "./server/namespace.js";
 export { DEFAULT_API_VERSION } from "./server/version.js";
+export { ChaosCoordinator, ChaosConfigError, defaultConfig, OK, SUCCEED, GLOBAL } from "./chaos/index.js";
+export type {
+  ChaosCoordinatorOptions,
+  NamespaceChaos,
+  DecisionContext,
+  ChaosConfig,
+  ChaosConfigInput,
+  PaymentChaosConfig,
+  EventChaosConfig,
+  ApiChaosConfig,
+  ApiDecision,
+  PaymentDecision,
+  ChaosEvent,
+  DeliverFn,
+  DeliveryInfo,
+  JournalEntry,
+  ChaosDomain,
+  ChaosStats,
+  StatName,
+  OverrideAction,
+  OverrideValue,
+} from "./chaos/index.js";
+export { withChaos, withPaymentChaos, withApiChaos, withEventChaos } from "./chaos/with-chaos.js";
+export type { ChaosTarget } from "./chaos/with-chaos.js";
+export { ChaosClient, ChaosClientError } from "./client/chaos-client.js";
+export type { ChaosClientOptions } from "./client/chaos-client.js";
+export { CHAOS_DECLINE_CODES, DEFAULT_CHAOS_DECLINE_CODES } from "./stripe/declines.js";
+export type { ChaosDeclineCode } from "./stripe/declines.js";

@@ -18,6 +18,12 @@ import { checkNamespace, currentNamespace, namespaceScope, type NamespaceBy } fr
 import type { Runtime } from "./server/runtime.js";
 import { DEFAULT_API_VERSION } from "./server/version.js";
 import { MemoryStore } from "./store/memory-store.js";
+import { ChaosCoordinator } from "./chaos/coordinator.js";
+import type { ChaosConfigInput } from "./chaos/config.js";
+import type { NamespaceChaos } from "./chaos/coordinator.js";
+import { chaosControlRoutes } from "./server/chaos-routes.js";
+import { withApiChaos, withChaos, withEventChaos, withPaymentChaos } from "./chaos/with-chaos.js";
+import type { ApiChaosConfig, EventChaosConfig, PaymentChaosConfig } from "./chaos/config.js";
 import type { Store } from "./store/store.js";
 
 /** The port paper-tiger listens on by default (stripe-mock's). */
@@ -41,6 +47,10 @@ export interface PaperTigerOptions {
   store?: Store;
   /** The server clock. Default: the system clock. */
   clock?: Clock;
+  /** Server-wide chaos configuration at start (the layer below every runtime `configure`). */
+  chaos?: ChaosConfigInput;
+  /** Seed of the chaos random streams; shorthand for `chaos.seed`. */
+  seed?: number;
 }
 
 /** In-process access to one namespace. */
@@ -51,6 +61,10 @@ export interface NamespaceHandle {
   flush(): Promise<void>;
   /** Runs `fn` with this namespace as the implicit one. */
   run<T>(fn: () => T): T;
+  /** Chaos for this namespace: configure, simulate failures, stats, journal... */
+  readonly chaos: NamespaceChaos;
+  /** Resets this namespace's chaos and deletes its data. */
+  cleanup(): Promise<void>;
 }
 
 /**
@@ -75,6 +89,12 @@ export class PaperTiger implements AsyncDisposable {
   readonly store: Store;
   /** The server clock. */
   readonly clock: Clock;
+  /**
+   * The chaos coordinator. Its own methods act on the current namespace
+   * (see {@link runInNamespace}; `global` outside one, which is also the
+   * server-wide layer every namespace inherits).
+   */
+  readonly chaos: ChaosCoordinator;
   /** @internal */
   readonly runtime: Runtime;
   readonly #app: FastifyInstance;
@@ -86,6 +106,7 @@ export class PaperTiger implements AsyncDisposable {
     this.runtime = runtime;
     this.store = runtime.services.store;
     this.clock = runtime.services.clock;
+    this.chaos = runtime.chaos;
     this.host = host;
     this.port = port;
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -99,10 +120,13 @@ export class PaperTiger implements AsyncDisposable {
   /** A handle on one namespace. */
   namespace(name: string): NamespaceHandle {
     checkNamespace(name);
+    const chaos = this.chaos.for(name);
     return {
       name,
       flush: () => this.store.dropNamespace(name),
       run: (fn) => namespaceScope.run(name, fn),
+      chaos,
+      cleanup: () => chaos.cleanup(),
     };
   }
 
@@ -121,9 +145,47 @@ export class PaperTiger implements AsyncDisposable {
     return this.store.clear();
   }
 
-  /** Stops listening and closes open connections. Safe to call twice. */
+  /**
+   * Runs `fn` with `config` merged into the current namespace's chaos and
+   * restores the previous chaos afterwards, even when `fn` throws.
+   *
+   * @example
+   * ```ts
+   * await pt.withChaos({ payment: { failure_rate: 1 } }, async () => {
+   *   await expect(checkout()).rejects.toThrow(/declined/);
+   * });
+   * ```
+   */
+  withChaos<T>(config: ChaosConfigInput, fn: () => T | Promise<T>): Promise<T> {
+    return withChaos(this.chaos.for(currentNamespace()), config, fn);
+  }
+
+  /** {@link withChaos} for payment chaos only. */
+  withPaymentChaos<T>(payment: Partial<PaymentChaosConfig>, fn: () => T | Promise<T>): Promise<T> {
+    return withPaymentChaos(this.chaos.for(currentNamespace()), payment, fn);
+  }
+
+  /** {@link withChaos} for API chaos only. */
+  withApiChaos<T>(api: ChaosConfigInput["api"] & Partial<Pick<ApiChaosConfig, "timeout_ms">>, fn: () => T | Promise<T>): Promise<T> {
+    return withApiChaos(this.chaos.for(currentNamespace()), api, fn);
+  }
+
+  /** {@link withChaos} for event chaos only. */
+  withEventChaos<T>(events: Partial<EventChaosConfig>, fn: () => T | Promise<T>): Promise<T> {
+    return withEventChaos(this.chaos.for(currentNamespace()), events, fn);
+  }
+
+  /** Resets the current namespace's chaos and deletes its data. */
+  cleanup(): Promise<void> {
+    return this.chaos.cleanup();
+  }
+
+  /** Stops listening, delivers or reports held events, and closes open connections. Safe to call twice. */
   close(): Promise<void> {
-    this.#closed ??= this.#app.close();
+    this.#closed ??= (async () => {
+      await this.#app.close();
+      await this.chaos.close();
+    })();
     return this.#closed;
   }
 
@@ -142,12 +204,19 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const registry = new ResourceRegistry(RESOURCE_MODULES);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of RESOURCE_MODULES) m.setup?.(registry);
-  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes];
+  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes];
+  const chaos = new ChaosCoordinator({
+    clock,
+    config: options.seed !== undefined ? { ...options.chaos, seed: options.seed } : (options.chaos ?? {}),
+    resolveNamespace: currentNamespace,
+    onCleanup: (ns) => store.dropNamespace(ns),
+  });
   const runtime: Runtime = {
     options: { namespaceBy: options.namespaceBy ?? "header", apiVersion, bodyLimit: options.bodyLimit ?? 1024 * 1024 },
     services,
     registry,
     idempotency: new Idempotency(store, () => clock.now()),
+    chaos,
     controlRoutes,
   };
   const app = buildApp(runtime);

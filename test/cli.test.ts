@@ -57,3 +57,24 @@ describe("paper-tiger command line", () => {
     assert.match(err, /Usage: paper-tiger/);
   });
 });
+
+describe("chaos options on the command line", () => {
+  test("--chaos <file> and --seed", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "pt-chaos-"));
+    const good = join(dir, "chaos.json");
+    writeFileSync(good, JSON.stringify({ api: { error_rate: 0.1 } }));
+    assert.deepEqual(parseCli(["--chaos", good, "--seed", "7"], {}), { chaos: { api: { error_rate: 0.1 } }, seed: 7 });
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ api: { error_rate: 7 } }));
+    assert.throws(() => parseCli(["--chaos", bad], {}), /--chaos: api\.error_rate must be a number in \[0, 1\], got 7/);
+    const notJson = join(dir, "nope.json");
+    writeFileSync(notJson, "{");
+    assert.throws(() => parseCli(["--chaos", notJson], {}), /is not valid JSON/);
+    assert.throws(() => parseCli(["--chaos", join(dir, "missing.json")], {}), /cannot read/);
+    assert.throws(() => parseCli(["--seed=-1"], {}), /--seed must be a non-negative integer/);
+    assert.throws(() => parseCli(["--seed", "1.5"], {}), /--seed must be a non-negative integer/);
+  });
+});

@@ -69,6 +69,10 @@ export interface NamespaceChaos {
   configure(partial: ChaosConfigInput): ChaosConfig;
   /** The effective configuration, with the seed in use. */
   getConfig(): ChaosConfig;
+  /** This namespace's own layer: what `configure` calls added over the inherited layers. */
+  getLayer(): ChaosConfigInput;
+  /** Replaces this namespace's own layer (validated like `configure`); `withChaos` restores with it. */
+  setLayer(layer: ChaosConfigInput): ChaosConfig;
   /** Exact counters of every decision. */
   getStats(): ChaosStats & { seed: number };
   /** Clears this namespace's layer, customer overrides, sequences, stats and journal; held events are delivered at once. */
@@ -229,23 +233,26 @@ export class ChaosCoordinator implements NamespaceChaos {
   }
 
   #bind(ns: string): NamespaceChaos {
-    const configure = (partial: ChaosConfigInput): ChaosConfig => {
-      validateInput(partial);
+    // Replaces this namespace's layer after validating every effective config it reaches.
+    const setLayer = (layer: ChaosConfigInput, seedChanged: boolean): ChaosConfig => {
       const s = this.#state(ns);
-      const layer = mergeInput(s.layer, partial);
-      // Validate every effective config this change touches before changing any.
       const targets = ns === GLOBAL ? [...this.#states.values()] : [s];
-      const next = targets.map((t) => [t, t.name === GLOBAL ? this.#effective(GLOBAL, {}, layer) : this.#effective(t.name, t === s ? layer : t.layer, ns === GLOBAL ? layer : undefined)] as const);
+      const next = targets.map(
+        (t) => [t, t.name === GLOBAL ? this.#effective(GLOBAL, {}, layer) : this.#effective(t.name, t === s ? layer : t.layer, ns === GLOBAL ? layer : undefined)] as const,
+      );
       for (const [, config] of next) validateEffective(config);
       s.layer = layer;
-      const seedChanged = partial.seed !== undefined;
       for (const [t, config] of next) {
         this.#apply(t, config);
         // Configuring a seed, even the same one, restarts the stream of every namespace it reaches.
-        const inherits = t === s || t.layer.seed === undefined;
-        if (seedChanged && inherits) t.stream = undefined;
+        if (seedChanged && (t === s || t.layer.seed === undefined)) t.stream = undefined;
       }
       return this.#configWithSeed(s);
+    };
+
+    const configure = (partial: ChaosConfigInput): ChaosConfig => {
+      validateInput(partial);
+      return setLayer(mergeInput(this.#state(ns).layer, partial), partial.seed !== undefined);
     };
 
     const forced = (customerId: string | null, ctx?: DecisionContext): ChaosDeclineCode | undefined => {
@@ -289,6 +296,12 @@ export class ChaosCoordinator implements NamespaceChaos {
       namespace: ns,
       configure,
       getConfig: () => this.#configWithSeed(this.#state(ns)),
+      getLayer: () => structuredClone(this.#state(ns).layer),
+      setLayer: (layer) => {
+        validateInput(layer);
+        const before = this.#state(ns).layer.seed;
+        return setLayer(structuredClone(layer), layer.seed !== before);
+      },
       getStats: () => {
         const s = this.#state(ns);
         return { ...s.stats, seed: this.#seedOf(s) };
@@ -384,6 +397,12 @@ export class ChaosCoordinator implements NamespaceChaos {
   }
   getConfig(): ChaosConfig {
     return this.#current().getConfig();
+  }
+  getLayer(): ChaosConfigInput {
+    return this.#current().getLayer();
+  }
+  setLayer(layer: ChaosConfigInput): ChaosConfig {
+    return this.#current().setLayer(layer);
   }
   getStats(): ChaosStats & { seed: number } {
     return this.#current().getStats();

@@ -21,6 +21,7 @@ import { NAMESPACE_HEADER, resolveNamespace } from "./namespace.js";
 import { errorJson, sendError, sendJson, toJson } from "./respond.js";
 import type { Runtime } from "./runtime.js";
 import { resolveApiVersion } from "./version.js";
+import { applyApiDecision, loseResponse } from "./api-chaos.js";
 
 /** Per-request state set by the first hook. */
 export interface RequestState {
@@ -104,9 +105,17 @@ export function buildApp(rt: Runtime): FastifyInstance {
     }
   });
 
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split("?")[0] ?? req.url;
     const state = req.pt;
+    // Overrides may answer for API paths paper-tiger does not implement, so chaos sees them too.
+    if (state?.apiKey !== undefined && path.startsWith("/v1/")) {
+      const decision = rt.chaos.for(state.ns).shouldApiFail(path, req.method, { requestId: state.requestId });
+      if (decision.kind !== "ok" && decision.kind !== "lost_response") {
+        const gate = await applyApiDecision(decision, req, reply, state);
+        if (gate !== "continue") return gate;
+      }
+    }
     return sendError(reply, Errors.unrecognizedUrl(req.method, path), state?.requestId ?? req.id, state?.apiVersion ?? rt.options.apiVersion);
   });
 
@@ -164,6 +173,19 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
   for (const k in pathParams) {
     if (pathParams[k] === "") return sendError(reply, Errors.unrecognizedUrl(req.method, req.url.split("?")[0]!), state.requestId, state.apiVersion);
   }
+  const path = req.url.split("?")[0]!;
+
+  // API chaos: after auth, before idempotency and the handler.
+  let lost: "error" | "drop" | undefined;
+  const decision = rt.chaos.for(state.ns).shouldApiFail(path, req.method, { requestId: state.requestId });
+  if (decision.kind !== "ok") {
+    const gate = await applyApiDecision(decision, req, reply, state);
+    if (gate !== "continue") {
+      if (!("lost" in gate)) return gate;
+      lost = gate.lost;
+    }
+  }
+
   const raw = rawParams(req);
   const key = ep.method === "POST" ? header(req, "idempotency-key") : undefined;
 
@@ -184,11 +206,13 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
 
   if (key === undefined) {
     const res = await execute();
+    if (lost) return loseResponse(lost, req, reply, state);
     applyHeaders(reply, res);
     return sendJson(reply, res.status, res.body, state.requestId, state.apiVersion);
   }
-  const path = req.url.split("?")[0]!;
   const outcome = await rt.idempotency.run(state.ns, key, `${req.method} ${path}`, raw, state.requestId, execute);
+  // The request was carried out and its result kept; only the answer is lost.
+  if (lost) return loseResponse(lost, req, reply, state);
   reply.header("idempotency-key", key).header("original-request", outcome.originalRequest);
   applyHeaders(reply, outcome.response);
   if (outcome.replayed) {

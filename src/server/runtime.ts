@@ -8,6 +8,7 @@ import type { ResourceRegistry } from "../resources/registry.js";
 import type { Idempotency } from "./idempotency.js";
 import type { NamespaceBy } from "./namespace.js";
 import type { ControlRoute } from "./control.js";
+import type { ChaosCoordinator } from "../chaos/coordinator.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -22,5 +23,6 @@ export interface Runtime {
   readonly services: Services;
   readonly registry: ResourceRegistry;
   readonly idempotency: Idempotency;
+  readonly chaos: ChaosCoordinator;
   readonly controlRoutes: readonly ControlRoute[];
 }

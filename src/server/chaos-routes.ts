@@ -1,0 +1,118 @@
+/**
+ * @module chaos-routes
+ * The chaos control plane: every coordinator call as an HTTP route under
+ * `/_chaos`, namespaced and authenticated like the API, JSON in and out, so
+ * tests in any language can drive chaos.
+ */
+import { ChaosConfigError } from "../chaos/config.js";
+import type { ChaosConfigInput } from "../chaos/config.js";
+import type { ChaosDomain } from "../chaos/journal.js";
+import { CHAOS_DECLINE_CODES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
+import { p, parseShape } from "../resources/params.js";
+import type { ControlRequest, ControlRoute } from "./control.js";
+import { invalidRequest, type StripeError } from "./errors.js";
+import type { Runtime } from "./runtime.js";
+
+/** A chaos configuration error as a Stripe-shaped 400 naming the key. */
+export function configError(err: ChaosConfigError): StripeError {
+  return invalidRequest(400, err.message, { code: "chaos_config_invalid", param: err.path });
+}
+
+function chaosOf(rt: Runtime, req: ControlRequest) {
+  return rt.chaos.for(req.ns);
+}
+
+function withConfigErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ChaosConfigError) throw configError(err);
+    throw err;
+  }
+}
+
+const FAILURE = { decline_code: p.enum(CHAOS_DECLINE_CODES).required(), times: p.integer({ min: 1 }) };
+const JOURNAL = { limit: p.integer({ min: 1, max: 10_000 }), domain: p.enum(["payment", "api", "event"]) };
+const CONFIG_QUERY = { layer: p.enum(["effective", "namespace"]) };
+
+export const chaosControlRoutes: readonly ControlRoute[] = [
+  {
+    method: "GET",
+    path: "/_chaos/config",
+    handler(rt, req) {
+      const q = parseShape(CONFIG_QUERY, req.query, "");
+      return { body: q.layer === "namespace" ? chaosOf(rt, req).getLayer() : chaosOf(rt, req).getConfig() };
+    },
+  },
+  {
+    method: "POST",
+    path: "/_chaos/config",
+    handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).configure(req.body as ChaosConfigInput)) }),
+  },
+  {
+    method: "PUT",
+    path: "/_chaos/config",
+    handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).setLayer(req.body as ChaosConfigInput)) }),
+  },
+  {
+    method: "DELETE",
+    path: "/_chaos/config",
+    async handler(rt, req) {
+      await chaosOf(rt, req).reset();
+      return { body: chaosOf(rt, req).getConfig() };
+    },
+  },
+  {
+    method: "POST",
+    path: "/_chaos/customers/:id/failure",
+    handler(rt, req) {
+      const params = parseShape(FAILURE, req.body, "");
+      const customer = req.params.id!;
+      chaosOf(rt, req).simulateFailure(customer, params.decline_code as ChaosDeclineCode, params.times !== undefined ? { times: params.times } : {});
+      return { body: { object: "chaos.customer_failure", customer, decline_code: params.decline_code, times: params.times ?? null } };
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/_chaos/customers/:id/failure",
+    handler(rt, req) {
+      chaosOf(rt, req).clearSimulation(req.params.id!);
+      return { body: { object: "chaos.customer_failure", customer: req.params.id, deleted: true } };
+    },
+  },
+  {
+    method: "POST",
+    path: "/_chaos/events/flush",
+    async handler(rt, req) {
+      await chaosOf(rt, req).flushEvents();
+      return { body: { object: "chaos.events_flush", flushed: true } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/_chaos/stats",
+    handler: (rt, req) => ({ body: chaosOf(rt, req).getStats() }),
+  },
+  {
+    method: "GET",
+    path: "/_chaos/journal",
+    handler(rt, req) {
+      const q = parseShape(JOURNAL, req.query, "");
+      const data = chaosOf(rt, req).getJournal({ limit: q.limit ?? 100, ...(q.domain ? { domain: q.domain as ChaosDomain } : {}) });
+      return { body: { object: "list", url: "/_chaos/journal", has_more: false, data } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/_chaos/decline_codes",
+    handler: () => ({ body: { all: [...CHAOS_DECLINE_CODES], default: [...DEFAULT_CHAOS_DECLINE_CODES] } }),
+  },
+  {
+    method: "POST",
+    path: "/_chaos/cleanup",
+    async handler(rt, req) {
+      await chaosOf(rt, req).cleanup();
+      return { body: { object: "chaos.cleanup", namespace: req.ns, cleaned: true } };
+    },
+  },
+];

@@ -1,0 +1,109 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import Stripe from "stripe";
+import { ChaosClient, ChaosClientError } from "../../src/index.js";
+import { startTestServer, TEST_KEY } from "../helpers/server.js";
+
+describe("the /_chaos control plane", () => {
+  test("config: get, post (deep merge), namespace layer, put, delete", async () => {
+    await using s = await startTestServer();
+    const got = await s.raw("GET", "/_chaos/config");
+    assert.equal(got.status, 200);
+    assert.equal(got.json.payment.failure_rate, 0);
+    assert.equal(typeof got.json.seed, "number", "the seed in use is shown");
+    const posted = await s.raw("POST", "/_chaos/config", { body: { payment: { failure_rate: 0.5 } } });
+    assert.equal(posted.json.payment.failure_rate, 0.5);
+    await s.raw("POST", "/_chaos/config", { body: { api: { error_rate: 0.1 } } });
+    const layer = await s.raw("GET", "/_chaos/config?layer=namespace");
+    assert.deepEqual(layer.json, { payment: { failure_rate: 0.5 }, api: { error_rate: 0.1 } });
+    const put = await s.raw("PUT", "/_chaos/config", { body: { events: { duplicate_rate: 1 } } });
+    assert.equal(put.json.payment.failure_rate, 0);
+    assert.equal(put.json.events.duplicate_rate, 1);
+    const del = await s.raw("DELETE", "/_chaos/config");
+    assert.equal(del.json.events.duplicate_rate, 0);
+  });
+
+  test("proof (e): an invalid config is a Stripe-shaped 400 naming the key, and changes nothing", async () => {
+    await using s = await startTestServer();
+    await s.raw("POST", "/_chaos/config", { body: { api: { error_rate: 0.2 } } });
+    const before = (await s.raw("GET", "/_chaos/config")).json;
+    for (const [body, param] of [
+      [{ api: { error_rate: 2 } }, "api.error_rate"],
+      [{ api: { timeout_rate: 0.9 } }, "api"],
+      [{ payment: { decline_codes: ["nope"] } }, "payment.decline_codes[0]"],
+      [{ api: { endpoint_overrides: { "/v1/x": "explode" } } }, 'api.endpoint_overrides["/v1/x"]'],
+      [{ apii: {} }, "apii"],
+    ] as const) {
+      const res = await s.raw("POST", "/_chaos/config", { body });
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.json.error.type, "invalid_request_error");
+      assert.equal(res.json.error.code, "chaos_config_invalid");
+      assert.equal(res.json.error.param, param);
+    }
+    const bad = await s.raw("POST", "/_chaos/config", { body: "{", headers: { "content-type": "application/json" } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await s.raw("GET", "/_chaos/config")).json, before);
+  });
+
+  test("customer failures, stats, journal, decline codes, cleanup", async () => {
+    await using s = await startTestServer();
+    const set = await s.raw("POST", "/_chaos/customers/cus_1/failure", { body: { decline_code: "insufficient_funds", times: 2 } });
+    assert.equal(set.status, 200);
+    assert.equal(s.pt.chaos.shouldPaymentFail("cus_1").outcome, "fail");
+    const badCode = await s.raw("POST", "/_chaos/customers/cus_1/failure", { body: { decline_code: "nope" } });
+    assert.equal(badCode.status, 400);
+    assert.equal(badCode.json.error.param, "decline_code");
+    assert.match(badCode.json.error.message, /card_declined, insufficient_funds/);
+    assert.equal((await s.raw("POST", "/_chaos/customers/cus_1/failure", { body: {} })).json.error.code, "parameter_missing");
+    await s.raw("DELETE", "/_chaos/customers/cus_1/failure");
+    assert.equal(s.pt.chaos.shouldPaymentFail("cus_1").outcome, "succeed");
+    const stats = (await s.raw("GET", "/_chaos/stats")).json;
+    assert.equal(stats.payments_failed, 1);
+    assert.equal(stats.payments_succeeded, 1);
+    const journal = (await s.raw("GET", "/_chaos/journal?limit=5&domain=payment")).json;
+    assert.equal(journal.object, "list");
+    assert.equal(journal.data[0].customer, "cus_1");
+    assert.equal((await s.raw("GET", "/_chaos/journal?domain=sideways")).status, 400);
+    const codes = (await s.raw("GET", "/_chaos/decline_codes")).json;
+    assert.equal(codes.all.length, 22);
+    assert.deepEqual(codes.default, ["card_declined", "insufficient_funds", "expired_card", "processing_error"]);
+    await s.stripe().customers.create({});
+    await s.raw("POST", "/_chaos/cleanup");
+    assert.equal((await s.stripe().customers.list()).data.length, 0, "cleanup deletes the namespace's data");
+    assert.equal((await s.raw("GET", "/_chaos/stats")).json.payments_failed, 0);
+  });
+
+  test("control routes need a key", async () => {
+    await using s = await startTestServer();
+    assert.equal((await s.raw("GET", "/_chaos/config", { key: null })).status, 401);
+  });
+
+  test("the typed ChaosClient drives every route", async () => {
+    await using s = await startTestServer();
+    const client = new ChaosClient({ url: s.pt.url, apiKey: TEST_KEY, namespace: "client-ns" });
+    const cfg = await client.configure({ seed: 5, api: { endpoint_overrides: { "POST /v1/customers": "rate_limit" } } });
+    assert.equal(cfg.seed, 5);
+    const stripe = s.stripe({ namespace: "client-ns" });
+    await assert.rejects(stripe.customers.create({}), Stripe.errors.StripeRateLimitError);
+    assert.equal((await s.stripe().customers.create({})).object, "customer", "other namespaces are untouched");
+    assert.equal((await client.getStats()).api_rate_limits, 1);
+    assert.equal((await client.getJournal({ domain: "api" }))[0]?.kind, "rate_limit");
+    assert.deepEqual(await client.getLayer(), { seed: 5, api: { endpoint_overrides: { "POST /v1/customers": "rate_limit" } } });
+    await client.simulateFailure("cus_x", "lost_card", { times: 1 });
+    assert.equal(s.pt.namespace("client-ns").chaos.shouldPaymentFail("cus_x").outcome, "fail");
+    await client.clearSimulation("cus_x");
+    await client.flushEvents();
+    assert.equal((await client.declineCodes()).all.length, 22);
+    await assert.rejects(client.configure({ api: { error_rate: 9 } }), (e: unknown) => e instanceof ChaosClientError && e.status === 400 && e.body.error?.param === "api.error_rate");
+    await client.withApiChaos({ error_rate: 1 }, async () => {
+      await assert.rejects(stripe.customers.list(), Stripe.errors.StripeAPIError);
+    });
+    assert.equal((await client.getConfig()).api.error_rate, 0, "restored after the scope");
+    await client.reset();
+    assert.deepEqual(await client.getLayer(), {});
+    await stripe.customers.create({});
+    await client.cleanup();
+    assert.equal((await stripe.customers.list()).data.length, 0);
+    assert.equal((await s.stripe().customers.list()).data.length, 1);
+  });
+});
