@@ -8,12 +8,13 @@
  * 402 is answered.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { docUrl, Errors, type StripeError } from "../server/errors.js";
+import { docUrl, type StripeError } from "../server/errors.js";
 import { randomChars } from "../stripe/ids.js";
 import { checkMoney } from "../payments/amounts.js";
 import { buildCharge } from "../payments/charge-builder.js";
 import { authenticationNotHandledError, declineError, declineFields } from "../payments/card-errors.js";
 import { decidePayment, type PaymentOutcome } from "../payments/decision.js";
+import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
 import { PaymentErrors } from "../payments/payment-errors.js";
 import { markSetUp } from "../payments/set-up.js";
 import { captureCharge, chargeHooks, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "./charges.js";
@@ -96,7 +97,7 @@ const CREATE = {
   description: p.string({ max: 1000 }),
   metadata: p.metadata(),
   payment_method_options: PAYMENT_METHOD_OPTIONS,
-  payment_method_types: p.array(p.string({ max: 100 })),
+  ...METHOD_TYPE_PARAMS,
   receipt_email: p.string(),
   setup_future_usage: p.enum(["off_session", "on_session"]),
   shipping: SHIPPING,
@@ -117,7 +118,7 @@ const CONFIRM = {
   ...CONFIRM_PARAMS,
   capture_method: p.enum(["automatic", "automatic_async", "manual"]),
   payment_method_options: PAYMENT_METHOD_OPTIONS,
-  payment_method_types: p.array(p.string({ max: 100 })),
+  ...METHOD_TYPE_PARAMS,
   receipt_email: p.string().emptiable(),
   setup_future_usage: p.enum(["off_session", "on_session"]).emptiable(),
   shipping: SHIPPING.emptiable(),
@@ -132,7 +133,7 @@ const UPDATE = {
   metadata: p.metadata(),
   payment_method: p.id().emptiable(),
   payment_method_options: PAYMENT_METHOD_OPTIONS,
-  payment_method_types: p.array(p.string({ max: 100 })),
+  ...METHOD_TYPE_PARAMS,
   receipt_email: p.string().emptiable(),
   setup_future_usage: p.enum(["off_session", "on_session"]).emptiable(),
   shipping: SHIPPING.emptiable(),
@@ -173,6 +174,12 @@ function cardOptions(input: OptionsParam | undefined, current: PaymentIntent["pa
   return { ...current, card: next };
 }
 
+/** Applies a new list of accepted types: automatic payment methods give way to it. */
+function withMethodTypes(pi: PaymentIntent, types: string[] | undefined): PaymentIntent {
+  if (types === undefined) return pi;
+  return { ...pi, allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null };
+}
+
 /** The capture method that applies to card payments (the card option wins). */
 function captureMethodOf(pi: PaymentIntent): string {
   return pi.payment_method_options?.card?.capture_method ?? pi.capture_method;
@@ -207,7 +214,7 @@ async function planConfirm(ctx: Context, pi: PaymentIntent, params: Partial<Conf
   let next: PaymentIntent = { ...pi };
   if (params.capture_method !== undefined) next.capture_method = params.capture_method;
   if (params.payment_method_options !== undefined) next.payment_method_options = cardOptions(params.payment_method_options, pi.payment_method_options);
-  if (params.payment_method_types !== undefined) next.payment_method_types = params.payment_method_types;
+  next = withMethodTypes(next, methodTypesOf(params));
   if (params.receipt_email !== undefined) next.receipt_email = params.receipt_email;
   if (params.setup_future_usage !== undefined) next.setup_future_usage = params.setup_future_usage;
   if (params.shipping !== undefined) next.shipping = shippingOf(params.shipping);
@@ -376,9 +383,7 @@ function newClientSecret(id: string): string {
 /** Builds the PaymentIntent `POST /v1/payment_intents` creates, and the confirmation to run when `confirm=true`. */
 async function createPaymentIntent(ctx: Context, params: CreateParams): Promise<PaymentIntent> {
   const currency = checkMoney(params.amount, params.currency);
-  if (params.automatic_payment_methods !== undefined && params.payment_method_types !== undefined) {
-    throw Errors.parametersExclusive("automatic_payment_methods", "payment_method_types");
-  }
+  const types = methodTypesOf(params);
   if (params.confirm !== true) {
     for (const name of ["off_session", "return_url", "error_on_requires_action"] as const) {
       if (params[name] !== undefined) throw PaymentErrors.onlyWithConfirm(name);
@@ -391,12 +396,12 @@ async function createPaymentIntent(ctx: Context, params: CreateParams): Promise<
     await checkUsableFor(ctx, ref, params.customer ?? null);
   }
   const id = paymentIntents.newId();
-  // Without payment_method_types, current API versions enable automatic payment methods.
-  const apm = params.payment_method_types === undefined ? (params.automatic_payment_methods ?? { enabled: true }) : null;
+  // Without a list of types, current API versions enable automatic payment methods.
+  const apm = types === undefined ? (params.automatic_payment_methods ?? { enabled: true }) : null;
   const pi: PaymentIntent = {
     id,
     object: "payment_intent",
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: types ?? null,
     amount: params.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -425,7 +430,7 @@ async function createPaymentIntent(ctx: Context, params: CreateParams): Promise<
     payment_method: ref ? paymentMethodOf(ref).id : null,
     payment_method_configuration_details: apm?.enabled ? { id: "pmc_paper_tiger_default", parent: null } : null,
     payment_method_options: cardOptions(params.payment_method_options, null),
-    payment_method_types: params.payment_method_types ?? ["card"],
+    payment_method_types: types ?? ["card"],
     payment_record: null,
     processing: null,
     receipt_email: params.receipt_email ?? null,
@@ -472,7 +477,8 @@ async function updatePaymentIntent(ctx: Context, current: PaymentIntent, params:
     ref = await resolvePaymentMethod(ctx, params.payment_method, "payment_method");
     await checkUsableFor(ctx, ref, typeof next.customer === "string" ? next.customer : null);
   }
-  if (params.payment_method_types !== undefined) next.payment_method_types = params.payment_method_types;
+  const withTypes = withMethodTypes(next, methodTypesOf(params));
+  Object.assign(next, withTypes);
   if (params.capture_method !== undefined) next.capture_method = params.capture_method;
   if (params.description !== undefined) next.description = params.description;
   if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);

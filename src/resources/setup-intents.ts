@@ -8,10 +8,11 @@
  * cards that authenticate "unless set up" pay off-session later.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { docUrl, Errors, type StripeError } from "../server/errors.js";
+import { docUrl, type StripeError } from "../server/errors.js";
 import { randomChars } from "../stripe/ids.js";
 import { declineError, declineFields } from "../payments/card-errors.js";
 import { decideSetup } from "../payments/decision.js";
+import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
 import { PaymentErrors } from "../payments/payment-errors.js";
 import { markSetUp } from "../payments/set-up.js";
 import { crudEndpoints } from "./crud.js";
@@ -71,7 +72,7 @@ const CREATE = {
   description: p.string({ max: 1000 }),
   metadata: p.metadata(),
   payment_method_options: PAYMENT_METHOD_OPTIONS,
-  payment_method_types: p.array(p.string({ max: 100 })),
+  ...METHOD_TYPE_PARAMS,
   usage: p.enum(["off_session", "on_session"]),
   attach_to_self: unsupported("attach_to_self"),
   flow_directions: unsupported("flow_directions"),
@@ -81,14 +82,14 @@ const CREATE = {
   excluded_payment_method_types: unsupported("excluded_payment_method_types"),
 } as const;
 
-const CONFIRM = { ...CONFIRM_PARAMS, payment_method_options: PAYMENT_METHOD_OPTIONS } as const;
+const CONFIRM = { ...CONFIRM_PARAMS, ...METHOD_TYPE_PARAMS, payment_method_options: PAYMENT_METHOD_OPTIONS } as const;
 
 const UPDATE = {
   customer: p.id(),
   description: p.string({ max: 1000 }).emptiable(),
   metadata: p.metadata(),
   payment_method: p.id(),
-  payment_method_types: p.array(p.string({ max: 100 })),
+  ...METHOD_TYPE_PARAMS,
   payment_method_options: PAYMENT_METHOD_OPTIONS,
   attach_to_self: unsupported("attach_to_self"),
   flow_directions: unsupported("flow_directions"),
@@ -120,10 +121,12 @@ async function planConfirm(ctx: Context, si: SetupIntent, params: Partial<Confir
   if (pmId === null) throw PaymentErrors.setupMissingPaymentMethod(si);
   const ref = resolved ?? (await resolvePaymentMethod(ctx, pmId, "payment_method"));
   await checkUsableFor(ctx, ref, typeof si.customer === "string" ? si.customer : null, "SetupIntent");
-  const apm = si.automatic_payment_methods;
-  if (apm?.enabled && apm.allow_redirects !== "never" && params.return_url === undefined) throw PaymentErrors.returnUrlRequired();
   let next: SetupIntent = { ...si, payment_method: paymentMethodOf(ref).id };
+  const types = methodTypesOf(params);
+  if (types !== undefined) next = { ...next, allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null };
   if (params.payment_method_options !== undefined) next = { ...next, payment_method_options: cardOptions(params.payment_method_options, si.payment_method_options) };
+  const apm = next.automatic_payment_methods;
+  if (apm?.enabled && apm.allow_redirects !== "never" && params.return_url === undefined) throw PaymentErrors.returnUrlRequired();
   return { si: next, ref, returnUrl: params.return_url };
 }
 
@@ -168,9 +171,7 @@ async function executeConfirm(ctx: Context, stored: SetupIntent, plan: ConfirmPl
 }
 
 async function createSetupIntent(ctx: Context, params: CreateParams): Promise<SetupIntent> {
-  if (params.automatic_payment_methods !== undefined && params.payment_method_types !== undefined) {
-    throw Errors.parametersExclusive("automatic_payment_methods", "payment_method_types");
-  }
+  const types = methodTypesOf(params);
   if (params.confirm !== true && params.return_url !== undefined) throw PaymentErrors.onlyWithConfirm("return_url");
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");
   let ref: PaymentMethodRef | undefined;
@@ -179,11 +180,11 @@ async function createSetupIntent(ctx: Context, params: CreateParams): Promise<Se
     await checkUsableFor(ctx, ref, params.customer ?? null, "SetupIntent");
   }
   const id = setupIntents.newId();
-  const apm = params.payment_method_types === undefined ? (params.automatic_payment_methods ?? { enabled: true }) : null;
+  const apm = types === undefined ? (params.automatic_payment_methods ?? { enabled: true }) : null;
   const si: SetupIntent = {
     id,
     object: "setup_intent",
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: types ?? null,
     application: null,
     automatic_payment_methods: apm ? { ...(apm.allow_redirects !== undefined ? { allow_redirects: apm.allow_redirects } : {}), enabled: apm.enabled } : null,
     cancellation_reason: null,
@@ -204,7 +205,7 @@ async function createSetupIntent(ctx: Context, params: CreateParams): Promise<Se
     payment_method: ref ? paymentMethodOf(ref).id : null,
     payment_method_configuration_details: apm?.enabled ? { id: "pmc_paper_tiger_default", parent: null } : null,
     payment_method_options: cardOptions(params.payment_method_options, null),
-    payment_method_types: params.payment_method_types ?? ["card"],
+    payment_method_types: types ?? ["card"],
     single_use_mandate: null,
     status: ref ? "requires_confirmation" : "requires_payment_method",
     usage: params.usage ?? "off_session",
@@ -239,7 +240,8 @@ async function updateSetupIntent(ctx: Context, current: SetupIntent, params: Upd
   }
   if (params.description !== undefined) next.description = params.description;
   if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
-  if (params.payment_method_types !== undefined) next.payment_method_types = params.payment_method_types;
+  const types = methodTypesOf(params);
+  if (types !== undefined) Object.assign(next, { allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null });
   if (params.payment_method_options !== undefined) next.payment_method_options = cardOptions(params.payment_method_options, current.payment_method_options);
   if (ref) {
     next.payment_method = (await materializePaymentMethod(ctx, ref)).id;
