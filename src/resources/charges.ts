@@ -18,7 +18,7 @@ import { endpoint } from "./endpoint.js";
 import { allOf } from "./filters.js";
 import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
 import { Resource } from "./resource.js";
-import { cards, requireCustomerCard } from "./cards.js";
+import { cards } from "./cards.js";
 import { resolveToken, spendToken, type ResolvedToken } from "./tokens.js";
 import type { Context } from "./context.js";
 import type { ResourceModule } from "./registry.js";
@@ -185,7 +185,8 @@ async function legacySource(ctx: Context, params: CreateParams): Promise<LegacyS
       return { facts: factsOfLegacyCard(card), card };
     }
     if (params.source.startsWith("card_")) {
-      const card = await requireCustomerCard(ctx, customer.id, params.source);
+      const card = await cards.get(ctx, params.source);
+      if (!card || (card as { deleted?: boolean }).deleted || card.customer !== customer.id) throw PaymentErrors.sourceNotOfCustomer(params.source, customer.id);
       return { facts: factsOfLegacyCard(card), card };
     }
   }
