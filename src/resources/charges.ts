@@ -296,7 +296,7 @@ export const chargesModule: ResourceModule = {
           currency: { type: "string", get: (c) => c.currency },
           customer: { type: "string", get: (c) => c.customer },
           disputed: { type: "boolean", get: (c) => c.disputed },
-          payment_method_details_card_last4: { type: "string", get: (c) => c.payment_method_details?.card?.last4 },
+          "payment_method_details.card.last4": { type: "string", get: (c) => c.payment_method_details?.card?.last4 },
           refunded: { type: "boolean", get: (c) => c.refunded },
           status: { type: "string", get: (c) => c.status },
         },

@@ -245,7 +245,7 @@ function challengeAction(pi: PaymentIntent, returnUrl: string | undefined): Paym
 }
 
 /** The outcome of a confirmation: the stored PaymentIntent, and the 402 to answer with if it failed. */
-interface ConfirmResult {
+export interface ConfirmResult {
   readonly pi: PaymentIntent;
   readonly error?: StripeError;
 }
@@ -368,10 +368,18 @@ async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: Confirm
   return settle(ctx, stored, pi, pm, decision, authenticatedWith === pm.id);
 }
 
+/**
+ * Confirms a stored PaymentIntent, for automatic work such as invoice
+ * payments: a 400 is thrown before anything changes; a decline is stored and
+ * returned as `error` (the 402 an API call would answer) instead of thrown.
+ */
+export async function confirmPaymentIntent(ctx: Context, stored: PaymentIntent, params: Partial<ConfirmParams>): Promise<ConfirmResult> {
+  return executeConfirm(ctx, stored, await planConfirm(ctx, stored, params));
+}
+
 /** Confirms a stored PaymentIntent; throws the 402 after storing a decline. */
 async function confirm(ctx: Context, stored: PaymentIntent, params: Partial<ConfirmParams>): Promise<PaymentIntent> {
-  const plan = await planConfirm(ctx, stored, params);
-  const result = await executeConfirm(ctx, stored, plan);
+  const result = await confirmPaymentIntent(ctx, stored, params);
   if (result.error) throw result.error;
   return result.pi;
 }
@@ -380,8 +388,11 @@ function newClientSecret(id: string): string {
   return `${id}_secret_${randomChars(25)}`;
 }
 
-/** Builds the PaymentIntent `POST /v1/payment_intents` creates, and the confirmation to run when `confirm=true`. */
-async function createPaymentIntent(ctx: Context, params: CreateParams): Promise<PaymentIntent> {
+/**
+ * `POST /v1/payment_intents`: creates a PaymentIntent and, with
+ * `confirm=true`, confirms it (throwing the 402 of a decline once stored).
+ */
+export async function createPaymentIntent(ctx: Context, params: CreateParams): Promise<PaymentIntent> {
   const currency = checkMoney(params.amount, params.currency);
   const types = methodTypesOf(params);
   if (params.confirm !== true) {

@@ -256,8 +256,20 @@ function customerListNarrowing(customer: string, type: string | undefined) {
 export const paymentMethodsModule: ResourceModule = {
   resources: [paymentMethods as never],
   endpoints: [
+    // A `pm_card_*` shortcut retrieves as the new PaymentMethod it stands for.
+    endpoint({
+      method: "GET",
+      path: "/v1/payment_methods/:id",
+      params: {},
+      resource: paymentMethods as never,
+      async run(ctx, _params, path) {
+        const ref = await resolvePaymentMethod(ctx, path.id!, "id");
+        return materializePaymentMethod(ctx, ref);
+      },
+    }),
     ...crudEndpoints(paymentMethods, {
       path: "/v1/payment_methods",
+      retrieve: false,
       create: {
         params: CREATE,
         async run(ctx, params) {

@@ -121,6 +121,7 @@ describe("charges", () => {
     assert.deepEqual((await stripe.charges.list({ customer: customer.id })).data.map((c) => c.id), [a.id]);
     assert.deepEqual((await stripe.charges.list({ transfer_group: "g1" })).data.map((c) => c.id), [b.id]);
     assert.deepEqual((await stripe.charges.search({ query: "amount>2000" })).data.map((c) => c.id), [b.id]);
+    assert.deepEqual((await stripe.charges.search({ query: "payment_method_details.card.last4:'4242'" })).data.length, 2);
     assert.deepEqual((await stripe.charges.search({ query: "status:'succeeded' AND currency:'usd'" })).data.map((c) => c.id), [a.id]);
   });
 

@@ -60,6 +60,11 @@ describe("payment methods", () => {
     assert.equal(unknown.card!.brand, "unionpay");
 
     assert.deepEqual((await stripe.paymentMethods.retrieve(pm.id)).card, pm.card);
+    const shortcut = await stripe.paymentMethods.retrieve("pm_card_mastercard");
+    assert.match(shortcut.id, /^pm_[A-Za-z0-9]{24}$/);
+    assert.deepEqual([shortcut.card?.brand, shortcut.card?.last4], ["mastercard", "4444"]);
+    assert.equal((await stripe.paymentMethods.retrieve(shortcut.id)).id, shortcut.id, "a shortcut retrieves as a new, stored PaymentMethod");
+    await assert.rejects(stripe.paymentMethods.retrieve("pm_nope"), isError(404, { code: "resource_missing", message: "No such PaymentMethod: 'pm_nope'" }));
     assert.deepEqual(await eventTypes(stripe, "payment_method."), [], "Stripe has no payment_method.created event");
     assert.deepEqual(missingFixtureKeys("payment_method", pm), []);
   });
