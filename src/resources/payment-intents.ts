@@ -204,7 +204,7 @@ interface ConfirmPlan {
 
 const CONFIRMABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action"]);
 
-/** Checks a confirmation of `pi` (in its state after `apply`) without storing anything. */
+/** Checks a confirmation of `pi` with the confirm parameters applied, without storing anything. */
 async function planConfirm(ctx: Context, pi: PaymentIntent, params: Partial<ConfirmParams>, resolved?: PaymentMethodRef): Promise<ConfirmPlan> {
   const checkState = resolved === undefined;
   if (checkState) {
