@@ -7,6 +7,7 @@
 import type { Clock } from "../clock/clock.js";
 import type { EventRecorder } from "../events/recorder.js";
 import type { Store } from "../store/store.js";
+import type { PaymentChaos } from "../payments/decision.js";
 
 /** Shared, long-lived services of one server. */
 export interface Services {
@@ -14,6 +15,8 @@ export interface Services {
   readonly clock: Clock;
   readonly events: EventRecorder;
   readonly apiVersion: string;
+  /** Payment chaos, consulted by the payment decision; absent until the chaos coordinator provides it. */
+  readonly paymentChaos?: PaymentChaos;
 }
 
 /** The context of one operation (an API request, or automatic work). */

@@ -74,7 +74,7 @@ const COMMON = {
   phone: p.string({ max: 20 }).emptiable(),
   preferred_locales: p.array(p.string(), { max: 20 }).emptiable(),
   shipping: SHIPPING.emptiable(),
-  source: unsupported("attaching a legacy source to a customer"),
+  source: p.id(),
   tax: p.object({ ip_address: p.string().emptiable(), validate_location: p.enum(["deferred", "immediately"]) }),
   tax_exempt: p.enum(["exempt", "none", "reverse"]).emptiable(),
   validate: p.boolean(),
@@ -101,14 +101,38 @@ function checkInvoicePrefix(prefix: string | undefined): void {
 
 /** Hooks other modules register to act on customer parameters that name their objects. */
 export interface CustomerHooks {
-  /** Validates and applies `payment_method` on create (attach). */
-  attachPaymentMethod?: (ctx: Context, customer: Customer, paymentMethod: string) => Promise<Customer>;
+  /**
+   * Validates `payment_method` on create before anything is stored; answers
+   * the id the PaymentMethod will have once attached (a `pm_card_*` shortcut
+   * becomes a new PaymentMethod) and the function that attaches it.
+   */
+  preparePaymentMethod?: (ctx: Context, paymentMethod: string) => Promise<PreparedPaymentMethod>;
+  /**
+   * Validates `source` (a card token) before anything is stored; answers the
+   * id of the card it becomes and the function that saves it on the customer.
+   */
+  prepareSource?: (ctx: Context, source: string) => Promise<PreparedSource>;
+  /** Checks that `default_source` names one of this customer's sources. */
+  checkDefaultSource?: (ctx: Context, customerId: string, source: string) => Promise<void>;
   /** Checks that `invoice_settings.default_payment_method` may be used by this customer. */
   checkDefaultPaymentMethod?: (ctx: Context, customerId: string, paymentMethod: string) => Promise<void>;
   /** Checks a `test_clock` id and returns the clock's frozen time (Unix seconds). */
   testClockTime?: (ctx: Context, clockId: string) => Promise<number>;
   /** Runs before a customer is deleted (cancel subscriptions, detach payment methods). */
   beforeDelete?: (ctx: Context, customer: Customer) => Promise<void>;
+}
+
+/** A PaymentMethod checked and ready to be attached to a new customer. */
+export interface PreparedPaymentMethod {
+  readonly id: string;
+  attach(customer: Customer): Promise<void>;
+}
+
+/** A card source checked and ready to be saved on a customer. */
+export interface PreparedSource {
+  readonly id: string;
+  /** Saves the card; `replacing` is the default source it replaces, which is deleted. */
+  save(customer: Customer, replacing: string | null): Promise<void>;
 }
 
 /** Registered by the modules that own payment methods, test clocks and subscriptions. */
@@ -200,13 +224,36 @@ export async function createCustomer(ctx: Context, params: ParamType<ReturnType<
     tax_exempt: "none",
     test_clock: params.test_clock ?? null,
   };
-  if (params.payment_method !== undefined && !customerHooks.attachPaymentMethod) {
-    throw Errors.resourceMissing("PaymentMethod", params.payment_method, "payment_method", 400);
+  let prepared: PreparedPaymentMethod | undefined;
+  if (params.payment_method !== undefined) {
+    if (!customerHooks.preparePaymentMethod) throw Errors.resourceMissing("PaymentMethod", params.payment_method, "payment_method", 400);
+    prepared = await customerHooks.preparePaymentMethod(ctx, params.payment_method);
   }
-  let customer = await applyCommon(ctx, id, blank, params);
+  // The PaymentMethod attached by this request may also be named as the default.
+  const defaultIsAttached = prepared !== undefined && params.invoice_settings?.default_payment_method === params.payment_method;
+  const common = defaultIsAttached ? { ...params, invoice_settings: { ...params.invoice_settings, default_payment_method: undefined } } : params;
+  const source = params.source !== undefined ? await prepareSource(ctx, params.source) : undefined;
+  let customer = await applyCommon(ctx, id, blank, common);
+  if (defaultIsAttached) customer = { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: prepared!.id } };
+  if (source) customer = { ...customer, default_source: source.id };
   customer = await customers.insert(ctx, customer);
-  if (params.payment_method !== undefined) customer = await customerHooks.attachPaymentMethod!(ctx, customer, params.payment_method);
+  if (source) await source.save(customer, null);
+  if (prepared) await prepared.attach(customer);
   return customer;
+}
+
+function prepareSource(ctx: Context, source: string): Promise<PreparedSource> {
+  if (!customerHooks.prepareSource) throw Errors.resourceMissing("source", source, "source", 400);
+  return customerHooks.prepareSource(ctx, source);
+}
+
+/**
+ * Sets or clears `invoice_settings.default_payment_method` for other
+ * modules' operations (detaching the default clears it); records
+ * `customer.updated` when it changes.
+ */
+export async function setDefaultPaymentMethod(ctx: Context, customer: Customer, paymentMethod: string | null): Promise<Customer> {
+  return customers.update(ctx, customer, { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: paymentMethod } });
 }
 
 export const customersModule: ResourceModule = {
@@ -217,9 +264,19 @@ export const customersModule: ResourceModule = {
     update: {
       params: UPDATE,
       async run(ctx, current, params) {
-        const { default_source, ...rest } = params;
-        if (default_source !== undefined) throw Errors.resourceMissing("source", default_source, "default_source", 400);
-        const next = await applyCommon(ctx, current.id, current, rest);
+        const { default_source, source: sourceParam, ...rest } = params;
+        if (default_source !== undefined) {
+          if (!customerHooks.checkDefaultSource) throw Errors.resourceMissing("source", default_source, "default_source", 400);
+          await customerHooks.checkDefaultSource(ctx, current.id, default_source);
+        }
+        const source = sourceParam !== undefined ? await prepareSource(ctx, sourceParam) : undefined;
+        let next = await applyCommon(ctx, current.id, current, rest);
+        if (default_source !== undefined) next = { ...next, default_source };
+        if (source) {
+          // A new source replaces the default one, as on Stripe.
+          await source.save(current, typeof current.default_source === "string" ? current.default_source : null);
+          next = { ...next, default_source: source.id };
+        }
         return customers.update(ctx, current, next);
       },
     },

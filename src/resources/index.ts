@@ -2,10 +2,29 @@
  * @module resources
  * Every resource module a server serves, in registration order.
  */
+import { cardsModule } from "./cards.js";
+import { chargesModule } from "./charges.js";
 import { customersModule } from "./customers.js";
 import { eventsModule } from "./events.js";
+import { paymentIntentsModule } from "./payment-intents.js";
+import { paymentMethodsModule } from "./payment-methods.js";
 import { pricesModule } from "./prices.js";
 import { productsModule } from "./products.js";
+import { refundsModule } from "./refunds.js";
+import { setupIntentsModule } from "./setup-intents.js";
+import { tokensModule } from "./tokens.js";
 import type { ResourceModule } from "./registry.js";
 
-export const RESOURCE_MODULES: readonly ResourceModule[] = [customersModule, productsModule, pricesModule, eventsModule];
+export const RESOURCE_MODULES: readonly ResourceModule[] = [
+  customersModule,
+  productsModule,
+  pricesModule,
+  eventsModule,
+  tokensModule,
+  cardsModule,
+  paymentMethodsModule,
+  chargesModule,
+  paymentIntentsModule,
+  refundsModule,
+  setupIntentsModule,
+];

@@ -2,7 +2,12 @@
  * @module test-routes
  * Test helpers over HTTP for clients in any language.
  */
-import type { ControlRoute } from "./control.js";
+import { createContext } from "../resources/context.js";
+import { authenticatePaymentIntent } from "../resources/payment-intents.js";
+import { authenticateSetupIntent } from "../resources/setup-intents.js";
+import type { ControlRequest, ControlRoute } from "./control.js";
+import { Errors } from "./errors.js";
+import type { Runtime } from "./runtime.js";
 
 /** `POST /_test/flush`: deletes every object of the request's namespace. */
 const flushRoute: ControlRoute = {
@@ -14,4 +19,39 @@ const flushRoute: ControlRoute = {
   },
 };
 
-export const testControlRoutes: readonly ControlRoute[] = [flushRoute];
+const OUTCOMES = ["succeed", "fail"] as const;
+
+/** The `outcome` of a challenge: `succeed` (the default) or `fail`. */
+function challengeOutcome(req: ControlRequest): "succeed" | "fail" {
+  const outcome = req.body.outcome ?? "succeed";
+  if (outcome !== "succeed" && outcome !== "fail") throw Errors.parameterInvalidEnum("outcome", OUTCOMES);
+  return outcome;
+}
+
+function contextOf(rt: Runtime, req: ControlRequest) {
+  return createContext(rt.services, req.ns, req.requestId, null);
+}
+
+/**
+ * `POST /_test/payment_intents/:id/authenticate` with `{ "outcome": "succeed" | "fail" }`:
+ * completes or fails the pending 3-D Secure challenge of a `requires_action`
+ * PaymentIntent, as the customer would; answers the PaymentIntent.
+ */
+const authenticatePaymentIntentRoute: ControlRoute = {
+  method: "POST",
+  path: "/_test/payment_intents/:id/authenticate",
+  async handler(rt, req) {
+    return { body: await authenticatePaymentIntent(contextOf(rt, req), req.params.id!, challengeOutcome(req)) };
+  },
+};
+
+/** `POST /_test/setup_intents/:id/authenticate`: the same for a `requires_action` SetupIntent. */
+const authenticateSetupIntentRoute: ControlRoute = {
+  method: "POST",
+  path: "/_test/setup_intents/:id/authenticate",
+  async handler(rt, req) {
+    return { body: await authenticateSetupIntent(contextOf(rt, req), req.params.id!, challengeOutcome(req)) };
+  },
+};
+
+export const testControlRoutes: readonly ControlRoute[] = [flushRoute, authenticatePaymentIntentRoute, authenticateSetupIntentRoute];

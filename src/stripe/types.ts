@@ -10,7 +10,9 @@ import type Stripe from "stripe";
 /** An SDK type with `Stripe.Decimal` replaced by the decimal string sent on the wire. */
 export type Wire<T> = T extends Stripe.Decimal
   ? string
-  : T extends (infer U)[]
+  : T extends string | number | boolean
+    ? T // also keeps open enums (`"manual" | (string & {})`) as they are
+    : T extends (infer U)[]
     ? Wire<U>[]
     : T extends object
       ? { [K in keyof T]: Wire<T[K]> }

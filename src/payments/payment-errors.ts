@@ -1,0 +1,173 @@
+/**
+ * @module payment-errors
+ * The request errors of payments (amounts, intent states, refunds, payment
+ * methods), one builder per stable id, in the shape `src/server/errors.ts`
+ * gives every error. Messages follow Stripe's recorded wording where the
+ * reference has it; the others say what is wrong in the same style.
+ */
+import { StripeError, docUrl, invalidRequest } from "../server/errors.js";
+import { formatAmount } from "../stripe/currencies.js";
+
+/** The largest amount Stripe accepts: eight digits. */
+export const MAX_AMOUNT = 99_999_999;
+
+/** `$999,999.99`: an amount with its symbol and thousands separators, as Stripe's amount messages print it. */
+export function displayAmount(amount: number, currency: string): string {
+  const [symbolAndMajor = ""] = formatAmount(amount, currency).split(" ");
+  const m = /^(\D*)(\d+)(\.\d+)?$/.exec(symbolAndMajor);
+  if (!m) return symbolAndMajor;
+  return `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[3] ?? ""}`;
+}
+
+const CONFIRMABLE = "requires_payment_method, requires_confirmation, requires_action";
+const CANCELABLE = "requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, processing";
+
+/** The catalogue of payment request errors. */
+export const PaymentErrors = {
+  amountTooSmall: (minimum: number, currency: string, param = "amount") =>
+    invalidRequest(400, `Amount must be at least ${formatAmount(minimum, currency)}`, { code: "amount_too_small", param }),
+  amountTooLarge: (currency: string, param = "amount") =>
+    invalidRequest(400, `Amount must be no more than ${displayAmount(MAX_AMOUNT, currency)}`, { code: "amount_too_large", param }),
+
+  confirmSucceeded: (pi: unknown) =>
+    invalidRequest(400, "You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.", {
+      code: "payment_intent_unexpected_state",
+      payment_intent: pi,
+    }),
+  confirmWrongStatus: (status: string, pi: unknown) =>
+    invalidRequest(
+      400,
+      `You cannot confirm this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be confirmed: ${CONFIRMABLE}.`,
+      { code: "payment_intent_unexpected_state", payment_intent: pi },
+    ),
+  confirmMissingPaymentMethod: (customer: string | null, pi: unknown) =>
+    invalidRequest(
+      400,
+      customer
+        ? `You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with ${customer}, specify a payment method attached to this customer along with the customer ID.`
+        : "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
+      { code: "payment_intent_unexpected_state", payment_intent: pi },
+    ),
+  onlyWithConfirm: (param: string) => invalidRequest(400, `The ${param} parameter can only be used when confirm=true.`, { param }),
+  returnUrlRequired: () =>
+    invalidRequest(
+      400,
+      "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.",
+    ),
+  captureWrongStatus: (status: string, pi: unknown) =>
+    invalidRequest(
+      400,
+      `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+      { code: "payment_intent_unexpected_state", payment_intent: pi },
+    ),
+  captureAlreadyCaptured: (pi: unknown) =>
+    invalidRequest(400, "This PaymentIntent could not be captured because it has already been captured.", {
+      code: "payment_intent_unexpected_state",
+      payment_intent: pi,
+    }),
+  captureTooLarge: (requested: number, capturable: number, param = "amount_to_capture") =>
+    invalidRequest(400, `The ${param} (${requested}) cannot be greater than the amount capturable (${capturable}).`, {
+      code: "amount_too_large",
+      param,
+    }),
+  cancelWrongStatus: (status: string, pi: unknown) =>
+    invalidRequest(
+      400,
+      `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: ${CANCELABLE}.`,
+      { code: "payment_intent_unexpected_state", payment_intent: pi },
+    ),
+  updateWrongStatus: (status: string, pi: unknown) =>
+    invalidRequest(
+      400,
+      `You cannot update this PaymentIntent because it has a status of ${status}. Only description, metadata, receipt_email, shipping and statement descriptors may be updated once a PaymentIntent has succeeded or been canceled.`,
+      { code: "payment_intent_unexpected_state", payment_intent: pi },
+    ),
+  authenticateWrongStatus: (object: "PaymentIntent" | "SetupIntent", status: string) =>
+    invalidRequest(
+      400,
+      `This ${object} has no 3D Secure challenge to complete: its status is ${status}. Only a ${object} with status requires_action can be authenticated.`,
+      { code: object === "PaymentIntent" ? "payment_intent_unexpected_state" : "setup_intent_unexpected_state" },
+    ),
+
+  paymentMethodOfOtherCustomer: (pm: string, owner: string, on: "PaymentIntent" | "SetupIntent" = "PaymentIntent") =>
+    invalidRequest(
+      400,
+      `The \`payment_method\` parameter supplied ${pm} belongs to the Customer ${owner}. Please include the Customer in the \`customer\` parameter on the ${on}.`,
+      { code: "parameter_missing", param: "customer" },
+    ),
+  paymentMethodAttachedElsewhere: () => invalidRequest(400, "The payment method you provided has already been attached to a customer."),
+  paymentMethodNotAttached: () => invalidRequest(400, "The payment method you provided is not attached to a customer so detachment is impossible."),
+  defaultPaymentMethodNotAttached: (pm: string, param = "invoice_settings[default_payment_method]") =>
+    invalidRequest(400, `The customer does not have a payment method with the ID ${pm}. The payment method must be attached to the customer.`, {
+      code: "resource_missing",
+      param,
+    }),
+  paymentMethodSpent: (param = "payment_method") =>
+    invalidRequest(
+      400,
+      "This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.",
+      { param },
+    ),
+  paymentMethodUpdateUnattached: () => invalidRequest(400, "You must save this PaymentMethod to a customer before you can update it."),
+  paymentMethodTypeUnsupported: (type: string, param = "type") =>
+    invalidRequest(400, `paper-tiger supports card payment methods only; the payment method type ${type} is not supported.`, { param }),
+
+  setupConfirmWrongStatus: (status: string, si: unknown) =>
+    invalidRequest(
+      400,
+      `You cannot confirm this SetupIntent because it has a status of ${status}. Only a SetupIntent with one of the following statuses may be confirmed: requires_payment_method, requires_confirmation, requires_action.`,
+      { code: "setup_intent_unexpected_state", setup_intent: si },
+    ),
+  setupMissingPaymentMethod: (si: unknown) =>
+    invalidRequest(
+      400,
+      "You cannot confirm this SetupIntent because it's missing a payment method. Update the SetupIntent with a payment method and then confirm it again.",
+      { code: "setup_intent_unexpected_state", setup_intent: si },
+    ),
+  setupUpdateWrongStatus: (status: string, si: unknown) =>
+    invalidRequest(
+      400,
+      `You cannot update this SetupIntent because it has a status of ${status}. Only description and metadata may be updated once a SetupIntent has succeeded or been canceled.`,
+      { code: "setup_intent_unexpected_state", setup_intent: si },
+    ),
+  setupCancelWrongStatus: (status: string, si: unknown) =>
+    invalidRequest(
+      400,
+      `You cannot cancel this SetupIntent because it has a status of ${status}. Only a SetupIntent with one of the following statuses may be canceled: requires_payment_method, requires_confirmation, requires_action.`,
+      { code: "setup_intent_unexpected_state", setup_intent: si },
+    ),
+
+  chargeAlreadyRefunded: (charge: string) => invalidRequest(400, `Charge ${charge} has already been refunded.`, { code: "charge_already_refunded" }),
+  chargeAlreadyCaptured: (charge: string) => invalidRequest(400, `Charge ${charge} has already been captured.`, { code: "charge_already_captured" }),
+  chargeFailedNoRefund: (charge: string) => invalidRequest(400, `Charge ${charge} failed, so there is nothing to refund.`, { param: "charge" }),
+  chargeCustomerSet: (charge: string) => invalidRequest(400, `Charge ${charge} already belongs to a customer; it cannot be moved to another.`, { param: "customer" }),
+  chargeCaptureFailed: (charge: string) => invalidRequest(400, `Charge ${charge} failed, so it cannot be captured.`),
+  refundTooLarge: (amount: number, chargeAmount: number, currency: string) =>
+    invalidRequest(400, `Refund amount (${displayAmount(amount, currency)}) is greater than charge amount (${displayAmount(chargeAmount, currency)})`, {
+      param: "amount",
+    }),
+  refundGreaterThanUnrefunded: (amount: number, remaining: number, currency: string) =>
+    invalidRequest(
+      400,
+      `Refund amount (${displayAmount(amount, currency)}) is greater than unrefunded amount on charge (${displayAmount(remaining, currency)})`,
+      { param: "amount" },
+    ),
+  refundUncaptured: (pi: string) =>
+    invalidRequest(
+      400,
+      `This PaymentIntent (${pi}) has not been captured, so it cannot be refunded. To release the uncaptured funds, cancel the PaymentIntent instead.`,
+    ),
+  refundNothingToRefund: (pi: string) => invalidRequest(400, `This PaymentIntent (${pi}) does not have a successful charge to refund.`, { param: "payment_intent" }),
+  refundTargetMissing: () => invalidRequest(400, "One of the following parameters is required: charge, payment_intent.", { code: "parameter_missing", param: "charge" }),
+
+  tokenAlreadyUsed: (token: string, param = "source") =>
+    invalidRequest(400, `You cannot use a Stripe token more than once: ${token}.`, { code: "token_already_used", param }),
+  customerHasNoSource: () =>
+    new StripeError(402, { type: "card_error", code: "missing", doc_url: docUrl("missing"), message: "Cannot charge a customer that has no active card", param: "card" }),
+  chargeNeedsSource: () => invalidRequest(400, "Must provide source or customer.", { code: "parameter_missing", param: "source" }),
+  sourceNotOfCustomer: (source: string, customer: string) =>
+    invalidRequest(400, `Customer ${customer} does not have a linked source with ID ${source}.`, { code: "missing", param: "source" }),
+} as const;
+
+/** A stable payment error id. */
+export type PaymentErrorId = keyof typeof PaymentErrors;

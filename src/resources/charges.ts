@@ -1,0 +1,338 @@
+/**
+ * @module charges
+ * `/v1/charges`: the charges PaymentIntents create (retrieve, list, update,
+ * capture, search), the legacy `POST /v1/charges` with a `source` token or a
+ * customer's default card, and the charge-side operations other modules call
+ * (record an attempt, capture, release, refund).
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { billingOfLegacyCard, buildCharge, newBalanceTransactionId, type Charge } from "../payments/charge-builder.js";
+import { checkMoney } from "../payments/amounts.js";
+import { factsOfLegacyCard, legacyCard, type CardFacts, type LegacyCard } from "../payments/card-details.js";
+import { declineError } from "../payments/card-errors.js";
+import { decidePayment, type PaymentOutcome } from "../payments/decision.js";
+import { PaymentErrors } from "../payments/payment-errors.js";
+import { crudEndpoints } from "./crud.js";
+import { customers } from "./customers.js";
+import { endpoint } from "./endpoint.js";
+import { allOf } from "./filters.js";
+import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { Resource } from "./resource.js";
+import { cards } from "./cards.js";
+import { resolveToken, spendToken, type ResolvedToken } from "./tokens.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+export type { Charge };
+
+export const charges: Resource<Charge> = new Resource<Charge>({
+  object: "charge",
+  idPrefix: "ch",
+  indexes: {
+    customer: (c) => (typeof c.customer === "string" ? c.customer : null),
+    payment_intent: (c) => (typeof c.payment_intent === "string" ? c.payment_intent : null),
+  },
+  expandable: { customer: "customer", payment_intent: "payment_intent" },
+});
+
+/** What the charge endpoints need from the PaymentIntent module, registered there. */
+export interface ChargeHooks {
+  /** Captures a PaymentIntent's charge through `POST /v1/charges/:id/capture`. */
+  capturePaymentIntent?: (ctx: Context, paymentIntent: string, amount: number | undefined) => Promise<void>;
+}
+
+export const chargeHooks: ChargeHooks = {};
+
+/** Stores a charge attempt and records `charge.succeeded` or `charge.failed`. */
+export async function recordCharge(ctx: Context, charge: Charge): Promise<Charge> {
+  await charges.insert(ctx, charge, { event: false });
+  await charges.emit(ctx, charge.status === "succeeded" ? "charge.succeeded" : "charge.failed", charge);
+  return charge;
+}
+
+/**
+ * Captures an authorised charge for `amount` (default: all of it); the rest
+ * of the authorisation is released, which Stripe shows as refunded.
+ * Records `charge.captured`. The caller has checked the amount.
+ */
+export async function captureCharge(ctx: Context, charge: Charge, amount: number = charge.amount): Promise<Charge> {
+  const details = charge.payment_method_details;
+  const card = details?.card ? { ...details.card } : undefined;
+  if (card) delete card.capture_before;
+  const captured: Charge = {
+    ...charge,
+    captured: true,
+    amount_captured: amount,
+    amount_refunded: charge.amount - amount,
+    balance_transaction: newBalanceTransactionId(),
+    ...(details && card ? { payment_method_details: { ...details, card } } : {}),
+  };
+  await charges.update(ctx, charge, captured, { event: false });
+  await charges.emit(ctx, "charge.captured", captured);
+  return captured;
+}
+
+/** Releases an uncaptured authorisation (its PaymentIntent was canceled); records `charge.refunded`. */
+export async function releaseCharge(ctx: Context, charge: Charge): Promise<Charge> {
+  const released: Charge = { ...charge, amount_refunded: charge.amount, refunded: true };
+  await charges.update(ctx, charge, released, { event: false });
+  await charges.emit(ctx, "charge.refunded", released);
+  return released;
+}
+
+/** What is left to refund on a charge. */
+export function refundable(charge: Charge): number {
+  return charge.amount - charge.amount_refunded;
+}
+
+/** Checks that `amount` (default: the rest) can be refunded from `charge`; returns the amount. */
+export function checkRefundable(charge: Charge, amount: number | undefined): number {
+  if (charge.status !== "succeeded") throw PaymentErrors.chargeFailedNoRefund(charge.id);
+  const left = refundable(charge);
+  if (charge.refunded || left <= 0) throw PaymentErrors.chargeAlreadyRefunded(charge.id);
+  const wanted = amount ?? left;
+  if (wanted > charge.amount) throw PaymentErrors.refundTooLarge(wanted, charge.amount, charge.currency);
+  if (wanted > left) throw PaymentErrors.refundGreaterThanUnrefunded(wanted, left, charge.currency);
+  return wanted;
+}
+
+/**
+ * Applies a refund to its charge (`amount_refunded`, `refunded`, the
+ * embedded refunds list); records `charge.refunded` when money went back.
+ */
+export async function applyRefund(ctx: Context, charge: Charge, refund: Wire<Stripe.Refund>, opts: { moneyReturned: boolean }): Promise<Charge> {
+  const amountRefunded = opts.moneyReturned ? charge.amount_refunded + refund.amount : charge.amount_refunded;
+  const list = charge.refunds?.data ?? [];
+  const next: Charge = {
+    ...charge,
+    amount_refunded: amountRefunded,
+    refunded: amountRefunded >= charge.amount,
+    refunds: { object: "list", data: [refund, ...list.filter((r) => r.id !== refund.id)].slice(0, 10), has_more: list.length >= 10, url: `/v1/charges/${charge.id}/refunds` },
+  };
+  await charges.update(ctx, charge, next, { event: false });
+  if (opts.moneyReturned) await charges.emit(ctx, "charge.refunded", next);
+  return next;
+}
+
+/** Replaces a refund's copy in its charge's embedded list (after the refund changed). */
+export async function refreshRefund(ctx: Context, refund: Wire<Stripe.Refund>, opts: { amountRefundedDelta?: number } = {}): Promise<void> {
+  if (typeof refund.charge !== "string") return;
+  const charge = await charges.get(ctx, refund.charge);
+  if (!charge) return;
+  const delta = opts.amountRefundedDelta ?? 0;
+  const amountRefunded = charge.amount_refunded + delta;
+  const data = (charge.refunds?.data ?? []).map((r) => (r.id === refund.id ? refund : r));
+  await charges.update(ctx, charge, { ...charge, amount_refunded: amountRefunded, refunded: amountRefunded >= charge.amount, refunds: { ...charge.refunds!, data } }, { event: false });
+}
+
+const SHIPPING = p.object({
+  address: ADDRESS.required(),
+  carrier: p.string().emptiable(),
+  name: p.string().required(),
+  phone: p.string().emptiable(),
+  tracking_number: p.string().emptiable(),
+});
+
+/** A charge's or PaymentIntent's `shipping` from parameters. */
+export function shippingOf(input: ParamType<typeof SHIPPING> | null | undefined): Charge["shipping"] {
+  if (!input) return null;
+  return {
+    address: addressOf(input.address)!,
+    carrier: input.carrier ?? null,
+    name: input.name,
+    phone: input.phone ?? null,
+    tracking_number: input.tracking_number ?? null,
+  };
+}
+
+export { SHIPPING };
+
+const CREATE = {
+  amount: p.integer().required(),
+  currency: p.string().required(),
+  customer: p.id(),
+  source: p.id(),
+  capture: p.boolean(),
+  description: p.string({ max: 40000 }),
+  metadata: p.metadata(),
+  receipt_email: p.string(),
+  shipping: SHIPPING,
+  statement_descriptor: p.string({ max: 22 }),
+  statement_descriptor_suffix: p.string({ max: 22 }),
+  transfer_group: p.string(),
+  application_fee_amount: unsupported("application fees"),
+  on_behalf_of: unsupported("connected accounts"),
+  transfer_data: unsupported("transfers"),
+  radar_options: unsupported("Radar options"),
+} as const;
+
+type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+
+/** The card a legacy charge uses, resolved without storing anything. */
+interface LegacySource {
+  readonly facts: CardFacts;
+  readonly card: LegacyCard;
+  readonly token?: ResolvedToken;
+}
+
+async function legacySource(ctx: Context, params: CreateParams): Promise<LegacySource> {
+  if (params.customer !== undefined) {
+    const customer = await customers.require(ctx, params.customer, "customer");
+    if (params.source === undefined) {
+      const id = typeof customer.default_source === "string" ? customer.default_source : null;
+      const card = id ? await cards.get(ctx, id) : undefined;
+      if (!card || (card as { deleted?: boolean }).deleted) throw PaymentErrors.customerHasNoSource();
+      return { facts: factsOfLegacyCard(card), card };
+    }
+    if (params.source.startsWith("card_")) {
+      const card = await cards.get(ctx, params.source);
+      if (!card || (card as { deleted?: boolean }).deleted || card.customer !== customer.id) throw PaymentErrors.sourceNotOfCustomer(params.source, customer.id);
+      return { facts: factsOfLegacyCard(card), card };
+    }
+  }
+  if (params.source === undefined) throw PaymentErrors.chargeNeedsSource();
+  const token = await resolveToken(ctx, params.source, "source");
+  const card = token.card ?? legacyCard(token.facts, cards.newId(), null);
+  return { facts: token.facts, card, token };
+}
+
+/** `POST /v1/charges`: the legacy Charges API. A decline answers 402 after the failed charge is stored. */
+async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<Charge> {
+  const currency = checkMoney(params.amount, params.currency);
+  const source = await legacySource(ctx, params);
+  const customer = params.customer ?? null;
+  // The Charges API cannot answer a 3-D Secure challenge: cards that ask for one decline.
+  const decision = await decidePayment(ctx, { customer, paymentMethod: null, card: source.facts, amount: params.amount, currency, offSession: true });
+  const outcome = decision as Exclude<PaymentOutcome, { kind: "requires_action" }>;
+  const id = charges.newId();
+  const sourceCard: LegacyCard = { ...source.card, customer };
+  const charge = buildCharge({
+    id,
+    now: ctx.now(),
+    amount: params.amount,
+    currency,
+    customer,
+    paymentIntent: null,
+    paymentMethod: sourceCard.id,
+    card: source.facts,
+    billingDetails: billingOfLegacyCard(sourceCard),
+    source: sourceCard,
+    capture: params.capture ?? true,
+    outcome,
+    threeDSecure: false,
+    description: params.description ?? null,
+    metadata: mergeMetadata({}, params.metadata),
+    receiptEmail: params.receipt_email ?? null,
+    statementDescriptor: params.statement_descriptor ?? null,
+    statementDescriptorSuffix: params.statement_descriptor_suffix ?? null,
+    shipping: shippingOf(params.shipping),
+    transferGroup: params.transfer_group ?? null,
+  });
+  if (source.token) await spendToken(ctx, source.token);
+  await recordCharge(ctx, charge);
+  if (outcome.kind === "decline") throw declineError(outcome.decline_code, "charge", { charge: id });
+  return charge;
+}
+
+const UPDATE = {
+  description: p.string({ max: 40000 }).emptiable(),
+  metadata: p.metadata(),
+  receipt_email: p.string().emptiable(),
+  shipping: SHIPPING.emptiable(),
+  fraud_details: p.object({ user_report: p.enum(["fraudulent", "safe"]).emptiable() }),
+  transfer_group: p.string(),
+  customer: p.id(),
+} as const;
+
+export const chargesModule: ResourceModule = {
+  resources: [charges as never],
+  endpoints: [
+    ...crudEndpoints(charges, {
+      path: "/v1/charges",
+      create: { params: CREATE, run: createLegacyCharge },
+      update: {
+        params: UPDATE,
+        async run(ctx, current, params) {
+          const next: Charge = { ...current };
+          if (params.customer !== undefined) {
+            if (current.customer !== null && current.customer !== params.customer) {
+              throw PaymentErrors.chargeCustomerSet(current.id);
+            }
+            await customers.require(ctx, params.customer, "customer");
+            next.customer = params.customer;
+          }
+          if (params.description !== undefined) next.description = params.description;
+          if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
+          if (params.receipt_email !== undefined) next.receipt_email = params.receipt_email;
+          if (params.shipping !== undefined) next.shipping = shippingOf(params.shipping);
+          if (params.transfer_group !== undefined) next.transfer_group = params.transfer_group;
+          if (params.fraud_details?.user_report !== undefined) {
+            const { user_report: _old, ...rest } = current.fraud_details ?? {};
+            next.fraud_details = params.fraud_details.user_report === null ? rest : { ...rest, user_report: params.fraud_details.user_report };
+          }
+          return charges.update(ctx, current, next);
+        },
+      },
+      list: {
+        params: { customer: p.id(), payment_intent: p.id(), transfer_group: p.string() },
+        narrow(_ctx, params) {
+          const rest = allOf<Charge>([params.transfer_group !== undefined && ((c) => c.transfer_group === params.transfer_group)]);
+          if (params.payment_intent !== undefined) {
+            const customer = params.customer;
+            return {
+              where: { index: "payment_intent", value: params.payment_intent },
+              filter: (c: Charge) => (customer === undefined || c.customer === customer) && (rest.filter?.(c) ?? true),
+            };
+          }
+          if (params.customer !== undefined) return { where: { index: "customer", value: params.customer }, ...rest };
+          return rest;
+        },
+      },
+      search: {
+        plural: "charges",
+        fields: {
+          amount: { type: "number", get: (c) => c.amount },
+          created: { type: "number", get: (c) => c.created },
+          currency: { type: "string", get: (c) => c.currency },
+          customer: { type: "string", get: (c) => c.customer },
+          disputed: { type: "boolean", get: (c) => c.disputed },
+          "payment_method_details.card.last4": { type: "string", get: (c) => c.payment_method_details?.card?.last4 },
+          refunded: { type: "boolean", get: (c) => c.refunded },
+          status: { type: "string", get: (c) => c.status },
+        },
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/charges/:id/capture",
+      params: {
+        amount: p.integer({ min: 1 }),
+        receipt_email: p.string(),
+        statement_descriptor: p.string({ max: 22 }),
+        statement_descriptor_suffix: p.string({ max: 22 }),
+        transfer_group: p.string(),
+        application_fee_amount: unsupported("application fees"),
+        transfer_data: unsupported("transfers"),
+      },
+      resource: charges as never,
+      async run(ctx, params, path) {
+        const charge = await charges.require(ctx, path.id!);
+        if (charge.captured) throw PaymentErrors.chargeAlreadyCaptured(charge.id);
+        if (charge.status !== "succeeded") throw PaymentErrors.chargeCaptureFailed(charge.id);
+        if (params.amount !== undefined && params.amount > charge.amount) throw PaymentErrors.captureTooLarge(params.amount, charge.amount, "amount");
+        if (typeof charge.payment_intent === "string" && chargeHooks.capturePaymentIntent) {
+          await chargeHooks.capturePaymentIntent(ctx, charge.payment_intent, params.amount);
+          return charges.require(ctx, charge.id);
+        }
+        const withExtras: Charge = {
+          ...charge,
+          ...(params.receipt_email !== undefined ? { receipt_email: params.receipt_email } : {}),
+          ...(params.statement_descriptor !== undefined ? { statement_descriptor: params.statement_descriptor } : {}),
+          ...(params.statement_descriptor_suffix !== undefined ? { statement_descriptor_suffix: params.statement_descriptor_suffix } : {}),
+          ...(params.transfer_group !== undefined ? { transfer_group: params.transfer_group } : {}),
+        };
+        return captureCharge(ctx, withExtras, params.amount);
+      },
+    }),
+  ],
+};

@@ -1,0 +1,373 @@
+/**
+ * @module payment-methods
+ * `/v1/payment_methods`: card PaymentMethods from card numbers, `tok_*`
+ * tokens and `pm_card_*` shortcuts; attach, detach, update, list by customer.
+ * A `pm_card_*` id works wherever a PaymentMethod id is accepted: using it
+ * creates a new PaymentMethod with its own `pm_` id, as Stripe does.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { Errors } from "../server/errors.js";
+import { declineError } from "../payments/card-errors.js";
+import { factsFromInput, factsOf, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
+import { attachDecline } from "../payments/decision.js";
+import { PaymentErrors } from "../payments/payment-errors.js";
+import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
+import { crudEndpoints } from "./crud.js";
+import { customerHooks, customers, setDefaultPaymentMethod, type Customer } from "./customers.js";
+import { endpoint } from "./endpoint.js";
+import { LIST_PARAMS, listPage, type ListParams } from "./list.js";
+import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { Resource } from "./resource.js";
+import { resolveToken, spendToken, CARD_DATA } from "./tokens.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+/** A PaymentMethod as stored and returned. */
+export type PaymentMethod = Wire<Stripe.PaymentMethod>;
+
+export const paymentMethods: Resource<PaymentMethod> = new Resource<PaymentMethod>({
+  object: "payment_method",
+  idPrefix: "pm",
+  noun: "PaymentMethod",
+  indexes: { customer: (pm) => (typeof pm.customer === "string" ? pm.customer : null) },
+  expandable: { customer: "customer" },
+});
+
+/** PaymentMethods that were detached, or used without a customer: Stripe refuses to use them again. */
+const SPENT = "payment_method_spent";
+
+const BILLING_DETAILS = p.object({
+  address: ADDRESS.emptiable(),
+  email: p.string({ max: 800 }).emptiable(),
+  name: p.string({ max: 5000 }).emptiable(),
+  phone: p.string({ max: 5000 }).emptiable(),
+  tax_id: p.string({ max: 5000 }).emptiable(),
+});
+
+type BillingInput = ParamType<typeof BILLING_DETAILS>;
+
+const CARD_PARAM = p.either(
+  p.object({ token: p.string().required() }),
+  p.object(CARD_DATA),
+  (raw) => (typeof raw === "object" && raw !== null && "token" in raw ? "a" : "b"),
+);
+
+const ALLOW_REDISPLAY = p.enum(["always", "limited", "unspecified"]);
+
+const EMPTY_ADDRESS = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+
+function billingDetails(input: BillingInput | undefined, current?: PaymentMethod["billing_details"]): PaymentMethod["billing_details"] {
+  const base = current ?? { address: { ...EMPTY_ADDRESS }, email: null, name: null, phone: null, tax_id: null };
+  if (!input) return base;
+  return {
+    address: input.address === undefined ? base.address : (addressOf(input.address) ?? { ...EMPTY_ADDRESS }),
+    email: input.email === undefined ? base.email : input.email,
+    name: input.name === undefined ? base.name : input.name,
+    phone: input.phone === undefined ? base.phone : input.phone,
+    tax_id: input.tax_id === undefined ? base.tax_id : input.tax_id,
+  };
+}
+
+/** A new card PaymentMethod object (not stored). */
+function buildCardPaymentMethod(
+  ctx: Context,
+  facts: CardFacts,
+  extra: { billing?: BillingInput | undefined; metadata?: Record<string, string>; allowRedisplay?: Stripe.PaymentMethod.AllowRedisplay } = {},
+): PaymentMethod {
+  return {
+    id: paymentMethods.newId(),
+    object: "payment_method",
+    allow_redisplay: extra.allowRedisplay ?? "unspecified",
+    billing_details: billingDetails(extra.billing),
+    card: paymentMethodCard(facts),
+    created: ctx.now(),
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: extra.metadata ?? {},
+    type: "card",
+  };
+}
+
+/** A PaymentMethod id resolved without storing anything: a stored PaymentMethod, or a shortcut still to create. */
+export type PaymentMethodRef =
+  | { readonly kind: "stored"; readonly pm: PaymentMethod }
+  | { readonly kind: "shortcut"; readonly id: string; readonly card: TestCard; readonly pending: PaymentMethod };
+
+/** Looks up a PaymentMethod id given as `param`; `pm_card_*` shortcuts resolve to the PaymentMethod they will create. */
+export async function resolvePaymentMethod(ctx: Context, id: string, param = "payment_method"): Promise<PaymentMethodRef> {
+  const card = testCardForPaymentMethod(id);
+  if (card) return { kind: "shortcut", id, card, pending: buildCardPaymentMethod(ctx, factsOf(card, SHORTCUT_PROVIDED, ctx.now())) };
+  const pm = await paymentMethods.require(ctx, id, param);
+  return { kind: "stored", pm };
+}
+
+/** The PaymentMethod a reference stands for, as it is or will be. */
+export function paymentMethodOf(ref: PaymentMethodRef): PaymentMethod {
+  return ref.kind === "stored" ? ref.pm : ref.pending;
+}
+
+/** The card facts of a PaymentMethod. */
+export function cardFactsOf(pm: PaymentMethod): CardFacts {
+  return factsOfPaymentMethodCard(pm.card!);
+}
+
+/** Stores the PaymentMethod a shortcut stands for (no event: Stripe has no `payment_method.created`). */
+export async function materializePaymentMethod(ctx: Context, ref: PaymentMethodRef): Promise<PaymentMethod> {
+  if (ref.kind === "stored") return ref.pm;
+  // Idempotent: one request may need the new PaymentMethod at several steps.
+  return (await paymentMethods.get(ctx, ref.pending.id)) ?? paymentMethods.insert(ctx, ref.pending, { event: false });
+}
+
+/** Whether a PaymentMethod was detached or used once without a customer. */
+export async function isSpent(ctx: Context, id: string): Promise<boolean> {
+  return (await ctx.store.kvGet<boolean>(ctx.ns, SPENT, id)) === true;
+}
+
+/** Marks a PaymentMethod as not reusable (used without a customer, or detached). */
+export function markSpent(ctx: Context, id: string): Promise<void> {
+  return ctx.store.kvSet(ctx.ns, SPENT, id, true);
+}
+
+/**
+ * Checks that a PaymentMethod may pay for `customer` (an intent's customer):
+ * one attached to another customer, or to a customer while the intent has
+ * none, is refused, and so is a spent one.
+ */
+export async function checkUsableFor(
+  ctx: Context,
+  ref: PaymentMethodRef,
+  customer: string | null,
+  on: "PaymentIntent" | "SetupIntent" = "PaymentIntent",
+  param = "payment_method",
+): Promise<void> {
+  if (ref.kind === "shortcut") return;
+  const owner = typeof ref.pm.customer === "string" ? ref.pm.customer : null;
+  if (owner !== null && owner !== customer) throw PaymentErrors.paymentMethodOfOtherCustomer(ref.pm.id, owner, on);
+  if (owner === null && (await isSpent(ctx, ref.pm.id))) throw PaymentErrors.paymentMethodSpent(param);
+}
+
+/** Checks that a PaymentMethod can be attached to `customer`; throws the 400 or the card's 402. */
+export async function checkAttachable(ctx: Context, ref: PaymentMethodRef, customer: string): Promise<void> {
+  const pm = paymentMethodOf(ref);
+  if (ref.kind === "stored") {
+    if (pm.customer === customer) return;
+    if (pm.customer !== null) throw PaymentErrors.paymentMethodAttachedElsewhere();
+    if (await isSpent(ctx, pm.id)) throw PaymentErrors.paymentMethodSpent();
+  }
+  const declined = attachDecline(pm.card!);
+  if (declined) throw declineError(declined, "attach");
+}
+
+/** Attaches a checked PaymentMethod to a customer; records `payment_method.attached`. */
+export async function attachPaymentMethod(ctx: Context, ref: PaymentMethodRef, customer: string): Promise<PaymentMethod> {
+  const pm = await materializePaymentMethod(ctx, ref);
+  if (pm.customer === customer) return pm;
+  const attached = await paymentMethods.update(ctx, pm, { ...pm, customer }, { event: false });
+  await paymentMethods.emit(ctx, "payment_method.attached", attached);
+  return attached;
+}
+
+/**
+ * Detaches a PaymentMethod; records `payment_method.detached` and clears
+ * the customer's default when it was this one. A detached PaymentMethod
+ * cannot be used again.
+ */
+export async function detachPaymentMethod(ctx: Context, pm: PaymentMethod): Promise<PaymentMethod> {
+  const owner = typeof pm.customer === "string" ? pm.customer : null;
+  if (owner === null) throw PaymentErrors.paymentMethodNotAttached();
+  const detached = await paymentMethods.update(ctx, pm, { ...pm, customer: null }, { event: false });
+  await markSpent(ctx, pm.id);
+  await paymentMethods.emit(ctx, "payment_method.detached", detached, { customer: owner });
+  const customer = await customers.get(ctx, owner);
+  if (customer && !(customer as { deleted?: boolean }).deleted && customer.invoice_settings.default_payment_method === pm.id) {
+    await setDefaultPaymentMethod(ctx, customer, null);
+  }
+  return detached;
+}
+
+/** Every PaymentMethod attached to a customer. */
+async function allOf(ctx: Context, customer: string): Promise<PaymentMethod[]> {
+  const out: PaymentMethod[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await paymentMethods.list(ctx, { limit: 100, where: { index: "customer", value: customer }, ...(after ? { startingAfter: after } : {}) });
+    out.push(...page.data);
+    if (!page.hasMore || page.data.length === 0) return out;
+    after = page.data[page.data.length - 1]!.id;
+  }
+}
+
+// Customer parameters that name PaymentMethods.
+customerHooks.preparePaymentMethod = async (ctx, id) => {
+  const ref = await resolvePaymentMethod(ctx, id, "payment_method");
+  // The customer does not exist yet, so only the card and ownership can be checked.
+  const pm = paymentMethodOf(ref);
+  if (ref.kind === "stored") {
+    if (pm.customer !== null) throw PaymentErrors.paymentMethodAttachedElsewhere();
+    if (await isSpent(ctx, pm.id)) throw PaymentErrors.paymentMethodSpent();
+  }
+  const declined = attachDecline(pm.card!);
+  if (declined) throw declineError(declined, "attach");
+  return { id: pm.id, attach: async (customer: Customer) => void (await attachPaymentMethod(ctx, ref, customer.id)) };
+};
+
+customerHooks.checkDefaultPaymentMethod = async (ctx, customerId, id) => {
+  const param = "invoice_settings[default_payment_method]";
+  const pm = await paymentMethods.get(ctx, id);
+  if (!pm) throw Errors.resourceMissing("PaymentMethod", id, param, 400);
+  if (pm.customer !== customerId) throw PaymentErrors.defaultPaymentMethodNotAttached(id, param);
+};
+
+const previousBeforeDelete = customerHooks.beforeDelete;
+customerHooks.beforeDelete = async (ctx, customer) => {
+  await previousBeforeDelete?.(ctx, customer);
+  // Deleting a customer detaches its payment methods.
+  for (const pm of await allOf(ctx, customer.id)) {
+    const detached = await paymentMethods.update(ctx, pm, { ...pm, customer: null }, { event: false });
+    await markSpent(ctx, pm.id);
+    await paymentMethods.emit(ctx, "payment_method.detached", detached, { customer: customer.id });
+  }
+};
+
+const CREATE = {
+  type: p.string().required(),
+  card: CARD_PARAM,
+  billing_details: BILLING_DETAILS,
+  metadata: p.metadata(),
+  allow_redisplay: ALLOW_REDISPLAY,
+  customer: unsupported("cloning payment methods for connected accounts"),
+  payment_method: unsupported("cloning payment methods for connected accounts"),
+} as const;
+
+const UPDATE = {
+  billing_details: BILLING_DETAILS,
+  metadata: p.metadata(),
+  allow_redisplay: ALLOW_REDISPLAY,
+  card: p.object({ exp_month: p.integer({ min: 1, max: 12 }), exp_year: p.integer(), networks: p.object({ preferred: p.string().emptiable() }) }),
+} as const;
+
+const LIST = { customer: p.id(), type: p.string() } as const;
+
+function customerListNarrowing(customer: string, type: string | undefined) {
+  return { where: { index: "customer", value: customer }, ...(type !== undefined ? { filter: (pm: PaymentMethod) => pm.type === type } : {}) };
+}
+
+export const paymentMethodsModule: ResourceModule = {
+  resources: [paymentMethods as never],
+  endpoints: [
+    // A `pm_card_*` shortcut retrieves as the new PaymentMethod it stands for.
+    endpoint({
+      method: "GET",
+      path: "/v1/payment_methods/:id",
+      params: {},
+      resource: paymentMethods as never,
+      async run(ctx, _params, path) {
+        const ref = await resolvePaymentMethod(ctx, path.id!, "id");
+        return materializePaymentMethod(ctx, ref);
+      },
+    }),
+    ...crudEndpoints(paymentMethods, {
+      path: "/v1/payment_methods",
+      retrieve: false,
+      create: {
+        params: CREATE,
+        async run(ctx, params) {
+          if (params.type !== "card") throw PaymentErrors.paymentMethodTypeUnsupported(params.type);
+          if (params.card === undefined) throw Errors.parameterMissing("card");
+          const card = params.card;
+          let facts: CardFacts;
+          let spend: (() => Promise<void>) | undefined;
+          if ("token" in card) {
+            const resolved = await resolveToken(ctx, card.token, "card[token]");
+            facts = resolved.facts;
+            spend = () => spendToken(ctx, resolved);
+          } else {
+            const address = params.billing_details?.address;
+            facts = factsFromInput(card, { line1: !!address?.line1, postal: !!address?.postal_code }, ctx.now());
+          }
+          const pm = buildCardPaymentMethod(ctx, facts, {
+            billing: params.billing_details,
+            metadata: mergeMetadata({}, params.metadata),
+            ...(params.allow_redisplay ? { allowRedisplay: params.allow_redisplay } : {}),
+          });
+          await spend?.();
+          return paymentMethods.insert(ctx, pm, { event: false });
+        },
+      },
+      update: {
+        params: UPDATE,
+        async run(ctx, current, params) {
+          if (current.customer === null) throw PaymentErrors.paymentMethodUpdateUnattached();
+          const next: PaymentMethod = { ...current };
+          if (params.billing_details !== undefined) next.billing_details = billingDetails(params.billing_details, current.billing_details);
+          if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
+          if (params.allow_redisplay !== undefined) next.allow_redisplay = params.allow_redisplay;
+          if (params.card && current.card) {
+            next.card = {
+              ...current.card,
+              exp_month: params.card.exp_month ?? current.card.exp_month,
+              exp_year: params.card.exp_year ?? current.card.exp_year,
+            };
+          }
+          return paymentMethods.update(ctx, current, next);
+        },
+      },
+      list: {
+        params: LIST,
+        narrow(_ctx, params) {
+          if (params.customer !== undefined) return customerListNarrowing(params.customer, params.type);
+          return params.type !== undefined ? { filter: (pm: PaymentMethod) => pm.type === params.type } : {};
+        },
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/payment_methods/:id/attach",
+      params: { customer: p.id().required() },
+      resource: paymentMethods as never,
+      async run(ctx, params, path) {
+        const ref = await resolvePaymentMethod(ctx, path.id!, "id");
+        await customers.require(ctx, params.customer, "customer");
+        await checkAttachable(ctx, ref, params.customer);
+        return attachPaymentMethod(ctx, ref, params.customer);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/payment_methods/:id/detach",
+      params: {},
+      resource: paymentMethods as never,
+      async run(ctx, _params, path) {
+        return detachPaymentMethod(ctx, await paymentMethods.require(ctx, path.id!));
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/customers/:customer/payment_methods",
+      params: { ...LIST_PARAMS, type: p.string(), allow_redisplay: ALLOW_REDISPLAY },
+      resource: paymentMethods as never,
+      kind: "list",
+      async run(ctx, params, path) {
+        const customer = path.customer!;
+        await customers.require(ctx, customer);
+        const narrowing = customerListNarrowing(customer, params.type);
+        const redisplay = params.allow_redisplay;
+        const filter = redisplay === undefined ? narrowing.filter : (pm: PaymentMethod) => pm.allow_redisplay === redisplay && (narrowing.filter?.(pm) ?? true);
+        return listPage(ctx, paymentMethods, `/v1/customers/${customer}/payment_methods`, params as ListParams, { ...narrowing, ...(filter ? { filter } : {}) });
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/customers/:customer/payment_methods/:id",
+      params: {},
+      resource: paymentMethods as never,
+      async run(ctx, _params, path) {
+        await customers.require(ctx, path.customer!);
+        const pm = await paymentMethods.get(ctx, path.id!);
+        if (!pm || pm.customer !== path.customer) throw Errors.resourceMissing("PaymentMethod", path.id!);
+        return pm;
+      },
+    }),
+  ],
+};

@@ -1,0 +1,224 @@
+/**
+ * @module refunds
+ * `/v1/refunds`: full and partial refunds of a charge or a PaymentIntent,
+ * retrieve, update, list, cancel; and the legacy `/v1/charges/:id/refunds`.
+ * Card refunds succeed at once, except for the test cards whose refunds stay
+ * pending for a while (`pm_card_pendingRefund`) or fail later
+ * (`pm_card_refundFail`).
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { Errors, invalidRequest } from "../server/errors.js";
+import { newBalanceTransactionId } from "../payments/charge-builder.js";
+import { PaymentErrors } from "../payments/payment-errors.js";
+import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";
+import { applyRefund, charges, checkRefundable, refreshRefund, type Charge } from "./charges.js";
+import { createContext, type Context } from "./context.js";
+import { crudEndpoints } from "./crud.js";
+import { endpoint } from "./endpoint.js";
+import { LIST_PARAMS, listPage, type ListParams } from "./list.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { paymentIntents } from "./payment-intents.js";
+import { Resource } from "./resource.js";
+import type { ResourceModule } from "./registry.js";
+
+/** A Refund as stored and returned. */
+export type Refund = Wire<Stripe.Refund>;
+
+export const refunds: Resource<Refund> = new Resource<Refund>({
+  object: "refund",
+  idPrefix: "re",
+  indexes: {
+    charge: (r) => (typeof r.charge === "string" ? r.charge : null),
+    payment_intent: (r) => (typeof r.payment_intent === "string" ? r.payment_intent : null),
+  },
+  expandable: { charge: "charge", payment_intent: "payment_intent", customer: "customer", payment_method: "payment_method" },
+});
+
+/** How long the delayed refund cards take to settle, in server-clock milliseconds. */
+export const DELAYED_REFUND_MS = 5_000;
+
+const REASON = p.enum(["duplicate", "fraudulent", "requested_by_customer"]);
+
+const CREATE = {
+  charge: p.id(),
+  payment_intent: p.id(),
+  amount: p.integer({ min: 1 }),
+  reason: REASON,
+  metadata: p.metadata(),
+  instructions_email: p.string(),
+  customer: unsupported("customer balance refunds"),
+  origin: unsupported("customer balance refunds"),
+  refund_application_fee: unsupported("application fees"),
+  reverse_transfer: unsupported("transfers"),
+} as const;
+
+type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+
+/** Finds the charge a refund is for, refusing uncaptured and unpaid ones. */
+async function chargeToRefund(ctx: Context, params: Pick<CreateParams, "charge" | "payment_intent">): Promise<Charge> {
+  if (params.charge !== undefined && params.payment_intent !== undefined) throw Errors.parametersExclusive("charge", "payment_intent");
+  if (params.payment_intent !== undefined) {
+    const pi = await paymentIntents.require(ctx, params.payment_intent, "payment_intent");
+    if (pi.status === "requires_capture") throw PaymentErrors.refundUncaptured(pi.id);
+    if (pi.status !== "succeeded" || typeof pi.latest_charge !== "string") throw PaymentErrors.refundNothingToRefund(pi.id);
+    return charges.require(ctx, pi.latest_charge, "payment_intent");
+  }
+  if (params.charge === undefined) throw PaymentErrors.refundTargetMissing();
+  const charge = await charges.require(ctx, params.charge, "charge");
+  if (charge.status === "succeeded" && !charge.captured) throw PaymentErrors.refundUncaptured(typeof charge.payment_intent === "string" ? charge.payment_intent : charge.id);
+  return charge;
+}
+
+function refundBehaviourOf(charge: Charge): RefundBehaviour {
+  return behaviourOf(charge.payment_method_details?.card?.fingerprint)?.refunds ?? "succeed";
+}
+
+/** Creates a refund of `charge` (checked by the caller) and records `refund.created`, then `charge.refunded`. */
+async function createRefund(ctx: Context, charge: Charge, params: Omit<CreateParams, "charge" | "payment_intent">): Promise<Refund> {
+  const amount = checkRefundable(charge, params.amount);
+  const behaviour = refundBehaviourOf(charge);
+  const pending = behaviour === "pending";
+  const refund: Refund = {
+    id: refunds.newId(),
+    object: "refund",
+    amount,
+    balance_transaction: newBalanceTransactionId(),
+    charge: charge.id,
+    created: ctx.now(),
+    currency: charge.currency,
+    customer: charge.customer,
+    customer_account: null,
+    destination_details: {
+      card: { reference_status: pending ? "pending" : "available", reference_type: "acquirer_reference_number", type: "refund", ...(pending ? {} : { reference: arn() }) },
+      type: "card",
+    },
+    metadata: mergeMetadata({}, params.metadata),
+    payment_intent: charge.payment_intent,
+    payment_method: charge.payment_method,
+    reason: params.reason ?? null,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: pending ? "pending" : "succeeded",
+    transfer_reversal: null,
+    ...(pending ? { pending_reason: "processing" as const } : {}),
+    ...(params.instructions_email !== undefined ? { instructions_email: params.instructions_email } : {}),
+  };
+  await refunds.insert(ctx, refund);
+  await applyRefund(ctx, charge, refund, { moneyReturned: true });
+  if (behaviour !== "succeed") scheduleSettlement(ctx, refund.id, behaviour);
+  return refund;
+}
+
+/** An acquirer reference number, as card refunds carry once they reach the network. */
+function arn(): string {
+  return String(Math.floor(Math.random() * 1e15)).padStart(15, "0") + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+}
+
+/**
+ * Settles a delayed refund on the server clock: a pending one succeeds
+ * (`refund.updated`), a failing one fails (`refund.failed`) and its amount
+ * counts as unrefunded again.
+ */
+function scheduleSettlement(ctx: Context, id: string, behaviour: Exclude<RefundBehaviour, "succeed">): void {
+  const later = createContext(ctx.services, ctx.ns, null, null);
+  ctx.services.clock.setTimeout(() => {
+    settle(later, id, behaviour).catch((err: unknown) => console.error("paper-tiger: settling a refund failed", err));
+  }, DELAYED_REFUND_MS);
+}
+
+async function settle(ctx: Context, id: string, behaviour: Exclude<RefundBehaviour, "succeed">): Promise<void> {
+  const current = await refunds.get(ctx, id);
+  // The namespace may have been flushed meanwhile.
+  if (!current) return;
+  if (behaviour === "pending") {
+    if (current.status !== "pending") return;
+    const { pending_reason: _reason, ...rest } = current;
+    const next: Refund = { ...rest, status: "succeeded", destination_details: { card: { reference: arn(), reference_status: "available", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" } };
+    await refunds.update(ctx, current, next, { event: "refund.updated" });
+    await refreshRefund(ctx, next);
+    return;
+  }
+  if (current.status !== "succeeded") return;
+  const next: Refund = { ...current, status: "failed", failure_reason: "expired_or_canceled_card", failure_balance_transaction: newBalanceTransactionId() };
+  await refunds.update(ctx, current, next, { event: false });
+  await refunds.emit(ctx, "refund.failed", next);
+  await refreshRefund(ctx, next, { amountRefundedDelta: -current.amount });
+}
+
+const UPDATE = { metadata: p.metadata() } as const;
+
+export const refundsModule: ResourceModule = {
+  resources: [refunds as never],
+  endpoints: [
+    ...crudEndpoints(refunds, {
+      path: "/v1/refunds",
+      create: {
+        params: CREATE,
+        async run(ctx, params) {
+          const { charge: _c, payment_intent: _pi, ...rest } = params;
+          return createRefund(ctx, await chargeToRefund(ctx, params), rest);
+        },
+      },
+      update: {
+        params: UPDATE,
+        async run(ctx, current, params) {
+          const next = await refunds.update(ctx, current, { ...current, metadata: mergeMetadata(current.metadata ?? {}, params.metadata) });
+          await refreshRefund(ctx, next);
+          return next;
+        },
+      },
+      list: {
+        params: { charge: p.id(), payment_intent: p.id() },
+        narrow(_ctx, params) {
+          if (params.charge !== undefined) return { where: { index: "charge", value: params.charge } };
+          if (params.payment_intent !== undefined) return { where: { index: "payment_intent", value: params.payment_intent } };
+          return {};
+        },
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/refunds/:id/cancel",
+      params: {},
+      resource: refunds as never,
+      async run(ctx, _params, path) {
+        const refund = await refunds.require(ctx, path.id!);
+        // Card refunds never wait for an action, so none can be canceled.
+        throw invalidRequest(400, `You can't cancel refund ${refund.id} because it has a status of ${refund.status}. Only refunds with a status of requires_action can be canceled.`);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/charges/:charge/refunds",
+      params: { amount: p.integer({ min: 1 }), reason: REASON, metadata: p.metadata(), instructions_email: p.string() },
+      resource: refunds as never,
+      async run(ctx, params, path) {
+        const charge = await charges.require(ctx, path.charge!);
+        if (charge.status === "succeeded" && !charge.captured) throw PaymentErrors.refundUncaptured(typeof charge.payment_intent === "string" ? charge.payment_intent : charge.id);
+        return createRefund(ctx, charge, params);
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/charges/:charge/refunds",
+      params: LIST_PARAMS,
+      resource: refunds as never,
+      kind: "list",
+      async run(ctx, params, path) {
+        await charges.require(ctx, path.charge!);
+        return listPage(ctx, refunds, `/v1/charges/${path.charge}/refunds`, params as ListParams, { where: { index: "charge", value: path.charge! } });
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/charges/:charge/refunds/:id",
+      params: {},
+      resource: refunds as never,
+      async run(ctx, _params, path) {
+        const refund = await refunds.get(ctx, path.id!);
+        if (!refund || refund.charge !== path.charge) throw Errors.resourceMissing("refund", path.id!);
+        return refund;
+      },
+    }),
+  ],
+};

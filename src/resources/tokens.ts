@@ -1,0 +1,111 @@
+/**
+ * @module tokens
+ * `/v1/tokens`: card tokens made from raw card data, and Stripe's `tok_*`
+ * test tokens (`tok_visa`, `tok_chargeDeclined`, ...), usable as a charge's
+ * `source`, a customer's `source` and a PaymentMethod's `card[token]`. Test
+ * tokens can be used any number of times; created tokens once.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { newId } from "../stripe/ids.js";
+import { factsFromInput, factsOf, factsOfLegacyCard, legacyCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
+import { PaymentErrors } from "../payments/payment-errors.js";
+import { testCardForToken } from "../payments/test-cards.js";
+import { endpoint } from "./endpoint.js";
+import { p, unsupported } from "./params.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+/** A token as stored and returned. */
+export type Token = Wire<Stripe.Token>;
+
+export const tokens: Resource<Token> = new Resource<Token>({ object: "token", idPrefix: "tok", eventPrefix: null });
+
+/** Raw card parameters, as tokens and PaymentMethods take them. */
+export const CARD_DATA = {
+  number: p.string({ max: 30 }).required(),
+  exp_month: p.integer().required(),
+  exp_year: p.integer().required(),
+  cvc: p.string({ max: 10 }),
+} as const;
+
+const TOKEN_CARD = p.object({
+  ...CARD_DATA,
+  name: p.string({ max: 5000 }),
+  address_line1: p.string({ max: 5000 }),
+  address_line2: p.string({ max: 5000 }),
+  address_city: p.string({ max: 5000 }),
+  address_state: p.string({ max: 5000 }),
+  address_zip: p.string({ max: 5000 }),
+  address_country: p.string({ max: 5000 }),
+  currency: p.string(),
+  networks: p.object({ preferred: p.enum(["cartes_bancaires", "mastercard", "visa"]) }),
+});
+
+/** A card token, ready to be used: its card's facts, and the stored token to spend (absent for test tokens). */
+export interface ResolvedToken {
+  readonly facts: CardFacts;
+  readonly card?: Wire<Stripe.Card>;
+  readonly token?: Token;
+}
+
+/**
+ * Looks up a token given as `param`: a `tok_*` test token or a created one.
+ * Throws Stripe's 400 for unknown or already used tokens; stores nothing.
+ */
+export async function resolveToken(ctx: Context, id: string, param: string): Promise<ResolvedToken> {
+  const test = testCardForToken(id);
+  if (test) return { facts: factsOf(test, SHORTCUT_PROVIDED, ctx.now()) };
+  const token = await tokens.require(ctx, id, param);
+  if (token.used) throw PaymentErrors.tokenAlreadyUsed(id, param);
+  return { facts: factsOfLegacyCard(token.card!), card: token.card!, token };
+}
+
+/** Marks a created token as used; test tokens stay usable. */
+export async function spendToken(ctx: Context, resolved: ResolvedToken): Promise<void> {
+  if (resolved.token) await tokens.update(ctx, resolved.token, { ...resolved.token, used: true }, { event: false });
+}
+
+export const tokensModule: ResourceModule = {
+  resources: [tokens as never],
+  endpoints: [
+    endpoint({
+      method: "POST",
+      path: "/v1/tokens",
+      params: {
+        card: TOKEN_CARD.required(),
+        customer: unsupported("tokens for connected accounts"),
+        bank_account: unsupported("bank account tokens"),
+        cvc_update: unsupported("CVC update tokens"),
+        person: unsupported("person tokens"),
+        pii: unsupported("PII tokens"),
+        account: unsupported("account tokens"),
+      },
+      resource: tokens as never,
+      async run(ctx, params) {
+        const c = params.card;
+        const facts = factsFromInput(c, { line1: c.address_line1 !== undefined, postal: c.address_zip !== undefined }, ctx.now());
+        const card = legacyCard(facts, newId("card"), null, {
+          name: c.name ?? null,
+          address: {
+            city: c.address_city ?? null,
+            country: c.address_country ?? null,
+            line1: c.address_line1 ?? null,
+            line2: c.address_line2 ?? null,
+            postal_code: c.address_zip ?? null,
+            state: c.address_state ?? null,
+          },
+        });
+        const token: Token = { id: tokens.newId(), object: "token", card, client_ip: null, created: ctx.now(), livemode: false, type: "card", used: false };
+        return tokens.insert(ctx, token);
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/tokens/:id",
+      params: {},
+      resource: tokens as never,
+      run: (ctx, _params, path) => tokens.require(ctx, path.id!),
+    }),
+  ],
+};
