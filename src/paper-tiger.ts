@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { systemClock, type Clock } from "./clock/clock.js";
 import { EventRecorder } from "./events/recorder.js";
 import type { Services } from "./resources/context.js";
+import type { PaymentChaos } from "./payments/decision.js";
 import { RESOURCE_MODULES } from "./resources/index.js";
 import { ResourceRegistry } from "./resources/registry.js";
 import { buildApp } from "./server/app.js";
@@ -194,23 +195,35 @@ export class PaperTiger implements AsyncDisposable {
   }
 }
 
+/** The payment decision's view of the coordinator. */
+function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
+  const ctx = (requestId: string | null) => (requestId ? { requestId } : undefined);
+  return {
+    forced: (ns, customer, requestId) => chaos.for(ns).forcedPaymentFailure(customer, ctx(requestId)),
+    random: (ns, customer, requestId) => {
+      const d = chaos.for(ns).randomPaymentFailure(customer, ctx(requestId));
+      return d.outcome === "fail" ? d.decline_code : undefined;
+    },
+  };
+}
+
 /** Starts a server and resolves once it is listening. */
 export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
   const store = options.store ?? new MemoryStore();
   const clock = options.clock ?? systemClock;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const events = new EventRecorder(store, clock, apiVersion);
-  const services: Services = { store, clock, events, apiVersion };
-  const registry = new ResourceRegistry(RESOURCE_MODULES);
-  for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
-  for (const m of RESOURCE_MODULES) m.setup?.(registry);
-  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes];
   const chaos = new ChaosCoordinator({
     clock,
     config: options.seed !== undefined ? { ...options.chaos, seed: options.seed } : (options.chaos ?? {}),
     resolveNamespace: currentNamespace,
     onCleanup: (ns) => store.dropNamespace(ns),
   });
+  const services: Services = { store, clock, events, apiVersion, paymentChaos: paymentChaosOf(chaos) };
+  const registry = new ResourceRegistry(RESOURCE_MODULES);
+  for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
+  for (const m of RESOURCE_MODULES) m.setup?.(registry);
+  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes];
   const runtime: Runtime = {
     options: { namespaceBy: options.namespaceBy ?? "header", apiVersion, bodyLimit: options.bodyLimit ?? 1024 * 1024 },
     services,

@@ -23,9 +23,9 @@ import { behaviourOf, type CardBehaviour, type TestCard } from "./test-cards.js"
  */
 export interface PaymentChaos {
   /** A failure forced for this customer (`simulateFailure`); consulted first, for payments with a customer. */
-  forced(ns: string, customer: string): string | undefined;
+  forced(ns: string, customer: string, requestId: string | null): string | undefined;
   /** One draw against the configured failure rate; consulted last, only when the card itself would pay. */
-  random(ns: string): string | undefined;
+  random(ns: string, customer: string | null, requestId: string | null): string | undefined;
 }
 
 /** What one payment attempt is about. */
@@ -109,7 +109,7 @@ export async function decidePayment(ctx: Context, req: PaymentRequest): Promise<
   // Chaos seam, step 1: a failure forced for this customer wins over everything.
   const chaos = ctx.services.paymentChaos;
   if (chaos && req.customer) {
-    const forced = chaos.forced(ctx.ns, req.customer);
+    const forced = chaos.forced(ctx.ns, req.customer, ctx.requestId);
     if (forced !== undefined) return decline(chaosCode(forced), "chaos_forced");
   }
   // Step 2: the test card's own outcome, after any challenge the integration asked for.
@@ -119,7 +119,7 @@ export async function decidePayment(ctx: Context, req: PaymentRequest): Promise<
   const own = cardOutcome(behaviour, req, behaviour.kind === "three_ds" && behaviour.when === "unless_set_up" ? await isSetUp(ctx, req.paymentMethod) : false);
   if (own) return own;
   // Step 3: the random draw, only for payments the card would let through.
-  const drawn = chaos?.random(ctx.ns);
+  const drawn = chaos?.random(ctx.ns, req.customer, ctx.requestId);
   if (drawn !== undefined) return decline(chaosCode(drawn), "chaos_random");
   return { kind: "succeed", outcome: approvedOutcome(behaviour.kind === "succeed" ? (behaviour.risk_level ?? "normal") : "normal") };
 }
