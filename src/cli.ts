@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   console.log(`Point the Stripe SDK at it:`);
   console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
   console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
+  const chaos = pt.chaos.getConfig();
+  console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { startPaperTiger } from "../src/index.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -16,15 +17,26 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 /** Each README example: its file and the output lines it must print. */
 const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/quickstart.ts", expect: [/^true$/m, /^2000$/m, /\[ 'price\.created', 'product\.created', 'customer\.created' \]/] },
+  { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
+  { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
+  { file: "examples/chaos-curl.sh", expect: [/^429\n"param": "api\.error_rate"\n"kind": "rate_limit"\n"api_rate_limits": 1\n"cleaned": true$/m] },
 ];
 
 describe("README examples", () => {
   for (const { file, expect } of EXAMPLES) {
     test(file, async () => {
       const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
-      assert.ok(readme.includes(`<!-- example: ${file} -->\n\`\`\`ts\n${source}\`\`\``), `README must show ${file} verbatim`);
-      const { stdout } = await run(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: root, timeout: 60_000 });
-      for (const re of expect) assert.match(stdout, re);
+      const shell = file.endsWith(".sh");
+      assert.ok(readme.includes(`<!-- example: ${file} -->\n\`\`\`${shell ? "sh" : "ts"}\n${source}\`\`\``), `README must show ${file} verbatim`);
+      let stdout: string;
+      if (shell) {
+        // Shell examples talk to a server through $PT, as a user's terminal would.
+        await using pt = await startPaperTiger({ port: 0 });
+        ({ stdout } = await run("bash", ["-eu", file], { cwd: root, timeout: 60_000, env: { ...process.env, PT: pt.url } }));
+      } else {
+        ({ stdout } = await run(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: root, timeout: 60_000 }));
+      }
+      for (const re of expect) assert.match(stdout, re, `${file} printed:\n${stdout}`);
     });
   }
 
