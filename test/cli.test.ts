@@ -59,11 +59,13 @@ describe("paper-tiger command line", () => {
 });
 
 describe("chaos options on the command line", () => {
-  test("--chaos <file> and --seed", async () => {
+  test("--chaos <file> and --seed", async (t) => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
+    const { rmSync } = await import("node:fs");
     const dir = mkdtempSync(join(tmpdir(), "pt-chaos-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const good = join(dir, "chaos.json");
     writeFileSync(good, JSON.stringify({ api: { error_rate: 0.1 } }));
     assert.deepEqual(parseCli(["--chaos", good, "--seed", "7"], {}), { chaos: { api: { error_rate: 0.1 } }, seed: 7 });
