@@ -19,6 +19,8 @@ Options:
                           the X-Paper-Tiger-Namespace header by their API key
   --chaos <file.json>     Server-wide chaos configuration at start (JSON, as POST /_chaos/config)
   --seed <n>              Seed for chaos decisions, so a run can be replayed
+  --webhook <url>         Deliver every event (of every namespace) to this URL; repeatable
+  --webhook-secret <s>    Signing secret (whsec_...) of the --webhook endpoints
   -h, --help              Show this help
 `;
 
@@ -32,6 +34,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
       "namespace-by": { type: "string" },
       chaos: { type: "string" },
       seed: { type: "string" },
+      webhook: { type: "string", multiple: true },
+      "webhook-secret": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -68,6 +72,21 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
     const n = Number(values.seed);
     if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(n)) throw new Error(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
     options.seed = n;
+  }
+  for (const url of values.webhook ?? []) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) throw new Error(`--webhook must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  if (values.webhook?.length) options.webhooks = values.webhook;
+  const secret = values["webhook-secret"];
+  if (secret !== undefined) {
+    if (!/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw new Error(`--webhook-secret must look like whsec_..., got ${JSON.stringify(secret)}`);
+    options.webhookSecret = secret;
   }
   if (options.chaos !== undefined || options.seed !== undefined) {
     // Refuse a bad chaos file before the server starts, with the key it got wrong.

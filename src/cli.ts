@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   console.log(`Point the Stripe SDK at it:`);
   console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
   console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
+  for (const w of pt.webhooks.registered) console.log(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
   const chaos = pt.chaos.getConfig();
   console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
   let stopping = false;

@@ -13,7 +13,7 @@
  * ```
  */
 export { startPaperTiger, PaperTiger, DEFAULT_HOST, DEFAULT_PORT } from "./paper-tiger.js";
-export type { PaperTigerOptions, NamespaceHandle } from "./paper-tiger.js";
+export type { PaperTigerOptions, NamespaceHandle, WebhookEndpointOption, RegisteredWebhook } from "./paper-tiger.js";
 export { systemClock, ManualClock } from "./clock/clock.js";
 export type { Clock, ClockTimer } from "./clock/clock.js";
 export { MemoryStore } from "./store/memory-store.js";
@@ -50,3 +50,8 @@ export { ChaosClient, ChaosClientError } from "./client/chaos-client.js";
 export type { ChaosClientOptions } from "./client/chaos-client.js";
 export { CHAOS_DECLINE_CODES, DEFAULT_CHAOS_DECLINE_CODES } from "./stripe/declines.js";
 export type { ChaosDeclineCode } from "./stripe/declines.js";
+export { startWebhookReceiver } from "./testing/webhook-receiver.js";
+export type { WebhookReceiver, WebhookReceiverOptions, ReceivedRequest } from "./testing/webhook-receiver.js";
+export type { EventHandler, ListenerFilter, ListenerInfo, WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
+export type { DeliveryAttempt } from "./webhooks/delivery-log.js";
+export { signatureHeader, verifySignature, SignatureVerificationError } from "./webhooks/signature.js";

@@ -9,6 +9,12 @@ import { systemClock, type Clock } from "./clock/clock.js";
 import { EventRecorder } from "./events/recorder.js";
 import type { Services } from "./resources/context.js";
 import type { PaymentChaos } from "./payments/decision.js";
+import { WebhookDispatcher, type EventHandler, type ListenerFilter, type WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
+import type { DeliveryAttempt } from "./webhooks/delivery-log.js";
+import { webhookControlRoutes } from "./server/webhook-routes.js";
+import { createWebhookEndpoint } from "./resources/webhook-endpoints.js";
+import { createContext } from "./resources/context.js";
+import { GLOBAL_NAMESPACE } from "./server/namespace.js";
 import { RESOURCE_MODULES } from "./resources/index.js";
 import { ResourceRegistry } from "./resources/registry.js";
 import { buildApp } from "./server/app.js";
@@ -52,6 +58,32 @@ export interface PaperTigerOptions {
   chaos?: ChaosConfigInput;
   /** Seed of the chaos random streams; shorthand for `chaos.seed`. */
   seed?: number;
+  /**
+   * Webhook endpoints to register at start. They live in the `global`
+   * namespace and receive the events of every namespace. A string is a URL
+   * subscribed to every event.
+   */
+  webhooks?: ReadonlyArray<string | WebhookEndpointOption>;
+  /** The signing secret of endpoints registered at start that name none (so an app's configured secret just works). */
+  webhookSecret?: string;
+  /** Retry schedule, timeout and concurrency of webhook delivery. */
+  webhookDelivery?: WebhookDeliveryOptions;
+}
+
+/** A webhook endpoint registered at start. */
+export interface WebhookEndpointOption {
+  url: string;
+  /** `whsec_...`; default: {@link PaperTigerOptions.webhookSecret}, else a new random secret. */
+  secret?: string;
+  /** Event types; default `["*"]`. */
+  enabledEvents?: string[];
+}
+
+/** A webhook endpoint registered at start, with its secret. */
+export interface RegisteredWebhook {
+  readonly id: string;
+  readonly url: string;
+  readonly secret: string;
 }
 
 /** In-process access to one namespace. */
@@ -96,18 +128,50 @@ export class PaperTiger implements AsyncDisposable {
    * server-wide layer every namespace inherits).
    */
   readonly chaos: ChaosCoordinator;
+  /** In-process event listeners. */
+  readonly events: {
+    /**
+     * Calls `fn` for every event delivered, through the same chaos path as
+     * webhooks (held, reordered, duplicated, retried). Returns the unsubscribe function.
+     *
+     * @example
+     * ```ts
+     * const stop = pt.events.subscribe((event) => seen.push(event.type), { types: ["invoice.*"] });
+     * ```
+     */
+    subscribe(fn: EventHandler, filter?: ListenerFilter): () => void;
+  };
+  /** Webhook delivery: the log, resends, flush, and endpoints registered at start. */
+  readonly webhooks: {
+    /** Endpoints registered at start, with their secrets. */
+    readonly registered: readonly RegisteredWebhook[];
+    /** Delivery attempts of a namespace (default: the current one), newest first. */
+    deliveries(filter?: { event?: string; endpoint?: string; limit?: number; namespace?: string }): DeliveryAttempt[];
+    /** Sends a stored event again to its namespace's matching endpoints. */
+    resend(eventId: string, options?: { namespace?: string }): Promise<DeliveryAttempt[]>;
+    /** Delivers held events and waits until no delivery is in flight (retries that are not yet due stay scheduled). */
+    flush(): Promise<void>;
+  };
   /** @internal */
   readonly runtime: Runtime;
   readonly #app: FastifyInstance;
   #closed: Promise<void> | undefined;
 
   /** @internal Use {@link startPaperTiger}. */
-  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number) {
+  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number, registered: readonly RegisteredWebhook[] = []) {
     this.#app = app;
     this.runtime = runtime;
     this.store = runtime.services.store;
     this.clock = runtime.services.clock;
     this.chaos = runtime.chaos;
+    const dispatcher = runtime.webhooks;
+    this.events = { subscribe: (fn, filter) => dispatcher.subscribe(fn, filter) };
+    this.webhooks = {
+      registered,
+      deliveries: (filter = {}) => dispatcher.deliveries(filter.namespace ?? currentNamespace(), filter),
+      resend: async (eventId, options = {}) => (await dispatcher.resend(options.namespace ?? currentNamespace(), eventId)) ?? [],
+      flush: () => dispatcher.flush(),
+    };
     this.host = host;
     this.port = port;
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -181,11 +245,31 @@ export class PaperTiger implements AsyncDisposable {
     return this.chaos.cleanup();
   }
 
-  /** Stops listening, delivers or reports held events, and closes open connections. Safe to call twice. */
+  /**
+   * Calls `fn` for every delivered event of every namespace (see {@link events}).
+   * `fn` gets the event and `{ namespace, attempt, duplicate }`.
+   */
+  on(name: "event", fn: EventHandler): this {
+    if (name !== "event") throw new TypeError(`paper-tiger emits "event" only, not ${JSON.stringify(name)}`);
+    this.runtime.webhooks.subscribe(fn);
+    return this;
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off(name: "event", fn: EventHandler): this {
+    if (name === "event") this.runtime.webhooks.unsubscribe(fn);
+    return this;
+  }
+
+  /**
+   * Stops listening, makes a last delivery attempt for every event still
+   * held or owed a retry (what fails is logged in the delivery log, never
+   * dropped silently), and closes open connections. Safe to call twice.
+   */
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#app.close();
-      await this.chaos.close();
+      await this.runtime.webhooks.close();
     })();
     return this.#closed;
   }
@@ -223,18 +307,30 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const registry = new ResourceRegistry(RESOURCE_MODULES);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of RESOURCE_MODULES) m.setup?.(registry);
-  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes];
+  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes];
+  const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
+  events.setSink(webhooks);
   const runtime: Runtime = {
     options: { namespaceBy: options.namespaceBy ?? "header", apiVersion, bodyLimit: options.bodyLimit ?? 1024 * 1024 },
     services,
     registry,
     idempotency: new Idempotency(store, () => clock.now()),
     chaos,
+    webhooks,
     controlRoutes,
   };
+  const registered: RegisteredWebhook[] = [];
+  const ctx = createContext(services, GLOBAL_NAMESPACE, null, null);
+  for (const w of options.webhooks ?? []) {
+    const spec = typeof w === "string" ? { url: w } : w;
+    const secret = spec.secret ?? options.webhookSecret;
+    const created = await createWebhookEndpoint(ctx, { url: spec.url, enabled_events: spec.enabledEvents ?? ["*"] }, secret);
+    webhooks.addServerWide(created.id);
+    registered.push({ id: created.id, url: created.url, secret: created.secret! });
+  }
   const app = buildApp(runtime);
   const host = options.host ?? DEFAULT_HOST;
   await app.listen({ port: options.port ?? DEFAULT_PORT, host });
   const address = app.server.address() as AddressInfo;
-  return new PaperTiger(app, runtime, host, address.port);
+  return new PaperTiger(app, runtime, host, address.port, registered);
 }

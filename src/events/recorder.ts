@@ -22,18 +22,34 @@ export interface EventOrigin {
 /** Called for every recorded event, after it is stored. Must not throw. */
 export type EventListener = (ns: string, event: StripeEvent) => void;
 
+/**
+ * Where recorded events go out (webhook delivery). `plan` runs before the
+ * event is stored, so the stored event already says how many endpoints
+ * will receive it (`pending_webhooks`); `publish` runs after.
+ */
+export interface EventSink {
+  plan(ns: string, type: string): Promise<{ pending: number; plan: unknown }>;
+  publish(ns: string, event: StripeEvent, plan: unknown): void;
+}
+
 /** Creates, stores and publishes events. */
 export class EventRecorder {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #apiVersion: string;
   readonly #listeners = new Set<EventListener>();
+  #sink: EventSink | undefined;
 
   constructor(store: Store, clock: Clock, apiVersion: string) {
     this.#store = store;
     this.#clock = clock;
     this.#apiVersion = apiVersion;
     store.defineCollection(EVENTS, { indexes: { type: (e: StripeEvent) => e.type } });
+  }
+
+  /** Sets where events go out (one sink: webhook delivery). */
+  setSink(sink: EventSink): void {
+    this.#sink = sink;
   }
 
   /** Subscribes to every event of every namespace; returns the unsubscribe function. */
@@ -53,6 +69,7 @@ export class EventRecorder {
     previous?: Record<string, unknown>,
     created: number = Math.floor(this.#clock.now() / 1000),
   ): Promise<StripeEvent> {
+    const planned = this.#sink ? await this.#sink.plan(origin.ns, type) : undefined;
     const event: StripeEvent = {
       id: newId("evt"),
       object: "event",
@@ -60,11 +77,12 @@ export class EventRecorder {
       created,
       data: previous ? { object: object as Record<string, unknown>, previous_attributes: previous } : { object: object as Record<string, unknown> },
       livemode: false,
-      pending_webhooks: 0,
+      pending_webhooks: planned?.pending ?? 0,
       request: { id: origin.requestId, idempotency_key: origin.idempotencyKey },
       type,
     };
     await this.#store.insert(origin.ns, EVENTS, event);
+    if (planned) this.#sink!.publish(origin.ns, event, planned.plan);
     for (const listener of this.#listeners) {
       try {
         listener(origin.ns, event);

@@ -13,6 +13,7 @@ import { productsModule } from "./products.js";
 import { refundsModule } from "./refunds.js";
 import { setupIntentsModule } from "./setup-intents.js";
 import { tokensModule } from "./tokens.js";
+import { webhookEndpointsModule } from "./webhook-endpoints.js";
 import type { ResourceModule } from "./registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -27,4 +28,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   paymentIntentsModule,
   refundsModule,
   setupIntentsModule,
+  webhookEndpointsModule,
 ];

@@ -9,6 +9,7 @@ import type { Idempotency } from "./idempotency.js";
 import type { NamespaceBy } from "./namespace.js";
 import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
+import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -24,5 +25,6 @@ export interface Runtime {
   readonly registry: ResourceRegistry;
   readonly idempotency: Idempotency;
   readonly chaos: ChaosCoordinator;
+  readonly webhooks: WebhookDispatcher;
   readonly controlRoutes: readonly ControlRoute[];
 }

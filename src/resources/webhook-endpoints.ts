@@ -1,0 +1,126 @@
+/**
+ * @module webhook-endpoints
+ * `/v1/webhook_endpoints`: where a namespace's events are delivered. The
+ * secret is returned by the create call only, as on Stripe; it is kept
+ * beside the endpoint, never in the object other calls return.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { EVENT_TYPES } from "../stripe/event-types.js";
+import { invalidRequest } from "../server/errors.js";
+import { newWebhookSecret } from "../webhooks/signature.js";
+import { crudEndpoints } from "./crud.js";
+import { mergeMetadata, p, type ParamType } from "./params.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+/** A webhook endpoint as stored and returned (without its secret). */
+export type WebhookEndpoint = Wire<Stripe.WebhookEndpoint>;
+
+export const webhookEndpoints: Resource<WebhookEndpoint> = new Resource<WebhookEndpoint>({
+  object: "webhook_endpoint",
+  idPrefix: "we",
+  eventPrefix: null,
+});
+
+const SECRETS = "webhook_secret";
+
+/** The signing secret of an endpoint. */
+export function endpointSecret(ctx: Pick<Context, "store" | "ns">, id: string): Promise<string | undefined> {
+  return ctx.store.kvGet<string>(ctx.ns, SECRETS, id);
+}
+
+/** Checks a target URL: absolute http(s). */
+export function checkUrl(url: string, param = "url"): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidRequest(400, `Invalid URL: ${url}. Webhook endpoint URLs must be absolute http or https URLs.`, { param, code: "url_invalid" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw invalidRequest(400, `Invalid URL: ${url}. Webhook endpoint URLs must use http or https.`, { param, code: "url_invalid" });
+  }
+  return url;
+}
+
+function checkEvents(events: string[]): string[] {
+  if (events.length === 0) throw invalidRequest(400, "enabled_events must name at least one event type, or '*'.", { param: "enabled_events" });
+  events.forEach((e, i) => {
+    if (e !== "*" && !EVENT_TYPES.has(e)) {
+      throw invalidRequest(400, `Invalid enabled_events[${i}]: ${e} is not a Stripe event type. Use '*' for all events.`, { param: `enabled_events[${i}]` });
+    }
+  });
+  return [...new Set(events)];
+}
+
+const CREATE = {
+  url: p.string({ max: 5000 }).required(),
+  enabled_events: p.array(p.string(), { max: 500 }).required(),
+  api_version: p.string(),
+  connect: p.boolean(),
+  description: p.string({ max: 5000 }).emptiable(),
+  metadata: p.metadata(),
+} as const;
+
+type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+
+/** Creates an endpoint; `secret` fixes its signing secret (CLI `--webhook-secret`). Answers it with its secret. */
+export async function createWebhookEndpoint(ctx: Context, params: CreateParams, secret?: string): Promise<WebhookEndpoint> {
+  const url = checkUrl(params.url);
+  const enabled = checkEvents(params.enabled_events);
+  if (params.connect) throw invalidRequest(400, "paper-tiger does not support Connect webhook endpoints (connect=true) yet.", { param: "connect" });
+  if (params.api_version !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(params.api_version)) {
+    throw invalidRequest(400, `Invalid api_version: ${params.api_version}`, { param: "api_version" });
+  }
+  if (secret !== undefined && !/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw invalidRequest(400, "A webhook secret must look like whsec_...", { param: "secret" });
+  const endpoint: WebhookEndpoint = {
+    id: webhookEndpoints.newId(),
+    object: "webhook_endpoint",
+    api_version: params.api_version ?? null,
+    application: null,
+    created: ctx.now(),
+    description: params.description ?? null,
+    enabled_events: enabled,
+    livemode: false,
+    metadata: mergeMetadata({}, params.metadata),
+    status: "enabled",
+    url,
+  };
+  const key = secret ?? newWebhookSecret();
+  await ctx.store.kvSet(ctx.ns, SECRETS, endpoint.id, key);
+  await webhookEndpoints.insert(ctx, endpoint);
+  return { ...endpoint, secret: key };
+}
+
+export const webhookEndpointsModule: ResourceModule = {
+  resources: [webhookEndpoints as never],
+  endpoints: crudEndpoints(webhookEndpoints, {
+    path: "/v1/webhook_endpoints",
+    create: { params: CREATE, run: (ctx, params) => createWebhookEndpoint(ctx, params) },
+    update: {
+      params: {
+        url: p.string({ max: 5000 }),
+        enabled_events: p.array(p.string(), { max: 500 }),
+        description: p.string({ max: 5000 }).emptiable(),
+        disabled: p.boolean(),
+        metadata: p.metadata(),
+      },
+      async run(ctx, current, params) {
+        const next: WebhookEndpoint = { ...current };
+        if (params.url !== undefined) next.url = checkUrl(params.url);
+        if (params.enabled_events !== undefined) next.enabled_events = checkEvents(params.enabled_events);
+        if (params.description !== undefined) next.description = params.description;
+        if (params.disabled !== undefined) next.status = params.disabled ? "disabled" : "enabled";
+        if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
+        return webhookEndpoints.update(ctx, current, next);
+      },
+    },
+    del: {
+      async run(ctx, current) {
+        await ctx.store.kvDelete(ctx.ns, SECRETS, current.id);
+      },
+    },
+    list: { params: {} },
+  }),
+};

@@ -1,0 +1,311 @@
+/**
+ * @module dispatcher
+ * Delivers recorded events to webhook endpoints and in-process listeners,
+ * through event chaos, off the request path, with bounded concurrency,
+ * retries on the server clock, `pending_webhooks` counting down, and a log of
+ * every attempt. No event is dropped silently: `close()` makes a last attempt
+ * for every delivery still owed and logs what could not be delivered.
+ */
+import type { ChaosCoordinator } from "../chaos/coordinator.js";
+import type { DeliveryInfo } from "../chaos/events.js";
+import type { ClockTimer } from "../clock/clock.js";
+import type { StripeEvent } from "../events/event.js";
+import { EVENTS, type EventSink } from "../events/recorder.js";
+import type { Services } from "../resources/context.js";
+import { typeMatcher } from "../resources/events.js";
+import type { WebhookEndpoint } from "../resources/webhook-endpoints.js";
+import { endpointSecret, webhookEndpoints } from "../resources/webhook-endpoints.js";
+import { DeliveryLog, type DeliveryAttempt } from "./delivery-log.js";
+import { post } from "./http-post.js";
+import { Limiter } from "./limiter.js";
+import { signatureHeader } from "./signature.js";
+
+/** How deliveries are made. */
+export interface WebhookDeliveryOptions {
+  /** Waits between attempts, in ms of server time; one retry per entry. Default `[1000, 5000, 30000, 120000]`. */
+  retrySchedule?: readonly number[];
+  /** Per-attempt timeout in ms of real time. Default 10 000. */
+  timeoutMs?: number;
+  /** Deliveries in flight at once. Default 64. */
+  concurrency?: number;
+  /** Attempts kept in the delivery log per namespace. Default 10 000. */
+  logLimit?: number;
+  /** How long `close()` waits for last attempts before aborting them, in ms of real time. Default 2000. */
+  closeTimeoutMs?: number;
+}
+
+/** What an in-process listener is told about a delivery. */
+export interface ListenerInfo {
+  readonly namespace: string;
+  readonly attempt: number;
+  readonly duplicate: boolean;
+}
+
+/** An in-process event listener. Throwing (or rejecting) counts as a failed delivery and is retried. */
+export type EventHandler = (event: StripeEvent, info: ListenerInfo) => void | Promise<void>;
+
+/** Which events a listener wants. */
+export interface ListenerFilter {
+  /** Event types, with `*` wildcards (`invoice.*`). Default: all. */
+  types?: readonly string[];
+  /** Only this namespace. Default: all namespaces. */
+  namespace?: string;
+}
+
+interface Listener {
+  readonly fn: EventHandler;
+  readonly matches: (ns: string, type: string) => boolean;
+}
+
+type Target =
+  | { readonly kind: "endpoint"; readonly home: string; readonly id: string; readonly url: string; readonly secret: string }
+  | { readonly kind: "listener"; readonly listener: Listener };
+
+interface Job {
+  readonly ns: string;
+  readonly event: StripeEvent;
+  readonly target: Target;
+  readonly attempt: number;
+  readonly duplicate: boolean;
+  /** Resends do not count down `pending_webhooks`. */
+  readonly resend: boolean;
+  /** The last attempt, made at close: no retry follows. */
+  readonly final: boolean;
+}
+
+const HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+  accept: "*/*",
+} as const;
+
+/** Webhook and listener delivery for one server. */
+export class WebhookDispatcher implements EventSink {
+  readonly #services: Services;
+  readonly #chaos: ChaosCoordinator;
+  readonly #schedule: readonly number[];
+  readonly #timeoutMs: number;
+  readonly #limiter: Limiter;
+  readonly log: DeliveryLog;
+  readonly #listeners = new Set<Listener>();
+  /** Endpoints registered at start: they receive the events of every namespace. */
+  readonly #serverWide = new Set<string>();
+  readonly #retries = new Map<ClockTimer, Job>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #closeTimeoutMs: number;
+  /** Aborts every request still running when close() runs out of patience. */
+  readonly #abort = new AbortController();
+  #closing = false;
+
+  constructor(services: Services, chaos: ChaosCoordinator, options: WebhookDeliveryOptions = {}) {
+    this.#services = services;
+    this.#chaos = chaos;
+    this.#schedule = options.retrySchedule ?? [1000, 5000, 30_000, 120_000];
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#limiter = new Limiter(options.concurrency ?? 64);
+    this.log = new DeliveryLog(options.logLimit ?? 10_000);
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
+    for (const ms of this.#schedule) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`webhook retry schedule entries must be milliseconds >= 0, got ${ms}`);
+    }
+  }
+
+  /** Marks an endpoint of the `global` namespace as receiving every namespace's events. */
+  addServerWide(endpointId: string): void {
+    this.#serverWide.add(endpointId);
+  }
+
+  /** Adds an in-process listener; returns the function that removes it. */
+  subscribe(fn: EventHandler, filter: ListenerFilter = {}): () => void {
+    const typeTests = filter.types?.map(typeMatcher);
+    const listener: Listener = {
+      fn,
+      matches: (ns, type) => (filter.namespace === undefined || filter.namespace === ns) && (!typeTests || typeTests.some((t) => t(type))),
+    };
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Removes every listener added with this function. */
+  unsubscribe(fn: EventHandler): void {
+    for (const l of this.#listeners) if (l.fn === fn) this.#listeners.delete(l);
+  }
+
+  async #endpointsFor(home: string, type: string): Promise<Target[]> {
+    const out: Target[] = [];
+    const page = await this.#services.store.list<WebhookEndpoint>(home, webhookEndpoints.object, { limit: 1000 });
+    for (const e of page.data) {
+      if (e.status !== "enabled" || !(e.enabled_events.includes("*") || e.enabled_events.includes(type))) continue;
+      const secret = await endpointSecret({ store: this.#services.store, ns: home }, e.id);
+      if (secret) out.push({ kind: "endpoint", home, id: e.id, url: e.url, secret });
+    }
+    return out;
+  }
+
+  /** Targets for an event: the namespace's endpoints, server-wide endpoints, matching listeners. */
+  async plan(ns: string, type: string): Promise<{ pending: number; plan: unknown }> {
+    const targets = await this.#endpointsFor(ns, type);
+    if (ns !== "global" && this.#serverWide.size > 0) {
+      for (const t of await this.#endpointsFor("global", type)) if (t.kind === "endpoint" && this.#serverWide.has(t.id)) targets.push(t);
+    }
+    const pending = targets.length;
+    for (const listener of this.#listeners) if (listener.matches(ns, type)) targets.push({ kind: "listener", listener });
+    return { pending, plan: targets };
+  }
+
+  /** Hands a recorded event to event chaos, which calls back to deliver it. */
+  publish(ns: string, event: StripeEvent, plan: unknown): void {
+    const targets = plan as Target[];
+    if (targets.length === 0) return;
+    this.#chaos.for(ns).queueEvent(event, (ev, info) => this.#deliverAll(ns, ev, targets, info));
+  }
+
+  async #deliverAll(ns: string, event: StripeEvent, targets: readonly Target[], info: DeliveryInfo): Promise<void> {
+    await Promise.all(
+      targets.map((target) => {
+        const job: Job = { ns, event, target, attempt: 1, duplicate: info.duplicate, resend: false, final: false };
+        return info.dropped ? this.#drop(job) : this.#attempt(job);
+      }),
+    );
+  }
+
+  /** Event chaos dropped this attempt: log it as failed and let the retry schedule bring the event. */
+  async #drop(job: Job): Promise<void> {
+    await this.#finish(job, { status: null, ok: false, error: "dropped by event chaos (drop_rate)", duration: 0 });
+  }
+
+  #attempt(job: Job): Promise<void> {
+    const p = this.#limiter.run(() => this.#send(job));
+    this.#inFlight.add(p);
+    void p.then(
+      () => this.#inFlight.delete(p),
+      () => this.#inFlight.delete(p),
+    );
+    return p;
+  }
+
+  async #send(job: Job): Promise<void> {
+    const started = performance.now();
+    const t = job.target;
+    if (t.kind === "listener") {
+      try {
+        await t.listener.fn(job.event, { namespace: job.ns, attempt: job.attempt, duplicate: job.duplicate });
+        await this.#finish(job, { status: null, ok: true, error: null, duration: performance.now() - started });
+      } catch (err) {
+        await this.#finish(job, { status: null, ok: false, error: `listener threw: ${err instanceof Error ? err.message : String(err)}`, duration: performance.now() - started });
+      }
+      return;
+    }
+    // Disabling or deleting an endpoint stops deliveries still owed to it.
+    const endpoint = await this.#services.store.get<WebhookEndpoint & { deleted?: boolean }>(t.home, webhookEndpoints.object, t.id);
+    if (!endpoint || endpoint.deleted || endpoint.status !== "enabled") {
+      await this.#finish(job, { status: null, ok: false, error: "endpoint disabled or deleted; delivery stopped", duration: 0, stop: true });
+      return;
+    }
+    const current = (await this.#services.store.get<StripeEvent>(job.ns, EVENTS, job.event.id)) ?? job.event;
+    const body = JSON.stringify(current, null, 2);
+    // Signed with wall-clock time so receivers' tolerance checks pass even when the server clock is moved.
+    const headers = { ...HEADERS, "stripe-signature": signatureHeader(body, t.secret) };
+    const result = await post(endpoint.url, body, headers, this.#timeoutMs, this.#abort.signal);
+    const duration = performance.now() - started;
+    if ("status" in result) {
+      const ok = result.status >= 200 && result.status < 300;
+      await this.#finish(job, { status: result.status, ok, error: ok ? null : `endpoint answered ${result.status}`, duration });
+    } else {
+      await this.#finish(job, { status: null, ok: false, error: result.error, duration });
+    }
+  }
+
+  async #finish(job: Job, r: { status: number | null; ok: boolean; error: string | null; duration: number; stop?: boolean }): Promise<void> {
+    const clock = this.#services.clock;
+    const wait = !r.ok && !r.stop && !job.final && !job.resend ? this.#schedule[job.attempt - 1] : undefined;
+    const nextAt = wait !== undefined ? clock.now() + wait : null;
+    const t = job.target;
+    const error = !r.ok && nextAt === null && !r.stop ? `${r.error ?? "failed"}; no retries left${job.final ? " (server closing)" : ""}` : r.error;
+    const attempt: DeliveryAttempt = {
+      at: clock.now(),
+      namespace: job.ns,
+      event: job.event.id,
+      event_type: job.event.type,
+      endpoint: t.kind === "endpoint" ? t.id : "listener",
+      url: t.kind === "endpoint" ? t.url : null,
+      attempt: job.attempt,
+      status: r.status,
+      ok: r.ok,
+      duration_ms: Math.round(r.duration * 100) / 100,
+      error,
+      duplicate: job.duplicate,
+      next_retry_at: nextAt,
+    };
+    this.log.add(attempt);
+    if (!r.ok && !r.stop) this.#chaos.for(job.ns).recordStat("deliveries_failed");
+    if (r.ok && t.kind === "endpoint" && !job.duplicate && !job.resend) await this.#countDown(job.ns, job.event.id);
+    if (wait !== undefined) {
+      const next: Job = { ...job, attempt: job.attempt + 1 };
+      if (this.#closing) {
+        void this.#attempt({ ...next, final: true });
+        return;
+      }
+      const timer = clock.setTimeout(() => {
+        this.#retries.delete(timer);
+        void this.#attempt(next);
+      }, wait);
+      this.#retries.set(timer, next);
+    }
+  }
+
+  async #countDown(ns: string, eventId: string): Promise<void> {
+    const store = this.#services.store;
+    const event = await store.get<StripeEvent>(ns, EVENTS, eventId);
+    if (!event || event.pending_webhooks <= 0) return;
+    await store.replace(ns, EVENTS, { ...event, pending_webhooks: event.pending_webhooks - 1 });
+  }
+
+  /** Delivery attempts, newest first. */
+  deliveries(ns: string, filter: { event?: string; endpoint?: string; limit?: number } = {}): DeliveryAttempt[] {
+    return this.log.list(ns, filter);
+  }
+
+  /** Sends a stored event again to the namespace's matching endpoints, now and without chaos; answers the attempts. */
+  async resend(ns: string, eventId: string): Promise<DeliveryAttempt[] | undefined> {
+    const event = await this.#services.store.get<StripeEvent>(ns, EVENTS, eventId);
+    if (!event) return undefined;
+    const { plan } = await this.plan(ns, event.type);
+    const targets = (plan as Target[]).filter((t) => t.kind === "endpoint");
+    await Promise.all(targets.map((target) => this.#attempt({ ns, event, target, attempt: 1, duplicate: false, resend: true, final: false })));
+    return this.log.list(ns, { event: eventId, limit: targets.length });
+  }
+
+  /** Delivers held events of `ns` (all namespaces when omitted) and waits until no delivery is in flight. */
+  async flush(ns?: string): Promise<void> {
+    const names = ns !== undefined ? [ns] : this.#chaos.namespaces();
+    await Promise.all(names.map((n) => this.#chaos.for(n).flushEvents()));
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Deliveries waiting for a retry. */
+  get pendingRetries(): number {
+    return this.#retries.size;
+  }
+
+  /**
+   * Makes a last attempt for every delivery still owed (held by chaos or
+   * waiting for a retry) and waits for them; what fails is logged as given up.
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    // Receivers that hang get until the deadline; then their requests are aborted and logged as given up.
+    const deadline = setTimeout(() => this.#abort.abort(), this.#closeTimeoutMs);
+    try {
+      for (const [timer, job] of [...this.#retries]) {
+        this.#services.clock.clearTimeout(timer);
+        this.#retries.delete(timer);
+        void this.#attempt({ ...job, final: true });
+      }
+      await this.#chaos.close();
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+}

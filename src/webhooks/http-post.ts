@@ -1,0 +1,65 @@
+/**
+ * @module http-post
+ * One webhook POST over keep-alive connections, with a timeout; answers the
+ * status, or the network error, never throws.
+ */
+import http from "node:http";
+import https from "node:https";
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** What a POST came to. */
+export type PostResult = { readonly status: number } | { readonly error: string };
+
+/** POSTs `body` to `url`; gives up after `timeoutMs`, or when `signal` aborts. */
+export function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<PostResult> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ error: "aborted: server closing" });
+      return;
+    }
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve({ error: `invalid URL ${url}` });
+      return;
+    }
+    const client = target.protocol === "https:" ? https : http;
+    let settled = false;
+    const onAbort = () => {
+      done({ error: "aborted: server closing" });
+      req.destroy();
+    };
+    const done = (r: PostResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(r);
+    };
+    const req = client.request(
+      target,
+      {
+        method: "POST",
+        agent: target.protocol === "https:" ? httpsAgent : httpAgent,
+        headers: { ...headers, "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        // The body is not needed; drain it so the connection can be reused.
+        res.resume();
+        res.on("end", () => done({ status: res.statusCode ?? 0 }));
+        res.on("error", (err) => done({ error: err.message }));
+      },
+    );
+    const timer = setTimeout(() => {
+      done({ error: `timed out after ${timeoutMs} ms` });
+      req.destroy();
+    }, timeoutMs);
+    timer.unref();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.on("error", (err: NodeJS.ErrnoException) => done({ error: err.code ? `${err.code}: ${err.message}` : err.message }));
+    req.end(body);
+  });
+}
