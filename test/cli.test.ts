@@ -80,3 +80,37 @@ describe("chaos options on the command line", () => {
     assert.throws(() => parseCli(["--seed", "1.5"], {}), /--seed must be a non-negative integer/);
   });
 });
+
+describe("webhook options on the command line", () => {
+  test("--webhook (repeatable) and --webhook-secret", () => {
+    assert.deepEqual(parseCli(["--webhook", "http://127.0.0.1:3000/a", "--webhook", "https://example.com/b", "--webhook-secret", "whsec_abc"], {}), {
+      webhooks: ["http://127.0.0.1:3000/a", "https://example.com/b"],
+      webhookSecret: "whsec_abc",
+    });
+    assert.throws(() => parseCli(["--webhook", "localhost:3000"], {}), /--webhook must be an http\(s\) URL/);
+    assert.throws(() => parseCli(["--webhook-secret", "secret"], {}), /--webhook-secret must look like whsec_/);
+  });
+
+  test("the server prints each registered endpoint and its secret", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--webhook", "http://127.0.0.1:9/hook", "--webhook-secret", "whsec_fixed"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      child.stdout.setEncoding("utf8");
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (c: string) => {
+          out += c;
+          if (out.includes("Chaos seed")) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+      });
+      assert.match(out, /Webhook we_[A-Za-z0-9]+ -> http:\/\/127\.0\.0\.1:9\/hook \(secret whsec_fixed\)/);
+      const exited = once(child, "exit");
+      child.kill("SIGINT");
+      assert.equal(((await exited) as [number | null])[0], 0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});
