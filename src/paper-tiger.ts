@@ -5,7 +5,12 @@
  */
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { systemClock, type Clock } from "./clock/clock.js";
+import { type Clock } from "./clock/clock.js";
+import { ServerClock, type ClockMode } from "./clock/server-clock.js";
+import { BillingRunner } from "./billing/runner.js";
+import { billingSettings, type BillingOptions } from "./billing/options.js";
+import { setFrozenTime } from "./resources/test-clocks.js";
+import { timeControlRoutes } from "./server/time-routes.js";
 import { EventRecorder } from "./events/recorder.js";
 import type { Services } from "./resources/context.js";
 import type { PaymentChaos } from "./payments/decision.js";
@@ -52,8 +57,13 @@ export interface PaperTigerOptions {
   bodyLimit?: number;
   /** Where state lives. Default: a new in-memory store. */
   store?: Store;
-  /** The server clock. Default: the system clock. */
-  clock?: Clock;
+  /**
+   * The server clock: `{ mode: "real" | "manual" | "accelerated", multiplier?, start? }`
+   * (default real time), or any {@link Clock} (a `ManualClock` in tests).
+   */
+  clock?: Clock | { mode: ClockMode; multiplier?: number; start?: number | Date };
+  /** Subscription billing: retry schedule, final action, notices. */
+  billing?: BillingOptions;
   /** Server-wide chaos configuration at start (the layer below every runtime `configure`). */
   chaos?: ChaosConfigInput;
   /** Seed of the chaos random streams; shorthand for `chaos.seed`. */
@@ -128,6 +138,24 @@ export class PaperTiger implements AsyncDisposable {
    * server-wide layer every namespace inherits).
    */
   readonly chaos: ChaosCoordinator;
+  /**
+   * Server time. `advance` moves it forward (in manual mode the only way it
+   * moves) and runs the billing that falls due, in order.
+   *
+   * @example
+   * ```ts
+   * await using pt = await startPaperTiger({ port: 0, clock: { mode: "manual" } });
+   * await pt.time.advance({ days: 31 }); // renews monthly subscriptions
+   * ```
+   */
+  readonly time: {
+    /** Server time now. */
+    now(): Date;
+    /** Moves server time forward and runs the billing that falls due. */
+    advance(by: number | { ms?: number; seconds?: number; minutes?: number; hours?: number; days?: number }): Promise<void>;
+    /** Moves server time forward to `when` and runs the billing that falls due. */
+    advanceTo(when: Date | number): Promise<void>;
+  };
   /** In-process event listeners. */
   readonly events: {
     /**
@@ -164,6 +192,11 @@ export class PaperTiger implements AsyncDisposable {
     this.store = runtime.services.store;
     this.clock = runtime.services.clock;
     this.chaos = runtime.chaos;
+    this.time = {
+      now: () => new Date(runtime.services.clock.now()),
+      advance: (by) => advanceServerTime(runtime, typeof by === "number" ? by : durationMs(by)),
+      advanceTo: (when) => advanceServerTime(runtime, (when instanceof Date ? when.getTime() : when) - runtime.services.clock.now()),
+    };
     const dispatcher = runtime.webhooks;
     this.events = { subscribe: (fn, filter) => dispatcher.subscribe(fn, filter) };
     this.webhooks = {
@@ -269,7 +302,9 @@ export class PaperTiger implements AsyncDisposable {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#app.close();
+      await this.runtime.billing.stop();
       await this.runtime.webhooks.close();
+      if (this.clock instanceof ServerClock) this.clock.stop();
     })();
     return this.#closed;
   }
@@ -277,6 +312,28 @@ export class PaperTiger implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** A clock from the start option. */
+function toClock(option: PaperTigerOptions["clock"]): Clock {
+  if (option === undefined) return new ServerClock({ mode: "real" });
+  if ("now" in option && typeof option.now === "function") return option;
+  const o = option as { mode: ClockMode; multiplier?: number; start?: number | Date };
+  return new ServerClock({ mode: o.mode, ...(o.multiplier !== undefined ? { multiplier: o.multiplier } : {}), ...(o.start !== undefined ? { start: o.start } : {}) });
+}
+
+/** Milliseconds in a duration object. */
+export function durationMs(by: { ms?: number; seconds?: number; minutes?: number; hours?: number; days?: number }): number {
+  return (by.ms ?? 0) + (by.seconds ?? 0) * 1000 + (by.minutes ?? 0) * 60_000 + (by.hours ?? 0) * 3_600_000 + (by.days ?? 0) * 86_400_000;
+}
+
+/** Moves the server clock forward and runs the billing that fell due. */
+export async function advanceServerTime(rt: Runtime, ms: number): Promise<void> {
+  const clock = rt.services.clock as Clock & { advance?: (ms: number) => void };
+  if (typeof clock.advance !== "function") throw new TypeError("This server's clock cannot be advanced; start it with clock: { mode: \"manual\" } (or real/accelerated).");
+  if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`Server time only moves forward; got an advance of ${ms} ms`);
+  clock.advance(ms);
+  await rt.billing.runServer();
 }
 
 /** The payment decision's view of the coordinator. */
@@ -294,7 +351,7 @@ function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
 /** Starts a server and resolves once it is listening. */
 export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
   const store = options.store ?? new MemoryStore();
-  const clock = options.clock ?? systemClock;
+  const clock = toClock(options.clock);
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const events = new EventRecorder(store, clock, apiVersion);
   const chaos = new ChaosCoordinator({
@@ -303,11 +360,23 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     resolveNamespace: currentNamespace,
     onCleanup: (ns) => store.dropNamespace(ns),
   });
-  const services: Services = { store, clock, events, apiVersion, paymentChaos: paymentChaosOf(chaos) };
+  const services: Services = {
+    store,
+    clock,
+    events,
+    apiVersion,
+    paymentChaos: paymentChaosOf(chaos),
+    billing: billingSettings(options.billing),
+    // Test clock advances bill every boundary crossed, moving the clock to each moment first.
+    advanceTestClock: async (ctx, clockId, until) => {
+      await billing.runTestClock(ctx.ns, clockId, until, (t) => setFrozenTime(ctx, clockId, t));
+    },
+  };
+  const billing = new BillingRunner(services);
   const registry = new ResourceRegistry(RESOURCE_MODULES);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of RESOURCE_MODULES) m.setup?.(registry);
-  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes];
+  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes];
   const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
   events.setSink(webhooks);
   const runtime: Runtime = {
@@ -317,6 +386,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     idempotency: new Idempotency(store, () => clock.now()),
     chaos,
     webhooks,
+    billing,
     controlRoutes,
   };
   const registered: RegisteredWebhook[] = [];
@@ -328,6 +398,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     webhooks.addServerWide(created.id);
     registered.push({ id: created.id, url: created.url, secret: created.secret! });
   }
+  billing.start();
   const app = buildApp(runtime);
   const host = options.host ?? DEFAULT_HOST;
   await app.listen({ port: options.port ?? DEFAULT_PORT, host });

@@ -8,6 +8,7 @@ import type { Clock } from "../clock/clock.js";
 import type { EventRecorder } from "../events/recorder.js";
 import type { Store } from "../store/store.js";
 import type { PaymentChaos } from "../payments/decision.js";
+import type { BillingSettings } from "../billing/options.js";
 
 /** Shared, long-lived services of one server. */
 export interface Services {
@@ -17,6 +18,10 @@ export interface Services {
   readonly apiVersion: string;
   /** Payment chaos, consulted by the payment decision; absent until the chaos coordinator provides it. */
   readonly paymentChaos?: PaymentChaos;
+  /** Retry schedule and notices of subscription billing. */
+  readonly billing?: BillingSettings;
+  /** Runs the billing of one test clock up to a time (Unix seconds), moving the clock through each moment. */
+  readonly advanceTestClock?: (ctx: Context, clockId: string, until: number) => Promise<void>;
 }
 
 /** The context of one operation (an API request, or automatic work). */

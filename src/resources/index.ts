@@ -14,6 +14,11 @@ import { refundsModule } from "./refunds.js";
 import { setupIntentsModule } from "./setup-intents.js";
 import { tokensModule } from "./tokens.js";
 import { webhookEndpointsModule } from "./webhook-endpoints.js";
+import { invoiceItemsModule } from "./invoice-items.js";
+import { invoicesModule } from "./invoices.js";
+import { subscriptionsModule } from "./subscriptions.js";
+import { subscriptionItemsModule } from "./subscription-items.js";
+import { testClocksModule } from "./test-clocks.js";
 import type { ResourceModule } from "./registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -29,4 +34,9 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   refundsModule,
   setupIntentsModule,
   webhookEndpointsModule,
+  invoiceItemsModule,
+  invoicesModule,
+  subscriptionsModule,
+  subscriptionItemsModule,
+  testClocksModule,
 ];

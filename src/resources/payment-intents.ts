@@ -55,8 +55,18 @@ const AUTHENTICATED = "payment_intent_authenticated";
 async function save(ctx: Context, before: PaymentIntent, after: PaymentIntent, event?: string): Promise<PaymentIntent> {
   await paymentIntents.update(ctx, before, after, { event: false });
   if (event) await paymentIntents.emit(ctx, event, after);
+  if (after.status !== before.status) await paymentIntentHooks.onStatusChange?.(ctx, before, after);
   return after;
 }
+
+/** Hooks other modules register to follow PaymentIntents they created (invoices). */
+export interface PaymentIntentHooks {
+  /** Runs after a PaymentIntent changed status and its event was recorded. */
+  onStatusChange?: (ctx: Context, before: PaymentIntent, after: PaymentIntent) => Promise<void>;
+}
+
+/** Registered by the invoice module. */
+export const paymentIntentHooks: PaymentIntentHooks = {};
 
 const OFF_SESSION = p.either(p.boolean(), p.enum(["one_off", "recurring"]), (raw) => (raw === "one_off" || raw === "recurring" ? "b" : "a"));
 
@@ -147,6 +157,8 @@ const UPDATE = {
 } as const;
 
 type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+/** Parameters of {@link createPaymentIntent}. */
+export type PaymentIntentCreateParams = CreateParams;
 type ConfirmParams = ParamType<ReturnType<typeof p.object<typeof CONFIRM>>>;
 type UpdateParams = ParamType<ReturnType<typeof p.object<typeof UPDATE>>>;
 type OptionsParam = ParamType<typeof PAYMENT_METHOD_OPTIONS>;

@@ -10,6 +10,7 @@ import type { NamespaceBy } from "./namespace.js";
 import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
+import type { BillingRunner } from "../billing/runner.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -26,5 +27,6 @@ export interface Runtime {
   readonly idempotency: Idempotency;
   readonly chaos: ChaosCoordinator;
   readonly webhooks: WebhookDispatcher;
+  readonly billing: BillingRunner;
   readonly controlRoutes: readonly ControlRoute[];
 }

@@ -1,0 +1,174 @@
+/**
+ * @module engine
+ * Runs subscription billing as time passes: trial-ending notices, upcoming
+ * invoice notices, renewals (every period boundary crossed, in order),
+ * cancellations at period end, automatic payment retries (dunning) and
+ * expiries, each at the moment it was due. The same engine serves the
+ * server clock and each test clock; `runUntil` is called when a clock moves.
+ */
+import type { Context } from "../resources/context.js";
+import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../resources/invoices.js";
+import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "../resources/subscriptions.js";
+import { billingSettings, type BillingSettings } from "./options.js";
+import { boundary } from "./periods.js";
+import { cycleOf, periodOf, withPeriod } from "./subscription-model.js";
+import { at } from "./time.js";
+
+const DAY = 86_400;
+/** Notices already sent: `${kind}:${subscription}:${moment}`. */
+const SENT = "billing_notice_sent";
+
+type Work =
+  | { kind: "trial_will_end"; at: number; sub: Subscription }
+  | { kind: "upcoming"; at: number; sub: Subscription }
+  | { kind: "period_end"; at: number; sub: Subscription }
+  | { kind: "cancel_at"; at: number; sub: Subscription }
+  | { kind: "retry"; at: number; sub: Subscription; invoice: Invoice }
+  | { kind: "incomplete_expiry"; at: number; sub: Subscription }
+  | { kind: "overdue"; at: number; sub: Subscription; invoice: Invoice };
+
+/** Every piece of work a subscription has coming, earliest first. */
+async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<Work[]> {
+  const out: Work[] = [];
+  const status = sub.status;
+  if (status === "canceled" || status === "incomplete_expired") return out;
+  const period = periodOf(sub);
+  const sent = async (kind: string, moment: number) => (await ctx.store.kvGet<boolean>(ctx.ns, SENT, `${kind}:${sub.id}:${moment}`)) === true;
+  if (status === "incomplete") {
+    out.push({ kind: "incomplete_expiry", at: sub.created + s.incompleteExpiryHours * 3600, sub });
+    return out;
+  }
+  if (status === "trialing" && sub.trial_end !== null) {
+    const notice = sub.trial_end - s.trialWillEndDays * DAY;
+    if (notice >= (sub.trial_start ?? sub.created) && !(await sent("trial_will_end", sub.trial_end))) out.push({ kind: "trial_will_end", at: notice, sub });
+  }
+  if (!sub.cancel_at_period_end && status !== "trialing") {
+    const notice = period.end - s.upcomingDays * DAY;
+    if (notice > period.start && !(await sent("upcoming", period.end))) out.push({ kind: "upcoming", at: notice, sub });
+  }
+  if (sub.cancel_at !== null && sub.cancel_at < period.end) out.push({ kind: "cancel_at", at: sub.cancel_at, sub });
+  else out.push({ kind: "period_end", at: period.end, sub });
+  if (typeof sub.latest_invoice === "string") {
+    const inv = await invoices.get(ctx, sub.latest_invoice);
+    if (inv && inv.status === "open") {
+      if (inv.collection_method === "charge_automatically" && inv.next_payment_attempt !== null) out.push({ kind: "retry", at: inv.next_payment_attempt, sub, invoice: inv });
+      if (inv.collection_method === "send_invoice" && inv.due_date !== null && status === "active") out.push({ kind: "overdue", at: inv.due_date, sub, invoice: inv });
+    }
+  }
+  return out;
+}
+
+/** The earliest due work of the subscriptions following `clock` (a test clock id, or the server clock). */
+async function nextWork(ctx: Context, clock: string, until: number, s: BillingSettings): Promise<Work | undefined> {
+  let best: Work | undefined;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await subscriptions.list(ctx, { limit: 100, where: { index: "clock", value: clock }, ...(cursor ? { startingAfter: cursor } : {}) });
+    for (const sub of page.data) {
+      for (const w of await workOf(ctx, sub, s)) {
+        if (w.at <= until && (!best || w.at < best.at)) best = w;
+      }
+    }
+    if (!page.hasMore) break;
+    cursor = page.data[page.data.length - 1]!.id;
+  }
+  return best;
+}
+
+async function mark(ctx: Context, kind: string, sub: string, moment: number): Promise<void> {
+  await ctx.store.kvSet(ctx.ns, SENT, `${kind}:${sub}:${moment}`, true);
+}
+
+async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void> {
+  const sub = (await subscriptions.get(ctx, w.sub.id)) ?? w.sub;
+  switch (w.kind) {
+    case "trial_will_end":
+      await mark(ctx, "trial_will_end", sub.id, sub.trial_end ?? 0);
+      await subscriptions.emit(ctx, "customer.subscription.trial_will_end", sub);
+      return;
+    case "upcoming": {
+      const period = periodOf(sub);
+      await mark(ctx, "upcoming", sub.id, period.end);
+      const preview = await upcomingInvoice(ctx, sub);
+      // Stripe's upcoming invoice has no id.
+      const { id: _id, ...withoutId } = preview;
+      void _id;
+      await ctx.services.events.record({ ns: ctx.ns, requestId: null, idempotencyKey: null }, "invoice.upcoming", withoutId, undefined, w.at);
+      return;
+    }
+    case "cancel_at":
+      await cancelSubscription(ctx, sub);
+      return;
+    case "period_end": {
+      if (sub.cancel_at_period_end) {
+        await cancelSubscription(ctx, sub);
+        return;
+      }
+      const cycle = cycleOf(sub);
+      const anchor = sub.billing_cycle_anchor;
+      // The next cycle starts where this period ends, keeping the anchor's day of the month.
+      let n = 1;
+      while (boundary(anchor, cycle.interval, cycle.count, n) <= w.at) n++;
+      const period = { start: w.at, end: boundary(anchor, cycle.interval, cycle.count, n) };
+      let next = withPeriod(sub, period);
+      if (sub.status === "trialing") next = { ...next, status: "active" };
+      next = await subscriptions.update(ctx, sub, next);
+      await renewInvoice(ctx, next, period, w.at, "subscription_cycle");
+      return;
+    }
+    case "retry": {
+      const inv = (await invoices.get(ctx, w.invoice.id))!;
+      if (inv.status !== "open") return;
+      const wait = s.retryDays[inv.attempt_count];
+      const attempt = await attemptPayment(ctx, inv, { now: w.at, offSession: true, nextAttemptAt: wait !== undefined ? w.at + wait * DAY : null });
+      if (attempt.invoice.status === "open" && attempt.invoice.next_payment_attempt === null) await exhausted(ctx, attempt.invoice, s, w.at);
+      return;
+    }
+    case "incomplete_expiry": {
+      if (typeof sub.latest_invoice === "string") {
+        const inv = await invoices.get(ctx, sub.latest_invoice);
+        if (inv && inv.status === "open") await voidInvoice(ctx, inv, w.at);
+      }
+      const fresh = (await subscriptions.get(ctx, sub.id))!;
+      if (fresh.status === "incomplete") await subscriptions.update(ctx, fresh, { ...fresh, status: "incomplete_expired", ended_at: w.at });
+      return;
+    }
+    case "overdue": {
+      await invoices.emit(ctx, "invoice.overdue", w.invoice);
+      if (sub.status === "active") await subscriptions.update(ctx, sub, { ...sub, status: "past_due" });
+      return;
+    }
+  }
+}
+
+/** Retries ran out: the subscription ends as the settings say. */
+async function exhausted(ctx: Context, inv: Invoice, s: BillingSettings, now: number): Promise<void> {
+  if (!inv.subscription) return;
+  const sub = await subscriptions.get(ctx, inv.subscription);
+  if (!sub || sub.status === "canceled") return;
+  if (s.markUncollectible) await markUncollectible(ctx, inv, now);
+  const fresh = (await subscriptions.get(ctx, sub.id))!;
+  if (s.finalAction === "cancel") await cancelSubscription(ctx, fresh, { reason: "payment_failed" });
+  else if (fresh.status !== "unpaid") await subscriptions.update(ctx, fresh, { ...fresh, status: "unpaid" });
+}
+
+/**
+ * Performs, in order, every piece of billing work due up to `until` (Unix
+ * seconds) for the subscriptions that follow `clock` (a test clock id, or
+ * `null` for the server clock). Each runs at the moment it was due.
+ */
+export async function runUntil(ctx: Context, clock: string | null, until: number, beforeStep?: (time: number) => Promise<void>): Promise<number> {
+  const settings = billingSettings(ctx.services.billing);
+  const key = clock ?? SERVER_CLOCK;
+  let done = 0;
+  for (;;) {
+    const w = await nextWork(ctx, key, until, settings);
+    if (!w) return done;
+    await beforeStep?.(w.at);
+    await perform(at(ctx, w.at), w, settings);
+    done++;
+    // Guard against a subscription that would never stop producing work at one instant.
+    if (done > 1_000_000) throw new Error("billing did not settle");
+  }
+}
+

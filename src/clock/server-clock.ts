@@ -1,0 +1,147 @@
+/**
+ * @module server-clock
+ * The server clock: `real` (wall time, plus whatever it was advanced by),
+ * `manual` (stands still until advanced) or `accelerated` (runs `multiplier`
+ * times faster than wall time). Timers registered on it fire when server
+ * time reaches them, whether time passes or is advanced; an advance fires
+ * them in due order, each seeing the time it was due at. It never goes back.
+ */
+import type { Clock, ClockTimer } from "./clock.js";
+
+/** How the server clock moves. */
+export type ClockMode = "real" | "manual" | "accelerated";
+
+/** Options of a {@link ServerClock}. */
+export interface ServerClockOptions {
+  mode?: ClockMode;
+  /** Speed of `accelerated` mode (server ms per real ms). Default 60. */
+  multiplier?: number;
+  /** Server time to start at (ms since the epoch, or a Date). Default: now. */
+  start?: number | Date;
+  /** The wall clock, for tests of the clock itself. Default `Date.now`. */
+  wall?: () => number;
+}
+
+interface Timer {
+  readonly __clockTimer: true;
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+const MAX_DELAY = 2_147_483_647;
+
+export class ServerClock implements Clock {
+  readonly mode: ClockMode;
+  readonly multiplier: number;
+  readonly #wall: () => number;
+  /** Server time at `#wallBase`. */
+  #base: number;
+  #wallBase: number;
+  #timers: Timer[] = [];
+  #seq = 0;
+  #real: NodeJS.Timeout | undefined;
+  #firing = false;
+
+  constructor(options: ServerClockOptions = {}) {
+    this.mode = options.mode ?? "real";
+    if (!["real", "manual", "accelerated"].includes(this.mode)) throw new RangeError(`clock mode must be real, manual or accelerated, got ${String(this.mode)}`);
+    this.multiplier = this.mode === "accelerated" ? (options.multiplier ?? 60) : 1;
+    if (!(this.multiplier > 0) || !Number.isFinite(this.multiplier)) throw new RangeError(`clock multiplier must be a positive number, got ${options.multiplier}`);
+    this.#wall = options.wall ?? Date.now;
+    this.#wallBase = this.#wall();
+    const start = options.start instanceof Date ? options.start.getTime() : options.start;
+    this.#base = start ?? this.#wallBase;
+  }
+
+  #rate(): number {
+    return this.mode === "manual" ? 0 : this.multiplier;
+  }
+
+  now(): number {
+    return this.#base + (this.#wall() - this.#wallBase) * this.#rate();
+  }
+
+  setTimeout(fn: () => void, ms: number): ClockTimer {
+    const timer: Timer = { __clockTimer: true, at: this.now() + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    this.#timers.push(timer);
+    this.#schedule();
+    return timer;
+  }
+
+  clearTimeout(timer: ClockTimer): void {
+    const t = timer as Timer;
+    if (t && t.__clockTimer) {
+      t.cancelled = true;
+      this.#timers = this.#timers.filter((x) => x !== t);
+      this.#schedule();
+    }
+  }
+
+  /** Timers waiting to fire. */
+  get pendingTimers(): number {
+    return this.#timers.length;
+  }
+
+  /** Moves server time forward by `ms`, firing due timers in order. */
+  advance(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`The server clock only moves forward (advance by ${ms} ms)`);
+    this.advanceTo(this.now() + ms);
+  }
+
+  /** Moves server time forward to `ms` (epoch milliseconds), firing due timers in order. */
+  advanceTo(ms: number): void {
+    const now = this.now();
+    if (!(ms >= now)) throw new RangeError(`The server clock only moves forward (from ${new Date(now).toISOString()} to ${new Date(ms).toISOString()})`);
+    this.#fireUntil(ms);
+    this.#rebase(ms);
+    this.#schedule();
+  }
+
+  #rebase(serverMs: number): void {
+    this.#base = serverMs;
+    this.#wallBase = this.#wall();
+  }
+
+  #fireUntil(target: number): void {
+    if (this.#firing) return;
+    this.#firing = true;
+    try {
+      for (;;) {
+        let next: Timer | undefined;
+        for (const t of this.#timers) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+        if (!next) break;
+        this.#timers = this.#timers.filter((t) => t !== next);
+        // A timer sees the time it was due at, as it would had time passed on its own.
+        if (next.at > this.now()) this.#rebase(next.at);
+        next.fn();
+      }
+    } finally {
+      this.#firing = false;
+    }
+  }
+
+  /** Arms one wall-clock timer for the earliest server timer (none in manual mode). */
+  #schedule(): void {
+    if (this.#real) clearTimeout(this.#real);
+    this.#real = undefined;
+    const rate = this.#rate();
+    if (rate === 0 || this.#timers.length === 0) return;
+    let earliest = Infinity;
+    for (const t of this.#timers) earliest = Math.min(earliest, t.at);
+    const wait = Math.min(MAX_DELAY, Math.max(0, Math.ceil((earliest - this.now()) / rate)));
+    this.#real = setTimeout(() => {
+      this.#real = undefined;
+      this.#fireUntil(this.now());
+      this.#schedule();
+    }, wait);
+    this.#real.unref();
+  }
+
+  /** Stops the wall-clock timer (timers stay registered). */
+  stop(): void {
+    if (this.#real) clearTimeout(this.#real);
+    this.#real = undefined;
+  }
+}

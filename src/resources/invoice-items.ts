@@ -1,0 +1,224 @@
+/**
+ * @module invoice-items
+ * `/v1/invoiceitems`: one-off charges and prorations waiting for the next
+ * invoice of a customer (or added to a draft one).
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { invalidRequest } from "../server/errors.js";
+import { nowFor } from "../billing/time.js";
+import { amountFor } from "../billing/pricing.js";
+import { crudEndpoints } from "./crud.js";
+import { customers } from "./customers.js";
+import { allOf } from "./filters.js";
+import { mergeMetadata, p, type ParamType } from "./params.js";
+import { checkCurrency, prices } from "./prices.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+import { checkMoney } from "../payments/amounts.js";
+
+/** An invoice item as stored and returned. */
+export type InvoiceItem = Wire<Stripe.InvoiceItem>;
+
+export const invoiceItems: Resource<InvoiceItem> = new Resource<InvoiceItem>({
+  object: "invoiceitem",
+  idPrefix: "ii",
+  indexes: {
+    customer: (ii) => (typeof ii.customer === "string" ? ii.customer : null),
+    invoice: (ii) => (typeof ii.invoice === "string" ? ii.invoice : "pending"),
+  },
+  expandable: { customer: "customer", invoice: "invoice" },
+});
+
+/** What an invoice item charges for. */
+export interface InvoiceItemInput {
+  customer: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  period: { start: number; end: number };
+  price?: { id: string; product: string; unit_amount_decimal: string | null } | undefined;
+  quantity?: number;
+  proration?: boolean;
+  subscription?: string | null;
+  subscriptionItem?: string | null;
+  invoice?: string | null;
+  metadata?: Record<string, string>;
+  testClock: string | null;
+  date: number;
+}
+
+/** Stores a new invoice item (records `invoiceitem.created`). */
+export function insertInvoiceItem(ctx: Context, input: InvoiceItemInput): Promise<InvoiceItem> {
+  const quantity = input.quantity ?? 1;
+  const item: InvoiceItem = {
+    id: invoiceItems.newId(),
+    object: "invoiceitem",
+    amount: input.amount,
+    currency: input.currency,
+    customer: input.customer,
+    customer_account: null,
+    date: input.date,
+    description: input.description,
+    discountable: !input.proration,
+    discounts: [],
+    invoice: input.invoice ?? null,
+    livemode: false,
+    metadata: input.metadata ?? {},
+    net_amount: input.amount,
+    parent: input.subscription
+      ? { type: "subscription_details", subscription_details: { subscription: input.subscription, subscription_item: input.subscriptionItem ?? undefined } }
+      : null,
+    period: { start: input.period.start, end: input.period.end },
+    pricing: {
+      type: "price_details",
+      ...(input.price ? { price_details: { price: input.price.id, product: input.price.product } } : {}),
+      unit_amount_decimal: input.price?.unit_amount_decimal ?? String(Math.round(input.amount / Math.max(1, quantity))),
+    },
+    proration: input.proration ?? false,
+    quantity,
+    quantity_decimal: String(quantity),
+    tax_rates: [],
+    test_clock: input.testClock,
+  } as InvoiceItem;
+  return invoiceItems.insert(ctx, item);
+}
+
+/** Pending items of a customer (not yet on an invoice), oldest first; optionally only those of one subscription. */
+export async function pendingItems(ctx: Context, customer: string, subscription?: string): Promise<InvoiceItem[]> {
+  const page = await invoiceItems.list(ctx, {
+    limit: 1000,
+    where: { index: "invoice", value: "pending" },
+    filter: (ii) => ii.customer === customer && (subscription === undefined || subscriptionOf(ii) === subscription),
+  });
+  return page.data.reverse();
+}
+
+/** The subscription an invoice item belongs to, if any. */
+export function subscriptionOf(ii: InvoiceItem): string | null {
+  const s = ii.parent?.subscription_details?.subscription;
+  return typeof s === "string" ? s : null;
+}
+
+/** Hook the invoice module registers: checks an invoice may receive items and answers its currency. */
+export const invoiceItemHooks: {
+  draftInvoice?: (ctx: Context, id: string, customer: string) => Promise<{ currency: string }>;
+  /** Rebuilds a draft invoice's lines after its items changed. */
+  refresh?: (ctx: Context, invoiceId: string) => Promise<void>;
+} = {};
+
+const CREATE = {
+  customer: p.id().required(),
+  amount: p.integer(),
+  currency: p.string(),
+  description: p.string({ max: 500 }),
+  discountable: p.boolean(),
+  invoice: p.id(),
+  metadata: p.metadata(),
+  period: p.object({ start: p.integer().required(), end: p.integer().required() }),
+  price: p.id(),
+  pricing: p.object({ price: p.id() }),
+  quantity: p.integer({ min: 1 }),
+  subscription: p.id(),
+  unit_amount_decimal: p.decimal(),
+} as const;
+
+type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+
+async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceItem> {
+  const customer = await customers.require(ctx, params.customer, "customer");
+  const priceId = params.pricing?.price ?? params.price;
+  const quantity = params.quantity ?? 1;
+  let amount: number;
+  let currency: string;
+  let price: InvoiceItemInput["price"];
+  if (priceId !== undefined) {
+    if (params.amount !== undefined) throw invalidRequest(400, "You may only specify one of these parameters: amount, price.", { param: "amount", code: "parameters_exclusive" });
+    const pr = await prices.require(ctx, priceId, params.pricing ? "pricing[price]" : "price");
+    if (pr.type !== "one_time") throw invalidRequest(400, `The price ${pr.id} is recurring; invoice items take one-time prices.`, { param: "price" });
+    amount = amountFor(pr, quantity);
+    currency = pr.currency;
+    price = { id: pr.id, product: String(pr.product), unit_amount_decimal: pr.unit_amount_decimal };
+  } else if (params.amount !== undefined) {
+    if (params.currency === undefined) throw invalidRequest(400, "Missing required param: currency.", { param: "currency", code: "parameter_missing" });
+    currency = checkCurrency(params.currency);
+    amount = params.amount;
+  } else if (params.unit_amount_decimal !== undefined) {
+    if (params.currency === undefined) throw invalidRequest(400, "Missing required param: currency.", { param: "currency", code: "parameter_missing" });
+    currency = checkCurrency(params.currency);
+    amount = Math.round(Number(params.unit_amount_decimal) * quantity);
+  } else {
+    throw invalidRequest(400, "Missing required param: amount.", { param: "amount", code: "parameter_missing" });
+  }
+  if (Math.abs(amount) > 99_999_999) checkMoney(Math.abs(amount), currency);
+  if (params.invoice !== undefined) {
+    if (!invoiceItemHooks.draftInvoice) throw invalidRequest(400, `No such invoice: '${params.invoice}'`, { param: "invoice", code: "resource_missing" });
+    const inv = await invoiceItemHooks.draftInvoice(ctx, params.invoice, customer.id);
+    if (inv.currency !== currency) throw invalidRequest(400, `The invoice is in ${inv.currency}; this item is in ${currency}.`, { param: "currency" });
+  }
+  if (params.subscription !== undefined) {
+    const sub = await ctx.store.get<{ id: string; customer: string; deleted?: boolean }>(ctx.ns, "subscription", params.subscription);
+    if (!sub || sub.customer !== customer.id) throw invalidRequest(400, `No such subscription: '${params.subscription}'`, { param: "subscription", code: "resource_missing" });
+  }
+  const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
+  const created = await insertInvoiceItem(ctx, {
+    customer: customer.id,
+    amount,
+    currency,
+    description: params.description ?? null,
+    period: params.period ?? { start: now, end: now },
+    price,
+    quantity,
+    subscription: params.subscription ?? null,
+    invoice: params.invoice ?? null,
+    metadata: mergeMetadata({}, params.metadata),
+    testClock: typeof customer.test_clock === "string" ? customer.test_clock : null,
+    date: now,
+  });
+  if (params.invoice !== undefined) await invoiceItemHooks.refresh?.(ctx, params.invoice);
+  return created;
+}
+
+export const invoiceItemsModule: ResourceModule = {
+  resources: [invoiceItems as never],
+  endpoints: crudEndpoints(invoiceItems, {
+    path: "/v1/invoiceitems",
+    create: { params: CREATE, run: createItem },
+    update: {
+      params: { amount: p.integer(), description: p.string({ max: 500 }).emptiable(), metadata: p.metadata(), quantity: p.integer({ min: 1 }), discountable: p.boolean() },
+      async run(ctx, current, params) {
+        if (current.invoice !== null && invoiceItemHooks.draftInvoice) {
+          await invoiceItemHooks.draftInvoice(ctx, String(current.invoice), String(current.customer));
+        }
+        const next: InvoiceItem = { ...current };
+        if (params.amount !== undefined) next.amount = params.amount;
+        if (params.description !== undefined) next.description = params.description;
+        if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
+        if (params.quantity !== undefined) next.quantity = params.quantity;
+        if (params.discountable !== undefined) next.discountable = params.discountable;
+        const saved = await invoiceItems.update(ctx, current, next, { event: false });
+        if (typeof current.invoice === "string") await invoiceItemHooks.refresh?.(ctx, current.invoice);
+        return saved;
+      },
+    },
+    del: {
+      async run(ctx, current) {
+        if (typeof current.invoice === "string" && invoiceItemHooks.draftInvoice) {
+          await invoiceItemHooks.draftInvoice(ctx, current.invoice, String(current.customer));
+          // Off the draft first, so its lines no longer show the item.
+          await invoiceItems.update(ctx, current, { ...current, invoice: null }, { event: false });
+          await invoiceItemHooks.refresh?.(ctx, current.invoice);
+        }
+      },
+    },
+    list: {
+      params: { customer: p.id(), invoice: p.id(), pending: p.boolean() },
+      narrow(_ctx, params) {
+        if (params.invoice !== undefined) return { where: { index: "invoice", value: params.invoice }, ...allOf<InvoiceItem>([params.customer !== undefined && ((ii) => ii.customer === params.customer)]) };
+        if (params.pending) return { where: { index: "invoice", value: "pending" }, ...allOf<InvoiceItem>([params.customer !== undefined && ((ii) => ii.customer === params.customer)]) };
+        if (params.customer !== undefined) return { where: { index: "customer", value: params.customer } };
+        return {};
+      },
+    },
+  }),
+};

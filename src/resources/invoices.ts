@@ -1,0 +1,732 @@
+/**
+ * @module invoices
+ * `/v1/invoices`: drafts, finalization, payment through the one payment
+ * decision (so test cards, forced failures and payment chaos all apply),
+ * void and uncollectible, lines, previews and search. Subscription billing
+ * creates its invoices through the functions exported here.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import type { StripeError } from "../server/errors.js";
+import { invalidRequest } from "../server/errors.js";
+import { randomChars } from "../stripe/ids.js";
+import { nowFor } from "../billing/time.js";
+import { crudEndpoints } from "./crud.js";
+import { customers, type Customer } from "./customers.js";
+import { endpoint } from "./endpoint.js";
+import { allOf } from "./filters.js";
+import { invoiceItemHooks, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "./invoice-items.js";
+import { listOf } from "./list.js";
+import { mergeMetadata, p } from "./params.js";
+import {
+  confirmPaymentIntent,
+  createPaymentIntent,
+  paymentIntentHooks,
+  paymentIntents,
+  type PaymentIntent,
+} from "./payment-intents.js";
+import { paymentMethods } from "./payment-methods.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+/** An invoice as stored and returned. Stripe's example objects still carry `subscription` at the top. */
+export type Invoice = Wire<Stripe.Invoice> & { subscription: string | null };
+/** One line of an invoice. */
+export type InvoiceLine = Wire<Stripe.InvoiceLineItem>;
+
+export const invoices: Resource<Invoice> = new Resource<Invoice>({
+  object: "invoice",
+  idPrefix: "in",
+  indexes: {
+    customer: (i) => (typeof i.customer === "string" ? i.customer : null),
+    subscription: (i) => i.subscription,
+  },
+  expandable: {
+    customer: "customer",
+    subscription: "subscription",
+    default_payment_method: "payment_method",
+    test_clock: "test_helpers.test_clock",
+    "parent.subscription_details.subscription": "subscription",
+  },
+  timeOf: (ctx, i) => nowFor(ctx, typeof i.test_clock === "string" ? i.test_clock : null),
+});
+
+/** Which PaymentIntent pays which invoice. */
+const PAYMENTS = "invoice_payment_intent";
+
+/** Hooks the subscription module registers to follow its invoices. */
+export interface InvoiceHooks {
+  /** An invoice was paid (after its events). */
+  onPaid?: (ctx: Context, invoice: Invoice) => Promise<void>;
+  /** A payment attempt of an invoice failed (after its events). */
+  onPaymentFailed?: (ctx: Context, invoice: Invoice) => Promise<void>;
+  /** An invoice was voided or marked uncollectible. */
+  onClosed?: (ctx: Context, invoice: Invoice) => Promise<void>;
+}
+
+export const invoiceHooks: InvoiceHooks = {};
+
+/** A line to put on a new invoice. */
+export interface LineInput {
+  amount: number;
+  description: string | null;
+  period: { start: number; end: number };
+  quantity: number | null;
+  price?: { id: string; product: string; unit_amount_decimal: string | null } | undefined;
+  subscription?: string | null;
+  subscriptionItem?: string | null;
+  invoiceItem?: string | null;
+  proration?: boolean;
+  metadata?: Record<string, string>;
+}
+
+function buildLine(invoiceId: string, currency: string, l: LineInput): InvoiceLine {
+  const fromSubscriptionItem = l.subscriptionItem != null;
+  return {
+    id: `il_${randomChars(24)}`,
+    object: "line_item",
+    amount: l.amount,
+    currency,
+    description: l.description,
+    discount_amounts: [],
+    discountable: !l.proration,
+    discounts: [],
+    invoice: invoiceId,
+    livemode: false,
+    metadata: l.metadata ?? {},
+    parent: fromSubscriptionItem
+      ? {
+          type: "subscription_item_details",
+          invoice_item_details: null,
+          subscription_item_details: {
+            invoice_item: l.invoiceItem ?? null,
+            proration: l.proration ?? false,
+            proration_details: { credited_items: null },
+            subscription: l.subscription ?? null,
+            subscription_item: l.subscriptionItem!,
+          },
+        }
+      : {
+          type: "invoice_item_details",
+          subscription_item_details: null,
+          invoice_item_details: {
+            invoice_item: l.invoiceItem ?? "",
+            proration: l.proration ?? false,
+            proration_details: { credited_items: null },
+            subscription: l.subscription ?? null,
+          },
+        },
+    period: { start: l.period.start, end: l.period.end },
+    pretax_credit_amounts: [],
+    pricing: {
+      type: "price_details",
+      ...(l.price ? { price_details: { price: l.price.id, product: l.price.product } } : {}),
+      unit_amount_decimal: l.price?.unit_amount_decimal ?? (l.quantity ? String(Math.round(l.amount / l.quantity)) : null),
+    },
+    quantity: l.quantity,
+    quantity_decimal: l.quantity === null ? null : String(l.quantity),
+    subscription: l.subscription ?? null,
+    subtotal: l.amount,
+    taxes: [],
+  } as InvoiceLine;
+}
+
+/** The line for an invoice item. */
+export function itemLine(ii: InvoiceItem): LineInput {
+  const sub = subscriptionOf(ii);
+  const details = ii.parent?.subscription_details as { subscription_item?: string } | undefined;
+  const priceDetails = ii.pricing?.price_details;
+  return {
+    amount: ii.amount,
+    description: ii.description,
+    period: ii.period,
+    quantity: ii.quantity,
+    price: priceDetails ? { id: String(priceDetails.price), product: priceDetails.product, unit_amount_decimal: ii.pricing?.unit_amount_decimal ?? null } : undefined,
+    subscription: sub,
+    subscriptionItem: details?.subscription_item ?? null,
+    invoiceItem: ii.id,
+    proration: ii.proration,
+    metadata: ii.metadata ?? {},
+  };
+}
+
+function withTotals(inv: Invoice, lines: InvoiceLine[]): Invoice {
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  const total = subtotal;
+  // Credits beyond the total stay with the customer; the invoice owes nothing.
+  const due = Math.max(0, total);
+  return {
+    ...inv,
+    lines: listOf(lines, `/v1/invoices/${inv.id}/lines`) as Invoice["lines"],
+    subtotal,
+    subtotal_excluding_tax: subtotal,
+    total,
+    total_excluding_tax: total,
+    amount_due: due,
+    amount_remaining: due - inv.amount_paid,
+    ending_balance: inv.status === "draft" ? null : inv.ending_balance,
+  };
+}
+
+/** What a new invoice is made of. */
+export interface NewInvoice {
+  customer: Customer;
+  currency: string;
+  lines: LineInput[];
+  billingReason: NonNullable<Invoice["billing_reason"]>;
+  collectionMethod: Invoice["collection_method"];
+  periodStart: number;
+  periodEnd: number;
+  now: number;
+  subscription?: { id: string; metadata: Record<string, string> } | null;
+  daysUntilDue?: number | null;
+  defaultPaymentMethod?: string | null;
+  description?: string | null;
+  metadata?: Record<string, string>;
+  autoAdvance?: boolean;
+  /** Also take the customer's pending invoice items (of this subscription, for subscription invoices). */
+  includePending?: boolean;
+}
+
+/** Creates a draft invoice (records `invoice.created`); pending items are moved onto it. */
+export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoice> {
+  const id = invoices.newId();
+  const c = n.customer;
+  const base: Invoice = {
+    id,
+    object: "invoice",
+    account_country: "US",
+    account_name: "paper-tiger",
+    account_tax_ids: null,
+    amount_due: 0,
+    amount_overpaid: 0,
+    amount_paid: 0,
+    amount_remaining: 0,
+    amount_shipping: 0,
+    application: null,
+    attempt_count: 0,
+    attempted: false,
+    auto_advance: n.autoAdvance ?? true,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: null,
+    billing_reason: n.billingReason,
+    collection_method: n.collectionMethod,
+    created: n.now,
+    currency: n.currency,
+    custom_fields: null,
+    customer: c.id,
+    customer_account: null,
+    customer_address: c.address ?? null,
+    customer_email: c.email,
+    customer_name: c.name ?? null,
+    customer_phone: c.phone ?? null,
+    customer_shipping: c.shipping ? { address: c.shipping.address, name: c.shipping.name, phone: c.shipping.phone ?? null } : null,
+    customer_tax_exempt: c.tax_exempt ?? "none",
+    customer_tax_ids: [],
+    default_payment_method: n.defaultPaymentMethod ?? null,
+    default_source: null,
+    default_tax_rates: [],
+    description: n.description ?? null,
+    discounts: [],
+    due_date: null,
+    effective_at: null,
+    ending_balance: null,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+    issuer: { type: "self" },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: listOf([], `/v1/invoices/${id}/lines`) as Invoice["lines"],
+    livemode: false,
+    metadata: n.metadata ?? {},
+    next_payment_attempt: null,
+    number: null,
+    on_behalf_of: null,
+    parent: n.subscription
+      ? { type: "subscription_details", quote_details: null, subscription_details: { metadata: n.subscription.metadata, subscription: n.subscription.id } }
+      : null,
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    period_end: n.periodEnd,
+    period_start: n.periodStart,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status: "draft",
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subscription: n.subscription?.id ?? null,
+    subtotal: 0,
+    subtotal_excluding_tax: 0,
+    test_clock: typeof c.test_clock === "string" ? c.test_clock : null,
+    total: 0,
+    total_discount_amounts: [],
+    total_excluding_tax: 0,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: null,
+  };
+  const lines: LineInput[] = [];
+  const moved: InvoiceItem[] = [];
+  if (n.includePending) {
+    for (const ii of await pendingItems(ctx, c.id, n.subscription?.id)) {
+      if (ii.currency !== n.currency) continue;
+      moved.push(ii);
+      lines.push(itemLine(ii));
+    }
+  }
+  lines.push(...n.lines);
+  const inv = withTotals(base, lines.map((l) => buildLine(id, n.currency, l)));
+  for (const ii of moved) await invoiceItems.update(ctx, ii, { ...ii, invoice: id }, { event: false });
+  return invoices.insert(ctx, inv);
+}
+
+/** Rebuilds a draft's item lines after its invoice items changed. */
+async function refreshDraft(ctx: Context, invoiceId: string): Promise<void> {
+  const inv = await invoices.get(ctx, invoiceId);
+  if (!inv || inv.status !== "draft") return;
+  const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: invoiceId } })).data.reverse();
+  const kept = inv.lines.data.filter((l) => l.parent?.type === "subscription_item_details" && !l.parent.subscription_item_details?.invoice_item);
+  const lines = [...items.map((ii) => buildLine(inv.id, inv.currency, itemLine(ii))), ...kept];
+  await invoices.update(ctx, inv, withTotals(inv, lines));
+}
+
+invoiceItemHooks.draftInvoice = async (ctx, id, customer) => {
+  const inv = await invoices.require(ctx, id, "invoice");
+  if (inv.customer !== customer) throw invalidRequest(400, `The invoice ${id} belongs to another customer.`, { param: "invoice" });
+  if (inv.status !== "draft") throw invalidRequest(400, `You can only add or change items of a draft invoice; ${id} is ${inv.status}.`, { param: "invoice", code: "invoice_not_editable" });
+  return { currency: inv.currency };
+};
+invoiceItemHooks.refresh = refreshDraft;
+
+async function nextNumber(ctx: Context, customerId: string): Promise<string> {
+  const c = await customers.require(ctx, customerId, "customer");
+  const seq = c.next_invoice_sequence ?? 1;
+  await customers.update(ctx, c, { ...c, next_invoice_sequence: seq + 1 }, { event: false });
+  return `${c.invoice_prefix ?? "INV"}-${String(seq).padStart(4, "0")}`;
+}
+
+/**
+ * Finalizes a draft: it gets a number and becomes `open` (records
+ * `invoice.finalized`); an invoice that owes nothing is paid at once.
+ */
+export async function finalizeInvoice(ctx: Context, draft: Invoice, now: number): Promise<Invoice> {
+  if (draft.status !== "draft") throw invalidRequest(400, `This invoice is already finalized, you can't re-finalize a non-draft invoice.`, { code: "invoice_not_editable" });
+  const open: Invoice = {
+    ...draft,
+    status: "open",
+    number: await nextNumber(ctx, String(draft.customer)),
+    effective_at: now,
+    ending_balance: 0,
+    hosted_invoice_url: `https://invoice.stripe.com/i/acct_papertiger/test_${draft.id}`,
+    invoice_pdf: `https://pay.stripe.com/invoice/acct_papertiger/test_${draft.id}/pdf`,
+    status_transitions: { ...draft.status_transitions, finalized_at: now },
+    due_date: draft.collection_method === "send_invoice" ? (draft.due_date ?? now + 30 * 86_400) : null,
+    auto_advance: draft.auto_advance,
+  };
+  await invoices.update(ctx, draft, open, { event: false });
+  await invoices.emit(ctx, "invoice.finalized", open);
+  if (open.amount_due === 0) return markPaid(ctx, open, now, null);
+  return open;
+}
+
+/** Marks an open invoice paid and records Stripe's events. */
+export async function markPaid(ctx: Context, open: Invoice, now: number, pi: PaymentIntent | null, outOfBand = false): Promise<Invoice> {
+  const paid: Invoice = {
+    ...open,
+    status: "paid",
+    amount_paid: open.amount_due,
+    amount_remaining: 0,
+    attempted: open.attempted || pi !== null,
+    next_payment_attempt: null,
+    status_transitions: { ...open.status_transitions, paid_at: now },
+  };
+  if (outOfBand) (paid as { paid_out_of_band?: boolean }).paid_out_of_band = true;
+  await invoices.update(ctx, open, paid);
+  await invoices.emit(ctx, "invoice.paid", paid);
+  await invoices.emit(ctx, "invoice.payment_succeeded", paid);
+  await invoiceHooks.onPaid?.(ctx, paid);
+  return paid;
+}
+
+/** The payment method an invoice is charged with: its own, its subscription's, then the customer's defaults. */
+export async function paymentMethodFor(ctx: Context, inv: Invoice, explicit?: string | null): Promise<string | null> {
+  if (explicit) return explicit;
+  if (typeof inv.default_payment_method === "string") return inv.default_payment_method;
+  if (inv.subscription) {
+    const sub = await ctx.store.get<{ id: string; default_payment_method: string | null }>(ctx.ns, "subscription", inv.subscription);
+    if (sub && typeof sub.default_payment_method === "string") return sub.default_payment_method;
+  }
+  const c = await customers.get(ctx, String(inv.customer));
+  const pm = c?.invoice_settings?.default_payment_method;
+  if (typeof pm === "string") return pm;
+  if (c && typeof c.default_source === "string") return c.default_source;
+  return null;
+}
+
+/** What one payment attempt came to. */
+export interface PaymentAttempt {
+  readonly invoice: Invoice;
+  /** The 402 an API call answers for a decline, or a 400 when the customer has nothing to pay with. */
+  readonly error?: StripeError;
+  readonly requiresAction?: boolean;
+}
+
+/**
+ * Attempts to pay an open invoice now, through a PaymentIntent and the one
+ * payment decision. `nextAttemptAt` is when automatic collection will retry
+ * after a failure (`null`: no retry).
+ */
+export async function attemptPayment(
+  ctx: Context,
+  open: Invoice,
+  opts: { now: number; offSession: boolean; paymentMethod?: string | null; nextAttemptAt?: number | null },
+): Promise<PaymentAttempt> {
+  if (open.status !== "open") throw invalidRequest(400, `Invoice ${open.id} is already ${open.status}.`, { code: "invoice_not_editable" });
+  if (open.amount_remaining <= 0) return { invoice: await markPaid(ctx, open, opts.now, null) };
+  const pm = await paymentMethodFor(ctx, open, opts.paymentMethod);
+  if (!pm) {
+    const error = invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", { code: "invoice_no_payment_method_types" });
+    return { invoice: await recordFailure(ctx, open, opts.now, opts.nextAttemptAt ?? null), error };
+  }
+  let pi = await existingIntent(ctx, open);
+  if (!pi || pi.status === "canceled" || pi.status === "succeeded") {
+    pi = await createPaymentIntent(ctx, {
+      amount: open.amount_remaining,
+      currency: open.currency,
+      customer: String(open.customer),
+      allowed_payment_method_types: ["card"],
+      description: open.billing_reason === "subscription_create" ? "Subscription creation" : open.subscription ? "Subscription update" : `Invoice ${open.number ?? open.id}`,
+      metadata: {},
+    });
+    await ctx.store.kvSet(ctx.ns, PAYMENTS, pi.id, open.id);
+    await ctx.store.kvSet(ctx.ns, PAYMENTS, open.id, pi.id);
+  }
+  const result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession });
+  const after = (await invoices.get(ctx, open.id))!;
+  if (result.pi.status === "succeeded") return { invoice: after };
+  if (result.pi.status === "requires_action") {
+    await invoices.emit(ctx, "invoice.payment_action_required", after);
+    return { invoice: after, requiresAction: true };
+  }
+  return { invoice: await recordFailure(ctx, after, opts.now, opts.nextAttemptAt ?? null), ...(result.error ? { error: result.error } : {}) };
+}
+
+async function existingIntent(ctx: Context, inv: Invoice): Promise<PaymentIntent | undefined> {
+  const id = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, inv.id);
+  return id ? paymentIntents.get(ctx, id) : undefined;
+}
+
+/** Records a failed attempt: `invoice.payment_failed`, then `invoice.updated`. */
+async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttemptAt: number | null): Promise<Invoice> {
+  const failed: Invoice = { ...open, attempted: true, attempt_count: open.attempt_count + 1, next_payment_attempt: nextAttemptAt };
+  await invoices.update(ctx, open, failed, { event: false });
+  await invoices.emit(ctx, "invoice.payment_failed", failed);
+  await invoices.emit(ctx, "invoice.updated", failed, { attempt_count: open.attempt_count, attempted: open.attempted, next_payment_attempt: open.next_payment_attempt });
+  void now;
+  await invoiceHooks.onPaymentFailed?.(ctx, failed);
+  return failed;
+}
+
+// An invoice's PaymentIntent confirmed by the customer (3-D Secure, default_incomplete) settles the invoice.
+paymentIntentHooks.onStatusChange = async (ctx, _before, pi) => {
+  if (pi.status !== "succeeded") return;
+  const invoiceId = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, pi.id);
+  if (!invoiceId) return;
+  const inv = await invoices.get(ctx, invoiceId);
+  if (!inv || inv.status !== "open") return;
+  const now = await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
+  await markPaid(ctx, { ...inv, attempted: true, attempt_count: Math.max(1, inv.attempt_count) }, now, pi);
+};
+
+/** Voids an open invoice (records `invoice.voided`). */
+export async function voidInvoice(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
+  if (inv.status !== "open" && inv.status !== "uncollectible") {
+    throw invalidRequest(400, `You can only void an open or uncollectible invoice; ${inv.id} is ${inv.status}.`, { code: "invoice_not_editable" });
+  }
+  const voided: Invoice = { ...inv, status: "void", amount_remaining: 0, next_payment_attempt: null, status_transitions: { ...inv.status_transitions, voided_at: now } };
+  await invoices.update(ctx, inv, voided, { event: false });
+  await invoices.emit(ctx, "invoice.voided", voided);
+  const pi = await existingIntent(ctx, inv);
+  if (pi && pi.status !== "succeeded" && pi.status !== "canceled") {
+    await paymentIntents.update(ctx, pi, { ...pi, status: "canceled", canceled_at: now, cancellation_reason: "void_invoice" }, { event: "payment_intent.canceled" });
+  }
+  await invoiceHooks.onClosed?.(ctx, voided);
+  return voided;
+}
+
+/** Marks an open invoice uncollectible (records `invoice.marked_uncollectible`). */
+export async function markUncollectible(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
+  if (inv.status !== "open") throw invalidRequest(400, `You can only mark an open invoice uncollectible; ${inv.id} is ${inv.status}.`, { code: "invoice_not_editable" });
+  const closed: Invoice = { ...inv, status: "uncollectible", next_payment_attempt: null, status_transitions: { ...inv.status_transitions, marked_uncollectible_at: now } };
+  await invoices.update(ctx, inv, closed, { event: false });
+  await invoices.emit(ctx, "invoice.marked_uncollectible", closed);
+  await invoiceHooks.onClosed?.(ctx, closed);
+  return closed;
+}
+
+async function invoiceNow(ctx: Context, inv: Invoice): Promise<number> {
+  return nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
+}
+
+const CREATE = {
+  customer: p.id().required(),
+  auto_advance: p.boolean(),
+  collection_method: p.enum(["charge_automatically", "send_invoice"]),
+  currency: p.string(),
+  days_until_due: p.integer({ min: 0, max: 730 }),
+  default_payment_method: p.id(),
+  description: p.string({ max: 1500 }),
+  due_date: p.integer(),
+  metadata: p.metadata(),
+  pending_invoice_items_behavior: p.enum(["exclude", "include"]),
+  subscription: p.id(),
+} as const;
+
+/** Preview parameters (`POST /v1/invoices/create_preview`). */
+const PREVIEW = { customer: p.id(), subscription: p.id() } as const;
+
+/** Registered by the subscription module: the next renewal invoice of a subscription, not stored. */
+export const previewHooks: { subscriptionPreview?: (ctx: Context, subscription: string) => Promise<Invoice> } = {};
+
+export const invoicesModule: ResourceModule = {
+  resources: [invoices as never],
+  endpoints: [
+    ...crudEndpoints(invoices, {
+      path: "/v1/invoices",
+      create: {
+        params: CREATE,
+        async run(ctx, params) {
+          const c = await customers.require(ctx, params.customer, "customer");
+          const method = params.collection_method ?? "charge_automatically";
+          if (method === "send_invoice" && params.days_until_due === undefined && params.due_date === undefined) {
+            throw invalidRequest(400, "Missing required param: days_until_due.", { code: "parameter_missing", param: "days_until_due" });
+          }
+          if (params.default_payment_method !== undefined) await paymentMethods.require(ctx, params.default_payment_method, "default_payment_method");
+          const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
+          const pending = params.pending_invoice_items_behavior === "include" ? await pendingItems(ctx, c.id) : [];
+          const currency = (params.currency ?? pending[0]?.currency ?? c.currency ?? "usd").toLowerCase();
+          const inv = await createInvoice(ctx, {
+            customer: c,
+            currency,
+            lines: [],
+            billingReason: "manual",
+            collectionMethod: method,
+            periodStart: now,
+            periodEnd: now,
+            now,
+            daysUntilDue: params.days_until_due ?? null,
+            defaultPaymentMethod: params.default_payment_method ?? null,
+            description: params.description ?? null,
+            metadata: mergeMetadata({}, params.metadata),
+            autoAdvance: params.auto_advance ?? false,
+            includePending: params.pending_invoice_items_behavior === "include",
+          });
+          if (method === "send_invoice") {
+            const due = params.due_date ?? now + (params.days_until_due ?? 30) * 86_400;
+            return invoices.update(ctx, inv, { ...inv, due_date: due }, { event: false });
+          }
+          return inv;
+        },
+      },
+      update: {
+        params: {
+          auto_advance: p.boolean(),
+          collection_method: p.enum(["charge_automatically", "send_invoice"]),
+          days_until_due: p.integer({ min: 0, max: 730 }),
+          default_payment_method: p.id().emptiable(),
+          description: p.string({ max: 1500 }).emptiable(),
+          due_date: p.integer(),
+          footer: p.string({ max: 5000 }).emptiable(),
+          metadata: p.metadata(),
+        },
+        async run(ctx, current, params) {
+          const editable = current.status === "draft";
+          for (const key of ["collection_method", "days_until_due", "default_payment_method", "due_date"] as const) {
+            if (!editable && params[key] !== undefined) {
+              throw invalidRequest(400, `You can only update ${key} of a draft invoice; ${current.id} is ${current.status}.`, { param: key, code: "invoice_not_editable" });
+            }
+          }
+          const next: Invoice = { ...current };
+          if (params.auto_advance !== undefined) next.auto_advance = params.auto_advance;
+          if (params.collection_method !== undefined) next.collection_method = params.collection_method;
+          if (params.default_payment_method !== undefined) next.default_payment_method = params.default_payment_method;
+          if (params.description !== undefined) next.description = params.description;
+          if (params.footer !== undefined) next.footer = params.footer;
+          if (params.due_date !== undefined) next.due_date = params.due_date;
+          if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
+          return invoices.update(ctx, current, next);
+        },
+      },
+      del: {
+        async run(ctx, current) {
+          if (current.status !== "draft") {
+            throw invalidRequest(400, `You can only delete draft invoices. ${current.id} is ${current.status}; void it instead.`, { code: "invoice_not_editable" });
+          }
+          const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: current.id } })).data;
+          for (const ii of items) await invoiceItems.update(ctx, ii, { ...ii, invoice: null }, { event: false });
+        },
+      },
+      list: {
+        params: {
+          customer: p.id(),
+          subscription: p.id(),
+          status: p.enum(["draft", "open", "paid", "uncollectible", "void"]),
+          collection_method: p.enum(["charge_automatically", "send_invoice"]),
+          due_date: p.range(),
+        },
+        narrow(_ctx, params) {
+          const rest = allOf<Invoice>([
+            params.status !== undefined && ((i) => i.status === params.status),
+            params.collection_method !== undefined && ((i) => i.collection_method === params.collection_method),
+            params.customer !== undefined && params.subscription !== undefined && ((i) => i.customer === params.customer),
+          ]);
+          if (params.subscription !== undefined) return { where: { index: "subscription", value: params.subscription }, ...rest };
+          if (params.customer !== undefined) return { where: { index: "customer", value: params.customer }, ...rest };
+          return rest;
+        },
+      },
+      search: {
+        plural: "invoices",
+        fields: {
+          created: { type: "number", get: (i) => i.created },
+          currency: { type: "string", get: (i) => i.currency },
+          customer: { type: "string", get: (i) => i.customer },
+          number: { type: "string", get: (i) => i.number },
+          status: { type: "string", get: (i) => i.status },
+          subscription: { type: "string", get: (i) => i.subscription },
+          total: { type: "number", get: (i) => i.total },
+        },
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/invoices/:id/finalize",
+      params: { auto_advance: p.boolean() },
+      resource: invoices as never,
+      async run(ctx, params, path) {
+        const inv = await invoices.require(ctx, path.id!);
+        const draft = params.auto_advance !== undefined ? { ...inv, auto_advance: params.auto_advance } : inv;
+        const open = await finalizeInvoice(ctx, draft, await invoiceNow(ctx, inv));
+        if (open.status === "open" && open.collection_method === "charge_automatically" && open.auto_advance) {
+          return (await attemptPayment(ctx, open, { now: await invoiceNow(ctx, open), offSession: true })).invoice;
+        }
+        return open;
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/invoices/:id/pay",
+      params: { paid_out_of_band: p.boolean(), payment_method: p.id(), off_session: p.boolean(), forgive: p.boolean(), source: p.id() },
+      resource: invoices as never,
+      async run(ctx, params, path) {
+        let inv = await invoices.require(ctx, path.id!);
+        const now = await invoiceNow(ctx, inv);
+        if (inv.status === "draft") inv = await finalizeInvoice(ctx, inv, now);
+        if (inv.status === "paid") throw invalidRequest(400, "Invoice is already paid", { code: "invoice_already_paid" });
+        if (inv.status !== "open") throw invalidRequest(400, `You cannot pay an invoice that is ${inv.status}.`, { code: "invoice_not_editable" });
+        if (params.paid_out_of_band) return markPaid(ctx, inv, now, null, true);
+        const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? true, paymentMethod: params.payment_method ?? params.source ?? null });
+        if (attempt.error) throw attempt.error;
+        return attempt.invoice;
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/invoices/:id/void",
+      params: {},
+      resource: invoices as never,
+      async run(ctx, _params, path) {
+        const inv = await invoices.require(ctx, path.id!);
+        return voidInvoice(ctx, inv, await invoiceNow(ctx, inv));
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/invoices/:id/mark_uncollectible",
+      params: {},
+      resource: invoices as never,
+      async run(ctx, _params, path) {
+        const inv = await invoices.require(ctx, path.id!);
+        return markUncollectible(ctx, inv, await invoiceNow(ctx, inv));
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/invoices/:id/send",
+      params: {},
+      resource: invoices as never,
+      async run(ctx, _params, path) {
+        const inv = await invoices.require(ctx, path.id!);
+        if (inv.status !== "open") throw invalidRequest(400, `You can only send an open invoice; ${inv.id} is ${inv.status}.`, { code: "invoice_not_editable" });
+        await invoices.emit(ctx, "invoice.sent", inv);
+        return inv;
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/invoices/:id/lines",
+      params: { limit: p.integer({ min: 1, max: 100 }), starting_after: p.id(), ending_before: p.id() },
+      kind: "list",
+      async run(ctx, params, path) {
+        const inv = await invoices.require(ctx, path.id!);
+        const all = inv.lines.data;
+        let start = 0;
+        if (params.starting_after !== undefined) {
+          const i = all.findIndex((l) => l.id === params.starting_after);
+          if (i < 0) throw invalidRequest(400, `No such line item: '${params.starting_after}'`, { param: "starting_after", code: "resource_missing" });
+          start = i + 1;
+        }
+        const limit = params.limit ?? 10;
+        const page = all.slice(start, start + limit);
+        return listOf(page, `/v1/invoices/${inv.id}/lines`, start + limit < all.length);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/invoices/create_preview",
+      params: PREVIEW,
+      resource: invoices as never,
+      async run(ctx, params) {
+        if (params.subscription !== undefined) {
+          if (!previewHooks.subscriptionPreview) throw invalidRequest(400, `No such subscription: '${params.subscription}'`, { param: "subscription", code: "resource_missing" });
+          return previewHooks.subscriptionPreview(ctx, params.subscription);
+        }
+        if (params.customer === undefined) throw invalidRequest(400, "Missing required param: customer.", { param: "customer", code: "parameter_missing" });
+        const c = await customers.require(ctx, params.customer, "customer");
+        const pending = await pendingItems(ctx, c.id);
+        if (pending.length === 0) throw invalidRequest(400, `No upcoming invoices for customer: ${c.id}`, { code: "invoice_upcoming_none" });
+        const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
+        const id = `upcoming_in_${randomChars(14)}`;
+        const currency = pending[0]!.currency;
+        const lines = pending.filter((ii) => ii.currency === currency).map((ii) => buildLine(id, currency, itemLine(ii)));
+        return previewInvoice(c, currency, now, lines, id);
+      },
+    }),
+  ],
+};
+
+/** An invoice that is not stored: a preview of what would be billed. */
+export function previewInvoice(c: Customer, currency: string, now: number, lines: InvoiceLine[], id = `upcoming_in_${randomChars(14)}`): Invoice {
+  const sketch = {
+    id,
+    object: "invoice",
+    amount_paid: 0,
+    status: "draft",
+    ending_balance: null,
+    currency,
+    customer: c.id,
+    created: now,
+  } as unknown as Invoice;
+  return withTotals(sketch, lines);
+}
+
+/** Builds stored lines for an invoice id (for previews). */
+export function previewLines(id: string, currency: string, lines: LineInput[]): InvoiceLine[] {
+  return lines.map((l) => buildLine(id, currency, l));
+}

@@ -1,0 +1,88 @@
+/**
+ * @module subscription-items
+ * `/v1/subscription_items`: the items of a subscription, each change going
+ * through the subscription update (so prorations and events are the same).
+ */
+import { invalidRequest } from "../server/errors.js";
+import { endpoint } from "./endpoint.js";
+import { listOf } from "./list.js";
+import { p } from "./params.js";
+import { subscriptionOfItem, subscriptions, updateSubscription } from "./subscriptions.js";
+import type { ResourceModule } from "./registry.js";
+
+const PRORATION = { proration_behavior: p.enum(["always_invoice", "create_prorations", "none"]), proration_date: p.integer() } as const;
+
+async function owner(ctx: Parameters<typeof subscriptionOfItem>[0], id: string) {
+  const sub = await subscriptionOfItem(ctx, id);
+  const item = sub?.items.data.find((i) => i.id === id);
+  if (!sub || !item) throw invalidRequest(404, `No such subscription item: '${id}'`, { param: "id", code: "resource_missing" });
+  return { sub, item };
+}
+
+export const subscriptionItemsModule: ResourceModule = {
+  endpoints: [
+    endpoint({
+      method: "GET",
+      path: "/v1/subscription_items",
+      params: { subscription: p.id().required(), limit: p.integer({ min: 1, max: 100 }), starting_after: p.id(), ending_before: p.id() },
+      kind: "list",
+      async run(ctx, params) {
+        const sub = await subscriptions.require(ctx, params.subscription, "subscription");
+        const all = sub.items.data;
+        const start = params.starting_after !== undefined ? all.findIndex((i) => i.id === params.starting_after) + 1 : 0;
+        const limit = params.limit ?? 10;
+        return listOf(all.slice(start, start + limit), "/v1/subscription_items", start + limit < all.length);
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/subscription_items/:id",
+      params: {},
+      async run(ctx, _params, path) {
+        return (await owner(ctx, path.id!)).item;
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/subscription_items",
+      params: { subscription: p.id().required(), price: p.id().required(), quantity: p.integer({ min: 0 }), metadata: p.metadata(), payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]), ...PRORATION },
+      async run(ctx, params) {
+        const sub = await subscriptions.require(ctx, params.subscription, "subscription");
+        const updated = await updateSubscription(ctx, sub, {
+          items: [{ price: params.price, ...(params.quantity !== undefined ? { quantity: params.quantity } : {}), ...(params.metadata !== undefined ? { metadata: params.metadata } : {}) }],
+          ...(params.proration_behavior !== undefined ? { proration_behavior: params.proration_behavior } : {}),
+          ...(params.proration_date !== undefined ? { proration_date: params.proration_date } : {}),
+        });
+        return updated.items.data.find((i) => i.price.id === params.price)!;
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/subscription_items/:id",
+      params: { price: p.id(), quantity: p.integer({ min: 0 }), metadata: p.metadata(), payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]), off_session: p.boolean(), ...PRORATION },
+      async run(ctx, params, path) {
+        const { sub } = await owner(ctx, path.id!);
+        const updated = await updateSubscription(ctx, sub, {
+          items: [{ id: path.id!, ...(params.price !== undefined ? { price: params.price } : {}), ...(params.quantity !== undefined ? { quantity: params.quantity } : {}), ...(params.metadata !== undefined ? { metadata: params.metadata } : {}) }],
+          ...(params.proration_behavior !== undefined ? { proration_behavior: params.proration_behavior } : {}),
+          ...(params.proration_date !== undefined ? { proration_date: params.proration_date } : {}),
+        });
+        return updated.items.data.find((i) => i.id === path.id)!;
+      },
+    }),
+    endpoint({
+      method: "DELETE",
+      path: "/v1/subscription_items/:id",
+      params: { ...PRORATION, clear_usage: p.boolean() },
+      async run(ctx, params, path) {
+        const { sub } = await owner(ctx, path.id!);
+        await updateSubscription(ctx, sub, {
+          items: [{ id: path.id!, deleted: true }],
+          ...(params.proration_behavior !== undefined ? { proration_behavior: params.proration_behavior } : {}),
+          ...(params.proration_date !== undefined ? { proration_date: params.proration_date } : {}),
+        });
+        return { id: path.id, object: "subscription_item", deleted: true };
+      },
+    }),
+  ],
+};

@@ -1,0 +1,842 @@
+/**
+ * @module subscriptions
+ * `/v1/subscriptions`: create (trials, payment behaviours, collection
+ * methods), retrieve, update (quantities, prices, prorations, trials,
+ * cancellation at period end), cancel, list and search. The first invoice is
+ * charged through the one payment decision; renewals and dunning are run by
+ * the billing engine as time passes.
+ */
+import { invalidRequest, StripeError } from "../server/errors.js";
+import { at, nowFor } from "../billing/time.js";
+import { amountFor } from "../billing/pricing.js";
+import { boundary, remainingFraction, type Interval } from "../billing/periods.js";
+import {
+  buildItem,
+  cycleOf,
+  periodOf,
+  withItems,
+  withPeriod,
+  type Subscription,
+  type SubscriptionItem,
+} from "../billing/subscription-model.js";
+import { billingSettings } from "../billing/options.js";
+import { randomChars } from "../stripe/ids.js";
+import { crudEndpoints } from "./crud.js";
+import { customerHooks, customers, type Customer } from "./customers.js";
+import { endpoint } from "./endpoint.js";
+import { allOf } from "./filters.js";
+import { insertInvoiceItem } from "./invoice-items.js";
+import {
+  attemptPayment,
+  createInvoice,
+  finalizeInvoice,
+  invoiceHooks,
+  invoices,
+  markUncollectible,
+  previewHooks,
+  previewInvoice,
+  previewLines,
+  voidInvoice,
+  type Invoice,
+  type LineInput,
+} from "./invoices.js";
+import { listOf } from "./list.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { createPaymentIntent } from "./payment-intents.js";
+import { paymentMethods } from "./payment-methods.js";
+import { prices, type Price } from "./prices.js";
+import { products } from "./products.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+export type { Subscription, SubscriptionItem };
+
+export const subscriptions: Resource<Subscription> = new Resource<Subscription>({
+  object: "subscription",
+  idPrefix: "sub",
+  eventPrefix: "customer.subscription",
+  indexes: {
+    customer: (s) => (typeof s.customer === "string" ? s.customer : null),
+    // Billing runs per clock: the server clock, or one test clock.
+    clock: (s) => (typeof s.test_clock === "string" ? s.test_clock : SERVER_CLOCK),
+  },
+  expandable: {
+    customer: "customer",
+    default_payment_method: "payment_method",
+    latest_invoice: "invoice",
+    test_clock: "test_helpers.test_clock",
+  },
+  timeOf: (ctx, s) => nowFor(ctx, typeof s.test_clock === "string" ? s.test_clock : null),
+});
+
+/** The clock index value of subscriptions that follow the server clock. */
+export const SERVER_CLOCK = "server";
+
+/** Which subscription an item belongs to. */
+const ITEM_OWNER = "subscription_item_owner";
+
+const ENDED = new Set(["canceled", "incomplete_expired"]);
+
+const ITEM = p.object({
+  price: p.id(),
+  price_data: p.object({
+    currency: p.string().required(),
+    product: p.id().required(),
+    recurring: p.object({ interval: p.enum(["day", "week", "month", "year"]).required(), interval_count: p.integer({ min: 1 }) }).required(),
+    unit_amount: p.integer({ min: 0 }),
+    unit_amount_decimal: p.decimal(),
+    tax_behavior: p.enum(["exclusive", "inclusive", "unspecified"]),
+  }),
+  quantity: p.integer({ min: 0 }),
+  metadata: p.metadata(),
+  discounts: unsupported("discounts"),
+  tax_rates: unsupported("tax rates"),
+  billing_thresholds: unsupported("usage thresholds"),
+  plan: p.id(),
+});
+
+type ItemParams = ParamType<typeof ITEM>;
+
+const PRORATION = p.enum(["always_invoice", "create_prorations", "none"]);
+
+const CREATE = {
+  customer: p.id().required(),
+  items: p.array(ITEM, { max: 20 }).required(),
+  add_invoice_items: p.array(p.object({ price: p.id(), quantity: p.integer({ min: 1 }) }), { max: 20 }),
+  billing_cycle_anchor: p.integer(),
+  cancel_at: p.integer(),
+  cancel_at_period_end: p.boolean(),
+  collection_method: p.enum(["charge_automatically", "send_invoice"]),
+  currency: p.string(),
+  days_until_due: p.integer({ min: 0, max: 730 }),
+  default_payment_method: p.id(),
+  description: p.string({ max: 500 }),
+  metadata: p.metadata(),
+  off_session: p.boolean(),
+  payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]),
+  payment_settings: p.object({ save_default_payment_method: p.enum(["off", "on_subscription"]), payment_method_types: p.array(p.string()).emptiable() }),
+  proration_behavior: PRORATION,
+  trial_end: p.timestamp({ allowNow: true }),
+  trial_from_plan: p.boolean(),
+  trial_period_days: p.integer({ min: 0, max: 730 }),
+  coupon: unsupported("coupons"),
+  discounts: unsupported("discounts"),
+  default_tax_rates: unsupported("tax rates"),
+  automatic_tax: unsupported("automatic tax"),
+  application_fee_percent: unsupported("application fees"),
+  transfer_data: unsupported("transfers"),
+  on_behalf_of: unsupported("Connect (on_behalf_of)"),
+  backdate_start_date: unsupported("backdated subscriptions"),
+} as const;
+
+type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+
+const UPDATE = {
+  items: p.array(p.object({ id: p.id(), price: p.id(), quantity: p.integer({ min: 0 }), deleted: p.boolean(), metadata: p.metadata(), clear_usage: p.boolean() }), { max: 20 }),
+  cancel_at: p.integer().emptiable(),
+  cancel_at_period_end: p.boolean(),
+  cancellation_details: p.object({ comment: p.string({ max: 5000 }).emptiable(), feedback: p.string().emptiable() }),
+  collection_method: p.enum(["charge_automatically", "send_invoice"]),
+  days_until_due: p.integer({ min: 0, max: 730 }),
+  default_payment_method: p.id().emptiable(),
+  description: p.string({ max: 500 }).emptiable(),
+  metadata: p.metadata(),
+  off_session: p.boolean(),
+  payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]),
+  proration_behavior: PRORATION,
+  proration_date: p.integer(),
+  trial_end: p.timestamp({ allowNow: true }),
+  billing_cycle_anchor: p.enum(["now", "unchanged"]),
+  coupon: unsupported("coupons"),
+  discounts: unsupported("discounts"),
+  default_tax_rates: unsupported("tax rates"),
+  pause_collection: unsupported("pausing collection"),
+} as const;
+
+type UpdateParams = ParamType<ReturnType<typeof p.object<typeof UPDATE>>>;
+
+/** Resolves the price of an item parameter (`price`, legacy `plan`, or inline `price_data`). */
+async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<Price> {
+  const param = `items[${i}]`;
+  if (item.price_data) {
+    const d = item.price_data;
+    await products.require(ctx, d.product, `${param}[price_data][product]`);
+    const { createPrice } = await import("./prices.js");
+    return createPrice(ctx, { currency: d.currency, product: d.product, recurring: d.recurring, unit_amount: d.unit_amount, unit_amount_decimal: d.unit_amount_decimal, tax_behavior: d.tax_behavior }, { paramPrefix: `${param}[price_data]` });
+  }
+  const id = item.price ?? item.plan;
+  if (id === undefined) throw invalidRequest(400, `Missing required param: ${param}[price].`, { param: `${param}[price]`, code: "parameter_missing" });
+  return prices.require(ctx, id, `${param}[price]`);
+}
+
+/** Checks that a price can be billed on a subscription of this currency and cycle. */
+function checkRecurring(price: Price, param: string, currency: string | undefined, cycle: { interval: string; count: number } | undefined): void {
+  if (!price.recurring) {
+    throw invalidRequest(400, `The price specified (${price.id}) is a one-time price; subscriptions need recurring prices. Use add_invoice_items for one-time charges.`, { param });
+  }
+  if (!price.active) throw invalidRequest(400, `The price specified (${price.id}) is inactive. This field only accepts active prices.`, { param });
+  if (currency !== undefined && price.currency !== currency) {
+    throw invalidRequest(400, `The price specified (${price.id}) is in ${price.currency}, but this subscription is in ${currency}. All prices on a subscription must share its currency.`, { param });
+  }
+  if (cycle && (price.recurring.interval !== cycle.interval || price.recurring.interval_count !== cycle.count)) {
+    throw invalidRequest(400, `The price specified (${price.id}) bills every ${price.recurring.interval_count} ${price.recurring.interval}(s); the other items bill every ${cycle.count} ${cycle.interval}(s). All items of a subscription must share a billing interval.`, { param });
+  }
+}
+
+/** Checks a payment method the subscription will charge: it must be attached to the customer. */
+async function checkPaymentMethod(ctx: Context, id: string, customer: string, param: string): Promise<void> {
+  const pm = await paymentMethods.require(ctx, id, param);
+  if (pm.customer !== customer) {
+    throw invalidRequest(400, `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, { param, code: "resource_missing" });
+  }
+}
+
+function lineFor(sub: Subscription, item: SubscriptionItem, period: { start: number; end: number }, trial: boolean): LineInput {
+  const price = item.price;
+  const qty = item.quantity ?? 1;
+  const name = typeof price.product === "string" ? price.product : price.product.id;
+  return {
+    amount: trial ? 0 : amountFor(price, qty),
+    description: trial ? `Trial period for ${name}` : `${qty} × ${name} (at ${formatMoney(price)} / ${price.recurring?.interval})`,
+    period,
+    quantity: qty,
+    price: { id: price.id, product: name, unit_amount_decimal: price.unit_amount_decimal },
+    subscription: sub.id,
+    subscriptionItem: item.id,
+  };
+}
+
+function formatMoney(price: Price): string {
+  const unit = price.unit_amount ?? 0;
+  return `${(unit / 100).toFixed(2)} ${price.currency.toUpperCase()}`;
+}
+
+async function store(ctx: Context, before: Subscription, after: Subscription, event?: string | false): Promise<Subscription> {
+  return subscriptions.update(ctx, before, after, event === undefined ? {} : { event });
+}
+
+/** Creates a subscription and its first invoice, charging it as `payment_behavior` says. */
+export async function createSubscription(ctx: Context, params: CreateParams): Promise<Subscription> {
+  const customer = await customers.require(ctx, params.customer, "customer");
+  if (params.items.length === 0) throw invalidRequest(400, "Missing required param: items.", { param: "items", code: "parameter_missing" });
+  const collection = params.collection_method ?? "charge_automatically";
+  if (collection === "send_invoice" && params.days_until_due === undefined) {
+    throw invalidRequest(400, "Missing required param: days_until_due.", { param: "days_until_due", code: "parameter_missing" });
+  }
+  if (collection === "charge_automatically" && params.days_until_due !== undefined) {
+    throw invalidRequest(400, "days_until_due can only be set when collection_method is send_invoice.", { param: "days_until_due" });
+  }
+  if (params.trial_end !== undefined && (params.trial_period_days !== undefined || params.trial_from_plan)) {
+    throw invalidRequest(400, "You may only specify one of these parameters: trial_end, trial_period_days.", { param: "trial_end", code: "parameters_exclusive" });
+  }
+  const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
+  if (typeof params.trial_end === "number" && params.trial_end <= now) {
+    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "trial_end" });
+  }
+  if (params.cancel_at !== undefined && params.cancel_at <= now) {
+    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "cancel_at" });
+  }
+  if (params.default_payment_method !== undefined) await checkPaymentMethod(ctx, params.default_payment_method, customer.id, "default_payment_method");
+
+  // Resolve and check every price before anything is stored (inline price_data is created last).
+  const resolved: Array<{ price: Price | undefined; item: ItemParams; i: number }> = [];
+  let currency = params.currency?.toLowerCase();
+  let cycle: { interval: Interval; count: number } | undefined;
+  const seen = new Set<string>();
+  for (const [i, item] of params.items.entries()) {
+    if (item.price_data) {
+      resolved.push({ price: undefined, item, i });
+      continue;
+    }
+    const price = await priceOfItem(ctx, item, i);
+    checkRecurring(price, `items[${i}][price]`, currency, cycle);
+    if (seen.has(price.id)) throw invalidRequest(400, `Cannot add multiple subscription items with the same price: ${price.id}.`, { param: `items[${i}][price]` });
+    seen.add(price.id);
+    currency ??= price.currency;
+    cycle ??= { interval: price.recurring!.interval as Interval, count: price.recurring!.interval_count };
+    resolved.push({ price, item, i });
+  }
+  for (const { item, i } of resolved) {
+    if (!item.price_data) continue;
+    const d = item.price_data;
+    if (currency !== undefined && d.currency.toLowerCase() !== currency) {
+      throw invalidRequest(400, `items[${i}][price_data][currency] must be ${currency}, the currency of the subscription.`, { param: `items[${i}][price_data][currency]` });
+    }
+    if (cycle && (d.recurring.interval !== cycle.interval || (d.recurring.interval_count ?? 1) !== cycle.count)) {
+      throw invalidRequest(400, `items[${i}][price_data][recurring] must bill every ${cycle.count} ${cycle.interval}(s), like the other items.`, { param: `items[${i}][price_data][recurring]` });
+    }
+    if (d.unit_amount === undefined && d.unit_amount_decimal === undefined) {
+      throw invalidRequest(400, `Missing required param: items[${i}][price_data][unit_amount].`, { param: `items[${i}][price_data][unit_amount]`, code: "parameter_missing" });
+    }
+    await products.require(ctx, d.product, `items[${i}][price_data][product]`);
+  }
+  const addItems: Array<{ price: Price; quantity: number }> = [];
+  for (const [i, a] of (params.add_invoice_items ?? []).entries()) {
+    if (a.price === undefined) throw invalidRequest(400, `Missing required param: add_invoice_items[${i}][price].`, { param: `add_invoice_items[${i}][price]`, code: "parameter_missing" });
+    const price = await prices.require(ctx, a.price, `add_invoice_items[${i}][price]`);
+    if (price.type !== "one_time") throw invalidRequest(400, `The price ${price.id} is recurring; add_invoice_items takes one-time prices.`, { param: `add_invoice_items[${i}][price]` });
+    addItems.push({ price, quantity: a.quantity ?? 1 });
+  }
+
+  // From here on the subscription is created.
+  for (const r of resolved) if (!r.price) r.price = await priceOfItem(ctx, r.item, r.i);
+  currency ??= resolved[0]!.price!.currency;
+  cycle ??= { interval: resolved[0]!.price!.recurring!.interval as Interval, count: resolved[0]!.price!.recurring!.interval_count };
+
+  let trialEnd: number | null = null;
+  if (typeof params.trial_end === "number") trialEnd = params.trial_end;
+  else if (params.trial_period_days !== undefined && params.trial_period_days > 0) trialEnd = now + params.trial_period_days * 86_400;
+  else if (params.trial_from_plan) {
+    const days = resolved[0]!.price!.recurring!.trial_period_days;
+    if (days) trialEnd = now + days * 86_400;
+  }
+  const anchor = trialEnd ?? params.billing_cycle_anchor ?? now;
+  if (params.billing_cycle_anchor !== undefined && trialEnd === null) {
+    if (params.billing_cycle_anchor <= now || params.billing_cycle_anchor > boundary(now, cycle.interval, cycle.count, 1)) {
+      throw invalidRequest(400, "billing_cycle_anchor must be in the future and within one billing period.", { param: "billing_cycle_anchor" });
+    }
+  }
+  const firstEnd = trialEnd ?? (params.billing_cycle_anchor !== undefined ? params.billing_cycle_anchor : boundary(anchor, cycle.interval, cycle.count, 1));
+  const period = { start: now, end: firstEnd };
+  const id = subscriptions.newId();
+  const items = resolved.map((r) => buildItem(`si_${randomChars(14)}`, id, r.price!, r.item.quantity ?? 1, now, period, mergeMetadata({}, r.item.metadata)));
+  const sub0: Subscription = withItems(
+    {
+      id,
+      object: "subscription",
+      application: null,
+      application_fee_percent: null,
+      automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+      billing_cycle_anchor: anchor,
+      billing_cycle_anchor_config: null,
+      billing_mode: { type: "classic", flexible: null },
+      billing_schedules: [],
+      billing_thresholds: null,
+      cancel_at: params.cancel_at ?? null,
+      cancel_at_period_end: params.cancel_at_period_end ?? false,
+      canceled_at: params.cancel_at_period_end ? now : null,
+      cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: params.cancel_at_period_end ? "cancellation_requested" : null },
+      collection_method: collection,
+      created: now,
+      currency,
+      customer: customer.id,
+      customer_account: null,
+      days_until_due: params.days_until_due ?? null,
+      default_payment_method: params.default_payment_method ?? null,
+      default_source: null,
+      default_tax_rates: [],
+      description: params.description ?? null,
+      discounts: [],
+      ended_at: null,
+      invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: "self" } },
+      items: listOf([], "") as Subscription["items"],
+      latest_invoice: null,
+      livemode: false,
+      managed_payments: null,
+      metadata: mergeMetadata({}, params.metadata),
+      next_pending_invoice_item_invoice: null,
+      on_behalf_of: null,
+      pause_collection: null,
+      payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: params.payment_settings?.save_default_payment_method ?? "off" },
+      pending_invoice_item_interval: null,
+      pending_setup_intent: null,
+      pending_update: null,
+      schedule: null,
+      start_date: now,
+      status: trialEnd !== null ? "trialing" : "incomplete",
+      test_clock: typeof customer.test_clock === "string" ? customer.test_clock : null,
+      transfer_data: null,
+      trial_end: trialEnd,
+      trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: "create_invoice" } },
+      trial_start: trialEnd !== null ? now : null,
+    } as Subscription,
+    items,
+  );
+  for (const item of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item.id, id);
+  let sub = await subscriptions.insert(ctx, sub0);
+
+  for (const a of addItems) {
+    await insertInvoiceItem(ctx, {
+      customer: customer.id,
+      amount: amountFor(a.price, a.quantity),
+      currency: a.price.currency,
+      description: null,
+      period: { start: now, end: now },
+      price: { id: a.price.id, product: String(a.price.product), unit_amount_decimal: a.price.unit_amount_decimal },
+      quantity: a.quantity,
+      subscription: id,
+      testClock: sub.test_clock as string | null,
+      date: now,
+    });
+  }
+
+  // A first period shorter than a cycle (billing_cycle_anchor) is prorated unless told not to.
+  const fullPeriod = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
+  const share = params.billing_cycle_anchor !== undefined && trialEnd === null ? (params.proration_behavior === "none" ? 0 : remainingFraction(fullPeriod.start, fullPeriod.end, fullPeriod.end - (firstEnd - now))) : 1;
+  const lines = sub.items.data.map((item) => {
+    const l = lineFor(sub, item, period, trialEnd !== null);
+    return share === 1 ? l : { ...l, amount: Math.round(l.amount * share) };
+  });
+  let inv = await createInvoice(ctx, {
+    customer,
+    currency,
+    lines,
+    billingReason: "subscription_create",
+    collectionMethod: collection,
+    periodStart: now,
+    periodEnd: now,
+    now,
+    subscription: { id, metadata: sub.metadata },
+    daysUntilDue: params.days_until_due ?? null,
+    defaultPaymentMethod: null,
+    includePending: true,
+  });
+  sub = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
+  inv = await finalizeInvoice(ctx, inv, now);
+  sub = (await subscriptions.get(ctx, id))!;
+
+  if (inv.status === "paid") return sub;
+  if (collection === "send_invoice") {
+    return store(ctx, sub, { ...sub, status: "active" });
+  }
+  const behavior = params.payment_behavior ?? "allow_incomplete";
+  if (behavior === "default_incomplete") {
+    // The customer confirms the invoice's PaymentIntent client-side (latest_invoice.confirmation_secret).
+    await ensureIntent(ctx, inv);
+    return (await subscriptions.get(ctx, id))!;
+  }
+  const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? false, nextAttemptAt: null });
+  sub = (await subscriptions.get(ctx, id))!;
+  if (attempt.invoice.status === "paid") return sub;
+  if (behavior === "error_if_incomplete") {
+    await voidInvoice(ctx, attempt.invoice, now);
+    const expired = await store(ctx, sub, { ...sub, status: "incomplete_expired", ended_at: now });
+    void expired;
+    throw attempt.error ?? invalidRequest(402, "The first payment of this subscription requires authentication.", { code: "subscription_payment_intent_invalid_parameter" });
+  }
+  return sub;
+}
+
+/** Makes sure an open invoice has a PaymentIntent for the customer to confirm. */
+async function ensureIntent(ctx: Context, inv: Invoice): Promise<void> {
+  const existing = await ctx.store.kvGet<string>(ctx.ns, "invoice_payment_intent", inv.id);
+  if (existing) return;
+  const pi = await createPaymentIntent(ctx, {
+    amount: inv.amount_remaining,
+    currency: inv.currency,
+    customer: String(inv.customer),
+    allowed_payment_method_types: ["card"],
+    description: "Subscription creation",
+    setup_future_usage: "off_session",
+  });
+  await ctx.store.kvSet(ctx.ns, "invoice_payment_intent", pi.id, inv.id);
+  await ctx.store.kvSet(ctx.ns, "invoice_payment_intent", inv.id, pi.id);
+}
+
+// Invoices settle subscriptions: a paid invoice makes an incomplete or past-due subscription active.
+invoiceHooks.onPaid = async (ctx, inv) => {
+  if (!inv.subscription) return;
+  const sub = await subscriptions.get(ctx, inv.subscription);
+  if (!sub || ENDED.has(sub.status)) return;
+  if (sub.status === "incomplete" || sub.status === "past_due" || sub.status === "unpaid") {
+    await store(ctx, sub, { ...sub, status: "active" });
+  }
+};
+
+// A failed automatic payment of a renewal puts an active subscription past due.
+invoiceHooks.onPaymentFailed = async (ctx, inv) => {
+  if (!inv.subscription || inv.billing_reason === "subscription_create" || inv.collection_method !== "charge_automatically") return;
+  const sub = await subscriptions.get(ctx, inv.subscription);
+  if (!sub) return;
+  if (sub.status === "active" || sub.status === "trialing") await store(ctx, sub, { ...sub, status: "past_due" });
+};
+
+/** Builds prorations for changing the items of `sub` at `when`, as pending invoice items. */
+async function prorate(
+  ctx: Context,
+  sub: Subscription,
+  changes: Array<{ before?: SubscriptionItem; after?: SubscriptionItem }>,
+  when: number,
+): Promise<void> {
+  const period = periodOf(sub);
+  const share = remainingFraction(period.start, period.end, when);
+  if (share <= 0) return;
+  const customer = String(sub.customer);
+  const testClock = typeof sub.test_clock === "string" ? sub.test_clock : null;
+  const date = new Date(when * 1000).toISOString().slice(0, 10);
+  for (const { before, after } of changes) {
+    if (before) {
+      const amount = -Math.round(amountFor(before.price, before.quantity ?? 1) * share);
+      if (amount !== 0) {
+        await insertInvoiceItem(ctx, {
+          customer,
+          amount,
+          currency: sub.currency,
+          description: `Unused time on ${before.quantity ?? 1} × ${String(before.price.product)} after ${date}`,
+          period: { start: when, end: period.end },
+          price: { id: before.price.id, product: String(before.price.product), unit_amount_decimal: before.price.unit_amount_decimal },
+          quantity: before.quantity ?? 1,
+          proration: true,
+          subscription: sub.id,
+          subscriptionItem: before.id,
+          testClock,
+          date: when,
+        });
+      }
+    }
+    if (after) {
+      const amount = Math.round(amountFor(after.price, after.quantity ?? 1) * share);
+      if (amount !== 0) {
+        await insertInvoiceItem(ctx, {
+          customer,
+          amount,
+          currency: sub.currency,
+          description: `Remaining time on ${after.quantity ?? 1} × ${String(after.price.product)} after ${date}`,
+          period: { start: when, end: period.end },
+          price: { id: after.price.id, product: String(after.price.product), unit_amount_decimal: after.price.unit_amount_decimal },
+          quantity: after.quantity ?? 1,
+          proration: true,
+          subscription: sub.id,
+          subscriptionItem: after.id,
+          testClock,
+          date: when,
+        });
+      }
+    }
+  }
+}
+
+/** Updates a subscription. */
+export async function updateSubscription(ctx: Context, current: Subscription, params: UpdateParams): Promise<Subscription> {
+  const now = await nowFor(ctx, typeof current.test_clock === "string" ? current.test_clock : null);
+  if (ENDED.has(current.status)) {
+    const allowed = new Set(["metadata", "cancellation_details"]);
+    const bad = Object.keys(params).find((k) => !allowed.has(k));
+    if (bad) throw invalidRequest(400, "A canceled subscription can only update its cancellation_details and metadata.", { param: bad });
+  }
+  const customer = String(current.customer);
+  if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer, "default_payment_method");
+  if (params.collection_method === "send_invoice" && params.days_until_due === undefined && current.days_until_due === null) {
+    throw invalidRequest(400, "Missing required param: days_until_due.", { param: "days_until_due", code: "parameter_missing" });
+  }
+  const period = periodOf(current);
+  const prorationDate = params.proration_date ?? now;
+  if (params.proration_date !== undefined && (params.proration_date < period.start || params.proration_date > period.end)) {
+    throw invalidRequest(400, "proration_date must fall within the current billing period.", { param: "proration_date" });
+  }
+  if (typeof params.trial_end === "number" && params.trial_end <= now) {
+    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "trial_end" });
+  }
+  if (params.cancel_at !== undefined && params.cancel_at !== null && params.cancel_at <= now) {
+    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "cancel_at" });
+  }
+
+  // Item changes: resolve and check everything first.
+  const cycle = cycleOf(current);
+  let items = [...current.items.data];
+  const changes: Array<{ before?: SubscriptionItem; after?: SubscriptionItem }> = [];
+  let intervalChange: Price | undefined;
+  for (const [i, change] of (params.items ?? []).entries()) {
+    const param = `items[${i}]`;
+    const existing = change.id !== undefined ? items.find((it) => it.id === change.id) : undefined;
+    if (change.id !== undefined && !existing) throw invalidRequest(400, `No such subscription item: '${change.id}'`, { param: `${param}[id]`, code: "resource_missing" });
+    if (change.deleted) {
+      if (!existing) throw invalidRequest(400, `Missing required param: ${param}[id].`, { param: `${param}[id]`, code: "parameter_missing" });
+      items = items.filter((it) => it.id !== existing.id);
+      changes.push({ before: existing });
+      continue;
+    }
+    let price = existing?.price;
+    if (change.price !== undefined) {
+      price = await prices.require(ctx, change.price, `${param}[price]`);
+      const others = items.filter((it) => it.id !== existing?.id);
+      const cycleCheck = others.length > 0 || !existing ? cycle : undefined;
+      checkRecurring(price, `${param}[price]`, current.currency, cycleCheck);
+      if (!cycleCheck && (price.recurring!.interval !== cycle.interval || price.recurring!.interval_count !== cycle.count)) intervalChange = price;
+      if (others.some((it) => it.price.id === price!.id)) throw invalidRequest(400, `Cannot add multiple subscription items with the same price: ${price.id}.`, { param: `${param}[price]` });
+    }
+    if (!price) throw invalidRequest(400, `Missing required param: ${param}[price].`, { param: `${param}[price]`, code: "parameter_missing" });
+    const quantity = change.quantity ?? existing?.quantity ?? 1;
+    const metadata = change.metadata !== undefined ? mergeMetadata(existing?.metadata ?? {}, change.metadata) : (existing?.metadata ?? {});
+    const next = existing
+      ? ({ ...existing, price, plan: buildItem(existing.id, current.id, price, quantity, existing.created, period, metadata).plan, quantity, metadata } as SubscriptionItem)
+      : buildItem(`si_${randomChars(14)}`, current.id, price, quantity, now, period, metadata);
+    items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
+    if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
+  }
+  if (items.length === 0) throw invalidRequest(400, "A subscription must keep at least one item; cancel it instead.", { param: "items" });
+
+  // Everything is checked: apply.
+  let next: Subscription = withItems({ ...current }, items);
+  for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
+  if (params.cancel_at_period_end !== undefined) {
+    next.cancel_at_period_end = params.cancel_at_period_end;
+    next.canceled_at = params.cancel_at_period_end ? now : null;
+    next.cancellation_details = { ...next.cancellation_details!, reason: params.cancel_at_period_end ? "cancellation_requested" : null };
+  }
+  if (params.cancel_at !== undefined) next.cancel_at = params.cancel_at;
+  if (params.cancellation_details !== undefined) {
+    next.cancellation_details = {
+      ...next.cancellation_details!,
+      ...(params.cancellation_details.comment !== undefined ? { comment: params.cancellation_details.comment } : {}),
+      ...(params.cancellation_details.feedback !== undefined ? { feedback: params.cancellation_details.feedback as never } : {}),
+    };
+  }
+  if (params.collection_method !== undefined) next.collection_method = params.collection_method;
+  if (params.days_until_due !== undefined) next.days_until_due = params.days_until_due;
+  if (params.default_payment_method !== undefined) next.default_payment_method = params.default_payment_method;
+  if (params.description !== undefined) next.description = params.description;
+  if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
+
+  const behavior = params.proration_behavior ?? "create_prorations";
+  let resetAnchor = params.billing_cycle_anchor === "now" || intervalChange !== undefined;
+  if (params.trial_end !== undefined && current.status === "trialing") {
+    if (params.trial_end === "now") {
+      next.trial_end = now;
+      resetAnchor = true;
+    } else {
+      next.trial_end = params.trial_end;
+      next = withPeriod(next, { start: period.start, end: params.trial_end });
+      next.billing_cycle_anchor = params.trial_end;
+    }
+  } else if (params.trial_end !== undefined && params.trial_end !== "now" && !ENDED.has(current.status)) {
+    // A trial added to a running subscription starts now and ends the period with it.
+    next.status = "trialing";
+    next.trial_start = now;
+    next.trial_end = params.trial_end;
+    next = withPeriod(next, { start: period.start, end: params.trial_end });
+    next.billing_cycle_anchor = params.trial_end;
+  }
+
+  const trialing = next.status === "trialing" && !resetAnchor;
+  if (!trialing && behavior !== "none" && changes.length > 0 && current.status !== "trialing") {
+    await prorate(ctx, current, changes.map((c) => c) as never, prorationDate);
+  }
+  next = await store(ctx, current, next);
+
+  if (resetAnchor) return restartCycle(ctx, next, now, params.off_session ?? true);
+  if (behavior === "always_invoice" && changes.length > 0 && !trialing) {
+    const c = await customers.require(ctx, customer, "customer");
+    const inv = await createInvoice(ctx, {
+      customer: c,
+      currency: next.currency,
+      lines: [],
+      billingReason: "subscription_update",
+      collectionMethod: next.collection_method,
+      periodStart: prorationDate,
+      periodEnd: periodOf(next).end,
+      now,
+      subscription: { id: next.id, metadata: next.metadata },
+      includePending: true,
+    });
+    next = await store(ctx, next, { ...next, latest_invoice: inv.id }, false);
+    const open = await finalizeInvoice(ctx, inv, now);
+    if (open.status === "open" && next.collection_method === "charge_automatically") {
+      const retry = billingSettings(ctx.services.billing).retryDays[0];
+      const attempt = await attemptPayment(ctx, open, { now, offSession: params.off_session ?? true, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
+      if (attempt.error && params.payment_behavior === "error_if_incomplete") throw attempt.error;
+    }
+    next = (await subscriptions.get(ctx, next.id))!;
+  }
+  return next;
+}
+
+/** Starts a new billing cycle now (trial ended early, interval changed, anchor reset): invoices at once. */
+async function restartCycle(ctx: Context, sub: Subscription, now: number, offSession: boolean): Promise<Subscription> {
+  const cycle = cycleOf(sub);
+  const period = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
+  let next: Subscription = withPeriod({ ...sub, billing_cycle_anchor: now, status: sub.status === "trialing" ? "active" : sub.status }, period);
+  if (sub.status === "trialing") next.trial_end = now;
+  next = await store(ctx, sub, next);
+  return renewInvoice(ctx, next, period, now, "subscription_update", offSession);
+}
+
+/** Invoices the period that starts now and charges it; the subscription follows the payment. */
+export async function renewInvoice(
+  ctx: Context,
+  sub: Subscription,
+  period: { start: number; end: number },
+  now: number,
+  reason: "subscription_cycle" | "subscription_update",
+  offSession = true,
+): Promise<Subscription> {
+  const c = await customers.require(ctx, String(sub.customer), "customer");
+  const lines = sub.items.data.map((item) => lineFor(sub, item, period, false));
+  const inv = await createInvoice(ctx, {
+    customer: c,
+    currency: sub.currency,
+    lines,
+    billingReason: reason,
+    collectionMethod: sub.collection_method,
+    periodStart: period.start,
+    periodEnd: period.end,
+    now,
+    subscription: { id: sub.id, metadata: sub.metadata },
+    daysUntilDue: sub.days_until_due,
+    includePending: true,
+  });
+  let next = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
+  const draft = sub.collection_method === "send_invoice" ? { ...inv, due_date: now + (sub.days_until_due ?? 30) * 86_400 } : inv;
+  const open = await finalizeInvoice(ctx, draft, now);
+  if (open.status === "open" && sub.collection_method === "charge_automatically") {
+    const retry = billingSettings(ctx.services.billing).retryDays[0];
+    await attemptPayment(ctx, open, { now, offSession, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
+  }
+  next = (await subscriptions.get(ctx, sub.id))!;
+  return next;
+}
+
+/** Cancels a subscription now (records `customer.subscription.deleted`). */
+export async function cancelSubscription(
+  ctx: Context,
+  current: Subscription,
+  opts: { prorate?: boolean; invoiceNow?: boolean; comment?: string | null; feedback?: string | null; reason?: "cancellation_requested" | "payment_failed" | "payment_disputed" } = {},
+): Promise<Subscription> {
+  if (ENDED.has(current.status)) throw invalidRequest(400, `This subscription is already ${current.status}.`, { code: "resource_missing" });
+  const now = await nowFor(ctx, typeof current.test_clock === "string" ? current.test_clock : null);
+  if (opts.prorate && current.status !== "trialing") {
+    await prorate(ctx, current, current.items.data.map((before) => ({ before })), now);
+  }
+  const canceled: Subscription = {
+    ...current,
+    status: "canceled",
+    canceled_at: current.canceled_at ?? now,
+    ended_at: now,
+    cancel_at_period_end: false,
+    cancellation_details: {
+      comment: opts.comment ?? current.cancellation_details?.comment ?? null,
+      feedback: (opts.feedback ?? current.cancellation_details?.feedback ?? null) as never,
+      feedback_option: null,
+      reason: opts.reason ?? "cancellation_requested",
+    },
+  };
+  await subscriptions.update(ctx, current, canceled, { event: "customer.subscription.deleted" });
+  if (opts.invoiceNow) {
+    const c = await customers.require(ctx, String(current.customer), "customer");
+    const inv = await createInvoice(ctx, {
+      customer: c,
+      currency: current.currency,
+      lines: [],
+      billingReason: "subscription_update",
+      collectionMethod: current.collection_method,
+      periodStart: now,
+      periodEnd: now,
+      now,
+      subscription: { id: current.id, metadata: current.metadata },
+      includePending: true,
+    });
+    if (inv.lines.data.length > 0) await finalizeInvoice(ctx, inv, now);
+  }
+  return canceled;
+}
+
+/** The next renewal invoice of a subscription, not stored (for previews and `invoice.upcoming`). */
+export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<Invoice> {
+  const c = await customers.require(ctx, String(sub.customer), "customer");
+  const now = await nowFor(ctx, typeof sub.test_clock === "string" ? sub.test_clock : null);
+  const cycle = cycleOf(sub);
+  const current = periodOf(sub);
+  const period = { start: current.end, end: boundary(current.end, cycle.interval, cycle.count, 1) };
+  const { pendingItems } = await import("./invoice-items.js");
+  const { itemLine } = await import("./invoices.js");
+  const pending = (await pendingItems(ctx, c.id, sub.id)).map(itemLine);
+  const id = `upcoming_in_${randomChars(14)}`;
+  const lines = previewLines(id, sub.currency, [...pending, ...sub.items.data.map((item) => lineFor(sub, item, period, false))]);
+  const preview = previewInvoice(c, sub.currency, now, lines, id);
+  return { ...preview, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
+}
+
+previewHooks.subscriptionPreview = async (ctx, id) => upcomingInvoice(ctx, await subscriptions.require(ctx, id, "subscription"));
+
+// Deleting a customer ends their subscriptions, as on Stripe.
+const previousBeforeDelete = customerHooks.beforeDelete;
+customerHooks.beforeDelete = async (ctx: Context, customer: Customer) => {
+  await previousBeforeDelete?.(ctx, customer);
+  const page = await subscriptions.list(ctx, { limit: 100, where: { index: "customer", value: customer.id } });
+  for (const sub of page.data) if (!ENDED.has(sub.status)) await cancelSubscription(ctx, sub);
+};
+
+/** The subscription that owns an item, or `undefined`. */
+export async function subscriptionOfItem(ctx: Context, itemId: string): Promise<Subscription | undefined> {
+  const id = await ctx.store.kvGet<string>(ctx.ns, ITEM_OWNER, itemId);
+  return id ? subscriptions.get(ctx, id) : undefined;
+}
+
+const LIST_STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"] as const;
+
+export const subscriptionsModule: ResourceModule = {
+  resources: [subscriptions as never],
+  endpoints: [
+    ...crudEndpoints(subscriptions, {
+      path: "/v1/subscriptions",
+      create: { params: CREATE, run: createSubscription },
+      update: { params: UPDATE, run: updateSubscription },
+      list: {
+        params: {
+          customer: p.id(),
+          price: p.id(),
+          plan: p.id(),
+          status: p.enum(LIST_STATUSES),
+          collection_method: p.enum(["charge_automatically", "send_invoice"]),
+          test_clock: p.id(),
+          current_period_end: p.range(),
+          current_period_start: p.range(),
+        },
+        narrow(_ctx, params) {
+          const status = params.status;
+          const price = params.price ?? params.plan;
+          const inRange = (t: number, r: { gt?: number; gte?: number; lt?: number; lte?: number }) =>
+            (r.gt === undefined || t > r.gt) && (r.gte === undefined || t >= r.gte) && (r.lt === undefined || t < r.lt) && (r.lte === undefined || t <= r.lte);
+          const cpe = params.current_period_end;
+          const cps = params.current_period_start;
+          const rest = allOf<Subscription>([
+            status === undefined ? (s) => s.status !== "canceled" && s.status !== "incomplete_expired" : status === "all" ? false : status === "ended" ? (s) => ENDED.has(s.status) : (s) => s.status === status,
+            price !== undefined && ((s) => s.items.data.some((i) => i.price.id === price)),
+            params.collection_method !== undefined && ((s) => s.collection_method === params.collection_method),
+            params.test_clock !== undefined && ((s) => s.test_clock === params.test_clock),
+            cpe !== undefined && ((s) => inRange(periodOf(s).end, cpe)),
+            cps !== undefined && ((s) => inRange(periodOf(s).start, cps)),
+          ]);
+          if (params.customer !== undefined) return { where: { index: "customer", value: params.customer }, ...rest };
+          return rest;
+        },
+      },
+      search: {
+        plural: "subscriptions",
+        fields: {
+          created: { type: "number", get: (s) => s.created },
+          status: { type: "string", get: (s) => s.status },
+        },
+      },
+    }),
+    endpoint({
+      method: "DELETE",
+      path: "/v1/subscriptions/:id",
+      params: {
+        invoice_now: p.boolean(),
+        prorate: p.boolean(),
+        cancellation_details: p.object({ comment: p.string({ max: 5000 }).emptiable(), feedback: p.string().emptiable() }),
+      },
+      resource: subscriptions as never,
+      async run(ctx, params, path) {
+        const sub = await subscriptions.require(ctx, path.id!);
+        return cancelSubscription(ctx, sub, {
+          ...(params.prorate !== undefined ? { prorate: params.prorate } : {}),
+          ...(params.invoice_now !== undefined ? { invoiceNow: params.invoice_now } : {}),
+          comment: params.cancellation_details?.comment ?? null,
+          feedback: params.cancellation_details?.feedback ?? null,
+        });
+      },
+    }),
+  ],
+};
+
+// Invoices expose the PaymentIntent a customer confirms (default_incomplete) on request.
+invoices.include("confirmation_secret", async (ctx, inv) => {
+  const id = await ctx.store.kvGet<string>(ctx.ns, "invoice_payment_intent", inv.id);
+  const pi = id ? await ctx.store.get<{ id: string; client_secret: string | null }>(ctx.ns, "payment_intent", id) : undefined;
+  return pi?.client_secret ? { client_secret: pi.client_secret, type: "payment_intent" } : null;
+});
+
+export { markUncollectible, StripeError, at };

@@ -1,0 +1,105 @@
+/**
+ * @module test-clocks
+ * `/v1/test_helpers/test_clocks`: simulated time for the customers attached
+ * to a clock. An advance moves the clock and bills, in order, every period
+ * boundary crossed by those customers' subscriptions, with no limit on how
+ * far it goes or how much it holds. The advance completes before the call
+ * answers; the answer shows the clock as the advance began (`advancing`),
+ * and the clock is `ready` from then on.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import { invalidRequest } from "../server/errors.js";
+import { TEST_CLOCKS } from "../billing/time.js";
+import { crudEndpoints } from "./crud.js";
+import { customerHooks, customers } from "./customers.js";
+import { endpoint } from "./endpoint.js";
+import { p } from "./params.js";
+import { Resource } from "./resource.js";
+import type { Context } from "./context.js";
+import type { ResourceModule } from "./registry.js";
+
+/** A test clock as stored and returned. */
+export type TestClock = Wire<Stripe.TestHelpers.TestClock>;
+
+export const testClocks: Resource<TestClock> = new Resource<TestClock>({
+  object: TEST_CLOCKS,
+  idPrefix: "clock",
+  noun: "test_clock",
+  eventPrefix: TEST_CLOCKS,
+});
+
+/** Registered by modules whose objects attach to clocks. */
+export const testClockHooks: {
+  /** Runs before a clock is deleted, to remove what is attached to it. */
+  beforeDelete?: (ctx: Context, clockId: string) => Promise<void>;
+} = {};
+
+customerHooks.testClockTime = async (ctx, id) => {
+  const clock = await testClocks.require(ctx, id, "test_clock");
+  return clock.frozen_time;
+};
+
+const WEEK = 7 * 86_400;
+
+export const testClocksModule: ResourceModule = {
+  resources: [testClocks as never],
+  endpoints: [
+    ...crudEndpoints(testClocks, {
+      path: "/v1/test_helpers/test_clocks",
+      create: {
+        params: { frozen_time: p.integer({ min: 0 }).required(), name: p.string({ max: 300 }) },
+        async run(ctx, params) {
+          const now = ctx.now();
+          return testClocks.insert(ctx, {
+            id: testClocks.newId(),
+            object: "test_helpers.test_clock",
+            created: now,
+            deletes_after: now + WEEK,
+            frozen_time: params.frozen_time,
+            livemode: false,
+            name: params.name ?? null,
+            status: "ready",
+            status_details: {},
+          });
+        },
+      },
+      del: {
+        async run(ctx, current) {
+          await testClockHooks.beforeDelete?.(ctx, current.id);
+          const attached = await customers.list(ctx, { limit: 100, where: { index: "test_clock", value: current.id } });
+          for (const c of attached.data) await customers.remove(ctx, c);
+        },
+      },
+      list: { params: {} },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/v1/test_helpers/test_clocks/:id/advance",
+      params: { frozen_time: p.integer({ min: 0 }).required() },
+      resource: testClocks as never,
+      async run(ctx, params, path) {
+        const clock = await testClocks.require(ctx, path.id!);
+        if (clock.status === "advancing") {
+          throw invalidRequest(400, "This test clock is already advancing. Wait for it to be ready before advancing it again.", { code: "test_clock_advancing" });
+        }
+        if (params.frozen_time <= clock.frozen_time) {
+          throw invalidRequest(400, `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`, { param: "frozen_time" });
+        }
+        const advancing: TestClock = { ...clock, status: "advancing", status_details: { advancing: { target_frozen_time: params.frozen_time } } };
+        await testClocks.update(ctx, clock, advancing, { event: "test_helpers.test_clock.advancing" });
+        // Time moves in steps so that each piece of billing work sees the clock at its own moment.
+        await ctx.services.advanceTestClock?.(ctx, clock.id, params.frozen_time);
+        const current = (await testClocks.get(ctx, clock.id))!;
+        const ready: TestClock = { ...current, frozen_time: params.frozen_time, status: "ready", status_details: {} };
+        await testClocks.update(ctx, current, ready, { event: "test_helpers.test_clock.ready" });
+        return advancing;
+      },
+    }),
+  ],
+};
+
+/** Moves a clock's frozen time during an advance (billing steps through it). */
+export async function setFrozenTime(ctx: Context, clockId: string, time: number): Promise<void> {
+  const clock = await testClocks.get(ctx, clockId);
+  if (clock && clock.frozen_time < time) await ctx.store.replace(ctx.ns, TEST_CLOCKS, { ...clock, frozen_time: time });
+}

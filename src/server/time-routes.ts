@@ -1,0 +1,48 @@
+/**
+ * @module time-routes
+ * `GET /_time` and `POST /_time/advance`: read and move the server clock
+ * (server-wide: every namespace shares it). Advancing runs the billing that
+ * falls due.
+ */
+import { p, parseShape } from "../resources/params.js";
+import { ServerClock } from "../clock/server-clock.js";
+import type { ControlRoute } from "./control.js";
+import { invalidRequest } from "./errors.js";
+import type { Runtime } from "./runtime.js";
+
+function describe(rt: Runtime) {
+  const clock = rt.services.clock;
+  const now = clock.now();
+  return {
+    object: "server_clock",
+    now: Math.floor(now / 1000),
+    iso: new Date(now).toISOString(),
+    mode: clock instanceof ServerClock ? clock.mode : "custom",
+    multiplier: clock instanceof ServerClock ? clock.multiplier : null,
+  };
+}
+
+const ADVANCE = { seconds: p.integer({ min: 0 }), ms: p.integer({ min: 0 }), days: p.integer({ min: 0 }), to: p.integer({ min: 0 }) } as const;
+
+export const timeControlRoutes: readonly ControlRoute[] = [
+  { method: "GET", path: "/_time", handler: (rt) => ({ body: describe(rt) }) },
+  {
+    method: "POST",
+    path: "/_time/advance",
+    async handler(rt, req) {
+      const q = parseShape(ADVANCE, req.body, "");
+      const given = Object.keys(q);
+      if (given.length !== 1) {
+        throw invalidRequest(400, "Give exactly one of seconds, ms, days or to (Unix seconds).", { param: given[1] ?? "seconds", code: given.length ? "parameters_exclusive" : "parameter_missing" });
+      }
+      const now = rt.services.clock.now();
+      const ms = q.to !== undefined ? q.to * 1000 - now : (q.ms ?? 0) + (q.seconds ?? 0) * 1000 + (q.days ?? 0) * 86_400_000;
+      if (ms < 0) throw invalidRequest(400, `Server time only moves forward: ${q.to} is before the server's now (${Math.floor(now / 1000)}).`, { param: "to" });
+      const clock = rt.services.clock as { advance?: (ms: number) => void };
+      if (typeof clock.advance !== "function") throw invalidRequest(400, "This server's clock cannot be advanced.");
+      clock.advance(ms);
+      await rt.billing.runServer();
+      return { body: describe(rt) };
+    },
+  },
+];
