@@ -19,6 +19,9 @@ Options:
                           the X-Paper-Tiger-Namespace header by their API key
   --chaos <file.json>     Server-wide chaos configuration at start (JSON, as POST /_chaos/config)
   --seed <n>              Seed for chaos decisions, so a run can be replayed
+  --clock <mode>          Server clock: real (default), manual (moves only with POST /_time/advance)
+                          or accelerated
+  --clock-multiplier <n>  Speed of the accelerated clock (default 60: an hour a minute)
   --webhook <url>         Deliver every event (of every namespace) to this URL; repeatable
   --webhook-secret <s>    Signing secret (whsec_...) of the --webhook endpoints
   -h, --help              Show this help
@@ -35,6 +38,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
       chaos: { type: "string" },
       seed: { type: "string" },
       webhook: { type: "string", multiple: true },
+      clock: { type: "string" },
+      "clock-multiplier": { type: "string" },
       "webhook-secret": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -72,6 +77,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
     const n = Number(values.seed);
     if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(n)) throw new Error(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
     options.seed = n;
+  }
+  const mode = values.clock;
+  const multiplier = values["clock-multiplier"];
+  if (mode !== undefined && mode !== "real" && mode !== "manual" && mode !== "accelerated") {
+    throw new Error(`--clock must be real, manual or accelerated, got ${JSON.stringify(mode)}`);
+  }
+  if (multiplier !== undefined) {
+    const m = Number(multiplier);
+    if (!(m > 0) || !Number.isFinite(m)) throw new Error(`--clock-multiplier must be a positive number, got ${JSON.stringify(multiplier)}`);
+    if (mode !== "accelerated") throw new Error("--clock-multiplier only applies to --clock accelerated");
+    options.clock = { mode: "accelerated", multiplier: m };
+  } else if (mode !== undefined) {
+    options.clock = { mode };
   }
   for (const url of values.webhook ?? []) {
     let parsed: URL | undefined;

@@ -21,13 +21,7 @@ async function main(): Promise<void> {
     return;
   }
   const pt = await startPaperTiger(options);
-  console.log(`paper-tiger listening on ${pt.url}`);
-  console.log(`Point the Stripe SDK at it:`);
-  console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
-  console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
-  for (const w of pt.webhooks.registered) console.log(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
-  const chaos = pt.chaos.getConfig();
-  console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
+  // Handlers first: a signal that arrives while the banner prints still closes cleanly.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -43,6 +37,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  console.log(`paper-tiger listening on ${pt.url}`);
+  console.log(`Point the Stripe SDK at it:`);
+  console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
+  console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
+  for (const w of pt.webhooks.registered) console.log(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
+  console.log(`Server clock: ${pt.time.now().toISOString()}${options.clock && "mode" in options.clock ? ` (${options.clock.mode})` : ""}; advance it with POST ${pt.url}/_time/advance`);
+  const chaos = pt.chaos.getConfig();
+  console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
 }
 
 main().catch((err: unknown) => {

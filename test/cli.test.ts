@@ -114,3 +114,13 @@ describe("webhook options on the command line", () => {
     }
   });
 });
+
+describe("clock options on the command line", () => {
+  test("--clock and --clock-multiplier", () => {
+    assert.deepEqual(parseCli(["--clock", "manual"], {}), { clock: { mode: "manual" } });
+    assert.deepEqual(parseCli(["--clock", "accelerated", "--clock-multiplier", "3600"], {}), { clock: { mode: "accelerated", multiplier: 3600 } });
+    assert.throws(() => parseCli(["--clock", "sundial"], {}), /--clock must be real, manual or accelerated/);
+    assert.throws(() => parseCli(["--clock", "accelerated", "--clock-multiplier=-2"], {}), /--clock-multiplier must be a positive number/);
+    assert.throws(() => parseCli(["--clock-multiplier", "2"], {}), /only applies to --clock accelerated/);
+  });
+});

@@ -228,7 +228,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     default_tax_rates: [],
     description: n.description ?? null,
     discounts: [],
-    due_date: null,
+    due_date: n.collectionMethod === "send_invoice" ? n.now + (n.daysUntilDue ?? 30) * 86_400 : null,
     effective_at: null,
     ending_balance: null,
     footer: null,
@@ -441,7 +441,8 @@ paymentIntentHooks.onStatusChange = async (ctx, _before, pi) => {
   const inv = await invoices.get(ctx, invoiceId);
   if (!inv || inv.status !== "open") return;
   const now = await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
-  await markPaid(ctx, { ...inv, attempted: true, attempt_count: Math.max(1, inv.attempt_count) }, now, pi);
+  // Every payment attempt counts, the successful one too.
+  await markPaid(ctx, { ...inv, attempted: true, attempt_count: inv.attempt_count + 1 }, now, pi);
 };
 
 /** Voids an open invoice (records `invoice.voided`). */
@@ -527,10 +528,7 @@ export const invoicesModule: ResourceModule = {
             autoAdvance: params.auto_advance ?? false,
             includePending: params.pending_invoice_items_behavior === "include",
           });
-          if (method === "send_invoice") {
-            const due = params.due_date ?? now + (params.days_until_due ?? 30) * 86_400;
-            return invoices.update(ctx, inv, { ...inv, due_date: due }, { event: false });
-          }
+          if (method === "send_invoice" && params.due_date !== undefined) return invoices.update(ctx, inv, { ...inv, due_date: params.due_date }, { event: false });
           return inv;
         },
       },

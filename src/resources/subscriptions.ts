@@ -677,8 +677,7 @@ export async function renewInvoice(
     includePending: true,
   });
   let next = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
-  const draft = sub.collection_method === "send_invoice" ? { ...inv, due_date: now + (sub.days_until_due ?? 30) * 86_400 } : inv;
-  const open = await finalizeInvoice(ctx, draft, now);
+  const open = await finalizeInvoice(ctx, inv, now);
   if (open.status === "open" && sub.collection_method === "charge_automatically") {
     const retry = billingSettings(ctx.services.billing).retryDays[0];
     await attemptPayment(ctx, open, { now, offSession, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
@@ -831,6 +830,12 @@ export const subscriptionsModule: ResourceModule = {
     }),
   ],
 };
+
+// A customer's subscriptions, when expanded (`expand[]=subscriptions`).
+customers.include("subscriptions", async (ctx, c) => {
+  const page = await subscriptions.list(ctx, { limit: 10, where: { index: "customer", value: c.id }, filter: (s) => !ENDED.has(s.status) });
+  return listOf(page.data, `/v1/customers/${c.id}/subscriptions`, page.hasMore);
+});
 
 // Invoices expose the PaymentIntent a customer confirms (default_incomplete) on request.
 invoices.include("confirmation_secret", async (ctx, inv) => {

@@ -1,0 +1,96 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import Stripe from "stripe";
+import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { billingSetup } from "./helpers.js";
+
+describe("invoices and invoice items", () => {
+  test("a manual invoice from pending items: draft, finalize, pay, through the payment decision", async () => {
+    await using b = await billingSetup();
+    const ii = await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 1500, currency: "usd", description: "Setup fee" });
+    assert.deepEqual(missingFixtureKeys("invoiceitem", ii), []);
+    assert.equal(ii.invoice, null);
+    await b.stripe.invoiceItems.create({ customer: b.customer.id, pricing: { price: (await b.stripe.prices.create({ currency: "usd", unit_amount: 250, product: b.price.product as string })).id }, quantity: 2 });
+    const draft = await b.stripe.invoices.create({ customer: b.customer.id, pending_invoice_items_behavior: "include" });
+    assert.equal(draft.status, "draft");
+    assert.equal(draft.amount_due, 2000);
+    assert.equal(draft.lines.data.length, 2);
+    assert.equal((await b.stripe.invoiceItems.retrieve(ii.id)).invoice, draft.id);
+    // Items added to a draft appear on it.
+    await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 100, currency: "usd", invoice: draft.id });
+    assert.equal((await b.stripe.invoices.retrieve(draft.id)).amount_due, 2100);
+    const open = await b.stripe.invoices.finalizeInvoice(draft.id, { auto_advance: false });
+    assert.equal(open.status, "open");
+    assert.match(open.number ?? "", /-0001$/);
+    assert.ok(open.hosted_invoice_url);
+    await assert.rejects(b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 1, currency: "usd", invoice: draft.id }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "invoice_not_editable");
+    const paid = await b.stripe.invoices.pay(open.id);
+    assert.equal(paid.status, "paid");
+    assert.equal(paid.amount_paid, 2100);
+    assert.equal(paid.attempt_count, 1);
+    await assert.rejects(b.stripe.invoices.pay(open.id), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "invoice_already_paid");
+    const types = (await b.stripe.events.list({ limit: 20 })).data.map((e) => e.type);
+    assert.ok(types.includes("invoice.paid") && types.includes("invoice.payment_succeeded") && types.includes("invoice.finalized"));
+  });
+
+  test("paying with a declining card answers Stripe's 402 and the invoice stays open", async () => {
+    await using b = await billingSetup();
+    await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 999, currency: "usd" });
+    const inv = await b.stripe.invoices.create({ customer: b.customer.id, pending_invoice_items_behavior: "include" });
+    await b.stripe.invoices.finalizeInvoice(inv.id, { auto_advance: false });
+    b.s.pt.chaos.simulateFailure(b.customer.id, "insufficient_funds", { times: 1 });
+    await assert.rejects(b.stripe.invoices.pay(inv.id), (e: unknown) => e instanceof Stripe.errors.StripeCardError && e.decline_code === "insufficient_funds");
+    const after = await b.stripe.invoices.retrieve(inv.id);
+    assert.equal(after.status, "open");
+    assert.equal(after.attempt_count, 1);
+    assert.equal((await b.stripe.events.list({ type: "invoice.payment_failed" })).data.length, 1);
+    assert.equal((await b.stripe.invoices.pay(inv.id)).status, "paid", "the next attempt goes through");
+  });
+
+  test("void, mark uncollectible, delete a draft, and the refusals", async () => {
+    await using b = await billingSetup();
+    const make = async () => {
+      await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 500, currency: "usd" });
+      return b.stripe.invoices.create({ customer: b.customer.id, pending_invoice_items_behavior: "include", collection_method: "send_invoice", days_until_due: 30 });
+    };
+    const a = await make();
+    await assert.rejects(b.stripe.invoices.voidInvoice(a.id), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError);
+    const deleted = await b.stripe.invoices.del(a.id);
+    assert.equal(deleted.deleted, true);
+    assert.equal((await b.stripe.invoiceItems.list({ pending: true })).data.length, 1, "its items are pending again");
+    const c = await make();
+    await b.stripe.invoices.finalizeInvoice(c.id);
+    assert.equal((await b.stripe.invoices.voidInvoice(c.id)).status, "void");
+    await assert.rejects(b.stripe.invoices.del(c.id), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && /only delete draft invoices/.test((e as Error).message));
+    const d = await make();
+    await b.stripe.invoices.finalizeInvoice(d.id);
+    const u = await b.stripe.invoices.markUncollectible(d.id);
+    assert.equal(u.status, "uncollectible");
+    assert.ok(u.status_transitions.marked_uncollectible_at);
+    assert.deepEqual((await b.stripe.invoices.list({ status: "void" })).data.map((i) => i.id), [c.id]);
+  });
+
+  test("lines paginate; previews show the next renewal", async () => {
+    await using b = await billingSetup();
+    for (let i = 0; i < 12; i++) await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 100 + i, currency: "usd" });
+    const inv = await b.stripe.invoices.create({ customer: b.customer.id, pending_invoice_items_behavior: "include" });
+    const lines = await b.stripe.invoices.listLineItems(inv.id, { limit: 5 }).autoPagingToArray({ limit: 100 });
+    assert.equal(lines.length, 12);
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id, quantity: 3 }] });
+    const preview = await b.stripe.invoices.createPreview({ subscription: sub.id });
+    assert.equal(preview.amount_due, 3000);
+    assert.equal(preview.period_start, sub.items.data[0]!.current_period_end);
+    await assert.rejects(b.stripe.invoices.createPreview({ subscription: "sub_missing" }), Stripe.errors.StripeInvalidRequestError);
+  });
+
+  test("invoice items: bad input", async () => {
+    await using b = await billingSetup();
+    const invalid = (param: string) => (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === param;
+    await assert.rejects(b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 100 } as Stripe.InvoiceItemCreateParams), invalid("currency"));
+    await assert.rejects(b.stripe.invoiceItems.create({ customer: b.customer.id, currency: "usd" } as Stripe.InvoiceItemCreateParams), invalid("amount"));
+    await assert.rejects(b.stripe.invoiceItems.create({ customer: "cus_nope", amount: 1, currency: "usd" }), invalid("customer"));
+    await assert.rejects(b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 1, currency: "zzz" }), invalid("currency"));
+    await assert.rejects(b.stripe.invoiceItems.create({ customer: b.customer.id, pricing: { price: b.price.id } }), invalid("price"));
+    assert.equal((await b.stripe.invoiceItems.list()).data.length, 0);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ServerClock } from "../../src/clock/server-clock.js";
+
+/** A wall clock the test moves by hand. */
+function fakeWall(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, tick: (ms: number) => void (t += ms) };
+}
+
+describe("server clock", () => {
+  test("real mode follows the wall clock, plus what it was advanced by", () => {
+    const wall = fakeWall();
+    const clock = new ServerClock({ mode: "real", wall: wall.now, start: 5_000 });
+    assert.equal(clock.now(), 5_000);
+    wall.tick(250);
+    assert.equal(clock.now(), 5_250);
+    clock.advance(1_000);
+    assert.equal(clock.now(), 6_250);
+    wall.tick(10);
+    assert.equal(clock.now(), 6_260);
+    clock.stop();
+  });
+
+  test("manual mode stands still until advanced", () => {
+    const wall = fakeWall();
+    const clock = new ServerClock({ mode: "manual", wall: wall.now, start: new Date(0) });
+    wall.tick(60_000);
+    assert.equal(clock.now(), 0);
+    clock.advance(500);
+    assert.equal(clock.now(), 500);
+    clock.advanceTo(2_000);
+    assert.equal(clock.now(), 2_000);
+  });
+
+  test("accelerated mode runs multiplier times faster", () => {
+    const wall = fakeWall();
+    const clock = new ServerClock({ mode: "accelerated", multiplier: 100, wall: wall.now, start: 0 });
+    wall.tick(10);
+    assert.equal(clock.now(), 1_000);
+    clock.advance(1_000);
+    wall.tick(1);
+    assert.equal(clock.now(), 2_100);
+    clock.stop();
+  });
+
+  test("it never goes back", () => {
+    const clock = new ServerClock({ mode: "manual", start: 10_000 });
+    assert.throws(() => clock.advance(-1), /only moves forward/);
+    assert.throws(() => clock.advanceTo(9_999), /only moves forward/);
+    assert.throws(() => new ServerClock({ mode: "sideways" as "real" }), /clock mode must be/);
+    assert.throws(() => new ServerClock({ mode: "accelerated", multiplier: 0 }), /multiplier must be a positive number/);
+  });
+
+  test("an advance fires due timers in order, each seeing the time it was due at", () => {
+    const clock = new ServerClock({ mode: "manual", start: 0 });
+    const seen: Array<[string, number]> = [];
+    clock.setTimeout(() => seen.push(["b", clock.now()]), 2_000);
+    clock.setTimeout(() => seen.push(["a", clock.now()]), 1_000);
+    const c = clock.setTimeout(() => seen.push(["c", clock.now()]), 1_500);
+    clock.setTimeout(() => seen.push(["later", clock.now()]), 10_000);
+    clock.clearTimeout(c);
+    clock.advance(5_000);
+    assert.deepEqual(seen, [
+      ["a", 1_000],
+      ["b", 2_000],
+    ]);
+    assert.equal(clock.now(), 5_000);
+    assert.equal(clock.pendingTimers, 1);
+  });
+
+  test("in real and accelerated mode, timers also fire as wall time passes", async () => {
+    const clock = new ServerClock({ mode: "accelerated", multiplier: 1_000 });
+    // The clock's own wall timer is unref'd (it never keeps a process alive); keep this test alive.
+    const keepAlive = setTimeout(() => {}, 10_000);
+    const fired = await new Promise<number>((resolve) => {
+      const start = clock.now();
+      clock.setTimeout(() => resolve(clock.now() - start), 5_000);
+    });
+    clearTimeout(keepAlive);
+    assert.ok(fired >= 5_000, `fired after ${fired} ms of server time`);
+    clock.stop();
+  });
+
+  test("advancing a real clock fires a timer that was a day away", () => {
+    const clock = new ServerClock({ mode: "real" });
+    let fired = false;
+    clock.setTimeout(() => (fired = true), 86_400_000);
+    clock.advance(86_400_000);
+    assert.equal(fired, true);
+    clock.stop();
+  });
+});
