@@ -19,6 +19,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/quickstart.ts", expect: [/^true$/m, /^2000$/m, /\[ 'price\.created', 'product\.created', 'customer\.created' \]/] },
   { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
+  { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
   { file: "examples/webhooks.ts", expect: [/^true\n6 3\n3$/m] },
   { file: "examples/chaos-curl.sh", expect: [/^429\n"param": "api\.error_rate"\n"kind": "rate_limit"\n"api_rate_limits": 1\n"cleaned": true$/m] },
 ];
