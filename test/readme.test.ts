@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { startPaperTiger } from "../src/index.js";
+import { startPaperTiger, startWebhookReceiver } from "../src/index.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -21,7 +21,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
   { file: "examples/webhooks.ts", expect: [/^true\n6 3\n3$/m] },
-  { file: "examples/chaos-curl.sh", expect: [/^429\n"param": "api\.error_rate"\n"kind": "rate_limit"\n"api_rate_limits": 1\n"cleaned": true$/m] },
+  { file: "examples/chaos-curl.sh", expect: [/^429\n402\n2\n"param": "api\.error_rate"\n"decline_code": "insufficient_funds"\n"events_duplicated": 1\n"cleaned": true$/m] },
 ];
 
 describe("README examples", () => {
@@ -32,9 +32,10 @@ describe("README examples", () => {
       assert.ok(readme.includes(`<!-- example: ${file} -->\n\`\`\`${shell ? "sh" : "ts"}\n${source}\`\`\``), `README must show ${file} verbatim`);
       let stdout: string;
       if (shell) {
-        // Shell examples talk to a server through $PT, as a user's terminal would.
+        // Shell examples talk to a server through $PT, as a user's terminal would; $HOOK receives webhooks.
+        await using receiver = await startWebhookReceiver({ secret: "whsec_unused", verify: false });
         await using pt = await startPaperTiger({ port: 0 });
-        ({ stdout } = await run("bash", ["-eu", file], { cwd: root, timeout: 60_000, env: { ...process.env, PT: pt.url } }));
+        ({ stdout } = await run("bash", ["-eu", file], { cwd: root, timeout: 60_000, env: { ...process.env, PT: pt.url, HOOK: receiver.url } }));
       } else {
         ({ stdout } = await run(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: root, timeout: 60_000 }));
       }
