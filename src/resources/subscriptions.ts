@@ -465,45 +465,27 @@ async function prorate(
   const customer = String(sub.customer);
   const testClock = typeof sub.test_clock === "string" ? sub.test_clock : null;
   const date = new Date(when * 1000).toISOString().slice(0, 10);
+  const entry = async (item: SubscriptionItem, sign: 1 | -1, label: string) => {
+    const amount = sign * Math.round(amountFor(item.price, item.quantity ?? 1) * share);
+    if (amount === 0) return;
+    await insertInvoiceItem(ctx, {
+      customer,
+      amount,
+      currency: sub.currency,
+      description: `${label} on ${item.quantity ?? 1} × ${String(item.price.product)} after ${date}`,
+      period: { start: when, end: period.end },
+      price: { id: item.price.id, product: String(item.price.product), unit_amount_decimal: item.price.unit_amount_decimal },
+      quantity: item.quantity ?? 1,
+      proration: true,
+      subscription: sub.id,
+      subscriptionItem: item.id,
+      testClock,
+      date: when,
+    });
+  };
   for (const { before, after } of changes) {
-    if (before) {
-      const amount = -Math.round(amountFor(before.price, before.quantity ?? 1) * share);
-      if (amount !== 0) {
-        await insertInvoiceItem(ctx, {
-          customer,
-          amount,
-          currency: sub.currency,
-          description: `Unused time on ${before.quantity ?? 1} × ${String(before.price.product)} after ${date}`,
-          period: { start: when, end: period.end },
-          price: { id: before.price.id, product: String(before.price.product), unit_amount_decimal: before.price.unit_amount_decimal },
-          quantity: before.quantity ?? 1,
-          proration: true,
-          subscription: sub.id,
-          subscriptionItem: before.id,
-          testClock,
-          date: when,
-        });
-      }
-    }
-    if (after) {
-      const amount = Math.round(amountFor(after.price, after.quantity ?? 1) * share);
-      if (amount !== 0) {
-        await insertInvoiceItem(ctx, {
-          customer,
-          amount,
-          currency: sub.currency,
-          description: `Remaining time on ${after.quantity ?? 1} × ${String(after.price.product)} after ${date}`,
-          period: { start: when, end: period.end },
-          price: { id: after.price.id, product: String(after.price.product), unit_amount_decimal: after.price.unit_amount_decimal },
-          quantity: after.quantity ?? 1,
-          proration: true,
-          subscription: sub.id,
-          subscriptionItem: after.id,
-          testClock,
-          date: when,
-        });
-      }
-    }
+    if (before) await entry(before, -1, "Unused time");
+    if (after) await entry(after, 1, "Remaining time");
   }
 }
 

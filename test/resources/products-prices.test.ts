@@ -2,14 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startTestServer } from "../helpers/server.js";
+import { invalidRequest } from "../helpers/errors.js";
 
-const invalid = (param?: string, code?: string) => (e: unknown) => {
-  assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, String(e));
-  assert.equal(e.statusCode, 400);
-  if (param !== undefined) assert.equal(e.param, param);
-  if (code !== undefined) assert.equal(e.code, code);
-  return true;
-};
+const invalid = invalidRequest;
 
 describe("products", () => {
   test("create with a default price, update, delete", async () => {
