@@ -9,6 +9,11 @@
  * Objects handed to and returned by a store are treated as immutable: resource
  * code replaces an object with a new one instead of mutating it, which lets
  * events and idempotent replays keep references to snapshots safely.
+ *
+ * Atomicity: the in-memory store settles every call within the current turn
+ * of the event loop, so a request handler that awaits nothing but the store
+ * runs without interleaving with other requests. A shared backend must keep
+ * that promise per namespace (a lock or a transaction around each request).
  */
 
 /** Anything a store keeps: it has an id, and usually a `created` time in Unix seconds. */
