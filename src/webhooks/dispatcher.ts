@@ -6,6 +6,7 @@
  * every attempt. No event is dropped silently: `close()` makes a last attempt
  * for every delivery still owed and logs what could not be delivered.
  */
+import { setMaxListeners } from "node:events";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { DeliveryInfo } from "../chaos/events.js";
 import type { ClockTimer } from "../clock/clock.js";
@@ -105,6 +106,8 @@ export class WebhookDispatcher implements EventSink {
     this.#limiter = new Limiter(options.concurrency ?? 64);
     this.log = new DeliveryLog(options.logLimit ?? 10_000);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
+    // Every delivery in flight listens on this one signal (up to the concurrency bound), by design.
+    setMaxListeners(0, this.#abort.signal);
     for (const ms of this.#schedule) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`webhook retry schedule entries must be milliseconds >= 0, got ${ms}`);
     }

@@ -1,0 +1,88 @@
+/** Command-line options of `npm run bench`. */
+import { parseArgs } from "node:util";
+
+/** Everything a bench run is parameterised by. */
+export interface BenchOptions {
+  /** Seconds per measured load run. */
+  duration: number;
+  /** Seconds of warm-up load per server and workload, not measured. */
+  warmup: number;
+  connections: number;
+  /** Measured runs per server and workload, alternating which goes first. */
+  rounds: number;
+  /** Customers seeded before the HTTP workloads. */
+  customers: number;
+  /** Store sizes for memory and list latency. */
+  sizes: number[];
+  /** Timed list requests per size. */
+  listSamples: number;
+  /** Iterations per chaos decision loop. */
+  iterations: number;
+  /** Events in the webhook burst. */
+  webhookEvents: number;
+  /** In-process start+stop runs. */
+  startupRuns: number;
+  /** Only these sections / workload ids (all when empty). */
+  only: string[];
+  /** Also write the report here (Markdown). */
+  out: string | undefined;
+  smoke: boolean;
+}
+
+const FULL = { duration: 5, warmup: 1, connections: 10, rounds: 3, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
+// Tiny sizes: the smoke run in `npm test` proves every part still runs, it measures nothing.
+const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, iterations: 10_000, webhookEvents: 50, startupRuns: 3 };
+
+export const USAGE = `npm run bench -- [options]
+  --smoke              tiny durations and sizes (CI: proves the bench runs)
+  --duration <s>       seconds per measured load run (default ${FULL.duration})
+  --warmup <s>         unmeasured warm-up per server and workload (default ${FULL.warmup})
+  --connections <n>    concurrent connections (default ${FULL.connections})
+  --rounds <n>         measured runs per server, alternating order (default ${FULL.rounds})
+  --customers <n>      customers seeded for the HTTP workloads (default ${FULL.customers})
+  --sizes <a,b,...>    store sizes for memory and list latency (default ${FULL.sizes.join(",")})
+  --only <a,b,...>     sections or workloads: http, create, retrieve, list, payment, chaos-zero,
+                       chaos-errors, hanging-webhook, decisions, scale, startup, webhooks
+  --out <file>         also write the Markdown report to this file`;
+
+/** Parses `argv` (without node and the script). */
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: "boolean", default: false },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      connections: { type: "string" },
+      rounds: { type: "string" },
+      customers: { type: "string" },
+      sizes: { type: "string" },
+      only: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const preset = values.smoke ? SMOKE : FULL;
+  const num = (name: string, v: string | undefined, fallback: number) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(v)}\n\n${USAGE}`);
+    return n;
+  };
+  return {
+    ...preset,
+    duration: num("duration", values.duration, preset.duration),
+    warmup: num("warmup", values.warmup, preset.warmup),
+    connections: Math.round(num("connections", values.connections, preset.connections)),
+    rounds: Math.round(num("rounds", values.rounds, preset.rounds)),
+    customers: Math.round(num("customers", values.customers, preset.customers)),
+    sizes: values.sizes ? values.sizes.split(",").map((s) => Math.round(num("sizes", s, 1))) : preset.sizes,
+    only: values.only ? values.only.split(",").map((s) => s.trim()) : [],
+    out: values.out,
+    smoke: values.smoke,
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Fills a running server's store in-process, through the same resource code
+ * the API runs (so every customer has its event too), without HTTP.
+ */
+import type { PaperTiger } from "../../src/index.js";
+import { createContext } from "../../src/resources/context.js";
+import { createCustomer } from "../../src/resources/customers.js";
+
+type CustomerParams = Parameters<typeof createCustomer>[1];
+
+/** Creates `count` customers in `ns`; resolves the id of the last one. */
+export async function seedCustomers(pt: PaperTiger, ns: string, count: number, from = 0): Promise<string> {
+  const ctx = createContext(pt.runtime.services, ns, null, null);
+  let last = "";
+  for (let i = from; i < from + count; i++) {
+    const params = { email: `user${i}@example.com`, name: `User ${i}`, metadata: { order: String(i) } } as unknown as CustomerParams;
+    last = (await createCustomer(ctx, params)).id;
+  }
+  return last;
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: paper-tiger against the bare-Node limit, in one run on one
+ * machine, then the in-process figures (chaos decisions, memory and list
+ * latency by store size, start+stop, webhook throughput). Prints a Markdown
+ * report; `--out bench/RESULTS.md` keeps it. See `--help`.
+ */
+import { writeFileSync } from "node:fs";
+import { benchScript, runJob, startChild, type ChildServer } from "./lib/child.js";
+import { checkOnce, drive, type LoadResult } from "./lib/load.js";
+import { parseBenchOptions, type BenchOptions } from "./lib/options.js";
+import { f0, f2, header, ms, table, workloadTable, type TargetCheck, type WorkloadFigures } from "./lib/report.js";
+import { median } from "./lib/stats.js";
+import type { DecisionCost } from "./micro/chaos-decisions.js";
+import type { ScalePoint } from "./micro/store-scale.js";
+import type { StartupResult } from "./micro/startup.js";
+import type { WebhookThroughput } from "./micro/webhook-throughput.js";
+import type { PaperTigerReady } from "./servers/paper-tiger.js";
+import { WORKLOADS, type Instance, type Workload } from "./workloads.js";
+
+const argv = process.argv.slice(2);
+const options = parseBenchOptions(argv);
+const wanted = (name: string) => options.only.length === 0 || options.only.includes(name);
+const sections: string[] = [header(options, argv)];
+const targets: TargetCheck[] = [];
+const say = (text: string) => {
+  sections.push(text);
+  console.log(`\n${text}`);
+};
+console.log(sections[0]);
+
+/** The median run: the middle by throughput, so its latencies belong to it. */
+function medianRun(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[sorted.length >> 1]!;
+  return { ...mid, rps: median(runs.map((r) => r.rps)) };
+}
+
+async function httpSection(o: BenchOptions): Promise<void> {
+  const workloads = WORKLOADS.filter((w) => wanted("http") || wanted(w.id));
+  if (workloads.length === 0) return;
+  const baseline = await startChild<{ port: number; customer: string }>(benchScript("servers/baseline.ts"));
+  const instances = new Map<Instance, ChildServer<PaperTigerReady>>();
+  const instance = async (which: Instance) => {
+    let server = instances.get(which);
+    if (!server) {
+      const args = ["--customers", String(o.customers), ...(which === "hanging-webhook" ? ["--hanging-webhook"] : [])];
+      server = await startChild<PaperTigerReady>(benchScript("servers/paper-tiger.ts"), args);
+      instances.set(which, server);
+    }
+    return server;
+  };
+  const figures: WorkloadFigures[] = [];
+  try {
+    for (const w of workloads) figures.push(await compare(w, baseline, await instance(w.instance), o));
+  } finally {
+    await baseline.stop();
+    for (const s of instances.values()) await s.stop();
+  }
+  say(`## HTTP workloads\n\n${workloadTable(figures)}`);
+  const byId = new Map(figures.map((f) => [f.id, f]));
+  for (const f of figures) {
+    if (f.target !== undefined) targets.push({ target: `${f.name} ≥ ${f.target}× baseline`, measured: `${f2(f.paperTiger.rps / f.baseline.rps)}×`, met: f.paperTiger.rps / f.baseline.rps >= f.target });
+  }
+  const retrieve = byId.get("retrieve");
+  const zero = byId.get("chaos-zero");
+  if (retrieve && zero) {
+    const cost = 1 - zero.paperTiger.rps / retrieve.paperTiger.rps;
+    targets.push({ target: "chaos at all-zero rates costs ≤ 5% of retrieve throughput", measured: `${(cost * 100).toFixed(1)}%`, met: cost <= 0.05 });
+  }
+  const create = byId.get("create");
+  const hanging = byId.get("hanging-webhook");
+  if (create && hanging) {
+    const ratio = hanging.paperTiger.rps / create.paperTiger.rps;
+    targets.push({
+      target: "API unchanged while a webhook receiver hangs (create, hanging ÷ healthy)",
+      measured: `${f2(ratio)}× throughput, p99 ${ms(hanging.paperTiger.p99)} vs ${ms(create.paperTiger.p99)} ms`,
+      met: ratio >= 0.9,
+    });
+  }
+}
+
+async function compare(w: Workload, baseline: ChildServer<{ port: number; customer: string }>, pt: ChildServer<PaperTigerReady>, o: BenchOptions): Promise<WorkloadFigures> {
+  const sides = [
+    { port: baseline.ready.port, shape: w.baseline(baseline.ready.customer), runs: [] as LoadResult[] },
+    { port: pt.ready.port, shape: w.paperTiger(pt.ready), runs: [] as LoadResult[] },
+  ];
+  if (!w.expectsErrors) for (const side of sides) await checkOnce(side.port, side.shape);
+  for (const side of sides) await drive(side.port, side.shape, { connections: o.connections, duration: o.warmup });
+  for (let round = 0; round < o.rounds; round++) {
+    // Alternate which server goes first, so drift in the machine hits both alike.
+    const order = round % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) side.runs.push(await drive(side.port, side.shape, { connections: o.connections, duration: o.duration }));
+  }
+  const [b, p] = sides.map((s) => medianRun(s.runs)) as [LoadResult, LoadResult];
+  process.stdout.write(`  ${w.name}: baseline ${f0(b.rps)} req/s, paper-tiger ${f0(p.rps)} req/s (${f2(p.rps / b.rps)}×)\n`);
+  return { id: w.id, name: w.name, baseline: b, paperTiger: p, ...(w.target !== undefined ? { target: w.target } : {}), ...(w.expectsErrors ? { expectsErrors: true } : {}) };
+}
+
+async function decisionsSection(o: BenchOptions): Promise<void> {
+  const costs = await runJob<DecisionCost[]>(benchScript("micro/chaos-decisions.ts"), ["--iterations", String(o.iterations)]);
+  say(`## Chaos decisions, in-process\n\n${table(["case", "ns per call"], costs.map((c) => [c.name, c.nsPerCall.toFixed(1)]))}`);
+  const worst = Math.max(...costs.filter((c) => c.name.startsWith("should")).map((c) => c.nsPerCall));
+  targets.push({ target: "a chaos decision < 1 µs", measured: `${worst.toFixed(0)} ns (slowest case)`, met: worst < 1000 });
+}
+
+async function scaleSection(o: BenchOptions): Promise<void> {
+  const points = await runJob<ScalePoint[]>(benchScript("micro/store-scale.ts"), ["--sizes", o.sizes.join(","), "--samples", String(o.listSamples)], {
+    nodeArgs: ["--expose-gc", "--max-old-space-size=12288"],
+    timeoutMs: 30 * 60_000,
+  });
+  const lat = (l: { p50: number; p99: number }) => `${ms(l.p50)} / ${ms(l.p99)}`;
+  say(
+    `## Store size: memory and list latency\n\nCustomers created through the resource code, each with its \`customer.created\` event; heap after full GCs. List latency over HTTP on loopback, one request at a time, p50 / p99 ms.\n\n${table(
+      ["customers", "heap bytes/customer", "RSS bytes/customer", "first page", "middle page (starting_after)", "email filter"],
+      points.map((p) => [f0(p.customers), f0(p.heapBytesPerCustomer), f0(p.rssBytesPerCustomer), lat(p.firstPage), lat(p.middlePage), lat(p.emailFilter)]),
+    )}`,
+  );
+  const big = points.filter((p) => p.customers >= 100_000);
+  for (const p of big.length ? big : points.slice(-1)) {
+    targets.push({ target: `≤ 2 KB heap per customer at ${f0(p.customers)}`, measured: `${f0(p.heapBytesPerCustomer)} B`, met: p.heapBytesPerCustomer <= 2048 });
+  }
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  const growth = Math.max(last.firstPage.p50 / first.firstPage.p50, last.middlePage.p50 / first.middlePage.p50, last.emailFilter.p50 / first.emailFilter.p50);
+  targets.push({ target: `list latency flat from ${f0(first.customers)} to ${f0(last.customers)}`, measured: `worst p50 ratio ${f2(growth)}×`, met: growth <= 1.5 });
+}
+
+async function startupSection(o: BenchOptions): Promise<void> {
+  const r = await runJob<StartupResult>(benchScript("micro/startup.ts"), ["--runs", String(o.startupRuns)]);
+  say(`## In-process start+stop\n\n${table(["runs", "first ms", "median ms (after the first)", "min ms"], [[r.runs, ms(r.first), ms(r.median), ms(r.min)]])}`);
+  targets.push({ target: "in-process start+stop < 50 ms", measured: `${ms(r.median)} ms median`, met: r.median < 50 });
+}
+
+async function webhooksSection(o: BenchOptions): Promise<void> {
+  const r = await runJob<WebhookThroughput>(benchScript("micro/webhook-throughput.ts"), ["--events", String(o.webhookEvents)]);
+  say(
+    `## Signed webhook deliveries\n\nA burst of events recorded in-process, delivered to a receiver in another process that verifies every signature with the official SDK.\n\n${table(
+      ["events", "seconds", "deliveries/s", "verified", "rejected"],
+      [[f0(r.events), r.seconds.toFixed(2), f0(r.deliveriesPerSecond), f0(r.verified), f0(r.rejected)]],
+    )}`,
+  );
+  targets.push({ target: "≥ 3,000 signed webhook deliveries/s", measured: `${f0(r.deliveriesPerSecond)}/s`, met: r.deliveriesPerSecond >= 3000 && r.rejected === 0 });
+}
+
+if (options.only.length === 0 || WORKLOADS.some((w) => wanted(w.id)) || wanted("http")) await httpSection(options);
+if (wanted("decisions")) await decisionsSection(options);
+if (wanted("startup")) await startupSection(options);
+if (wanted("webhooks")) await webhooksSection(options);
+if (wanted("scale")) await scaleSection(options);
+
+say(`## Targets\n\n${table(["target", "measured", "met"], targets.map((t) => [t.target, t.measured, t.met ? "yes" : "**no**"]))}`);
+if (options.smoke) say("_Smoke run: tiny durations and sizes; these figures prove the bench runs, they measure nothing._");
+if (options.out) writeFileSync(options.out, `${sections.join("\n\n")}\n`);

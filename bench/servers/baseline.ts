@@ -1,0 +1,51 @@
+/**
+ * The limit: a bare `node:http` server answering the bench's routes with
+ * fixed, Stripe-sized, pretty-printed JSON bodies (Stripe's own example
+ * objects) and the headers paper-tiger sends. It reads request bodies but
+ * does nothing with them: whatever paper-tiger costs beyond this is ours.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import { stopOnSignal, tellParent } from "../lib/child.js";
+import { exampleObject } from "../lib/examples.js";
+
+const customer = exampleObject("customer");
+const json = (body: unknown) => JSON.stringify(body, null, 2);
+const bodies = {
+  customer: json(customer),
+  list: json({ object: "list", data: Array.from({ length: 10 }, () => customer), has_more: true, url: "/v1/customers" }),
+  paymentIntent: json({ ...exampleObject("payment_intent"), status: "succeeded" }),
+  notFound: json({ error: { type: "invalid_request_error", message: "Unrecognized request URL" } }),
+};
+
+function answer(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "request-id": `req_${randomBytes(10).toString("base64url")}`,
+    "stripe-version": "2026-10-28.endive",
+  });
+  res.end(body);
+}
+
+function route(req: IncomingMessage): [number, string] {
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (req.method === "GET" && path.startsWith("/v1/customers/")) return [200, bodies.customer];
+  if (req.method === "GET" && path === "/v1/customers") return [200, bodies.list];
+  if (req.method === "POST" && path === "/v1/customers") return [200, bodies.customer];
+  if (req.method === "POST" && path === "/v1/payment_intents") return [200, bodies.paymentIntent];
+  return [404, bodies.notFound];
+}
+
+const server = createServer((req, res) => {
+  const [status, body] = route(req);
+  if (req.method === "GET") return answer(res, status, body);
+  // Read the whole body before answering, as any real server must.
+  req.on("data", () => {});
+  req.on("end", () => answer(res, status, body));
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => {
+  tellParent("ready", { port: (server.address() as AddressInfo).port, customer: customer.id });
+});
+stopOnSignal(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -1,0 +1,71 @@
+/**
+ * paper-tiger as the bench drives it: listening on a free loopback port,
+ * with `--customers` customers in the global namespace, a namespace with
+ * chaos configured at all-zero rates and one with a 10% API error rate.
+ * `--hanging-webhook` registers a webhook endpoint that accepts connections
+ * and never answers, to show that deliveries stay off the request path.
+ */
+import { createServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { startPaperTiger } from "../../src/index.js";
+import { stopOnSignal, tellParent } from "../lib/child.js";
+import { seedCustomers } from "../lib/seed.js";
+
+/** What the parent learns once the server is up. */
+export interface PaperTigerReady {
+  port: number;
+  customer: string;
+  chaosZeroCustomer: string;
+  chaosErrorCustomer: string;
+}
+
+/** Chaos with every rate explicitly zero: the coordinator runs, nothing fires. */
+export const ZERO_CHAOS = {
+  payment: { failure_rate: 0 },
+  events: { out_of_order: false, duplicate_rate: 0, delay_ms: 0, drop_rate: 0 },
+  api: { timeout_rate: 0, rate_limit_rate: 0, error_rate: 0, latency_rate: 0, reset_rate: 0, lost_response_rate: 0 },
+};
+
+const { values } = parseArgs({ options: { customers: { type: "string", default: "10000" }, "hanging-webhook": { type: "boolean", default: false } } });
+
+const sockets = new Set<Socket>();
+const hanging = createServer((socket) => {
+  // Accept, read, never answer.
+  sockets.add(socket);
+  socket.on("data", () => {});
+  socket.on("close", () => sockets.delete(socket));
+});
+if (values["hanging-webhook"]) await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+
+const pt = await startPaperTiger({
+  port: 0,
+  seed: 42,
+  // Hung attempts hold a delivery slot until this timeout; the API must not notice.
+  webhookDelivery: { timeoutMs: 30_000, closeTimeoutMs: 100 },
+});
+pt.namespace("chaos-zero").chaos.configure(ZERO_CHAOS);
+pt.namespace("chaos-errors").chaos.configure({ api: { error_rate: 0.1 } });
+
+const ready: PaperTigerReady = {
+  port: pt.port,
+  customer: await seedCustomers(pt, "global", Number(values.customers)),
+  chaosZeroCustomer: await seedCustomers(pt, "chaos-zero", 1),
+  chaosErrorCustomer: await seedCustomers(pt, "chaos-errors", 1),
+};
+if (values["hanging-webhook"]) {
+  // Registered after seeding, so that only the measured requests' events go to it.
+  const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+  const res = await fetch(`${pt.url}/v1/webhook_endpoints`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk_test_bench", "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ url, "enabled_events[]": "*" }),
+  });
+  if (!res.ok) throw new Error(`webhook endpoint: ${res.status} ${await res.text()}`);
+}
+tellParent("ready", ready);
+stopOnSignal(async () => {
+  for (const s of sockets) s.destroy();
+  hanging.close();
+  await pt.close();
+});

@@ -1,0 +1,83 @@
+/**
+ * The HTTP workloads, each run against the bare baseline and paper-tiger
+ * with the same connections and duration. Requests are what the official
+ * SDK sends: a test key, form bodies in Stripe's bracket notation.
+ */
+import type { RequestShape } from "./lib/load.js";
+import type { PaperTigerReady } from "./servers/paper-tiger.js";
+
+const AUTH = { authorization: "Bearer sk_test_bench" };
+const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
+const NAMESPACE = "x-paper-tiger-namespace";
+
+/** Which paper-tiger instance a workload needs. */
+export type Instance = "main" | "hanging-webhook";
+
+/** One workload. */
+export interface Workload {
+  readonly id: string;
+  readonly name: string;
+  readonly instance: Instance;
+  readonly baseline: (customer: string) => RequestShape;
+  readonly paperTiger: (ready: PaperTigerReady) => RequestShape;
+  /** Errors are the point (an error rate is configured). */
+  readonly expectsErrors?: boolean;
+  /** Target: the least paper-tiger ÷ baseline ratio. */
+  readonly target?: number;
+}
+
+const createCustomer: RequestShape = {
+  method: "POST",
+  path: "/v1/customers",
+  headers: FORM,
+  body: "email=ada%40example.com&name=Ada%20Lovelace&description=bench&metadata[order_id]=6735&metadata[plan]=pro",
+};
+const retrieve = (id: string, headers: Record<string, string> = {}): RequestShape => ({ method: "GET", path: `/v1/customers/${id}`, headers: { ...AUTH, ...headers } });
+
+export const WORKLOADS: readonly Workload[] = [
+  { id: "create", name: "create customer", instance: "main", baseline: () => createCustomer, paperTiger: () => createCustomer, target: 0.5 },
+  { id: "retrieve", name: "retrieve customer", instance: "main", baseline: (id) => retrieve(id), paperTiger: (r) => retrieve(r.customer), target: 0.6 },
+  {
+    id: "list",
+    name: "list customers (10 of 10k)",
+    instance: "main",
+    baseline: () => ({ method: "GET", path: "/v1/customers?limit=10", headers: AUTH }),
+    paperTiger: () => ({ method: "GET", path: "/v1/customers?limit=10", headers: AUTH }),
+  },
+  {
+    id: "payment",
+    name: "create+confirm PaymentIntent",
+    instance: "main",
+    baseline: () => paymentIntent,
+    paperTiger: () => paymentIntent,
+  },
+  {
+    id: "chaos-zero",
+    name: "retrieve, chaos at all-zero rates",
+    instance: "main",
+    baseline: (id) => retrieve(id),
+    paperTiger: (r) => retrieve(r.chaosZeroCustomer, { [NAMESPACE]: "chaos-zero" }),
+  },
+  {
+    id: "chaos-errors",
+    name: "retrieve, 10% API error rate",
+    instance: "main",
+    baseline: (id) => retrieve(id),
+    paperTiger: (r) => retrieve(r.chaosErrorCustomer, { [NAMESPACE]: "chaos-errors" }),
+    expectsErrors: true,
+  },
+  {
+    id: "hanging-webhook",
+    name: "create customer, webhook receiver hangs",
+    instance: "hanging-webhook",
+    baseline: () => createCustomer,
+    paperTiger: () => createCustomer,
+  },
+];
+
+const paymentIntent: RequestShape = {
+  method: "POST",
+  path: "/v1/payment_intents",
+  headers: FORM,
+  body: "amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&automatic_payment_methods[enabled]=true&automatic_payment_methods[allow_redirects]=never&metadata[order_id]=6735",
+};
