@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { startPaperTiger } from "../../src/index.js";
 import { stopOnSignal, tellParent } from "../lib/child.js";
 import { seedCustomers } from "../lib/seed.js";
+import { gcStatsIfAsked, profileIfAsked } from "../lib/profile.js";
 
 /** What the parent learns once the server is up. */
 export interface PaperTigerReady {
@@ -63,8 +64,12 @@ if (values["hanging-webhook"]) {
   });
   if (!res.ok) throw new Error(`webhook endpoint: ${res.status} ${await res.text()}`);
 }
+const writeProfile = await profileIfAsked();
+const printGcStats = gcStatsIfAsked();
 tellParent("ready", ready);
 stopOnSignal(async () => {
+  await writeProfile();
+  printGcStats();
   for (const s of sockets) s.destroy();
   hanging.close();
   await pt.close();

@@ -46,16 +46,24 @@ export function previousAttributes(before: object, after: object): Record<string
   const out: Record<string, unknown> = {};
   const b = before as Record<string, unknown>;
   const a = after as Record<string, unknown>;
-  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
-  for (const key of keys) {
-    const old = b[key];
-    const now = a[key];
-    if (same(old, now)) continue;
-    if (isPlainObject(old) && isPlainObject(now) && !("object" in old) && !("id" in old)) {
-      out[key] = previousAttributes(old, now) ?? {};
-    } else {
-      out[key] = old === undefined ? null : old;
-    }
+  let changed = false;
+  // Keys of the old version, then keys only the new one has (no set of the union: this runs on every update).
+  for (const key in b) {
+    if (Object.hasOwn(b, key)) changed = diffKey(out, key, b[key], a[key]) || changed;
   }
-  return Object.keys(out).length ? out : undefined;
+  for (const key in a) {
+    if (Object.hasOwn(a, key) && !Object.hasOwn(b, key)) changed = diffKey(out, key, undefined, a[key]) || changed;
+  }
+  return changed ? out : undefined;
+}
+
+/** Records the old value of `key` in `out` when it changed; answers whether it did. */
+function diffKey(out: Record<string, unknown>, key: string, old: unknown, now: unknown): boolean {
+  if (same(old, now)) return false;
+  if (isPlainObject(old) && isPlainObject(now) && !("object" in old) && !("id" in old)) {
+    out[key] = previousAttributes(old, now) ?? {};
+  } else {
+    out[key] = old === undefined ? null : old;
+  }
+  return true;
 }

@@ -1,0 +1,42 @@
+/**
+ * The bench must not rot: a smoke run with tiny durations and sizes runs
+ * every part of it. It asserts that each section and workload reports, never
+ * how fast anything was (speed is measured by `npm run bench`, not by tests).
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import { WORKLOADS } from "../../bench/workloads.js";
+
+function runSmoke(): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    // Its own process group, so that its server children go with it whatever happens.
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", "--smoke"], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 180_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+test("npm run bench -- --smoke runs every workload and section", { timeout: 200_000 }, async () => {
+  const { code, out } = await runSmoke();
+  assert.equal(code, 0, out);
+  for (const section of ["## HTTP workloads", "## Chaos decisions", "## In-process start+stop", "## Signed webhook deliveries", "## Store size", "## Targets"]) {
+    assert.ok(out.includes(section), `missing ${section}:\n${out}`);
+  }
+  for (const w of WORKLOADS) {
+    const row = out.split("\n").find((line) => line.startsWith(`| ${w.name} |`));
+    assert.ok(row, `no row for ${w.name}:\n${out}`);
+    // Both servers answered: neither throughput cell is zero.
+    const [baseline, paperTiger] = row.split("|").slice(2, 4).map((cell) => Number(cell.trim().replace(/,/g, "")));
+    assert.ok(baseline! > 0 && paperTiger! > 0, row);
+  }
+  // The receiver verified every signed delivery of the burst.
+  assert.match(out, /\| 50 \| [\d.]+ \| [\d,]+ \| 50 \| 0 \|/);
+});
