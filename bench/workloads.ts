@@ -24,6 +24,12 @@ export interface Workload {
   readonly expectsErrors?: boolean;
   /** Target: the least paper-tiger ÷ baseline ratio. */
   readonly target?: number;
+  /**
+   * paper-tiger without the condition under test (chaos, a hanging receiver),
+   * measured in the same alternating rounds, so the condition's own cost is a
+   * ratio from one run.
+   */
+  readonly reference?: { readonly instance: Instance; readonly label: string; readonly shape: (ready: PaperTigerReady) => RequestShape };
 }
 
 const createCustomer: RequestShape = {
@@ -57,6 +63,7 @@ export const WORKLOADS: readonly Workload[] = [
     instance: "main",
     baseline: (id) => retrieve(id),
     paperTiger: (r) => retrieve(r.chaosZeroCustomer, { [NAMESPACE]: "chaos-zero" }),
+    reference: { instance: "main", label: "retrieve without chaos", shape: (r) => retrieve(r.customer) },
   },
   {
     id: "chaos-errors",
@@ -72,6 +79,7 @@ export const WORKLOADS: readonly Workload[] = [
     instance: "hanging-webhook",
     baseline: () => createCustomer,
     paperTiger: () => createCustomer,
+    reference: { instance: "main", label: "create with no webhook endpoint", shape: () => createCustomer },
   },
 ];
 

@@ -11,6 +11,8 @@ export interface WorkloadFigures {
   paperTiger: LoadResult;
   target?: number;
   expectsErrors?: boolean;
+  /** paper-tiger without the condition under test, from the same rounds. */
+  reference?: { label: string; result: LoadResult };
 }
 
 /** One target and whether this run met it. */
@@ -61,6 +63,17 @@ export function workloadTable(rows: WorkloadFigures[]): string {
       r.expectsErrors ? `${f0(r.paperTiger.non2xx)} (${((100 * r.paperTiger.non2xx) / Math.max(1, r.paperTiger.requests)).toFixed(1)}%)` : f0(r.paperTiger.non2xx),
       f0(r.paperTiger.errors + r.baseline.errors),
     ]),
+  );
+}
+
+/** Workloads measured beside paper-tiger without their condition. */
+export function referenceTable(rows: WorkloadFigures[]): string {
+  return table(
+    ["workload", "paper-tiger without it", "req/s without", "req/s with", "with ÷ without", "p50 ms without / with", "p99 ms without / with"],
+    rows.map((r) => {
+      const ref = r.reference!.result;
+      return [r.name, r.reference!.label, f0(ref.rps), f0(r.paperTiger.rps), `${f2(r.paperTiger.rps / ref.rps)}×`, `${ms(ref.p50)} / ${ms(r.paperTiger.p50)}`, `${ms(ref.p99)} / ${ms(r.paperTiger.p99)}`];
+    }),
   );
 }
 

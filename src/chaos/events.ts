@@ -71,7 +71,9 @@ export class EventQueue {
   #buffer: Held[] = [];
   #bufferTimer: ClockTimer | undefined;
   #delayed = new Map<ClockTimer, Held>();
-  #inFlight = new Set<Promise<void>>();
+  /** Deliveries handed out and not yet settled; a count, so that a backlog costs no promise of ours per event. */
+  #inFlight = 0;
+  #settledWaiters: Array<() => void> = [];
   // The latest config and stream seen, so a window ends with the config in force when it ends.
   #outOfOrder = false;
   #draw: () => number = Math.random;
@@ -147,19 +149,30 @@ export class EventQueue {
   }
 
   #deliver(event: ChaosEvent, deliver: DeliverFn, duplicate: boolean, dropped: boolean): void {
-    let p: Promise<void>;
+    let result: void | Promise<void>;
     try {
-      p = Promise.resolve(deliver(event, { duplicate, dropped }));
-    } catch (err) {
-      p = Promise.reject(err);
+      result = deliver(event, { duplicate, dropped });
+    } catch {
+      // A failing delivery is the delivery layer's business.
+      return;
     }
-    // A failing delivery is the delivery layer's business; it must never become an unhandled rejection here.
-    const settled = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#inFlight.add(settled);
-    void settled.then(() => this.#inFlight.delete(settled));
+    if (typeof (result as Promise<void> | undefined)?.then !== "function") return;
+    this.#inFlight++;
+    // Settled either way: a rejection must never become an unhandled one here.
+    (result as Promise<void>).then(this.#settled, this.#settled);
+  }
+
+  readonly #settled = (): void => {
+    if (--this.#inFlight > 0 || this.#settledWaiters.length === 0) return;
+    const waiters = this.#settledWaiters;
+    this.#settledWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  /** Resolves when no delivery handed out is still running. */
+  #allSettled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
   /** Delivers everything held now (a buffered batch is still shuffled) and resolves when every delivery has settled. */
@@ -170,7 +183,7 @@ export class EventQueue {
       this.#delayed.delete(timer);
       this.#dispatch(item);
     }
-    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+    await this.#allSettled();
   }
 
   /** Delivers everything held at once, without chaos, and cancels timers (for reset and close). */

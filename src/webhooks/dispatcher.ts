@@ -18,7 +18,7 @@ import type { WebhookEndpoint } from "../resources/webhook-endpoints.js";
 import { endpointSecret, webhookEndpoints } from "../resources/webhook-endpoints.js";
 import { DeliveryLog, type DeliveryAttempt } from "./delivery-log.js";
 import { post } from "./http-post.js";
-import { Limiter } from "./limiter.js";
+import { WorkQueue } from "./work-queue.js";
 import { signatureHeader } from "./signature.js";
 
 /** How deliveries are made. */
@@ -63,6 +63,8 @@ type Target =
   | { readonly kind: "listener"; readonly listener: Listener };
 
 interface Job {
+  /** Told when this attempt has been made (resends and first deliveries wait for it). */
+  readonly done?: (() => void) | undefined;
   readonly ns: string;
   readonly event: StripeEvent;
   readonly target: Target;
@@ -86,13 +88,12 @@ export class WebhookDispatcher implements EventSink {
   readonly #chaos: ChaosCoordinator;
   readonly #schedule: readonly number[];
   readonly #timeoutMs: number;
-  readonly #limiter: Limiter;
+  readonly #queue: WorkQueue<Job>;
   readonly log: DeliveryLog;
   readonly #listeners = new Set<Listener>();
   /** Endpoints registered at start: they receive the events of every namespace. */
   readonly #serverWide = new Set<string>();
   readonly #retries = new Map<ClockTimer, Job>();
-  readonly #inFlight = new Set<Promise<unknown>>();
   readonly #closeTimeoutMs: number;
   /** Aborts every request still running when close() runs out of patience. */
   readonly #abort = new AbortController();
@@ -103,7 +104,7 @@ export class WebhookDispatcher implements EventSink {
     this.#chaos = chaos;
     this.#schedule = options.retrySchedule ?? [1000, 5000, 30_000, 120_000];
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#limiter = new Limiter(options.concurrency ?? 64);
+    this.#queue = new WorkQueue<Job>(options.concurrency ?? 64, (job) => this.#send(job));
     this.log = new DeliveryLog(options.logLimit ?? 10_000);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
     // Every delivery in flight listens on this one signal (up to the concurrency bound), by design.
@@ -163,13 +164,23 @@ export class WebhookDispatcher implements EventSink {
     this.#chaos.for(ns).queueEvent(event, (ev, info) => this.#deliverAll(ns, ev, targets, info));
   }
 
-  async #deliverAll(ns: string, event: StripeEvent, targets: readonly Target[], info: DeliveryInfo): Promise<void> {
-    await Promise.all(
-      targets.map((target) => {
-        const job: Job = { ns, event, target, attempt: 1, duplicate: info.duplicate, resend: false, final: false };
-        return info.dropped ? this.#drop(job) : this.#attempt(job);
-      }),
-    );
+  /** Queues one attempt per target; resolves when all have been made. */
+  #deliverAll(ns: string, event: StripeEvent, targets: readonly Target[], info: DeliveryInfo): Promise<void> {
+    return this.#attemptAll(targets.map((target) => ({ ns, event, target, attempt: 1, duplicate: info.duplicate, resend: false, final: false })), info.dropped);
+  }
+
+  #attemptAll(jobs: Job[], dropped = false): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let remaining = jobs.length;
+      if (remaining === 0) return resolve();
+      const done = () => {
+        if (--remaining === 0) resolve();
+      };
+      for (const job of jobs) {
+        if (dropped) void this.#drop(job).then(done, done);
+        else this.#attempt({ ...job, done });
+      }
+    });
   }
 
   /** Event chaos dropped this attempt: log it as failed and let the retry schedule bring the event. */
@@ -177,17 +188,19 @@ export class WebhookDispatcher implements EventSink {
     await this.#finish(job, { status: null, ok: false, error: "dropped by event chaos (drop_rate)", duration: 0 });
   }
 
-  #attempt(job: Job): Promise<void> {
-    const p = this.#limiter.run(() => this.#send(job));
-    this.#inFlight.add(p);
-    void p.then(
-      () => this.#inFlight.delete(p),
-      () => this.#inFlight.delete(p),
-    );
-    return p;
+  #attempt(job: Job): void {
+    this.#queue.push(job);
   }
 
   async #send(job: Job): Promise<void> {
+    try {
+      await this.#sendOnce(job);
+    } finally {
+      job.done?.();
+    }
+  }
+
+  async #sendOnce(job: Job): Promise<void> {
     const started = performance.now();
     const t = job.target;
     if (t.kind === "listener") {
@@ -244,14 +257,14 @@ export class WebhookDispatcher implements EventSink {
     if (!r.ok && !r.stop) this.#chaos.for(job.ns).recordStat("deliveries_failed");
     if (r.ok && t.kind === "endpoint" && !job.duplicate && !job.resend) await this.#countDown(job.ns, job.event.id);
     if (wait !== undefined) {
-      const next: Job = { ...job, attempt: job.attempt + 1 };
+      const next: Job = { ...job, attempt: job.attempt + 1, done: undefined };
       if (this.#closing) {
-        void this.#attempt({ ...next, final: true });
+        this.#attempt({ ...next, final: true });
         return;
       }
       const timer = clock.setTimeout(() => {
         this.#retries.delete(timer);
-        void this.#attempt(next);
+        this.#attempt(next);
       }, wait);
       this.#retries.set(timer, next);
     }
@@ -275,7 +288,7 @@ export class WebhookDispatcher implements EventSink {
     if (!event) return undefined;
     const { plan } = await this.plan(ns, event.type);
     const targets = (plan as Target[]).filter((t) => t.kind === "endpoint");
-    await Promise.all(targets.map((target) => this.#attempt({ ns, event, target, attempt: 1, duplicate: false, resend: true, final: false })));
+    await this.#attemptAll(targets.map((target) => ({ ns, event, target, attempt: 1, duplicate: false, resend: true, final: false })));
     return this.log.list(ns, { event: eventId, limit: targets.length });
   }
 
@@ -283,7 +296,7 @@ export class WebhookDispatcher implements EventSink {
   async flush(ns?: string): Promise<void> {
     const names = ns !== undefined ? [ns] : this.#chaos.namespaces();
     await Promise.all(names.map((n) => this.#chaos.for(n).flushEvents()));
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    await this.#queue.idle();
   }
 
   /** Deliveries waiting for a retry. */
@@ -303,10 +316,10 @@ export class WebhookDispatcher implements EventSink {
       for (const [timer, job] of [...this.#retries]) {
         this.#services.clock.clearTimeout(timer);
         this.#retries.delete(timer);
-        void this.#attempt({ ...job, final: true });
+        this.#attempt({ ...job, final: true });
       }
       await this.#chaos.close();
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#queue.idle();
     } finally {
       clearTimeout(deadline);
     }
