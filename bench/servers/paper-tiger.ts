@@ -19,6 +19,8 @@ export interface PaperTigerReady {
   customer: string;
   chaosZeroCustomer: string;
   chaosErrorCustomer: string;
+  /** A namespace chosen by header, with no chaos configured. */
+  plainNamespaceCustomer: string;
 }
 
 /** Chaos with every rate explicitly zero: the coordinator runs, nothing fires. */
@@ -53,6 +55,7 @@ const ready: PaperTigerReady = {
   customer: await seedCustomers(pt, "global", Number(values.customers)),
   chaosZeroCustomer: await seedCustomers(pt, "chaos-zero", 1),
   chaosErrorCustomer: await seedCustomers(pt, "chaos-errors", 1),
+  plainNamespaceCustomer: await seedCustomers(pt, "plain", 1),
 };
 if (values["hanging-webhook"]) {
   // Registered after seeding, so that only the measured requests' events go to it.

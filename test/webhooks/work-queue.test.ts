@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { WorkQueue } from "../../src/webhooks/work-queue.js";
+
+/** A promise and its resolver. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+test("works on at most `limit` items at once, in the order they came, and idles when all are done", async () => {
+  const gates = new Map<number, ReturnType<typeof gate>>();
+  const started: number[] = [];
+  const queue = new WorkQueue<number>(2, async (n) => {
+    started.push(n);
+    const g = gate();
+    gates.set(n, g);
+    await g.promise;
+  });
+  for (let i = 1; i <= 5; i++) queue.push(i);
+  assert.deepEqual(started, [1, 2]);
+  assert.equal(queue.size, 5);
+  let idle = false;
+  void queue.idle().then(() => (idle = true));
+  gates.get(2)!.open();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started, [1, 2, 3]);
+  assert.equal(queue.size, 4);
+  for (const n of [1, 3, 4, 5]) {
+    await new Promise((r) => setImmediate(r));
+    gates.get(n)?.open();
+  }
+  await new Promise((r) => setImmediate(r));
+  gates.get(4)?.open();
+  gates.get(5)?.open();
+  await queue.idle();
+  assert.deepEqual(started, [1, 2, 3, 4, 5]);
+  assert.equal(queue.size, 0);
+  assert.equal(idle, true);
+});
+
+test("a rejected item frees its slot like any other", async () => {
+  const seen: number[] = [];
+  const queue = new WorkQueue<number>(1, async (n) => {
+    seen.push(n);
+    if (n === 1) throw new Error("boom");
+  });
+  queue.push(1);
+  queue.push(2);
+  await queue.idle();
+  assert.deepEqual(seen, [1, 2]);
+  assert.equal(queue.size, 0);
+});
+
+test("a long backlog is worked through in order and idle() resolves at once when empty", async () => {
+  const seen: number[] = [];
+  const queue = new WorkQueue<number>(3, async (n) => {
+    seen.push(n);
+    await new Promise((r) => setImmediate(r));
+  });
+  for (let i = 0; i < 5000; i++) queue.push(i);
+  await queue.idle();
+  assert.deepEqual(seen, Array.from({ length: 5000 }, (_, i) => i));
+  await queue.idle();
+});
+
+test("refuses a concurrency that is not a whole number >= 1", () => {
+  assert.throws(() => new WorkQueue(0, async () => {}), /concurrency must be a whole number >= 1, got 0/);
+  assert.throws(() => new WorkQueue(1.5, async () => {}), RangeError);
+});
