@@ -63,7 +63,8 @@ export const WORKLOADS: readonly Workload[] = [
     instance: "main",
     baseline: (id) => retrieve(id),
     paperTiger: (r) => retrieve(r.chaosZeroCustomer, { [NAMESPACE]: "chaos-zero" }),
-    reference: { instance: "main", label: "retrieve without chaos", shape: (r) => retrieve(r.customer) },
+    // Same header and namespace mechanics, only the chaos configuration differs.
+    reference: { instance: "main", label: "retrieve in a namespace without chaos", shape: (r) => retrieve(r.plainNamespaceCustomer, { [NAMESPACE]: "plain" }) },
   },
   {
     id: "chaos-errors",

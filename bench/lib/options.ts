@@ -29,7 +29,7 @@ export interface BenchOptions {
   smoke: boolean;
 }
 
-const FULL = { duration: 2, warmup: 1, connections: 10, rounds: 7, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
+const FULL = { duration: 1.5, warmup: 1, connections: 10, rounds: 9, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
 // Tiny sizes: the smoke run in `npm test` proves every part still runs, it measures nothing.
 const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, iterations: 10_000, webhookEvents: 50, startupRuns: 3 };
 

@@ -62,9 +62,15 @@ type Target =
   | { readonly kind: "endpoint"; readonly home: string; readonly id: string; readonly url: string; readonly secret: string }
   | { readonly kind: "listener"; readonly listener: Listener };
 
+/** The attempts of one event's delivery (or resend): resolved when all have been made. */
+interface AttemptGroup {
+  remaining: number;
+  readonly resolve: () => void;
+}
+
 interface Job {
-  /** Told when this attempt has been made (resends and first deliveries wait for it). */
-  readonly done?: (() => void) | undefined;
+  /** Told when this attempt has been made (first deliveries and resends wait for it); retries belong to none. */
+  readonly group?: AttemptGroup | undefined;
   readonly ns: string;
   readonly event: StripeEvent;
   readonly target: Target;
@@ -74,6 +80,12 @@ interface Job {
   readonly resend: boolean;
   /** The last attempt, made at close: no retry follows. */
   readonly final: boolean;
+}
+
+/** Counts one attempt of a group as made. */
+function settleGroup(job: Job): void {
+  const group = job.group;
+  if (group && --group.remaining === 0) group.resolve();
 }
 
 const HEADERS = {
@@ -166,19 +178,20 @@ export class WebhookDispatcher implements EventSink {
 
   /** Queues one attempt per target; resolves when all have been made. */
   #deliverAll(ns: string, event: StripeEvent, targets: readonly Target[], info: DeliveryInfo): Promise<void> {
-    return this.#attemptAll(targets.map((target) => ({ ns, event, target, attempt: 1, duplicate: info.duplicate, resend: false, final: false })), info.dropped);
+    return this.#attemptAll(ns, event, targets, info.duplicate, false, info.dropped);
   }
 
-  #attemptAll(jobs: Job[], dropped = false): Promise<void> {
+  // One promise and one group per event, plain jobs per target: a backlog behind a hung receiver stays small.
+  #attemptAll(ns: string, event: StripeEvent, targets: readonly Target[], duplicate: boolean, resend: boolean, dropped = false): Promise<void> {
+    if (targets.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      let remaining = jobs.length;
-      if (remaining === 0) return resolve();
-      const done = () => {
-        if (--remaining === 0) resolve();
-      };
-      for (const job of jobs) {
-        if (dropped) void this.#drop(job).then(done, done);
-        else this.#attempt({ ...job, done });
+      const group: AttemptGroup = { remaining: targets.length, resolve };
+      for (const target of targets) {
+        const job: Job = { group, ns, event, target, attempt: 1, duplicate, resend, final: false };
+        if (dropped) {
+          const settle = () => settleGroup(job);
+          void this.#drop(job).then(settle, settle);
+        } else this.#attempt(job);
       }
     });
   }
@@ -196,7 +209,7 @@ export class WebhookDispatcher implements EventSink {
     try {
       await this.#sendOnce(job);
     } finally {
-      job.done?.();
+      settleGroup(job);
     }
   }
 
@@ -257,7 +270,7 @@ export class WebhookDispatcher implements EventSink {
     if (!r.ok && !r.stop) this.#chaos.for(job.ns).recordStat("deliveries_failed");
     if (r.ok && t.kind === "endpoint" && !job.duplicate && !job.resend) await this.#countDown(job.ns, job.event.id);
     if (wait !== undefined) {
-      const next: Job = { ...job, attempt: job.attempt + 1, done: undefined };
+      const next: Job = { ...job, attempt: job.attempt + 1, group: undefined };
       if (this.#closing) {
         this.#attempt({ ...next, final: true });
         return;
@@ -288,7 +301,7 @@ export class WebhookDispatcher implements EventSink {
     if (!event) return undefined;
     const { plan } = await this.plan(ns, event.type);
     const targets = (plan as Target[]).filter((t) => t.kind === "endpoint");
-    await this.#attemptAll(targets.map((target) => ({ ns, event, target, attempt: 1, duplicate: false, resend: true, final: false })));
+    await this.#attemptAll(ns, event, targets, false, true);
     return this.log.list(ns, { event: eventId, limit: targets.length });
   }
 
