@@ -10,6 +10,7 @@ import { checkOnce, drive, type LoadResult } from "./lib/load.js";
 import { parseBenchOptions, type BenchOptions } from "./lib/options.js";
 import { f0, f2, header, ms, referenceTable, table, workloadTable, type TargetCheck, type WorkloadFigures } from "./lib/report.js";
 import { median } from "./lib/stats.js";
+import { buildDist, TARGET } from "./lib/target.js";
 import type { DecisionCost } from "./micro/chaos-decisions.js";
 import type { ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
@@ -19,8 +20,10 @@ import { WORKLOADS, type Instance, type Workload } from "./workloads.js";
 
 const argv = process.argv.slice(2);
 const options = parseBenchOptions(argv);
+// Measure what users install: the compiled package, rebuilt from the sources now.
+buildDist();
 const wanted = (name: string) => options.only.length === 0 || options.only.includes(name);
-const sections: string[] = [header(options, argv)];
+const sections: string[] = [header(options, argv, TARGET)];
 const targets: TargetCheck[] = [];
 const say = (text: string) => {
   sections.push(text);
@@ -96,10 +99,11 @@ async function compare(
     sides.push({ port: ref.ready.port, shape: w.reference.shape(ref.ready), runs: [] });
   }
   if (!w.expectsErrors) for (const side of sides) await checkOnce(side.port, side.shape);
+  const orders = permutations(sides);
   for (const side of sides) await drive(side.port, side.shape, { connections: o.connections, duration: o.warmup });
   for (let round = 0; round < o.rounds; round++) {
-    // Rotate which server goes first, so drift in the machine hits all alike.
-    const order = sides.map((_, i) => sides[(i + round) % sides.length]!);
+    // Every order in turn, so drift in the machine, and which run follows which, hit all sides alike.
+    const order = orders[round % orders.length]!;
     for (const side of order) side.runs.push(await drive(side.port, side.shape, { connections: o.connections, duration: o.duration }));
   }
   const [b, p, ref] = sides.map((s) => medianRun(s.runs)) as [LoadResult, LoadResult, LoadResult | undefined];
@@ -113,6 +117,12 @@ async function compare(
     ...(w.target !== undefined ? { target: w.target } : {}),
     ...(w.expectsErrors ? { expectsErrors: true } : {}),
   };
+}
+
+/** Every ordering of `items`. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((first, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [first, ...rest]));
 }
 
 async function decisionsSection(o: BenchOptions): Promise<void> {

@@ -8,7 +8,7 @@ export interface BenchOptions {
   /** Seconds of warm-up load per server and workload, not measured. */
   warmup: number;
   connections: number;
-  /** Measured runs per server and workload, alternating which goes first. */
+  /** Measured runs per server and workload, cycling through every order of the servers. */
   rounds: number;
   /** Customers seeded before the HTTP workloads. */
   customers: number;
@@ -29,7 +29,7 @@ export interface BenchOptions {
   smoke: boolean;
 }
 
-const FULL = { duration: 1.5, warmup: 1, connections: 10, rounds: 9, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
+const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
 // Tiny sizes: the smoke run in `npm test` proves every part still runs, it measures nothing.
 const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, iterations: 10_000, webhookEvents: 50, startupRuns: 3 };
 
@@ -38,7 +38,7 @@ export const USAGE = `npm run bench -- [options]
   --duration <s>       seconds per measured load run (default ${FULL.duration})
   --warmup <s>         unmeasured warm-up per server and workload (default ${FULL.warmup})
   --connections <n>    concurrent connections (default ${FULL.connections})
-  --rounds <n>         measured runs per server, alternating order (default ${FULL.rounds})
+  --rounds <n>         measured runs per server, cycling through every order (default ${FULL.rounds})
   --customers <n>      customers seeded for the HTTP workloads (default ${FULL.customers})
   --sizes <a,b,...>    store sizes for memory and list latency (default ${FULL.sizes.join(",")})
   --only <a,b,...>     sections or workloads: http, create, retrieve, list, payment, chaos-zero,

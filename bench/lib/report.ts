@@ -33,7 +33,7 @@ export function table(head: string[], rows: (string | number)[][]): string {
 }
 
 /** The header: when, where, how. */
-export function header(options: BenchOptions, argv: string[]): string {
+export function header(options: BenchOptions, argv: string[], target: "dist" | "src"): string {
   const cpu = cpus();
   return [
     "# paper-tiger benchmarks",
@@ -41,8 +41,9 @@ export function header(options: BenchOptions, argv: string[]): string {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`,
     `- Node.js: ${process.version}`,
+    `- paper-tiger: ${target === "dist" ? "the compiled package (`dist/`, rebuilt before the run), as users install it" : "the TypeScript sources through tsx (`BENCH_SOURCE=src`), as `npm start` runs them"}`,
     `- Command: \`npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}\``,
-    `- Load: autocannon, ${options.connections} connections, ${options.duration} s per run, ${options.rounds} run(s) per server alternating which goes first, ${options.warmup} s warm-up each; figures are medians over the runs. Baseline: a bare \`node:http\` server answering the same routes with fixed Stripe example bodies, pretty-printed.`,
+    `- Load: autocannon, ${options.connections} connections, ${options.duration} s per run, ${options.rounds} run(s) per server cycling through every order of the servers, ${options.warmup} s warm-up each; figures are medians over the runs. Baseline: a bare \`node:http\` server answering the same routes with fixed Stripe example bodies, pretty-printed.`,
   ].join("\n");
 }
 

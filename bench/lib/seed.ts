@@ -3,8 +3,12 @@
  * the API runs (so every customer has its event too), without HTTP.
  */
 import type { PaperTiger } from "../../src/index.js";
-import { createContext } from "../../src/resources/context.js";
-import { createCustomer } from "../../src/resources/customers.js";
+import type * as Context from "../../src/resources/context.js";
+import type * as Customers from "../../src/resources/customers.js";
+import { load } from "./target.js";
+
+const { createContext } = await load<typeof Context>("resources/context.js");
+const { createCustomer } = await load<typeof Customers>("resources/customers.js");
 
 type CustomerParams = Parameters<typeof createCustomer>[1];
 

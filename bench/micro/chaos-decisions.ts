@@ -3,9 +3,11 @@
  * that calls a function doing nothing (what a call costs at all).
  */
 import { parseArgs } from "node:util";
-import { ChaosCoordinator } from "../../src/chaos/index.js";
+import { loadPaperTiger } from "../lib/target.js";
 import { tellParent } from "../lib/child.js";
 import { median, nowNs } from "../lib/stats.js";
+
+const { ChaosCoordinator } = await loadPaperTiger();
 
 const { values } = parseArgs({ options: { iterations: { type: "string", default: "2000000" } } });
 const iterations = Number(values.iterations);

@@ -1,8 +1,10 @@
 /** In-process start+stop time of a server (`startPaperTiger({ port: 0 })` then `close()`). */
 import { parseArgs } from "node:util";
-import { startPaperTiger } from "../../src/index.js";
+import { loadPaperTiger } from "../lib/target.js";
 import { tellParent } from "../lib/child.js";
 import { msSince, median, nowNs } from "../lib/stats.js";
+
+const { startPaperTiger } = await loadPaperTiger();
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "30" } } });
 

@@ -6,10 +6,12 @@
  * Needs `--expose-gc`.
  */
 import { parseArgs } from "node:util";
-import { startPaperTiger } from "../../src/index.js";
+import { loadPaperTiger } from "../lib/target.js";
 import { tellParent } from "../lib/child.js";
 import { seedCustomers } from "../lib/seed.js";
 import { median, nowNs, percentile } from "../lib/stats.js";
+
+const { startPaperTiger } = await loadPaperTiger();
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000,100000,1000000" }, samples: { type: "string", default: "300" } } });
 const sizes = values.sizes.split(",").map(Number);

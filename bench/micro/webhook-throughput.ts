@@ -5,10 +5,12 @@
  * them all.
  */
 import { parseArgs } from "node:util";
-import { startPaperTiger } from "../../src/index.js";
+import { loadPaperTiger } from "../lib/target.js";
 import { benchScript, startChild, tellParent } from "../lib/child.js";
 import { exampleObject } from "../lib/examples.js";
 import { msSince, nowNs } from "../lib/stats.js";
+
+const { startPaperTiger } = await loadPaperTiger();
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "10000" } } });
 const count = Number(values.events);

@@ -8,10 +8,12 @@
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { startPaperTiger } from "../../src/index.js";
+import { loadPaperTiger } from "../lib/target.js";
 import { stopOnSignal, tellParent } from "../lib/child.js";
 import { seedCustomers } from "../lib/seed.js";
 import { gcStatsIfAsked, profileIfAsked } from "../lib/profile.js";
+
+const { startPaperTiger } = await loadPaperTiger();
 
 /** What the parent learns once the server is up. */
 export interface PaperTigerReady {
