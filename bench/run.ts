@@ -12,7 +12,7 @@ import { f0, f2, header, ms, referenceTable, table, workloadTable, type TargetCh
 import { median } from "./lib/stats.js";
 import { buildDist, TARGET } from "./lib/target.js";
 import type { DecisionCost } from "./micro/chaos-decisions.js";
-import type { ScalePoint } from "./micro/store-scale.js";
+import type { ApiCreateMemory, ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
 import type { WebhookThroughput } from "./micro/webhook-throughput.js";
 import type { PaperTigerReady } from "./servers/paper-tiger.js";
@@ -133,7 +133,7 @@ async function decisionsSection(o: BenchOptions): Promise<void> {
 }
 
 async function scaleSection(o: BenchOptions): Promise<void> {
-  const points = await runJob<ScalePoint[]>(benchScript("micro/store-scale.ts"), ["--sizes", o.sizes.join(","), "--samples", String(o.listSamples)], {
+  const { points, api } = await runJob<{ points: ScalePoint[]; api: ApiCreateMemory }>(benchScript("micro/store-scale.ts"), ["--sizes", o.sizes.join(","), "--samples", String(o.listSamples), "--api-creates", String(o.apiCreates)], {
     nodeArgs: ["--expose-gc", "--max-old-space-size=12288"],
     timeoutMs: 30 * 60_000,
   });
@@ -142,7 +142,7 @@ async function scaleSection(o: BenchOptions): Promise<void> {
     `## Store size: memory and list latency\n\nCustomers created through the resource code, each with its \`customer.created\` event; heap after full GCs. List latency over HTTP on loopback, one request at a time, p50 / p99 ms.\n\n${table(
       ["customers", "heap bytes/customer", "RSS bytes/customer", "first page", "middle page (starting_after)", "email filter"],
       points.map((p) => [f0(p.customers), f0(p.heapBytesPerCustomer), f0(p.rssBytesPerCustomer), lat(p.firstPage), lat(p.middlePage), lat(p.emailFilter)]),
-    )}`,
+    )}\n\nCreated over HTTP as the SDK sends them (each with its idempotency record, kept 24 hours of server time): ${f0(api.heapBytesPerCustomer)} bytes of heap per customer over ${f0(api.customers)} creates.`,
   );
   const big = points.filter((p) => p.customers >= 100_000);
   for (const p of big.length ? big : points.slice(-1)) {

@@ -40,8 +40,22 @@ const createCustomer: RequestShape = {
 };
 const retrieve = (id: string, headers: Record<string, string> = {}): RequestShape => ({ method: "GET", path: `/v1/customers/${id}`, headers: { ...AUTH, ...headers } });
 
+/** What the official SDK sends on every POST besides the form: a fresh idempotency key and its pinned API version. */
+const asTheSdk = (shape: RequestShape): RequestShape => ({
+  ...shape,
+  headers: { ...shape.headers, "stripe-version": "2026-10-28.endive", "user-agent": "Stripe/v1 NodeBindings/23.1.0" },
+  idempotencyKeys: true,
+});
+
 export const WORKLOADS: readonly Workload[] = [
   { id: "create", name: "create customer", instance: "main", baseline: () => createCustomer, paperTiger: () => createCustomer, target: 0.5 },
+  {
+    id: "create-sdk",
+    name: "create customer as the SDK sends it (idempotency key)",
+    instance: "main",
+    baseline: () => asTheSdk(createCustomer),
+    paperTiger: () => asTheSdk(createCustomer),
+  },
   { id: "retrieve", name: "retrieve customer", instance: "main", baseline: (id) => retrieve(id), paperTiger: (r) => retrieve(r.customer), target: 0.6 },
   {
     id: "list",

@@ -2,6 +2,7 @@
  * Drives one server with autocannon: fixed connections and duration, one
  * request shape, keep-alive. Returns what the table prints.
  */
+import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { percentile } from "./stats.js";
 
@@ -11,6 +12,8 @@ export interface RequestShape {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Send a fresh `Idempotency-Key` with every request, as the official SDK does on every POST. */
+  idempotencyKeys?: boolean;
 }
 
 /** The outcome of one load run. */
@@ -44,7 +47,15 @@ export async function drive(port: number, shape: RequestShape, options: LoadOpti
     duration: options.duration,
     pipelining: 1,
     timeout: 10,
-    requests: [{ method: shape.method, path: shape.path, headers: shape.headers ?? {}, ...(shape.body !== undefined ? { body: shape.body } : {}) }],
+    requests: [
+      {
+        method: shape.method,
+        path: shape.path,
+        headers: shape.headers ?? {},
+        ...(shape.body !== undefined ? { body: shape.body } : {}),
+        ...(shape.idempotencyKeys ? { setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, "idempotency-key": `stripe-node-retry-${randomUUID()}` } }) } : {}),
+      },
+    ],
   };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(opts, (err, res) => (err ? reject(err as Error) : resolve(res)));
@@ -63,7 +74,8 @@ export async function drive(port: number, shape: RequestShape, options: LoadOpti
 
 /** Sends `shape` once and throws unless it succeeds: a workload that only errors measures nothing. */
 export async function checkOnce(port: number, shape: RequestShape): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: shape.method, headers: shape.headers ?? {}, ...(shape.body !== undefined ? { body: shape.body } : {}) });
+  const headers = { ...shape.headers, ...(shape.idempotencyKeys ? { "idempotency-key": randomUUID() } : {}) };
+  const res = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: shape.method, headers, ...(shape.body !== undefined ? { body: shape.body } : {}) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${shape.method} ${shape.path} answered ${res.status}: ${text.slice(0, 500)}`);
 }

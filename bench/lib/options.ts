@@ -16,6 +16,8 @@ export interface BenchOptions {
   sizes: number[];
   /** Timed list requests per size. */
   listSamples: number;
+  /** Customers created over HTTP, as the SDK sends them, for their memory. */
+  apiCreates: number;
   /** Iterations per chaos decision loop. */
   iterations: number;
   /** Events in the webhook burst. */
@@ -29,9 +31,9 @@ export interface BenchOptions {
   smoke: boolean;
 }
 
-const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
+const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, apiCreates: 20_000, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
 // Tiny sizes: the smoke run in `npm test` proves every part still runs, it measures nothing.
-const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, iterations: 10_000, webhookEvents: 50, startupRuns: 3 };
+const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, apiCreates: 100, iterations: 10_000, webhookEvents: 50, startupRuns: 3 };
 
 export const USAGE = `npm run bench -- [options]
   --smoke              tiny durations and sizes (CI: proves the bench runs)
@@ -41,7 +43,7 @@ export const USAGE = `npm run bench -- [options]
   --rounds <n>         measured runs per server, cycling through every order (default ${FULL.rounds})
   --customers <n>      customers seeded for the HTTP workloads (default ${FULL.customers})
   --sizes <a,b,...>    store sizes for memory and list latency (default ${FULL.sizes.join(",")})
-  --only <a,b,...>     sections or workloads: http, create, retrieve, list, payment, chaos-zero,
+  --only <a,b,...>     sections or workloads: http, create, create-sdk, retrieve, list, payment, chaos-zero,
                        chaos-errors, hanging-webhook, decisions, scale, startup, webhooks
   --out <file>         also write the Markdown report to this file`;
 

@@ -5,6 +5,7 @@
  * the heap is measured after full GCs and list pages are timed over HTTP.
  * Needs `--expose-gc`.
  */
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadPaperTiger } from "../lib/target.js";
 import { tellParent } from "../lib/child.js";
@@ -13,7 +14,9 @@ import { median, nowNs, percentile } from "../lib/stats.js";
 
 const { startPaperTiger } = await loadPaperTiger();
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000,100000,1000000" }, samples: { type: "string", default: "300" } } });
+const { values } = parseArgs({
+  options: { sizes: { type: "string", default: "1000,10000,100000,1000000" }, samples: { type: "string", default: "300" }, "api-creates": { type: "string", default: "20000" } },
+});
 const sizes = values.sizes.split(",").map(Number);
 const samples = Number(values.samples);
 
@@ -28,6 +31,12 @@ export interface ScalePoint {
   middlePage: { p50: number; p99: number };
   /** The email filter (an index), limit 10. */
   emailFilter: { p50: number; p99: number };
+}
+
+/** Heap per customer created over HTTP with an idempotency key. */
+export interface ApiCreateMemory {
+  customers: number;
+  heapBytesPerCustomer: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -80,5 +89,24 @@ for (const size of sizes) {
     emailFilter: await time(`/v1/customers?limit=10&email=user${half}%40example.com`),
   });
 }
+// Over HTTP as the SDK sends it: each create also keeps its idempotency record (24 hours of server time).
+const apiCreates = Number(values["api-creates"]);
+const beforeApi = settle();
+let next = 0;
+const worker = async () => {
+  while (next < apiCreates) {
+    const i = next++;
+    const res = await fetch(`${pt.url}/v1/customers`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/x-www-form-urlencoded", "idempotency-key": `stripe-node-retry-${randomUUID()}`, "x-paper-tiger-namespace": "api" },
+      body: `email=api${i}%40example.com&name=API%20${i}&metadata[order]=${i}`,
+    });
+    if (res.status !== 200) throw new Error(`create: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+};
+await Promise.all(Array.from({ length: 16 }, worker));
+const afterApi = settle();
 await pt.close();
-tellParent("result", points);
+const api: ApiCreateMemory = { customers: apiCreates, heapBytesPerCustomer: (afterApi.heap - beforeApi.heap) / apiCreates };
+tellParent("result", { points, api });

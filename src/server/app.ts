@@ -15,10 +15,10 @@ import type { Endpoint } from "../resources/endpoint.js";
 import { authenticate } from "./auth.js";
 import { parseForm, parseJson } from "./body.js";
 import type { ControlRoute } from "./control.js";
-import { Errors, StripeError } from "./errors.js";
+import { errorEnvelope, Errors, StripeError } from "./errors.js";
 import type { StoredResponse } from "./idempotency.js";
 import { NAMESPACE_HEADER, resolveNamespace } from "./namespace.js";
-import { errorJson, sendError, sendJson, toJson } from "./respond.js";
+import { sendError, sendJson, toJson } from "./respond.js";
 import type { Runtime } from "./runtime.js";
 import { resolveApiVersion } from "./version.js";
 import { applyApiDecision, loseResponse } from "./api-chaos.js";
@@ -197,10 +197,10 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
       body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand);
       const count = (body as { [TOTAL_COUNT]?: () => Promise<number> })[TOTAL_COUNT];
       if (count && expand.includes("total_count")) body = { ...(body as object), total_count: await count() };
-      return { status: 200, body: toJson(body) };
+      return { status: 200, body };
     } catch (err) {
       const e = err instanceof StripeError ? err : toStripeError(err as Error, rt.options.bodyLimit);
-      return { status: e.status, body: errorJson(e, state.requestId), ...(e.headers ? { headers: e.headers } : {}) };
+      return { status: e.status, body: errorEnvelope(e, state.requestId), ...(e.headers ? { headers: e.headers } : {}) };
     }
   };
 
@@ -208,7 +208,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
     const res = await execute();
     if (lost) return loseResponse(lost, req, reply, state);
     applyHeaders(reply, res);
-    return sendJson(reply, res.status, res.body, state.requestId, state.apiVersion);
+    return sendJson(reply, res.status, toJson(res.body), state.requestId, state.apiVersion);
   }
   const outcome = await rt.idempotency.run(state.ns, key, `${req.method} ${path}`, raw, state.requestId, execute);
   // The request was carried out and its result kept; only the answer is lost.
@@ -217,9 +217,9 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
   applyHeaders(reply, outcome.response);
   if (outcome.replayed) {
     reply.header("idempotent-replayed", "true");
-    return sendJson(reply, outcome.response.status, outcome.response.body, state.requestId, null);
+    return sendJson(reply, outcome.response.status, toJson(outcome.response.body), state.requestId, null);
   }
-  return sendJson(reply, outcome.response.status, outcome.response.body, state.requestId, state.apiVersion);
+  return sendJson(reply, outcome.response.status, toJson(outcome.response.body), state.requestId, state.apiVersion);
 }
 
 function applyHeaders(reply: FastifyReply, res: StoredResponse): void {

@@ -6,13 +6,18 @@
  * `idempotency_error`; a key still in flight gets a 409. Keys are scoped by
  * namespace and kept for 24 hours of server time.
  */
+import { createHash } from "node:crypto";
 import type { Store } from "../store/store.js";
 import { Errors } from "./errors.js";
 
-/** A finished response, as it will be replayed. */
+/**
+ * A finished response, as it will be replayed. The body is kept as the value
+ * (usually the stored object itself, which is never mutated) and printed
+ * when sent, so a key costs a reference rather than a copy of the JSON.
+ */
 export interface StoredResponse {
   readonly status: number;
-  readonly body: string;
+  readonly body: unknown;
   /** Extra headers that belong to the result (e.g. `Retry-After`). */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -39,28 +44,31 @@ const BUCKET = "idempotency";
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Longest key Stripe accepts. */
 export const MAX_KEY_LENGTH = 255;
-const PRUNE_EVERY = 1000;
+/** Expired keys are swept at most this often per namespace, in server time. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Which results Stripe keeps: anything once execution began, except validation failures. */
 export function isStored(status: number): boolean {
   return status < 400 || status === 402 || status >= 500;
 }
 
-/** A stable text form of parameters: key order does not matter, values do. */
+/** A stable digest of parameters: key order does not matter, values do. */
 export function fingerprint(params: unknown): string {
-  return JSON.stringify(params, (_k, v: unknown) => {
+  const text = JSON.stringify(params, (_k, v: unknown) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
     const sorted: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
     return sorted;
   });
+  // A digest, not the text: every key of a day is kept, and bodies can be long.
+  return createHash("sha256").update(text).digest("base64url");
 }
 
 /** Idempotency keys, kept in the store. */
 export class Idempotency {
   readonly #store: Store;
   readonly #now: () => number;
-  #writes = 0;
+  readonly #lastPrune = new Map<string, number>();
 
   constructor(store: Store, now: () => number) {
     this.#store = store;
@@ -105,7 +113,12 @@ export class Idempotency {
     }
     if (isStored(response.status)) {
       await this.#store.kvSet<IdempotencyRecord>(ns, BUCKET, key, { ...claim, response });
-      if (++this.#writes % PRUNE_EVERY === 0) await this.prune(ns);
+      const last = this.#lastPrune.get(ns);
+      if (last === undefined) this.#lastPrune.set(ns, now);
+      else if (now - last >= PRUNE_INTERVAL_MS) {
+        this.#lastPrune.set(ns, now);
+        await this.prune(ns);
+      }
     } else {
       await this.#store.kvDelete(ns, BUCKET, key);
     }

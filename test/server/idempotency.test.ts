@@ -131,4 +131,26 @@ describe("idempotency", () => {
     const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(replay.json.id, done.json.id);
   });
+
+  test("a replay answers the first result even after the objects in it changed", async () => {
+    await using s = await startTestServer();
+    const headers = { "Idempotency-Key": "key-snapshot" };
+    const first = await s.raw("POST", "/v1/customers", { body: form, headers });
+    const updated = await s.raw("POST", `/v1/customers/${first.json.id}`, { body: "email=changed%40example.com&metadata[n]=2" });
+    assert.equal(updated.json.email, "changed@example.com");
+    const pi = "amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&capture_method=manual&payment_method_types[]=card";
+    const piHeaders = { "Idempotency-Key": "key-snapshot-pi" };
+    const authorized = await s.raw("POST", "/v1/payment_intents", { body: pi, headers: piHeaders });
+    assert.equal(authorized.json.status, "requires_capture");
+    const captured = await s.raw("POST", `/v1/payment_intents/${authorized.json.id}/capture`);
+    assert.equal(captured.json.status, "succeeded");
+
+    const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(replay.headers.get("idempotent-replayed"), "true");
+    assert.equal(replay.text, first.text);
+    assert.equal(replay.json.email, "idem@example.com");
+    const piReplay = await s.raw("POST", "/v1/payment_intents", { body: pi, headers: piHeaders });
+    assert.equal(piReplay.text, authorized.text);
+    assert.equal(piReplay.json.status, "requires_capture");
+  });
 });
