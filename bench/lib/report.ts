@@ -9,10 +9,12 @@ export interface WorkloadFigures {
   name: string;
   baseline: LoadResult;
   paperTiger: LoadResult;
+  /** Median over rounds of paper-tiger ÷ baseline, each from the same round. */
+  ratio: number;
   target?: number;
   expectsErrors?: boolean;
   /** paper-tiger without the condition under test, from the same rounds. */
-  reference?: { label: string; result: LoadResult };
+  reference?: { label: string; result: LoadResult; ratio: number };
 }
 
 /** One target and whether this run met it. */
@@ -43,7 +45,7 @@ export function header(options: BenchOptions, argv: string[], target: "dist" | "
     `- Node.js: ${process.version}`,
     `- paper-tiger: ${target === "dist" ? "the compiled package (`dist/`, rebuilt before the run), as users install it" : "the TypeScript sources through tsx (`BENCH_SOURCE=src`), as `npm start` runs them"}`,
     `- Command: \`npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}\``,
-    `- Load: autocannon, ${options.connections} connections, ${options.duration} s per run, ${options.rounds} run(s) per server cycling through every order of the servers, ${options.warmup} s warm-up each; figures are medians over the runs. Baseline: a bare \`node:http\` server answering the same routes with fixed Stripe example bodies, pretty-printed.`,
+    `- Load: autocannon, ${options.connections} connections, ${options.duration} s per run, ${options.rounds} run(s) per server cycling through every order of the servers, ${options.warmup} s warm-up each; req/s and latencies are medians over the runs; ratios are medians of the ratios within each round. Baseline: a bare \`node:http\` server answering the same routes with fixed Stripe example bodies, pretty-printed.`,
   ].join("\n");
 }
 
@@ -55,7 +57,7 @@ export function workloadTable(rows: WorkloadFigures[]): string {
       r.name,
       f0(r.baseline.rps),
       f0(r.paperTiger.rps),
-      `${f2(r.paperTiger.rps / r.baseline.rps)}×`,
+      `${f2(r.ratio)}×`,
       r.target !== undefined ? `≥ ${r.target}×` : "",
       ms(r.paperTiger.p50),
       ms(r.paperTiger.p99),
@@ -73,7 +75,7 @@ export function referenceTable(rows: WorkloadFigures[]): string {
     ["workload", "paper-tiger without it", "req/s without", "req/s with", "with ÷ without", "p50 ms without / with", "p99 ms without / with"],
     rows.map((r) => {
       const ref = r.reference!.result;
-      return [r.name, r.reference!.label, f0(ref.rps), f0(r.paperTiger.rps), `${f2(r.paperTiger.rps / ref.rps)}×`, `${ms(ref.p50)} / ${ms(r.paperTiger.p50)}`, `${ms(ref.p99)} / ${ms(r.paperTiger.p99)}`];
+      return [r.name, r.reference!.label, f0(ref.rps), f0(r.paperTiger.rps), `${f2(r.reference!.ratio)}×`, `${ms(ref.p50)} / ${ms(r.paperTiger.p50)}`, `${ms(ref.p99)} / ${ms(r.paperTiger.p99)}`];
     }),
   );
 }
