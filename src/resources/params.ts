@@ -245,19 +245,29 @@ function arrayItems(raw: unknown, path: string): unknown[] {
 export function parseShape<S extends Shape>(shape: S, raw: unknown, path: string): ShapeType<S> {
   if (!isPlainObject(raw)) throw Errors.parameterInvalidHash(path);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(raw)) {
-    if (!Object.hasOwn(shape, key)) throw Errors.parameterUnknown(child(path, key));
+  for (const key in raw) {
+    if (Object.hasOwn(raw, key) && !Object.hasOwn(shape, key)) throw Errors.parameterUnknown(child(path, key));
   }
-  for (const [key, param] of Object.entries(shape)) {
+  for (const [key, param] of entriesOf(shape)) {
     const value = raw[key];
-    const at = child(path, key);
     if (value === undefined) {
-      if (param.isRequired) throw Errors.parameterMissing(at);
+      if (param.isRequired) throw Errors.parameterMissing(child(path, key));
       continue;
     }
-    out[key] = param.parse(value, at);
+    out[key] = param.parse(value, child(path, key));
   }
   return out as ShapeType<S>;
+}
+
+// A shape's entries, listed once: every request walks its endpoint's shape.
+const shapeEntries = new WeakMap<Shape, ReadonlyArray<readonly [string, Param<unknown, boolean>]>>();
+function entriesOf(shape: Shape): ReadonlyArray<readonly [string, Param<unknown, boolean>]> {
+  let entries = shapeEntries.get(shape);
+  if (!entries) {
+    entries = Object.entries(shape);
+    shapeEntries.set(shape, entries);
+  }
+  return entries;
 }
 
 /** A parameter Stripe accepts but paper-tiger does not implement: refused with a clear 400 rather than ignored. */

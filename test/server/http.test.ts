@@ -33,6 +33,27 @@ describe("HTTP conventions", () => {
     assert.match(bad.json.error.message, /Invalid Stripe API version: 2020-13-45/);
   });
 
+  test("prototype-named parameters are unknown parameters like any other; __proto__ never reaches anything", async () => {
+    await using s = await startTestServer();
+    for (const [method, path, body] of [
+      ["POST", "/v1/customers", "constructor=1"],
+      ["POST", "/v1/customers", "email=a%40b.co&hasOwnProperty[x]=1"],
+      ["GET", "/v1/customers?toString=1", undefined],
+      ["POST", "/v1/customers", "email=a%40b.co&expand[]=x&valueOf=1"],
+    ] as const) {
+      const res = await s.raw(method, path, body === undefined ? {} : { body });
+      assert.equal(res.status, 400, `${method} ${path} ${body}: ${res.text}`);
+      assert.equal(res.json.error.code, "parameter_unknown", res.text);
+      assert.match(res.json.error.param, /^(constructor|hasOwnProperty|toString|valueOf)/);
+    }
+    assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 0);
+    // qs drops `__proto__` keys outright: the rest of the request stands, nothing is polluted.
+    const created = await s.raw("POST", "/v1/customers", { body: "email=a%40b.co&__proto__[email]=x%40example.com&__proto__[polluted]=1" });
+    assert.equal(created.status, 200);
+    assert.equal(created.json.email, "a@b.co");
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
   test("GET /health answers without a key", async () => {
     await using s = await startTestServer();
     const res = await s.raw("GET", "/health", { key: null });
