@@ -8,14 +8,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { stopOnSignal, tellParent } from "../lib/child.js";
-import { exampleObject } from "../lib/examples.js";
+import { fixture } from "../../test/helpers/fixtures.js";
 
-const customer = exampleObject("customer");
+const customer = fixture("customer");
 const json = (body: unknown) => JSON.stringify(body, null, 2);
 const bodies = {
   customer: json(customer),
   list: json({ object: "list", data: Array.from({ length: 10 }, () => customer), has_more: true, url: "/v1/customers" }),
-  paymentIntent: json({ ...exampleObject("payment_intent"), status: "succeeded" }),
+  paymentIntent: json({ ...fixture("payment_intent"), status: "succeeded" }),
   notFound: json({ error: { type: "invalid_request_error", message: "Unrecognized request URL" } }),
 };
 
@@ -46,6 +46,6 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {
-  tellParent("ready", { port: (server.address() as AddressInfo).port, customer: customer.id });
+  tellParent("ready", { port: (server.address() as AddressInfo).port, customer: String(customer.id) });
 });
 stopOnSignal(() => new Promise<void>((resolve) => server.close(() => resolve())));
