@@ -14,7 +14,7 @@
  */
 export { startPaperTiger, PaperTiger, DEFAULT_HOST, DEFAULT_PORT } from "./paper-tiger.js";
 export type { PaperTigerOptions, NamespaceHandle, WebhookEndpointOption, RegisteredWebhook } from "./paper-tiger.js";
-export { systemClock, ManualClock } from "./clock/clock.js";
+export { systemClock, monotonicClock, ManualClock } from "./clock/clock.js";
 export type { Clock, ClockTimer } from "./clock/clock.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { Store, StoredObject, ListQuery, ListResult, CollectionSpec, RangeFilter } from "./store/store.js";

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { type Clock } from "./clock/clock.js";
+import { monotonicClock, type Clock } from "./clock/clock.js";
 import { ServerClock, type ClockMode } from "./clock/server-clock.js";
 import { BillingRunner } from "./billing/runner.js";
 import { billingSettings, type BillingOptions } from "./billing/options.js";
@@ -62,6 +62,13 @@ export interface PaperTigerOptions {
    * (default real time), or any {@link Clock} (a `ManualClock` in tests).
    */
   clock?: Clock | { mode: ClockMode; multiplier?: number; start?: number | Date };
+  /**
+   * Real time for what is network behaviour or housekeeping, not business
+   * time: event-chaos windows, delays and jitter, webhook retry waits,
+   * retention. Default: the monotonic system clock. Inject a `ManualClock`
+   * in tests to move it without sleeping.
+   */
+  realClock?: Clock;
   /** Subscription billing: retry schedule, final action, notices. */
   billing?: BillingOptions;
   /** Server-wide chaos configuration at start (the layer below every runtime `configure`). */
@@ -363,6 +370,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const services: Services = {
     store,
     clock,
+    realClock: options.realClock ?? monotonicClock,
     events,
     apiVersion,
     paymentChaos: paymentChaosOf(chaos),

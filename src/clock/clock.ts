@@ -1,8 +1,11 @@
 /**
  * @module clock
- * Time is injected: every wait that belongs to the simulated world (buffer
- * windows, webhook retries, billing) goes through a {@link Clock}, so tests can
- * move time forward instead of sleeping.
+ * Time is injected, and there are two times. The server clock is business
+ * time (`created`, billing, test clocks): it can be manual or accelerated.
+ * The real clock is network and housekeeping time (chaos windows, delays,
+ * webhook retry waits, retention): it always follows real, monotonic time in
+ * production. Both go through a {@link Clock}, so tests can move either
+ * forward instead of sleeping.
  */
 
 /** An opaque timer handle returned by {@link Clock.setTimeout}. */
@@ -29,6 +32,18 @@ export const systemClock: Clock = Object.freeze({
   clearTimeout(timer: ClockTimer) {
     clearTimeout(timer as NodeJS.Timeout);
   },
+});
+
+/**
+ * Real time that never jumps: epoch-based milliseconds read from the
+ * monotonic `performance` clock, so wall-clock adjustments (NTP, a user
+ * changing the system time) never shorten or stretch a wait. Timers are
+ * unref'd so they never keep a process alive.
+ */
+export const monotonicClock: Clock = Object.freeze({
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout: systemClock.setTimeout,
+  clearTimeout: systemClock.clearTimeout,
 });
 
 interface PendingTimer {

@@ -13,7 +13,10 @@ import type { BillingSettings } from "../billing/options.js";
 /** Shared, long-lived services of one server. */
 export interface Services {
   readonly store: Store;
+  /** The server clock: business time (`created`, billing, test clocks). */
   readonly clock: Clock;
+  /** Real, monotonic time: chaos windows and delays, webhook retry waits, retention. Never manual or accelerated. */
+  readonly realClock: Clock;
   readonly events: EventRecorder;
   readonly apiVersion: string;
   /** Payment chaos, consulted by the payment decision; absent until the chaos coordinator provides it. */

@@ -35,7 +35,7 @@ function context(chaos?: PaymentChaos): Context {
   const store = new MemoryStore();
   const clock = new ManualClock(Date.parse("2026-03-01T00:00:00Z"));
   const events = new EventRecorder(store, clock, "2026-10-28.endive");
-  return createContext({ store, clock, events, apiVersion: "2026-10-28.endive", ...(chaos ? { paymentChaos: chaos } : {}) }, "ns1", null, null);
+  return createContext({ store, clock, realClock: clock, events, apiVersion: "2026-10-28.endive", ...(chaos ? { paymentChaos: chaos } : {}) }, "ns1", null, null);
 }
 
 function request(shortcut: string, extra: Partial<PaymentRequest> = {}): PaymentRequest {
