@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ChaosCoordinator } from "./chaos/coordinator.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
+import { checkControlToken } from "./server/control-token.js";
 
 /** The command's help text. */
 export const USAGE = `Usage: paper-tiger [options]
@@ -24,6 +25,9 @@ Options:
   --clock-multiplier <n>  Speed of the accelerated clock (default 60: an hour a minute)
   --webhook <url>         Deliver every event (of every namespace) to this URL; repeatable
   --webhook-secret <s>    Signing secret (whsec_...) of the --webhook endpoints
+  --control-token <t>     Reserve server-wide operations (POST /_time/advance, the chaos layer of
+                          global, the global namespace with --namespace-by api-key) for requests
+                          with this X-Paper-Tiger-Control-Token (or $PAPER_TIGER_CONTROL_TOKEN)
   -h, --help              Show this help
 `;
 
@@ -41,6 +45,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
       clock: { type: "string" },
       "clock-multiplier": { type: "string" },
       "webhook-secret": { type: "string" },
+      "control-token": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -105,6 +110,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
   if (secret !== undefined) {
     if (!/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw new Error(`--webhook-secret must look like whsec_..., got ${JSON.stringify(secret)}`);
     options.webhookSecret = secret;
+  }
+  const token = values["control-token"] ?? env.PAPER_TIGER_CONTROL_TOKEN;
+  if (token !== undefined && token !== "") {
+    try {
+      options.controlToken = checkControlToken(token);
+    } catch (err) {
+      throw new Error(`--control-token: ${(err as Error).message}`);
+    }
   }
   if (options.chaos !== undefined || options.seed !== undefined) {
     // Refuse a bad chaos file before the server starts, with the key it got wrong.

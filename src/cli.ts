@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
   for (const w of pt.webhooks.registered) console.log(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
   console.log(`Server clock: ${pt.time.now().toISOString()}${options.clock && "mode" in options.clock ? ` (${options.clock.mode})` : ""}; advance it with POST ${pt.url}/_time/advance`);
+  if (options.controlToken !== undefined) console.log("Server-wide operations need the control token in the X-Paper-Tiger-Control-Token header");
   const chaos = pt.chaos.getConfig();
   console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
 }

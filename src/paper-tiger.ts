@@ -26,6 +26,7 @@ import { buildApp } from "./server/app.js";
 import { healthRoute, type ControlRoute } from "./server/control.js";
 import { testControlRoutes } from "./server/test-routes.js";
 import { Idempotency } from "./server/idempotency.js";
+import { checkControlToken } from "./server/control-token.js";
 import { checkNamespace, currentNamespace, namespaceScope, type NamespaceBy } from "./server/namespace.js";
 import type { Runtime } from "./server/runtime.js";
 import { DEFAULT_API_VERSION } from "./server/version.js";
@@ -51,6 +52,14 @@ export interface PaperTigerOptions {
   host?: string;
   /** Namespace requests without the namespace header by their API key (`"api_key"`), or put them in `global` (`"header"`, the default). */
   namespaceBy?: NamespaceBy;
+  /**
+   * The operator's token. When set, server-wide operations over HTTP (moving
+   * server time, writing the chaos layer of `global`, and, when namespacing by
+   * API key, anything in the `global` namespace) need it in the
+   * `X-Paper-Tiger-Control-Token` header; others get a 403. Default: none,
+   * and any test key may perform them.
+   */
+  controlToken?: string;
   /** The `Stripe-Version` answered when a request names none. Default: the version the official SDK pins. */
   apiVersion?: string;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
@@ -357,6 +366,7 @@ function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
 
 /** Starts a server and resolves once it is listening. */
 export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
+  const controlToken = options.controlToken !== undefined ? checkControlToken(options.controlToken) : undefined;
   const store = options.store ?? new MemoryStore();
   const clock = toClock(options.clock);
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
@@ -388,7 +398,12 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
   events.setSink(webhooks);
   const runtime: Runtime = {
-    options: { namespaceBy: options.namespaceBy ?? "header", apiVersion, bodyLimit: options.bodyLimit ?? 1024 * 1024 },
+    options: {
+      namespaceBy: options.namespaceBy ?? "header",
+      apiVersion,
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      ...(controlToken !== undefined ? { controlToken } : {}),
+    },
     services,
     registry,
     idempotency: new Idempotency(store, () => clock.now()),

@@ -21,6 +21,13 @@ describe("paper-tiger command line", () => {
     assert.throws(() => parseCli(["--colour"], {}), /Unknown option/);
   });
 
+  test("the control token comes from --control-token or PAPER_TIGER_CONTROL_TOKEN", () => {
+    assert.deepEqual(parseCli(["--control-token", "t0k3n"], {}), { controlToken: "t0k3n" });
+    assert.deepEqual(parseCli([], { PAPER_TIGER_CONTROL_TOKEN: "from-env" }), { controlToken: "from-env" });
+    assert.deepEqual(parseCli(["--control-token", "flag"], { PAPER_TIGER_CONTROL_TOKEN: "env" }), { controlToken: "flag" }, "the flag wins");
+    assert.throws(() => parseCli(["--control-token", "two words"], {}), /--control-token: the control token must be 1 to 512 visible ASCII characters/);
+  });
+
   test("starts, prints how to connect, serves, and stops cleanly on SIGTERM", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     try {

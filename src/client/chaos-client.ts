@@ -18,6 +18,8 @@ export interface ChaosClientOptions {
   apiKey?: string;
   /** The namespace to act on (sent as `X-Paper-Tiger-Namespace`). Default: the server's rule (usually `global`). */
   namespace?: string;
+  /** The server's control token (sent as `X-Paper-Tiger-Control-Token`), for server-wide calls on a server that has one. */
+  controlToken?: string;
 }
 
 /** A control call answered with an error; `body` is Stripe's error envelope. */
@@ -43,18 +45,21 @@ export class ChaosClientError extends Error {
  * ```
  */
 export class ChaosClient {
+  readonly #options: ChaosClientOptions;
   readonly #url: string;
   readonly #headers: Record<string, string>;
 
   constructor(options: ChaosClientOptions) {
+    this.#options = options;
     this.#url = options.url.replace(/\/+$/, "");
     this.#headers = { authorization: `Bearer ${options.apiKey ?? "sk_test_paper_tiger"}`, "content-type": "application/json" };
     if (options.namespace) this.#headers["x-paper-tiger-namespace"] = options.namespace;
+    if (options.controlToken) this.#headers["x-paper-tiger-control-token"] = options.controlToken;
   }
 
   /** A client for another namespace of the same server. */
   namespace(name: string): ChaosClient {
-    return new ChaosClient({ url: this.#url, apiKey: this.#headers.authorization!.slice(7), namespace: name });
+    return new ChaosClient({ ...this.#options, namespace: name });
   }
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {

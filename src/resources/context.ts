@@ -35,18 +35,21 @@ export interface Context {
   /** The request's `Request-Id`; `null` for automatic work. */
   readonly requestId: string | null;
   readonly idempotencyKey: string | null;
+  /** Whether the caller used a publishable key (Stripe.js, mobile SDKs), which Stripe allows fewer things. */
+  readonly publishable: boolean;
   /** Server time, Unix seconds. */
   now(): number;
 }
 
 /** Builds a context for an operation in `ns`. */
-export function createContext(services: Services, ns: string, requestId: string | null, idempotencyKey: string | null): Context {
+export function createContext(services: Services, ns: string, requestId: string | null, idempotencyKey: string | null, publishable = false): Context {
   return {
     services,
     store: services.store,
     ns,
     requestId,
     idempotencyKey,
+    publishable,
     now: () => Math.floor(services.clock.now() / 1000),
   };
 }

@@ -23,6 +23,13 @@ export interface Endpoint<S extends Shape = Shape> {
   /** The resource whose expandable fields apply to the returned object (or to each list item). */
   readonly resource?: Resource<StripeObject>;
   readonly kind?: ResponseKind;
+  /**
+   * Whether a publishable key (`pk_test_...`) may call it, as Stripe.js and
+   * the mobile SDKs do: `true`, or `"client_secret"` when the caller must also
+   * send the object's `client_secret` (see `withClientSecret`). Absent: secret
+   * and restricted keys only.
+   */
+  readonly publishable?: true | "client_secret";
   /** Performs the operation; returns the response body. Throws `StripeError` to answer with an error. */
   run(ctx: Context, params: ShapeType<S>, pathParams: Readonly<Record<string, string>>): Promise<unknown>;
 }

@@ -12,7 +12,8 @@ import { checkExpandPaths, expandResponse } from "../resources/expand.js";
 import { TOTAL_COUNT } from "../resources/crud.js";
 import { p, parseShape, type Shape } from "../resources/params.js";
 import type { Endpoint } from "../resources/endpoint.js";
-import { authenticate } from "./auth.js";
+import { authenticate, authenticateParam, KEY_PARAM, type ApiKey } from "./auth.js";
+import { CONTROL_TOKEN_HEADER, requireControlToken, serverWideOperation, type ServerWide } from "./control-token.js";
 import { parseForm, parseJson } from "./body.js";
 import type { ControlRoute } from "./control.js";
 import { errorEnvelope, Errors, StripeError } from "./errors.js";
@@ -28,6 +29,10 @@ export interface RequestState {
   readonly requestId: string;
   ns: string;
   apiKey: string | undefined;
+  /** Whether the key is a publishable one. */
+  publishable: boolean;
+  /** The key comes as the `key` parameter (Stripe.js), read once the body is parsed. */
+  keyInParams: boolean;
   apiVersion: string;
 }
 
@@ -38,6 +43,10 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Control routes that need no API key. */
     noAuth?: boolean;
+    /** Endpoints a publishable key may call. */
+    publishable?: boolean;
+    /** Routes that reach beyond the request's namespace. */
+    serverWide?: ServerWide;
   }
 }
 
@@ -80,17 +89,26 @@ export function buildApp(rt: Runtime): FastifyInstance {
   });
 
   app.addHook("onRequest", async (req) => {
-    const state: RequestState = { requestId: req.id, ns: "global", apiKey: undefined, apiVersion: rt.options.apiVersion };
+    const state: RequestState = { requestId: req.id, ns: "global", apiKey: undefined, publishable: false, keyInParams: false, apiVersion: rt.options.apiVersion };
     req.pt = state;
-    if (req.routeOptions.config?.noAuth) return;
-    state.apiKey = authenticate(req.headers.authorization);
-    state.ns = resolveNamespace(req.headers[NAMESPACE_HEADER], state.apiKey, rt.options.namespaceBy);
-    state.apiVersion = resolveApiVersion(req.headers["stripe-version"], rt.options.apiVersion);
+    const config = req.routeOptions.config;
+    if (config?.noAuth) return;
+    // Stripe.js sends no Authorization header but a `key` parameter: admitted once the body is parsed.
+    if (req.headers.authorization === undefined && config?.publishable) {
+      state.keyInParams = true;
+      return;
+    }
+    admit(rt, req, authenticate(req.headers.authorization));
   });
 
   app.register(async (api) => {
     for (const ep of rt.registry.endpoints) {
-      api.route({ method: ep.method, url: ep.path, handler: (req, reply) => handleEndpoint(rt, ep, req, reply) });
+      api.route({
+        method: ep.method,
+        url: ep.path,
+        config: { publishable: ep.publishable !== undefined },
+        handler: (req, reply) => handleEndpoint(rt, ep, req, reply),
+      });
     }
   });
 
@@ -99,7 +117,7 @@ export function buildApp(rt: Runtime): FastifyInstance {
       control.route({
         method: route.method,
         url: route.path,
-        config: { noAuth: route.auth === false },
+        config: { noAuth: route.auth === false, ...(route.serverWide ? { serverWide: route.serverWide } : {}) },
         handler: (req, reply) => handleControl(rt, route, req, reply),
       });
     }
@@ -125,6 +143,25 @@ export function buildApp(rt: Runtime): FastifyInstance {
   });
 
   return app;
+}
+
+/**
+ * Lets an authenticated key in: refuses publishable keys where the endpoint
+ * does not take them, resolves the namespace and version, and asks for the
+ * control token when the request reaches beyond its namespace.
+ */
+function admit(rt: Runtime, req: FastifyRequest, key: ApiKey): void {
+  const state = req.pt;
+  const config = req.routeOptions.config;
+  if (key.kind === "publishable" && !config?.publishable) throw Errors.publishableApiKey();
+  state.apiKey = key.key;
+  state.publishable = key.kind === "publishable";
+  state.ns = resolveNamespace(req.headers[NAMESPACE_HEADER], key.key, rt.options.namespaceBy);
+  state.apiVersion = resolveApiVersion(req.headers["stripe-version"], rt.options.apiVersion);
+  const token = rt.options.controlToken;
+  if (token === undefined) return;
+  const operation = serverWideOperation(config?.serverWide, state.ns, rt.options.namespaceBy, req.method, req.url.split("?")[0]!);
+  if (operation !== undefined) requireControlToken(token, req.headers[CONTROL_TOKEN_HEADER], operation);
 }
 
 /** Maps framework and unexpected errors to Stripe-shaped ones. */
@@ -171,6 +208,13 @@ function parseParams(ep: Endpoint, raw: Record<string, unknown>): { params: Reco
 
 async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const state = req.pt;
+  let raw: Record<string, unknown> | undefined;
+  if (ep.publishable !== undefined) {
+    // Where publishable keys are taken, `key` is Stripe.js's authentication parameter, never one of the endpoint's.
+    raw = rawParams(req);
+    if (state.keyInParams) admit(rt, req, authenticateParam(raw[KEY_PARAM]));
+    delete raw[KEY_PARAM];
+  }
   const pathParams = req.params as Record<string, string>;
   // `/v1/customers/` matches `/v1/customers/:id` with an empty id; Stripe treats it as an unknown URL.
   for (const k in pathParams) {
@@ -189,12 +233,12 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
     }
   }
 
-  const raw = rawParams(req);
+  raw ??= rawParams(req);
   const key = ep.method === "POST" ? header(req, "idempotency-key") : undefined;
 
   const execute = async (): Promise<StoredResponse> => {
     try {
-      const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null);
+      const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null, state.publishable);
       const { params, expand } = parseParams(ep, raw);
       let body = await ep.run(ctx, params, pathParams);
       body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand);

@@ -47,16 +47,19 @@ export const chaosControlRoutes: readonly ControlRoute[] = [
   {
     method: "POST",
     path: "/_chaos/config",
+    serverWide: "in_global",
     handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).configure(req.body as ChaosConfigInput)) }),
   },
   {
     method: "PUT",
     path: "/_chaos/config",
+    serverWide: "in_global",
     handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).setLayer(req.body as ChaosConfigInput)) }),
   },
   {
     method: "DELETE",
     path: "/_chaos/config",
+    serverWide: "in_global",
     async handler(rt, req) {
       await chaosOf(rt, req).reset();
       return { body: chaosOf(rt, req).getConfig() };
@@ -110,6 +113,7 @@ export const chaosControlRoutes: readonly ControlRoute[] = [
   {
     method: "POST",
     path: "/_chaos/cleanup",
+    serverWide: "in_global",
     async handler(rt, req) {
       await chaosOf(rt, req).cleanup();
       return { body: { object: "chaos.cleanup", namespace: req.ns, cleaned: true } };

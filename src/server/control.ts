@@ -5,6 +5,7 @@
  * authenticated like the API, errors in Stripe's shape, and never subject to
  * API chaos, so a test can always turn chaos off again.
  */
+import type { ServerWide } from "./control-token.js";
 import type { Runtime } from "./runtime.js";
 
 /** A parsed control request. */
@@ -30,6 +31,8 @@ export interface ControlRoute {
   readonly path: string;
   /** Whether an API key is required (default true). */
   readonly auth?: boolean;
+  /** Whether it reaches beyond the request's namespace, so a control token guards it when the server has one. */
+  readonly serverWide?: ServerWide;
   handler(rt: Runtime, req: ControlRequest): Promise<ControlResponse> | ControlResponse;
 }
 

@@ -121,10 +121,10 @@ export const Errors = {
       400,
       `Invalid Stripe API version: ${version}. You can find the list of Stripe API versions at https://docs.stripe.com/upgrades#api-versions.`,
     ),
-  invalidNamespace: (value: string) =>
+  invalidNamespace: (value: string, max = 128) =>
     invalidRequest(
       400,
-      `Invalid X-Paper-Tiger-Namespace header: '${value.slice(0, 80)}'. Use 1 to 128 characters from A-Z, a-z, 0-9, '_', '-', '.' and ':'.`,
+      `Invalid X-Paper-Tiger-Namespace header: '${value.slice(0, 80)}'. Use 1 to ${max} characters from A-Z, a-z, 0-9, '_', '-', '.' and ':'.`,
     ),
   malformedBody: (detail: string) => invalidRequest(400, `Invalid request body: ${detail}`),
   bodyTooLarge: (limit: number) => invalidRequest(413, `Request body too large: paper-tiger accepts at most ${limit} bytes.`),
@@ -139,12 +139,29 @@ export const Errors = {
   liveApiKey: (key: string) =>
     invalidRequest(
       401,
-      `Live mode API key provided: ${maskKey(key)}. paper-tiger is a mock of Stripe and only accepts test-mode keys (sk_test_... or rk_test_...); a live key here means something is misconfigured. Use a test key.`,
+      `Live mode API key provided: ${maskKey(key)}. paper-tiger is a mock of Stripe and only accepts test-mode keys (sk_test_..., rk_test_..., or pk_test_... where Stripe takes publishable keys); a live key here means something is misconfigured. Use a test key.`,
     ),
   publishableApiKey: () =>
     invalidRequest(
       401,
       "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+    ),
+  controlTokenRequired: (operation: string) =>
+    invalidRequest(
+      403,
+      `${operation} is server-wide, and this server reserves server-wide operations for its control token. Send the token in the X-Paper-Tiger-Control-Token header, or act on your own namespace.`,
+    ),
+  controlTokenInvalid: () => invalidRequest(403, "Invalid control token in the X-Paper-Tiger-Control-Token header."),
+  // Stripe's answer to a client_secret of another object (its code is `<object>_invalid_parameter`).
+  clientSecretMismatch: (object: string, noun: string) =>
+    invalidRequest(400, `The client_secret provided does not match the client_secret associated with the ${noun}.`, {
+      code: `${object}_invalid_parameter`,
+      param: "client_secret",
+    }),
+  publishableManualConfirmation: (id: string) =>
+    invalidRequest(
+      400,
+      `This PaymentIntent ${id} cannot be confirmed using your publishable key because its \`confirmation_method\` is set to \`manual\`. Please use your secret key instead, or create a PaymentIntent with \`confirmation_method\` set to \`automatic\`.`,
     ),
   malformedAuthorization: () =>
     invalidRequest(

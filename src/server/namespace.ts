@@ -1,7 +1,10 @@
 /**
  * @module namespace
- * Which namespace a request belongs to: its `X-Paper-Tiger-Namespace` header;
- * else, when the server namespaces by API key, the key; else `global`.
+ * Which namespace a request belongs to. By default (`header`), its
+ * `X-Paper-Tiger-Namespace` header, else `global`. When the server namespaces
+ * by API key, the key's account is the namespace and the header only narrows
+ * it: `sk_test_X` and a header `checkout` make `sk_test_X:checkout`, so no
+ * header reaches another key's namespace.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Errors } from "./errors.js";
@@ -14,20 +17,39 @@ export const GLOBAL_NAMESPACE = "global";
 /** How namespaces are chosen when a request has no namespace header. */
 export type NamespaceBy = "header" | "api_key";
 
-const VALID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Longest namespace header value. */
+export const HEADER_MAX = 128;
+/** Longest namespace name: a key's namespace (a key is at most 255 characters), `:` and a header value. */
+export const NAME_MAX = 384;
 
-/** Throws unless `name` is a usable namespace name. */
-export function checkNamespace(name: string): string {
-  if (!VALID.test(name)) throw Errors.invalidNamespace(name);
+const NAME = /^[A-Za-z0-9_.:-]+$/;
+
+/** Throws unless `name` is a usable namespace name (at most `max` characters). */
+export function checkNamespace(name: string, max = NAME_MAX): string {
+  if (name.length === 0 || name.length > max || !NAME.test(name)) throw Errors.invalidNamespace(name, max);
   return name;
+}
+
+/**
+ * The namespace of an API key's account: the secret key's spelling, so
+ * `pk_test_X` (publishable) and `rk_test_X` (restricted) share `sk_test_X`'s
+ * objects, as the keys of one Stripe account do.
+ */
+export function keyNamespace(apiKey: string): string {
+  return apiKey.replace(/^(pk|rk)_/, "sk_");
 }
 
 /** Resolves the namespace of one request. */
 export function resolveNamespace(header: string | string[] | undefined, apiKey: string | undefined, by: NamespaceBy): string {
   const value = Array.isArray(header) ? header[0] : header;
-  if (value !== undefined && value !== "") return checkNamespace(value);
-  if (by === "api_key" && apiKey) return apiKey;
-  return GLOBAL_NAMESPACE;
+  const named = value !== undefined && value !== "" ? checkNamespace(value, HEADER_MAX) : undefined;
+  if (by !== "api_key" || apiKey === undefined) return named ?? GLOBAL_NAMESPACE;
+  const home = keyNamespace(apiKey);
+  if (named === undefined || named === home || named.startsWith(`${home}:`)) return named ?? home;
+  // The server-wide namespace (startup webhooks, the server-wide chaos layer): the control token guards it.
+  if (named === GLOBAL_NAMESPACE) return GLOBAL_NAMESPACE;
+  // Keys hold no ':', so `<key>:` prefixes never overlap: every other name is a sub-namespace of this key.
+  return `${home}:${named}`;
 }
 
 /** Scopes in-process calls to a namespace (see `PaperTiger.runInNamespace`). */

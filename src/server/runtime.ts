@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   readonly namespaceBy: NamespaceBy;
   readonly apiVersion: string;
   readonly bodyLimit: number;
+  /** The operator's token; when set, server-wide operations need it (see `control-token`). */
+  readonly controlToken?: string;
 }
 
 /** The parts of one server. */

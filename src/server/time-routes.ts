@@ -29,6 +29,7 @@ export const timeControlRoutes: readonly ControlRoute[] = [
   {
     method: "POST",
     path: "/_time/advance",
+    serverWide: "always",
     async handler(rt, req) {
       const q = parseShape(ADVANCE, req.body, "");
       const given = Object.keys(q);

@@ -44,6 +44,10 @@ const SAMPLES: Record<ErrorId, () => StripeError> = {
   invalidApiKey: () => Errors.invalidApiKey("sk_test_abcd1234"),
   liveApiKey: () => Errors.liveApiKey("sk_live_abcd1234"),
   publishableApiKey: () => Errors.publishableApiKey(),
+  controlTokenRequired: () => Errors.controlTokenRequired("POST /_time/advance"),
+  controlTokenInvalid: () => Errors.controlTokenInvalid(),
+  clientSecretMismatch: () => Errors.clientSecretMismatch("payment_intent", "PaymentIntent"),
+  publishableManualConfirmation: () => Errors.publishableManualConfirmation("pi_123"),
   malformedAuthorization: () => Errors.malformedAuthorization(),
   idempotencyKeyTooLong: () => Errors.idempotencyKeyTooLong(),
   idempotencyMismatch: () => Errors.idempotencyMismatch("k"),
@@ -56,6 +60,7 @@ const SAMPLES: Record<ErrorId, () => StripeError> = {
 function expectedClass(err: StripeError): new (...args: never[]) => Error {
   if (err.status === 401) return Stripe.errors.StripeAuthenticationError;
   if (err.status === 402) return Stripe.errors.StripeCardError;
+  if (err.status === 403) return Stripe.errors.StripePermissionError;
   if ((err.status === 400 || err.status === 404) && err.body.type === "idempotency_error") return Stripe.errors.StripeIdempotencyError;
   if (err.status === 400 || err.status === 404) return Stripe.errors.StripeInvalidRequestError;
   return Stripe.errors.StripeAPIError;
