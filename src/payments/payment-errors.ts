@@ -29,6 +29,11 @@ export const PaymentErrors = {
   amountTooLarge: (currency: string, param = "amount") =>
     invalidRequest(400, `Amount must be no more than ${displayAmount(MAX_AMOUNT, currency)}`, { code: "amount_too_large", param }),
 
+  confirmManualWithPublishableKey: (id: string) =>
+    invalidRequest(
+      400,
+      `This PaymentIntent ${id} cannot be confirmed using your publishable key because its \`confirmation_method\` is set to \`manual\`. Please use your secret key instead, or create a PaymentIntent with \`confirmation_method\` set to \`automatic\`.`,
+    ),
   confirmSucceeded: (pi: unknown) =>
     invalidRequest(400, "You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.", {
       code: "payment_intent_unexpected_state",

@@ -18,8 +18,10 @@ import type { Resource, StripeObject } from "./resource.js";
 export interface CrudSpec<T extends StripeObject, C extends Shape, U extends Shape, L extends Shape> {
   /** Collection path, e.g. `/v1/customers`. */
   readonly path: string;
-  readonly create?: { readonly params: C; run(ctx: Context, params: ShapeType<C>): Promise<T> };
-  readonly retrieve?: boolean;
+  /** `publishable`: publishable keys may create (see `Endpoint.publishable`). */
+  readonly create?: { readonly params: C; readonly publishable?: true; run(ctx: Context, params: ShapeType<C>): Promise<T> };
+  /** `false` leaves it out; a function adapts the standard endpoint (e.g. `withClientSecret`). */
+  readonly retrieve?: boolean | ((standard: Endpoint) => Endpoint);
   readonly update?: { readonly params: U; run(ctx: Context, current: T, params: ShapeType<U>): Promise<T> };
   /** `true` deletes with the default behaviour; a function may refuse or clean up first. */
   readonly del?: true | { run(ctx: Context, current: T): Promise<unknown> };
@@ -94,23 +96,31 @@ export function crudEndpoints<T extends StripeObject, C extends Shape = Shape, U
 
   if (spec.create) {
     const create = spec.create;
-    out.push(endpoint({ method: "POST", path: base, params: create.params, resource: res, run: (ctx, params) => create.run(ctx, params) }));
+    out.push(
+      endpoint({
+        method: "POST",
+        path: base,
+        params: create.params,
+        resource: res,
+        ...(create.publishable ? { publishable: create.publishable } : {}),
+        run: (ctx, params) => create.run(ctx, params),
+      }),
+    );
   }
 
   if (spec.retrieve !== false) {
-    out.push(
-      endpoint({
-        method: "GET",
-        path: one,
-        params: {},
-        resource: res,
-        async run(ctx, _params, path) {
-          const obj = await resource.get(ctx, path.id!);
-          if (!obj) throw Errors.resourceMissing(resource.noun, path.id!);
-          return obj;
-        },
-      }),
-    );
+    const standard = endpoint({
+      method: "GET",
+      path: one,
+      params: {},
+      resource: res,
+      async run(ctx, _params, path) {
+        const obj = await resource.get(ctx, path.id!);
+        if (!obj) throw Errors.resourceMissing(resource.noun, path.id!);
+        return obj;
+      },
+    });
+    out.push(typeof spec.retrieve === "function" ? spec.retrieve(standard) : standard);
   }
 
   if (spec.update) {

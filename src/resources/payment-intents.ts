@@ -21,6 +21,7 @@ import { captureCharge, chargeHooks, charges, recordCharge, releaseCharge, shipp
 import { crudEndpoints } from "./crud.js";
 import { customers } from "./customers.js";
 import { endpoint } from "./endpoint.js";
+import { withClientSecret } from "./client-secret.js";
 import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
 import {
   attachPaymentMethod,
@@ -607,6 +608,7 @@ export const paymentIntentsModule: ResourceModule = {
     ...crudEndpoints(paymentIntents, {
       path: "/v1/payment_intents",
       create: { params: CREATE, run: createPaymentIntent },
+      retrieve: (standard) => withClientSecret(standard, "PaymentIntent"),
       update: { params: UPDATE, run: updatePaymentIntent },
       list: {
         params: { customer: p.id() },
@@ -625,15 +627,21 @@ export const paymentIntentsModule: ResourceModule = {
         },
       },
     }),
-    endpoint({
-      method: "POST",
-      path: "/v1/payment_intents/:id/confirm",
-      params: CONFIRM,
-      resource: paymentIntents as never,
-      async run(ctx, params, path) {
-        return confirm(ctx, await paymentIntents.require(ctx, path.id!), params);
-      },
-    }),
+    withClientSecret(
+      endpoint({
+        method: "POST",
+        path: "/v1/payment_intents/:id/confirm",
+        params: CONFIRM,
+        resource: paymentIntents as never,
+        async run(ctx, params, path) {
+          const current = await paymentIntents.require(ctx, path.id!);
+          // Stripe: "When the confirmation method is manual, all payment attempts must be made using a secret key."
+          if (ctx.publishable && current.confirmation_method === "manual") throw PaymentErrors.confirmManualWithPublishableKey(current.id);
+          return confirm(ctx, current, params);
+        },
+      }),
+      "PaymentIntent",
+    ),
     endpoint({
       method: "POST",
       path: "/v1/payment_intents/:id/capture",

@@ -272,6 +272,8 @@ export const paymentMethodsModule: ResourceModule = {
       retrieve: false,
       create: {
         params: CREATE,
+        // Stripe.js and the mobile SDKs create PaymentMethods with the publishable key.
+        publishable: true,
         async run(ctx, params) {
           if (params.type !== "card") throw PaymentErrors.paymentMethodTypeUnsupported(params.type);
           if (params.card === undefined) throw Errors.parameterMissing("card");

@@ -18,6 +18,7 @@ import { markSetUp } from "../payments/set-up.js";
 import { crudEndpoints } from "./crud.js";
 import { customers } from "./customers.js";
 import { endpoint } from "./endpoint.js";
+import { withClientSecret } from "./client-secret.js";
 import { allOf } from "./filters.js";
 import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
 import {
@@ -281,6 +282,7 @@ export const setupIntentsModule: ResourceModule = {
     ...crudEndpoints(setupIntents, {
       path: "/v1/setup_intents",
       create: { params: CREATE, run: createSetupIntent },
+      retrieve: (standard) => withClientSecret(standard, "SetupIntent"),
       update: { params: UPDATE, run: updateSetupIntent },
       list: {
         params: { customer: p.id(), payment_method: p.id(), attach_to_self: p.boolean() },
@@ -294,18 +296,21 @@ export const setupIntentsModule: ResourceModule = {
         },
       },
     }),
-    endpoint({
-      method: "POST",
-      path: "/v1/setup_intents/:id/confirm",
-      params: CONFIRM,
-      resource: setupIntents as never,
-      async run(ctx, params, path) {
-        const stored = await setupIntents.require(ctx, path.id!);
-        const result = await executeConfirm(ctx, stored, await planConfirm(ctx, stored, params));
-        if (result.error) throw result.error;
-        return result.si;
-      },
-    }),
+    withClientSecret(
+      endpoint({
+        method: "POST",
+        path: "/v1/setup_intents/:id/confirm",
+        params: CONFIRM,
+        resource: setupIntents as never,
+        async run(ctx, params, path) {
+          const stored = await setupIntents.require(ctx, path.id!);
+          const result = await executeConfirm(ctx, stored, await planConfirm(ctx, stored, params));
+          if (result.error) throw result.error;
+          return result.si;
+        },
+      }),
+      "SetupIntent",
+    ),
     endpoint({
       method: "POST",
       path: "/v1/setup_intents/:id/cancel",

@@ -72,6 +72,8 @@ export const tokensModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/tokens",
+      // Stripe.js tokenizes cards in the browser with the publishable key.
+      publishable: true,
       params: {
         card: TOKEN_CARD.required(),
         customer: unsupported("tokens for connected accounts"),

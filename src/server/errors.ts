@@ -158,11 +158,6 @@ export const Errors = {
       code: `${object}_invalid_parameter`,
       param: "client_secret",
     }),
-  publishableManualConfirmation: (id: string) =>
-    invalidRequest(
-      400,
-      `This PaymentIntent ${id} cannot be confirmed using your publishable key because its \`confirmation_method\` is set to \`manual\`. Please use your secret key instead, or create a PaymentIntent with \`confirmation_method\` set to \`automatic\`.`,
-    ),
   malformedAuthorization: () =>
     invalidRequest(
       401,

@@ -17,6 +17,7 @@ const SI = { id: "seti_1", object: "setup_intent", status: "succeeded" };
 
 const SAMPLES: Record<PaymentErrorId, () => StripeError> = {
   amountTooSmall: () => PaymentErrors.amountTooSmall(50, "usd"),
+  confirmManualWithPublishableKey: () => PaymentErrors.confirmManualWithPublishableKey("pi_123"),
   amountTooLarge: () => PaymentErrors.amountTooLarge("usd"),
   confirmSucceeded: () => PaymentErrors.confirmSucceeded(PI),
   confirmWrongStatus: () => PaymentErrors.confirmWrongStatus("canceled", PI),

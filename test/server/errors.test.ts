@@ -47,7 +47,6 @@ const SAMPLES: Record<ErrorId, () => StripeError> = {
   controlTokenRequired: () => Errors.controlTokenRequired("POST /_time/advance"),
   controlTokenInvalid: () => Errors.controlTokenInvalid(),
   clientSecretMismatch: () => Errors.clientSecretMismatch("payment_intent", "PaymentIntent"),
-  publishableManualConfirmation: () => Errors.publishableManualConfirmation("pi_123"),
   malformedAuthorization: () => Errors.malformedAuthorization(),
   idempotencyKeyTooLong: () => Errors.idempotencyKeyTooLong(),
   idempotencyMismatch: () => Errors.idempotencyMismatch("k"),
