@@ -21,6 +21,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
   { file: "examples/webhooks.ts", expect: [/^true\n6 3\n3$/m] },
+  { file: "examples/shared-server.ts", expect: [/^0\n1200\n401\nsucceeded\n403\n200$/m] },
   { file: "examples/chaos-curl.sh", expect: [/^429\n402\n2\n"param": "api\.error_rate"\n"decline_code": "insufficient_funds"\n"events_duplicated": 1\n"cleaned": true$/m] },
 ];
 
