@@ -66,6 +66,8 @@ describe("namespace by API key is a boundary", () => {
     await s.raw("POST", "/_chaos/config", { key: B, body: { api: { endpoint_overrides: { "GET /v1/balance": "rate_limit" } } } });
     await s.raw("GET", "/v1/balance", { key: B });
     await s.raw("POST", `/_chaos/customers/${customer.id}/failure`, { key: B, body: { decline_code: "expired_card" } });
+    const challenged = await b.paymentIntents.create({ amount: 700, currency: "usd", payment_method: "pm_card_authenticationRequired", confirm: true, allowed_payment_method_types: ["card"] });
+    assert.equal(challenged.status, "requires_action");
     const before = await snapshotOf(s, B);
     assert.equal(before.journal.length, 1);
     assert.equal(before.deliveries, 1);
@@ -98,6 +100,8 @@ describe("namespace by API key is a boundary", () => {
       assert.deepEqual((await as("GET", "/_chaos/journal")).json.data, [], tag);
       assert.deepEqual((await as("GET", "/_webhooks/deliveries")).json.data, [], tag);
       assert.equal((await as("POST", `/_webhooks/events/${event!.id}/resend`)).status, 404, tag);
+      assert.equal((await as("POST", `/_test/payment_intents/${challenged.id}/authenticate`, { outcome: "fail" })).status, 404, tag);
+      assert.equal((await as("GET", `/v1/payment_intents/${challenged.id}?client_secret=${encodeURIComponent(challenged.client_secret!)}`)).status, 404, tag);
       assert.equal((await as("POST", "/_chaos/config", { payment: { failure_rate: 1 } })).status, 200, tag);
       assert.equal((await as("PUT", "/_chaos/config", { api: { error_rate: 1 } })).status, 200, tag);
       assert.equal((await as("DELETE", `/_chaos/customers/${customer.id}/failure`)).status, 200, tag);
@@ -111,6 +115,7 @@ describe("namespace by API key is a boundary", () => {
     // Key B's namespace is exactly as it was, and its forced failure still fires.
     assert.deepEqual(await snapshotOf(s, B), before);
     assert.equal(hook.count(), 1, "no delivery was resent to B's endpoint");
+    assert.equal((await b.paymentIntents.retrieve(challenged.id)).status, "requires_action");
     const pay = await s.raw("POST", "/v1/payment_intents", {
       key: B,
       body: `amount=500&currency=usd&customer=${customer.id}&payment_method=pm_card_visa&confirm=true&allowed_payment_method_types[]=card`,
