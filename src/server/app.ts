@@ -1,9 +1,12 @@
 /**
  * @module app
  * The HTTP wiring. Every request goes: request id, auth, namespace and
- * version, body parsing, (API chaos gate), idempotency, the endpoint, expand,
- * Stripe-shaped JSON. The `/v1` API and the control routes are sibling
- * plugins, so hooks registered for the API never reach control routes.
+ * version, the control token if it reaches beyond its namespace, body
+ * parsing, (API chaos gate), idempotency, the endpoint, expand, Stripe-shaped
+ * JSON. Where publishable keys are taken, a request without an Authorization
+ * header is authenticated by Stripe.js's `key` parameter once the body is
+ * parsed. The `/v1` API and the control routes are sibling plugins, so hooks
+ * registered for the API never reach control routes.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { newRequestId } from "../stripe/ids.js";
