@@ -369,10 +369,12 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const controlToken = options.controlToken !== undefined ? checkControlToken(options.controlToken) : undefined;
   const store = options.store ?? new MemoryStore();
   const clock = toClock(options.clock);
+  const realClock = options.realClock ?? monotonicClock;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const events = new EventRecorder(store, clock, apiVersion);
   const chaos = new ChaosCoordinator({
     clock,
+    realClock,
     config: options.seed !== undefined ? { ...options.chaos, seed: options.seed } : (options.chaos ?? {}),
     resolveNamespace: currentNamespace,
     onCleanup: (ns) => store.dropNamespace(ns),
@@ -380,7 +382,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const services: Services = {
     store,
     clock,
-    realClock: options.realClock ?? monotonicClock,
+    realClock,
     events,
     apiVersion,
     paymentChaos: paymentChaosOf(chaos),

@@ -4,13 +4,15 @@
  * isolated per namespace. It is pure with respect to the outside world: it
  * takes plain inputs (a customer id, a method and path, an event and a
  * delivery function) and returns plain decisions; it never sleeps, replies
- * or opens connections. Time comes from the injected Clock.
+ * or opens connections. Time comes from two injected clocks: event-chaos
+ * windows and delays are network behaviour and wait on the real clock; the
+ * journal is stamped with the server clock, like everything else a test reads.
  *
  * Configuration is layered: defaults, then the startup layer, then the
  * server-wide runtime layer (`configure` on `global`), then each namespace's
  * own layer. `reset()` clears only the layer it is called on.
  */
-import { systemClock, type Clock } from "../clock/clock.js";
+import { monotonicClock, systemClock, type Clock } from "../clock/clock.js";
 import { CHAOS_DECLINE_CODES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
 import { compileApi, OK, decideApi, type ApiDecision, type CompiledApi } from "./api.js";
 import { mergeInput, resolve, validateEffective, validateInput, type ChaosConfig, type ChaosConfigInput } from "./config.js";
@@ -30,8 +32,15 @@ export interface DecisionContext {
 
 /** Options of {@link ChaosCoordinator}. */
 export interface ChaosCoordinatorOptions {
-  /** Time for buffer windows, delays and journal stamps. Default: the system clock. */
+  /** Server time, which stamps journal entries. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Real time, which event-chaos buffer windows, delays and jitter wait on:
+   * they are network behaviour, so a manual or accelerated server clock never
+   * holds or hurries them. Default: the monotonic system clock; a `ManualClock`
+   * in tests.
+   */
+  realClock?: Clock;
   /** The startup layer (e.g. from `--chaos file.json`), below every runtime `configure`. */
   config?: ChaosConfigInput;
   /** Journal entries kept per namespace. Default 1000. */
@@ -114,6 +123,7 @@ export interface NamespaceChaos {
  */
 export class ChaosCoordinator implements NamespaceChaos {
   readonly #clock: Clock;
+  readonly #realClock: Clock;
   readonly #journalLimit: number;
   readonly #resolveNamespace: () => string;
   readonly #onCleanup: ((ns: string) => void | Promise<void>) | undefined;
@@ -123,6 +133,7 @@ export class ChaosCoordinator implements NamespaceChaos {
 
   constructor(options: ChaosCoordinatorOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    this.#realClock = options.realClock ?? monotonicClock;
     this.#journalLimit = options.journalLimit ?? 1000;
     this.#resolveNamespace = options.resolveNamespace ?? (() => GLOBAL);
     this.#onCleanup = options.onCleanup;
@@ -189,7 +200,7 @@ export class ChaosCoordinator implements NamespaceChaos {
         sequences: new Map(),
         queue: undefined as unknown as EventQueue,
       };
-      (state as { queue: EventQueue }).queue = new EventQueue(this.#clock, {
+      (state as { queue: EventQueue }).queue = new EventQueue(this.#realClock, {
         duplicated: (e) => this.#eventFault(state, "duplicate", "events.duplicate_rate", e),
         dropped: (e) => this.#eventFault(state, "dropped", "events.drop_rate", e),
         delayed: (e, ms) => this.#eventFault(state, "delayed", state.config.events.jitter_ms > 0 ? "events.delay_ms+jitter_ms" : "events.delay_ms", e, { ms }),

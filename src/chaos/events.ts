@@ -3,7 +3,8 @@
  * Event chaos for one namespace: holds events for a buffer window, shuffles
  * a batch when `out_of_order` is set, delays, duplicates (the same event,
  * same id, delivered again) and marks first attempts as dropped. Timers go
- * through the injected Clock. Delivery itself is the caller's function.
+ * through the injected real clock (never the server clock: a held webhook is
+ * network behaviour, not business time). Delivery itself is the caller's function.
  *
  * Draws per queued event that gets chaos (the seed contract): one for
  * `drop_rate` (when set), one for `duplicate_rate` (when set), one for the

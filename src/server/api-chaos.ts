@@ -8,6 +8,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDecision } from "../chaos/api.js";
+import type { Clock } from "../clock/clock.js";
 import { StripeError, invalidRequest } from "./errors.js";
 import { errorJson, sendJson, toJson } from "./respond.js";
 import type { RequestState } from "./app.js";
@@ -39,15 +40,19 @@ export function serverError(status: number): StripeError {
   return new StripeError(status, { type: "api_error", message: SERVER_MESSAGES[status] ?? SERVER_MESSAGES[500]! });
 }
 
-/** Waits `ms` of real time; resolves `false` early if the client goes away. Never blocks other requests. */
-export function waitUnlessClosed(reply: FastifyReply, ms: number): Promise<boolean> {
+/**
+ * Waits `ms` on the real clock (a timeout is network behaviour: the server
+ * clock never holds or hurries it); resolves `false` early if the client goes
+ * away. Never blocks other requests.
+ */
+export function waitUnlessClosed(reply: FastifyReply, ms: number, clock: Clock): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(!reply.raw.destroyed);
   return new Promise((resolve) => {
     const onClose = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       reply.raw.off("close", onClose);
       resolve(!reply.raw.destroyed);
     }, ms);
@@ -82,14 +87,15 @@ export async function applyApiDecision(
   req: FastifyRequest,
   reply: FastifyReply,
   state: RequestState,
+  clock: Clock,
 ): Promise<"continue" | { lost: "error" | "drop" } | FastifyReply> {
   switch (decision.kind) {
     case "ok":
       return "continue";
     case "latency":
-      return (await waitUnlessClosed(reply, decision.ms)) ? "continue" : reply.hijack();
+      return (await waitUnlessClosed(reply, decision.ms, clock)) ? "continue" : reply.hijack();
     case "timeout":
-      if (!(await waitUnlessClosed(reply, decision.ms))) return reply.hijack();
+      if (!(await waitUnlessClosed(reply, decision.ms, clock))) return reply.hijack();
       return sendChaosError(reply, serverError(504), state);
     case "rate_limit":
       return sendChaosError(reply, rateLimitError(), state, { "retry-after": "1" });

@@ -133,7 +133,7 @@ export function buildApp(rt: Runtime): FastifyInstance {
     if (state?.apiKey !== undefined && path.startsWith("/v1/")) {
       const decision = rt.chaos.for(state.ns).shouldApiFail(path, req.method, { requestId: state.requestId });
       if (decision.kind !== "ok" && decision.kind !== "lost_response") {
-        const gate = await applyApiDecision(decision, req, reply, state);
+        const gate = await applyApiDecision(decision, req, reply, state, rt.services.realClock);
         if (gate !== "continue") return gate;
       }
     }
@@ -229,7 +229,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
   let lost: "error" | "drop" | undefined;
   const decision = rt.chaos.for(state.ns).shouldApiFail(path, req.method, { requestId: state.requestId });
   if (decision.kind !== "ok") {
-    const gate = await applyApiDecision(decision, req, reply, state);
+    const gate = await applyApiDecision(decision, req, reply, state, rt.services.realClock);
     if (gate !== "continue") {
       if (!("lost" in gate)) return gate;
       lost = gate.lost;

@@ -6,7 +6,7 @@
 
 /** One delivery attempt. */
 export interface DeliveryAttempt {
-  /** Server time of the attempt, ms since the epoch. */
+  /** Real time of the attempt (the clock retries wait on, not the server clock), ms since the epoch. */
   readonly at: number;
   readonly namespace: string;
   readonly event: string;
@@ -23,7 +23,7 @@ export interface DeliveryAttempt {
   readonly error: string | null;
   /** A duplicate delivery of the event (event chaos). */
   readonly duplicate: boolean;
-  /** When the next retry is due (server time, ms), `null` when none will follow. */
+  /** When the next retry is due (real time, ms since the epoch), `null` when none will follow. */
   readonly next_retry_at: number | null;
 }
 

@@ -2,7 +2,8 @@
  * @module dispatcher
  * Delivers recorded events to webhook endpoints and in-process listeners,
  * through event chaos, off the request path, with bounded concurrency,
- * retries on the server clock, `pending_webhooks` counting down, and a log of
+ * retries on the real clock (network behaviour, not business time: a manual
+ * server clock never holds a retry), `pending_webhooks` counting down, and a log of
  * every attempt. No event is dropped silently: `close()` makes a last attempt
  * for every delivery still owed and logs what could not be delivered.
  */
@@ -23,7 +24,11 @@ import { signatureHeader } from "./signature.js";
 
 /** How deliveries are made. */
 export interface WebhookDeliveryOptions {
-  /** Waits between attempts, in ms of server time; one retry per entry. Default `[1000, 5000, 30000, 120000]`. */
+  /**
+   * Waits between attempts, in ms of real time (the `realClock`, never the
+   * server clock: a manual or accelerated server clock neither holds nor
+   * hurries a retry); one retry per entry. Default `[1000, 5000, 30000, 120000]`.
+   */
   retrySchedule?: readonly number[];
   /** Per-attempt timeout in ms of real time. Default 10 000. */
   timeoutMs?: number;
@@ -246,7 +251,8 @@ export class WebhookDispatcher implements EventSink {
   }
 
   async #finish(job: Job, r: { status: number | null; ok: boolean; error: string | null; duration: number; stop?: boolean }): Promise<void> {
-    const clock = this.#services.clock;
+    // Attempts are stamped and scheduled on the real clock, the time retries wait on.
+    const clock = this.#services.realClock;
     const wait = !r.ok && !r.stop && !job.final && !job.resend ? this.#schedule[job.attempt - 1] : undefined;
     const nextAt = wait !== undefined ? clock.now() + wait : null;
     const t = job.target;
@@ -327,7 +333,7 @@ export class WebhookDispatcher implements EventSink {
     const deadline = setTimeout(() => this.#abort.abort(), this.#closeTimeoutMs);
     try {
       for (const [timer, job] of [...this.#retries]) {
-        this.#services.clock.clearTimeout(timer);
+        this.#services.realClock.clearTimeout(timer);
         this.#retries.delete(timer);
         this.#attempt({ ...job, final: true });
       }

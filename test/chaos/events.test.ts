@@ -19,7 +19,7 @@ function recorder() {
 
 describe("event chaos", () => {
   test("without chaos events are delivered at once, in order, once", () => {
-    const chaos = new ChaosCoordinator({ clock: new ManualClock(0) });
+    const chaos = new ChaosCoordinator({ realClock: new ManualClock(0) });
     const r = recorder();
     for (const e of events(5)) chaos.queueEvent(e, r.deliver);
     assert.deepEqual(r.ids(), ["evt_0", "evt_1", "evt_2", "evt_3", "evt_4"]);
@@ -28,7 +28,7 @@ describe("event chaos", () => {
 
   test("a buffer window holds events, then delivers them in order", () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock });
+    const chaos = new ChaosCoordinator({ realClock: clock });
     chaos.configure({ events: { buffer_window_ms: 500 } });
     const r = recorder();
     for (const e of events(10)) chaos.queueEvent(e, r.deliver);
@@ -40,10 +40,26 @@ describe("event chaos", () => {
     assert.equal(chaos.getStats().events_reordered, 0);
   });
 
+  test("windows and delays wait on the real clock; the server clock only stamps the journal", () => {
+    const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+    const realClock = new ManualClock(0);
+    const chaos = new ChaosCoordinator({ clock, realClock, config: { seed: 4 } });
+    chaos.configure({ events: { buffer_window_ms: 500, delay_ms: 100 } });
+    const r = recorder();
+    for (const e of events(3)) chaos.queueEvent(e, r.deliver);
+    clock.advance(86_400_000);
+    assert.equal(r.got.length, 0, "a day of server time releases nothing");
+    realClock.advance(500);
+    assert.equal(r.got.length, 0);
+    realClock.advance(100);
+    assert.equal(r.got.length, 3);
+    assert.equal(chaos.getJournal({ domain: "event" })[0]!.at, Date.parse("2026-01-02T00:00:00Z"), "journal entries carry server time");
+  });
+
   test("out_of_order shuffles each batch, reproducibly with a seed", () => {
     const run = (seed: number) => {
       const clock = new ManualClock(0);
-      const chaos = new ChaosCoordinator({ clock, config: { seed } });
+      const chaos = new ChaosCoordinator({ realClock: clock, config: { seed } });
       chaos.configure({ events: { buffer_window_ms: 100, out_of_order: true } });
       const r = recorder();
       for (const e of events(50)) chaos.queueEvent(e, r.deliver);
@@ -62,7 +78,7 @@ describe("event chaos", () => {
   });
 
   test("duplicates are the same event delivered again", () => {
-    const chaos = new ChaosCoordinator({ clock: new ManualClock(0), config: { seed: 3 } });
+    const chaos = new ChaosCoordinator({ realClock: new ManualClock(0), config: { seed: 3 } });
     chaos.configure({ events: { duplicate_rate: 1 } });
     const r = recorder();
     chaos.queueEvent({ id: "evt_a", type: "x.y" }, r.deliver);
@@ -75,7 +91,7 @@ describe("event chaos", () => {
 
   test("delays and jitter follow the clock", () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock, config: { seed: 1 } });
+    const chaos = new ChaosCoordinator({ realClock: clock, config: { seed: 1 } });
     chaos.configure({ events: { delay_ms: 1000, jitter_ms: 500 } });
     const r = recorder();
     for (const e of events(20)) chaos.queueEvent(e, r.deliver);
@@ -87,7 +103,7 @@ describe("event chaos", () => {
   });
 
   test("drop_rate marks first attempts as dropped", () => {
-    const chaos = new ChaosCoordinator({ clock: new ManualClock(0), config: { seed: 2 } });
+    const chaos = new ChaosCoordinator({ realClock: new ManualClock(0), config: { seed: 2 } });
     chaos.configure({ events: { drop_rate: 1 } });
     const r = recorder();
     chaos.queueEvent({ id: "evt_d", type: "invoice.paid" }, r.deliver);
@@ -97,7 +113,7 @@ describe("event chaos", () => {
 
   test("event_types limits chaos to matching types", () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock });
+    const chaos = new ChaosCoordinator({ realClock: clock });
     chaos.configure({ events: { buffer_window_ms: 100, event_types: ["invoice.*"] } });
     const r = recorder();
     chaos.queueEvent({ id: "evt_c", type: "customer.created" }, r.deliver);
@@ -109,7 +125,7 @@ describe("event chaos", () => {
 
   test("flushEvents delivers held events and waits for asynchronous deliveries", async () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock });
+    const chaos = new ChaosCoordinator({ realClock: clock });
     chaos.configure({ events: { buffer_window_ms: 60_000, delay_ms: 5 } });
     const done: string[] = [];
     const deliver = async (e: Ev) => {
@@ -123,7 +139,7 @@ describe("event chaos", () => {
   });
 
   test("a failing delivery never becomes an unhandled rejection", async () => {
-    const chaos = new ChaosCoordinator({ clock: new ManualClock(0) });
+    const chaos = new ChaosCoordinator({ realClock: new ManualClock(0) });
     let calls = 0;
     chaos.queueEvent({ id: "e1", type: "t" }, async () => {
       calls++;
@@ -139,7 +155,7 @@ describe("event chaos", () => {
 
   test("reset and close deliver held events rather than losing them", async () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock });
+    const chaos = new ChaosCoordinator({ realClock: clock });
     chaos.configure({ events: { buffer_window_ms: 1000 } });
     const r = recorder();
     chaos.queueEvent({ id: "held", type: "t" }, r.deliver);
@@ -154,7 +170,7 @@ describe("event chaos", () => {
   });
 
   test("the coordinator never delivers on its own from a decision call", () => {
-    const chaos = new ChaosCoordinator({ clock: new ManualClock(0) });
+    const chaos = new ChaosCoordinator({ realClock: new ManualClock(0) });
     chaos.configure({ events: { buffer_window_ms: 10 } });
     let delivered = 0;
     chaos.queueEvent({ id: "e", type: "t" }, () => void delivered++);

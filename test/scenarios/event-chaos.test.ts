@@ -11,7 +11,7 @@ const SECRET = "whsec_event_chaos";
 async function burst(outOfOrder: boolean) {
   const clock = new ManualClock(Date.now());
   await using receiver = await startWebhookReceiver({ secret: SECRET });
-  await using s = await startTestServer({ clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { concurrency: 1 } });
+  await using s = await startTestServer({ realClock: clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { concurrency: 1 } });
   s.pt.chaos.configure({ seed: 50, events: { buffer_window_ms: 1000, out_of_order: outOfOrder } });
   const stripe = s.stripe();
   for (let i = 0; i < 50; i++) await stripe.customers.create({ metadata: { i: String(i) } });
@@ -54,10 +54,10 @@ describe("event chaos through webhooks", () => {
     );
   });
 
-  test("delays hold each event on the server clock; flushEvents delivers them now", async () => {
+  test("delays hold each event on the real clock; flushEvents delivers them now", async () => {
     const clock = new ManualClock(Date.now());
     await using receiver = await startWebhookReceiver({ secret: SECRET });
-    await using s = await startTestServer({ clock, webhooks: [receiver.url], webhookSecret: SECRET });
+    await using s = await startTestServer({ realClock: clock, webhooks: [receiver.url], webhookSecret: SECRET });
     s.pt.chaos.configure({ seed: 3, events: { delay_ms: 10_000, jitter_ms: 5_000 } });
     const stripe = s.stripe();
     await stripe.customers.create({});
@@ -79,7 +79,7 @@ describe("event chaos through webhooks", () => {
   test("a dropped first attempt is recovered by the retry schedule", async () => {
     const clock = new ManualClock(Date.now());
     await using receiver = await startWebhookReceiver({ secret: SECRET });
-    await using s = await startTestServer({ clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [2000] } });
+    await using s = await startTestServer({ realClock: clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [2000] } });
     s.pt.chaos.configure({ seed: 9, events: { drop_rate: 1, event_types: ["customer.*"] } });
     const stripe = s.stripe();
     await stripe.customers.create({});
@@ -97,7 +97,7 @@ describe("event chaos through webhooks", () => {
 
   test("in-process listeners go through the same chaos path", async () => {
     const clock = new ManualClock(Date.now());
-    await using s = await startTestServer({ clock });
+    await using s = await startTestServer({ realClock: clock });
     s.pt.chaos.configure({ seed: 5, events: { buffer_window_ms: 500, duplicate_rate: 1 } });
     const seen: string[] = [];
     s.pt.on("event", (e, info) => void seen.push(`${e.type}${info.duplicate ? " (again)" : ""}`));

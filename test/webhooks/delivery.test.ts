@@ -38,10 +38,10 @@ describe("webhook delivery", () => {
     assert.equal(event.pending_webhooks, 0, "both deliveries succeeded");
   });
 
-  test("failures are retried on the server clock; the log records every attempt; pending_webhooks counts down", async () => {
+  test("failures are retried on the real clock; the log records every attempt; pending_webhooks counts down", async () => {
     const clock = new ManualClock(Date.parse("2026-03-01T00:00:00Z"));
     await using receiver = await startWebhookReceiver({ secret: SECRET, respond: (_e, attempt) => (attempt < 3 ? 500 : 200) });
-    await using s = await startTestServer({ clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [1000, 5000, 30_000] } });
+    await using s = await startTestServer({ realClock: clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [1000, 5000, 30_000] } });
     const stripe = s.stripe();
     await stripe.customers.create({});
     await s.pt.webhooks.flush();
@@ -81,7 +81,7 @@ describe("webhook delivery", () => {
     const url = first.url;
     const port = Number(new URL(url).port);
     await first.close();
-    await using s = await startTestServer({ clock, webhooks: [url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [1000, 1000, 1000] } });
+    await using s = await startTestServer({ realClock: clock, webhooks: [url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [1000, 1000, 1000] } });
     const stripe = s.stripe();
     for (let i = 0; i < 5; i++) await stripe.customers.create({ metadata: { i: String(i) } });
     await s.pt.webhooks.flush();
@@ -117,7 +117,7 @@ describe("webhook delivery", () => {
   test("disabling an endpoint stops deliveries and retries; events while disabled are not sent later", async () => {
     const clock = new ManualClock(Date.now());
     await using receiver = await startWebhookReceiver({ secret: SECRET, respond: () => 500 });
-    await using s = await startTestServer({ clock, webhookDelivery: { retrySchedule: [1000, 1000] } });
+    await using s = await startTestServer({ realClock: clock, webhookDelivery: { retrySchedule: [1000, 1000] } });
     const stripe = s.stripe();
     const we = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ["*"] });
     await stripe.customers.create({});
@@ -153,7 +153,7 @@ describe("webhook delivery", () => {
     const clock = new ManualClock(Date.now());
     let up = false;
     await using receiver = await startWebhookReceiver({ secret: SECRET, respond: () => (up ? 200 : 503) });
-    const s = await startTestServer({ clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [3_600_000] } });
+    const s = await startTestServer({ realClock: clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [3_600_000] } });
     try {
       s.pt.chaos.configure({ events: { buffer_window_ms: 60_000 } });
       await s.stripe().customers.create({});
@@ -205,7 +205,7 @@ describe("webhook delivery", () => {
 
   test("a throwing listener is retried like a failing endpoint", async () => {
     const clock = new ManualClock(Date.now());
-    await using s = await startTestServer({ clock, webhookDelivery: { retrySchedule: [1000] } });
+    await using s = await startTestServer({ realClock: clock, webhookDelivery: { retrySchedule: [1000] } });
     let calls = 0;
     s.pt.on("event", () => {
       calls++;
