@@ -65,9 +65,14 @@ export interface ChaosConfig {
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] | null ? T[K] : T[K] extends object ? DeepPartial<T[K]> | null : T[K] };
 
-/** A partial configuration, deep-merged into the current one. In `endpoint_overrides`, `null` removes a key. */
-export type ChaosConfigInput = DeepPartial<Omit<ChaosConfig, "api">> & {
-  api?: Partial<Omit<ApiChaosConfig, "endpoint_overrides">> & { endpoint_overrides?: Record<string, OverrideValue | null> };
+/**
+ * A partial configuration, deep-merged into the current one: every map merges
+ * key by key. `null` resets a section, clears `decline_weights` or
+ * `endpoint_overrides`, and removes one override key.
+ */
+export type ChaosConfigInput = DeepPartial<Omit<ChaosConfig, "api" | "payment">> & {
+  payment?: (Partial<Omit<PaymentChaosConfig, "decline_weights">> & { decline_weights?: Partial<Record<ChaosDeclineCode, number>> | null }) | null;
+  api?: (Partial<Omit<ApiChaosConfig, "endpoint_overrides">> & { endpoint_overrides?: Record<string, OverrideValue | null> | null }) | null;
 };
 
 /** The defaults: no chaos at all. */
@@ -156,7 +161,8 @@ const seed: Check = (v, path) => {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail(path, `${path} must be a non-negative integer or null, got ${show(v)}`);
 };
 const overrides: Check = (v, path) => {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(path, `${path} must be an object of endpoint key to action, got ${show(v)}`);
+  if (v === null) return;
+  if (typeof v !== "object" || Array.isArray(v)) fail(path, `${path} must be an object of endpoint key to action, or null, got ${show(v)}`);
   for (const [key, action] of Object.entries(v as object)) {
     const at = `${path}["${key}"]`;
     const parsed = parseOverrideKey(key);
@@ -273,26 +279,40 @@ export function validateEffective(config: ChaosConfig): void {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * Deep-merges `input` into `base` (neither is changed): objects merge key by
- * key, arrays and scalars replace; `null` on a section resets that section
- * to its defaults, and `null` for an endpoint override removes it.
+ * Deep-merges `input` into `base` (neither is changed), as the Elixir
+ * original's `configure` does: every map merges key by key (the sections,
+ * `payment.decline_weights`, `api.endpoint_overrides`), arrays and scalars
+ * replace. An override's action is one value: a new action for a key replaces
+ * the old one whole. `null` on a section resets that section to its defaults,
+ * `null` for `decline_weights` clears the weights, `null` for
+ * `endpoint_overrides` clears this layer's overrides, and `null` for one
+ * override key removes it (kept as a marker in the layer, so a namespace can
+ * remove an override it inherits).
  */
 export function mergeInput(base: ChaosConfigInput, input: ChaosConfigInput): ChaosConfigInput {
-  return mergeObjects(base as Record<string, unknown>, input as Record<string, unknown>, "") as ChaosConfigInput;
+  return mergeObjects(base as Record<string, unknown>, input as Record<string, unknown>, "", false) as ChaosConfigInput;
 }
 
-function mergeObjects(base: Record<string, unknown>, input: Record<string, unknown>, path: string): Record<string, unknown> {
+const SECTIONS = new Set(["payment", "events", "api"]);
+const OVERRIDES = "api.endpoint_overrides";
+
+/** `final` is the last merge over the defaults, where removal markers take effect. */
+function mergeObjects(base: Record<string, unknown>, input: Record<string, unknown>, path: string, final: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(input)) {
     const at = path ? `${path}.${key}` : key;
-    if (value === null && (at === "payment" || at === "events" || at === "api" || at.startsWith("api.endpoint_overrides."))) {
-      delete out[key];
-    } else if (value === null && at === "api.endpoint_overrides") {
+    if (path === OVERRIDES) {
+      // One override: removed by null (a marker until the final merge), else replaced whole.
+      if (value === null && final) delete out[key];
+      else out[key] = value;
+    } else if (value === null && SECTIONS.has(at)) {
+      if (!final) delete out[key];
+    } else if (value === null && at === OVERRIDES) {
       out[key] = {};
-    } else if (isPlainObject(value) && isPlainObject(out[key]) && at !== "payment.decline_weights") {
-      out[key] = mergeObjects(out[key] as Record<string, unknown>, value, at);
-    } else if (at === "api.endpoint_overrides" && isPlainObject(value)) {
-      out[key] = mergeObjects({}, value, at);
+    } else if (isPlainObject(value) && isPlainObject(out[key])) {
+      out[key] = mergeObjects(out[key] as Record<string, unknown>, value, at, final);
+    } else if (isPlainObject(value) && at === OVERRIDES) {
+      out[key] = mergeObjects({}, value, at, final);
     } else {
       out[key] = value;
     }
@@ -304,5 +324,5 @@ function mergeObjects(base: Record<string, unknown>, input: Record<string, unkno
 export function resolve(layers: readonly ChaosConfigInput[]): ChaosConfig {
   let merged: ChaosConfigInput = {};
   for (const layer of layers) merged = mergeInput(merged, layer);
-  return mergeObjects(defaultConfig() as unknown as Record<string, unknown>, merged as Record<string, unknown>, "") as unknown as ChaosConfig;
+  return mergeObjects(defaultConfig() as unknown as Record<string, unknown>, merged as Record<string, unknown>, "", true) as unknown as ChaosConfig;
 }

@@ -49,6 +49,82 @@ describe("chaos configuration", () => {
     assert.equal(reset.payment.failure_rate, 0);
   });
 
+  describe("every map merges key by key, as the Elixir original's configure does", () => {
+    test("payment: a later key is added, earlier ones kept", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ payment: { failure_rate: 0.5 } });
+      const c = chaos.configure({ payment: { decline_codes: ["lost_card"] } });
+      assert.deepEqual(c.payment, { failure_rate: 0.5, decline_codes: ["lost_card"], decline_weights: null });
+    });
+
+    test("events: a later key is added, earlier ones kept", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ events: { buffer_window_ms: 200, event_types: ["invoice.*"] } });
+      const c = chaos.configure({ events: { duplicate_rate: 1 } });
+      assert.equal(c.events.buffer_window_ms, 200);
+      assert.deepEqual(c.events.event_types, ["invoice.*"]);
+      assert.equal(c.events.duplicate_rate, 1);
+    });
+
+    test("api: a later key is added, earlier ones kept", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ api: { error_rate: 0.1, timeout_ms: 100 } });
+      const c = chaos.configure({ api: { rate_limit_rate: 0.2 } });
+      assert.deepEqual([c.api.error_rate, c.api.timeout_ms, c.api.rate_limit_rate], [0.1, 100, 0.2]);
+    });
+
+    test("payment.decline_weights: merged, not replaced; 0 drops a weight; null clears the map", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ payment: { decline_weights: { insufficient_funds: 3, card_declined: 1 } } });
+      const merged = chaos.configure({ payment: { decline_weights: { fraudulent: 1 } } });
+      assert.deepEqual(merged.payment.decline_weights, { insufficient_funds: 3, card_declined: 1, fraudulent: 1 });
+      const zero = chaos.configure({ payment: { decline_weights: { card_declined: 0 } } });
+      assert.deepEqual(zero.payment.decline_weights, { insufficient_funds: 3, card_declined: 0, fraudulent: 1 });
+      assert.equal(chaos.configure({ payment: { decline_weights: null } }).payment.decline_weights, null);
+    });
+
+    test("payment.decline_weights: a weight set to 0 is never drawn", () => {
+      const chaos = new ChaosCoordinator({ config: { seed: 11 } });
+      chaos.configure({ payment: { failure_rate: 1, decline_codes: ["insufficient_funds", "fraudulent"], decline_weights: { insufficient_funds: 1, fraudulent: 1 } } });
+      const draw = () => Array.from({ length: 200 }, () => chaos.shouldPaymentFail(null)).map((d) => (d.outcome === "fail" ? d.decline_code : "ok"));
+      assert.deepEqual(new Set(draw()), new Set(["insufficient_funds", "fraudulent"]), "both weights drawn");
+      chaos.configure({ payment: { decline_weights: { fraudulent: 0 } } });
+      assert.deepEqual(new Set(draw()), new Set(["insufficient_funds"]));
+    });
+
+    test("api.endpoint_overrides: one override added, the others kept; a new action replaces the old one whole", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ api: { endpoint_overrides: { "/v1/a": "rate_limit", "/v1/c": { custom_response: { status: 200, body: { id: "x", name: "old" } } } } } });
+      const added = chaos.configure({ api: { endpoint_overrides: { "/v1/b*": "timeout" } } });
+      assert.deepEqual(Object.keys(added.api.endpoint_overrides).sort(), ["/v1/a", "/v1/b*", "/v1/c"]);
+      const replaced = chaos.configure({ api: { endpoint_overrides: { "/v1/c": { custom_response: { status: 201, body: { id: "y" } } }, "/v1/a": { latency_ms: 5 } } } });
+      assert.deepEqual(replaced.api.endpoint_overrides["/v1/c"], { custom_response: { status: 201, body: { id: "y" } } }, "the body is not merged with the old one");
+      assert.deepEqual(replaced.api.endpoint_overrides["/v1/a"], { latency_ms: 5 });
+      assert.equal(chaos.shouldApiFail("/v1/a").kind, "latency");
+      assert.deepEqual(chaos.configure({ api: { endpoint_overrides: null } }).api.endpoint_overrides, {});
+    });
+
+    test("api.endpoint_overrides: null removes a key, also one a namespace inherits", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ api: { endpoint_overrides: { "/v1/a": "rate_limit", "/v1/b": "timeout" } } });
+      const a = chaos.for("a");
+      a.configure({ api: { endpoint_overrides: { "/v1/c": "ok" } } });
+      const c = a.configure({ api: { endpoint_overrides: { "/v1/a": null } } });
+      assert.deepEqual(c.api.endpoint_overrides, { "/v1/b": "timeout", "/v1/c": "ok" });
+      assert.equal(a.shouldApiFail("/v1/a").kind, "ok");
+      assert.equal(chaos.shouldApiFail("/v1/a").kind, "rate_limit", "the server-wide layer keeps it");
+      assert.deepEqual(a.getLayer(), { api: { endpoint_overrides: { "/v1/c": "ok", "/v1/a": null } } }, "the layer shows what it removes");
+    });
+
+    test("payment.decline_weights across layers: a namespace adds to inherited weights", () => {
+      const chaos = new ChaosCoordinator();
+      chaos.configure({ payment: { decline_weights: { insufficient_funds: 2 } } });
+      const a = chaos.for("a");
+      assert.deepEqual(a.configure({ payment: { decline_weights: { lost_card: 1 } } }).payment.decline_weights, { insufficient_funds: 2, lost_card: 1 });
+      assert.equal(a.configure({ payment: { decline_weights: null } }).payment.decline_weights, null, "null clears the inherited weights too");
+    });
+  });
+
   test("every key is validated with a message naming it", () => {
     bad({ payment: { failure_rate: 1.5 } }, "payment.failure_rate", /^payment\.failure_rate must be a number in \[0, 1\], got 1\.5$/);
     bad({ payment: { failure_rate: "0.5" } }, "payment.failure_rate", /got "0\.5"/);

@@ -23,6 +23,17 @@ describe("the /_chaos control plane", () => {
     assert.equal(del.json.events.duplicate_rate, 0);
   });
 
+  test("POST merges every map: decline weights and endpoint overrides are added to, not replaced", async () => {
+    await using s = await startTestServer();
+    await s.raw("POST", "/_chaos/config", { body: { payment: { decline_weights: { insufficient_funds: 3 } }, api: { endpoint_overrides: { "/v1/a": "rate_limit" } } } });
+    const res = await s.raw("POST", "/_chaos/config", { body: { payment: { decline_weights: { fraudulent: 1 } }, api: { endpoint_overrides: { "/v1/b": "timeout" } } } });
+    assert.deepEqual(res.json.payment.decline_weights, { insufficient_funds: 3, fraudulent: 1 });
+    assert.deepEqual(res.json.api.endpoint_overrides, { "/v1/a": "rate_limit", "/v1/b": "timeout" });
+    const cleared = await s.raw("POST", "/_chaos/config", { body: { payment: { decline_weights: null }, api: { endpoint_overrides: { "/v1/a": null } } } });
+    assert.equal(cleared.json.payment.decline_weights, null);
+    assert.deepEqual(cleared.json.api.endpoint_overrides, { "/v1/b": "timeout" });
+  });
+
   test("proof (e): an invalid config is a Stripe-shaped 400 naming the key, and changes nothing", async () => {
     await using s = await startTestServer();
     await s.raw("POST", "/_chaos/config", { body: { api: { error_rate: 0.2 } } });
