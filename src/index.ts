@@ -22,7 +22,7 @@ export { CursorNotFoundError } from "./store/store.js";
 export type { StripeEvent } from "./events/event.js";
 export { NAMESPACE_HEADER, GLOBAL_NAMESPACE } from "./server/namespace.js";
 export { DEFAULT_API_VERSION } from "./server/version.js";
-export { ChaosCoordinator, ChaosConfigError, defaultConfig, OK, SUCCEED, GLOBAL } from "./chaos/index.js";
+export { ChaosCoordinator, ChaosConfigError, defaultConfig, OK, SUCCEED, GLOBAL, CHAOS_DECLINES } from "./chaos/index.js";
 export type {
   ChaosCoordinatorOptions,
   NamespaceChaos,
@@ -34,6 +34,8 @@ export type {
   ApiChaosConfig,
   ApiDecision,
   PaymentDecision,
+  PaymentRule,
+  ChaosDecline,
   ChaosEvent,
   DeliverFn,
   DeliveryInfo,

@@ -359,7 +359,7 @@ function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
     forced: (ns, customer, requestId) => chaos.for(ns).forcedPaymentFailure(customer, ctx(requestId)),
     random: (ns, customer, requestId) => {
       const d = chaos.for(ns).randomPaymentFailure(customer, ctx(requestId));
-      return d.outcome === "fail" ? d.decline_code : undefined;
+      return d.outcome === "fail" ? d.chaos_code : undefined;
     },
   };
 }

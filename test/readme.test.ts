@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { startPaperTiger, startWebhookReceiver } from "../src/index.js";
+import { CHAOS_DECLINES, startPaperTiger, startWebhookReceiver } from "../src/index.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -43,6 +43,12 @@ describe("README examples", () => {
       for (const re of expect) assert.match(stdout, re, `${file} printed:\n${stdout}`);
     });
   }
+
+  test("the README's decline table is the mapping chaos answers with", () => {
+    const table = readme.split("<!-- table: chaos declines -->\n")[1]!.split("\n\n")[0]!;
+    const rows = table.split("\n").slice(2).map((line) => line.split(" | ").map((cell) => cell.replace(/^\| |`| \|$/g, "")));
+    assert.deepEqual(rows, Object.values(CHAOS_DECLINES).map((d) => [d.chaos_code, d.code, d.decline_code, d.message]));
+  });
 
   test("the README's commands exist", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };

@@ -18,9 +18,9 @@ import { compileApi, OK, decideApi, type ApiDecision, type CompiledApi } from ".
 import { mergeInput, resolve, validateEffective, validateInput, type ChaosConfig, type ChaosConfigInput } from "./config.js";
 import { compileEvents, EventQueue, type ChaosEvent, type CompiledEvents, type DeliverFn } from "./events.js";
 import { Journal, type ChaosDomain, type JournalEntry } from "./journal.js";
-import { decideRandomPayment, SUCCEED, type PaymentDecision } from "./payment.js";
+import { decideRandomPayment, failWith, SUCCEED, type PaymentDecision } from "./payment.js";
 import { createStream, randomSeed, type RandomStream } from "./random.js";
-import { emptyStats, type ChaosStats, type StatName } from "./stats.js";
+import { copyStats, countDecline, emptyStats, type ChaosStats, type StatName } from "./stats.js";
 
 /** The namespace every request without one belongs to, and the server-wide layer. */
 export const GLOBAL = "global";
@@ -117,7 +117,7 @@ export interface NamespaceChaos {
  * ```ts
  * const chaos = new ChaosCoordinator({ config: { seed: 42 } });
  * chaos.configure({ payment: { failure_rate: 0.5 } });
- * chaos.shouldPaymentFail("cus_123"); // { outcome: "succeed" } or { outcome: "fail", decline_code, rule }
+ * chaos.shouldPaymentFail("cus_123"); // { outcome: "succeed" } or { outcome: "fail", chaos_code, code, decline_code, rule }
  * chaos.namespace("test-a").simulateFailure("cus_9", "insufficient_funds", { times: 1 });
  * ```
  */
@@ -237,6 +237,20 @@ export class ChaosCoordinator implements NamespaceChaos {
     s.journal.add({ at: this.#clock.now(), namespace: s.name, ...entry });
   }
 
+  /** Counts a chaos decline under both its names and journals it with all three (chaos code, Stripe's code and decline_code). */
+  #declined(s: State, d: PaymentDecision, customerId: string | null, ctx: DecisionContext | undefined, extra: Record<string, unknown> = {}): void {
+    if (d.outcome !== "fail") return;
+    countDecline(s.stats, d.chaos_code, d.decline_code);
+    this.#record(s, {
+      domain: "payment",
+      kind: "decline",
+      rule: d.rule,
+      ...(customerId ? { customer: customerId } : {}),
+      ...(ctx?.requestId ? { request_id: ctx.requestId } : {}),
+      detail: { chaos_code: d.chaos_code, code: d.code, decline_code: d.decline_code, ...extra },
+    });
+  }
+
   #eventFault(s: State, kind: "duplicate" | "dropped" | "delayed", rule: string, e: ChaosEvent, detail?: Record<string, unknown>): void {
     const stat: StatName = kind === "duplicate" ? "events_duplicated" : kind === "dropped" ? "events_dropped" : "events_delayed";
     s.stats[stat]++;
@@ -272,15 +286,7 @@ export class ChaosCoordinator implements NamespaceChaos {
       const o = s?.overrides.get(customerId);
       if (!s || !o) return undefined;
       if (o.remaining !== null && --o.remaining <= 0) s.overrides.delete(customerId);
-      s.stats.payments_failed++;
-      this.#record(s, {
-        domain: "payment",
-        kind: "decline",
-        rule: "customer_override",
-        customer: customerId,
-        ...(ctx?.requestId ? { request_id: ctx.requestId } : {}),
-        detail: { decline_code: o.code, ...(o.remaining !== null ? { remaining: o.remaining } : {}) },
-      });
+      this.#declined(s, failWith(o.code, "customer_override"), customerId, ctx, o.remaining !== null ? { remaining: o.remaining } : {});
       return o.code;
     };
 
@@ -291,15 +297,7 @@ export class ChaosCoordinator implements NamespaceChaos {
         s.stats.payments_succeeded++;
         return SUCCEED;
       }
-      s.stats.payments_failed++;
-      this.#record(s, {
-        domain: "payment",
-        kind: "decline",
-        rule: decision.rule,
-        ...(customerId ? { customer: customerId } : {}),
-        ...(ctx?.requestId ? { request_id: ctx.requestId } : {}),
-        detail: { decline_code: decision.decline_code },
-      });
+      this.#declined(s, decision, customerId, ctx);
       return decision;
     };
 
@@ -315,7 +313,7 @@ export class ChaosCoordinator implements NamespaceChaos {
       },
       getStats: () => {
         const s = this.#state(ns);
-        return { ...s.stats, seed: this.#seedOf(s) };
+        return { ...copyStats(s.stats), seed: this.#seedOf(s) };
       },
       reset: async () => {
         const s = this.#state(ns);
@@ -350,7 +348,7 @@ export class ChaosCoordinator implements NamespaceChaos {
       },
       shouldPaymentFail: (customerId, ctx) => {
         const code = forced(customerId, ctx);
-        return code ? { outcome: "fail", decline_code: code, rule: "customer_override" } : random(customerId, ctx);
+        return code ? failWith(code, "customer_override") : random(customerId, ctx);
       },
       forcedPaymentFailure: forced,
       randomPaymentFailure: random,

@@ -14,3 +14,6 @@ export type { ChaosEvent, DeliverFn, DeliveryInfo } from "./events.js";
 export type { JournalEntry, ChaosDomain } from "./journal.js";
 export type { ChaosStats, StatName } from "./stats.js";
 export type { OverrideAction, OverrideValue } from "./overrides.js";
+export { CHAOS_DECLINES } from "../stripe/declines.js";
+export type { ChaosDecline, ChaosDeclineCode } from "../stripe/declines.js";
+export type { PaymentRule } from "./payment.js";

@@ -5,13 +5,27 @@
  * one more draw to pick the code: by `decline_weights` over `decline_codes`,
  * uniform when weights are absent or all zero.
  */
-import type { ChaosDeclineCode } from "../stripe/declines.js";
+import { CHAOS_DECLINES, type ChaosDeclineCode, type DeclineCode } from "../stripe/declines.js";
 import type { PaymentChaosConfig } from "./config.js";
 
-/** The outcome of a payment as chaos sees it. */
+/** Which rule declined a payment. */
+export type PaymentRule = "customer_override" | "payment.failure_rate";
+
+/**
+ * The outcome of a payment as chaos sees it. A decline names itself both
+ * ways: `chaos_code` as configured (`card_declined`), and Stripe's error
+ * `code` and `decline_code` as the 402 carries them (`card_declined` /
+ * `generic_decline`).
+ */
 export type PaymentDecision =
   | { readonly outcome: "succeed" }
-  | { readonly outcome: "fail"; readonly decline_code: ChaosDeclineCode; readonly rule: "customer_override" | "payment.failure_rate" };
+  | { readonly outcome: "fail"; readonly chaos_code: ChaosDeclineCode; readonly code: string; readonly decline_code: DeclineCode; readonly rule: PaymentRule };
+
+/** The decision to decline with `code` by `rule`. */
+export function failWith(code: ChaosDeclineCode, rule: PaymentRule): PaymentDecision {
+  const d = CHAOS_DECLINES[code];
+  return { outcome: "fail", chaos_code: d.chaos_code, code: d.code, decline_code: d.decline_code, rule };
+}
 
 /** The decision to let a payment through: one shared object. */
 export const SUCCEED: PaymentDecision = Object.freeze({ outcome: "succeed" });
@@ -38,5 +52,5 @@ export function pickDeclineCode(config: PaymentChaosConfig, u: number): ChaosDec
 export function decideRandomPayment(config: PaymentChaosConfig, draw: () => number): PaymentDecision {
   if (config.failure_rate <= 0) return SUCCEED;
   if (draw() >= config.failure_rate) return SUCCEED;
-  return { outcome: "fail", decline_code: pickDeclineCode(config, draw()), rule: "payment.failure_rate" };
+  return failWith(pickDeclineCode(config, draw()), "payment.failure_rate");
 }

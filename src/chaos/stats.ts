@@ -4,7 +4,7 @@
  */
 
 /** Counters, all starting at zero. */
-export interface ChaosStats {
+export interface ChaosCounters {
   payments_failed: number;
   payments_succeeded: number;
   api_timeouts: number;
@@ -22,11 +22,36 @@ export interface ChaosStats {
   deliveries_failed: number;
 }
 
-/** A stat name. */
-export type StatName = keyof ChaosStats;
+/**
+ * The counters, and chaos declines per code under both of their names: the
+ * chaos code as configured (`card_declined`, what a test ported from the
+ * Elixir original counts) and Stripe's `decline_code` (`generic_decline`,
+ * what a test written against Stripe reads).
+ */
+export interface ChaosStats extends ChaosCounters {
+  payments_failed_by_chaos_code: Record<string, number>;
+  payments_failed_by_decline_code: Record<string, number>;
+}
+
+/** A counter's name. */
+export type StatName = keyof ChaosCounters;
+
+/** Counts one chaos decline under both names. */
+export function countDecline(stats: ChaosStats, chaosCode: string, declineCode: string): void {
+  stats.payments_failed++;
+  stats.payments_failed_by_chaos_code[chaosCode] = (stats.payments_failed_by_chaos_code[chaosCode] ?? 0) + 1;
+  stats.payments_failed_by_decline_code[declineCode] = (stats.payments_failed_by_decline_code[declineCode] ?? 0) + 1;
+}
+
+/** A copy a caller may keep or change. */
+export function copyStats(stats: ChaosStats): ChaosStats {
+  return { ...stats, payments_failed_by_chaos_code: { ...stats.payments_failed_by_chaos_code }, payments_failed_by_decline_code: { ...stats.payments_failed_by_decline_code } };
+}
 
 export function emptyStats(): ChaosStats {
   return {
+    payments_failed_by_chaos_code: {},
+    payments_failed_by_decline_code: {},
     payments_failed: 0,
     payments_succeeded: 0,
     api_timeouts: 0,

@@ -8,7 +8,7 @@ import type { ApiChaosConfig, ChaosConfig, ChaosConfigInput, EventChaosConfig, P
 import { withApiChaos, withChaos, withEventChaos, withPaymentChaos } from "../chaos/with-chaos.js";
 import type { ChaosDomain, JournalEntry } from "../chaos/journal.js";
 import type { ChaosStats } from "../chaos/stats.js";
-import type { ChaosDeclineCode } from "../stripe/declines.js";
+import type { ChaosDecline, ChaosDeclineCode } from "../stripe/declines.js";
 
 /** Where the server is and who is asking. */
 export interface ChaosClientOptions {
@@ -113,8 +113,8 @@ export class ChaosClient {
     const list = await this.#call<{ data: JournalEntry[] }>("GET", `/_chaos/journal${q.size ? `?${q}` : ""}`);
     return list.data;
   }
-  /** The 22 decline codes chaos can inject, and the 4 defaults. */
-  declineCodes(): Promise<{ all: ChaosDeclineCode[]; default: ChaosDeclineCode[] }> {
+  /** The 22 decline codes chaos can inject, the 4 defaults, and the error Stripe answers for each. */
+  declineCodes(): Promise<{ all: ChaosDeclineCode[]; default: ChaosDeclineCode[]; declines: ChaosDecline[] }> {
     return this.#call("GET", "/_chaos/decline_codes");
   }
   /** Resets chaos and deletes this namespace's data. */

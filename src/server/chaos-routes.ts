@@ -7,7 +7,7 @@
 import { ChaosConfigError } from "../chaos/config.js";
 import type { ChaosConfigInput } from "../chaos/config.js";
 import type { ChaosDomain } from "../chaos/journal.js";
-import { CHAOS_DECLINE_CODES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
+import { CHAOS_DECLINE_CODES, CHAOS_DECLINES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
 import { p, parseShape } from "../resources/params.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { invalidRequest, type StripeError } from "./errors.js";
@@ -71,8 +71,10 @@ export const chaosControlRoutes: readonly ControlRoute[] = [
     handler(rt, req) {
       const params = parseShape(FAILURE, req.body, "");
       const customer = req.params.id!;
-      chaosOf(rt, req).simulateFailure(customer, params.decline_code as ChaosDeclineCode, params.times !== undefined ? { times: params.times } : {});
-      return { body: { object: "chaos.customer_failure", customer, decline_code: params.decline_code, times: params.times ?? null } };
+      const code = params.decline_code as ChaosDeclineCode;
+      chaosOf(rt, req).simulateFailure(customer, code, params.times !== undefined ? { times: params.times } : {});
+      // The decline under every name: the chaos code asked for, and Stripe's code, decline_code and message.
+      return { body: { object: "chaos.customer_failure", customer, ...CHAOS_DECLINES[code], times: params.times ?? null } };
     },
   },
   {
@@ -108,7 +110,7 @@ export const chaosControlRoutes: readonly ControlRoute[] = [
   {
     method: "GET",
     path: "/_chaos/decline_codes",
-    handler: () => ({ body: { all: [...CHAOS_DECLINE_CODES], default: [...DEFAULT_CHAOS_DECLINE_CODES] } }),
+    handler: () => ({ body: { all: [...CHAOS_DECLINE_CODES], default: [...DEFAULT_CHAOS_DECLINE_CODES], declines: CHAOS_DECLINE_CODES.map((c) => CHAOS_DECLINES[c]) } }),
   },
   {
     method: "POST",

@@ -128,3 +128,27 @@ export const DEFAULT_CHAOS_DECLINE_CODES = ["card_declined", "insufficient_funds
 export function chaosDeclineCode(code: ChaosDeclineCode): DeclineCode {
   return code === "card_declined" ? "generic_decline" : code;
 }
+
+/**
+ * One decline under every name it goes by: the chaos code it was configured
+ * with (what a test ported from the Elixir original counts), and Stripe's
+ * error `code`, `decline_code` and message (what a test written against
+ * Stripe reads).
+ */
+export interface ChaosDecline {
+  readonly chaos_code: ChaosDeclineCode;
+  readonly code: string;
+  readonly decline_code: DeclineCode;
+  readonly message: string;
+}
+
+/** Every chaos code with the error Stripe answers for it, in the order of {@link CHAOS_DECLINE_CODES}. */
+export const CHAOS_DECLINES: Readonly<Record<ChaosDeclineCode, ChaosDecline>> = Object.freeze(
+  Object.fromEntries(
+    CHAOS_DECLINE_CODES.map((chaos_code) => {
+      const decline_code = chaosDeclineCode(chaos_code);
+      const spec: DeclineSpec = DECLINES[decline_code];
+      return [chaos_code, Object.freeze({ chaos_code, code: spec.code, decline_code, message: spec.message })];
+    }),
+  ) as Record<ChaosDeclineCode, ChaosDecline>,
+);

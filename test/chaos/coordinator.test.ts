@@ -43,7 +43,7 @@ describe("chaos coordinator", () => {
     chaos.configure({ payment: { failure_rate: 0.5 }, api: { error_rate: 0.25, timeout_rate: 0.25 } });
     const payments = Array.from({ length: 8 }, () => {
       const d = chaos.shouldPaymentFail("cus_1");
-      return d.outcome === "fail" ? d.decline_code : "ok";
+      return d.outcome === "fail" ? d.chaos_code : "ok";
     });
     const api = Array.from({ length: 8 }, () => {
       const d = chaos.shouldApiFail("/v1/x", "GET");

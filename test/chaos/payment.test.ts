@@ -40,7 +40,7 @@ describe("payment chaos", () => {
     const chaos = new ChaosCoordinator();
     chaos.simulateFailure("cus_a", "insufficient_funds", { times: 2 });
     chaos.simulateFailure("cus_b", "lost_card");
-    assert.deepEqual(chaos.shouldPaymentFail("cus_a"), { outcome: "fail", decline_code: "insufficient_funds", rule: "customer_override" });
+    assert.deepEqual(chaos.shouldPaymentFail("cus_a"), { outcome: "fail", chaos_code: "insufficient_funds", code: "card_declined", decline_code: "insufficient_funds", rule: "customer_override" });
     assert.equal(chaos.shouldPaymentFail("cus_a").outcome, "fail");
     assert.equal(chaos.shouldPaymentFail("cus_a"), SUCCEED);
     assert.equal(chaos.shouldPaymentFail("cus_c"), SUCCEED);
@@ -51,6 +51,27 @@ describe("payment chaos", () => {
     assert.equal(stats.payments_failed, 7);
     assert.equal(stats.payments_succeeded, 3);
     assert.equal(chaos.getJournal({ domain: "payment" })[0]?.customer, "cus_b");
+  });
+
+  test("one name for one decline: card_declined is Stripe's card_declined / generic_decline in the decision, the stats and the journal", () => {
+    const chaos = new ChaosCoordinator({ config: { seed: 5 } });
+    chaos.simulateFailure("cus_a", "card_declined", { times: 1 });
+    assert.deepEqual(chaos.shouldPaymentFail("cus_a"), { outcome: "fail", chaos_code: "card_declined", code: "card_declined", decline_code: "generic_decline", rule: "customer_override" });
+    chaos.configure({ payment: { failure_rate: 1, decline_codes: ["card_declined", "expired_card"], decline_weights: { card_declined: 1, expired_card: 1 } } });
+    const drawn = Array.from({ length: 40 }, () => chaos.shouldPaymentFail(null));
+    const byChaos: Record<string, number> = { card_declined: 1 };
+    for (const d of drawn) if (d.outcome === "fail") byChaos[d.chaos_code] = (byChaos[d.chaos_code] ?? 0) + 1;
+    assert.ok(byChaos.card_declined! > 1 && byChaos.expired_card! > 0, JSON.stringify(byChaos));
+    const stats = chaos.getStats();
+    assert.equal(stats.payments_failed, 41);
+    assert.deepEqual(stats.payments_failed_by_chaos_code, byChaos);
+    assert.deepEqual(stats.payments_failed_by_decline_code, { generic_decline: byChaos.card_declined, expired_card: byChaos.expired_card });
+    const journal = chaos.getJournal({ domain: "payment" });
+    assert.deepEqual(journal.at(-1)!.detail, { chaos_code: "card_declined", code: "card_declined", decline_code: "generic_decline", remaining: 0 });
+    const expired = journal.find((e) => e.detail?.chaos_code === "expired_card");
+    assert.deepEqual(expired!.detail, { chaos_code: "expired_card", code: "expired_card", decline_code: "expired_card" });
+    stats.payments_failed_by_chaos_code.card_declined = 0;
+    assert.equal(chaos.getStats().payments_failed_by_chaos_code.card_declined, byChaos.card_declined, "getStats answers a copy");
   });
 
   test("forced and random parts can be asked for separately", () => {

@@ -5,6 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
+import { CHAOS_DECLINES } from "../../src/index.js";
 import { startTestServer } from "../helpers/server.js";
 
 /** Creates and confirms a PaymentIntent; answers the decline code, or "ok". */
@@ -74,6 +75,50 @@ describe("payment chaos", () => {
     const stripe = s.stripe();
     assert.equal(await pay(stripe, undefined, "pm_card_visa_chargeDeclinedInsufficientFunds"), "insufficient_funds");
     assert.equal(await pay(stripe), "lost_card");
+  });
+
+  test("one name for one decline over HTTP: Stripe's card_declined / generic_decline, counted and journaled under both names", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const c = await stripe.customers.create({});
+    const set = await s.raw("POST", `/_chaos/customers/${c.id}/failure`, { body: { decline_code: "card_declined", times: 1 } });
+    assert.deepEqual(set.json, { object: "chaos.customer_failure", customer: c.id, chaos_code: "card_declined", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined.", times: 1 });
+    const err = await stripe.paymentIntents
+      .create({ amount: 1000, currency: "usd", confirm: true, payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], customer: c.id })
+      .then(() => assert.fail("expected a decline"), (e: unknown) => e as Stripe.errors.StripeCardError);
+    assert.deepEqual([err.statusCode, err.code, err.decline_code, err.message], [402, "card_declined", "generic_decline", "Your card was declined."]);
+    s.pt.chaos.configure({ seed: 3, payment: { failure_rate: 1, decline_codes: ["card_declined"] } });
+    assert.equal(await pay(stripe), "generic_decline");
+    const stats = (await s.raw("GET", "/_chaos/stats")).json;
+    assert.equal(stats.payments_failed, 2);
+    assert.deepEqual(stats.payments_failed_by_chaos_code, { card_declined: 2 });
+    assert.deepEqual(stats.payments_failed_by_decline_code, { generic_decline: 2 });
+    const journal = (await s.raw("GET", "/_chaos/journal?domain=payment")).json.data as Array<{ rule: string; detail: unknown }>;
+    assert.deepEqual(
+      journal.map((e) => [e.rule, e.detail]),
+      [
+        ["payment.failure_rate", { chaos_code: "card_declined", code: "card_declined", decline_code: "generic_decline" }],
+        ["customer_override", { chaos_code: "card_declined", code: "card_declined", decline_code: "generic_decline", remaining: 0 }],
+      ],
+    );
+    const table = (await s.raw("GET", "/_chaos/decline_codes")).json.declines as Array<Record<string, string>>;
+    assert.equal(table.length, 22);
+    assert.deepEqual(table[0], { chaos_code: "card_declined", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." });
+    assert.deepEqual(table.find((d) => d.chaos_code === "expired_card"), { chaos_code: "expired_card", code: "expired_card", decline_code: "expired_card", message: "Your card has expired." });
+  });
+
+  test("every chaos code gives the error its row of the table promises", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const c = await stripe.customers.create({});
+    for (const d of Object.values(CHAOS_DECLINES)) {
+      s.pt.chaos.simulateFailure(c.id, d.chaos_code, { times: 1 });
+      const err = await stripe.paymentIntents
+        .create({ amount: 1000, currency: "usd", confirm: true, payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], customer: c.id })
+        .then(() => assert.fail("expected a decline"), (e: unknown) => e as Stripe.errors.StripeCardError);
+      assert.deepEqual([err.statusCode, err.code, err.decline_code, err.message], [402, d.code, d.decline_code, d.message], d.chaos_code);
+    }
+    assert.equal(Object.values(s.pt.chaos.getStats().payments_failed_by_chaos_code).reduce((a, b) => a + b, 0), 22);
   });
 
   test("a chaos decline cannot be told from a real decline with that code", async () => {
