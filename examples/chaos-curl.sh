@@ -4,20 +4,20 @@ NS="X-Paper-Tiger-Namespace: checkout"
 JSON="Content-Type: application/json"
 
 # API chaos: every customer creation in namespace "checkout" answers 429.
-curl -s "$PT/_chaos/config" -u "$KEY:" -H "$NS" -H "$JSON" \
-  -d '{"api": {"endpoint_overrides": {"POST /v1/customers": "rate_limit"}}}' > /dev/null
+# The control plane takes Stripe's form encoding (bracket notation) as well as JSON.
+curl -s "$PT/_chaos/config" -u "$KEY:" -H "$NS" \
+  --data-urlencode "api[endpoint_overrides][POST /v1/customers]=rate_limit" > /dev/null
 curl -s -o /dev/null -w "%{http_code}\n" "$PT/v1/customers" -u "$KEY:" -H "$NS" -d email=a@example.com   # 429
 
 # Payment chaos: this customer's next payment is declined, exactly as Stripe declines it.
 curl -s -X DELETE "$PT/_chaos/config" -u "$KEY:" -H "$NS" > /dev/null
 CUS=$(curl -s "$PT/v1/customers" -u "$KEY:" -H "$NS" -d email=b@example.com | grep -o '"id": "cus_[A-Za-z0-9]*"' | cut -d'"' -f4)
-curl -s "$PT/_chaos/customers/$CUS/failure" -u "$KEY:" -H "$NS" -H "$JSON" \
-  -d '{"decline_code": "insufficient_funds", "times": 1}' > /dev/null
+curl -s "$PT/_chaos/customers/$CUS/failure" -u "$KEY:" -H "$NS" -d decline_code=insufficient_funds -d times=1 > /dev/null
 curl -s -o /dev/null -w "%{http_code}\n" "$PT/v1/payment_intents" -u "$KEY:" -H "$NS" \
   -d amount=2000 -d currency=usd -d customer="$CUS" -d payment_method=pm_card_visa \
   -d "allowed_payment_method_types[]=card" -d confirm=true                                      # 402
 
-# Event chaos: webhooks to $HOOK are held, then each is delivered twice (same event id).
+# Event chaos (in JSON this time): webhooks to $HOOK are held, then each is delivered twice (same event id).
 curl -s "$PT/v1/webhook_endpoints" -u "$KEY:" -H "$NS" -d url="$HOOK" -d "enabled_events[]=customer.updated" > /dev/null
 curl -s "$PT/_chaos/config" -u "$KEY:" -H "$NS" -H "$JSON" \
   -d '{"events": {"buffer_window_ms": 60000, "duplicate_rate": 1}}' > /dev/null

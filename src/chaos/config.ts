@@ -119,48 +119,58 @@ const show = (v: unknown): string => {
   }
 };
 
-type Check = (value: unknown, path: string) => void;
+/**
+ * How a key's value is written: what a form-encoded body (where every value
+ * is a string) is read as, so `payment[failure_rate]=0.5` means 0.5.
+ */
+export type ValueKind = "number" | "boolean" | "list" | "number_map" | "overrides";
 
-const rate: Check = (v, path) => {
+/** One key's check, with the kind of its value and whether `null` is accepted. */
+export type ConfigRule = ((value: unknown, path: string) => void) & { readonly kind: ValueKind; readonly nullable: boolean };
+type Check = ConfigRule;
+
+const rule = (kind: ValueKind, nullable: boolean, check: (value: unknown, path: string) => void): Check => Object.assign(check, { kind, nullable });
+
+const rate = rule("number", false, (v, path) => {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) fail(path, `${path} must be a number in [0, 1], got ${show(v)}`);
-};
-const nonNegativeMs: Check = (v, path) => {
+});
+const nonNegativeMs = rule("number", false, (v, path) => {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 2_147_483_647) fail(path, `${path} must be a whole number of milliseconds >= 0, got ${show(v)}`);
-};
-const positiveMs: Check = (v, path) => {
+});
+const positiveMs = rule("number", false, (v, path) => {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0 || v > 2_147_483_647) fail(path, `${path} must be a whole number of milliseconds > 0, got ${show(v)}`);
-};
-const bool: Check = (v, path) => {
+});
+const bool = rule("boolean", false, (v, path) => {
   if (typeof v !== "boolean") fail(path, `${path} must be true or false, got ${show(v)}`);
-};
+});
 const KNOWN_CODES = new Set<string>(CHAOS_DECLINE_CODES);
 const declineCode = (v: unknown, path: string): void => {
   if (typeof v !== "string" || !KNOWN_CODES.has(v)) fail(path, `${path} must be a known decline code (${CHAOS_DECLINE_CODES.join(", ")}), got ${show(v)}`);
 };
-const declineCodes: Check = (v, path) => {
+const declineCodes = rule("list", false, (v, path) => {
   if (!Array.isArray(v) || v.length === 0) fail(path, `${path} must be a non-empty array of decline codes, got ${show(v)}`);
   (v as unknown[]).forEach((c, i) => declineCode(c, `${path}[${i}]`));
-};
-const weights: Check = (v, path) => {
+});
+const weights = rule("number_map", true, (v, path) => {
   if (v === null) return;
   if (typeof v !== "object" || Array.isArray(v)) fail(path, `${path} must be an object of decline code to weight, or null, got ${show(v)}`);
   for (const [code, w] of Object.entries(v as object)) {
     declineCode(code, `${path}.${code}`);
     if (typeof w !== "number" || !Number.isFinite(w) || w < 0) fail(`${path}.${code}`, `${path}.${code} must be a number >= 0, got ${show(w)}`);
   }
-};
-const eventTypes: Check = (v, path) => {
+});
+const eventTypes = rule("list", true, (v, path) => {
   if (v === null) return;
   if (!Array.isArray(v) || v.length === 0) fail(path, `${path} must be a non-empty array of event type patterns (e.g. "invoice.*"), or null, got ${show(v)}`);
   (v as unknown[]).forEach((t, i) => {
     if (typeof t !== "string" || !/^[a-z0-9_.*]+$/.test(t)) fail(`${path}[${i}]`, `${path}[${i}] must be an event type or pattern such as "invoice.*", got ${show(t)}`);
   });
-};
-const seed: Check = (v, path) => {
+});
+const seed = rule("number", true, (v, path) => {
   if (v === null) return;
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail(path, `${path} must be a non-negative integer or null, got ${show(v)}`);
-};
-const overrides: Check = (v, path) => {
+});
+const overrides = rule("overrides", true, (v, path) => {
   if (v === null) return;
   if (typeof v !== "object" || Array.isArray(v)) fail(path, `${path} must be an object of endpoint key to action, or null, got ${show(v)}`);
   for (const [key, action] of Object.entries(v as object)) {
@@ -179,10 +189,10 @@ const overrides: Check = (v, path) => {
       if (problem !== undefined) fail(at, `${at}: ${problem}`);
     }
   }
-};
+});
 
 /** Every key and how it is checked. */
-const SCHEMA = {
+export const CONFIG_SCHEMA = {
   seed,
   payment: { failure_rate: rate, decline_codes: declineCodes, decline_weights: weights },
   events: {
@@ -207,7 +217,9 @@ const SCHEMA = {
   },
 } as const;
 
-type Schema = { readonly [k: string]: Check | Schema };
+/** A section of {@link CONFIG_SCHEMA}: keys to rules or to nested sections. */
+export type ConfigSchema = { readonly [k: string]: ConfigRule | ConfigSchema };
+type Schema = ConfigSchema;
 
 /** The API fault rates that share one draw, in the order they are checked. */
 export const API_FAULT_RATES = ["timeout_rate", "rate_limit_rate", "error_rate", "reset_rate", "lost_response_rate"] as const;
@@ -215,7 +227,7 @@ export const API_FAULT_RATES = ["timeout_rate", "rate_limit_rate", "error_rate",
 function allKeys(schema: Schema, prefix: string): string[] {
   return Object.entries(schema).flatMap(([k, v]) => (typeof v === "function" ? [`${prefix}${k}`] : [`${prefix}${k}`, ...allKeys(v, `${prefix}${k}.`)]));
 }
-const KEYS = allKeys(SCHEMA, "");
+const KEYS = allKeys(CONFIG_SCHEMA, "");
 
 function closest(path: string): string | undefined {
   let best: string | undefined;
@@ -262,7 +274,7 @@ function checkAgainst(schema: Schema, input: unknown, prefix: string): void {
 
 /** Validates a partial configuration; throws {@link ChaosConfigError} naming the first bad key. */
 export function validateInput(input: unknown): asserts input is ChaosConfigInput {
-  checkAgainst(SCHEMA, input, "");
+  checkAgainst(CONFIG_SCHEMA, input, "");
 }
 
 /** Validates a whole effective configuration (cross-key rules). */

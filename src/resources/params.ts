@@ -223,7 +223,8 @@ export function mergeMetadata(current: Readonly<Record<string, string>>, update:
   return next;
 }
 
-function arrayItems(raw: unknown, path: string): unknown[] {
+/** The items of an array parameter: a JSON array, a lone string, or form keys `x[0]`, `x[1]`... (`x[]=a&x[]=b` too); refuses gaps as Stripe does. */
+export function arrayItems(raw: unknown, path: string): unknown[] {
   if (Array.isArray(raw)) return raw;
   if (!isPlainObject(raw)) {
     // A single value where an array is expected: Stripe accepts `expand=foo` as a one-item array.

@@ -276,6 +276,11 @@ function applyHeaders(reply: FastifyReply, res: StoredResponse): void {
   if (res.headers) for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
 }
 
+/** Whether the body was sent form-encoded (the parser fastify chose for it). */
+function isForm(req: FastifyRequest): boolean {
+  return header(req, "content-type")?.split(";")[0]!.trim().toLowerCase() === "application/x-www-form-urlencoded";
+}
+
 function header(req: FastifyRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -296,6 +301,7 @@ async function handleControl(rt: Runtime, route: ControlRoute, req: FastifyReque
       params: req.params as Record<string, string>,
       query: queryOf(req.url),
       body: (req.body ?? {}) as Record<string, unknown>,
+      form: isForm(req),
       signal: abort.signal,
     });
     return sendJson(reply, res.status ?? 200, toJson(res.body), state.requestId, state.apiVersion);

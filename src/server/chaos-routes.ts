@@ -1,8 +1,9 @@
 /**
  * @module chaos-routes
  * The chaos control plane: every coordinator call as an HTTP route under
- * `/_chaos`, namespaced and authenticated like the API, JSON in and out, so
- * tests in any language can drive chaos.
+ * `/_chaos`, namespaced and authenticated like the API, JSON out, JSON or
+ * Stripe's form encoding in (so curl needs no JSON quoting), so tests in any
+ * language can drive chaos.
  */
 import { ChaosConfigError } from "../chaos/config.js";
 import type { ChaosConfigInput } from "../chaos/config.js";
@@ -11,6 +12,7 @@ import { CHAOS_DECLINE_CODES, CHAOS_DECLINES, DEFAULT_CHAOS_DECLINE_CODES, type 
 import { p, parseShape } from "../resources/params.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { invalidRequest, type StripeError } from "./errors.js";
+import { configFromForm } from "./chaos-form.js";
 import type { Runtime } from "./runtime.js";
 
 /** A chaos configuration error as a Stripe-shaped 400 naming the key. */
@@ -20,6 +22,11 @@ export function configError(err: ChaosConfigError): StripeError {
 
 function chaosOf(rt: Runtime, req: ControlRequest) {
   return rt.chaos.for(req.ns);
+}
+
+/** The configuration a request sends: JSON as it is, a form body read by the config schema. */
+function configOf(req: ControlRequest): ChaosConfigInput {
+  return (req.form ? configFromForm(req.body) : req.body) as ChaosConfigInput;
 }
 
 function withConfigErrors<T>(fn: () => T): T {
@@ -48,13 +55,13 @@ export const chaosControlRoutes: readonly ControlRoute[] = [
     method: "POST",
     path: "/_chaos/config",
     serverWide: "in_global",
-    handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).configure(req.body as ChaosConfigInput)) }),
+    handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).configure(configOf(req))) }),
   },
   {
     method: "PUT",
     path: "/_chaos/config",
     serverWide: "in_global",
-    handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).setLayer(req.body as ChaosConfigInput)) }),
+    handler: (rt, req) => ({ body: withConfigErrors(() => chaosOf(rt, req).setLayer(configOf(req))) }),
   },
   {
     method: "DELETE",

@@ -1,7 +1,7 @@
 /**
  * @module control
  * Test-control routes beside the Stripe API (`/_chaos`, `/_time`,
- * `/_webhooks`, `/_test`, `/health`): JSON in and out, namespaced and
+ * `/_webhooks`, `/_test`, `/health`): JSON out, JSON or Stripe's form encoding in, namespaced and
  * authenticated like the API, errors in Stripe's shape, and never subject to
  * API chaos, so a test can always turn chaos off again.
  */
@@ -15,6 +15,8 @@ export interface ControlRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, unknown>>;
   readonly body: Readonly<Record<string, unknown>>;
+  /** The body came form-encoded (bracket notation, every value a string) rather than as JSON. */
+  readonly form: boolean;
   /** Resolves when the client goes away before the answer (for long waits). */
   readonly signal: AbortSignal;
 }
