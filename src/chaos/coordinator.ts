@@ -100,7 +100,7 @@ export interface NamespaceChaos {
   randomPaymentFailure(customerId: string | null, ctx?: DecisionContext): PaymentDecision;
   /** What to do with an API request. */
   shouldApiFail(path: string, method?: string, ctx?: DecisionContext): ApiDecision;
-  /** Hands an event to event chaos; `deliver` is called (maybe later, maybe twice) with delivery info. */
+  /** Hands an event to event chaos; `deliver` is called (maybe later, maybe twice) with the event, the delivery info and the namespace. */
   queueEvent<E extends ChaosEvent>(event: E, deliver: DeliverFn<E>): void;
   /** Delivers every held event now; resolves when every delivery has settled. */
   flushEvents(): Promise<void>;
@@ -200,7 +200,7 @@ export class ChaosCoordinator implements NamespaceChaos {
         sequences: new Map(),
         queue: undefined as unknown as EventQueue,
       };
-      (state as { queue: EventQueue }).queue = new EventQueue(this.#realClock, {
+      (state as { queue: EventQueue }).queue = new EventQueue(this.#realClock, ns, {
         duplicated: (e) => this.#eventFault(state, "duplicate", "events.duplicate_rate", e),
         dropped: (e) => this.#eventFault(state, "dropped", "events.drop_rate", e),
         delayed: (e, ms) => this.#eventFault(state, "delayed", state.config.events.jitter_ms > 0 ? "events.delay_ms+jitter_ms" : "events.delay_ms", e, { ms }),

@@ -28,8 +28,12 @@ export interface DeliveryInfo {
   readonly dropped: boolean;
 }
 
-/** Delivers one event; a returned promise is awaited by `flushEvents()`. */
-export type DeliverFn<E extends ChaosEvent = ChaosEvent> = (event: E, info: DeliveryInfo) => void | Promise<void>;
+/**
+ * Delivers one event; a returned promise is awaited by `flushEvents()`. It is
+ * told the namespace the event was queued in (as the Elixir original's
+ * two-argument delivery function is), so one function can serve them all.
+ */
+export type DeliverFn<E extends ChaosEvent = ChaosEvent> = (event: E, info: DeliveryInfo, namespace: string) => void | Promise<void>;
 
 /** Event chaos compiled for quick checks. */
 export interface CompiledEvents {
@@ -68,6 +72,7 @@ export interface EventChaosObserver {
 /** The event queue of one namespace. */
 export class EventQueue {
   readonly #clock: Clock;
+  readonly #namespace: string;
   readonly #observer: EventChaosObserver;
   #buffer: Held[] = [];
   #bufferTimer: ClockTimer | undefined;
@@ -79,8 +84,9 @@ export class EventQueue {
   #outOfOrder = false;
   #draw: () => number = Math.random;
 
-  constructor(clock: Clock, observer: EventChaosObserver) {
+  constructor(clock: Clock, namespace: string, observer: EventChaosObserver) {
     this.#clock = clock;
+    this.#namespace = namespace;
     this.#observer = observer;
   }
 
@@ -152,7 +158,7 @@ export class EventQueue {
   #deliver(event: ChaosEvent, deliver: DeliverFn, duplicate: boolean, dropped: boolean): void {
     let result: void | Promise<void>;
     try {
-      result = deliver(event, { duplicate, dropped });
+      result = deliver(event, { duplicate, dropped }, this.#namespace);
     } catch {
       // A failing delivery is the delivery layer's business.
       return;

@@ -178,7 +178,7 @@ export class WebhookDispatcher implements EventSink {
   publish(ns: string, event: StripeEvent, plan: unknown): void {
     const targets = plan as Target[];
     if (targets.length === 0) return;
-    this.#chaos.for(ns).queueEvent(event, (ev, info) => this.#deliverAll(ns, ev, targets, info));
+    this.#chaos.for(ns).queueEvent(event, (ev, info, namespace) => this.#deliverAll(namespace, ev, targets, info));
   }
 
   /** Queues one attempt per target; resolves when all have been made. */

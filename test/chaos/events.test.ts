@@ -56,6 +56,28 @@ describe("event chaos", () => {
     assert.equal(chaos.getJournal({ domain: "event" })[0]!.at, Date.parse("2026-01-02T00:00:00Z"), "journal entries carry server time");
   });
 
+  test("the delivery function is told the namespace, also for held, duplicated and drained events", async () => {
+    const realClock = new ManualClock(0);
+    let current = "global";
+    const chaos = new ChaosCoordinator({ realClock, resolveNamespace: () => current, config: { seed: 8 } });
+    const got: Array<[string, string, boolean]> = [];
+    const deliver = (e: Ev, info: DeliveryInfo, namespace: string) => void got.push([e.id, namespace, info.duplicate]);
+    chaos.queueEvent({ id: "evt_g", type: "x" }, deliver);
+    chaos.for("a").configure({ events: { buffer_window_ms: 100, duplicate_rate: 1 } });
+    chaos.for("a").queueEvent({ id: "evt_a", type: "x" }, deliver);
+    current = "b";
+    chaos.for("b").configure({ events: { delay_ms: 1000 } });
+    chaos.queueEvent({ id: "evt_b", type: "x" }, deliver);
+    realClock.advance(100);
+    await chaos.for("b").reset();
+    assert.deepEqual(got, [
+      ["evt_g", "global", false],
+      ["evt_a", "a", false],
+      ["evt_a", "a", true],
+      ["evt_b", "b", false],
+    ]);
+  });
+
   test("out_of_order shuffles each batch, reproducibly with a seed", () => {
     const run = (seed: number) => {
       const clock = new ManualClock(0);
