@@ -133,7 +133,8 @@ export type SetupOutcome =
 /**
  * Decides a card set-up. Cards whose issuer declines refuse to be set up;
  * cards that ask for 3-D Secure ask for it at set-up too (on session).
- * Nothing moves money, so payment chaos has no say.
+ * Nothing moves money, so the random chaos draw has no say (a forced
+ * failure does: {@link forcedSetupDecline}).
  */
 export function decideSetup(card: { readonly fingerprint?: string | null }, opts: { readonly authenticated?: boolean } = {}): SetupOutcome {
   const behaviour = behaviourOf(card.fingerprint)?.behaviour;
@@ -141,6 +142,20 @@ export function decideSetup(card: { readonly fingerprint?: string | null }, opts
   if (behaviour.kind === "decline") return { kind: "decline", decline_code: behaviour.decline_code, decline: DECLINES[behaviour.decline_code] };
   if (behaviour.kind === "three_ds" && !opts.authenticated) return { kind: "requires_action" };
   return { kind: "succeed" };
+}
+
+/**
+ * A failure forced for the customer (`simulateFailure`) declines their card
+ * set-up as it declines their payments: a SetupIntent confirmation checks the
+ * card with its issuer, which is where Stripe declines a set-up. It wins over
+ * the card and any challenge, as in {@link decidePayment}, and uses up one of
+ * its `times`. The random draw has no say: a set-up moves no money.
+ */
+export function forcedSetupDecline(ctx: Context, customer: string | null): SetupOutcome | undefined {
+  const forced = customer ? ctx.services.paymentChaos?.forced(ctx.ns, customer, ctx.requestId) : undefined;
+  if (forced === undefined) return undefined;
+  const code = chaosCode(forced);
+  return { kind: "decline", decline_code: code, decline: DECLINES[code] };
 }
 
 /** The decline a card answers when attached to a customer (issuer declines only), or `undefined`. */

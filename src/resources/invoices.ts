@@ -407,7 +407,14 @@ export async function attemptPayment(
     await ctx.store.kvSet(ctx.ns, PAYMENTS, pi.id, open.id);
     await ctx.store.kvSet(ctx.ns, PAYMENTS, open.id, pi.id);
   }
-  const result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession });
+  const attempt = `${ctx.ns}\u0000${pi.id}`;
+  collecting.add(attempt);
+  let result: Awaited<ReturnType<typeof confirmPaymentIntent>>;
+  try {
+    result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession });
+  } finally {
+    collecting.delete(attempt);
+  }
   const after = (await invoices.get(ctx, open.id))!;
   if (result.pi.status === "succeeded") return { invoice: after };
   if (result.pi.status === "requires_action") {
@@ -421,6 +428,9 @@ async function existingIntent(ctx: Context, inv: Invoice): Promise<PaymentIntent
   const id = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, inv.id);
   return id ? paymentIntents.get(ctx, id) : undefined;
 }
+
+/** Attempts an invoice makes itself (namespace and PaymentIntent id): it records their failures with its own retry time. */
+const collecting = new Set<string>();
 
 /** Records a failed attempt: `invoice.payment_failed`, then `invoice.updated`. */
 async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttemptAt: number | null): Promise<Invoice> {
@@ -443,6 +453,18 @@ paymentIntentHooks.onStatusChange = async (ctx, _before, pi) => {
   const now = await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
   // Every payment attempt counts, the successful one too.
   await markPaid(ctx, { ...inv, attempted: true, attempt_count: inv.attempt_count + 1 }, now, pi);
+};
+
+// A failed confirmation of an invoice's PaymentIntent by the customer (default_incomplete, a hosted page) is
+// an invoice payment attempt too: Stripe sends invoice.payment_failed "whenever an invoice payment attempt fails".
+// Automatic collection keeps its schedule.
+paymentIntentHooks.onPaymentFailed = async (ctx, pi) => {
+  if (collecting.has(`${ctx.ns}\u0000${pi.id}`)) return;
+  const invoiceId = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, pi.id);
+  if (!invoiceId) return;
+  const inv = await invoices.get(ctx, invoiceId);
+  if (!inv || inv.status !== "open") return;
+  await recordFailure(ctx, inv, await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null), inv.next_payment_attempt);
 };
 
 /** Voids an open invoice (records `invoice.voided`). */

@@ -57,6 +57,7 @@ async function save(ctx: Context, before: PaymentIntent, after: PaymentIntent, e
   await paymentIntents.update(ctx, before, after, { event: false });
   if (event) await paymentIntents.emit(ctx, event, after);
   if (after.status !== before.status) await paymentIntentHooks.onStatusChange?.(ctx, before, after);
+  if (event === "payment_intent.payment_failed") await paymentIntentHooks.onPaymentFailed?.(ctx, after);
   return after;
 }
 
@@ -64,6 +65,8 @@ async function save(ctx: Context, before: PaymentIntent, after: PaymentIntent, e
 export interface PaymentIntentHooks {
   /** Runs after a PaymentIntent changed status and its event was recorded. */
   onStatusChange?: (ctx: Context, before: PaymentIntent, after: PaymentIntent) => Promise<void>;
+  /** Runs after an attempt failed (`payment_intent.payment_failed` was recorded), whatever the status before. */
+  onPaymentFailed?: (ctx: Context, pi: PaymentIntent) => Promise<void>;
 }
 
 /** Registered by the invoice module. */

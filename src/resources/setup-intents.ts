@@ -3,7 +3,7 @@
  * `/v1/setup_intents`: save a card for later without charging it. Create
  * (with or without `confirm`), retrieve, update, list, confirm, cancel, and
  * the completion of a pending 3-D Secure challenge. Declining test cards
- * fail at set-up; 3-D Secure cards ask for a challenge; a successful set-up
+ * and a failure forced for the customer fail at set-up; 3-D Secure cards ask for a challenge; a successful set-up
  * attaches the card to the customer and, for `usage: off_session`, lets
  * cards that authenticate "unless set up" pay off-session later.
  */
@@ -11,7 +11,7 @@ import type { Stripe, Wire } from "../stripe/types.js";
 import { docUrl, type StripeError } from "../server/errors.js";
 import { randomChars } from "../stripe/ids.js";
 import { declineError, declineFields } from "../payments/card-errors.js";
-import { decideSetup } from "../payments/decision.js";
+import { decideSetup, forcedSetupDecline } from "../payments/decision.js";
 import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
 import { PaymentErrors } from "../payments/payment-errors.js";
 import { markSetUp } from "../payments/set-up.js";
@@ -151,8 +151,8 @@ async function executeConfirm(ctx: Context, stored: SetupIntent, plan: ConfirmPl
   const pm = await materializePaymentMethod(ctx, plan.ref);
   const si: SetupIntent = { ...plan.si, payment_method: pm.id, last_setup_error: null, next_action: null };
   const requested = si.payment_method_options?.card?.request_three_d_secure;
-  const forced = (requested === "any" || requested === "challenge") && pm.card!.three_d_secure_usage?.supported !== false;
-  const outcome = forced ? { kind: "requires_action" as const } : decideSetup(pm.card!);
+  const challenge = (requested === "any" || requested === "challenge") && pm.card!.three_d_secure_usage?.supported !== false;
+  const outcome = forcedSetupDecline(ctx, typeof si.customer === "string" ? si.customer : null) ?? (challenge ? { kind: "requires_action" as const } : decideSetup(pm.card!));
   switch (outcome.kind) {
     case "succeed":
       return { si: await succeed(ctx, stored, si, pm) };
