@@ -84,6 +84,9 @@ export const Errors = {
       `If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), the keys must be numeric and sequential starting from 0. You passed the keys \`${keys.join(", ")}\`, we expected to have a key with the value \`${expected}\`.`,
       { param },
     ),
+  /** A parameter Stripe accepts that paper-tiger does not model yet: refused rather than ignored. */
+  parameterNotImplemented: (param: string) =>
+    invalidRequest(400, `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.`, { param }),
   parameterTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must be at most ${max} characters`, { param }),
   parametersExclusive: (a: string, b: string) =>
     invalidRequest(400, `You may only specify one of these parameters: ${a}, ${b}.`, { code: "parameters_exclusive", param: a }),

@@ -22,6 +22,7 @@ const SAMPLES: Record<ErrorId, () => StripeError> = {
   parameterInvalidHash: () => Errors.parameterInvalidHash("address"),
   parameterInvalidArray: () => Errors.parameterInvalidArray("expand"),
   arrayKeysNotSequential: () => Errors.arrayKeysNotSequential("expand", ["1"], 0),
+  parameterNotImplemented: () => Errors.parameterNotImplemented("invoice_settings[footer]"),
   parameterTooLong: () => Errors.parameterTooLong("name", 5),
   parametersExclusive: () => Errors.parametersExclusive("ids", "starting_after"),
   integerOutOfRange: () => Errors.integerOutOfRange("limit", 1, 100),

@@ -1,0 +1,199 @@
+/**
+ * @module stripe-shapes
+ * Parameter shapes from Stripe's own descriptions (src/generated), in the
+ * parameter DSL of params.ts. A resource names the parameters it models; each
+ * is taken as Stripe describes it (`true`), narrowed to some nested fields
+ * (`{ field: true }`), or replaced by the resource's own parser (a `Param`).
+ * Every other parameter Stripe accepts is refused with one message naming it
+ * (`parameterNotImplemented`), and a parameter Stripe does not have stays
+ * `parameter_unknown`, as Stripe answers it.
+ *
+ * Compiling a shape parses that operation's generated JSON; shapes several
+ * operations share are compiled once. Build shapes when first needed (a
+ * kernel can compile an endpoint's shape on its first request) to keep start
+ * up fast.
+ */
+import { Errors, invalidRequest } from "../server/errors.js";
+import { operationParams, resolveNode } from "../stripe/spec/operation-params.js";
+import type { ObjectNode, ParamNode } from "../stripe/spec/nodes.js";
+import { Param, p, type Shape } from "./params.js";
+
+type AnyParam = Param<unknown, boolean>;
+
+/** How a resource takes one parameter. */
+export type Take = true | AnyParam | { readonly [field: string]: Take };
+
+/** The parameters a resource models, by name; `"all"` takes every parameter as Stripe describes it. */
+export type Selection = { readonly [param: string]: Take } | "all";
+
+/** Refuses any value, `""` included: a parameter Stripe has and the resource does not model. */
+class NotImplemented extends Param<never> {
+  constructor() {
+    super(
+      (_raw, path) => {
+        throw Errors.parameterNotImplemented(path);
+      },
+      false,
+      false,
+    );
+  }
+
+  override parse(_raw: unknown, path: string): never {
+    throw Errors.parameterNotImplemented(path);
+  }
+}
+
+const NOT_IMPLEMENTED = new NotImplemented();
+
+/** The shape of an operation's parameters (`POST /v1/customers`), without `expand` (the server reads it). */
+export function stripeShape(key: string, selection: Selection): Shape {
+  const root = operationParams(key);
+  if (!root) throw new Error(`stripeShape: Stripe has no operation ${key}`);
+  const shape = objectShape(root, selection === "all" ? undefined : selection, key);
+  delete shape.expand;
+  return shape;
+}
+
+/** One parameter of an operation (`POST /v1/customers`, `invoice_settings`), taken as `take` says. */
+export function stripeParam(key: string, name: string, take: Take = true): AnyParam {
+  const root = operationParams(key);
+  if (!root) throw new Error(`stripeParam: Stripe has no operation ${key}`);
+  if (!Object.hasOwn(root.f, name)) throw new Error(`stripeParam: ${key} has no parameter ${name}`);
+  return field(root.f[name]!, (root.r ?? []).includes(name), take, `${key} ${name}`);
+}
+
+/** The DSL shape of an object node; with `selection`, only those fields are modelled. */
+function objectShape(node: ObjectNode, selection: { readonly [f: string]: Take } | undefined, where: string): Shape {
+  const required = new Set(node.r ?? []);
+  const shape: Record<string, AnyParam> = {};
+  for (const [name, child] of Object.entries(node.f)) {
+    const take = selection === undefined ? true : Object.hasOwn(selection, name) ? selection[name] : undefined;
+    shape[name] = take === undefined ? NOT_IMPLEMENTED : field(child, required.has(name), take, `${where} ${name}`);
+  }
+  for (const name of Object.keys(selection ?? {})) {
+    if (!Object.hasOwn(node.f, name)) throw new Error(`stripeShape: ${where}: Stripe has no parameter ${name}`);
+  }
+  return shape;
+}
+
+function field(node: ParamNode, required: boolean, take: Take, where: string): AnyParam {
+  if (take instanceof Param) return take;
+  const param = take === true ? compile(node) : narrow(node, take, where);
+  return required ? param.required() : param;
+}
+
+/** A node narrowed to some nested fields: the object itself, an array's items, or a union's object form. */
+function narrow(node: ParamNode, fields: { readonly [f: string]: Take }, where: string): AnyParam {
+  const n = resolveNode(node);
+  let out: AnyParam;
+  if (n.t === "o") out = p.object(objectShape(n, fields, where));
+  else if (n.t === "a") out = p.array(narrow(n.i, fields, where));
+  else if (n.t === "u" && n.of.some((f) => resolveNode(f).t === "o" || resolveNode(f).t === "a")) {
+    const forms = n.of.map((f) => {
+      const r = resolveNode(f);
+      return r.t === "o" || r.t === "a" ? narrow(r, fields, where) : compile(r);
+    });
+    out = union(n.of.map(resolveNode), forms);
+  } else throw new Error(`stripeShape: ${where} is not a hash: it cannot be narrowed`);
+  return n.e ? out.emptiable() : out;
+}
+
+const compiledDefs = new Map<number, AnyParam>();
+
+/** A node as Stripe describes it, as a DSL parameter. */
+export function compile(node: ParamNode): AnyParam {
+  if (node.t === "#") {
+    let param = compiledDefs.get(node.id);
+    if (!param) {
+      param = compile(resolveNode({ t: "#", id: node.id }));
+      compiledDefs.set(node.id, param);
+    }
+    return node.e ? param.emptiable() : param;
+  }
+  const param = compileBare(node);
+  return node.e ? param.emptiable() : param;
+}
+
+function compileBare(node: Exclude<ParamNode, { t: "#" }>): AnyParam {
+  switch (node.t) {
+    case "s":
+      return p.string(node.max !== undefined ? { max: node.max } : {});
+    case "i":
+      return p.integer();
+    case "n":
+      return NUMBER;
+    case "d":
+      return p.decimal();
+    case "b":
+      return p.boolean();
+    case "ts":
+      return p.timestamp();
+    case "e":
+      return p.enum(node.v);
+    case "o":
+      return p.object(objectShape(node, undefined, ""));
+    case "a":
+      return p.array(compile(node.i));
+    case "m":
+      return p.record(compile(node.v));
+    case "meta":
+      return p.metadata();
+    case "range":
+      return p.range();
+    case "u":
+      return union(node.of.map(resolveNode), node.of.map(compile));
+    case "any":
+      return ANY;
+  }
+}
+
+/** A number that may have a fraction (`percent_off`), from a number or a decimal string. */
+const NUMBER: AnyParam = new Param((raw, path) => {
+  const s = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : undefined;
+  if (s === undefined || !/^-?\d+(\.\d+)?$/.test(s)) throw invalidRequest(400, `Invalid decimal: ${String(raw)}`, { param: path });
+  return Number(s);
+}, false, false);
+
+const ANY: AnyParam = new Param((raw) => raw, false, false);
+
+const HASH_KINDS = ["o", "m", "meta", "range"];
+/** Scalar forms in the order a scalar is tried: the narrowest first, so `now` is the enum and `12` the number. */
+const SCALAR_ORDER = ["e", "b", "i", "ts", "n", "d", "range", "s", "any"];
+
+/**
+ * One of several forms: a hash goes to the hash forms (the first that
+ * accepts it: `card` is card details or a token), an array to the array
+ * form, a scalar to the first scalar form that accepts it; when none does,
+ * the error of the first hash form, or of the most general scalar form.
+ */
+function union(nodes: readonly Exclude<ParamNode, { t: "#" }>[], forms: readonly AnyParam[]): AnyParam {
+  const ordered = (kinds: readonly string[]): AnyParam[] =>
+    nodes
+      .map((n, i) => ({ n, i }))
+      .filter(({ n }) => kinds.includes(n.t))
+      .sort((a, b) => kinds.indexOf(a.n.t) - kinds.indexOf(b.n.t))
+      .map(({ i }) => forms[i]!);
+  const hashes = ordered(HASH_KINDS);
+  const arrays = ordered(["a"]);
+  const scalars = ordered(SCALAR_ORDER);
+  const firstAccepting = (candidates: readonly AnyParam[], raw: unknown, path: string, fallback: unknown): unknown => {
+    let first: unknown;
+    let last: unknown = fallback;
+    for (const form of candidates) {
+      try {
+        return form.parse(raw, path);
+      } catch (err) {
+        first ??= err;
+        last = err;
+      }
+    }
+    throw candidates === hashes ? first : last;
+  };
+  return new Param((raw, path) => {
+    const invalid = Errors.parameterInvalidString(path, raw);
+    if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && hashes.length) return firstAccepting(hashes, raw, path, invalid);
+    if (typeof raw === "object" && raw !== null && arrays.length) return firstAccepting(arrays, raw, path, invalid);
+    if (scalars.length === 0 && hashes.length) return firstAccepting(hashes, raw, path, invalid);
+    return firstAccepting(scalars, raw, path, invalid);
+  }, false, false);
+}
