@@ -5,6 +5,7 @@
  * report; `--out bench/RESULTS.md` keeps it. See `--help`.
  */
 import { writeFileSync } from "node:fs";
+import { captureBodies } from "./lib/bodies.js";
 import { benchScript, runJob, startChild, type ChildServer } from "./lib/child.js";
 import { checkOnce, drive, type LoadResult } from "./lib/load.js";
 import { parseBenchOptions, type BenchOptions } from "./lib/options.js";
@@ -16,7 +17,7 @@ import type { ApiCreateMemory, ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
 import type { WebhookThroughput } from "./micro/webhook-throughput.js";
 import type { PaperTigerReady } from "./servers/paper-tiger.js";
-import { WORKLOADS, type Instance, type Workload } from "./workloads.js";
+import { AUTH, WORKLOADS, createCustomer, paymentIntent, type Instance, type Workload } from "./workloads.js";
 
 const argv = process.argv.slice(2);
 const options = parseBenchOptions(argv);
@@ -44,7 +45,9 @@ function medianRun(runs: LoadResult[]): LoadResult {
 async function httpSection(o: BenchOptions): Promise<void> {
   const workloads = WORKLOADS.filter((w) => wanted("http") || wanted(w.id));
   if (workloads.length === 0) return;
-  const baseline = await startChild<{ port: number; customer: string }>(benchScript("servers/baseline.ts"));
+  // The baseline answers with paper-tiger's own bodies, so both write the same bytes.
+  const bodies = await captureBodies({ createCustomer, createPaymentIntent: paymentIntent, headers: AUTH });
+  const baseline = await startChild<{ port: number; customer: string }>(benchScript("servers/baseline.ts"), ["--bodies", JSON.stringify(bodies)]);
   const instances = new Map<Instance, ChildServer<PaperTigerReady>>();
   const instance = async (which: Instance) => {
     let server = instances.get(which);

@@ -6,7 +6,8 @@
 import type { RequestShape } from "./lib/load.js";
 import type { PaperTigerReady } from "./servers/paper-tiger.js";
 
-const AUTH = { authorization: "Bearer sk_test_bench" };
+/** The API key header every workload sends. */
+export const AUTH = { authorization: "Bearer sk_test_bench" };
 const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
 const NAMESPACE = "x-paper-tiger-namespace";
 
@@ -32,7 +33,8 @@ export interface Workload {
   readonly reference?: { readonly instance: Instance; readonly label: string; readonly shape: (ready: PaperTigerReady) => RequestShape };
 }
 
-const createCustomer: RequestShape = {
+/** Create a customer, as the SDK sends it without an idempotency key. */
+export const createCustomer: RequestShape = {
   method: "POST",
   path: "/v1/customers",
   headers: FORM,
@@ -98,7 +100,8 @@ export const WORKLOADS: readonly Workload[] = [
   },
 ];
 
-const paymentIntent: RequestShape = {
+/** Create and confirm a PaymentIntent with a test card. */
+export const paymentIntent: RequestShape = {
   method: "POST",
   path: "/v1/payment_intents",
   headers: FORM,

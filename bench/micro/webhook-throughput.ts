@@ -7,8 +7,8 @@
 import { parseArgs } from "node:util";
 import { loadPaperTiger } from "../lib/target.js";
 import { benchScript, startChild, tellParent } from "../lib/child.js";
-import { fixture } from "../../test/helpers/fixtures.js";
 import { msSince, nowNs } from "../lib/stats.js";
+import { createCustomer } from "../workloads.js";
 
 const { startPaperTiger } = await loadPaperTiger();
 
@@ -29,7 +29,9 @@ const receiver = await startChild<{ port: number }>(benchScript("servers/webhook
 const pt = await startPaperTiger({ port: 0, webhooks: [`http://127.0.0.1:${receiver.ready.port}/hook`], webhookSecret: secret });
 const counts = async () => (await (await fetch(`http://127.0.0.1:${receiver.ready.port}/count`)).json()) as { verified: number; rejected: number };
 
-const object = fixture("customer");
+// The event's object: a customer as paper-tiger returns it to the bench's create request.
+const created = await fetch(`${pt.url}${createCustomer.path}`, { method: createCustomer.method, headers: createCustomer.headers, body: createCustomer.body });
+const object = (await created.json()) as Record<string, unknown>;
 const origin = { ns: "global", requestId: null, idempotencyKey: null };
 async function burst(n: number): Promise<{ seconds: number; verified: number; rejected: number }> {
   const before = await counts();

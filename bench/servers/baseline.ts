@@ -1,21 +1,27 @@
 /**
  * The limit: a bare `node:http` server answering the bench's routes with
- * fixed, Stripe-sized, pretty-printed JSON bodies (Stripe's own example
- * objects) and the headers paper-tiger sends. It reads request bodies but
- * does nothing with them: whatever paper-tiger costs beyond this is ours.
+ * fixed, pretty-printed JSON bodies (paper-tiger's own answers to the same
+ * requests, captured by the parent before any measurement and passed as
+ * `--bodies <json>`) and the headers paper-tiger sends. It reads request
+ * bodies but does nothing with them: whatever paper-tiger costs beyond this
+ * is ours.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { stopOnSignal, tellParent } from "../lib/child.js";
-import { fixture } from "../../test/helpers/fixtures.js";
+import { parseArgs } from "node:util";
+import type { CapturedBodies } from "../lib/bodies.js";
 
-const customer = fixture("customer");
+const { values } = parseArgs({ options: { bodies: { type: "string" } } });
+if (!values.bodies) throw new Error("baseline: --bodies <json> is required");
+const captured = JSON.parse(values.bodies) as CapturedBodies;
 const json = (body: unknown) => JSON.stringify(body, null, 2);
 const bodies = {
-  customer: json(customer),
-  list: json({ object: "list", data: Array.from({ length: 10 }, () => customer), has_more: true, url: "/v1/customers" }),
-  paymentIntent: json({ ...fixture("payment_intent"), status: "succeeded" }),
+  created: json(captured.created),
+  retrieved: json(captured.retrieved),
+  list: json(captured.list),
+  paymentIntent: json(captured.paymentIntent),
   notFound: json({ error: { type: "invalid_request_error", message: "Unrecognized request URL" } }),
 };
 
@@ -30,9 +36,9 @@ function answer(res: ServerResponse, status: number, body: string): void {
 
 function route(req: IncomingMessage): [number, string] {
   const path = (req.url ?? "/").split("?")[0]!;
-  if (req.method === "GET" && path.startsWith("/v1/customers/")) return [200, bodies.customer];
+  if (req.method === "GET" && path.startsWith("/v1/customers/")) return [200, bodies.retrieved];
   if (req.method === "GET" && path === "/v1/customers") return [200, bodies.list];
-  if (req.method === "POST" && path === "/v1/customers") return [200, bodies.customer];
+  if (req.method === "POST" && path === "/v1/customers") return [200, bodies.created];
   if (req.method === "POST" && path === "/v1/payment_intents") return [200, bodies.paymentIntent];
   return [404, bodies.notFound];
 }
@@ -46,6 +52,6 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {
-  tellParent("ready", { port: (server.address() as AddressInfo).port, customer: String(customer.id) });
+  tellParent("ready", { port: (server.address() as AddressInfo).port, customer: String(captured.retrieved.id) });
 });
 stopOnSignal(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { skeletonMismatches } from "../helpers/skeletons.js";
 import { startTestServer } from "../helpers/server.js";
 
 const T0 = Date.parse("2030-01-31T00:00:00Z") / 1000;
@@ -15,11 +15,11 @@ describe("test clocks", () => {
     assert.equal(clock.status, "ready");
     assert.equal(clock.frozen_time, T0);
     assert.equal(clock.deletes_after, clock.created + 7 * 86_400);
-    assert.deepEqual(missingFixtureKeys("test_helpers.test_clock", clock), []);
+    assert.deepEqual(skeletonMismatches("test_helpers.test_clock", clock), []);
     assert.equal((await stripe.testHelpers.testClocks.retrieve(clock.id)).name, "billing");
     assert.equal((await stripe.testHelpers.testClocks.list()).data.length, 1);
     const del = await stripe.testHelpers.testClocks.del(clock.id);
-    assert.deepEqual(missingFixtureKeys("deleted_test_helpers.test_clock", del), []);
+    assert.deepEqual(skeletonMismatches("deleted_test_helpers.test_clock", del), []);
     assert.deepEqual(
       (await stripe.events.list()).data.map((e) => e.type).reverse(),
       ["test_helpers.test_clock.created", "test_helpers.test_clock.deleted"],

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
@@ -19,7 +19,7 @@ describe("payment intents", () => {
     );
     assert.deepEqual(pi.automatic_payment_methods, { enabled: true });
     assert.deepEqual([pi.allowed_payment_method_types, pi.payment_method_types], [null, ["card"]]);
-    assert.deepEqual(missingFixtureKeys("payment_intent", pi), []);
+    assert.deepEqual(skeletonMismatches("payment_intent", pi), []);
     assert.deepEqual({ ...(await stripe.paymentIntents.retrieve(pi.id)), lastResponse: undefined }, { ...pi, lastResponse: undefined });
 
     const withPm = await stripe.paymentIntents.update(pi.id, { payment_method: "pm_card_visa", amount: 2500, metadata: { note: "x" } });
@@ -58,7 +58,7 @@ describe("payment intents", () => {
     assert.match(charge.receipt_url!, /^https:\/\//);
     const card = charge.payment_method_details!.card!;
     assert.deepEqual([charge.payment_method_details!.type, card.brand, card.last4, card.network, card.amount_authorized, card.three_d_secure], ["card", "mastercard", "4444", "mastercard", 1999, null]);
-    assert.deepEqual(missingFixtureKeys("charge", charge), []);
+    assert.deepEqual(skeletonMismatches("charge", charge), []);
     const expanded = await stripe.paymentIntents.retrieve(pi.id, { expand: ["latest_charge", "payment_method"] });
     assert.equal((expanded.latest_charge as Stripe.Charge).id, charge.id);
     assert.equal((expanded.payment_method as Stripe.PaymentMethod).card?.last4, "4444");

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { skeletonMismatches } from "../helpers/skeletons.js";
 import { startTestServer } from "../helpers/server.js";
 
 const FUTURE_YEAR = new Date().getUTCFullYear() + 3;
@@ -66,7 +66,7 @@ describe("payment methods", () => {
     assert.equal((await stripe.paymentMethods.retrieve(shortcut.id)).id, shortcut.id, "a shortcut retrieves as a new, stored PaymentMethod");
     await assert.rejects(stripe.paymentMethods.retrieve("pm_nope"), isError(404, { code: "resource_missing", message: "No such PaymentMethod: 'pm_nope'" }));
     assert.deepEqual(await eventTypes(stripe, "payment_method."), [], "Stripe has no payment_method.created event");
-    assert.deepEqual(missingFixtureKeys("payment_method", pm), []);
+    assert.deepEqual(skeletonMismatches("payment_method", pm), []);
   });
 
   test("bad card data is a 402 card_error at creation, and nothing is stored", async () => {
@@ -104,8 +104,8 @@ describe("payment methods", () => {
     const token = await stripe.tokens.create({ card: { number: "6011111111111117", exp_month: "4", exp_year: String(FUTURE_YEAR), cvc: "123", name: "Ada" } });
     assert.match(token.id, /^tok_/);
     assert.deepEqual([token.type, token.used, token.card?.brand, token.card?.last4, token.card?.cvc_check], ["card", false, "Discover", "1117", "pass"]);
-    assert.deepEqual(missingFixtureKeys("token", token), []);
-    assert.deepEqual(missingFixtureKeys("card", token.card!), []);
+    assert.deepEqual(skeletonMismatches("token", token), []);
+    assert.deepEqual(skeletonMismatches("card", token.card!), []);
     const fromToken = await stripe.paymentMethods.create({ type: "card", card: { token: token.id } });
     assert.deepEqual([fromToken.card!.brand, fromToken.card!.last4, fromToken.card!.exp_month], ["discover", "1117", 4]);
     assert.equal(fromToken.card!.fingerprint, token.card!.fingerprint);

@@ -4,7 +4,7 @@ import { setImmediate as tick } from "node:timers/promises";
 import type Stripe from "stripe";
 import { ManualClock } from "../../src/clock/clock.js";
 import { DELAYED_REFUND_MS } from "../../src/resources/refunds.js";
-import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
@@ -35,7 +35,7 @@ describe("refunds", () => {
     );
     assert.match(first.balance_transaction as string, /^txn_/);
     assert.equal(first.destination_details?.type, "card");
-    assert.deepEqual(missingFixtureKeys("refund", first), []);
+    assert.deepEqual(skeletonMismatches("refund", first), []);
     let charge = await stripe.charges.retrieve(chargeId);
     assert.deepEqual([charge.amount_refunded, charge.refunded, charge.refunds?.data.map((r) => r.id)], [500, false, [first.id]]);
 

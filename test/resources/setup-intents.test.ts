@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type Stripe from "stripe";
-import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
@@ -14,7 +14,7 @@ describe("setup intents", () => {
     assert.match(si.id, /^seti_[A-Za-z0-9]{24}$/);
     assert.match(si.client_secret!, new RegExp(`^${si.id}_secret_`));
     assert.deepEqual([si.status, si.usage, si.payment_method, si.customer, si.payment_method_types], ["requires_payment_method", "off_session", null, customer.id, ["card"]]);
-    assert.deepEqual(missingFixtureKeys("setup_intent", si), []);
+    assert.deepEqual(skeletonMismatches("setup_intent", si), []);
     const done = await stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_visa" });
     assert.deepEqual([done.status, done.last_setup_error, done.next_action], ["succeeded", null, null]);
     const pm = await stripe.paymentMethods.retrieve(done.payment_method as string);

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { missingFixtureKeys } from "../helpers/fixtures.js";
+import { skeletonMismatches } from "../helpers/skeletons.js";
 import { startTestServer } from "../helpers/server.js";
 
 const invalid = (param: string) => (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 400 && e.param === param;
@@ -14,7 +14,7 @@ describe("webhook endpoints", () => {
     assert.match(we.id, /^we_/);
     assert.match(we.secret ?? "", /^whsec_[A-Za-z0-9]{32}$/);
     assert.equal(we.status, "enabled");
-    assert.deepEqual(missingFixtureKeys("webhook_endpoint", we), []);
+    assert.deepEqual(skeletonMismatches("webhook_endpoint", we), []);
     const got = await stripe.webhookEndpoints.retrieve(we.id);
     assert.equal(got.secret, undefined, "the secret is returned by create only");
     assert.equal(got.url, "https://example.com/hook");
@@ -25,7 +25,7 @@ describe("webhook endpoints", () => {
     assert.equal((await stripe.webhookEndpoints.update(we.id, { disabled: false })).status, "enabled");
     assert.equal((await stripe.webhookEndpoints.list()).data.length, 1);
     const del = await stripe.webhookEndpoints.del(we.id);
-    assert.deepEqual(missingFixtureKeys("deleted_webhook_endpoint", del), []);
+    assert.deepEqual(skeletonMismatches("deleted_webhook_endpoint", del), []);
     await assert.rejects(stripe.webhookEndpoints.retrieve("we_missing"), /No such webhook_endpoint: 'we_missing'/);
     assert.equal((await s.stripe({ namespace: "other" }).webhookEndpoints.list()).data.length, 0);
   });
