@@ -1,6 +1,7 @@
 /**
  * Test harness: a paper-tiger server on port 0 and official SDK clients for it.
  */
+import { appendFileSync } from "node:fs";
 import Stripe from "stripe";
 import { startPaperTiger, type PaperTiger, type PaperTigerOptions } from "../../src/index.js";
 
@@ -31,12 +32,48 @@ export interface RawResponse {
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** A Stripe SDK HTTP client that adds the namespace header to every request. */
-function namespacedHttpClient(namespace: string): Stripe.HttpClient {
+/**
+ * With `PAPER_TIGER_RECORD_REQUESTS=<file>`, every request the tests send
+ * (through the SDK clients and `raw`) is appended to that file as a JSON
+ * line: method, path with query, body, content type, answered status. The
+ * recording is what test/resources/recorded-params.test.ts replays (see
+ * test/tools/recorded-params.ts).
+ */
+const RECORD = process.env.PAPER_TIGER_RECORD_REQUESTS;
+
+/** One recorded request. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+  status: number;
+}
+
+function record(entry: RecordedRequest): void {
+  if (RECORD) appendFileSync(RECORD, `${JSON.stringify(entry)}\n`);
+}
+
+/** A Stripe SDK HTTP client that adds the namespace header to every request, and records requests when asked. */
+function sdkHttpClient(namespace: string | undefined): Stripe.HttpClient | undefined {
+  if (!namespace && !RECORD) return undefined;
   const inner = Stripe.createNodeHttpClient();
   const wrapper = Object.create(inner) as Stripe.HttpClient;
-  wrapper.makeRequest = (host, port, path, method, headers, requestData, protocol, timeout) =>
-    inner.makeRequest(host, port, path, method, { ...headers, "X-Paper-Tiger-Namespace": namespace }, requestData, protocol, timeout);
+  wrapper.makeRequest = async (host, port, path, method, headers, requestData, protocol, timeout) => {
+    const res = await inner.makeRequest(
+      host,
+      port,
+      path,
+      method,
+      namespace ? { ...headers, "X-Paper-Tiger-Namespace": namespace } : headers,
+      requestData,
+      protocol,
+      timeout,
+    );
+    const contentType = headers["Content-Type"] ?? headers["content-type"];
+    record({ method, path, ...(requestData ? { body: requestData } : {}), ...(contentType ? { contentType: String(contentType) } : {}), status: res.getStatusCode() });
+    return res;
+  };
   return wrapper;
 }
 
@@ -51,7 +88,7 @@ export async function startTestServer(options: PaperTigerOptions = {}): Promise<
         protocol: "http",
         maxNetworkRetries: opts.maxNetworkRetries ?? 0,
         telemetry: false,
-        ...(opts.namespace ? { httpClient: namespacedHttpClient(opts.namespace) } : {}),
+        ...(opts.namespace || RECORD ? { httpClient: sdkHttpClient(opts.namespace) } : {}),
       });
     },
     async raw(method, path, init = {}) {
@@ -68,6 +105,7 @@ export async function startTestServer(options: PaperTigerOptions = {}): Promise<
       }
       const res = await fetch(`${pt.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await res.text();
+      record({ method, path, ...(body !== undefined ? { body } : {}), ...(headers["content-type"] ? { contentType: headers["content-type"] } : {}), status: res.status });
       let json: unknown;
       try {
         json = JSON.parse(text);
