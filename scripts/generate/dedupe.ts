@@ -6,26 +6,12 @@
  * shape once.
  */
 import type { ParamNode } from "../../src/stripe/spec/nodes.js";
+import { childrenOf, mapChildren } from "./walk.js";
 
 /** Subtrees smaller than this (in JSON characters) are cheaper inline than as a reference. */
 const MIN_SHARED = 120;
 
 const keyOf = (n: ParamNode): string => JSON.stringify(n.e ? { ...n, e: undefined } : n);
-
-function children(n: ParamNode): ParamNode[] {
-  switch (n.t) {
-    case "o":
-      return Object.values(n.f);
-    case "a":
-      return [n.i];
-    case "m":
-      return [n.v];
-    case "u":
-      return [...n.of];
-    default:
-      return [];
-  }
-}
 
 /** The nodes of `roots` with shared subtrees replaced by references, and the table they point into. */
 export function dedupe(roots: ReadonlyMap<string, ParamNode>): { roots: Map<string, ParamNode>; defs: ParamNode[] } {
@@ -35,9 +21,9 @@ export function dedupe(roots: ReadonlyMap<string, ParamNode>): { roots: Map<stri
     const key = keyOf(n);
     keys.set(n, key);
     count.set(key, (count.get(key) ?? 0) + 1);
-    children(n).forEach(countAll);
+    childrenOf(n).forEach(countAll);
   };
-  for (const root of roots.values()) children(root).forEach(countAll);
+  for (const root of roots.values()) childrenOf(root).forEach(countAll);
 
   const defs: ParamNode[] = [];
   const defIds = new Map<string, number>();
@@ -45,7 +31,7 @@ export function dedupe(roots: ReadonlyMap<string, ParamNode>): { roots: Map<stri
   const rewrite = (n: ParamNode, outer: number): ParamNode => {
     const key = keys.get(n) ?? keyOf(n);
     const times = count.get(key) ?? 1;
-    if (times > 1 && times > outer && key.length >= MIN_SHARED && children(n).length > 0) {
+    if (times > 1 && times > outer && key.length >= MIN_SHARED && childrenOf(n).length > 0) {
       let id = defIds.get(key);
       if (id === undefined) {
         id = defs.length;
@@ -58,23 +44,7 @@ export function dedupe(roots: ReadonlyMap<string, ParamNode>): { roots: Map<stri
     }
     return rewriteChildren(n, outer);
   };
-  const rewriteChildren = (n: ParamNode, outer: number): ParamNode => {
-    switch (n.t) {
-      case "o": {
-        const f: Record<string, ParamNode> = {};
-        for (const [name, child] of Object.entries(n.f)) f[name] = rewrite(child, outer);
-        return { ...n, f };
-      }
-      case "a":
-        return { ...n, i: rewrite(n.i, outer) };
-      case "m":
-        return { ...n, v: rewrite(n.v, outer) };
-      case "u":
-        return { ...n, of: n.of.map((c) => rewrite(c, outer)) };
-      default:
-        return n;
-    }
-  };
+  const rewriteChildren = (n: ParamNode, outer: number): ParamNode => mapChildren(n, (child) => rewrite(child, outer));
   const out = new Map<string, ParamNode>();
   for (const [name, root] of roots) out.set(name, rewriteChildren(root, 1));
   return { roots: out, defs };

@@ -13,6 +13,7 @@ import { SdkTypes, type FieldType, type ObjectInterface } from "./sdk-types.js";
 import { Spec, pathKey } from "./spec.js";
 import { MergeReport, mergeObject } from "./merge.js";
 import { dedupe } from "./dedupe.js";
+import { mapChildren } from "./walk.js";
 import { objectFacts } from "./objects.js";
 import { SEARCH_QUERY_FIELDS, entryOf } from "./search-fields.js";
 import { renderFiles, type Sources } from "./emit.js";
@@ -39,19 +40,7 @@ const placeholder = (arg: string): string => (arg === "id" ? "id" : arg.replace(
 /** The spec's metadata hash is a plain string map; call it metadata, as the SDK does. */
 function metadataAsMetadata(n: ParamNode, name?: string): ParamNode {
   if (name === "metadata" && n.t === "m") return n.e ? { t: "meta", e: 1 } : { t: "meta" };
-  switch (n.t) {
-    case "o": {
-      const f: Record<string, ParamNode> = {};
-      for (const [k, v] of Object.entries(n.f)) f[k] = metadataAsMetadata(v, k);
-      return { ...n, f };
-    }
-    case "a":
-      return { ...n, i: metadataAsMetadata(n.i) };
-    case "u":
-      return { ...n, of: n.of.map((c) => metadataAsMetadata(c)) };
-    default:
-      return n;
-  }
+  return mapChildren(n, metadataAsMetadata);
 }
 
 /** Runs the generator. */

@@ -6,6 +6,7 @@
  * Unix time, decimal. A value may be `""` when either says so.
  */
 import type { ParamNode } from "../../src/stripe/spec/nodes.js";
+import { mapChildren } from "./walk.js";
 
 /**
  * What the spec says about every parameter of a given name, when all its
@@ -140,16 +141,7 @@ function mergeUnion(forms: readonly ParamNode[], spec: ParamNode, where: string,
 
 /** A types-only subtree, walked for the report. */
 function deep(node: ParamNode, where: string, report: MergeReport): ParamNode {
-  switch (node.t) {
-    case "o":
-      return mergeObject(node, undefined, where, report);
-    case "a":
-      return { ...node, i: merge(node.i, undefined, `${where}[]`, report) };
-    case "m":
-      return { ...node, v: merge(node.v, undefined, `${where}[*]`, report) };
-    case "u":
-      return { ...node, of: node.of.map((form) => merge(form, undefined, where, report)) };
-    default:
-      return node;
-  }
+  if (node.t === "o") return mergeObject(node, undefined, where, report);
+  const suffix = node.t === "a" ? "[]" : node.t === "m" ? "[*]" : "";
+  return mapChildren(node, (child) => merge(child, undefined, `${where}${suffix}`, report));
 }

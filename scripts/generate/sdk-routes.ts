@@ -3,9 +3,10 @@
  * from the package's compiled resources (`cjs/resources/**\/*.js`), where every
  * method is `name(args) { return this._makeRequest('POST', `/v1/x/${...}`, ...) }`.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import ts from "typescript";
+import { v1ResourceFiles } from "./walk.js";
 
 /** One SDK method and the request it makes. */
 export interface SdkRoute {
@@ -22,17 +23,6 @@ export interface SdkRoute {
   readonly methodType?: "list" | "search";
   /** The `.d.ts` file declaring the class. */
   readonly declarationFile: string;
-}
-
-function* jsFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    // The v2 API (JSON, /v2/...) is another API; paper-tiger speaks v1.
-    if (entry.isDirectory()) {
-      if (entry.name !== "V2") yield* jsFiles(path);
-    }
-    else if (entry.name.endsWith(".js")) yield path;
-  }
 }
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
@@ -85,7 +75,7 @@ function requestCalls(body: ts.Node): ts.CallExpression[] {
 /** Every route of every resource class under `resourcesDir`, in file then declaration order. */
 export function readSdkRoutes(resourcesDir: string): SdkRoute[] {
   const routes: SdkRoute[] = [];
-  for (const file of [...jsFiles(resourcesDir)].sort()) {
+  for (const file of v1ResourceFiles(resourcesDir, ".js")) {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
     for (const stmt of source.statements) {
       if (!ts.isClassDeclaration(stmt) || !stmt.name) continue;

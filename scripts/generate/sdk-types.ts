@@ -4,10 +4,9 @@
  * set: names, kinds, enums, required, emptiable) and every object interface
  * (the fields Stripe returns, and which may be null).
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import ts from "typescript";
 import type { ParamNode } from "../../src/stripe/spec/nodes.js";
+import { v1ResourceFiles } from "./walk.js";
 
 /** What the declarations say about one value of an object Stripe returns. */
 export type FieldType =
@@ -46,17 +45,6 @@ export interface ObjectInterface {
   readonly fields: readonly ObjectField[];
 }
 
-function* dtsFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    // The v2 API (JSON, /v2/...) is another API; paper-tiger speaks v1.
-    if (entry.isDirectory()) {
-      if (entry.name !== "V2") yield* dtsFiles(path);
-    }
-    else if (entry.name.endsWith(".d.ts")) yield path;
-  }
-}
-
 const isLiteralString = (t: ts.Type): t is ts.StringLiteralType => (t.flags & ts.TypeFlags.StringLiteral) !== 0;
 const named = (t: ts.Type, name: string): boolean => t.aliasSymbol?.name === name || t.getSymbol()?.name === name;
 /** `OtherString` (`string & Record<never, never>`): the SDK's "and any newer value" in enums. */
@@ -71,7 +59,7 @@ export class SdkTypes {
   private readonly files: readonly ts.SourceFile[];
 
   constructor(resourcesDir: string) {
-    const roots = [...dtsFiles(resourcesDir)].sort();
+    const roots = v1ResourceFiles(resourcesDir, ".d.ts");
     this.program = ts.createProgram(roots, { strict: true, noEmit: true, skipLibCheck: true, types: [], target: ts.ScriptTarget.ES2022 });
     this.checker = this.program.getTypeChecker();
     this.files = roots.map((f) => {

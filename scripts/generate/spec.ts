@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import type { ObjectNode, ParamNode } from "../../src/stripe/spec/nodes.js";
+import { childrenOf } from "./walk.js";
 
 /** The parts of an OpenAPI schema the generator reads. */
 interface Schema {
@@ -103,11 +104,9 @@ export class Spec {
             if (child.t !== "o" && child.t !== "a" && child.t !== "m") seen.set(name, null);
           } else if (before === undefined) seen.set(name, scalar);
           else if (before !== scalar) seen.set(name, null);
-          visit(child);
         }
-      } else if (n.t === "a") visit(n.i);
-      else if (n.t === "m") visit(n.v);
-      else if (n.t === "u") n.of.forEach(visit);
+      }
+      childrenOf(n).forEach(visit);
     };
     for (const op of this.byKey.values()) visit(op.params);
     return (name) => {

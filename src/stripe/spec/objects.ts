@@ -8,18 +8,10 @@
  */
 import { OBJECTS } from "../../generated/stripe-objects.js";
 import type { ObjectFacts } from "./fact-types.js";
-
-const parsed = new Map<string, ObjectFacts>();
+import { lazyTable } from "./lazy-table.js";
 
 /** The facts of the object named `name` (`customer`, `deleted_customer`, `test_helpers.test_clock`), if Stripe has it. */
-export function objectFacts(name: string): ObjectFacts | undefined {
-  let facts = parsed.get(name);
-  if (facts) return facts;
-  if (!Object.hasOwn(OBJECTS, name)) return undefined;
-  facts = JSON.parse(OBJECTS[name]!) as ObjectFacts;
-  parsed.set(name, facts);
-  return facts;
-}
+export const objectFacts: (name: string) => ObjectFacts | undefined = lazyTable<ObjectFacts>(OBJECTS);
 
 /** Every object name. */
 export function objectNames(): string[] {

@@ -6,19 +6,12 @@
  */
 import { PARAMS, PARAM_DEFS } from "../../generated/stripe-params.js";
 import type { ObjectNode, ParamNode } from "./nodes.js";
+import { lazyTable } from "./lazy-table.js";
 
-const parsedOps = new Map<string, ObjectNode>();
 const parsedDefs = new Map<number, ParamNode>();
 
 /** The parameters of an operation (`POST /v1/customers`), with shared shapes as `#` nodes; undefined if Stripe has no such operation. */
-export function operationParams(key: string): ObjectNode | undefined {
-  let node = parsedOps.get(key);
-  if (node) return node;
-  if (!Object.hasOwn(PARAMS, key)) return undefined;
-  node = JSON.parse(PARAMS[key]!) as ObjectNode;
-  parsedOps.set(key, node);
-  return node;
-}
+export const operationParams: (key: string) => ObjectNode | undefined = lazyTable<ObjectNode>(PARAMS);
 
 /** The keys of every operation that has parameters. */
 export function operationKeys(): string[] {
