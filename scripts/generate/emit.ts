@@ -91,8 +91,9 @@ export function renderFiles(sources: Sources, facts: Facts): Map<string, string>
   files.set(
     "stripe-params.ts",
     header(sources, "The parameters of every operation (the node language: src/stripe/spec/nodes.ts).", [
-      `${sdk}: which parameters exist, their kinds, enum values, required, emptiable ("") and nested shapes;`,
+      `${sdk}: which parameters exist, their kinds, enum values, required and nested shapes;`,
       `${spec}: maxLength, integer or fractional numbers, Unix times and decimals, for parameters it has;`,
+      '  emptiable ("" unsets) where either source says so;',
       "  for parameters newer than the spec, the same facts when every same-named spec parameter agrees,",
       "  else numbers stay `n` (integer or not unknown) and strings have no maxLength;",
       "  the parameters of operations only the spec has.",
@@ -129,7 +130,7 @@ export function renderFiles(sources: Sources, facts: Facts): Map<string, string>
   files.set(
     "stripe-search.ts",
     header(sources, "The query fields of each searchable object.", [
-      "- Stripe's search documentation (https://docs.stripe.com/search): the query fields and how each compares;",
+      "- Stripe's search documentation (https://docs.stripe.com/search), as scripts/generate/search-fields.ts keeps it: the query fields and how each compares;",
       `${sdk}: the type of the object field each reads.`,
     ]) +
       `import type { SearchFieldFact } from "../stripe/spec/fact-types.js";\n\n` +
