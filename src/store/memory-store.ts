@@ -129,6 +129,11 @@ export class MemoryStore implements Store {
     entry.removed = true;
     c.byId.delete(id);
     if (tombstone) c.tombstones.set(id, tombstone);
+    else if (c.byId.size === 0 && c.tombstones.size === 0) {
+      // Nothing left to answer for: forget the collection (and the namespace, when that was all it held).
+      this.#forget(ns, (n) => n.collections.delete(collection));
+      return true;
+    }
     c.all.dead++;
     c.all.maybeCompact((e) => !e.removed);
     for (const index of c.indexes.values()) {
@@ -235,7 +240,8 @@ export class MemoryStore implements Store {
   }
 
   async kvDelete(ns: string, bucket: string, key: string): Promise<void> {
-    this.#ns(ns, false)?.kv.get(bucket)?.delete(key);
+    const b = this.#ns(ns, false)?.kv.get(bucket);
+    if (b?.delete(key) && b.size === 0) this.#forget(ns, (n) => n.kv.delete(bucket));
   }
 
   async kvPrune<V>(ns: string, bucket: string, isStale: (value: V) => boolean): Promise<number> {
@@ -248,7 +254,16 @@ export class MemoryStore implements Store {
         n++;
       }
     }
+    if (b.size === 0) this.#forget(ns, (space) => space.kv.delete(bucket));
     return n;
+  }
+
+  /** Drops an emptied part of a namespace, then the namespace itself once it holds nothing, so empty namespaces cost nothing. */
+  #forget(ns: string, drop: (n: Namespace) => void): void {
+    const n = this.#namespaces.get(ns);
+    if (!n) return;
+    drop(n);
+    if (n.collections.size === 0 && n.kv.size === 0) this.#namespaces.delete(ns);
   }
 
   async dropNamespace(ns: string): Promise<void> {

@@ -107,6 +107,10 @@ export interface Store {
   dropNamespace(ns: string): Promise<void>;
   /** Deletes every namespace. */
   clear(): Promise<void>;
-  /** Namespaces that currently hold anything. */
+  /**
+   * Namespaces that currently hold anything (an object, a tombstone, a
+   * key-value entry). Reads never create a namespace, and one whose last
+   * entry goes is forgotten, so names that hold nothing cost nothing.
+   */
   namespaces(): Promise<string[]>;
 }

@@ -150,6 +150,33 @@ export function storeContract(name: string, make: () => Store): void {
       assert.equal(await store.kvGet("ns", "b", "k2"), undefined);
     });
 
+    test("a namespace left holding nothing is no longer listed; reads never create one", async () => {
+      const store = make();
+      store.defineCollection("thing", {});
+      await store.get("ghost", "thing", "t0");
+      await store.list("ghost", "thing", { limit: 10 });
+      await store.count("ghost", "thing");
+      await store.kvGet("ghost", "b", "k");
+      await store.kvDelete("ghost", "b", "k");
+      await store.kvPrune("ghost", "b", () => true);
+      await store.remove("ghost", "thing", "t0");
+      assert.deepEqual(await store.namespaces(), []);
+      await store.insert<Obj>("temp", "thing", { id: "t1", object: "thing", created: 1 });
+      await store.kvSet("temp", "b", "k", 1);
+      await store.kvSet("temp", "c", "k", 1);
+      await store.remove("temp", "thing", "t1");
+      assert.deepEqual(await store.namespaces(), ["temp"], "key-value entries are still held");
+      await store.kvDelete("temp", "b", "k");
+      assert.deepEqual(await store.namespaces(), ["temp"]);
+      await store.kvPrune("temp", "c", () => true);
+      assert.deepEqual(await store.namespaces(), []);
+      // A tombstone is something held: deleted objects are answered as deleted.
+      await store.insert<Obj>("temp", "thing", { id: "t2", object: "thing", created: 1 });
+      await store.remove("temp", "thing", "t2", { id: "t2" });
+      assert.deepEqual(await store.namespaces(), ["temp"]);
+      assert.deepEqual(await store.get("temp", "thing", "t2"), { id: "t2" });
+    });
+
     test("a page costs the same at any size: pages deep inside a large collection", async () => {
       const store = make();
       store.defineCollection("thing", {});
