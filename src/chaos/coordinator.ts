@@ -20,7 +20,7 @@ import { compileEvents, EventQueue, type ChaosEvent, type CompiledEvents, type D
 import { Journal, type ChaosDomain, type JournalEntry } from "./journal.js";
 import { decideRandomPayment, failWith, SUCCEED, type PaymentDecision } from "./payment.js";
 import { createStream, randomSeed, type RandomStream } from "./random.js";
-import { copyStats, countDecline, emptyStats, type ChaosStats, type StatName } from "./stats.js";
+import { copyStats, countDecline, emptyStats, isEmptyStats, type ChaosStats, type StatName } from "./stats.js";
 
 /** The namespace every request without one belongs to, and the server-wide layer. */
 export const GLOBAL = "global";
@@ -56,12 +56,28 @@ interface Override {
   remaining: number | null;
 }
 
+/** A configuration compiled for decisions. */
+interface Compiled {
+  readonly config: ChaosConfig;
+  readonly api: CompiledApi;
+  readonly events: CompiledEvents;
+}
+
+function compile(config: ChaosConfig): Compiled {
+  return { config, api: compileApi(config.api), events: compileEvents(config.events) };
+}
+
+/**
+ * What one namespace holds. A namespace gets a state on its first write
+ * (a configuration, a forced failure, a counter, an event handed to the
+ * queue) and loses it once it holds nothing again: decisions and reads in a
+ * namespace without one use the inherited compiled configuration, so names
+ * that only read cost nothing.
+ */
 interface State {
   readonly name: string;
   layer: ChaosConfigInput;
-  config: ChaosConfig;
-  api: CompiledApi;
-  events: CompiledEvents;
+  compiled: Compiled;
   stream: RandomStream | undefined;
   stats: ChaosStats;
   readonly journal: Journal;
@@ -129,7 +145,13 @@ export class ChaosCoordinator implements NamespaceChaos {
   readonly #onCleanup: ((ns: string) => void | Promise<void>) | undefined;
   readonly #startup: ChaosConfigInput;
   readonly #states = new Map<string, State>();
-  readonly #views = new Map<string, NamespaceChaos>();
+  /** The configuration of every namespace without its own layer: the startup and server-wide layers. */
+  #inherited: Compiled;
+  /**
+   * The seed of streams whose configuration names none: picked once, so that
+   * a namespace shows the seed its stream will use without keeping anything.
+   */
+  readonly #pickedSeed = randomSeed();
 
   constructor(options: ChaosCoordinatorOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -139,8 +161,10 @@ export class ChaosCoordinator implements NamespaceChaos {
     this.#onCleanup = options.onCleanup;
     const startup = options.config ?? {};
     validateInput(startup);
-    validateEffective(resolve([startup]));
+    const config = resolve([startup]);
+    validateEffective(config);
     this.#startup = startup;
+    this.#inherited = compile(config);
   }
 
   /** The 22 decline codes payment chaos can inject. */
@@ -168,31 +192,103 @@ export class ChaosCoordinator implements NamespaceChaos {
     return this.#resolveNamespace();
   }
 
-  /** Namespaces with chaos state. */
+  /** Namespaces that hold chaos state: a configuration, forced failures, counters, journal entries or events in the queue. */
   namespaces(): string[] {
     return [...this.#states.keys()];
   }
 
-  /** A view bound to one namespace. */
+  /** A view bound to one namespace. Views are small and hold nothing: take one whenever needed. */
   for(namespace: string): NamespaceChaos {
-    let view = this.#views.get(namespace);
-    if (!view) {
-      view = this.#bind(namespace);
-      this.#views.set(namespace, view);
-    }
-    return view;
+    return new ChaosCoordinator.#View(this, namespace);
   }
 
+  /**
+   * Forgets what happened in a namespace (counters, journal, forced
+   * failures, positions in override sequences, the random stream) after
+   * delivering the events it holds; its configuration stays. The server's
+   * flush calls it, since a flush deletes what happened in a namespace.
+   */
+  async clearActivity(namespace: string): Promise<void> {
+    const s = this.#states.get(namespace);
+    if (!s) return;
+    const drained = s.queue.drain();
+    s.overrides.clear();
+    s.sequences.clear();
+    s.stats = emptyStats();
+    s.journal.clear();
+    s.stream = undefined;
+    await drained;
+    this.#forgetIfEmpty(namespace);
+  }
+
+  static readonly #View = class implements NamespaceChaos {
+    readonly #c: ChaosCoordinator;
+    readonly namespace: string;
+    constructor(c: ChaosCoordinator, namespace: string) {
+      this.#c = c;
+      this.namespace = namespace;
+    }
+    configure(partial: ChaosConfigInput): ChaosConfig {
+      return this.#c.#configure(this.namespace, partial);
+    }
+    getConfig(): ChaosConfig {
+      return this.#c.#configWithSeed(this.namespace);
+    }
+    getLayer(): ChaosConfigInput {
+      return structuredClone(this.#c.#layerOf(this.namespace));
+    }
+    setLayer(layer: ChaosConfigInput): ChaosConfig {
+      return this.#c.#replaceLayer(this.namespace, layer);
+    }
+    getStats(): ChaosStats & { seed: number } {
+      return this.#c.#stats(this.namespace);
+    }
+    reset(): Promise<void> {
+      return this.#c.#reset(this.namespace);
+    }
+    cleanup(): Promise<void> {
+      return this.#c.#cleanup(this.namespace);
+    }
+    simulateFailure(customerId: string, code: ChaosDeclineCode, opts?: { times?: number }): void {
+      this.#c.#simulateFailure(this.namespace, customerId, code, opts);
+    }
+    clearSimulation(customerId: string): void {
+      this.#c.#clearSimulation(this.namespace, customerId);
+    }
+    shouldPaymentFail(customerId: string | null, ctx?: DecisionContext): PaymentDecision {
+      return this.#c.#shouldPaymentFail(this.namespace, customerId, ctx);
+    }
+    forcedPaymentFailure(customerId: string | null, ctx?: DecisionContext): ChaosDeclineCode | undefined {
+      return this.#c.#forced(this.namespace, customerId, ctx);
+    }
+    randomPaymentFailure(customerId: string | null, ctx?: DecisionContext): PaymentDecision {
+      return this.#c.#random(this.namespace, customerId, ctx);
+    }
+    shouldApiFail(path: string, method?: string, ctx?: DecisionContext): ApiDecision {
+      return this.#c.#shouldApiFail(this.namespace, path, method, ctx);
+    }
+    queueEvent<E extends ChaosEvent>(event: E, deliver: DeliverFn<E>): void {
+      this.#c.#queueEvent(this.namespace, event, deliver as DeliverFn);
+    }
+    flushEvents(): Promise<void> {
+      return this.#c.#states.get(this.namespace)?.queue.flush() ?? Promise.resolve();
+    }
+    getJournal(opts?: { limit?: number; domain?: ChaosDomain }): JournalEntry[] {
+      return this.#c.#states.get(this.namespace)?.journal.list(opts) ?? [];
+    }
+    recordStat(name: StatName, n = 1): void {
+      this.#c.#state(this.namespace).stats[name] += n;
+    }
+  };
+
+  /** The namespace's state, created on its first write. */
   #state(ns: string): State {
     let s = this.#states.get(ns);
     if (!s) {
-      const config = this.#effective(ns, {});
       const state: State = {
         name: ns,
         layer: {},
-        config,
-        api: compileApi(config.api),
-        events: compileEvents(config.events),
+        compiled: this.#inherited,
         stream: undefined,
         stats: emptyStats(),
         journal: new Journal(this.#journalLimit),
@@ -203,10 +299,13 @@ export class ChaosCoordinator implements NamespaceChaos {
       (state as { queue: EventQueue }).queue = new EventQueue(this.#realClock, ns, {
         duplicated: (e) => this.#eventFault(state, "duplicate", "events.duplicate_rate", e),
         dropped: (e) => this.#eventFault(state, "dropped", "events.drop_rate", e),
-        delayed: (e, ms) => this.#eventFault(state, "delayed", state.config.events.jitter_ms > 0 ? "events.delay_ms+jitter_ms" : "events.delay_ms", e, { ms }),
+        delayed: (e, ms) => this.#eventFault(state, "delayed", state.compiled.config.events.jitter_ms > 0 ? "events.delay_ms+jitter_ms" : "events.delay_ms", e, { ms }),
         reordered: (count, batch) => {
           state.stats.events_reordered += count;
           this.#record(state, { domain: "event", kind: "reordered", rule: "events.out_of_order", detail: { moved: count, order: batch.map((e) => e.id) } });
+        },
+        idle: () => {
+          if (this.#states.get(ns) === state) this.#forgetIfEmpty(ns);
         },
       });
       s = state;
@@ -215,22 +314,34 @@ export class ChaosCoordinator implements NamespaceChaos {
     return s;
   }
 
-  #effective(ns: string, nsLayer: ChaosConfigInput, globalLayer?: ChaosConfigInput): ChaosConfig {
-    const global = globalLayer ?? this.#states.get(GLOBAL)?.layer ?? {};
-    return resolve(ns === GLOBAL ? [this.#startup, global] : [this.#startup, global, nsLayer]);
+  /** Drops a namespace's state once it holds nothing that a read or a later decision could see. */
+  #forgetIfEmpty(ns: string): void {
+    const s = this.#states.get(ns);
+    if (!s || s.stream !== undefined || s.overrides.size > 0 || s.sequences.size > 0 || s.journal.total > 0 || s.queue.busy) return;
+    if (Object.keys(s.layer).length > 0 || !isEmptyStats(s.stats)) return;
+    this.#states.delete(ns);
   }
 
-  /** The random stream, created lazily with the configured seed or a random one. */
+  /** What decisions in `ns` use: its own compiled configuration, or the inherited one. */
+  #compiledOf(ns: string): Compiled {
+    return this.#states.get(ns)?.compiled ?? this.#inherited;
+  }
+
+  #layerOf(ns: string): ChaosConfigInput {
+    return this.#states.get(ns)?.layer ?? {};
+  }
+
+  /** The compiled configuration of a namespace with `layer` under the server-wide layer `global`. */
+  #compileFor(ns: string, layer: ChaosConfigInput, global: ChaosConfigInput, inherited: Compiled): Compiled {
+    if (ns === GLOBAL || Object.keys(layer).length === 0) return inherited;
+    return compile(resolve([this.#startup, global, layer]));
+  }
+
+  /** The random stream, created lazily with the configured seed or the picked one. */
   #draw(s: State): () => number {
-    if (!s.stream) s.stream = createStream(s.config.seed ?? randomSeed(), s.name);
+    if (!s.stream) s.stream = createStream(s.compiled.config.seed ?? this.#pickedSeed, s.name);
     const stream = s.stream;
     return () => stream.next();
-  }
-
-  #apply(s: State, config: ChaosConfig): void {
-    s.config = config;
-    s.api = compileApi(config.api);
-    s.events = compileEvents(config.events);
   }
 
   #record(s: State, entry: Omit<JournalEntry, "at" | "namespace">): void {
@@ -257,139 +368,142 @@ export class ChaosCoordinator implements NamespaceChaos {
     this.#record(s, { domain: "event", kind, rule, event_id: e.id, event_type: e.type, ...(detail ? { detail } : {}) });
   }
 
-  #bind(ns: string): NamespaceChaos {
-    // Replaces this namespace's layer after validating every effective config it reaches.
-    const setLayer = (layer: ChaosConfigInput, seedChanged: boolean): ChaosConfig => {
-      const s = this.#state(ns);
-      const targets = ns === GLOBAL ? [...this.#states.values()] : [s];
-      const next = targets.map(
-        (t) => [t, t.name === GLOBAL ? this.#effective(GLOBAL, {}, layer) : this.#effective(t.name, t === s ? layer : t.layer, ns === GLOBAL ? layer : undefined)] as const,
-      );
-      for (const [, config] of next) validateEffective(config);
-      s.layer = layer;
-      for (const [t, config] of next) {
-        this.#apply(t, config);
-        // Configuring a seed, even the same one, restarts the stream of every namespace it reaches.
-        if (seedChanged && (t === s || t.layer.seed === undefined)) t.stream = undefined;
-      }
-      return this.#configWithSeed(s);
-    };
-
-    const configure = (partial: ChaosConfigInput): ChaosConfig => {
-      validateInput(partial);
-      return setLayer(mergeInput(this.#state(ns).layer, partial), partial.seed !== undefined);
-    };
-
-    const forced = (customerId: string | null, ctx?: DecisionContext): ChaosDeclineCode | undefined => {
-      if (customerId === null) return undefined;
-      const s = this.#states.get(ns);
-      const o = s?.overrides.get(customerId);
-      if (!s || !o) return undefined;
-      if (o.remaining !== null && --o.remaining <= 0) s.overrides.delete(customerId);
-      this.#declined(s, failWith(o.code, "customer_override"), customerId, ctx, o.remaining !== null ? { remaining: o.remaining } : {});
-      return o.code;
-    };
-
-    const random = (customerId: string | null, ctx?: DecisionContext): PaymentDecision => {
-      const s = this.#state(ns);
-      const decision = decideRandomPayment(s.config.payment, s.config.payment.failure_rate > 0 ? this.#draw(s) : () => 1);
-      if (decision.outcome === "succeed") {
-        s.stats.payments_succeeded++;
-        return SUCCEED;
-      }
-      this.#declined(s, decision, customerId, ctx);
-      return decision;
-    };
-
-    const view: NamespaceChaos = {
-      namespace: ns,
-      configure,
-      getConfig: () => this.#configWithSeed(this.#state(ns)),
-      getLayer: () => structuredClone(this.#state(ns).layer),
-      setLayer: (layer) => {
-        validateInput(layer);
-        const before = this.#state(ns).layer.seed;
-        return setLayer(structuredClone(layer), layer.seed !== before);
-      },
-      getStats: () => {
-        const s = this.#state(ns);
-        return { ...copyStats(s.stats), seed: this.#seedOf(s) };
-      },
-      reset: async () => {
-        const s = this.#state(ns);
-        const drained = s.queue.drain();
-        s.layer = {};
-        const targets = ns === GLOBAL ? [...this.#states.values()] : [s];
-        for (const t of targets) {
-          this.#apply(t, this.#effective(t.name, t.layer, ns === GLOBAL ? {} : undefined));
-          if (t === s || t.layer.seed === undefined) t.stream = undefined;
-        }
-        s.overrides.clear();
-        s.sequences.clear();
-        s.stats = emptyStats();
-        s.journal.clear();
-        await drained;
-      },
-      cleanup: async () => {
-        await view.reset();
-        await this.#onCleanup?.(ns);
-      },
-      simulateFailure: (customerId, code, opts = {}) => {
-        if (typeof customerId !== "string" || customerId === "") throw new TypeError("simulateFailure needs a customer id");
-        if (!(CHAOS_DECLINE_CODES as readonly string[]).includes(code)) {
-          throw new RangeError(`Invalid decline code: ${JSON.stringify(code)}. Valid codes: ${CHAOS_DECLINE_CODES.join(", ")}`);
-        }
-        const times = opts.times;
-        if (times !== undefined && (!Number.isInteger(times) || times <= 0)) throw new RangeError(`times must be a positive integer, got ${JSON.stringify(times)}`);
-        this.#state(ns).overrides.set(customerId, { code, remaining: times ?? null });
-      },
-      clearSimulation: (customerId) => {
-        this.#states.get(ns)?.overrides.delete(customerId);
-      },
-      shouldPaymentFail: (customerId, ctx) => {
-        const code = forced(customerId, ctx);
-        return code ? failWith(code, "customer_override") : random(customerId, ctx);
-      },
-      forcedPaymentFailure: forced,
-      randomPaymentFailure: random,
-      shouldApiFail: (path, method = "GET", ctx) => {
-        const s = this.#state(ns);
-        if (!s.api.active) return OK;
-        const decision = decideApi(s.api, method, path, s.sequences, this.#draw(s));
-        if (decision.kind === "ok") return decision;
-        const stat = API_STATS[decision.kind];
-        s.stats[stat]++;
-        this.#record(s, {
-          domain: "api",
-          kind: decision.kind,
-          rule: decision.rule,
-          method,
-          path,
-          ...(ctx?.requestId ? { request_id: ctx.requestId } : {}),
-          ...apiDetail(decision),
-        });
-        return decision;
-      },
-      queueEvent: (event, deliver) => {
-        const s = this.#state(ns);
-        s.queue.queue(s.events, event, deliver as DeliverFn, s.events.active ? this.#draw(s) : () => 1);
-      },
-      flushEvents: () => this.#state(ns).queue.flush(),
-      getJournal: (opts) => this.#states.get(ns)?.journal.list(opts) ?? [],
-      recordStat: (name, n = 1) => {
-        this.#state(ns).stats[name] += n;
-      },
-    };
-    return view;
+  /** Replaces a namespace's layer after validating every effective config it reaches. */
+  #setLayer(ns: string, layer: ChaosConfigInput, seedChanged: boolean): ChaosConfig {
+    const global = ns === GLOBAL ? layer : this.#layerOf(GLOBAL);
+    const inherited = ns === GLOBAL ? compile(resolve([this.#startup, layer])) : this.#inherited;
+    const targets = ns === GLOBAL ? [...this.#states.values()].filter((t) => t.name !== GLOBAL) : [];
+    const own = this.#compileFor(ns, layer, global, inherited);
+    const next = targets.map((t) => [t, this.#compileFor(t.name, t.layer, global, inherited)] as const);
+    validateEffective(own.config);
+    for (const [, c] of next) validateEffective(c.config);
+    const s = this.#state(ns);
+    s.layer = layer;
+    s.compiled = own;
+    if (ns === GLOBAL) this.#inherited = inherited;
+    // Configuring a seed, even the same one, restarts the stream of every namespace it reaches.
+    if (seedChanged) s.stream = undefined;
+    for (const [t, c] of next) {
+      t.compiled = c;
+      if (seedChanged && t.layer.seed === undefined) t.stream = undefined;
+    }
+    const answer = this.#configWithSeed(ns);
+    this.#forgetIfEmpty(ns);
+    return answer;
   }
 
-  #seedOf(s: State): number {
-    if (!s.stream) s.stream = createStream(s.config.seed ?? randomSeed(), s.name);
-    return s.stream.seed;
+  #configure(ns: string, partial: ChaosConfigInput): ChaosConfig {
+    validateInput(partial);
+    return this.#setLayer(ns, mergeInput(this.#layerOf(ns), partial), partial.seed !== undefined);
   }
 
-  #configWithSeed(s: State): ChaosConfig {
-    return structuredClone({ ...s.config, seed: this.#seedOf(s) });
+  #replaceLayer(ns: string, layer: ChaosConfigInput): ChaosConfig {
+    validateInput(layer);
+    return this.#setLayer(ns, structuredClone(layer), layer.seed !== this.#layerOf(ns).seed);
+  }
+
+  #seedOf(ns: string): number {
+    const s = this.#states.get(ns);
+    return s?.stream?.seed ?? this.#compiledOf(ns).config.seed ?? this.#pickedSeed;
+  }
+
+  #configWithSeed(ns: string): ChaosConfig {
+    return structuredClone({ ...this.#compiledOf(ns).config, seed: this.#seedOf(ns) });
+  }
+
+  #stats(ns: string): ChaosStats & { seed: number } {
+    const s = this.#states.get(ns);
+    return { ...(s ? copyStats(s.stats) : emptyStats()), seed: this.#seedOf(ns) };
+  }
+
+  async #reset(ns: string): Promise<void> {
+    const s = this.#states.get(ns);
+    if (s) s.layer = {};
+    if (ns === GLOBAL) {
+      this.#inherited = compile(resolve([this.#startup]));
+      // The server-wide layer is gone: every namespace recompiles, and those without their own seed restart their streams.
+      for (const t of this.#states.values()) {
+        t.compiled = this.#compileFor(t.name, t.layer, {}, this.#inherited);
+        if (t.layer.seed === undefined) t.stream = undefined;
+      }
+    } else if (s) s.compiled = this.#inherited;
+    await this.clearActivity(ns);
+    if (ns === GLOBAL) for (const name of this.namespaces()) this.#forgetIfEmpty(name);
+  }
+
+  async #cleanup(ns: string): Promise<void> {
+    await this.#reset(ns);
+    await this.#onCleanup?.(ns);
+  }
+
+  #simulateFailure(ns: string, customerId: string, code: ChaosDeclineCode, opts: { times?: number } = {}): void {
+    if (typeof customerId !== "string" || customerId === "") throw new TypeError("simulateFailure needs a customer id");
+    if (!(CHAOS_DECLINE_CODES as readonly string[]).includes(code)) {
+      throw new RangeError(`Invalid decline code: ${JSON.stringify(code)}. Valid codes: ${CHAOS_DECLINE_CODES.join(", ")}`);
+    }
+    const times = opts.times;
+    if (times !== undefined && (!Number.isInteger(times) || times <= 0)) throw new RangeError(`times must be a positive integer, got ${JSON.stringify(times)}`);
+    this.#state(ns).overrides.set(customerId, { code, remaining: times ?? null });
+  }
+
+  #clearSimulation(ns: string, customerId: string): void {
+    this.#states.get(ns)?.overrides.delete(customerId);
+    this.#forgetIfEmpty(ns);
+  }
+
+  #forced(ns: string, customerId: string | null, ctx?: DecisionContext): ChaosDeclineCode | undefined {
+    if (customerId === null) return undefined;
+    const s = this.#states.get(ns);
+    const o = s?.overrides.get(customerId);
+    if (!s || !o) return undefined;
+    if (o.remaining !== null && --o.remaining <= 0) s.overrides.delete(customerId);
+    this.#declined(s, failWith(o.code, "customer_override"), customerId, ctx, o.remaining !== null ? { remaining: o.remaining } : {});
+    return o.code;
+  }
+
+  #random(ns: string, customerId: string | null, ctx?: DecisionContext): PaymentDecision {
+    // Every payment is counted (payments_succeeded too), so a payment gives its namespace a state.
+    const s = this.#state(ns);
+    const payment = s.compiled.config.payment;
+    const decision = decideRandomPayment(payment, payment.failure_rate > 0 ? this.#draw(s) : () => 1);
+    if (decision.outcome === "succeed") {
+      s.stats.payments_succeeded++;
+      return SUCCEED;
+    }
+    this.#declined(s, decision, customerId, ctx);
+    return decision;
+  }
+
+  #shouldPaymentFail(ns: string, customerId: string | null, ctx?: DecisionContext): PaymentDecision {
+    const code = this.#forced(ns, customerId, ctx);
+    return code ? failWith(code, "customer_override") : this.#random(ns, customerId, ctx);
+  }
+
+  #shouldApiFail(ns: string, path: string, method = "GET", ctx?: DecisionContext): ApiDecision {
+    // Inactive chaos answers without touching (or creating) the namespace's state.
+    if (!this.#compiledOf(ns).api.active) return OK;
+    const s = this.#state(ns);
+    const decision = decideApi(s.compiled.api, method, path, s.sequences, this.#draw(s));
+    if (decision.kind === "ok") return decision;
+    const stat = API_STATS[decision.kind];
+    s.stats[stat]++;
+    this.#record(s, {
+      domain: "api",
+      kind: decision.kind,
+      rule: decision.rule,
+      method,
+      path,
+      ...(ctx?.requestId ? { request_id: ctx.requestId } : {}),
+      ...apiDetail(decision),
+    });
+    return decision;
+  }
+
+  #queueEvent(ns: string, event: ChaosEvent, deliver: DeliverFn): void {
+    const s = this.#state(ns);
+    const events = s.compiled.events;
+    s.queue.queue(events, event, deliver, events.active ? this.#draw(s) : () => 1);
+    if (!s.queue.busy) this.#forgetIfEmpty(ns);
   }
 
   /** Delivers every held event of every namespace and cancels timers. */

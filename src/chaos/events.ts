@@ -67,6 +67,8 @@ export interface EventChaosObserver {
   dropped(event: ChaosEvent): void;
   delayed(event: ChaosEvent, ms: number): void;
   reordered(count: number, batch: readonly ChaosEvent[]): void;
+  /** The queue holds nothing and no delivery is running any more (the owner may forget it). */
+  idle(): void;
 }
 
 /** The event queue of one namespace. */
@@ -93,6 +95,11 @@ export class EventQueue {
   /** Events held (buffered or delayed) right now. */
   get held(): number {
     return this.#buffer.length + this.#delayed.size;
+  }
+
+  /** Whether events are held or deliveries are still running. */
+  get busy(): boolean {
+    return this.#inFlight > 0 || this.held > 0 || this.#bufferTimer !== undefined;
   }
 
   queue(compiled: CompiledEvents, event: ChaosEvent, deliver: DeliverFn, draw: () => number): void {
@@ -170,10 +177,11 @@ export class EventQueue {
   }
 
   readonly #settled = (): void => {
-    if (--this.#inFlight > 0 || this.#settledWaiters.length === 0) return;
+    if (--this.#inFlight > 0) return;
     const waiters = this.#settledWaiters;
     this.#settledWaiters = [];
     for (const resolve of waiters) resolve();
+    if (!this.busy) this.#observer.idle();
   };
 
   /** Resolves when no delivery handed out is still running. */

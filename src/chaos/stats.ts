@@ -68,3 +68,12 @@ export function emptyStats(): ChaosStats {
     deliveries_failed: 0,
   };
 }
+
+/** Whether every counter is still zero (no decline was counted, so the per-code counts are empty too). */
+export function isEmptyStats(stats: ChaosStats): boolean {
+  for (const k in stats) {
+    const v = stats[k as keyof ChaosStats];
+    if (typeof v === "number" && v !== 0) return false;
+  }
+  return true;
+}

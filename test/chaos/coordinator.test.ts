@@ -106,6 +106,65 @@ describe("chaos coordinator", () => {
     assert.equal(chaos.for("x").shouldPaymentFail("cus_1").outcome, "succeed");
   });
 
+  test("a namespace holds chaos state only while it holds something", async () => {
+    const chaos = new ChaosCoordinator({ clock: new ManualClock(0) });
+    for (let i = 0; i < 50; i++) {
+      const c = chaos.for(`read-${i}`);
+      c.getConfig();
+      c.getStats();
+      c.getLayer();
+      c.getJournal();
+      c.clearSimulation("cus_1");
+      assert.equal(c.shouldApiFail("/v1/customers").kind, "ok");
+      assert.equal(c.forcedPaymentFailure("cus_1"), undefined);
+      await c.flushEvents();
+      await c.reset();
+      await chaos.clearActivity(`read-${i}`);
+      // A configuration that changes nothing, and one restored to nothing, leave nothing.
+      c.configure({});
+      c.configure({ api: { error_rate: 0.5 } });
+      c.setLayer({});
+    }
+    assert.deepEqual(chaos.namespaces(), []);
+
+    // The seed a fresh namespace shows is the one its stream uses.
+    const shown = chaos.for("fresh").getConfig().seed;
+    chaos.for("fresh").configure({ payment: { failure_rate: 0.5 } });
+    assert.equal(chaos.for("fresh").getConfig().seed, shown);
+    const replay = new ChaosCoordinator({ clock: new ManualClock(0), config: { seed: shown! } });
+    replay.for("fresh").configure({ payment: { failure_rate: 0.5 } });
+    const draws = (c: ChaosCoordinator) => Array.from({ length: 30 }, () => c.for("fresh").shouldPaymentFail(null).outcome).join();
+    assert.equal(draws(chaos), draws(replay));
+    await chaos.for("fresh").reset();
+
+    // Forced failures, deliveries in flight and inherited chaos that fires are state, until they are gone.
+    chaos.for("forced").simulateFailure("cus_1", "lost_card");
+    let settle!: () => void;
+    chaos.for("queued").queueEvent({ id: "evt_1", type: "customer.created" }, () => new Promise<void>((r) => (settle = r)));
+    chaos.for("sync").queueEvent({ id: "evt_2", type: "customer.created" }, () => undefined);
+    assert.deepEqual(chaos.namespaces().sort(), ["forced", "queued"]);
+    chaos.for("forced").clearSimulation("cus_1");
+    settle();
+    await chaos.for("queued").flushEvents();
+    assert.deepEqual(chaos.namespaces(), []);
+    chaos.configure({ api: { error_rate: 1 } });
+    assert.equal(chaos.for("inherits").shouldApiFail("/v1/customers").kind, "server_error");
+    assert.deepEqual(chaos.namespaces().sort(), ["global", "inherits"]);
+    assert.equal(chaos.for("inherits").getStats().api_errors, 1);
+
+    // clearActivity forgets what happened and keeps the configuration.
+    chaos.for("kept").configure({ payment: { failure_rate: 1 } });
+    chaos.for("kept").shouldPaymentFail("cus_1");
+    await chaos.clearActivity("kept");
+    await chaos.clearActivity("inherits");
+    assert.equal(chaos.for("kept").getStats().payments_failed, 0);
+    assert.equal(chaos.for("kept").getConfig().payment.failure_rate, 1);
+    await chaos.reset();
+    assert.deepEqual(chaos.namespaces(), ["kept"]);
+    await chaos.for("kept").reset();
+    assert.deepEqual(chaos.namespaces(), []);
+  });
+
   test("stats equal the decisions handed out under interleaved async callers", async () => {
     const chaos = new ChaosCoordinator({ config: { seed: 77 } });
     chaos.configure({ api: { error_rate: 0.3, timeout_rate: 0.1 } });
