@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ChaosCoordinator } from "./chaos/coordinator.js";
+import { DEFAULT_MAX_EVENTS } from "./events/retention.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
 import { checkControlToken } from "./server/control-token.js";
 
@@ -28,6 +29,8 @@ Options:
   --control-token <t>     Reserve server-wide operations (POST /_time/advance, the chaos layer of
                           global, the global namespace with --namespace-by api-key) for requests
                           with this X-Paper-Tiger-Control-Token (or $PAPER_TIGER_CONTROL_TOKEN)
+  --max-events <n>        Events kept across all namespaces, oldest dropped first (default ${DEFAULT_MAX_EVENTS});
+                          events also go after 30 days of real time, as Stripe's
   -h, --help              Show this help
 `;
 
@@ -46,6 +49,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
       "clock-multiplier": { type: "string" },
       "webhook-secret": { type: "string" },
       "control-token": { type: "string" },
+      "max-events": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -118,6 +122,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
     } catch (err) {
       throw new Error(`--control-token: ${(err as Error).message}`);
     }
+  }
+  const maxEvents = values["max-events"];
+  if (maxEvents !== undefined) {
+    const n = Number(maxEvents);
+    if (!/^\d+$/.test(maxEvents) || !Number.isSafeInteger(n) || n < 1) throw new Error(`--max-events must be a positive integer, got ${JSON.stringify(maxEvents)}`);
+    options.maxEvents = n;
   }
   if (options.chaos !== undefined || options.seed !== undefined) {
     // Refuse a bad chaos file before the server starts, with the key it got wrong.

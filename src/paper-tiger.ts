@@ -27,6 +27,8 @@ import { healthRoute, type ControlRoute } from "./server/control.js";
 import { testControlRoutes } from "./server/test-routes.js";
 import { Idempotency } from "./server/idempotency.js";
 import { checkControlToken } from "./server/control-token.js";
+import { Housekeeping } from "./server/housekeeping.js";
+import { flushAllNamespaces, flushNamespace } from "./server/release.js";
 import { checkNamespace, currentNamespace, namespaceScope, type NamespaceBy } from "./server/namespace.js";
 import type { Runtime } from "./server/runtime.js";
 import { DEFAULT_API_VERSION } from "./server/version.js";
@@ -78,6 +80,11 @@ export interface PaperTigerOptions {
    * in tests to move it without sleeping.
    */
   realClock?: Clock;
+  /**
+   * Events kept across all namespaces; beyond it the oldest go (they also go
+   * after 30 days of real time, as Stripe's). Default 100,000.
+   */
+  maxEvents?: number;
   /** Subscription billing: retry schedule, final action, notices. */
   billing?: BillingOptions;
   /** Server-wide chaos configuration at start (the layer below every runtime `configure`). */
@@ -116,13 +123,13 @@ export interface RegisteredWebhook {
 export interface NamespaceHandle {
   /** The namespace name. */
   readonly name: string;
-  /** Deletes every object this namespace holds (customers, events, idempotency keys...). */
+  /** Deletes everything this namespace holds (objects, events, idempotency keys, deliveries, chaos counters) but its chaos configuration. */
   flush(): Promise<void>;
   /** Runs `fn` with this namespace as the implicit one. */
   run<T>(fn: () => T): T;
   /** Chaos for this namespace: configure, simulate failures, stats, journal... */
   readonly chaos: NamespaceChaos;
-  /** Resets this namespace's chaos and deletes its data. */
+  /** Resets this namespace's chaos and deletes everything it holds. */
   cleanup(): Promise<void>;
 }
 
@@ -237,7 +244,7 @@ export class PaperTiger implements AsyncDisposable {
     const chaos = this.chaos.for(name);
     return {
       name,
-      flush: () => this.store.dropNamespace(name),
+      flush: () => flushNamespace(this.runtime, name),
       run: (fn) => namespaceScope.run(name, fn),
       chaos,
       cleanup: () => chaos.cleanup(),
@@ -249,14 +256,18 @@ export class PaperTiger implements AsyncDisposable {
     return namespaceScope.run(checkNamespace(name), fn);
   }
 
-  /** Deletes all data of the current namespace (see {@link runInNamespace}; `global` outside one). */
+  /**
+   * Deletes everything the current namespace holds (see {@link runInNamespace};
+   * `global` outside one): objects, events, idempotency keys, deliveries,
+   * chaos counters. Its chaos configuration stays; {@link cleanup} resets it too.
+   */
   flush(): Promise<void> {
-    return this.store.dropNamespace(currentNamespace());
+    return flushNamespace(this.runtime, currentNamespace());
   }
 
-  /** Deletes all data of every namespace. */
+  /** {@link flush} for every namespace. */
   flushAll(): Promise<void> {
-    return this.store.clear();
+    return flushAllNamespaces(this.runtime);
   }
 
   /**
@@ -289,7 +300,7 @@ export class PaperTiger implements AsyncDisposable {
     return withEventChaos(this.chaos.for(currentNamespace()), events, fn);
   }
 
-  /** Resets the current namespace's chaos and deletes its data. */
+  /** Resets the current namespace's chaos and deletes everything it holds. */
   cleanup(): Promise<void> {
     return this.chaos.cleanup();
   }
@@ -318,6 +329,7 @@ export class PaperTiger implements AsyncDisposable {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#app.close();
+      await this.runtime.housekeeping.stop();
       await this.runtime.billing.stop();
       await this.runtime.webhooks.close();
       if (this.clock instanceof ServerClock) this.clock.stop();
@@ -371,13 +383,13 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const clock = toClock(options.clock);
   const realClock = options.realClock ?? monotonicClock;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-  const events = new EventRecorder(store, clock, apiVersion);
+  const events = new EventRecorder(store, clock, apiVersion, { realClock, ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}) });
   const chaos = new ChaosCoordinator({
     clock,
     realClock,
     config: options.seed !== undefined ? { ...options.chaos, seed: options.seed } : (options.chaos ?? {}),
     resolveNamespace: currentNamespace,
-    onCleanup: (ns) => store.dropNamespace(ns),
+    onCleanup: (ns) => flushNamespace(runtime, ns),
   });
   const services: Services = {
     store,
@@ -399,6 +411,8 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes];
   const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
   events.setSink(webhooks);
+  // Keys age on real time: moving the server clock must never turn a retry into a duplicate.
+  const idempotency = new Idempotency(store, () => realClock.now());
   const runtime: Runtime = {
     options: {
       namespaceBy: options.namespaceBy ?? "header",
@@ -408,7 +422,8 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     },
     services,
     registry,
-    idempotency: new Idempotency(store, () => clock.now()),
+    idempotency,
+    housekeeping: new Housekeeping(realClock, [() => idempotency.sweep(), () => events.retention.expire()]),
     chaos,
     webhooks,
     billing,
@@ -424,6 +439,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     registered.push({ id: created.id, url: created.url, secret: created.secret! });
   }
   billing.start();
+  runtime.housekeeping.start();
   const app = buildApp(runtime);
   const host = options.host ?? DEFAULT_HOST;
   await app.listen({ port: options.port ?? DEFAULT_PORT, host });

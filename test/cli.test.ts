@@ -19,6 +19,8 @@ describe("paper-tiger command line", () => {
     assert.throws(() => parseCli(["--port", "70000"], {}), /--port must be an integer/);
     assert.throws(() => parseCli(["--namespace-by", "cookie"], {}), /--namespace-by must be/);
     assert.throws(() => parseCli(["--colour"], {}), /Unknown option/);
+    assert.deepEqual(parseCli(["--max-events", "5000"], {}), { maxEvents: 5000 });
+    for (const bad of ["0", "-3", "1.5", "many", ""]) assert.throws(() => parseCli([`--max-events=${bad}`], {}), /--max-events must be a positive integer/);
   });
 
   test("the control token comes from --control-token or PAPER_TIGER_CONTROL_TOKEN", () => {

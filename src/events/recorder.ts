@@ -4,10 +4,11 @@
  * (webhook delivery, in-process listeners). Recording is part of the change:
  * the event is stored before the request that caused it answers.
  */
-import type { Clock } from "../clock/clock.js";
+import { monotonicClock, type Clock } from "../clock/clock.js";
 import { newId } from "../stripe/ids.js";
 import type { Store } from "../store/store.js";
 import type { StripeEvent } from "./event.js";
+import { DEFAULT_MAX_EVENTS, EventRetention } from "./retention.js";
 
 /** The collection events are stored in. */
 export const EVENTS = "event";
@@ -32,6 +33,14 @@ export interface EventSink {
   publish(ns: string, event: StripeEvent, plan: unknown): void;
 }
 
+/** How long events are kept (see {@link EventRetention}). */
+export interface EventRetentionOptions {
+  /** Real time, which ages events. Default: the monotonic system clock. */
+  readonly realClock?: Clock;
+  /** Events kept across all namespaces. Default {@link DEFAULT_MAX_EVENTS}. */
+  readonly maxEvents?: number;
+}
+
 /** Creates, stores and publishes events. */
 export class EventRecorder {
   readonly #store: Store;
@@ -39,12 +48,15 @@ export class EventRecorder {
   readonly #apiVersion: string;
   readonly #listeners = new Set<EventListener>();
   #sink: EventSink | undefined;
+  /** Which events are kept: 30 days of real time, within the server-wide cap. */
+  readonly retention: EventRetention;
 
-  constructor(store: Store, clock: Clock, apiVersion: string) {
+  constructor(store: Store, clock: Clock, apiVersion: string, options: EventRetentionOptions = {}) {
     this.#store = store;
     this.#clock = clock;
     this.#apiVersion = apiVersion;
     store.defineCollection(EVENTS, { indexes: { type: (e: StripeEvent) => e.type } });
+    this.retention = new EventRetention(store, EVENTS, { clock: options.realClock ?? monotonicClock, maxEvents: options.maxEvents ?? DEFAULT_MAX_EVENTS });
   }
 
   /** Sets where events go out (one sink: webhook delivery). */
@@ -82,7 +94,9 @@ export class EventRecorder {
       type,
     };
     await this.#store.insert(origin.ns, EVENTS, event);
+    // Published before older events make room, so even an event the cap drops at once is delivered.
     if (planned) this.#sink!.publish(origin.ns, event, planned.plan);
+    await this.retention.track(origin.ns, event.id);
     for (const listener of this.#listeners) {
       try {
         listener(origin.ns, event);

@@ -4,7 +4,10 @@
  * card declines and server errors, not validation failures) and replayed for
  * the same parameters; other parameters or another endpoint get a 400
  * `idempotency_error`; a key still in flight gets a 409. Keys are scoped by
- * namespace and kept for 24 hours of server time.
+ * namespace and kept for 24 hours of real time: moving the server clock (to
+ * bill a month ahead) must never turn a retry into a duplicate. Expired keys
+ * are released by {@link Idempotency.sweep}, across every namespace, so a
+ * namespace that is no longer written does not keep its keys.
  */
 import { createHash } from "node:crypto";
 import type { Store } from "../store/store.js";
@@ -39,13 +42,13 @@ export interface IdempotentOutcome {
   readonly originalRequest: string;
 }
 
-const BUCKET = "idempotency";
-/** How long a key is remembered, in milliseconds of server time. */
+/** The key-value bucket idempotency records are kept in. */
+export const IDEMPOTENCY_BUCKET = "idempotency";
+const BUCKET = IDEMPOTENCY_BUCKET;
+/** How long a key is remembered, in milliseconds of real time (Stripe: "at least 24 hours old"). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Longest key Stripe accepts. */
 export const MAX_KEY_LENGTH = 255;
-/** Expired keys are swept at most this often per namespace, in server time. */
-const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Which results Stripe keeps: anything once execution began, except validation failures. */
 export function isStored(status: number): boolean {
@@ -68,8 +71,8 @@ export function fingerprint(params: unknown): string {
 export class Idempotency {
   readonly #store: Store;
   readonly #now: () => number;
-  readonly #lastPrune = new Map<string, number>();
 
+  /** `now` is real time (ms): the age of a key never follows the server clock. */
   constructor(store: Store, now: () => number) {
     this.#store = store;
     this.#now = now;
@@ -113,21 +116,18 @@ export class Idempotency {
     }
     if (isStored(response.status)) {
       await this.#store.kvSet<IdempotencyRecord>(ns, BUCKET, key, { ...claim, response });
-      const last = this.#lastPrune.get(ns);
-      if (last === undefined) this.#lastPrune.set(ns, now);
-      else if (now - last >= PRUNE_INTERVAL_MS) {
-        this.#lastPrune.set(ns, now);
-        await this.prune(ns);
-      }
     } else {
       await this.#store.kvDelete(ns, BUCKET, key);
     }
     return { response, replayed: false, originalRequest: requestId };
   }
 
-  /** Forgets keys older than the retention period. */
-  prune(ns: string): Promise<number> {
+  /** Forgets the keys of every namespace older than the retention period; resolves how many went. */
+  async sweep(): Promise<number> {
     const cutoff = this.#now() - IDEMPOTENCY_TTL_MS;
-    return this.#store.kvPrune<IdempotencyRecord>(ns, BUCKET, (r) => r.response !== undefined && r.at < cutoff);
+    const stale = (r: IdempotencyRecord) => r.response !== undefined && r.at < cutoff;
+    let n = 0;
+    for (const ns of await this.#store.namespaces()) n += await this.#store.kvPrune<IdempotencyRecord>(ns, BUCKET, stale);
+    return n;
   }
 }

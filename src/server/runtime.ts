@@ -6,6 +6,7 @@
 import type { Services } from "../resources/context.js";
 import type { ResourceRegistry } from "../resources/registry.js";
 import type { Idempotency } from "./idempotency.js";
+import type { Housekeeping } from "./housekeeping.js";
 import type { NamespaceBy } from "./namespace.js";
 import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
@@ -27,6 +28,8 @@ export interface Runtime {
   readonly services: Services;
   readonly registry: ResourceRegistry;
   readonly idempotency: Idempotency;
+  /** Hourly, on the real clock: expired idempotency keys and events go. */
+  readonly housekeeping: Housekeeping;
   readonly chaos: ChaosCoordinator;
   readonly webhooks: WebhookDispatcher;
   readonly billing: BillingRunner;

@@ -7,14 +7,15 @@ import { authenticatePaymentIntent } from "../resources/payment-intents.js";
 import { authenticateSetupIntent } from "../resources/setup-intents.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { Errors } from "./errors.js";
+import { flushNamespace } from "./release.js";
 import type { Runtime } from "./runtime.js";
 
-/** `POST /_test/flush`: deletes every object of the request's namespace. */
+/** `POST /_test/flush`: deletes everything the request's namespace holds but its chaos configuration. */
 const flushRoute: ControlRoute = {
   method: "POST",
   path: "/_test/flush",
   async handler(rt, req) {
-    await rt.services.store.dropNamespace(req.ns);
+    await flushNamespace(rt, req.ns);
     return { body: { object: "flush", namespace: req.ns, flushed: true } };
   },
 };

@@ -60,7 +60,18 @@ export class DeliveryLog {
     return out;
   }
 
+  /** Forgets the attempts of a namespace. */
   clear(ns: string): void {
     this.#byNs.delete(ns);
+  }
+
+  /** Forgets the attempts of every namespace. */
+  clearAll(): void {
+    this.#byNs.clear();
+  }
+
+  /** Namespaces with attempts in the log. */
+  namespaces(): string[] {
+    return [...this.#byNs.keys()];
   }
 }

@@ -293,7 +293,12 @@ export class WebhookDispatcher implements EventSink {
     const store = this.#services.store;
     const event = await store.get<StripeEvent>(ns, EVENTS, eventId);
     if (!event || event.pending_webhooks <= 0) return;
-    await store.replace(ns, EVENTS, { ...event, pending_webhooks: event.pending_webhooks - 1 });
+    try {
+      await store.replace(ns, EVENTS, { ...event, pending_webhooks: event.pending_webhooks - 1 });
+    } catch (err) {
+      // Retention may have dropped the event meanwhile: nothing is left to count down.
+      if (await store.get(ns, EVENTS, eventId)) throw err;
+    }
   }
 
   /** Delivery attempts, newest first. */
@@ -321,6 +326,21 @@ export class WebhookDispatcher implements EventSink {
   /** Deliveries waiting for a retry. */
   get pendingRetries(): number {
     return this.#retries.size;
+  }
+
+  /**
+   * Forgets a namespace whose data was deleted: its delivery log, and the
+   * retries owed to its endpoints (deleted with the data, so they would stop
+   * anyway). What is owed to in-process listeners and to server-wide
+   * endpoints stays owed.
+   */
+  release(ns: string): void {
+    for (const [timer, job] of this.#retries) {
+      if (job.target.kind !== "endpoint" || job.target.home !== ns) continue;
+      this.#services.realClock.clearTimeout(timer);
+      this.#retries.delete(timer);
+    }
+    this.log.clear(ns);
   }
 
   /**

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { ManualClock, MemoryStore, type StoredObject } from "../../src/index.js";
+import { IDEMPOTENCY_BUCKET } from "../../src/server/idempotency.js";
 import { startTestServer } from "../helpers/server.js";
 
 const form = "email=idem%40example.com&metadata[n]=1";
@@ -83,19 +84,44 @@ describe("idempotency", () => {
     assert.equal(b.headers.get("idempotent-replayed"), null);
   });
 
-  test("keys are kept 24 hours of server time", async () => {
+  test("keys are kept 24 hours of real time: moving the server clock never turns a retry into a duplicate", async () => {
     const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
-    await using s = await startTestServer({ clock });
+    const realClock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+    await using s = await startTestServer({ clock, realClock });
     const headers = { "Idempotency-Key": "key-5" };
     const first = await s.raw("POST", "/v1/customers", { body: form, headers });
-    clock.advance(23 * 3600 * 1000);
+    await s.pt.time.advance({ days: 30 });
+    const afterServerTime = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(afterServerTime.headers.get("idempotent-replayed"), "true");
+    assert.equal(afterServerTime.json.id, first.json.id);
+    realClock.advance(23 * 3600 * 1000);
     const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(replay.json.id, first.json.id);
-    clock.advance(2 * 3600 * 1000);
+    realClock.advance(2 * 3600 * 1000);
     const fresh = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(fresh.status, 200);
     assert.notEqual(fresh.json.id, first.json.id);
     assert.equal(fresh.headers.get("idempotent-replayed"), null);
+  });
+
+  test("expired keys are released in every namespace, including those no longer written", async () => {
+    const realClock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+    await using s = await startTestServer({ realClock });
+    const key = (ns: string) => s.pt.store.kvGet(ns, IDEMPOTENCY_BUCKET, `key-${ns}`);
+    for (const ns of ["idle-a", "idle-b", "busy"]) {
+      await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": `key-${ns}`, "X-Paper-Tiger-Namespace": ns } });
+    }
+    realClock.advance(12 * 3600 * 1000);
+    await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": "later", "X-Paper-Tiger-Namespace": "busy" } });
+    realClock.advance(11 * 3600 * 1000);
+    await s.pt.runtime.housekeeping.idle();
+    assert.ok(await key("idle-a"), "kept for 24 hours");
+    realClock.advance(2 * 3600 * 1000);
+    await s.pt.runtime.housekeeping.idle();
+    assert.equal(await key("idle-a"), undefined);
+    assert.equal(await key("idle-b"), undefined);
+    assert.equal(await key("busy"), undefined);
+    assert.ok(await s.pt.store.kvGet("busy", IDEMPOTENCY_BUCKET, "later"), "a key younger than 24 hours stays");
   });
 
   test("keys longer than 255 characters are refused", async () => {
