@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: paper-tiger against the bare-Node limit, in one run on one
  * machine, then the in-process figures (chaos decisions, memory and list
- * latency by store size, start+stop, webhook throughput). Prints a Markdown
+ * latency by store size, start+stop, webhook throughput, the heap namespaces
+ * leave, RSS under a sustained write load). Prints a Markdown
  * report; `--out bench/RESULTS.md` keeps it. See `--help`.
  */
 import { writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { captureBodies } from "./lib/bodies.js";
 import { benchScript, runJob, startChild, type ChildServer } from "./lib/child.js";
-import { checkOnce, drive, type LoadResult } from "./lib/load.js";
+import { checkOnce, drive, type LoadResult, type RequestShape } from "./lib/load.js";
 import { parseBenchOptions, type BenchOptions } from "./lib/options.js";
 import { f0, f2, header, ms, referenceTable, table, workloadTable, type TargetCheck, type WorkloadFigures } from "./lib/report.js";
 import { median } from "./lib/stats.js";
@@ -16,7 +18,8 @@ import type { DecisionCost } from "./micro/chaos-decisions.js";
 import type { ApiCreateMemory, ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
 import type { WebhookThroughput } from "./micro/webhook-throughput.js";
-import type { PaperTigerReady } from "./servers/paper-tiger.js";
+import type { ChurnResult } from "./micro/namespace-churn.js";
+import type { MemorySample, PaperTigerReady } from "./servers/paper-tiger.js";
 import { AUTH, WORKLOADS, createCustomer, paymentIntent, type Instance, type Workload } from "./workloads.js";
 
 const argv = process.argv.slice(2);
@@ -155,7 +158,7 @@ async function scaleSection(o: BenchOptions): Promise<void> {
     `## Store size: memory and list latency\n\nCustomers created through the resource code, each with its \`customer.created\` event; heap after full GCs. List latency over HTTP on loopback, one request at a time, p50 / p99 ms.\n\n${table(
       ["customers", "heap bytes/customer", "RSS bytes/customer", "first page", "middle page (starting_after)", "email filter"],
       points.map((p) => [f0(p.customers), f0(p.heapBytesPerCustomer), f0(p.rssBytesPerCustomer), lat(p.firstPage), lat(p.middlePage), lat(p.emailFilter)]),
-    )}\n\nCreated over HTTP as the SDK sends them (each with its idempotency record, kept 24 hours of server time): ${f0(api.heapBytesPerCustomer)} bytes of heap per customer over ${f0(api.customers)} creates.`,
+    )}\n\nCreated over HTTP as the SDK sends them (each with its idempotency record, kept 24 hours of real time): ${f0(api.heapBytesPerCustomer)} bytes of heap per customer over ${f0(api.customers)} creates.`,
   );
   const big = points.filter((p) => p.customers >= 100_000);
   for (const p of big.length ? big : points.slice(-1)) {
@@ -184,11 +187,88 @@ async function webhooksSection(o: BenchOptions): Promise<void> {
   targets.push({ target: "≥ 3,000 signed webhook deliveries/s", measured: `${f0(r.deliveriesPerSecond)}/s`, met: r.deliveriesPerSecond >= 3000 && r.rejected === 0 });
 }
 
+async function namespacesSection(o: BenchOptions): Promise<void> {
+  const results = await runJob<ChurnResult[]>(benchScript("micro/namespace-churn.ts"), ["--namespaces", String(o.namespaces)], { nodeArgs: ["--expose-gc"], timeoutMs: 30 * 60_000 });
+  say(
+    `## Heap after GC per namespace used and released
+
+Fresh namespaces used over HTTP, four at a time, then released; heap after full GCs before and after, divided by the namespaces. Written: a webhook endpoint and its deliveries (to a receiver in another process), a customer and a confirmed PaymentIntent with the SDK's idempotency keys, a forced failure. "Left" counts the namespaces any part of the server still holds state for.
+
+${table(
+      ["namespaces", "used as", "heap bytes per namespace", "left"],
+      results.map((r) => [f0(r.namespaces), r.kind, f0(r.heapBytesPerNamespace), f0(r.namespacesLeft)]),
+    )}`,
+  );
+  const worst = Math.max(...results.map((r) => r.heapBytesPerNamespace));
+  const left = results.reduce((n, r) => n + r.namespacesLeft, 0);
+  targets.push({ target: "heap per namespace used and released ≈ 0 (≤ 512 B, none left)", measured: `${f0(worst)} B (worst kind), ${left} left`, met: worst <= 512 && left === 0 });
+}
+
+async function sustainedSection(o: BenchOptions): Promise<void> {
+  const server = await startChild<PaperTigerReady>(benchScript("servers/paper-tiger.ts"), ["--customers", "1", "--max-events", String(o.sustainMaxEvents), "--report-memory"]);
+  const samples: MemorySample[] = [];
+  createInterface({ input: server.process.stdout! }).on("line", (line) => {
+    if (line.startsWith('{"memory"')) samples.push((JSON.parse(line) as { memory: MemorySample }).memory);
+  });
+  // Every request changes the customer, so every request records an event while the objects stay the same.
+  const update: RequestShape = {
+    method: "POST",
+    path: `/v1/customers/${server.ready.customer}`,
+    headers: { authorization: "Bearer sk_test_bench", "content-type": "application/x-www-form-urlencoded" },
+    varyBody: (n) => `metadata[n]=${n}&description=update%20${n}`,
+  };
+  let load: LoadResult;
+  let start: number;
+  try {
+    await checkOnce(server.ready.port, update);
+    start = samples.at(-1)?.t ?? 0;
+    load = await drive(server.ready.port, update, { connections: o.connections, duration: o.sustain });
+    // One more sample after the load ends.
+    const seen = samples.length;
+    while (samples.length === seen) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await server.stop();
+  }
+  const during = samples.filter((m) => m.t >= start);
+  const capped = during.findIndex((m) => m.events >= o.sustainMaxEvents);
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const rows = spread(during, 12).map((m) => [(m.t - start).toFixed(0), mb(m.rss), mb(m.heapUsed), f0(m.events)]);
+  let summary = `The cap was not reached in ${o.sustain} s.`;
+  if (capped >= 0) {
+    const atCap = during[capped]!;
+    const after = during.slice(capped);
+    const half = Math.floor(after.length / 2);
+    const firstMax = Math.max(...after.slice(0, Math.max(1, half)).map((m) => m.rss));
+    const secondMax = Math.max(...after.slice(half).map((m) => m.rss));
+    const growth = secondMax / firstMax;
+    const first = during[0]!;
+    summary = `The cap (${f0(o.sustainMaxEvents)} events) was reached after ${(atCap.t - start).toFixed(0)} s at ${mb(atCap.rss)} MB RSS (${f0((atCap.rss - first.rss) / Math.max(1, atCap.events))} bytes of RSS per event kept on the way); after it, the highest RSS of the second half of the run is ${f2(growth)}× that of the first half, and the run ended at ${mb(during.at(-1)!.rss)} MB.`;
+    targets.push({ target: "RSS flat after the event cap under a sustained write load (second half ÷ first half ≤ 1.1)", measured: `${f2(growth)}×`, met: growth <= 1.1 });
+  }
+  say(
+    `## RSS during a sustained write load
+
+One server in its own process with \`--max-events ${o.sustainMaxEvents}\`, ${o.connections} connections updating one customer (a new \`customer.updated\` event per request, no idempotency key, so that only events could grow) for ${o.sustain} s: ${f0(load.rps)} req/s, ${f0(load.non2xx + load.errors)} failed. The server samples its own memory once a second.
+
+${table(["s", "RSS MB", "heap used MB", "events kept"], rows)}
+
+${summary}`,
+  );
+}
+
+/** At most `n` items of `items`, evenly spread, first and last included. */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  return Array.from({ length: n }, (_, i) => items[Math.round((i * (items.length - 1)) / (n - 1))]!);
+}
+
 if (options.only.length === 0 || WORKLOADS.some((w) => wanted(w.id)) || wanted("http")) await httpSection(options);
 if (wanted("decisions")) await decisionsSection(options);
 if (wanted("startup")) await startupSection(options);
 if (wanted("webhooks")) await webhooksSection(options);
 if (wanted("scale")) await scaleSection(options);
+if (wanted("namespaces")) await namespacesSection(options);
+if (wanted("sustained")) await sustainedSection(options);
 
 if (retrieveRps !== undefined && zeroDecisionNs !== undefined) {
   // At all-zero rates the chaos layer's whole per-request work is one API decision: a bound free of load noise.

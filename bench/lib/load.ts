@@ -14,6 +14,8 @@ export interface RequestShape {
   body?: string;
   /** Send a fresh `Idempotency-Key` with every request, as the official SDK does on every POST. */
   idempotencyKeys?: boolean;
+  /** A body per request (the n-th request gets `varyBody(n)`), for loads where every request must change something. */
+  varyBody?: (n: number) => string;
 }
 
 /** The outcome of one load run. */
@@ -41,6 +43,12 @@ export interface LoadOptions {
 export async function drive(port: number, shape: RequestShape, options: LoadOptions): Promise<LoadResult> {
   // autocannon's own histogram keeps whole milliseconds; sub-millisecond latencies need the raw times.
   const latencies: number[] = [];
+  let sent = 0;
+  const setup = (req: autocannon.Request): autocannon.Request => ({
+    ...req,
+    ...(shape.idempotencyKeys ? { headers: { ...req.headers, "idempotency-key": `stripe-node-retry-${randomUUID()}` } } : {}),
+    ...(shape.varyBody ? { body: shape.varyBody(sent++) } : {}),
+  });
   const opts: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections: options.connections,
@@ -53,7 +61,7 @@ export async function drive(port: number, shape: RequestShape, options: LoadOpti
         path: shape.path,
         headers: shape.headers ?? {},
         ...(shape.body !== undefined ? { body: shape.body } : {}),
-        ...(shape.idempotencyKeys ? { setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, "idempotency-key": `stripe-node-retry-${randomUUID()}` } }) } : {}),
+        ...(shape.idempotencyKeys || shape.varyBody ? { setupRequest: setup } : {}),
       },
     ],
   };
@@ -75,7 +83,8 @@ export async function drive(port: number, shape: RequestShape, options: LoadOpti
 /** Sends `shape` once and throws unless it succeeds: a workload that only errors measures nothing. */
 export async function checkOnce(port: number, shape: RequestShape): Promise<void> {
   const headers = { ...shape.headers, ...(shape.idempotencyKeys ? { "idempotency-key": randomUUID() } : {}) };
-  const res = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: shape.method, headers, ...(shape.body !== undefined ? { body: shape.body } : {}) });
+  const body = shape.varyBody ? shape.varyBody(0) : shape.body;
+  const res = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: shape.method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${shape.method} ${shape.path} answered ${res.status}: ${text.slice(0, 500)}`);
 }

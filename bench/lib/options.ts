@@ -24,6 +24,12 @@ export interface BenchOptions {
   webhookEvents: number;
   /** In-process start+stop runs. */
   startupRuns: number;
+  /** Namespaces used and released per way of using them, for the heap they leave. */
+  namespaces: number;
+  /** Seconds of the sustained write load whose memory is sampled. */
+  sustain: number;
+  /** The event cap of the server under the sustained load. */
+  sustainMaxEvents: number;
   /** Only these sections / workload ids (all when empty). */
   only: string[];
   /** Also write the report here (Markdown). */
@@ -31,9 +37,9 @@ export interface BenchOptions {
   smoke: boolean;
 }
 
-const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, apiCreates: 20_000, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30 };
+const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, apiCreates: 20_000, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30, namespaces: 2_000, sustain: 60, sustainMaxEvents: 100_000 };
 // Tiny sizes: the smoke run in `npm test` proves every part still runs, it measures nothing.
-const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, apiCreates: 100, iterations: 10_000, webhookEvents: 50, startupRuns: 3 };
+const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, apiCreates: 100, iterations: 10_000, webhookEvents: 50, startupRuns: 3, namespaces: 40, sustain: 3, sustainMaxEvents: 500 };
 
 export const USAGE = `npm run bench -- [options]
   --smoke              tiny durations and sizes (CI: proves the bench runs)
@@ -43,8 +49,11 @@ export const USAGE = `npm run bench -- [options]
   --rounds <n>         measured runs per server, cycling through every order (default ${FULL.rounds})
   --customers <n>      customers seeded for the HTTP workloads (default ${FULL.customers})
   --sizes <a,b,...>    store sizes for memory and list latency (default ${FULL.sizes.join(",")})
+  --namespaces <n>     namespaces used and released per kind, for the heap they leave (default ${FULL.namespaces})
+  --sustain <s>        seconds of the sustained write load whose memory is sampled (default ${FULL.sustain})
+  --sustain-max-events <n>  the event cap of the server under that load (default ${FULL.sustainMaxEvents}, the server's own)
   --only <a,b,...>     sections or workloads: http, create, create-sdk, retrieve, list, payment, chaos-zero,
-                       chaos-errors, hanging-webhook, decisions, scale, startup, webhooks
+                       chaos-errors, hanging-webhook, decisions, scale, startup, webhooks, namespaces, sustained
   --out <file>         also write the Markdown report to this file`;
 
 /** Parses `argv` (without node and the script). */
@@ -59,6 +68,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       rounds: { type: "string" },
       customers: { type: "string" },
       sizes: { type: "string" },
+      namespaces: { type: "string" },
+      sustain: { type: "string" },
+      "sustain-max-events": { type: "string" },
       only: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", default: false },
@@ -83,6 +95,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     rounds: Math.round(num("rounds", values.rounds, preset.rounds)),
     customers: Math.round(num("customers", values.customers, preset.customers)),
     sizes: values.sizes ? values.sizes.split(",").map((s) => Math.round(num("sizes", s, 1))) : preset.sizes,
+    namespaces: Math.round(num("namespaces", values.namespaces, preset.namespaces)),
+    sustain: num("sustain", values.sustain, preset.sustain),
+    sustainMaxEvents: Math.round(num("sustain-max-events", values["sustain-max-events"], preset.sustainMaxEvents)),
     only: values.only ? values.only.split(",").map((s) => s.trim()) : [],
     out: values.out,
     smoke: values.smoke,

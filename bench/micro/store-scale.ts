@@ -89,7 +89,7 @@ for (const size of sizes) {
     emailFilter: await time(`/v1/customers?limit=10&email=user${half}%40example.com`),
   });
 }
-// Over HTTP as the SDK sends it: each create also keeps its idempotency record (24 hours of server time).
+// Over HTTP as the SDK sends it: each create also keeps its idempotency record (24 hours of real time).
 const apiCreates = Number(values["api-creates"]);
 const beforeApi = settle();
 let next = 0;

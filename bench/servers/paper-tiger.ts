@@ -4,6 +4,8 @@
  * chaos configured at all-zero rates and one with a 10% API error rate.
  * `--hanging-webhook` registers a webhook endpoint that accepts connections
  * and never answers, to show that deliveries stay off the request path.
+ * `--max-events <n>` caps the events kept; `--report-memory` prints the
+ * process's memory and the events kept once a second (`{"memory": ...}`).
  */
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -32,7 +34,24 @@ export const ZERO_CHAOS = {
   api: { timeout_rate: 0, rate_limit_rate: 0, error_rate: 0, latency_rate: 0, reset_rate: 0, lost_response_rate: 0 },
 };
 
-const { values } = parseArgs({ options: { customers: { type: "string", default: "10000" }, "hanging-webhook": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    customers: { type: "string", default: "10000" },
+    "hanging-webhook": { type: "boolean", default: false },
+    "max-events": { type: "string" },
+    "report-memory": { type: "boolean", default: false },
+  },
+});
+
+/** One memory sample of the server process. */
+export interface MemorySample {
+  /** Seconds since the server was ready. */
+  t: number;
+  rss: number;
+  heapUsed: number;
+  /** Events kept across all namespaces. */
+  events: number;
+}
 
 const sockets = new Set<Socket>();
 const hanging = createServer((socket) => {
@@ -48,6 +67,7 @@ const pt = await startPaperTiger({
   seed: 42,
   // Hung attempts hold a delivery slot until this timeout; the API must not notice.
   webhookDelivery: { timeoutMs: 30_000, closeTimeoutMs: 100 },
+  ...(values["max-events"] !== undefined ? { maxEvents: Number(values["max-events"]) } : {}),
 });
 pt.namespace("chaos-zero").chaos.configure(ZERO_CHAOS);
 pt.namespace("chaos-errors").chaos.configure({ api: { error_rate: 0.1 } });
@@ -72,7 +92,16 @@ if (values["hanging-webhook"]) {
 const writeProfile = await profileIfAsked();
 const printGcStats = gcStatsIfAsked();
 tellParent("ready", ready);
+const readyAt = performance.now();
+const sampler = values["report-memory"]
+  ? setInterval(() => {
+      const m = process.memoryUsage();
+      const sample: MemorySample = { t: (performance.now() - readyAt) / 1000, rss: m.rss, heapUsed: m.heapUsed, events: pt.runtime.services.events.retention.size };
+      process.stdout.write(`${JSON.stringify({ memory: sample })}\n`);
+    }, 1000)
+  : undefined;
 stopOnSignal(async () => {
+  clearInterval(sampler);
   await writeProfile();
   printGcStats();
   for (const s of sockets) s.destroy();
