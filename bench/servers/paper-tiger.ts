@@ -5,7 +5,8 @@
  * `--hanging-webhook` registers a webhook endpoint that accepts connections
  * and never answers, to show that deliveries stay off the request path.
  * `--max-events <n>` caps the events kept; `--report-memory` prints the
- * process's memory and the events kept once a second (`{"memory": ...}`).
+ * process's memory and the events kept once a second (`{"memory": ...}`),
+ * every tenth sample right after a full GC when run with `--expose-gc`.
  */
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -51,6 +52,8 @@ export interface MemorySample {
   heapUsed: number;
   /** Events kept across all namespaces. */
   events: number;
+  /** Taken right after a full GC: `heapUsed` is then what is live. */
+  gc: boolean;
 }
 
 const sockets = new Set<Socket>();
@@ -93,10 +96,14 @@ const writeProfile = await profileIfAsked();
 const printGcStats = gcStatsIfAsked();
 tellParent("ready", ready);
 const readyAt = performance.now();
+const gc = (globalThis as { gc?: () => void }).gc;
+let samples = 0;
 const sampler = values["report-memory"]
   ? setInterval(() => {
+      const collect = gc !== undefined && ++samples % 10 === 0;
+      if (collect) gc();
       const m = process.memoryUsage();
-      const sample: MemorySample = { t: (performance.now() - readyAt) / 1000, rss: m.rss, heapUsed: m.heapUsed, events: pt.runtime.services.events.retention.size };
+      const sample: MemorySample = { t: (performance.now() - readyAt) / 1000, rss: m.rss, heapUsed: m.heapUsed, events: pt.runtime.services.events.retention.size, gc: collect };
       process.stdout.write(`${JSON.stringify({ memory: sample })}\n`);
     }, 1000)
   : undefined;

@@ -144,6 +144,8 @@ export class MemoryStore implements Store {
       list.dead++;
       compactIndexList(index, k, list);
     }
+    // The entry may wait in its lists until they compact: it keeps only what their binary searches read, not the object.
+    entry.obj = { id: entry.obj.id, created: entry.obj.created ?? 0 };
     return true;
   }
 
