@@ -44,7 +44,6 @@ export interface IdempotentOutcome {
 
 /** The key-value bucket idempotency records are kept in. */
 export const IDEMPOTENCY_BUCKET = "idempotency";
-const BUCKET = IDEMPOTENCY_BUCKET;
 /** How long a key is remembered, in milliseconds of real time (Stripe: "at least 24 hours old"). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Longest key Stripe accepts. */
@@ -94,10 +93,10 @@ export class Idempotency {
     const print = fingerprint(params);
     const now = this.#now();
     const claim: IdempotencyRecord = { endpoint, fingerprint: print, requestId, at: now };
-    let existing = await this.#store.kvSetIfAbsent<IdempotencyRecord>(ns, BUCKET, key, claim);
+    let existing = await this.#store.kvSetIfAbsent<IdempotencyRecord>(ns, IDEMPOTENCY_BUCKET, key, claim);
     if (existing && now - existing.at > IDEMPOTENCY_TTL_MS) {
       // Expired: the key is new again.
-      await this.#store.kvSet(ns, BUCKET, key, claim);
+      await this.#store.kvSet(ns, IDEMPOTENCY_BUCKET, key, claim);
       existing = undefined;
     }
     if (existing) {
@@ -111,13 +110,13 @@ export class Idempotency {
     try {
       response = await execute();
     } catch (err) {
-      await this.#store.kvDelete(ns, BUCKET, key);
+      await this.#store.kvDelete(ns, IDEMPOTENCY_BUCKET, key);
       throw err;
     }
     if (isStored(response.status)) {
-      await this.#store.kvSet<IdempotencyRecord>(ns, BUCKET, key, { ...claim, response });
+      await this.#store.kvSet<IdempotencyRecord>(ns, IDEMPOTENCY_BUCKET, key, { ...claim, response });
     } else {
-      await this.#store.kvDelete(ns, BUCKET, key);
+      await this.#store.kvDelete(ns, IDEMPOTENCY_BUCKET, key);
     }
     return { response, replayed: false, originalRequest: requestId };
   }
@@ -127,7 +126,7 @@ export class Idempotency {
     const cutoff = this.#now() - IDEMPOTENCY_TTL_MS;
     const stale = (r: IdempotencyRecord) => r.response !== undefined && r.at < cutoff;
     let n = 0;
-    for (const ns of await this.#store.namespaces()) n += await this.#store.kvPrune<IdempotencyRecord>(ns, BUCKET, stale);
+    for (const ns of await this.#store.namespaces()) n += await this.#store.kvPrune<IdempotencyRecord>(ns, IDEMPOTENCY_BUCKET, stale);
     return n;
   }
 }

@@ -65,11 +65,6 @@ export class DeliveryLog {
     this.#byNs.delete(ns);
   }
 
-  /** Forgets the attempts of every namespace. */
-  clearAll(): void {
-    this.#byNs.clear();
-  }
-
   /** Namespaces with attempts in the log. */
   namespaces(): string[] {
     return [...this.#byNs.keys()];
