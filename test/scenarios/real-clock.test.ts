@@ -98,7 +98,13 @@ describe("network chaos follows the real clock", () => {
     let answered = 0;
     void timedOut.then(() => answered++);
     void slow.then(() => answered++);
-    await settle();
+    // Both waits are armed once both decisions are counted (a loaded machine may take a while to deliver the requests).
+    for (let i = 0; i < 400; i++) {
+      const stats = s.pt.chaos.getStats();
+      if (stats.api_timeouts === 1 && stats.api_latency_injected === 1) break;
+      await settle();
+    }
+    assert.deepEqual([s.pt.chaos.getStats().api_timeouts, s.pt.chaos.getStats().api_latency_injected], [1, 1]);
     await s.pt.time.advance({ days: 1 });
     await settle();
     assert.equal(answered, 0, "server time releases no wait");
