@@ -216,7 +216,7 @@ async function sustainedSection(o: BenchOptions): Promise<void> {
   const update: RequestShape = {
     method: "POST",
     path: `/v1/customers/${server.ready.customer}`,
-    headers: { authorization: "Bearer sk_test_bench", "content-type": "application/x-www-form-urlencoded" },
+    headers: { ...AUTH, "content-type": "application/x-www-form-urlencoded" },
     varyBody: (n) => `metadata[n]=${n}&description=update%20${n}`,
   };
   let load: LoadResult;
