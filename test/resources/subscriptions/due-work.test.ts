@@ -1,0 +1,133 @@
+/**
+ * The billing engine's scheduling as a pure function: which work a subscription has coming
+ * (table), which piece is due first across subscriptions, the retry schedule, renewal periods;
+ * then the prediction checked against today's engine: each predicted piece of work happens at
+ * the predicted second, and not a second before.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { billingSettings } from "../../../src/billing/options.js";
+import type { Subscription } from "../../../src/billing/subscription-model.js";
+import type { Invoice } from "../../../src/resources/invoices.js";
+import { nextDue, noticeKey, noticeKeys, renewalPeriod, retriesExhausted, retryAt, STEPS, workOf, type BillingView, type Work } from "../../../src/resources/subscriptions/due-work.js";
+import { billingSetup } from "../../billing/helpers.js";
+import { deepFreeze, trapped } from "../../helpers/machines.js";
+import { at, DAY, openInvoice, price, SETTINGS, subscription, T0 } from "./fixtures.js";
+
+const PE = at("2026-02-15T12:00:00Z");
+const PRO = price();
+const ACTIVE = subscription({ items: [{ price: "price_pro" }] }, [PRO], T0, { status: "active" });
+const TRIAL = subscription({ items: [{ price: "price_pro" }], trial_period_days: 14 }, [PRO], T0, { status: "trialing" });
+const SHORT_TRIAL = subscription({ items: [{ price: "price_pro" }], trial_period_days: 2 }, [PRO]);
+const SEND = subscription({ items: [{ price: "price_pro" }], collection_method: "send_invoice", days_until_due: 7 }, [PRO], T0, { status: "active" });
+const view = (s: Subscription, latestInvoice?: Invoice, sent: string[] = []): BillingView => ({ subscription: s, latestInvoice, sent: new Set(sent) });
+const RENEWAL = openInvoice({ billing_reason: "subscription_cycle", subscription: "sub_1", attempt_count: 1, attempted: true, next_payment_attempt: PE + 3 * DAY });
+
+const show = (w: Work[]) => w.map((x) => `${x.kind}@${(x.at - T0) / 3600}h`);
+
+const ROWS: Array<[name: string, v: BillingView, expected: string[], settings?: ReturnType<typeof billingSettings>]> = [
+  ["a canceled subscription has nothing coming", view({ ...ACTIVE, status: "canceled" }), []],
+  ["nor an expired one", view({ ...ACTIVE, status: "incomplete_expired" }), []],
+  ["an incomplete one only expires, 23 hours after it was created", view({ ...ACTIVE, status: "incomplete" }, RENEWAL), ["incomplete_expiry@23h"]],
+  ["... or when the settings say", view({ ...ACTIVE, status: "incomplete" }), ["incomplete_expiry@1h"], billingSettings({ incompleteExpiryHours: 1 })],
+  ["an active one: invoice.upcoming 3 days before the period end, then the renewal", view(ACTIVE), ["upcoming@672h", "period_end@744h"]],
+  ["the upcoming notice goes once per period", view(ACTIVE, undefined, [noticeKey("upcoming", "sub_1", PE)]), ["period_end@744h"]],
+  ["a notice longer than the period is not sent", view(ACTIVE), ["period_end@744h"], billingSettings({ upcomingDays: 31 })],
+  ["cancel_at_period_end: no upcoming invoice, the period end cancels", view({ ...ACTIVE, cancel_at_period_end: true }), ["period_end@744h"]],
+  ["cancel_at before the period end replaces the renewal", view({ ...ACTIVE, cancel_at: T0 + 5 * DAY }), ["upcoming@672h", "cancel_at@120h"]],
+  ["cancel_at after the period end waits for a later period", view({ ...ACTIVE, cancel_at: PE + DAY }), ["upcoming@672h", "period_end@744h"]],
+  ["a trial: trial_will_end 3 days before it ends, no upcoming invoice, then the conversion", view(TRIAL), ["trial_will_end@264h", "period_end@336h"]],
+  ["trial_will_end goes once", view(TRIAL, undefined, [noticeKey("trial_will_end", "sub_1", T0 + 14 * DAY)]), ["period_end@336h"]],
+  // today: Stripe sends trial_will_end at once when fewer than three days remain.
+  ["today: a trial shorter than the notice gets none", view(SHORT_TRIAL), ["period_end@48h"]],
+  ["a failed renewal is retried when the invoice says", view({ ...ACTIVE, status: "past_due" }, RENEWAL), ["upcoming@672h", "period_end@744h", "retry@816h"]],
+  ["no next attempt, no retry", view({ ...ACTIVE, status: "past_due" }, { ...RENEWAL, next_payment_attempt: null }), ["upcoming@672h", "period_end@744h"]],
+  ["a paid invoice has nothing to retry", view(ACTIVE, { ...RENEWAL, status: "paid" }), ["upcoming@672h", "period_end@744h"]],
+  ["an invoice that is not the latest is not looked at", view(ACTIVE, { ...RENEWAL, id: "in_old" }), ["upcoming@672h", "period_end@744h"]],
+  ["an open send_invoice invoice of an active subscription goes overdue at its due date", view(SEND, openInvoice({ collection_method: "send_invoice", due_date: T0 + 7 * DAY, subscription: "sub_1" })), ["upcoming@672h", "period_end@744h", "overdue@168h"]],
+  ["once past_due it is not overdue again", view({ ...SEND, status: "past_due" }, openInvoice({ collection_method: "send_invoice", due_date: T0 + 7 * DAY })), ["upcoming@672h", "period_end@744h"]],
+];
+
+describe("due work", { timeout: 60_000 }, () => {
+  for (const [name, v, expected, s] of ROWS) test(name, () => assert.deepEqual(show(trapped(() => workOf(deepFreeze(v), s ?? SETTINGS))), expected));
+
+  test("the earliest due piece wins; nothing is due before its moment; the first considered wins a tie", () => {
+    const late = view({ ...ACTIVE, id: "sub_2" });
+    const early = view({ ...TRIAL, id: "sub_3" });
+    assert.equal(nextDue([late, early], T0 + 264 * 3600 - 1, SETTINGS), undefined);
+    assert.deepEqual(nextDue([late, early], T0 + 264 * 3600, SETTINGS), { kind: "trial_will_end", at: T0 + 264 * 3600, subscription: "sub_3" });
+    assert.deepEqual(nextDue([late, early], PE + 100 * DAY, SETTINGS), { kind: "trial_will_end", at: T0 + 264 * 3600, subscription: "sub_3" });
+    const twin = view({ ...ACTIVE, id: "sub_4" });
+    assert.equal(nextDue([twin, late], PE, SETTINGS)?.subscription, "sub_4");
+    assert.equal(nextDue([late, twin], PE, SETTINGS)?.subscription, "sub_2");
+    assert.equal(nextDue([], PE, SETTINGS), undefined);
+  });
+
+  test("the retry schedule: 3, 5 and 7 days after each failure, then none", () => {
+    assert.deepEqual([0, 1, 2, 3].map((n) => retryAt(SETTINGS, n, PE)), [PE + 3 * DAY, PE + 5 * DAY, PE + 7 * DAY, null]);
+    assert.deepEqual([0, 1].map((n) => retryAt(billingSettings({ retryDays: [1] }), n, PE)), [PE + DAY, null]);
+    assert.equal(retriesExhausted({ ...RENEWAL, next_payment_attempt: null }), true);
+    assert.equal(retriesExhausted(RENEWAL), false);
+    assert.equal(retriesExhausted({ ...RENEWAL, status: "paid", next_payment_attempt: null }), false);
+  });
+
+  test("renewal periods keep the anchor's day of the month", () => {
+    assert.deepEqual(renewalPeriod(ACTIVE, PE), { start: PE, end: at("2026-03-15T12:00:00Z") });
+    assert.deepEqual(renewalPeriod(ACTIVE, PE + 40 * DAY), { start: PE + 40 * DAY, end: at("2026-04-15T12:00:00Z") });
+    const on31 = subscription({ items: [{ price: "price_pro" }] }, [PRO], at("2030-01-31T00:00:00Z"));
+    assert.deepEqual(renewalPeriod(on31, at("2030-02-28T00:00:00Z")), { start: at("2030-02-28T00:00:00Z"), end: at("2030-03-31T00:00:00Z") });
+  });
+
+  test("the notice keys a handler reads, and what each piece of work runs", () => {
+    assert.deepEqual(noticeKeys(TRIAL), [`trial_will_end:sub_1:${T0 + 14 * DAY}`, `upcoming:sub_1:${T0 + 14 * DAY}`]);
+    assert.deepEqual(noticeKeys(ACTIVE), [`upcoming:sub_1:${PE}`]);
+    assert.deepEqual(STEPS.retry, [{ machine: "invoice", input: "attempt" }, { machine: "subscription", input: "retries_exhausted", only: "when_retries_exhausted" }]);
+    assert.deepEqual(STEPS.overdue, [{ machine: "invoice", input: "overdue" }, { machine: "subscription", input: "overdue" }]);
+  });
+
+  test("today's engine does each predicted piece at the predicted second, and not a second before", async () => {
+    await using b = await billingSetup({ billing: { retryDays: [2] } });
+    const { stripe } = b;
+    await stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }], trial_period_days: 5 });
+    await stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }], collection_method: "send_invoice", days_until_due: 4 });
+    b.s.pt.chaos.simulateFailure(b.customer.id, "insufficient_funds");
+    const sent = new Set<string>();
+    const EVENT: Record<Work["kind"], string> = {
+      trial_will_end: "customer.subscription.trial_will_end",
+      upcoming: "invoice.upcoming",
+      period_end: "invoice.created",
+      cancel_at: "customer.subscription.deleted",
+      retry: "invoice.payment_failed",
+      incomplete_expiry: "customer.subscription.updated",
+      overdue: "invoice.overdue",
+    };
+    const seen: string[] = [];
+    let now = T0;
+    for (let step = 0; step < 8; step++) {
+      const subs = (await b.s.raw("GET", "/v1/subscriptions?status=all&limit=100")).json.data as Subscription[];
+      const views = await Promise.all(
+        subs.map(async (s) => ({ subscription: s, latestInvoice: s.latest_invoice ? ((await b.s.raw("GET", `/v1/invoices/${s.latest_invoice as string}`)).json as Invoice) : undefined, sent })),
+      );
+      const w = nextDue(views, Number.MAX_SAFE_INTEGER, billingSettings({ retryDays: [2] }));
+      assert.ok(w, "something is always coming");
+      const count = async () => (await stripe.events.list({ type: EVENT[w.kind], limit: 100 })).data.length;
+      const before = await count();
+      assert.ok(w.at > now, "the next piece is later than the last");
+      await b.s.pt.time.advanceTo((w.at - 1) * 1000);
+      assert.equal(await count(), before, `${w.kind} not before ${w.at}`);
+      await b.s.pt.time.advanceTo(w.at * 1000);
+      const latest = (await stripe.events.list({ type: EVENT[w.kind], limit: 1 })).data[0];
+      assert.equal(await count(), before + 1, `${w.kind} at ${w.at}`);
+      assert.equal(latest!.created, w.at);
+      if (w.kind === "trial_will_end" || w.kind === "upcoming") {
+        const s = subs.find((x) => x.id === w.subscription)!;
+        sent.add(noticeKey(w.kind, s.id, w.kind === "trial_will_end" ? s.trial_end! : s.items.data[0]!.current_period_end));
+      }
+      seen.push(w.kind);
+      now = w.at;
+    }
+    // The trial's notice, the send_invoice invoice overdue, the trial's end charged and declined, its one retry (then
+    // canceled), and the send_invoice subscription's next two renewals with their notices.
+    assert.deepEqual(seen, ["trial_will_end", "overdue", "period_end", "retry", "upcoming", "period_end", "upcoming", "period_end"]);
+  });
+});
