@@ -54,13 +54,15 @@ export function runPure<S, I, E, Env>(machine: Machine<S, I, E, Env>, state: S, 
   return a;
 }
 
+type ErrorTable = Record<string, (...args: never[]) => StripeError>;
+
 /** `[id, ...args]`: an error-table entry and the arguments that build the expected error. */
-export type ErrorRef<T extends Record<string, (...args: never[]) => StripeError>> = {
+export type ErrorRef<T extends ErrorTable> = {
   [K in keyof T]: [K, ...Parameters<T[K]>];
 }[keyof T];
 
 /** The error `ref` names, built by its table entry. */
-export function errorOf<T extends Record<string, (...args: never[]) => StripeError>>(table: T, ref: ErrorRef<T>): StripeError {
+export function errorOf<T extends ErrorTable>(table: T, ref: ErrorRef<T>): StripeError {
   const [id, ...args] = ref as [keyof T, ...never[]];
   return table[id]!(...args);
 }
@@ -69,6 +71,32 @@ export function errorOf<T extends Record<string, (...args: never[]) => StripeErr
 export function assertSameError(actual: StripeError, expected: StripeError, what: string): void {
   assert.equal(actual.status, expected.status, `${what}: status`);
   assert.deepEqual(actual.body, expected.body, `${what}: body`);
+}
+
+/** What every table row may say: the refusal, or the next state's status and fields and the effects in order (by label). */
+export interface RowExpect<T extends ErrorTable> {
+  error?: ErrorRef<T>;
+  status?: string;
+  fields?: Readonly<Record<string, unknown>>;
+  effects?: readonly string[];
+}
+
+/**
+ * Checks the part of a row every machine table shares; answers the transition when it moved
+ * (the caller checks its own extras), `undefined` when the row expected a refusal and got it.
+ */
+export function assertTransition<S, E, T extends ErrorTable>(t: Transition<S, E>, expect: RowExpect<T>, table: T, label: (e: E) => string): { readonly next: S; readonly effects: readonly E[] } | undefined {
+  if (expect.error) {
+    assert.ok("error" in t, `expected the refusal ${String(expect.error[0])}, got ${"next" in t ? JSON.stringify(t.effects.map(label)) : ""}`);
+    assertSameError(t.error, errorOf(table, expect.error), String(expect.error[0]));
+    return undefined;
+  }
+  assert.ok("next" in t, `unexpected refusal: ${"error" in t ? t.error.message : ""}`);
+  const next = t.next as unknown as Record<string, unknown>;
+  if (expect.status) assert.equal(next.status, expect.status);
+  for (const [k, v] of Object.entries(expect.fields ?? {})) assert.deepEqual(next[k], v, k);
+  if (expect.effects) assert.deepEqual(t.effects.map(label), expect.effects);
+  return t;
 }
 
 const FORBIDDEN = /\bawait\b|\basync\b|Date\.now|Math\.random|randomChars|newId\(|new Date\(\)|\bfetch\(|ctx\.store|process\.|setTimeout/;

@@ -253,7 +253,6 @@ export const invoiceMachine: Machine<Invoice, InvoiceInput, InvoiceEffect, Invoi
   const status = inv.status ?? "deleted";
   switch (input.type) {
     case "finalize": {
-      if (inv.status !== "draft") return { error: INVOICE_ERRORS.alreadyFinalized() };
       const draft = input.autoAdvance !== undefined ? { ...inv, auto_advance: input.autoAdvance } : inv;
       const t = finalize(draft, input.numbering, env.now);
       // The finalize endpoint collects at once when the invoice advances automatically.

@@ -9,21 +9,18 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Invoice } from "../../../src/resources/invoices.js";
 import { INVOICE_ERRORS, invoiceMachine, type InvoiceEffect, type InvoiceInput, type Numbering } from "../../../src/resources/invoices/machine.js";
-import { assertPureSource, assertSameError, errorOf, runPure, type ErrorRef } from "../../helpers/machines.js";
+import { assertPureSource, assertSameError, assertTransition, errorOf, runPure, type ErrorRef, type RowExpect } from "../../helpers/machines.js";
 import { DAY, invoice, openInvoice, T0 } from "../subscriptions/fixtures.js";
 
 const NOW = T0 + DAY;
 const ENV = { now: NOW };
 const N: Numbering = { customer: "cus_1", prefix: "ACME", sequence: 7 };
 
-interface Expect {
-  status?: string;
+interface Expect extends RowExpect<typeof INVOICE_ERRORS> {
   fields?: Partial<Record<keyof Invoice | "paid_out_of_band", unknown>>;
-  effects?: string[];
   collect?: Partial<Extract<InvoiceEffect, { type: "collect" }>>;
   previous?: Record<string, unknown>;
   answer?: ErrorRef<typeof INVOICE_ERRORS>;
-  error?: ErrorRef<typeof INVOICE_ERRORS>;
 }
 
 function label(e: InvoiceEffect): string {
@@ -179,16 +176,8 @@ const ROWS: Array<[name: string, state: Invoice, input: InvoiceInput, expect: Ex
 describe("invoice machine", { timeout: 10_000 }, () => {
   for (const [name, state, input, expect] of ROWS) {
     test(name, () => {
-      const t = runPure(invoiceMachine, state, input, ENV);
-      if (expect.error) {
-        assert.ok("error" in t, `expected the refusal ${String(expect.error[0])}, got ${JSON.stringify("next" in t ? t.effects.map(label) : [])}`);
-        assertSameError(t.error, errorOf(INVOICE_ERRORS, expect.error), String(expect.error[0]));
-        return;
-      }
-      assert.ok("next" in t, `unexpected refusal: ${"error" in t ? t.error.message : ""}`);
-      if (expect.status) assert.equal(t.next.status, expect.status);
-      for (const [k, v] of Object.entries(expect.fields ?? {})) assert.deepEqual((t.next as unknown as Record<string, unknown>)[k], v, k);
-      if (expect.effects) assert.deepEqual(t.effects.map(label), expect.effects);
+      const t = assertTransition(runPure(invoiceMachine, state, input, ENV), expect, INVOICE_ERRORS, label);
+      if (!t) return;
       if (expect.collect) {
         const c = t.effects.find((e) => e.type === "collect");
         assert.ok(c, "a collect effect");

@@ -15,7 +15,7 @@ import { invoiceMachine, type InvoiceEffect, type InvoiceInput } from "../../../
 import { subscriptionMachine, ENDED, type InvoiceOrder, type SubscriptionEffect, type SubscriptionInput, type SubscriptionUpdate } from "../../../src/resources/subscriptions/machine.js";
 import { checkItems, checkParams, planSubscription, type SubscriptionCreate } from "../../../src/resources/subscriptions/plan.js";
 import { nextDue, retriesExhausted, retryAt, STEPS, type Step, type Work } from "../../../src/resources/subscriptions/due-work.js";
-import { customer as customerFixture, DAY, price as priceFixture, T0, type PriceSpec } from "./fixtures.js";
+import { customer as customerFixture, DAY, invoice as invoiceFixture, price as priceFixture, T0, type PriceSpec } from "./fixtures.js";
 
 /** What the payment decision gives an attempt. */
 export type Outcome = "succeeded" | "declined" | "requires_action";
@@ -216,32 +216,22 @@ export class BillingWorld {
     const total = lines.reduce((s, l) => s + l.amount, 0);
     const due = Math.max(0, total);
     const inv = {
-      id,
-      object: "invoice",
-      amount_due: due,
-      amount_paid: 0,
-      amount_remaining: due,
-      attempt_count: 0,
-      attempted: false,
-      auto_advance: o.autoAdvance,
-      billing_reason: order.reason,
-      collection_method: o.collection,
-      created: this.now,
-      currency: o.currency,
-      customer: this.customer.id,
-      default_payment_method: null,
-      due_date: o.collection === "send_invoice" ? this.now + (order.daysUntilDue ?? 30) * DAY : null,
-      effective_at: null,
-      ending_balance: null,
+      ...invoiceFixture({
+        id,
+        amount_due: due,
+        auto_advance: o.autoAdvance,
+        billing_reason: order.reason,
+        collection_method: o.collection,
+        created: this.now,
+        currency: o.currency,
+        customer: this.customer.id,
+        due_date: o.collection === "send_invoice" ? this.now + (order.daysUntilDue ?? 30) * DAY : null,
+        period_end: order.period.end,
+        period_start: order.period.start,
+        subscription: o.subscription,
+        total,
+      }),
       lines: { data: lines },
-      next_payment_attempt: null,
-      number: null,
-      period_end: order.period.end,
-      period_start: order.period.start,
-      status: "draft",
-      status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-      subscription: o.subscription,
-      total,
     } as unknown as SimInvoice;
     for (const ii of moved) ii.invoice = id;
     this.invoices.set(id, inv);

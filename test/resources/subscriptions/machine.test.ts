@@ -11,7 +11,7 @@ import type { Subscription } from "../../../src/billing/subscription-model.js";
 import { billingSettings } from "../../../src/billing/options.js";
 import { INVOICE_ERRORS } from "../../../src/resources/invoices/machine.js";
 import { SUBSCRIPTION_ERRORS, subscriptionMachine, type InvoiceOrder, type SubscriptionEffect, type SubscriptionEnv, type SubscriptionInput, type SubscriptionUpdate } from "../../../src/resources/subscriptions/machine.js";
-import { assertPureSource, assertSameError, errorOf, runPure, type ErrorRef } from "../../helpers/machines.js";
+import { assertPureSource, assertSameError, assertTransition, errorOf, runPure, type ErrorRef, type RowExpect } from "../../helpers/machines.js";
 import { at, DAY, price, SETTINGS, subscription, T0 } from "./fixtures.js";
 import { BillingWorld, DECLINE } from "./harness.js";
 
@@ -23,15 +23,12 @@ const sub = (over: Partial<Subscription> = {}): Subscription => ({ ...BASE, ...o
 const active = (over: Partial<Subscription> = {}): Subscription => sub({ status: "active", ...over });
 const env = (now: number, over: Partial<SubscriptionEnv> = {}): SubscriptionEnv => ({ now, settings: SETTINGS, itemIds: ["si_9"], ...over });
 
-interface Expect {
-  status?: string;
+interface Expect extends RowExpect<typeof SUBSCRIPTION_ERRORS> {
   fields?: Partial<Record<keyof Subscription, unknown>>;
-  effects?: string[];
   order?: Partial<InvoiceOrder>;
   /** Amounts of the order's lines. */
   lines?: number[];
   answer?: ErrorRef<typeof SUBSCRIPTION_ERRORS> | "decline";
-  error?: ErrorRef<typeof SUBSCRIPTION_ERRORS>;
 }
 
 function label(e: SubscriptionEffect): string {
@@ -220,16 +217,8 @@ const ROWS: Array<[name: string, state: Subscription, input: SubscriptionInput, 
 describe("subscription machine", { timeout: 10_000 }, () => {
   for (const [name, state, input, e, expect] of ROWS) {
     test(name, () => {
-      const t = runPure(subscriptionMachine, state, input, e);
-      if (expect.error) {
-        assert.ok("error" in t, `expected the refusal ${String(expect.error[0])}, got ${"next" in t ? JSON.stringify(t.effects.map(label)) : ""}`);
-        assertSameError(t.error, errorOf(SUBSCRIPTION_ERRORS, expect.error), String(expect.error[0]));
-        return;
-      }
-      assert.ok("next" in t, `unexpected refusal: ${"error" in t ? t.error.message : ""}`);
-      if (expect.status) assert.equal(t.next.status, expect.status);
-      for (const [k, v] of Object.entries(expect.fields ?? {})) assert.deepEqual((t.next as unknown as Record<string, unknown>)[k], v, k);
-      if (expect.effects) assert.deepEqual(t.effects.map(label), expect.effects);
+      const t = assertTransition(runPure(subscriptionMachine, state, input, e), expect, SUBSCRIPTION_ERRORS, label);
+      if (!t) return;
       const order = t.effects.find((x) => x.type === "invoice");
       if (expect.order || expect.lines) assert.ok(order && order.type === "invoice", "an invoice effect");
       if (order?.type === "invoice") {
