@@ -97,7 +97,7 @@ const ROWS: Array<[name: string, state: Invoice, input: InvoiceInput, expect: Ex
   ["today: paying a draft that owes nothing finalizes it, pays it, then answers invoice_already_paid", invoice({ amount_due: 0 }), pay(), { status: "paid", effects: [...FINALIZED, ...PAID, "answer"], answer: ["alreadyPaid"] }],
   ["pay: a paid invoice", openInvoice({ status: "paid" }), pay(), { error: ["alreadyPaid"] }],
   ["pay: a void invoice", openInvoice({ status: "void" }), pay(), { error: ["cannotPay", "void"] }],
-  // today: Stripe pays uncollectible invoices; here they are refused.
+  // today: refused; whether Stripe lets an uncollectible invoice be paid is not yet checked.
   ["today: an uncollectible invoice cannot be paid", openInvoice({ status: "uncollectible" }), pay(), { error: ["cannotPay", "uncollectible"] }],
 
   // attempt (automatic collection)
