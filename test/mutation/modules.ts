@@ -1,0 +1,49 @@
+/**
+ * The modules mutation testing covers, each with the source files mutated and
+ * the test files that cover them (only those run against its mutants, so a
+ * module's run stays short). Add a test file here when it starts covering a
+ * module.
+ */
+export interface MutationModule {
+  /** Source files to mutate. */
+  readonly mutate: readonly string[];
+  /** Test files run against the mutants. */
+  readonly tests: readonly string[];
+}
+
+export const MUTATION_MODULES = {
+  "chaos-coordinator": {
+    mutate: ["src/chaos/coordinator.ts", "src/chaos/events.ts", "src/chaos/api.ts", "src/chaos/payment.ts", "src/chaos/overrides.ts"],
+    tests: ["test/chaos/coordinator.test.ts", "test/chaos/events.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts"],
+  },
+  "chaos-config": {
+    mutate: ["src/chaos/config.ts"],
+    tests: ["test/chaos/config.test.ts", "test/chaos/coordinator.test.ts"],
+  },
+  idempotency: {
+    mutate: ["src/server/idempotency.ts"],
+    tests: ["test/server/idempotency.test.ts"],
+  },
+  "webhook-signing": {
+    mutate: ["src/webhooks/signature.ts", "src/testing/webhook-receiver.ts"],
+    tests: ["test/webhooks/signature.test.ts"],
+  },
+  "webhook-delivery": {
+    mutate: ["src/webhooks/dispatcher.ts", "src/webhooks/delivery-log.ts", "src/webhooks/work-queue.ts"],
+    tests: ["test/webhooks/delivery.test.ts", "test/webhooks/work-queue.test.ts", "test/webhooks/endpoints.test.ts"],
+  },
+  store: {
+    mutate: ["src/store/memory-store.ts", "src/store/ordered-list.ts"],
+    tests: ["test/store/memory-store.test.ts", "test/resources/lists.test.ts"],
+  },
+  params: {
+    mutate: ["src/resources/params.ts"],
+    tests: ["test/resources/params.test.ts"],
+  },
+  "payment-decision": {
+    mutate: ["src/payments/decision.ts"],
+    tests: ["test/payments/decision.test.ts"],
+  },
+} as const satisfies Record<string, MutationModule>;
+
+export type MutationModuleName = keyof typeof MUTATION_MODULES;
