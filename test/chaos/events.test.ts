@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ManualClock } from "../../src/clock/clock.js";
 import { ChaosCoordinator, type DeliveryInfo } from "../../src/chaos/index.js";
+import { createStream } from "../../src/chaos/random.js";
 
 interface Ev {
   id: string;
@@ -17,7 +18,7 @@ function recorder() {
   return { got, deliver, ids: () => got.map((g) => g.id) };
 }
 
-describe("event chaos", () => {
+describe("event chaos", { timeout: 30_000 }, () => {
   test("without chaos events are delivered at once, in order, once", () => {
     const chaos = new ChaosCoordinator({ realClock: new ManualClock(0) });
     const r = recorder();
@@ -111,17 +112,61 @@ describe("event chaos", () => {
     assert.equal(chaos.getStats().events_duplicated, 1);
   });
 
-  test("delays and jitter follow the clock", () => {
+  test("delays and jitter follow the clock: each event waits delay_ms + its own draw of [0, jitter_ms)", () => {
     const clock = new ManualClock(0);
     const chaos = new ChaosCoordinator({ realClock: clock, config: { seed: 1 } });
     chaos.configure({ events: { delay_ms: 1000, jitter_ms: 500 } });
-    const r = recorder();
-    for (const e of events(20)) chaos.queueEvent(e, r.deliver);
+    const at = new Map<string, number>();
+    for (const e of events(20)) chaos.queueEvent(e, (ev) => void at.set(ev.id, clock.now()));
+    // The seed contract: one draw per event for its jitter, from the namespace's stream.
+    const stream = createStream(1, "global");
+    const expected = events(20).map((e) => [e.id, 1000 + Math.floor(stream.next() * 500)] as const);
     clock.advance(999);
-    assert.equal(r.got.length, 0);
-    clock.advance(500);
-    assert.equal(r.got.length, 20);
+    assert.equal(at.size, 0, "nothing before delay_ms");
+    clock.advance(501);
+    assert.deepEqual([...at].sort(), [...expected].sort(), "each event arrived at its own delay");
+    const waits = [...at.values()];
+    assert.ok(new Set(waits).size >= 15, `the jitter spreads the deliveries: ${waits.join(", ")}`);
+    assert.ok(Math.max(...waits) - Math.min(...waits) >= 250, "over most of the jitter range");
     assert.equal(chaos.getStats().events_delayed, 20);
+    const journal = chaos.getJournal({ domain: "event" });
+    assert.deepEqual(
+      journal.map((j) => [j.event_id, j.kind, j.rule, (j.detail as { ms: number }).ms]).reverse(),
+      expected.map(([id, ms]) => [id, "delayed", "events.delay_ms+jitter_ms", ms]),
+    );
+  });
+
+  test("a delay without jitter is exact, and only delay_ms is named", () => {
+    const clock = new ManualClock(0);
+    const chaos = new ChaosCoordinator({ clock, config: { seed: 1 } });
+    chaos.configure({ events: { delay_ms: 250 } });
+    const at: number[] = [];
+    for (const e of events(3)) chaos.queueEvent(e, () => void at.push(clock.now()));
+    clock.advance(249);
+    assert.deepEqual(at, []);
+    clock.advance(1);
+    assert.deepEqual(at, [250, 250, 250]);
+    assert.deepEqual(
+      chaos.getJournal().map((j) => [j.rule, j.detail]),
+      Array.from({ length: 3 }, () => ["events.delay_ms", { ms: 250 }]),
+    );
+  });
+
+  test("jitter alone delays too, within [0, jitter_ms)", () => {
+    const clock = new ManualClock(0);
+    const chaos = new ChaosCoordinator({ clock, config: { seed: 5 } });
+    chaos.configure({ events: { jitter_ms: 100 } });
+    const at: number[] = [];
+    for (const e of events(30)) chaos.queueEvent(e, () => void at.push(clock.now()));
+    const stream = createStream(5, "global");
+    const expected = events(30).map(() => Math.floor(stream.next() * 100));
+    const immediate = expected.filter((ms) => ms === 0).length;
+    assert.equal(at.length, immediate, "only a draw of 0 ms delivers at once");
+    clock.advance(100);
+    const byTime = (a: number, b: number) => a - b;
+    assert.deepEqual([...at].sort(byTime), [...expected].sort(byTime));
+    assert.ok(new Set(at).size >= 20, "spread over the range");
+    assert.equal(chaos.getStats().events_delayed, 30 - immediate);
   });
 
   test("drop_rate marks first attempts as dropped", () => {

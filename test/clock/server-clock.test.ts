@@ -8,7 +8,7 @@ function fakeWall(start = 1_000_000) {
   return { now: () => t, tick: (ms: number) => void (t += ms) };
 }
 
-describe("server clock", () => {
+describe("server clock", { timeout: 30_000 }, () => {
   test("real mode follows the wall clock, plus what it was advanced by", () => {
     const wall = fakeWall();
     const clock = new ServerClock({ mode: "real", wall: wall.now, start: 5_000 });
@@ -69,17 +69,39 @@ describe("server clock", () => {
     assert.equal(clock.pendingTimers, 1);
   });
 
-  test("in real and accelerated mode, timers also fire as wall time passes", async () => {
-    const clock = new ServerClock({ mode: "accelerated", multiplier: 1_000 });
-    // The clock's own wall timer is unref'd (it never keeps a process alive); keep this test alive.
-    const keepAlive = setTimeout(() => {}, 10_000);
-    const fired = await new Promise<number>((resolve) => {
-      const start = clock.now();
-      clock.setTimeout(() => resolve(clock.now() - start), 5_000);
-    });
-    clearTimeout(keepAlive);
-    assert.ok(fired >= 5_000, `fired after ${fired} ms of server time`);
-    clock.stop();
+  test("in real and accelerated mode, timers fire as wall time passes: after ms / multiplier of it", (t) => {
+    // Node's timers and the wall clock move together, by hand: a wait that ignored the
+    // multiplier (5 s of wall time instead of 5 ms) cannot fire within the ticks below.
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const wall = fakeWall();
+    const tick = (ms: number) => {
+      wall.tick(ms);
+      t.mock.timers.tick(ms);
+    };
+    const fast = new ServerClock({ mode: "accelerated", multiplier: 1_000, wall: wall.now, start: 0 });
+    const fired: Array<[string, number]> = [];
+    fast.setTimeout(() => fired.push(["fast", fast.now()]), 5_000);
+    tick(4);
+    assert.equal(fired.length, 0, "4 ms of wall time are 4 s of server time: not yet");
+    tick(1);
+    assert.deepEqual(fired, [["fast", 5_000]]);
+    assert.equal(fast.pendingTimers, 0);
+
+    const real = new ServerClock({ mode: "real", wall: wall.now, start: 0 });
+    real.setTimeout(() => fired.push(["real", real.now()]), 5_000);
+    tick(4_999);
+    assert.equal(fired.length, 1);
+    tick(1);
+    assert.deepEqual(fired[1], ["real", 5_000]);
+
+    const manual = new ServerClock({ mode: "manual", wall: wall.now, start: 0 });
+    manual.setTimeout(() => fired.push(["manual", manual.now()]), 1);
+    tick(60_000);
+    assert.equal(fired.length, 2, "a manual clock never fires on its own");
+    manual.advance(1);
+    assert.deepEqual(fired[2], ["manual", 1]);
+    fast.stop();
+    real.stop();
   });
 
   test("advancing a real clock fires a timer that was a day away", () => {

@@ -18,6 +18,17 @@ describe("lists and pagination", () => {
     assert.equal(page.data.length, 10);
     assert.equal(page.has_more, true);
     assert.deepEqual(page.data.slice(0, 2).map((c) => c.name), ["c11", "c10"], "newest first");
+    // ending_before: the page just before the newest ones; has_more only while newer ones remain.
+    const third = page.data[2]!.id;
+    const before = await stripe.customers.list({ ending_before: third, limit: 2 });
+    assert.deepEqual(before.data.map((c) => c.name), ["c11", "c10"]);
+    assert.equal(before.has_more, false, "an exactly full page with nothing newer");
+    const short = await stripe.customers.list({ ending_before: third, limit: 1 });
+    assert.deepEqual(short.data.map((c) => c.name), ["c10"]);
+    assert.equal(short.has_more, true);
+    const last = await stripe.customers.list({ starting_after: page.data[9]!.id, limit: 2 });
+    assert.deepEqual(last.data.map((c) => c.name), ["c1", "c0"]);
+    assert.equal(last.has_more, false, "an exactly full last page");
     await assert.rejects(stripe.customers.list({ limit: 0 }), invalid("limit"));
     await assert.rejects(stripe.customers.list({ limit: 101 }), invalid("limit"));
     await assert.rejects(stripe.customers.list({ starting_after: "cus_a", ending_before: "cus_b" }), invalid("starting_after", "parameters_exclusive"));

@@ -1,9 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
+import { createStream } from "../../src/chaos/random.js";
 import { startTestServer } from "../helpers/server.js";
 
-describe("API chaos over HTTP", () => {
+describe("API chaos over HTTP", { timeout: 60_000 }, () => {
   test("429: Stripe's rate-limit body, Retry-After, and the SDK raises StripeRateLimitError without retrying", async () => {
     await using s = await startTestServer();
     s.pt.chaos.configure({ api: { endpoint_overrides: { "POST /v1/customers": "rate_limit" } } });
@@ -35,9 +36,14 @@ describe("API chaos over HTTP", () => {
 
   test("timeout: waits timeout_ms then answers 504; a client that gives up ends the wait", async () => {
     await using s = await startTestServer();
-    s.pt.chaos.configure({ api: { timeout_ms: 50, endpoint_overrides: { "GET /v1/customers": "timeout" } } });
+    s.pt.chaos.configure({ api: { timeout_ms: 600, endpoint_overrides: { "GET /v1/customers": "timeout" } } });
+    const started = performance.now();
     const res = await s.raw("GET", "/v1/customers");
+    const waited = performance.now() - started;
+    // Real timers never fire early (allow 1 ms of rounding): an answer without the wait cannot pass.
+    assert.ok(waited >= 599, `the client waited ${waited.toFixed(1)} ms for the 504`);
     assert.equal(res.status, 504);
+    assert.equal(res.json.error.message, "The request timed out before Stripe could complete it. It is safe to retry with the same Idempotency-Key.");
     assert.equal(res.json.error.type, "api_error");
     s.pt.chaos.configure({ api: { timeout_ms: 60_000 } });
     const sdk = new Stripe("sk_test_x", { ...s.pt.stripeConfig(), timeout: 100, maxNetworkRetries: 0 });
@@ -82,14 +88,33 @@ describe("API chaos over HTTP", () => {
   test("custom responses and latency", async () => {
     await using s = await startTestServer();
     const body = { id: "sub_1", object: "subscription", status: "past_due" };
-    s.pt.chaos.configure({ api: { endpoint_overrides: { "/v1/subscriptions*": { custom_response: { status: 200, body } }, "/v1/products": { latency_ms: 30 } } } });
+    s.pt.chaos.configure({ api: { endpoint_overrides: { "/v1/subscriptions*": { custom_response: { status: 200, body } }, "/v1/products": { latency_ms: 800 } } } });
     const sub = await s.raw("GET", "/v1/subscriptions/sub_1");
     assert.equal(sub.status, 200);
     assert.deepEqual(sub.json, body);
+    const started = performance.now();
     const slow = await s.raw("GET", "/v1/products");
+    const waited = performance.now() - started;
+    assert.ok(waited >= 799, `the client waited ${waited.toFixed(1)} ms`);
     assert.equal(slow.status, 200);
     assert.equal(slow.json.object, "list");
     assert.equal(s.pt.chaos.getStats().api_latency_injected, 1);
+  });
+
+  test("latency_rate: the requests it picks wait latency_ms, then are served normally", async () => {
+    await using s = await startTestServer();
+    s.pt.chaos.configure({ seed: 4, api: { latency_rate: 1, latency_ms: 700 } });
+    const stripe = s.stripe();
+    const started = performance.now();
+    const c = await stripe.customers.create({ name: "late" });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 699, `the SDK saw the answer after ${waited.toFixed(1)} ms`);
+    assert.equal(c.name, "late");
+    assert.equal(s.pt.chaos.getStats().api_latency_injected, 1);
+    assert.deepEqual(
+      s.pt.chaos.getJournal().map((j) => [j.kind, j.rule, j.detail]),
+      [["latency", "api.latency_rate", { ms: 700 }]],
+    );
   });
 
   test("control routes are never subject to API chaos, so chaos can always be turned off", async () => {
@@ -97,7 +122,12 @@ describe("API chaos over HTTP", () => {
     s.pt.chaos.configure({ seed: 3, api: { error_rate: 1 } });
     assert.equal((await s.raw("GET", "/_chaos/stats")).status, 200);
     assert.equal((await s.raw("GET", "/health", { key: null })).status, 200);
-    assert.equal((await s.raw("GET", "/v1/customers")).status >= 500, true);
+    // The seed contract: one draw decides the fault, the next picks 500, 502 or 503.
+    const stream = createStream(3, "global");
+    stream.next();
+    const status = [500, 502, 503][Math.floor(stream.next() * 3)];
+    assert.equal((await s.raw("GET", "/v1/customers")).status, status);
+    assert.equal(s.pt.chaos.getStats().api_errors, 1, "only the API request met chaos");
     const off = await s.raw("DELETE", "/_chaos/config");
     assert.equal(off.status, 200);
     assert.equal((await s.raw("GET", "/v1/customers")).status, 200);

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { ManualClock, MemoryStore, type StoredObject } from "../../src/index.js";
-import { IDEMPOTENCY_BUCKET } from "../../src/server/idempotency.js";
+import { IDEMPOTENCY_BUCKET, isStored } from "../../src/server/idempotency.js";
 import { startTestServer } from "../helpers/server.js";
 
 const form = "email=idem%40example.com&metadata[n]=1";
@@ -73,6 +73,43 @@ describe("idempotency", () => {
     const good = await s.raw("POST", "/v1/customers", { body: "balance=5", headers });
     assert.equal(good.status, 200);
     assert.equal(good.json.balance, 5);
+  });
+
+  test("a 500 is kept like a success: a retry with the same key replays it and runs nothing", async (t) => {
+    // Stripe keeps the first result of a key whatever it was, 500s included
+    // (docs.stripe.com/api/idempotent_requests); only validation failures and conflicts are not kept.
+    class FailingStore extends MemoryStore {
+      failures = 1;
+      override async insert<T extends StoredObject>(ns: string, collection: string, obj: T): Promise<void> {
+        if (collection === "customer" && this.failures-- > 0) throw new Error("disk on fire");
+        return super.insert(ns, collection, obj);
+      }
+    }
+    const logged = t.mock.method(console, "error", () => {});
+    const store = new FailingStore();
+    await using s = await startTestServer({ store });
+    const headers = { "Idempotency-Key": "key-500" };
+    const first = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(first.status, 500);
+    assert.deepEqual([first.json.error.type, first.json.error.message], ["api_error", "An unknown error occurred"]);
+    assert.equal(logged.mock.callCount(), 1, "the unexpected error is logged once");
+    assert.equal(store.failures, 0, "the store works again");
+    const retry = await s.raw("POST", "/v1/customers", { body: form, headers });
+    assert.equal(retry.status, 500);
+    assert.equal(retry.headers.get("idempotent-replayed"), "true");
+    assert.equal(retry.headers.get("original-request"), first.headers.get("request-id"));
+    assert.equal(retry.text, first.text);
+    assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 0, "the replay did not run the request again");
+    // The positive control: the same request under a new key runs, and the store takes it.
+    const fresh = await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": "key-500-b" } });
+    assert.equal(fresh.status, 200);
+    assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 1);
+  });
+
+  test("which statuses are kept: successes, 402 card declines and 5xx, not other 4xx", () => {
+    const kept = [200, 201, 302, 399, 402, 500, 502, 503, 504, 599].filter(isStored);
+    assert.deepEqual(kept, [200, 201, 302, 399, 402, 500, 502, 503, 504, 599]);
+    assert.deepEqual([400, 401, 403, 404, 409, 429, 499].filter(isStored), []);
   });
 
   test("keys are scoped by namespace", async () => {

@@ -53,6 +53,15 @@ export function storeContract(name: string, make: () => Store): void {
       const top = await store.list<Obj>("ns", "thing", { limit: 3, endingBefore: "t22" });
       assert.deepEqual(ids(top.data), ["t24", "t23"]);
       assert.equal(top.hasMore, false);
+      const full = await store.list<Obj>("ns", "thing", { limit: 3, endingBefore: "t21" });
+      assert.deepEqual(ids(full.data), ["t24", "t23", "t22"]);
+      assert.equal(full.hasMore, false, "a first page that is exactly full has no more");
+      const oneShort = await store.list<Obj>("ns", "thing", { limit: 3, endingBefore: "t20" });
+      assert.deepEqual(ids(oneShort.data), ["t23", "t22", "t21"]);
+      assert.equal(oneShort.hasMore, true, "one newer object is left");
+      const filtered = await store.list<Obj>("ns", "thing", { limit: 2, endingBefore: "t0", where: { index: "tag", value: "a" }, created: { lt: 1010 } });
+      assert.deepEqual(ids(filtered.data), ["t6", "t3"]);
+      assert.equal(filtered.hasMore, true, "t9 is newer still");
     });
 
     test("unknown cursors are reported", async () => {
