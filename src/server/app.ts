@@ -142,7 +142,7 @@ export function buildApp(rt: Runtime): FastifyInstance {
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
     const requestId = req.pt?.requestId ?? req.id;
-    return sendError(reply, toStripeError(error, rt.options.bodyLimit), requestId, req.pt?.apiVersion ?? rt.options.apiVersion);
+    return sendError(reply, toStripeError(error, rt.options.bodyLimit, req.headers["content-type"]), requestId, req.pt?.apiVersion ?? rt.options.apiVersion);
   });
 
   return app;
@@ -168,13 +168,13 @@ function admit(rt: Runtime, req: FastifyRequest, key: ApiKey): void {
 }
 
 /** Maps framework and unexpected errors to Stripe-shaped ones. */
-function toStripeError(error: Error & { code?: string; statusCode?: number }, bodyLimit: number): StripeError {
+function toStripeError(error: Error & { code?: string; statusCode?: number }, bodyLimit: number, contentType?: string): StripeError {
   if (error instanceof StripeError) return error;
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return Errors.bodyTooLarge(bodyLimit);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return Errors.unsupportedMediaType("that media type");
+      return Errors.unsupportedMediaType(contentType?.split(";")[0]?.trim().slice(0, 100) || "that media type");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return Errors.malformedBody(error.message);

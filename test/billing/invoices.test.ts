@@ -22,7 +22,8 @@ describe("invoices and invoice items", () => {
     const open = await b.stripe.invoices.finalizeInvoice(draft.id, { auto_advance: false });
     assert.equal(open.status, "open");
     assert.match(open.number ?? "", /-0001$/);
-    assert.ok(open.hosted_invoice_url);
+    assert.equal(open.hosted_invoice_url, `https://invoice.stripe.com/i/acct_papertiger/test_${draft.id}`);
+    assert.equal(draft.hosted_invoice_url, null, "a draft has no hosted page yet");
     await assert.rejects(b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 1, currency: "usd", invoice: draft.id }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "invoice_not_editable");
     const paid = await b.stripe.invoices.pay(open.id);
     assert.equal(paid.status, "paid");

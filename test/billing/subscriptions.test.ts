@@ -187,7 +187,12 @@ describe("subscriptions", () => {
     const inv = now.latest_invoice as Stripe.Invoice;
     assert.equal(inv.billing_reason, "subscription_update");
     assert.equal(inv.status, "paid");
-    assert.ok(inv.amount_paid > 0);
+    // A 31-day period (Jan 15 to Feb 15), 21 days left: -2 × 1000 × 21/31 and +3 × 1000 × 21/31, each rounded.
+    assert.deepEqual(
+      inv.lines.data.map((l) => l.amount).sort((x, y) => x - y),
+      [-1355, 2032],
+    );
+    assert.equal(inv.amount_paid, 2032 - 1355);
     assert.equal((await b.stripe.invoiceItems.list({ pending: true })).data.length, 0);
   });
 

@@ -27,7 +27,9 @@ describe("chaos coordinator", () => {
     const b = scenario(new ChaosCoordinator({ clock: new ManualClock(0) }));
     assert.deepEqual(a.decisions, b.decisions);
     assert.deepEqual(a.journal, b.journal);
-    assert.ok(a.journal.length > 20);
+    const faults = a.decisions.filter((d) => (d as { kind?: string }).kind !== "ok" && (d as { outcome?: string }).outcome !== "succeed");
+    assert.equal(a.journal.length, faults.length, "one journal entry per injected fault");
+    assert.ok(faults.length > 20);
   });
 
   test("configuring the same seed again restarts the stream (reset + config replays)", async () => {

@@ -72,8 +72,13 @@ describe("payment intents", () => {
   test("a decline answers 402 with Stripe's error and stores the failure: charge, PaymentIntent state, events", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();
-    const customer = await stripe.customers.create({ payment_method: "pm_card_visa_chargeDeclinedInsufficientFunds" }).catch(() => undefined);
-    assert.equal(customer, undefined, "the declining card cannot be saved");
+    const refused = await cardError(() => stripe.customers.create({ payment_method: "pm_card_visa_chargeDeclinedInsufficientFunds" }));
+    assert.deepEqual(
+      [refused.statusCode, refused.code, refused.decline_code, refused.message],
+      [402, "card_declined", "insufficient_funds", "Your card has insufficient funds."],
+      "the declining card cannot be saved",
+    );
+    assert.equal((await stripe.customers.list()).data.length, 0, "and no customer was created");
     const cus = await stripe.customers.create({});
     const pi = await stripe.paymentIntents.create({ amount: 5000, currency: "usd", customer: cus.id, ...CARD_ONLY });
     const e = await cardError(() => stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa_chargeDeclinedInsufficientFunds" }));

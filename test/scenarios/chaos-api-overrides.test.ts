@@ -5,6 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
+import { createStream } from "../../src/chaos/random.js";
 import { startTestServer } from "../helpers/server.js";
 
 describe("API chaos scenarios", () => {
@@ -44,10 +45,21 @@ describe("API chaos scenarios", () => {
       }),
     );
     assert.equal(observed.calmOk, 75);
+    // The seed contract: each flaky request takes one draw (an error one more, for its status).
+    const stream = createStream(1, "flaky");
+    let expectedErrors = 0;
+    for (let i = 0; i < 75; i++) {
+      if (stream.next() < 0.5) {
+        expectedErrors++;
+        stream.next();
+      }
+    }
+    assert.equal(observed.flakyErrors, expectedErrors);
+    assert.equal(observed.flakyOk, 75 - expectedErrors);
     const flakyStats = s.pt.namespace("flaky").chaos.getStats();
     const calmStats = s.pt.namespace("calm").chaos.getStats();
     assert.equal(flakyStats.api_errors, observed.flakyErrors, "stats equal what the clients saw");
-    assert.ok(observed.flakyErrors > 15 && observed.flakyOk > 15);
+    assert.ok(expectedErrors > 15 && expectedErrors < 60, "both outcomes were exercised");
     assert.equal(calmStats.api_errors, 0);
     assert.equal((await calm.customers.list({ limit: 100 })).data.length, 75);
     s.pt.namespace("flaky").chaos.configure({ api: { error_rate: 0 } });
@@ -94,7 +106,10 @@ describe("API chaos scenarios", () => {
     const inner = await s.pt.withPaymentChaos({ failure_rate: 1 }, () => s.pt.chaos.getConfig().payment.failure_rate);
     assert.equal(inner, 1);
     assert.equal(s.pt.chaos.getConfig().payment.failure_rate, 0.1);
-    await s.pt.runInNamespace("scoped", () => s.pt.withEventChaos({ duplicate_rate: 1 }, () => assert.equal(s.pt.chaos.getConfig().events.duplicate_rate, 1)));
+    const during = await s.pt.runInNamespace("scoped", () =>
+      s.pt.withEventChaos({ duplicate_rate: 1 }, () => [s.pt.chaos.getConfig().events.duplicate_rate, s.pt.namespace("global").chaos.getConfig().events.duplicate_rate]),
+    );
+    assert.deepEqual(during, [1, 0], "inside the scope: the scoped namespace has it, global does not");
     assert.equal(s.pt.chaos.getConfig().events.duplicate_rate, 0, "the scoped namespace was the one changed");
     assert.equal(s.pt.namespace("scoped").chaos.getConfig().events.duplicate_rate, 0);
   });

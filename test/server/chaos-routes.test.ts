@@ -100,10 +100,25 @@ describe("the /_chaos control plane", () => {
     assert.equal((await client.getStats()).api_rate_limits, 1);
     assert.equal((await client.getJournal({ domain: "api" }))[0]?.kind, "rate_limit");
     assert.deepEqual(await client.getLayer(), { seed: 5, api: { endpoint_overrides: { "POST /v1/customers": "rate_limit" } } });
+    const inProcess = s.pt.namespace("client-ns").chaos;
     await client.simulateFailure("cus_x", "lost_card", { times: 1 });
-    assert.equal(s.pt.namespace("client-ns").chaos.shouldPaymentFail("cus_x").outcome, "fail");
+    assert.deepEqual(inProcess.shouldPaymentFail("cus_x"), { outcome: "fail", decline_code: "lost_card", rule: "customer_override" });
+    assert.deepEqual(inProcess.shouldPaymentFail("cus_x"), { outcome: "succeed" }, "times: 1 fails once");
+    await client.simulateFailure("cus_x", "stolen_card");
+    assert.equal(inProcess.shouldPaymentFail("cus_x").outcome, "fail");
+    assert.equal(inProcess.shouldPaymentFail("cus_x").outcome, "fail", "without times it keeps failing");
     await client.clearSimulation("cus_x");
+    assert.deepEqual(inProcess.shouldPaymentFail("cus_x"), { outcome: "succeed" }, "cleared");
+    // flushEvents delivers what a buffer window holds; the same listener is the positive control.
+    await client.configure({ events: { buffer_window_ms: 600_000 } });
+    const delivered: string[] = [];
+    const stop = s.pt.events.subscribe((e) => void delivered.push(e.type), { namespace: "client-ns" });
+    await stripe.products.create({ name: "held" });
+    assert.deepEqual(delivered, [], "held by the window");
     await client.flushEvents();
+    assert.deepEqual(delivered, ["product.created"]);
+    stop();
+    await client.configure({ events: { buffer_window_ms: 0 } });
     assert.equal((await client.declineCodes()).all.length, 22);
     await assert.rejects(client.configure({ api: { error_rate: 9 } }), (e: unknown) => e instanceof ChaosClientError && e.status === 400 && e.body.error?.param === "api.error_rate");
     await client.withApiChaos({ error_rate: 1 }, async () => {

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { ManualClock, MemoryStore, type StoredObject } from "../../src/index.js";
-import { IDEMPOTENCY_BUCKET, isStored } from "../../src/server/idempotency.js";
+import { Idempotency, IDEMPOTENCY_BUCKET, IDEMPOTENCY_TTL_MS, isStored, type StoredResponse } from "../../src/server/idempotency.js";
 import { startTestServer } from "../helpers/server.js";
 
 const form = "email=idem%40example.com&metadata[n]=1";
@@ -131,10 +131,10 @@ describe("idempotency", () => {
     const afterServerTime = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(afterServerTime.headers.get("idempotent-replayed"), "true");
     assert.equal(afterServerTime.json.id, first.json.id);
-    realClock.advance(23 * 3600 * 1000);
+    realClock.advance(24 * 3600 * 1000);
     const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
-    assert.equal(replay.json.id, first.json.id);
-    realClock.advance(2 * 3600 * 1000);
+    assert.equal(replay.json.id, first.json.id, "still kept at exactly 24 hours");
+    realClock.advance(1);
     const fresh = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(fresh.status, 200);
     assert.notEqual(fresh.json.id, first.json.id);
@@ -161,11 +161,20 @@ describe("idempotency", () => {
     assert.ok(await s.pt.store.kvGet("busy", IDEMPOTENCY_BUCKET, "later"), "a key younger than 24 hours stays");
   });
 
-  test("keys longer than 255 characters are refused", async () => {
+  test("keys longer than 255 characters are refused; 255 are fine", async () => {
     await using s = await startTestServer();
     const res = await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": "k".repeat(256) } });
     assert.equal(res.status, 400);
+    assert.deepEqual(res.json.error, {
+      type: "invalid_request_error",
+      message: "Idempotency keys must be at most 255 characters long.",
+      param: "Idempotency-Key",
+      request_log_url: res.json.error.request_log_url,
+    });
     assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 0);
+    const longest = await s.raw("POST", "/v1/customers", { body: form, headers: { "Idempotency-Key": "k".repeat(255) } });
+    assert.equal(longest.status, 200);
+    assert.equal(longest.headers.get("idempotency-key"), "k".repeat(255));
   });
 
   test("the same key in flight concurrently gets a 409 that the SDK retries", async () => {
@@ -215,5 +224,40 @@ describe("idempotency", () => {
     const piReplay = await s.raw("POST", "/v1/payment_intents", { body: pi, headers: piHeaders });
     assert.equal(piReplay.text, authorized.text);
     assert.equal(piReplay.json.status, "requires_capture");
+  });
+});
+
+describe("idempotency keys in the store", { timeout: 30_000 }, () => {
+  const ok = (body: unknown): (() => Promise<StoredResponse>) => async () => ({ status: 200, body });
+  const HOUR = 3600 * 1000;
+
+  test("a sweep forgets, in every namespace, only finished keys older than 24 hours; keys in flight never", async () => {
+    const store = new MemoryStore();
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const idem = new Idempotency(store, () => now);
+    const stored = async (ns: string, key: string) => (await store.kvGet(ns, "idempotency", key)) !== undefined;
+    await idem.run("ns1", "a", "POST /v1/x", {}, "req_a", ok(1));
+    now += HOUR;
+    await idem.run("ns2", "b", "POST /v1/x", {}, "req_b", ok(2));
+    // A request still running when the sweeps come.
+    let finish!: () => void;
+    const inFlight = idem.run("ns1", "c", "POST /v1/x", {}, "req_c", () => new Promise<StoredResponse>((r) => (finish = () => r({ status: 200, body: 3 }))));
+    assert.equal(await stored("ns1", "c"), true);
+
+    now += IDEMPOTENCY_TTL_MS - HOUR; // a is exactly 24 hours old
+    assert.equal(await idem.sweep(), 0, "exactly 24 hours old is kept");
+    now += 1;
+    assert.equal(await idem.sweep(), 1);
+    assert.deepEqual([await stored("ns1", "a"), await stored("ns2", "b"), await stored("ns1", "c")], [false, true, true]);
+    const replay = await idem.run("ns2", "b", "POST /v1/x", {}, "req_b2", ok(9));
+    assert.deepEqual([replay.replayed, replay.originalRequest, replay.response.body], [true, "req_b", 2]);
+
+    now += HOUR; // b is stale too, in another namespace; c is older still but in flight
+    assert.equal(await idem.sweep(), 1);
+    assert.deepEqual([await stored("ns2", "b"), await stored("ns1", "c")], [false, true], "the key in flight stays");
+    finish();
+    assert.equal((await inFlight).replayed, false);
+    assert.equal(await idem.sweep(), 1, "c, finished now, is as old as its request: stale");
+    assert.deepEqual(await store.namespaces(), [], "nothing is left behind");
   });
 });
