@@ -7,7 +7,7 @@ import { parseCli } from "../src/cli-args.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
-describe("paper-tiger command line", () => {
+describe("paper-tiger command line", { timeout: 120_000 }, () => {
   test("options and environment", () => {
     assert.deepEqual(parseCli([], {}), {});
     assert.deepEqual(parseCli(["--port", "4242", "--host", "127.0.0.1"], {}), { port: 4242, host: "127.0.0.1" });
@@ -67,7 +67,7 @@ describe("paper-tiger command line", () => {
   });
 });
 
-describe("chaos options on the command line", () => {
+describe("chaos options on the command line", { timeout: 120_000 }, () => {
   test("--chaos <file> and --seed", async (t) => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
@@ -90,7 +90,7 @@ describe("chaos options on the command line", () => {
   });
 });
 
-describe("webhook options on the command line", () => {
+describe("webhook options on the command line", { timeout: 120_000 }, () => {
   test("--webhook (repeatable) and --webhook-secret", () => {
     assert.deepEqual(parseCli(["--webhook", "http://127.0.0.1:3000/a", "--webhook", "https://example.com/b", "--webhook-secret", "whsec_abc"], {}), {
       webhooks: ["http://127.0.0.1:3000/a", "https://example.com/b"],
@@ -124,7 +124,7 @@ describe("webhook options on the command line", () => {
   });
 });
 
-describe("clock options on the command line", () => {
+describe("clock options on the command line", { timeout: 120_000 }, () => {
   test("--clock and --clock-multiplier", () => {
     assert.deepEqual(parseCli(["--clock", "manual"], {}), { clock: { mode: "manual" } });
     assert.deepEqual(parseCli(["--clock", "accelerated", "--clock-multiplier", "3600"], {}), { clock: { mode: "accelerated", multiplier: 3600 } });

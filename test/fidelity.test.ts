@@ -17,7 +17,7 @@ import { skeleton } from "../src/stripe/spec/objects.js";
  */
 const KNOWN_EXTRA: Readonly<Record<string, readonly string[]>> = { invoice: ["subscription"] };
 
-describe("object skeletons", () => {
+describe("object skeletons", { timeout: 120_000 }, () => {
   test("customer, product, price, event, invoice and deleted objects", { timeout: 30_000 }, async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

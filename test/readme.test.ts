@@ -25,7 +25,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/chaos-curl.sh", expect: [/^429\n402\n2\n"param": "api\.error_rate"\n"decline_code": "insufficient_funds"\n"events_duplicated": 1\n"cleaned": true$/m] },
 ];
 
-describe("README examples", () => {
+describe("README examples", { timeout: 120_000 }, () => {
   for (const { file, expect } of EXAMPLES) {
     test(file, async () => {
       const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");

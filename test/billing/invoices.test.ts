@@ -4,7 +4,7 @@ import Stripe from "stripe";
 import { skeletonMismatches } from "../helpers/skeletons.js";
 import { billingSetup } from "./helpers.js";
 
-describe("invoices and invoice items", () => {
+describe("invoices and invoice items", { timeout: 120_000 }, () => {
   test("a manual invoice from pending items: draft, finalize, pay, through the payment decision", async () => {
     await using b = await billingSetup();
     const ii = await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 1500, currency: "usd", description: "Setup fee" });

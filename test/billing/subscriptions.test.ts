@@ -6,7 +6,7 @@ import { billingSetup, eventTypes, START } from "./helpers.js";
 
 const DAY = 86_400;
 
-describe("subscriptions", () => {
+describe("subscriptions", { timeout: 120_000 }, () => {
   test("create: the first invoice is paid at once and the subscription is active, with Stripe's events in order", async () => {
     await using b = await billingSetup();
     const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id, quantity: 2 }], expand: ["latest_invoice"] });

@@ -6,7 +6,7 @@ import { startTestServer } from "../helpers/server.js";
 
 const T0 = Date.parse("2030-01-31T00:00:00Z") / 1000;
 
-describe("test clocks", () => {
+describe("test clocks", { timeout: 120_000 }, () => {
   test("create, retrieve, list, delete, with fixture keys and events", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

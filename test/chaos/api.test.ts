@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ChaosCoordinator, OK } from "../../src/chaos/index.js";
 
-describe("API chaos", () => {
+describe("API chaos", { timeout: 120_000 }, () => {
   test("with chaos off the decision is the shared OK object", () => {
     const chaos = new ChaosCoordinator();
     assert.equal(chaos.shouldApiFail("/v1/customers", "POST"), OK);

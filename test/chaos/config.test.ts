@@ -19,7 +19,7 @@ const bad = (input: unknown, path: string, message: RegExp) => {
   assert.deepEqual(chaos.getConfig(), before, "a refused config changes nothing");
 };
 
-describe("chaos configuration", () => {
+describe("chaos configuration", { timeout: 120_000 }, () => {
   test("defaults: no chaos", () => {
     const c = defaultConfig();
     assert.equal(c.payment.failure_rate, 0);

@@ -21,7 +21,7 @@ function scenario(chaos: ChaosCoordinator, ns = "global") {
   return { decisions, journal: c.getJournal({ limit: 1000 }).map(strip), stats: c.getStats() };
 }
 
-describe("chaos coordinator", () => {
+describe("chaos coordinator", { timeout: 120_000 }, () => {
   test("the same seed and calls replay the same decisions and journal", () => {
     const a = scenario(new ChaosCoordinator({ clock: new ManualClock(0) }));
     const b = scenario(new ChaosCoordinator({ clock: new ManualClock(0) }));

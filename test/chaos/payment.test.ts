@@ -4,7 +4,7 @@ import { ChaosCoordinator, SUCCEED } from "../../src/chaos/index.js";
 import { pickDeclineCode } from "../../src/chaos/payment.js";
 import { defaultConfig } from "../../src/chaos/config.js";
 
-describe("payment chaos", () => {
+describe("payment chaos", { timeout: 120_000 }, () => {
   test("no chaos: every payment succeeds without a draw", () => {
     const chaos = new ChaosCoordinator();
     assert.equal(chaos.shouldPaymentFail("cus_1"), SUCCEED);

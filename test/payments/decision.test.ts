@@ -44,7 +44,7 @@ function request(shortcut: string, extra: Partial<PaymentRequest> = {}): Payment
   return { customer: "cus_1", paymentMethod: "pm_1", card: { fingerprint: cardFingerprint(card.number) }, amount: 1000, currency: "usd", offSession: false, ...extra };
 }
 
-describe("payment decision", () => {
+describe("payment decision", { timeout: 120_000 }, () => {
   test("successful cards succeed with an authorized outcome", async () => {
     const ctx = context();
     assert.deepEqual(await decidePayment(ctx, request("pm_card_visa")), { kind: "succeed", outcome: approvedOutcome() });

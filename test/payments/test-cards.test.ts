@@ -90,7 +90,7 @@ const DECLINE_TOKENS: Array<[string, string]> = [
   ["tok_chargeCustomerFail", "4000000000000341"],
 ];
 
-describe("test cards", () => {
+describe("test cards", { timeout: 120_000 }, () => {
   test("every number of the reference is in the table with its brand, funding, country, shortcut and token", () => {
     for (const [number, pm, tok, brand, funding, country] of BRANDS) {
       const card = testCardForNumber(number);

@@ -5,7 +5,7 @@ import { skeletonMismatches } from "../helpers/skeletons.js";
 import { cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
-describe("charges", () => {
+describe("charges", { timeout: 120_000 }, () => {
   test("legacy POST /v1/charges with a tok_* source", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startTestServer } from "../helpers/server.js";
 
-describe("customers", () => {
+describe("customers", { timeout: 120_000 }, () => {
   test("create, retrieve, update, delete", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

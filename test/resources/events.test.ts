@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startTestServer } from "../helpers/server.js";
 
-describe("events", () => {
+describe("events", { timeout: 120_000 }, () => {
   test("retrieve, and list by type, wildcard type, types[] and created", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

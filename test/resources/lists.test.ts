@@ -7,7 +7,7 @@ import { invalidRequest } from "../helpers/errors.js";
 
 const invalid = invalidRequest;
 
-describe("lists and pagination", () => {
+describe("lists and pagination", { timeout: 120_000 }, () => {
   test("the list envelope, default and maximum limits", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();
@@ -74,7 +74,7 @@ describe("lists and pagination", () => {
   });
 });
 
-describe("expand", () => {
+describe("expand", { timeout: 120_000 }, () => {
   test("fields, nested paths and data.x on lists", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

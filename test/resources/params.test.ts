@@ -14,7 +14,7 @@ function stripeError(fn: () => unknown): StripeError["body"] & { status: number 
   assert.fail("expected an error");
 }
 
-describe("parameter schemas", () => {
+describe("parameter schemas", { timeout: 120_000 }, () => {
   const shape = {
     amount: p.integer({ min: 0 }).required(),
     currency: p.string(),

@@ -5,7 +5,7 @@ import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
-describe("payment intents", () => {
+describe("payment intents", { timeout: 120_000 }, () => {
   test("create without confirm, retrieve, update, list by customer, search; no events but payment_intent.created", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

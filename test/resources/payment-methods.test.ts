@@ -20,7 +20,7 @@ function isError(status: number, fields: Record<string, unknown>) {
   };
 }
 
-describe("payment methods", () => {
+describe("payment methods", { timeout: 120_000 }, () => {
   test("card numbers make card PaymentMethods that look like Stripe's test cards", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

@@ -6,7 +6,7 @@ import { invalidRequest } from "../helpers/errors.js";
 
 const invalid = invalidRequest;
 
-describe("products", () => {
+describe("products", { timeout: 120_000 }, () => {
   test("create with a default price, update, delete", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();
@@ -66,7 +66,7 @@ describe("products", () => {
   });
 });
 
-describe("prices", () => {
+describe("prices", { timeout: 120_000 }, () => {
   test("one-time and recurring, with product_data", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

@@ -21,7 +21,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   assert.fail("the server did not settle");
 }
 
-describe("refunds", () => {
+describe("refunds", { timeout: 120_000 }, () => {
   test("partial then full refunds, by PaymentIntent and by charge; the charge keeps count", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

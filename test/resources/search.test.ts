@@ -29,7 +29,7 @@ const rows: Row[] = [
 
 const run = (q: string) => rows.filter(compileSearch(spec, q)).map((r) => r.name);
 
-describe("search query language", () => {
+describe("search query language", { timeout: 120_000 }, () => {
   test("exact, case-insensitive matches", () => {
     assert.deepEqual(run("email:'ANN@example.com'"), ["Ann Lee"]);
     assert.deepEqual(run('name:"bob"'), ["Bob"]);

@@ -5,7 +5,7 @@ import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
-describe("setup intents", () => {
+describe("setup intents", { timeout: 120_000 }, () => {
   test("create, then confirm with a card: succeeded and saved on the customer", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

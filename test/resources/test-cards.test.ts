@@ -204,7 +204,7 @@ async function checkOutcome(stripe: Stripe, label: string, last4: string, expect
   if (expected.outcome.type === "blocked") assert.deepEqual(charge.fraud_details, { stripe_report: "fraudulent" }, label);
 }
 
-describe("test cards through the SDK", () => {
+describe("test cards through the SDK", { timeout: 120_000 }, () => {
   test("the walk covers every shortcut of the table, and the table every shortcut of the walk", () => {
     const table = TEST_CARDS.flatMap((c) => c.paymentMethods ?? []).sort();
     assert.deepEqual(table, Object.keys(SHORTCUTS).sort());

@@ -8,7 +8,7 @@ import Stripe from "stripe";
 import { createStream } from "../../src/chaos/random.js";
 import { startTestServer } from "../helpers/server.js";
 
-describe("API chaos scenarios", () => {
+describe("API chaos scenarios", { timeout: 120_000 }, () => {
   test("proof (d): a prefix override answers a custom past_due subscription", async () => {
     await using s = await startTestServer();
     const pastDue = { id: "sub_1", object: "subscription", status: "past_due", customer: "cus_1" };

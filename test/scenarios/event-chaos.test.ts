@@ -22,7 +22,7 @@ async function burst(outOfOrder: boolean) {
   return { order, stats: s.pt.chaos.getStats() };
 }
 
-describe("event chaos through webhooks", () => {
+describe("event chaos through webhooks", { timeout: 120_000 }, () => {
   test("out_of_order on: a seeded burst of 50 arrives reordered, none lost; off: in order", async () => {
     const shuffled = await burst(true);
     assert.equal(shuffled.order.length, 50);

@@ -26,7 +26,7 @@ async function pay(stripe: Stripe, customer?: string, paymentMethod = "pm_card_v
   }
 }
 
-describe("payment chaos", () => {
+describe("payment chaos", { timeout: 120_000 }, () => {
   test("proof (b): failure_rate 1 with weights gives decline codes in proportion to the weights over 2000 seeded payments", async () => {
     await using s = await startTestServer();
     s.pt.chaos.configure({

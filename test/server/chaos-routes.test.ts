@@ -4,7 +4,7 @@ import Stripe from "stripe";
 import { ChaosClient, ChaosClientError } from "../../src/index.js";
 import { startTestServer, TEST_KEY } from "../helpers/server.js";
 
-describe("the /_chaos control plane", () => {
+describe("the /_chaos control plane", { timeout: 120_000 }, () => {
   test("config: get, post (deep merge), namespace layer, put, delete", async () => {
     await using s = await startTestServer();
     const got = await s.raw("GET", "/_chaos/config");

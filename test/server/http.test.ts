@@ -4,7 +4,7 @@ import Stripe from "stripe";
 import { DEFAULT_API_VERSION } from "../../src/index.js";
 import { startTestServer, TEST_KEY } from "../helpers/server.js";
 
-describe("HTTP conventions", () => {
+describe("HTTP conventions", { timeout: 120_000 }, () => {
   test("the default API version is the one the official SDK pins", () => {
     assert.equal(DEFAULT_API_VERSION, Stripe.API_VERSION);
   });

@@ -7,7 +7,7 @@ import { startTestServer } from "../helpers/server.js";
 
 const form = "email=idem%40example.com&metadata[n]=1";
 
-describe("idempotency", () => {
+describe("idempotency", { timeout: 120_000 }, () => {
   test("a replay answers the same status and body, marked replayed, and creates nothing", async () => {
     await using s = await startTestServer();
     const headers = { "Idempotency-Key": "key-1" };

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startTestServer } from "../helpers/server.js";
 
-describe("namespaces", () => {
+describe("namespaces", { timeout: 120_000 }, () => {
   test("data never crosses namespaces chosen by header", async () => {
     await using s = await startTestServer();
     const a = s.stripe({ namespace: "tenant-a" });

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestServer } from "../helpers/server.js";
 
-describe("/_time control routes", () => {
+describe("/_time control routes", { timeout: 120_000 }, () => {
   test("read and advance the server clock; bad input names the parameter", async () => {
     const start = Date.parse("2031-05-01T00:00:00Z");
     await using s = await startTestServer({ clock: { mode: "manual", start } });

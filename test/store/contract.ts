@@ -15,7 +15,7 @@ interface Obj {
 const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
 
 export function storeContract(name: string, make: () => Store): void {
-  describe(`Store contract: ${name}`, () => {
+  describe(`Store contract: ${name}`, { timeout: 120_000 }, () => {
     const setup = async (n: number, created = (i: number) => 1000 + i) => {
       const store = make();
       store.defineCollection("thing", { indexes: { tag: (o: Obj) => o.tag } });

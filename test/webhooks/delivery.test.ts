@@ -8,7 +8,7 @@ import { startTestServer } from "../helpers/server.js";
 const SECRET = "whsec_test_delivery_secret";
 const sdk = new Stripe("sk_test_x");
 
-describe("webhook delivery", () => {
+describe("webhook delivery", { timeout: 120_000 }, () => {
   test("each event goes to every matching enabled endpoint, signed as Stripe signs it", async () => {
     await using all = await startWebhookReceiver({ secret: SECRET });
     await using onlyCustomers = await startWebhookReceiver({ secret: SECRET });

@@ -6,7 +6,7 @@ import { startTestServer } from "../helpers/server.js";
 
 const invalid = (param: string) => (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 400 && e.param === param;
 
-describe("webhook endpoints", () => {
+describe("webhook endpoints", { timeout: 120_000 }, () => {
   test("create (secret only here), retrieve, update, list, delete", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

@@ -9,7 +9,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-test("works on at most `limit` items at once, in the order they came, and idles when all are done", async () => {
+test("works on at most `limit` items at once, in the order they came, and idles when all are done", { timeout: 120_000 }, async () => {
   const gates = new Map<number, ReturnType<typeof gate>>();
   const started: number[] = [];
   const queue = new WorkQueue<number>(2, async (n) => {
@@ -40,7 +40,7 @@ test("works on at most `limit` items at once, in the order they came, and idles 
   assert.equal(idle, true);
 });
 
-test("a rejected item frees its slot like any other", async () => {
+test("a rejected item frees its slot like any other", { timeout: 120_000 }, async () => {
   const seen: number[] = [];
   const queue = new WorkQueue<number>(1, async (n) => {
     seen.push(n);
@@ -53,7 +53,7 @@ test("a rejected item frees its slot like any other", async () => {
   assert.equal(queue.size, 0);
 });
 
-test("a long backlog is worked through in order and idle() resolves at once when empty", async () => {
+test("a long backlog is worked through in order and idle() resolves at once when empty", { timeout: 120_000 }, async () => {
   const seen: number[] = [];
   const queue = new WorkQueue<number>(3, async (n) => {
     seen.push(n);
@@ -65,7 +65,7 @@ test("a long backlog is worked through in order and idle() resolves at once when
   await queue.idle();
 });
 
-test("refuses a concurrency that is not a whole number >= 1", () => {
+test("refuses a concurrency that is not a whole number >= 1", { timeout: 120_000 }, () => {
   assert.throws(() => new WorkQueue(0, async () => {}), /concurrency must be a whole number >= 1, got 0/);
   assert.throws(() => new WorkQueue(1.5, async () => {}), RangeError);
 });
