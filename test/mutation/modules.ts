@@ -13,8 +13,16 @@ export interface MutationModule {
 
 export const MUTATION_MODULES = {
   "chaos-coordinator": {
-    mutate: ["src/chaos/coordinator.ts", "src/chaos/events.ts", "src/chaos/api.ts", "src/chaos/payment.ts", "src/chaos/overrides.ts"],
-    tests: ["test/chaos/coordinator.test.ts", "test/chaos/events.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts"],
+    mutate: ["src/chaos/coordinator.ts"],
+    tests: ["test/chaos/coordinator.test.ts", "test/chaos/events.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts", "test/chaos/config.test.ts"],
+  },
+  "chaos-decisions": {
+    mutate: ["src/chaos/api.ts", "src/chaos/overrides.ts", "src/chaos/payment.ts"],
+    tests: ["test/chaos/api.test.ts", "test/chaos/payment.test.ts", "test/chaos/coordinator.test.ts", "test/chaos/config.test.ts"],
+  },
+  "chaos-events": {
+    mutate: ["src/chaos/events.ts"],
+    tests: ["test/chaos/events.test.ts", "test/chaos/coordinator.test.ts"],
   },
   "chaos-config": {
     mutate: ["src/chaos/config.ts"],

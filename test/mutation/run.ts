@@ -67,9 +67,10 @@ async function mutate(name: MutationModuleName, concurrency: number, incremental
     reporters: ["clear-text", "progress", "json"],
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
-    tempDirName: ".stryker-tmp",
+    // One sandbox folder per module, so that runs of different modules can overlap.
+    tempDirName: `.stryker-tmp-${name}`,
     cleanTempDir: true,
-    ignorePatterns: ["dist", "reports", "bench/results", "*.cpuprofile", "*.heapprofile"],
+    ignorePatterns: ["dist", "reports", ".stryker-tmp*", "*.cpuprofile", "*.heapprofile"],
   });
   const results = await stryker.runMutationTest();
   let detected = 0;

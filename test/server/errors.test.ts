@@ -431,7 +431,7 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
     await using s = await startTestServer({ store });
     const first = s.raw("POST", "/v1/customers", { body: "email=a%40b.co", headers: { "Idempotency-Key": "busy" } });
     // The first request holds the key once the store is waiting on the gate.
-    for (let i = 0; i < 100 && (await store.kvGet("global", "idempotency", "busy")) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && (await store.kvGet("global", "idempotency", "busy")) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
     const res = await s.raw("POST", "/v1/customers", { body: "email=a%40b.co", headers: { "Idempotency-Key": "busy" } });
     assert.equal(res.status, 409);
     const { request_log_url, ...error } = res.json.error;

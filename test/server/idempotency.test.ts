@@ -192,7 +192,8 @@ describe("idempotency", { timeout: 120_000 }, () => {
     await using s = await startTestServer({ store });
     const headers = { "Idempotency-Key": "key-6" };
     const first = s.raw("POST", "/v1/customers", { body: form, headers });
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait (bounded) until the first request holds the key, however loaded the machine is.
+    for (let i = 0; i < 500 && (await store.kvGet("global", "idempotency", "key-6")) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
     const second = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(second.status, 409);
     assert.equal(second.json.error.code, "idempotency_key_in_use");
