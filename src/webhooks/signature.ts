@@ -45,8 +45,9 @@ export function verifySignature(payload: string, header: string | undefined, sec
   for (const part of header.split(",")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
+    // No trimming: stripe-node refuses `t=1, v1=...` (a space after the comma), and so do we.
+    const key = part.slice(0, eq);
+    const value = part.slice(eq + 1);
     if (key === "t") timestamp = Number(value);
     if (key === "v1") signatures.push(value);
   }

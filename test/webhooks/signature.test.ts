@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startWebhookReceiver } from "../../src/index.js";
-import { computeSignature, signatureHeader, verifySignature } from "../../src/webhooks/signature.js";
+import { computeSignature, newWebhookSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature.js";
 
 const SECRET = "whsec_signature_tests";
 const sdk = new Stripe("sk_test_x");
@@ -60,6 +60,9 @@ const CASES: Array<{ name: string; body?: string; header: string; tolerance?: nu
   { name: "a valid signature under another scheme only", header: `t=${NOW},v0=${valid()}`, refused: /No signatures found with expected scheme/ },
   { name: "no timestamp", header: `v1=${valid()}`, refused: /Unable to extract timestamp and signatures from header/ },
   { name: "a short signature", header: `t=${NOW},v1=abc`, refused: NO_MATCH },
+  { name: "a space after the comma", header: `t=${NOW}, v1=${valid()}`, refused: /No signatures found with expected scheme/ },
+  { name: "parts without '=' are ignored", header: `t=${NOW},tt,v1=${valid()},x` },
+  { name: "a timestamp of 0 with the age check off", header: `t=0,v1=${valid(0)}`, tolerance: 0 },
 ];
 
 describe("webhook signatures", { timeout: 30_000 }, () => {
@@ -98,6 +101,12 @@ describe("webhook signatures", { timeout: 30_000 }, () => {
     assert.throws(() => verifySignature(BODY, `t=${NOW}`, SECRET, 300, NOW), /No signatures found with expected scheme/);
   });
 
+  test("endpoint secrets are whsec_ and 32 alphanumerics, new each time", () => {
+    const a = newWebhookSecret();
+    assert.match(a, /^whsec_[A-Za-z0-9]{32}$/);
+    assert.notEqual(newWebhookSecret(), a);
+  });
+
   test("the header paper-tiger sends is t=<seconds>,v1=<hex HMAC-SHA256 of t.body>", () => {
     const header = signatureHeader(BODY, SECRET, NOW);
     assert.equal(header, `t=${NOW},v1=${valid()}`);
@@ -109,7 +118,8 @@ describe("webhook signatures", { timeout: 30_000 }, () => {
 
 describe("the webhook receiver helper verifies signatures", { timeout: 30_000 }, () => {
   /** Posts BODY (or `body`) to the receiver with a signature header. */
-  const post = (url: string, header: string, body = BODY) => fetch(url, { method: "POST", body, headers: { "stripe-signature": header, "content-type": "application/json" } });
+  const post = (url: string, header: string, body = BODY) =>
+    fetch(url, { method: "POST", body, redirect: "manual", headers: { "stripe-signature": header, "content-type": "application/json" } });
   const now = () => Math.floor(Date.now() / 1000);
 
   test("only the correctly signed, fresh request is accepted", async () => {
@@ -159,6 +169,74 @@ describe("the webhook receiver helper verifies signatures", { timeout: 30_000 },
     await using open = await startWebhookReceiver({ secret: SECRET, verify: false });
     assert.equal((await post(open.url, "t=1,v1=abc")).status, 200);
     assert.equal(open.events.length, 1);
+  });
+
+  test("only POSTs to its path are events; other requests get a 404 and are recorded as such", async () => {
+    await using receiver = await startWebhookReceiver({ secret: SECRET, path: "/hooks" });
+    assert.match(receiver.url, /^http:\/\/127\.0\.0\.1:\d+\/hooks$/);
+    const t = now();
+    const header = `t=${t},v1=${valid(t)}`;
+    const base = receiver.url.slice(0, -"/hooks".length);
+    assert.equal((await fetch(`${base}/other`, { method: "POST", body: BODY, headers: { "stripe-signature": header } })).status, 404);
+    assert.equal((await fetch(receiver.url, { method: "GET" })).status, 404);
+    assert.deepEqual(
+      receiver.requests.map((r) => [r.status, r.verified, r.error]),
+      [
+        [404, false, "not found"],
+        [404, false, "not found"],
+      ],
+    );
+    // A query string does not change the path; the answer is JSON.
+    const ok = await fetch(`${receiver.url}?attempt=1`, { method: "POST", body: BODY, headers: { "stripe-signature": header } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get("content-type"), "application/json");
+    const refused = await fetch(receiver.url, { method: "POST", body: BODY, headers: { "stripe-signature": `t=${t},v1=${sameLengthWrong(t)}` } });
+    assert.equal(refused.headers.get("content-type"), "text/plain");
+    assert.equal(receiver.events.length, 1);
+  });
+
+  test("respond: the status it answers, per attempt; only 2xx answers record the event", async () => {
+    const attempts: number[] = [];
+    await using receiver = await startWebhookReceiver({
+      secret: SECRET,
+      respond: (_e, attempt) => {
+        attempts.push(attempt);
+        return [500, 300, 204, 299][attempt - 1] ?? 200;
+      },
+    });
+    const t = now();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(receiver.url, `t=${t},v1=${valid(t)}`)).status);
+    assert.deepEqual(statuses, [500, 300, 204, 299, 200]);
+    assert.deepEqual(attempts, [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      receiver.requests.map((r) => [r.status, r.verified]),
+      statuses.map((s) => [s, true]),
+      "every verified request is recorded with the status answered",
+    );
+    assert.equal(receiver.events.length, 3, "the 204, 299 and 200");
+  });
+
+  test("waitFor: an event already received or yet to come, matching type and predicate; a timeout otherwise", async () => {
+    await using receiver = await startWebhookReceiver({ secret: SECRET });
+    const t = now();
+    const event = (id: string, type: string) => JSON.stringify({ id, object: "event", type, data: { object: {} } });
+    const send = (id: string, type: string) => {
+      const body = event(id, type);
+      return post(receiver.url, `t=${t},v1=${computeSignature(body, SECRET, t)}`, body);
+    };
+    await send("evt_a", "invoice.paid");
+    assert.equal((await receiver.waitFor("invoice.paid", undefined, { timeoutMs: 1000 })).id, "evt_a", "already received");
+    const second = receiver.waitFor("invoice.paid", (e) => e.id === "evt_c", { timeoutMs: 5000 });
+    const other = receiver.waitFor("customer.created", undefined, { timeoutMs: 5000 });
+    await send("evt_b", "invoice.paid");
+    await send("evt_c", "invoice.paid");
+    await send("evt_d", "customer.created");
+    assert.equal((await second).id, "evt_c", "the predicate picks among events of the type");
+    assert.equal((await other).id, "evt_d");
+    await assert.rejects(receiver.waitFor("charge.failed", undefined, { timeoutMs: 30 }), /^Error: No charge\.failed event arrived within 30 ms \(received: invoice\.paid, invoice\.paid, invoice\.paid, customer\.created\)$/);
+    await using empty = await startWebhookReceiver({ secret: SECRET });
+    await assert.rejects(empty.waitFor("x", undefined, { timeoutMs: 10 }), /\(received: nothing\)$/);
   });
 
   test("a receiver given another secret refuses paper-tiger's correct signature for the first", async () => {
