@@ -22,7 +22,7 @@ export const MUTATION_MODULES = {
   },
   "chaos-events": {
     mutate: ["src/chaos/events.ts"],
-    tests: ["test/chaos/events.test.ts", "test/chaos/coordinator.test.ts"],
+    tests: ["test/chaos/event-queue.test.ts", "test/chaos/events.test.ts", "test/chaos/coordinator.test.ts"],
   },
   "chaos-config": {
     mutate: ["src/chaos/config.ts"],
