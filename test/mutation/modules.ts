@@ -33,8 +33,12 @@ export const MUTATION_MODULES = {
     tests: ["test/server/idempotency.test.ts"],
   },
   "webhook-signing": {
-    mutate: ["src/webhooks/signature.ts", "src/testing/webhook-receiver.ts"],
+    mutate: ["src/webhooks/signature.ts"],
     tests: ["test/webhooks/signature.test.ts"],
+  },
+  "webhook-receiver": {
+    mutate: ["src/testing/webhook-receiver.ts"],
+    tests: ["test/webhooks/signature.test.ts", "test/webhooks/delivery.test.ts"],
   },
   "webhook-delivery": {
     mutate: ["src/webhooks/dispatcher.ts", "src/webhooks/delivery-log.ts", "src/webhooks/work-queue.ts"],
