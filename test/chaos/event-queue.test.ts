@@ -32,9 +32,12 @@ function setup() {
     delayed: (e, ms) => void reports.push(`delayed ${e.id} ${ms}`),
     reordered: (count, batch) => void reports.push(`reordered ${count} ${batch.map((e) => e.id).join(",")}`),
   };
-  const queue = new EventQueue(clock, observer);
+  const queue = new EventQueue(clock, "ns1", observer);
   const got: Array<[string, DeliveryInfo]> = [];
-  const deliver = (e: ChaosEvent, info: DeliveryInfo) => void got.push([e.id, info]);
+  const deliver = (e: ChaosEvent, info: DeliveryInfo, ns: string) => {
+    assert.equal(ns, "ns1", "the namespace the queue belongs to");
+    got.push([e.id, info]);
+  };
   return { clock, queue, reports, got, deliver, ids: () => got.map(([id]) => id) };
 }
 

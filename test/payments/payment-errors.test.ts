@@ -83,7 +83,7 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
         "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.",
     });
     const manual = await stripe.paymentIntents.create({ amount: 1000, currency: "usd", confirmation_method: "manual", ...CARD_ONLY });
-    await expect("confirmManualWithPublishableKey", s.stripe({ key: "pk_test_catalogue" }).paymentIntents.confirm(manual.id, { client_secret: manual.client_secret!, payment_method: "pm_card_visa" }), 400, {
+    await expect("confirmManualWithPublishableKey", s.stripe({ key: "pk_test_catalogue" }).paymentIntents.confirm(manual.id, { client_secret: manual.client_secret!, payment_method: "pm_card_visa" } as Stripe.PaymentIntentConfirmParams), 400, {
       message: `This PaymentIntent ${manual.id} cannot be confirmed using your publishable key because its \`confirmation_method\` is set to \`manual\`. Please use your secret key instead, or create a PaymentIntent with \`confirmation_method\` set to \`automatic\`.`,
     });
     assert.equal((await stripe.paymentIntents.retrieve(manual.id)).status, "requires_payment_method", "nothing changed");

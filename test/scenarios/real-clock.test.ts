@@ -12,7 +12,7 @@ const SECRET = "whsec_real_clock";
 /** Lets pending I/O and microtasks run (a delivery started by a timer would be on its way by then). */
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
-describe("network chaos follows the real clock", () => {
+describe("network chaos follows the real clock", { timeout: 120_000 }, () => {
   test("manual server clock: a held event reaches a real receiver after the 300 ms window, with no advance", { timeout: 30_000 }, async () => {
     await using receiver = await startWebhookReceiver({ secret: SECRET });
     await using s = await startTestServer({ clock: { mode: "manual", start: Date.parse("2026-01-01T00:00:00Z") }, webhooks: [receiver.url], webhookSecret: SECRET });

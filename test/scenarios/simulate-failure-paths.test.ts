@@ -256,7 +256,7 @@ async function setup(row: Row): Promise<Ctx & AsyncDisposable> {
   return { s, stripe, customer, price, [Symbol.asyncDispose]: () => s.close() };
 }
 
-describe("simulateFailure over every money path gives Stripe's states and events for that decline", () => {
+describe("simulateFailure over every money path gives Stripe's states and events for that decline", { timeout: 120_000 }, () => {
   for (const row of ROWS) {
     test(row.path, { timeout: 60_000 }, async () => {
       await using ctx = await setup(row);

@@ -11,7 +11,7 @@ import { startTestServer } from "../helpers/server.js";
 /** A form body from pairs, each key and value URL-encoded as curl's --data-urlencode does. */
 const form = (...pairs: Array<[string, string]>): string => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
 
-describe("the /_chaos control plane in form encoding", () => {
+describe("the /_chaos control plane in form encoding", { timeout: 120_000 }, () => {
   test("rates, milliseconds, booleans in any case, arrays, weights, event types and the seed are coerced as the schema says", async () => {
     await using s = await startTestServer();
     const res = await s.raw("POST", "/_chaos/config", {

@@ -13,7 +13,7 @@ const TOKEN = "operator-9f2c1d7e";
 const START = Date.parse("2031-05-01T00:00:00Z");
 const TOKEN_HEADER = "X-Paper-Tiger-Control-Token";
 
-describe("control token", () => {
+describe("control token", { timeout: 120_000 }, () => {
   test("moving server time needs the token: none or a wrong one is a 403 that moves nothing", async () => {
     await using s = await startTestServer({ controlToken: TOKEN, clock: { mode: "manual", start: START } });
     for (const sent of [undefined, "", "operator-9f2c1d7", `${TOKEN}x`, TOKEN.toUpperCase()]) {

@@ -51,7 +51,7 @@ async function snapshotOf(s: TestServer, key: string) {
   };
 }
 
-describe("namespace by API key is a boundary", () => {
+describe("namespace by API key is a boundary", { timeout: 120_000 }, () => {
   test("no header value lets one key read, change, configure or flush another key's namespace", { timeout: 60_000 }, async () => {
     await using hook = await receiver();
     await using s = await startTestServer({ namespaceBy: "api_key", seed: 1 });

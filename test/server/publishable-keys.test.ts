@@ -28,7 +28,7 @@ function stripeJs(s: TestServer, method: "GET" | "POST", path: string, params: s
   return method === "GET" ? s.raw("GET", `${path}?${withKey}`, { key: null }) : s.raw("POST", path, { key: null, body: withKey });
 }
 
-describe("publishable keys", () => {
+describe("publishable keys", { timeout: 120_000 }, () => {
   test("the endpoints that take a publishable key are declared on their endpoints, and are Stripe's", () => {
     const registry = new ResourceRegistry(RESOURCE_MODULES);
     const declared = registry.endpoints.filter((ep) => ep.publishable !== undefined).map((ep) => `${ep.method} ${ep.path} ${ep.publishable}`);
