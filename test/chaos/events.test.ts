@@ -138,7 +138,7 @@ describe("event chaos", { timeout: 30_000 }, () => {
 
   test("a delay without jitter is exact, and only delay_ms is named", () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock, config: { seed: 1 } });
+    const chaos = new ChaosCoordinator({ realClock: clock, config: { seed: 1 } });
     chaos.configure({ events: { delay_ms: 250 } });
     const at: number[] = [];
     for (const e of events(3)) chaos.queueEvent(e, () => void at.push(clock.now()));
@@ -154,7 +154,7 @@ describe("event chaos", { timeout: 30_000 }, () => {
 
   test("jitter alone delays too, within [0, jitter_ms)", () => {
     const clock = new ManualClock(0);
-    const chaos = new ChaosCoordinator({ clock, config: { seed: 5 } });
+    const chaos = new ChaosCoordinator({ realClock: clock, config: { seed: 5 } });
     chaos.configure({ events: { jitter_ms: 100 } });
     const at: number[] = [];
     for (const e of events(30)) chaos.queueEvent(e, () => void at.push(clock.now()));

@@ -50,7 +50,7 @@ export const MUTATION_MODULES = {
   },
   params: {
     mutate: ["src/resources/params.ts"],
-    tests: ["test/resources/params.test.ts"],
+    tests: ["test/resources/params-parser.test.ts", "test/resources/params.test.ts"],
   },
   "payment-decision": {
     mutate: ["src/payments/decision.ts"],
