@@ -9,10 +9,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { MemoryStore, type StoredObject } from "../../src/index.js";
 import { Errors, type ErrorId } from "../../src/server/errors.js";
 import { startTestServer, TEST_KEY, type RawInit, type TestServer } from "../helpers/server.js";
 import { CARD_ONLY } from "../helpers/payments.js";
+import { FailingStore, GatedStore } from "../helpers/stores.js";
 
 /** One provoked error: the request, and the answer expected for it. */
 interface Case {
@@ -350,13 +350,8 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
   });
 
   test("internal: an unexpected failure is a 500 api_error that says nothing of the cause, and is logged", async (t) => {
-    class BrokenStore extends MemoryStore {
-      override async insert(): Promise<void> {
-        throw new Error("disk on fire");
-      }
-    }
     const logged = t.mock.method(console, "error", () => {});
-    await using s = await startTestServer({ store: new BrokenStore() });
+    await using s = await startTestServer({ store: new FailingStore() });
     const res = await s.raw("POST", "/v1/customers", { body: "email=a%40b.co" });
     assert.equal(res.status, 500);
     const { request_log_url, ...error } = res.json.error;
@@ -418,20 +413,10 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
   });
 
   test("idempotencyInFlight: 409 idempotency_key_in_use while the first request runs (stripe-node raises StripeAPIError for any 409)", async () => {
-    class SlowStore extends MemoryStore {
-      gate: Promise<void> | undefined;
-      override async insert<T extends StoredObject>(ns: string, collection: string, obj: T): Promise<void> {
-        if (collection === "customer") await this.gate;
-        return super.insert(ns, collection, obj);
-      }
-    }
-    const store = new SlowStore();
-    let release!: () => void;
-    store.gate = new Promise((r) => (release = r));
+    const store = new GatedStore();
     await using s = await startTestServer({ store });
     const first = s.raw("POST", "/v1/customers", { body: "email=a%40b.co", headers: { "Idempotency-Key": "busy" } });
-    // The first request holds the key once the store is waiting on the gate.
-    for (let i = 0; i < 500 && (await store.kvGet("global", "idempotency", "busy")) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    await store.holding("busy");
     const res = await s.raw("POST", "/v1/customers", { body: "email=a%40b.co", headers: { "Idempotency-Key": "busy" } });
     assert.equal(res.status, 409);
     const { request_log_url, ...error } = res.json.error;
@@ -445,7 +430,7 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
     assert.match(request_log_url, /^https:\/\/dashboard\.stripe\.com\/test\/logs\/req_/);
     const sdk = new Stripe(TEST_KEY, { ...s.pt.stripeConfig(), maxNetworkRetries: 0 });
     await assert.rejects(sdk.customers.create({ email: "a@b.co" }, { idempotencyKey: "busy" }), (e: unknown) => e instanceof Stripe.errors.StripeAPIError && e.statusCode === 409);
-    release();
+    store.release();
     assert.equal((await first).status, 200);
   });
 });

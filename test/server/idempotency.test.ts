@@ -1,9 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { ManualClock, MemoryStore, type StoredObject } from "../../src/index.js";
+import { ManualClock, MemoryStore } from "../../src/index.js";
 import { Idempotency, IDEMPOTENCY_BUCKET, IDEMPOTENCY_TTL_MS, isStored, type StoredResponse } from "../../src/server/idempotency.js";
 import { startTestServer } from "../helpers/server.js";
+import { FailingStore, GatedStore } from "../helpers/stores.js";
 
 const form = "email=idem%40example.com&metadata[n]=1";
 
@@ -78,15 +79,8 @@ describe("idempotency", { timeout: 120_000 }, () => {
   test("a 500 is kept like a success: a retry with the same key replays it and runs nothing", async (t) => {
     // Stripe keeps the first result of a key whatever it was, 500s included
     // (docs.stripe.com/api/idempotent_requests); only validation failures and conflicts are not kept.
-    class FailingStore extends MemoryStore {
-      failures = 1;
-      override async insert<T extends StoredObject>(ns: string, collection: string, obj: T): Promise<void> {
-        if (collection === "customer" && this.failures-- > 0) throw new Error("disk on fire");
-        return super.insert(ns, collection, obj);
-      }
-    }
     const logged = t.mock.method(console, "error", () => {});
-    const store = new FailingStore();
+    const store = new FailingStore(1);
     await using s = await startTestServer({ store });
     const headers = { "Idempotency-Key": "key-500" };
     const first = await s.raw("POST", "/v1/customers", { body: form, headers });
@@ -178,27 +172,17 @@ describe("idempotency", { timeout: 120_000 }, () => {
   });
 
   test("the same key in flight concurrently gets a 409 that the SDK retries", async () => {
-    // A store whose writes take a while keeps the first request in flight.
-    class SlowStore extends MemoryStore {
-      gate: Promise<void> | undefined;
-      override async insert<T extends StoredObject>(ns: string, collection: string, obj: T): Promise<void> {
-        if (collection === "customer") await this.gate;
-        return super.insert(ns, collection, obj);
-      }
-    }
-    const store = new SlowStore();
-    let release!: () => void;
-    store.gate = new Promise((r) => (release = r));
+    // A store whose writes wait keeps the first request in flight.
+    const store = new GatedStore();
     await using s = await startTestServer({ store });
     const headers = { "Idempotency-Key": "key-6" };
     const first = s.raw("POST", "/v1/customers", { body: form, headers });
-    // Wait (bounded) until the first request holds the key, however loaded the machine is.
-    for (let i = 0; i < 500 && (await store.kvGet("global", "idempotency", "key-6")) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    await store.holding("key-6");
     const second = await s.raw("POST", "/v1/customers", { body: form, headers });
     assert.equal(second.status, 409);
     assert.equal(second.json.error.code, "idempotency_key_in_use");
     assert.match(second.json.error.message, /There is currently another in-progress request using this Idempotent Key .*: key-6/);
-    release();
+    store.release();
     const done = await first;
     assert.equal(done.status, 200);
     const replay = await s.raw("POST", "/v1/customers", { body: form, headers });
