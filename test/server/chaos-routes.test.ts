@@ -102,7 +102,7 @@ describe("the /_chaos control plane", { timeout: 120_000 }, () => {
     assert.deepEqual(await client.getLayer(), { seed: 5, api: { endpoint_overrides: { "POST /v1/customers": "rate_limit" } } });
     const inProcess = s.pt.namespace("client-ns").chaos;
     await client.simulateFailure("cus_x", "lost_card", { times: 1 });
-    assert.deepEqual(inProcess.shouldPaymentFail("cus_x"), { outcome: "fail", decline_code: "lost_card", rule: "customer_override" });
+    assert.deepEqual(inProcess.shouldPaymentFail("cus_x"), { outcome: "fail", chaos_code: "lost_card", code: "card_declined", decline_code: "lost_card", rule: "customer_override" });
     assert.deepEqual(inProcess.shouldPaymentFail("cus_x"), { outcome: "succeed" }, "times: 1 fails once");
     await client.simulateFailure("cus_x", "stolen_card");
     assert.equal(inProcess.shouldPaymentFail("cus_x").outcome, "fail");
