@@ -11,7 +11,7 @@ import { operationKeys, operationParams, paramAt } from "../../src/stripe/spec/o
 import { objectFacts, objectNames, skeleton } from "../../src/stripe/spec/objects.js";
 import { searchFields, searchableObjects } from "../../src/stripe/spec/search-fields.js";
 
-describe("generated operations", () => {
+describe("generated operations", { timeout: 120_000 }, () => {
   test("every v1 operation of the SDK and of the spec, with its SDK method, answer and paging", () => {
     assert.ok(operations().length > 600, `${operations().length} operations`);
     assert.deepEqual(operation("POST /v1/customers"), {
@@ -44,7 +44,7 @@ describe("generated operations", () => {
   });
 });
 
-describe("generated parameters", () => {
+describe("generated parameters", { timeout: 120_000 }, () => {
   test("every operation has its parameters", () => {
     assert.deepEqual(operationKeys().sort(), operations().map((op) => op.key).sort());
   });
@@ -93,7 +93,7 @@ describe("generated parameters", () => {
   });
 });
 
-describe("generated objects", () => {
+describe("generated objects", { timeout: 120_000 }, () => {
   test("the customer: every field Stripe returns by default, empty, and what the resource fills in", () => {
     const facts = objectFacts("customer")!;
     assert.deepEqual(Object.keys(facts.skeleton).sort(), [
@@ -123,7 +123,7 @@ describe("generated objects", () => {
   });
 });
 
-describe("generated search fields", () => {
+describe("generated search fields", { timeout: 120_000 }, () => {
   test("the seven searchable objects and their documented query fields", () => {
     assert.deepEqual(searchableObjects().sort(), ["charge", "customer", "invoice", "payment_intent", "price", "product", "subscription"]);
     assert.deepEqual(searchFields("customer"), {

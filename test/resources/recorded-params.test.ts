@@ -57,7 +57,7 @@ function refusal(shape: Shape, params: Record<string, unknown>): { param: string
   }
 }
 
-test("the recording covers the operations the redesign starts from", () => {
+test("the recording covers the operations the redesign starts from", { timeout: 120_000 }, () => {
   for (const key of MUST_COVER) assert.ok((RECORDED[key]?.length ?? 0) >= 3, `${key}: ${RECORDED[key]?.length ?? 0} recorded parameter sets`);
   assert.ok(Object.keys(RECORDED).length > 60);
 });

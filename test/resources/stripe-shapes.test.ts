@@ -28,7 +28,7 @@ const notImplemented = (param: string) => ({
   param,
 });
 
-describe("stripeShape", () => {
+describe("stripeShape", { timeout: 120_000 }, () => {
   test("taken whole: Stripe's kinds, limits, enums, emptiable values and nested hashes", () => {
     const shape = stripeShape("POST /v1/customers", "all");
     assert.equal(Object.hasOwn(shape, "expand"), false, "expand is the server's");

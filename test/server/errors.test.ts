@@ -34,7 +34,7 @@ const invalid = (status: number, message: string, extra: { code?: string; param?
 });
 
 /** Entries provoked by their own tests below (a store that fails or waits, a control token, an object's id). */
-const OWN_TESTS = ["internal", "idempotencyInFlight", "controlTokenRequired", "controlTokenInvalid", "clientSecretMismatch"] as const;
+const OWN_TESTS = ["internal", "idempotencyInFlight", "controlTokenRequired", "controlTokenInvalid", "clientSecretMismatch", "parameterNotImplemented"] as const;
 
 const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   parameterUnknown: {
@@ -387,6 +387,16 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
     assert.equal(s.pt.time.now().getTime(), Date.parse("2026-01-01T00:00:00Z"), "time did not move");
     const right = await s.raw("POST", "/_time/advance", { body: { seconds: 60 }, headers: { "X-Paper-Tiger-Control-Token": "operator-secret" } });
     assert.equal(right.status, 200, "the positive control");
+  });
+
+  test("parameterNotImplemented: no endpoint refuses with it yet, so its fields are checked as built", () => {
+    const e = Errors.parameterNotImplemented("invoice_settings[footer]");
+    assert.equal(e.status, 400);
+    assert.deepEqual(e.body, {
+      type: "invalid_request_error",
+      message: "paper-tiger does not implement the parameter invoice_settings[footer] yet (Stripe accepts it). Leave it out of the request.",
+      param: "invoice_settings[footer]",
+    });
   });
 
   test("clientSecretMismatch: another object's client_secret is refused", async () => {
