@@ -31,9 +31,16 @@ const hasTimeout = (call: ts.CallExpression): boolean =>
 /** Outermost describe/test calls without a timeout, as `file:line name`. */
 function missingTimeouts(file: string): string[] {
   const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  // Only the runners this file imports from node:test (a helper may have its own `describe`).
+  const imported = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== "node:test") continue;
+    const named = st.importClause?.namedBindings;
+    if (named && ts.isNamedImports(named)) for (const el of named.elements) if (RUNNERS.has((el.propertyName ?? el.name).text)) imported.add(el.name.text);
+  }
   const out: string[] = [];
   const walk = (node: ts.Node, inside: boolean) => {
-    if (isRunnerCall(node)) {
+    if (isRunnerCall(node) && imported.has((node.expression as ts.Identifier).text)) {
       if (!inside && !hasTimeout(node)) {
         const { line } = sf.getLineAndCharacterOfPosition(node.getStart());
         const title = node.arguments[0] && ts.isStringLiteralLike(node.arguments[0]) ? node.arguments[0].text : node.arguments[0]?.getText(sf);

@@ -192,7 +192,7 @@ export function compareShapes(shape: Shape, node: ObjectNode, nested = 2): { dif
         skipped++;
         continue;
       }
-      differences.push({ param: name, detail: describe(p, { timeout: 120_000 }, mine) });
+      differences.push({ param: name, detail: describe(p, mine) });
     }
   }
   for (const name of Object.keys(node.f)) if (name !== "expand" && !Object.hasOwn(shape, name)) skipped++;
