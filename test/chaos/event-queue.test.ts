@@ -31,6 +31,7 @@ function setup() {
     dropped: (e) => void reports.push(`dropped ${e.id}`),
     delayed: (e, ms) => void reports.push(`delayed ${e.id} ${ms}`),
     reordered: (count, batch) => void reports.push(`reordered ${count} ${batch.map((e) => e.id).join(",")}`),
+    idle: () => undefined,
   };
   const queue = new EventQueue(clock, "ns1", observer);
   const got: Array<[string, DeliveryInfo]> = [];
