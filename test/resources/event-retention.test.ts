@@ -23,7 +23,7 @@ function isMissingEvent(id: string) {
   };
 }
 
-describe("event retention", () => {
+describe("event retention", { timeout: 120_000 }, () => {
   test("events survive a server-clock advance of 40 days, and go after 30 days of real time", async () => {
     const start = Date.parse("2026-01-01T00:00:00Z");
     const clock = new ManualClock(start);

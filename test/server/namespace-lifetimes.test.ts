@@ -39,7 +39,7 @@ const READS: ReadonlyArray<(s: TestServer, ns: string) => Promise<{ status: numb
   (s, ns) => s.raw("POST", "/_chaos/cleanup", { headers: { "X-Paper-Tiger-Namespace": ns } }),
 ];
 
-describe("namespace lifetimes", () => {
+describe("namespace lifetimes", { timeout: 120_000 }, () => {
   test("reads in 1,000 fresh namespaces leave no namespace state behind", { timeout: 120_000 }, async () => {
     await using s = await startTestServer();
     const statuses = new Set<number>();
