@@ -1,0 +1,103 @@
+/**
+ * @module attempt
+ * What the PaymentIntent and SetupIntent machines share about one attempt
+ * to pay with or set up a card: the PaymentMethod as the executor resolved
+ * it, the decision it brings back, the 3-D Secure challenge (`next_action`)
+ * and the error left on the intent when the customer fails the challenge.
+ * Pure: the random parts of a challenge URL come in {@link ChallengeIds}.
+ */
+import { docUrl } from "../../server/errors.js";
+import type { DeclineCode } from "../../stripe/declines.js";
+import type { Stripe, Wire } from "../../stripe/types.js";
+
+/** A PaymentMethod as stored and returned. */
+export type PaymentMethod = Wire<Stripe.PaymentMethod>;
+
+/**
+ * A `payment_method` parameter resolved without storing anything: a stored
+ * PaymentMethod, or a `pm_card_*` shortcut whose PaymentMethod is still to be
+ * stored (the payment methods module's `PaymentMethodRef` has this shape).
+ */
+export type PaymentMethodRef = { readonly kind: "stored"; readonly pm: PaymentMethod } | { readonly kind: "shortcut"; readonly pending: PaymentMethod };
+
+/** The PaymentMethod a reference stands for, as it is or will be. */
+export function paymentMethodOf(ref: PaymentMethodRef): PaymentMethod {
+  return ref.kind === "stored" ? ref.pm : ref.pending;
+}
+
+/** The effect that stores a shortcut's PaymentMethod, when there is one to store. */
+export function materializeEffects(ref: PaymentMethodRef | null | undefined): readonly MaterializeEffect[] {
+  return ref?.kind === "shortcut" ? [{ kind: "materialize_payment_method", paymentMethod: ref.pending }] : [];
+}
+
+/** Stores the PaymentMethod of a `pm_card_*` shortcut (no event: Stripe has no `payment_method.created`). */
+export interface MaterializeEffect {
+  readonly kind: "materialize_payment_method";
+  readonly paymentMethod: PaymentMethod;
+}
+
+/**
+ * What the payment or set-up decision answered, as a machine reads it (the
+ * payments module's `PaymentOutcome` and `SetupOutcome` have this shape;
+ * the charge itself is built by the executor from the full outcome).
+ */
+export type Decision =
+  | { readonly kind: "succeed" }
+  | { readonly kind: "decline"; readonly decline_code: DeclineCode }
+  | { readonly kind: "requires_action" };
+
+/** The random parts of a challenge URL, drawn by the executor: `src_…` and `src_client_secret_…`. */
+export interface ChallengeIds {
+  readonly source: string;
+  readonly clientSecret: string;
+}
+
+/** A pending 3-D Secure challenge: a redirect when the integration gave a `return_url`, else Stripe.js's `use_stripe_sdk`. */
+export type ChallengeAction =
+  | { readonly type: "redirect_to_url"; readonly redirect_to_url: { readonly return_url: string; readonly url: string } }
+  | { readonly type: "use_stripe_sdk"; readonly use_stripe_sdk: { readonly type: "three_d_secure_redirect"; readonly stripe_js: string; readonly source: string } };
+
+/** The `next_action` of a pending challenge for the intent `id`. */
+export function challengeAction(ids: ChallengeIds, intent: "payment_intent" | "setup_intent", id: string, returnUrl: string | undefined): ChallengeAction {
+  const url = `https://hooks.stripe.com/redirect/authenticate/${ids.source}?client_secret=${ids.clientSecret}&${intent}=${id}`;
+  if (returnUrl !== undefined) return { type: "redirect_to_url", redirect_to_url: { return_url: returnUrl, url } };
+  return { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: url, source: ids.source } };
+}
+
+/** Whether the integration asked for a challenge (`request_three_d_secure: any | challenge`) that the card can do. */
+export function challengeRequested(requested: string | null | undefined, pm: PaymentMethod): boolean {
+  return (requested === "any" || requested === "challenge") && pm.card?.three_d_secure_usage?.supported !== false;
+}
+
+const AUTHENTICATION_FAILURES = {
+  payment_intent: {
+    code: "payment_intent_authentication_failure",
+    message:
+      "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
+  },
+  setup_intent: { code: "setup_intent_authentication_failure", message: "The latest attempt to set up the payment method has failed because authentication failed." },
+} as const;
+
+/**
+ * The `last_payment_error` / `last_setup_error` of a failed challenge, with the
+ * full PaymentMethod. Wording as the resource modules answer it today; it moves
+ * into the payment section of the error table when that is split.
+ */
+export function authenticationFailure(intent: "payment_intent" | "setup_intent", pm: PaymentMethod): AuthenticationFailure {
+  const { code, message } = AUTHENTICATION_FAILURES[intent];
+  return { type: "invalid_request_error", code, doc_url: docUrl(code), message, payment_method: pm };
+}
+
+/** The error a failed challenge leaves on the intent. */
+export interface AuthenticationFailure {
+  readonly type: "invalid_request_error";
+  readonly code: string;
+  readonly doc_url: string;
+  readonly message: string;
+  readonly payment_method: PaymentMethod;
+}
+
+/** An id field as the intents keep it: the id, or `null` (also for an expanded object, as the resource modules read it). */
+export function idOf(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
