@@ -1,0 +1,253 @@
+/**
+ * @module setup-intents/machine
+ * The SetupIntent state machine as one pure function, read off what the
+ * resource module does today: create (with or without `confirm`), update,
+ * confirm, the set-up decision coming back, 3-D Secure authentication and
+ * cancel. A set-up charges nothing: a success saves the card on the customer
+ * (and, for `usage: off_session`, marks it set up); a decline is stored and
+ * answered with the 402.
+ *
+ * As for PaymentIntents, a confirmation asks for the decision with a
+ * `decide` effect (a failure forced for the customer consumes a chaos draw)
+ * and goes on with the `decided` input; {@link refusal} lets an executor
+ * check the state before it reads the store, as today's code does.
+ */
+import type { Machine, Transition } from "../../kernel/machine.js";
+import { declineError, declineFields } from "../../payments/card-errors.js";
+import { PaymentErrors } from "../../payments/payment-errors.js";
+import type { StripeError } from "../../server/errors.js";
+import type { Stripe, Wire } from "../../stripe/types.js";
+import {
+  authenticationFailure,
+  challengeAction,
+  challengeRequested,
+  idOf,
+  materializeEffects,
+  paymentMethodOf,
+  type ChallengeIds,
+  type Decision,
+  type MaterializeEffect,
+  type PaymentMethod,
+  type PaymentMethodRef,
+} from "../intents/attempt.js";
+
+/** A SetupIntent as stored and returned. */
+export type SetupIntent = Wire<Stripe.SetupIntent>;
+
+/** The statuses of a SetupIntent (cards never enter `processing`). */
+export type SetupIntentStatus = "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "succeeded" | "canceled";
+
+/** The events a transition records (Stripe has no `setup_intent.updated`; `setup_intent.created` comes with `insert`). */
+export type SetupIntentEvent = "setup_intent.succeeded" | "setup_intent.setup_failed" | "setup_intent.requires_action" | "setup_intent.canceled";
+
+/** What the executor carries from `decide` back into `decided`. */
+export interface SetupAttempt {
+  readonly paymentMethod: PaymentMethod;
+  readonly returnUrl: string | undefined;
+}
+
+/**
+ * The set-up decision's request. The executor answers, in this order: a
+ * failure forced for the customer, then the challenge the integration asked
+ * for, then the test card's own set-up outcome.
+ */
+export interface SetupDecideRequest {
+  readonly customer: string | null;
+  readonly card: { readonly fingerprint?: string | null };
+  readonly requestThreeDSecure: boolean;
+}
+
+export type SetupIntentInput =
+  /** `state` is the new object as built from the parameters; the machine sets `status` and `payment_method`. */
+  | { readonly type: "create"; readonly paymentMethod: PaymentMethodRef | null; readonly confirm: { readonly returnUrl: string | undefined } | null }
+  | { readonly type: "update"; readonly keys: readonly string[]; readonly patch: Partial<SetupIntent>; readonly paymentMethod?: PaymentMethodRef }
+  | {
+      readonly type: "confirm";
+      /** The `payment_method` parameter, else the SetupIntent's own, resolved; `null` when there is none. */
+      readonly paymentMethod: PaymentMethodRef | null;
+      /** The fields the confirm parameters set (payment method types, card options). */
+      readonly patch: Partial<SetupIntent>;
+      readonly returnUrl: string | undefined;
+    }
+  | { readonly type: "decided"; readonly outcome: Decision; readonly attempt: SetupAttempt }
+  | { readonly type: "authenticate"; readonly outcome: "succeed" | "fail"; readonly paymentMethod: PaymentMethod }
+  | { readonly type: "cancel"; readonly reason: SetupIntent["cancellation_reason"] };
+
+/** What the executor does, in the order listed; `insert` and `save` store the transition's `next`. */
+export type SetupIntentEffect =
+  | MaterializeEffect
+  /** Stores the new SetupIntent and records `setup_intent.created`. */
+  | { readonly kind: "insert" }
+  | { readonly kind: "decide"; readonly request: SetupDecideRequest; readonly attempt: SetupAttempt }
+  /** Stores `next` and records `event` (none when `null`). */
+  | { readonly kind: "save"; readonly event: SetupIntentEvent | null }
+  /** Attaches the PaymentMethod to the customer (`payment_method.attached`). */
+  | { readonly kind: "attach_payment_method"; readonly paymentMethod: PaymentMethod; readonly customer: string }
+  /** Set up for off-session use: cards that authenticate "unless set up" stop asking. */
+  | { readonly kind: "mark_set_up"; readonly paymentMethod: string }
+  /** The 402 to answer, once everything before it is stored. */
+  | { readonly kind: "answer"; readonly error: StripeError };
+
+/** What would otherwise be randomness. */
+export interface SetupIntentEnv {
+  readonly challenge: ChallengeIds;
+}
+
+type Result = Transition<SetupIntent, SetupIntentEffect>;
+
+/** The actions whose acceptance depends on the status. */
+export type SetupAction = "confirm" | "cancel" | "authenticate" | "update";
+
+type Refusal = (si: SetupIntent, keys: readonly string[]) => StripeError | undefined;
+
+const confirmWrong: Refusal = (si) => PaymentErrors.setupConfirmWrongStatus(si.status, si);
+const cancelWrong: Refusal = (si) => PaymentErrors.setupCancelWrongStatus(si.status, si);
+const authenticateWrong: Refusal = (si) => PaymentErrors.authenticateWrongStatus("SetupIntent", si.status);
+const updateClosed: Refusal = (si, keys) => (keys.some((k) => k !== "metadata" && k !== "description") ? PaymentErrors.setupUpdateWrongStatus(si.status, si) : undefined);
+
+/** Status × action: `null` accepts, a refusal answers today's 400 (`setup_intent_unexpected_state`). */
+export const STATUS_RULES: Readonly<Record<SetupIntentStatus, Readonly<Record<SetupAction, Refusal | null>>>> = {
+  requires_payment_method: { confirm: null, cancel: null, authenticate: authenticateWrong, update: null },
+  requires_confirmation: { confirm: null, cancel: null, authenticate: authenticateWrong, update: null },
+  requires_action: { confirm: null, cancel: null, authenticate: null, update: null },
+  processing: { confirm: confirmWrong, cancel: cancelWrong, authenticate: authenticateWrong, update: null },
+  succeeded: { confirm: confirmWrong, cancel: cancelWrong, authenticate: authenticateWrong, update: updateClosed },
+  canceled: { confirm: confirmWrong, cancel: cancelWrong, authenticate: authenticateWrong, update: updateClosed },
+};
+
+/** The 400 a SetupIntent in its status answers to `action`, or `undefined` (for `update`, `keys` are the parameters given). */
+export function refusal(si: SetupIntent, action: SetupAction, keys: readonly string[] = []): StripeError | undefined {
+  const rules = STATUS_RULES[si.status as SetupIntentStatus];
+  if (rules === undefined) throw new Error(`unknown SetupIntent status ${si.status}`);
+  return rules[action]?.(si, keys);
+}
+
+/** The SetupIntent machine. */
+export const setupIntentMachine: Machine<SetupIntent, SetupIntentInput, SetupIntentEffect, SetupIntentEnv> = (si, input, env) => {
+  switch (input.type) {
+    case "create":
+      return create(si, input);
+    case "update":
+      return update(si, input);
+    case "confirm":
+      return confirm(si, input);
+    case "decided":
+      return decided(si, input, env);
+    case "authenticate":
+      return authenticate(si, input);
+    case "cancel":
+      return cancel(si, input);
+    default: {
+      const never: never = input;
+      return never;
+    }
+  }
+};
+
+const INSERT: SetupIntentEffect = { kind: "insert" };
+const save = (event: SetupIntentEvent | null): SetupIntentEffect => ({ kind: "save", event });
+
+function create(draft: SetupIntent, input: Extract<SetupIntentInput, { type: "create" }>): Result {
+  const ref = input.paymentMethod;
+  const pm = ref ? paymentMethodOf(ref) : null;
+  const si: SetupIntent = { ...draft, payment_method: pm ? pm.id : null, status: pm ? "requires_confirmation" : "requires_payment_method" };
+  if (input.confirm === null) return { next: si, effects: [...materializeEffects(ref), INSERT] };
+  if (pm === null) return { error: PaymentErrors.setupMissingPaymentMethod(si) };
+  const refused = returnUrlRefusal(si, input.confirm.returnUrl);
+  if (refused) return { error: refused };
+  return { next: si, effects: [...materializeEffects(ref), INSERT, decide(si, pm, input.confirm.returnUrl)] };
+}
+
+function update(current: SetupIntent, input: Extract<SetupIntentInput, { type: "update" }>): Result {
+  const refused = refusal(current, "update", input.keys);
+  if (refused) return { error: refused };
+  const ref = input.paymentMethod;
+  const next: SetupIntent = { ...current, ...input.patch };
+  if (ref !== undefined) Object.assign(next, { payment_method: paymentMethodOf(ref).id, status: "requires_confirmation", next_action: null });
+  return { next, effects: [...materializeEffects(ref), save(null)] };
+}
+
+function confirm(current: SetupIntent, input: Extract<SetupIntentInput, { type: "confirm" }>): Result {
+  const refused = refusal(current, "confirm");
+  if (refused) return { error: refused };
+  const ref = input.paymentMethod;
+  if (ref === null) return { error: PaymentErrors.setupMissingPaymentMethod(current) };
+  const pm = paymentMethodOf(ref);
+  const patched: SetupIntent = { ...current, payment_method: pm.id, ...input.patch };
+  const noReturnUrl = returnUrlRefusal(patched, input.returnUrl);
+  if (noReturnUrl) return { error: noReturnUrl };
+  const si: SetupIntent = { ...patched, payment_method: pm.id, last_setup_error: null, next_action: null };
+  return { next: si, effects: [...materializeEffects(ref), decide(si, pm, input.returnUrl)] };
+}
+
+/** Automatic payment methods may redirect the customer: Stripe asks for a `return_url` unless redirects are off. */
+function returnUrlRefusal(si: SetupIntent, returnUrl: string | undefined): StripeError | undefined {
+  const apm = si.automatic_payment_methods;
+  return apm?.enabled && apm.allow_redirects !== "never" && returnUrl === undefined ? PaymentErrors.returnUrlRequired() : undefined;
+}
+
+function decide(si: SetupIntent, pm: PaymentMethod, returnUrl: string | undefined): SetupIntentEffect {
+  return {
+    kind: "decide",
+    request: { customer: idOf(si.customer), card: pm.card!, requestThreeDSecure: challengeRequested(si.payment_method_options?.card?.request_three_d_secure, pm) },
+    attempt: { paymentMethod: pm, returnUrl },
+  };
+}
+
+/** `si` is the SetupIntent as the attempt planned it (not stored). */
+function decided(si: SetupIntent, input: Extract<SetupIntentInput, { type: "decided" }>, env: SetupIntentEnv): Result {
+  const { outcome, attempt } = input;
+  const pm = attempt.paymentMethod;
+  switch (outcome.kind) {
+    case "succeed":
+      return succeeded(si, pm);
+    case "requires_action": {
+      const pending: SetupIntent = { ...si, status: "requires_action", next_action: challengeAction(env.challenge, "setup_intent", si.id, attempt.returnUrl) };
+      return { next: pending, effects: [save("setup_intent.requires_action")] };
+    }
+    case "decline": {
+      const failed: SetupIntent = {
+        ...si,
+        status: "requires_payment_method",
+        payment_method: null,
+        last_setup_error: { ...declineFields(outcome.decline_code, "setup_intent"), payment_method: pm } as SetupIntent["last_setup_error"],
+      };
+      const error = declineError(outcome.decline_code, "setup_intent", { setup_intent: failed, payment_method: pm });
+      return { next: failed, effects: [save("setup_intent.setup_failed"), { kind: "answer", error }] };
+    }
+    default: {
+      const never: never = outcome;
+      return never;
+    }
+  }
+}
+
+/** A successful set-up: the card is saved on the customer and, for off-session usage, marked set up. */
+function succeeded(si: SetupIntent, pm: PaymentMethod): Result {
+  const next: SetupIntent = { ...si, status: "succeeded", next_action: null, last_setup_error: null };
+  const effects: SetupIntentEffect[] = [save("setup_intent.succeeded")];
+  const customer = idOf(si.customer);
+  if (customer !== null && idOf(pm.customer) !== customer) effects.push({ kind: "attach_payment_method", paymentMethod: pm, customer });
+  if (si.usage === "off_session") effects.push({ kind: "mark_set_up", paymentMethod: pm.id });
+  return { next, effects };
+}
+
+function authenticate(current: SetupIntent, input: Extract<SetupIntentInput, { type: "authenticate" }>): Result {
+  const refused = refusal(current, "authenticate");
+  if (refused) return { error: refused };
+  if (input.outcome === "succeed") return succeeded(current, input.paymentMethod);
+  const failed: SetupIntent = {
+    ...current,
+    status: "requires_payment_method",
+    payment_method: null,
+    next_action: null,
+    last_setup_error: authenticationFailure("setup_intent", input.paymentMethod) as SetupIntent["last_setup_error"],
+  };
+  return { next: failed, effects: [save("setup_intent.setup_failed")] };
+}
+
+function cancel(current: SetupIntent, input: Extract<SetupIntentInput, { type: "cancel" }>): Result {
+  const refused = refusal(current, "cancel");
+  if (refused) return { error: refused };
+  return { next: { ...current, status: "canceled", cancellation_reason: input.reason, next_action: null }, effects: [save("setup_intent.canceled")] };
+}
