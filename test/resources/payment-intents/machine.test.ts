@@ -679,6 +679,12 @@ const CANCEL: Row[] = [
   ],
   ["a pending challenge is dropped", CHALLENGED, { type: "cancel", reason: "abandoned" }, { next: canceled({ cancellation_reason: "abandoned" }), effects: ["save:payment_intent.canceled", "forget_authentication"] }],
   ["requires_confirmation", READY, { type: "cancel", reason: null }, { next: canceled(), effects: ["save:payment_intent.canceled", "forget_authentication"] }],
+  [
+    "after a decline: the failed charge is not released",
+    AFTER_DECLINE,
+    { type: "cancel", reason: null },
+    { next: canceled(), effects: ["save:payment_intent.canceled", "forget_authentication"] },
+  ],
   ["processing", PROCESSING, { type: "cancel", reason: "duplicate" }, { next: canceled({ cancellation_reason: "duplicate" }), effects: ["save:payment_intent.canceled", "forget_authentication"] }],
   [
     "an authorisation is released after the PaymentIntent is stored",
