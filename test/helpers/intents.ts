@@ -3,11 +3,11 @@
  * PaymentMethods as the payment methods module builds them, references to
  * them, decisions, and today's payment errors named by id.
  */
-import assert from "node:assert/strict";
-import { PaymentErrors, type PaymentErrorId } from "../../src/payments/payment-errors.js";
+import { PaymentErrors } from "../../src/payments/payment-errors.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../src/resources/intents/attempt.js";
 import type { StripeError } from "../../src/server/errors.js";
 import type { Stripe, Wire } from "../../src/stripe/types.js";
+import { errorOf, type ErrorRef } from "./machines.js";
 
 export function card(over: Partial<Wire<Stripe.PaymentMethod.Card>> = {}): Wire<Stripe.PaymentMethod.Card> {
   return {
@@ -72,14 +72,23 @@ export function challengeFor(intent: "payment_intent" | "setup_intent", id: stri
   return { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: url, source: "src_1" } } as const;
 }
 
+/**
+ * What an intent machine module may import: the kernel's machine types, today's error
+ * builders (the payment and card sections of the error table to be), Stripe facts and types,
+ * and the shared attempt helpers.
+ */
+export const MACHINE_IMPORTS: readonly RegExp[] = [
+  /^\.\.\/\.\.\/kernel\/machine\.js$/,
+  /^\.\.\/\.\.\/payments\/(payment|card)-errors\.js$/,
+  /^\.\.\/\.\.\/server\/errors\.js$/,
+  /^\.\.\/\.\.\/stripe\/(types|declines)\.js$/,
+  /^\.\.\/intents\/attempt\.js$/,
+];
+
 /** A payment error by its id and builder arguments. */
-export type ErrorCase = { [K in PaymentErrorId]: readonly [K, ...Parameters<(typeof PaymentErrors)[K]>] }[PaymentErrorId];
+export type ErrorCase = ErrorRef<typeof PaymentErrors>;
 
-export function built([id, ...args]: ErrorCase): StripeError {
-  return (PaymentErrors[id] as (...a: readonly unknown[]) => StripeError)(...args);
-}
-
-export function assertSameError(actual: StripeError, expected: StripeError, label: string): void {
-  assert.equal(actual.status, expected.status, label);
-  assert.deepEqual(actual.body, expected.body, label);
+/** The payment error `ref` names, built by today's builder. */
+export function built(ref: ErrorCase): StripeError {
+  return errorOf(PaymentErrors, ref);
 }

@@ -27,12 +27,12 @@ export function paymentMethodOf(ref: PaymentMethodRef): PaymentMethod {
 
 /** The effect that stores a shortcut's PaymentMethod, when there is one to store. */
 export function materializeEffects(ref: PaymentMethodRef | null | undefined): readonly MaterializeEffect[] {
-  return ref?.kind === "shortcut" ? [{ kind: "materialize_payment_method", paymentMethod: ref.pending }] : [];
+  return ref?.kind === "shortcut" ? [{ type: "materialize_payment_method", paymentMethod: ref.pending }] : [];
 }
 
 /** Stores the PaymentMethod of a `pm_card_*` shortcut (no event: Stripe has no `payment_method.created`). */
 export interface MaterializeEffect {
-  readonly kind: "materialize_payment_method";
+  readonly type: "materialize_payment_method";
   readonly paymentMethod: PaymentMethod;
 }
 

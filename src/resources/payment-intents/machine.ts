@@ -111,6 +111,7 @@ export type PaymentIntentInput =
   | { readonly type: "authenticate"; readonly outcome: "succeed" | "fail"; readonly paymentMethod: PaymentMethod }
   | { readonly type: "capture"; readonly amount: number | undefined; readonly patch: Partial<PaymentIntent> }
   | { readonly type: "cancel"; readonly reason: PaymentIntent["cancellation_reason"] }
+  /** The invoice machine's `cancel_payment_intent` effect, carried out on the invoice's PaymentIntent. */
   | { readonly type: "invoice_voided" };
 
 /**
@@ -121,34 +122,34 @@ export type PaymentIntentInput =
 export type PaymentIntentEffect =
   | MaterializeEffect
   /** Stores the new PaymentIntent and records `payment_intent.created`. */
-  | { readonly kind: "insert" }
-  | { readonly kind: "decide"; readonly request: DecideRequest; readonly attempt: Attempt }
+  | { readonly type: "insert" }
+  | { readonly type: "decide"; readonly request: DecideRequest; readonly attempt: Attempt }
   /** Builds the charge from `next` and the decision fed in with `decided`, stores it, records `charge.succeeded`/`charge.failed`. */
-  | { readonly kind: "record_charge"; readonly id: string; readonly capture: boolean; readonly threeDSecure: boolean }
+  | { readonly type: "record_charge"; readonly id: string; readonly capture: boolean; readonly threeDSecure: boolean }
   /** Captures the authorised charge (`charge.captured`); the rest of the authorisation is released. */
-  | { readonly kind: "capture_charge"; readonly charge: string; readonly amount: number }
+  | { readonly type: "capture_charge"; readonly charge: string; readonly amount: number }
   /** Releases an uncaptured authorisation (`charge.refunded`), if the charge exists. */
-  | { readonly kind: "release_charge"; readonly charge: string }
+  | { readonly type: "release_charge"; readonly charge: string }
   /** Stores `next`, records `event` (none when `null`), then runs the hooks. */
-  | { readonly kind: "save"; readonly event: PaymentIntentEvent | null }
+  | { readonly type: "save"; readonly event: PaymentIntentEvent | null }
   /** Today's invoice void: one store update whose event carries `previous_attributes`; no hooks. */
-  | { readonly kind: "save_with_previous"; readonly event: "payment_intent.canceled" }
+  | { readonly type: "save_with_previous"; readonly event: "payment_intent.canceled" }
   /** Attaches the PaymentMethod to the customer (`payment_method.attached`). */
-  | { readonly kind: "attach_payment_method"; readonly paymentMethod: PaymentMethod; readonly customer: string }
+  | { readonly type: "attach_payment_method"; readonly paymentMethod: PaymentMethod; readonly customer: string }
   /** The PaymentMethod was set up for off-session use: cards that authenticate "unless set up" stop asking. */
-  | { readonly kind: "mark_set_up"; readonly paymentMethod: string }
+  | { readonly type: "mark_set_up"; readonly paymentMethod: string }
   /** Used once without a customer: it may not be used again. */
-  | { readonly kind: "mark_spent"; readonly paymentMethod: string }
+  | { readonly type: "mark_spent"; readonly paymentMethod: string }
   /** A challenge passed before a manual confirmation: the server's confirm does not ask again. */
-  | { readonly kind: "remember_authentication"; readonly paymentMethod: string }
-  | { readonly kind: "forget_authentication" }
+  | { readonly type: "remember_authentication"; readonly paymentMethod: string }
+  | { readonly type: "forget_authentication" }
   /**
    * The 402 an API call answers, once everything before it is stored. Callers
    * that are not that API call keep it as their result instead: invoice
    * collection records the failed attempt, the `/_test/.../authenticate`
    * route answers the PaymentIntent.
    */
-  | { readonly kind: "answer"; readonly error: StripeError };
+  | { readonly type: "answer"; readonly error: StripeError };
 
 /** What would otherwise be the clock and randomness; each is read only by the transitions that need it. */
 export interface PaymentIntentEnv {
@@ -235,9 +236,9 @@ export const paymentIntentMachine: Machine<PaymentIntent, PaymentIntentInput, Pa
   }
 };
 
-const INSERT: PaymentIntentEffect = { kind: "insert" };
-const FORGET: PaymentIntentEffect = { kind: "forget_authentication" };
-const save = (event: PaymentIntentEvent | null): PaymentIntentEffect => ({ kind: "save", event });
+const INSERT: PaymentIntentEffect = { type: "insert" };
+const FORGET: PaymentIntentEffect = { type: "forget_authentication" };
+const save = (event: PaymentIntentEvent | null): PaymentIntentEffect => ({ type: "save", event });
 
 function create(draft: PaymentIntent, input: Extract<PaymentIntentInput, { type: "create" }>): Result {
   const ref = input.paymentMethod;
@@ -283,7 +284,7 @@ function returnUrlRefusal(pi: PaymentIntent, returnUrl: string | undefined): Str
 
 function decide(pi: PaymentIntent, pm: PaymentMethod, options: ConfirmOptions, authenticated: boolean): PaymentIntentEffect {
   return {
-    kind: "decide",
+    type: "decide",
     request: {
       customer: idOf(pi.customer),
       paymentMethod: pm.id,
@@ -329,7 +330,7 @@ function decided(pi: PaymentIntent, input: Extract<PaymentIntentInput, { type: "
   }
 
   const manual = captureMethodOf(pi) === "manual";
-  const charge: PaymentIntentEffect = { kind: "record_charge", id: env.chargeId, capture: !manual, threeDSecure: attempt.threeDSecure };
+  const charge: PaymentIntentEffect = { type: "record_charge", id: env.chargeId, capture: !manual, threeDSecure: attempt.threeDSecure };
   if (outcome.kind === "decline") {
     const failed: PaymentIntent = {
       ...pi,
@@ -357,16 +358,16 @@ function decided(pi: PaymentIntent, input: Extract<PaymentIntentInput, { type: "
   const usage = futureUsageOf(paid);
   const customer = idOf(paid.customer);
   if (usage !== null && customer !== null) {
-    if (idOf(pm.customer) !== customer) effects.push({ kind: "attach_payment_method", paymentMethod: pm, customer });
-    if (usage === "off_session") effects.push({ kind: "mark_set_up", paymentMethod: pm.id });
+    if (idOf(pm.customer) !== customer) effects.push({ type: "attach_payment_method", paymentMethod: pm, customer });
+    if (usage === "off_session") effects.push({ type: "mark_set_up", paymentMethod: pm.id });
   } else if (pm.customer === null && usage === null) {
-    effects.push({ kind: "mark_spent", paymentMethod: pm.id });
+    effects.push({ type: "mark_spent", paymentMethod: pm.id });
   }
   return { next: paid, effects };
 }
 
 function answer(error: StripeError): PaymentIntentEffect {
-  return { kind: "answer", error };
+  return { type: "answer", error };
 }
 
 function authenticate(current: PaymentIntent, input: Extract<PaymentIntentInput, { type: "authenticate" }>): Result {
@@ -385,11 +386,11 @@ function authenticate(current: PaymentIntent, input: Extract<PaymentIntentInput,
   }
   // The server confirms again; the challenge is not asked twice.
   if (current.confirmation_method === "manual") {
-    return { next: { ...current, status: "requires_confirmation", next_action: null }, effects: [{ kind: "remember_authentication", paymentMethod: pm.id }, save(null)] };
+    return { next: { ...current, status: "requires_confirmation", next_action: null }, effects: [{ type: "remember_authentication", paymentMethod: pm.id }, save(null)] };
   }
   const pi: PaymentIntent = { ...current, next_action: null };
   const request: DecideRequest = { customer: idOf(pi.customer), paymentMethod: pm.id, card: pm.card!, amount: pi.amount, currency: pi.currency, offSession: false, authenticated: true };
-  return { next: pi, effects: [{ kind: "decide", request, attempt: { paymentMethod: pm, returnUrl: undefined, errorOnRequiresAction: false, threeDSecure: true } }] };
+  return { next: pi, effects: [{ type: "decide", request, attempt: { paymentMethod: pm, returnUrl: undefined, errorOnRequiresAction: false, threeDSecure: true } }] };
 }
 
 function capture(current: PaymentIntent, input: Extract<PaymentIntentInput, { type: "capture" }>): Result {
@@ -398,7 +399,7 @@ function capture(current: PaymentIntent, input: Extract<PaymentIntentInput, { ty
   const amount = input.amount ?? current.amount_capturable;
   if (amount > current.amount_capturable) return { error: PaymentErrors.captureTooLarge(amount, current.amount_capturable) };
   const next: PaymentIntent = { ...current, ...input.patch, status: "succeeded", amount_received: amount, amount_capturable: 0 };
-  return { next, effects: [{ kind: "capture_charge", charge: current.latest_charge as string, amount }, save("payment_intent.succeeded")] };
+  return { next, effects: [{ type: "capture_charge", charge: current.latest_charge as string, amount }, save("payment_intent.succeeded")] };
 }
 
 function cancel(current: PaymentIntent, input: Extract<PaymentIntentInput, { type: "cancel" }>, env: PaymentIntentEnv): Result {
@@ -407,7 +408,7 @@ function cancel(current: PaymentIntent, input: Extract<PaymentIntentInput, { typ
   const next: PaymentIntent = { ...current, status: "canceled", canceled_at: env.now, cancellation_reason: input.reason, next_action: null, amount_capturable: 0 };
   const effects: PaymentIntentEffect[] = [save("payment_intent.canceled"), FORGET];
   const charge = idOf(current.latest_charge);
-  if (current.status === "requires_capture" && charge !== null) effects.push({ kind: "release_charge", charge });
+  if (current.status === "requires_capture" && charge !== null) effects.push({ type: "release_charge", charge });
   return { next, effects };
 }
 
@@ -415,5 +416,5 @@ function cancel(current: PaymentIntent, input: Extract<PaymentIntentInput, { typ
 function invoiceVoided(current: PaymentIntent, env: PaymentIntentEnv): Result {
   if (current.status === "succeeded" || current.status === "canceled") return { next: current, effects: [] };
   const next: PaymentIntent = { ...current, status: "canceled", canceled_at: env.now, cancellation_reason: "void_invoice" };
-  return { next, effects: [{ kind: "save_with_previous", event: "payment_intent.canceled" }] };
+  return { next, effects: [{ type: "save_with_previous", event: "payment_intent.canceled" }] };
 }

@@ -77,16 +77,16 @@ export type SetupIntentInput =
 export type SetupIntentEffect =
   | MaterializeEffect
   /** Stores the new SetupIntent and records `setup_intent.created`. */
-  | { readonly kind: "insert" }
-  | { readonly kind: "decide"; readonly request: SetupDecideRequest; readonly attempt: SetupAttempt }
+  | { readonly type: "insert" }
+  | { readonly type: "decide"; readonly request: SetupDecideRequest; readonly attempt: SetupAttempt }
   /** Stores `next` and records `event` (none when `null`). */
-  | { readonly kind: "save"; readonly event: SetupIntentEvent | null }
+  | { readonly type: "save"; readonly event: SetupIntentEvent | null }
   /** Attaches the PaymentMethod to the customer (`payment_method.attached`). */
-  | { readonly kind: "attach_payment_method"; readonly paymentMethod: PaymentMethod; readonly customer: string }
+  | { readonly type: "attach_payment_method"; readonly paymentMethod: PaymentMethod; readonly customer: string }
   /** Set up for off-session use: cards that authenticate "unless set up" stop asking. */
-  | { readonly kind: "mark_set_up"; readonly paymentMethod: string }
+  | { readonly type: "mark_set_up"; readonly paymentMethod: string }
   /** The 402 to answer, once everything before it is stored. */
-  | { readonly kind: "answer"; readonly error: StripeError };
+  | { readonly type: "answer"; readonly error: StripeError };
 
 /** What would otherwise be randomness. */
 export interface SetupIntentEnv {
@@ -144,8 +144,8 @@ export const setupIntentMachine: Machine<SetupIntent, SetupIntentInput, SetupInt
   }
 };
 
-const INSERT: SetupIntentEffect = { kind: "insert" };
-const save = (event: SetupIntentEvent | null): SetupIntentEffect => ({ kind: "save", event });
+const INSERT: SetupIntentEffect = { type: "insert" };
+const save = (event: SetupIntentEvent | null): SetupIntentEffect => ({ type: "save", event });
 
 function create(draft: SetupIntent, input: Extract<SetupIntentInput, { type: "create" }>): Result {
   const ref = input.paymentMethod;
@@ -188,7 +188,7 @@ function returnUrlRefusal(si: SetupIntent, returnUrl: string | undefined): Strip
 
 function decide(si: SetupIntent, pm: PaymentMethod, returnUrl: string | undefined): SetupIntentEffect {
   return {
-    kind: "decide",
+    type: "decide",
     request: { customer: idOf(si.customer), card: pm.card!, requestThreeDSecure: challengeRequested(si.payment_method_options?.card?.request_three_d_secure, pm) },
     attempt: { paymentMethod: pm, returnUrl },
   };
@@ -213,7 +213,7 @@ function decided(si: SetupIntent, input: Extract<SetupIntentInput, { type: "deci
         last_setup_error: { ...declineFields(outcome.decline_code, "setup_intent"), payment_method: pm } as SetupIntent["last_setup_error"],
       };
       const error = declineError(outcome.decline_code, "setup_intent", { setup_intent: failed, payment_method: pm });
-      return { next: failed, effects: [save("setup_intent.setup_failed"), { kind: "answer", error }] };
+      return { next: failed, effects: [save("setup_intent.setup_failed"), { type: "answer", error }] };
     }
     default: {
       const never: never = outcome;
@@ -227,8 +227,8 @@ function succeeded(si: SetupIntent, pm: PaymentMethod): Result {
   const next: SetupIntent = { ...si, status: "succeeded", next_action: null, last_setup_error: null };
   const effects: SetupIntentEffect[] = [save("setup_intent.succeeded")];
   const customer = idOf(si.customer);
-  if (customer !== null && idOf(pm.customer) !== customer) effects.push({ kind: "attach_payment_method", paymentMethod: pm, customer });
-  if (si.usage === "off_session") effects.push({ kind: "mark_set_up", paymentMethod: pm.id });
+  if (customer !== null && idOf(pm.customer) !== customer) effects.push({ type: "attach_payment_method", paymentMethod: pm, customer });
+  if (si.usage === "off_session") effects.push({ type: "mark_set_up", paymentMethod: pm.id });
   return { next, effects };
 }
 

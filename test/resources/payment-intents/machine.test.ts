@@ -27,7 +27,7 @@ import {
   type PaymentIntentInput,
   type PaymentIntentStatus,
 } from "../../../src/resources/payment-intents/machine.js";
-import { assertPureSource, runPure } from "../../helpers/machine.js";
+import { assertPureSource, assertSameError, runPure } from "../../helpers/machines.js";
 import {
   ACTION,
   CHALLENGE,
@@ -36,8 +36,8 @@ import {
   NO_3DS,
   OWNED,
   RETURN_URL,
+  MACHINE_IMPORTS,
   SUCCEED,
-  assertSameError,
   built,
   challengeFor,
   decline,
@@ -157,9 +157,9 @@ type Row = readonly [name: string, state: PaymentIntent, input: PaymentIntentInp
 
 /** An effect in a few words: its kind and what tells rows apart. */
 function render(e: PaymentIntentEffect): string {
-  switch (e.kind) {
+  switch (e.type) {
     case "materialize_payment_method":
-      return `${e.kind}:${e.paymentMethod.id}`;
+      return `${e.type}:${e.paymentMethod.id}`;
     case "decide":
       return ["decide", e.request.offSession && "off_session", e.request.authenticated && "authenticated", e.request.requestThreeDSecure && "challenge"].filter(Boolean).join(":");
     case "record_charge":
@@ -177,12 +177,12 @@ function render(e: PaymentIntentEffect): string {
     case "mark_set_up":
     case "mark_spent":
     case "remember_authentication":
-      return `${e.kind}:${e.paymentMethod}`;
+      return `${e.type}:${e.paymentMethod}`;
     case "answer":
       return `answer:${e.error.body.decline_code ?? e.error.body.code}`;
     case "insert":
     case "forget_authentication":
-      return e.kind;
+      return e.type;
     default: {
       const never: never = e;
       return never;
@@ -205,16 +205,16 @@ function check([name, state, input, expect]: Row): void {
   assert.deepEqual(t.next, { ...state, ...expect.next }, `${name}: next`);
   assert.deepEqual(t.effects.map(render), expect.effects ?? [], `${name}: effects`);
   for (const e of t.effects) {
-    seen.effects.add(e.kind);
-    if (e.kind === "save" || e.kind === "save_with_previous") seen.events.add(e.event ?? "");
+    seen.effects.add(e.type);
+    if (e.type === "save" || e.type === "save_with_previous") seen.events.add(e.event ?? "");
   }
-  const answer = t.effects.find((e) => e.kind === "answer");
+  const answer = t.effects.find((e) => e.type === "answer");
   assert.equal(answer !== undefined, expect.answer !== undefined, `${name}: an answer is expected exactly when the row says so`);
   if (answer && expect.answer) {
     assert.equal(t.effects.at(-1), answer, `${name}: the 402 comes after everything is stored`);
     assertSameError(answer.error, expect.answer(t.next), `${name}: answer`);
   }
-  const decide = t.effects.find((e) => e.kind === "decide");
+  const decide = t.effects.find((e) => e.type === "decide");
   if (decide) {
     const { request, attempt: carried } = decide;
     assert.equal(t.effects.at(-1), decide, `${name}: the decision is asked last`);
@@ -769,7 +769,7 @@ describe("PaymentIntent machine", () => {
 
   test("every input, effect and event appears in the tables; every event is one of Stripe's", () => {
     assert.deepEqual([...seen.inputs].sort(), Object.keys(TABLES).sort());
-    const effects: PaymentIntentEffect["kind"][] = [
+    const effects: PaymentIntentEffect["type"][] = [
       "materialize_payment_method",
       "insert",
       "decide",
@@ -799,21 +799,14 @@ describe("PaymentIntent machine", () => {
   });
 
   test("the machine's module is pure: it imports only error builders, types and the shared attempt helpers", () => {
-    assertPureSource(new URL("../../../src/resources/payment-intents/machine.ts", import.meta.url), [
-      "../../kernel/machine.js",
-      "../../payments/card-errors.js",
-      "../../payments/payment-errors.js",
-      "../../server/errors.js",
-      "../../stripe/types.js",
-      "../intents/attempt.js",
-    ]);
-    assertPureSource(new URL("../../../src/resources/intents/attempt.ts", import.meta.url), ["../../server/errors.js", "../../stripe/declines.js", "../../stripe/types.js"]);
+    assertPureSource(new URL("../../../src/resources/payment-intents/machine.ts", import.meta.url), MACHINE_IMPORTS);
+    assertPureSource(new URL("../../../src/resources/intents/attempt.ts", import.meta.url), MACHINE_IMPORTS);
   });
 });
 
 /** The events an effect records, as the executor records them today (`outcome`: the decision fed in). */
 function eventsOf(e: PaymentIntentEffect, outcome: Decision | undefined): string[] {
-  switch (e.kind) {
+  switch (e.type) {
     case "insert":
       return ["payment_intent.created"];
     case "record_charge":
@@ -856,8 +849,8 @@ function play(state: PaymentIntent, steps: readonly (PaymentIntentInput | Decisi
     pending = undefined;
     for (const e of t.effects) {
       events.push(...eventsOf(e, outcome));
-      if (e.kind === "decide") pending = e.attempt;
-      if (e.kind === "answer") answers.push(String(e.error.body.decline_code ?? e.error.body.code));
+      if (e.type === "decide") pending = e.attempt;
+      if (e.type === "answer") answers.push(String(e.error.body.decline_code ?? e.error.body.code));
     }
     state = t.next;
   }

@@ -24,7 +24,7 @@ import {
   type SetupIntentInput,
   type SetupIntentStatus,
 } from "../../../src/resources/setup-intents/machine.js";
-import { assertPureSource, runPure } from "../../helpers/machine.js";
+import { assertPureSource, assertSameError, runPure } from "../../helpers/machines.js";
 import {
   ACTION,
   CHALLENGE,
@@ -33,8 +33,8 @@ import {
   NO_3DS,
   OWNED,
   RETURN_URL,
+  MACHINE_IMPORTS,
   SUCCEED,
-  assertSameError,
   built,
   challengeFor,
   decline,
@@ -132,9 +132,9 @@ interface Expect {
 type Row = readonly [name: string, state: SetupIntent, input: SetupIntentInput, expect: Expect];
 
 function render(e: SetupIntentEffect): string {
-  switch (e.kind) {
+  switch (e.type) {
     case "materialize_payment_method":
-      return `${e.kind}:${e.paymentMethod.id}`;
+      return `${e.type}:${e.paymentMethod.id}`;
     case "decide":
       return e.request.requestThreeDSecure ? "decide:challenge" : "decide";
     case "save":
@@ -142,11 +142,11 @@ function render(e: SetupIntentEffect): string {
     case "attach_payment_method":
       return `attach_payment_method:${e.paymentMethod.id}>${e.customer}`;
     case "mark_set_up":
-      return `${e.kind}:${e.paymentMethod}`;
+      return `${e.type}:${e.paymentMethod}`;
     case "answer":
       return `answer:${e.error.body.decline_code ?? e.error.body.code}`;
     case "insert":
-      return e.kind;
+      return e.type;
     default: {
       const never: never = e;
       return never;
@@ -168,16 +168,16 @@ function check([name, state, input, expect]: Row): void {
   assert.deepEqual(t.next, { ...state, ...expect.next }, `${name}: next`);
   assert.deepEqual(t.effects.map(render), expect.effects ?? [], `${name}: effects`);
   for (const e of t.effects) {
-    seen.effects.add(e.kind);
-    if (e.kind === "save") seen.events.add(e.event ?? "");
+    seen.effects.add(e.type);
+    if (e.type === "save") seen.events.add(e.event ?? "");
   }
-  const answer = t.effects.find((e) => e.kind === "answer");
+  const answer = t.effects.find((e) => e.type === "answer");
   assert.equal(answer !== undefined, expect.answer !== undefined, `${name}: an answer is expected exactly when the row says so`);
   if (answer && expect.answer) {
     assert.equal(t.effects.at(-1), answer, `${name}: the 402 comes after everything is stored`);
     assertSameError(answer.error, expect.answer(t.next), `${name}: answer`);
   }
-  const decide = t.effects.find((e) => e.kind === "decide");
+  const decide = t.effects.find((e) => e.type === "decide");
   if (decide) {
     assert.equal(t.effects.at(-1), decide, `${name}: the decision is asked last`);
     assert.deepEqual(
@@ -400,7 +400,7 @@ describe("SetupIntent machine", () => {
 
   test("every input, effect and event appears in the tables; every event is one of Stripe's", () => {
     assert.deepEqual([...seen.inputs].sort(), Object.keys(TABLES).sort());
-    const effects: SetupIntentEffect["kind"][] = ["materialize_payment_method", "insert", "decide", "save", "attach_payment_method", "mark_set_up", "answer"];
+    const effects: SetupIntentEffect["type"][] = ["materialize_payment_method", "insert", "decide", "save", "attach_payment_method", "mark_set_up", "answer"];
     assert.deepEqual([...seen.effects].sort(), effects.sort());
     const events: (SetupIntentEvent | "")[] = ["", "setup_intent.succeeded", "setup_intent.setup_failed", "setup_intent.requires_action", "setup_intent.canceled"];
     assert.deepEqual([...seen.events].sort(), events.sort());
@@ -408,21 +408,14 @@ describe("SetupIntent machine", () => {
   });
 
   test("the machine's module is pure", () => {
-    assertPureSource(new URL("../../../src/resources/setup-intents/machine.ts", import.meta.url), [
-      "../../kernel/machine.js",
-      "../../payments/card-errors.js",
-      "../../payments/payment-errors.js",
-      "../../server/errors.js",
-      "../../stripe/types.js",
-      "../intents/attempt.js",
-    ]);
+    assertPureSource(new URL("../../../src/resources/setup-intents/machine.ts", import.meta.url), MACHINE_IMPORTS);
   });
 });
 
 function eventsOf(e: SetupIntentEffect): string[] {
-  if (e.kind === "insert") return ["setup_intent.created"];
-  if (e.kind === "save") return e.event ? [e.event] : [];
-  if (e.kind === "attach_payment_method") return ["payment_method.attached"];
+  if (e.type === "insert") return ["setup_intent.created"];
+  if (e.type === "save") return e.event ? [e.event] : [];
+  if (e.type === "attach_payment_method") return ["payment_method.attached"];
   return [];
 }
 
@@ -439,8 +432,8 @@ function play(state: SetupIntent, steps: readonly (SetupIntentInput | Decision)[
     pending = undefined;
     for (const e of t.effects) {
       events.push(...eventsOf(e));
-      if (e.kind === "decide") pending = e.attempt;
-      if (e.kind === "answer") answers.push(String(e.error.body.decline_code ?? e.error.body.code));
+      if (e.type === "decide") pending = e.attempt;
+      if (e.type === "answer") answers.push(String(e.error.body.decline_code ?? e.error.body.code));
     }
     state = t.next;
   }
