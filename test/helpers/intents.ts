@@ -3,11 +3,14 @@
  * PaymentMethods as the payment methods module builds them, references to
  * them, decisions, and today's payment errors named by id.
  */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Machine } from "../../src/kernel/machine.js";
 import { PaymentErrors } from "../../src/payments/payment-errors.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../src/resources/intents/attempt.js";
 import type { StripeError } from "../../src/server/errors.js";
 import type { Stripe, Wire } from "../../src/stripe/types.js";
-import { errorOf, type ErrorRef } from "./machines.js";
+import { assertSameError, errorOf, runPure, type ErrorRef } from "./machines.js";
 
 export function card(over: Partial<Wire<Stripe.PaymentMethod.Card>> = {}): Wire<Stripe.PaymentMethod.Card> {
   return {
@@ -91,4 +94,159 @@ export type ErrorCase = ErrorRef<typeof PaymentErrors>;
 /** The payment error `ref` names, built by today's builder. */
 export function built(ref: ErrorCase): StripeError {
   return errorOf(PaymentErrors, ref);
+}
+
+/** What the tables read of an intent machine's `decide` effect (both machines' have this shape). */
+interface Decide {
+  readonly type: "decide";
+  readonly request: { readonly customer: string | null; readonly card: unknown };
+  readonly attempt: { readonly paymentMethod: PaymentMethod };
+}
+
+/** The `decide` effect among a machine's effects, and what it carries to `decided`. */
+type DecideOf<E> = Extract<E, { readonly type: "decide" }>;
+type AttemptOf<E> = E extends { readonly type: "decide"; readonly attempt: infer A } ? A : never;
+
+/** One intent machine as its table runs it. */
+export interface IntentTable<S extends { readonly customer?: unknown }, I extends { readonly type: string }, E extends { readonly type: string }, Env> {
+  readonly machine: Machine<S, I, E, Env>;
+  readonly env: Env;
+  /** An effect in a few words: its type and what tells rows apart. */
+  readonly render: (e: E) => string;
+  /** The facts of a `decide` effect beyond customer and card that must agree with the planned state: `[actual, expected]`. */
+  readonly decideAgrees?: (next: S, decide: DecideOf<E>) => readonly [unknown, unknown];
+  /** Inputs, effect types and saved events the rows went through. */
+  readonly seen: { readonly inputs: Set<string>; readonly effects: Set<string>; readonly events: Set<string> };
+}
+
+export interface IntentExpect<S, A> {
+  /** Every field `next` changes (the others must be as in the state). */
+  readonly next?: Partial<S>;
+  readonly effects?: readonly string[];
+  readonly error?: ErrorCase;
+  /** The 402 of the `answer` effect, from the final state. */
+  readonly answer?: (next: S) => StripeError;
+  /** Fields of the `decide` effect's attempt. */
+  readonly attempt?: Partial<A>;
+}
+
+export type IntentRow<S, I, A> = readonly [name: string, state: S, input: I, expect: IntentExpect<S, A>];
+
+export function newSeen(): IntentTable<{ customer?: unknown }, { type: string }, { type: string }, unknown>["seen"] {
+  return { inputs: new Set(), effects: new Set(), events: new Set() };
+}
+
+/**
+ * Checks one row: the refusal with today's exact body, or the next state
+ * (every changed field), the effects in order, the 402 last and built from
+ * the final state, the decision asked last and about this intent and card.
+ */
+export function checkRow<S extends { readonly customer?: unknown }, I extends { readonly type: string }, E extends { readonly type: string }, Env, A>(
+  table: IntentTable<S, I, E, Env>,
+  [name, state, input, expect]: IntentRow<S, I, A>,
+): void {
+  const t = runPure(table.machine, state, input, table.env);
+  table.seen.inputs.add(input.type);
+  if (expect.error) {
+    assert.ok("error" in t, `${name}: expected the refusal ${expect.error[0]}`);
+    assertSameError(t.error, built(expect.error), name);
+    return;
+  }
+  assert.ok("next" in t, `${name}: ${"error" in t ? t.error.message : "a transition"}`);
+  assert.deepEqual(t.next, { ...state, ...expect.next }, `${name}: next`);
+  assert.deepEqual(t.effects.map(table.render), expect.effects ?? [], `${name}: effects`);
+  for (const e of t.effects) {
+    table.seen.effects.add(e.type);
+    if (e.type === "save" || e.type === "save_with_previous") table.seen.events.add((e as { event?: string | null }).event ?? "");
+  }
+  const answer = t.effects.find((e) => e.type === "answer") as (E & { readonly error: StripeError }) | undefined;
+  assert.equal(answer !== undefined, expect.answer !== undefined, `${name}: an answer is expected exactly when the row says so`);
+  if (answer && expect.answer) {
+    assert.equal(t.effects.at(-1), answer, `${name}: the 402 comes after everything is stored`);
+    assertSameError(answer.error, expect.answer(t.next), `${name}: answer`);
+  }
+  const decide = t.effects.find((e) => e.type === "decide") as (DecideOf<E> & Decide) | undefined;
+  if (!decide) {
+    assert.equal(expect.attempt, undefined, `${name}: no decision asked`);
+    return;
+  }
+  assert.equal(t.effects.at(-1), decide, `${name}: the decision is asked last`);
+  const customer = typeof t.next.customer === "string" ? t.next.customer : null;
+  assert.deepEqual([decide.request.customer, decide.request.card], [customer, decide.attempt.paymentMethod.card], `${name}: the decision is about this customer and card`);
+  if (table.decideAgrees) {
+    const [actual, expected] = table.decideAgrees(t.next, decide);
+    assert.deepEqual(actual, expected, `${name}: the decision is about this attempt`);
+  }
+  if (expect.attempt) assert.deepEqual({ ...decide.attempt, ...expect.attempt }, decide.attempt, `${name}: attempt`);
+}
+
+/**
+ * Folds a machine over a flow: each step is an input, or the decision that
+ * answers the `decide` effect of the step before. Answers the final status,
+ * the events the effects record (`eventsOf`) and the 402s answered.
+ */
+export function play<S extends { readonly status: string }, I extends { readonly type: string }, E extends { readonly type: string }, Env>(
+  table: { readonly machine: Machine<S, I, E, Env>; readonly env: Env },
+  decided: (outcome: Decision, attempt: AttemptOf<E>) => I,
+  eventsOf: (e: E, outcome: Decision | undefined) => readonly string[],
+  state: S,
+  steps: readonly (I | Decision)[],
+): { status: string; events: string[]; answers: string[] } {
+  let pending: AttemptOf<E> | undefined;
+  const events: string[] = [];
+  const answers: string[] = [];
+  for (const step of steps) {
+    const outcome = "kind" in step ? step : undefined;
+    assert.ok(outcome === undefined || pending !== undefined, "a decision answers a decide effect");
+    const input = outcome ? decided(outcome, pending!) : (step as I);
+    const t = runPure(table.machine, state, input, table.env);
+    assert.ok("next" in t, "error" in t ? t.error.message : "a transition");
+    pending = undefined;
+    for (const e of t.effects) {
+      events.push(...eventsOf(e, outcome));
+      if (e.type === "decide") pending = (e as unknown as { attempt: AttemptOf<E> }).attempt;
+      if (e.type === "answer") {
+        const { body } = (e as E & { readonly error: StripeError }).error;
+        answers.push(String(body.decline_code ?? body.code));
+      }
+    }
+    state = t.next;
+  }
+  assert.equal(pending, undefined, "every decision asked was answered");
+  return { status: state.status, events, answers };
+}
+
+/** A status × action cell: `"ok"` accepts; otherwise the error today's code answers for that state. */
+export type Cell<S> = "ok" | ((state: S) => ErrorCase);
+
+/**
+ * Checks a status × action matrix, one test per cell: the machine accepts
+ * or refuses `inputs[action]` from `states[status]` as the cell says, and
+ * `refusal` (what an executor asks before reading the store) agrees.
+ */
+export function statusMatrix<S, I extends { readonly type: string }, E extends { readonly type: string }, Env, St extends string, Ac extends string>(
+  table: Pick<IntentTable<{ customer?: unknown }, I, E, Env>, "env"> & { readonly machine: Machine<S, I, E, Env> },
+  matrix: Readonly<Record<St, Readonly<Record<Ac, Cell<S>>>>>,
+  states: Readonly<Record<St, S>>,
+  inputs: Readonly<Record<Ac, I>>,
+  refusal: (state: S, action: Ac) => StripeError | undefined,
+): void {
+  for (const [status, row] of Object.entries(matrix) as [St, Record<Ac, Cell<S>>][]) {
+    for (const [action, cell] of Object.entries(row) as [Ac, Cell<S>][]) {
+      const state = states[status];
+      test(`${status} × ${action}: ${cell === "ok" ? "accepted" : cell(state)[0]}`, () => {
+        const t = runPure(table.machine, state, inputs[action], table.env);
+        const pre = refusal(state, action);
+        if (cell === "ok") {
+          assert.ok("next" in t, "error" in t ? t.error.message : "a transition");
+          assert.equal(pre, undefined, "refusal() accepts");
+          return;
+        }
+        assert.ok("error" in t, "the machine refuses");
+        assertSameError(t.error, built(cell(state)), "machine");
+        assert.ok(pre, "refusal() refuses");
+        assertSameError(pre, built(cell(state)), "refusal, before any read");
+      });
+    }
+  }
 }

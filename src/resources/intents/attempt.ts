@@ -6,7 +6,8 @@
  * and the error left on the intent when the customer fails the challenge.
  * Pure: the random parts of a challenge URL come in {@link ChallengeIds}.
  */
-import { docUrl } from "../../server/errors.js";
+import { PaymentErrors } from "../../payments/payment-errors.js";
+import { docUrl, type StripeError } from "../../server/errors.js";
 import type { DeclineCode } from "../../stripe/declines.js";
 import type { Stripe, Wire } from "../../stripe/types.js";
 
@@ -95,6 +96,26 @@ export interface AuthenticationFailure {
   readonly doc_url: string;
   readonly message: string;
   readonly payment_method: PaymentMethod;
+}
+
+/** A new intent's status and `payment_method`: `requires_confirmation` with a payment method, else `requires_payment_method`. */
+export function initialFields(pm: PaymentMethod | null) {
+  return pm ? { payment_method: pm.id, status: "requires_confirmation" as const } : { payment_method: null, status: "requires_payment_method" as const };
+}
+
+/** Automatic payment methods may redirect the customer: Stripe asks for a `return_url` unless redirects are off. */
+export function returnUrlRefusal(
+  apm: { readonly enabled: boolean | null; readonly allow_redirects?: string } | null,
+  returnUrl: string | undefined,
+): StripeError | undefined {
+  return apm?.enabled && apm.allow_redirects !== "never" && returnUrl === undefined ? PaymentErrors.returnUrlRequired() : undefined;
+}
+
+/** The row of a status × action table for an intent's status (statuses come from the machine itself). */
+export function rulesFor<R>(table: Readonly<Record<string, R>>, status: string, noun: string): R {
+  const rules = table[status];
+  if (rules === undefined) throw new Error(`unknown ${noun} status ${status}`);
+  return rules;
 }
 
 /** An id field as the intents keep it: the id, or `null` (also for an expanded object, as the resource modules read it). */

@@ -25,8 +25,11 @@ import {
   challengeAction,
   challengeRequested,
   idOf,
+  initialFields,
   materializeEffects,
   paymentMethodOf,
+  returnUrlRefusal,
+  rulesFor,
   type ChallengeIds,
   type Decision,
   type MaterializeEffect,
@@ -205,36 +208,23 @@ export const STATUS_RULES: Readonly<Record<PaymentIntentStatus, Readonly<Record<
 export function refusal(pi: PaymentIntent, action: Action, opts: { readonly keys?: readonly string[]; readonly publishable?: boolean } = {}): StripeError | undefined {
   // Stripe: "When the confirmation method is manual, all payment attempts must be made using a secret key."
   if (action === "confirm" && opts.publishable === true && pi.confirmation_method === "manual") return PaymentErrors.confirmManualWithPublishableKey(pi.id);
-  const rules = STATUS_RULES[pi.status as PaymentIntentStatus];
-  if (rules === undefined) throw new Error(`unknown PaymentIntent status ${pi.status}`);
-  return rules[action]?.(pi, opts.keys ?? []);
+  return rulesFor(STATUS_RULES, pi.status, "PaymentIntent")[action]?.(pi, opts.keys ?? []);
 }
 
-/** The PaymentIntent machine. */
-export const paymentIntentMachine: Machine<PaymentIntent, PaymentIntentInput, PaymentIntentEffect, PaymentIntentEnv> = (pi, input, env) => {
-  switch (input.type) {
-    case "create":
-      return create(pi, input);
-    case "update":
-      return update(pi, input);
-    case "confirm":
-      return confirm(pi, input);
-    case "decided":
-      return decided(pi, input, env);
-    case "authenticate":
-      return authenticate(pi, input);
-    case "capture":
-      return capture(pi, input);
-    case "cancel":
-      return cancel(pi, input, env);
-    case "invoice_voided":
-      return invoiceVoided(pi, env);
-    default: {
-      const never: never = input;
-      return never;
-    }
-  }
+/** One transition per input type; a missing one does not compile. */
+const TRANSITIONS: { readonly [K in PaymentIntentInput["type"]]: (state: PaymentIntent, input: Extract<PaymentIntentInput, { type: K }>, env: PaymentIntentEnv) => Result } = {
+  create,
+  update,
+  confirm,
+  decided,
+  authenticate,
+  capture,
+  cancel,
+  invoice_voided: invoiceVoided,
 };
+
+/** The PaymentIntent machine. */
+export const paymentIntentMachine: Machine<PaymentIntent, PaymentIntentInput, PaymentIntentEffect, PaymentIntentEnv> = (pi, input, env) => TRANSITIONS[input.type](pi, input as never, env);
 
 const INSERT: PaymentIntentEffect = { type: "insert" };
 const FORGET: PaymentIntentEffect = { type: "forget_authentication" };
@@ -243,11 +233,11 @@ const save = (event: PaymentIntentEvent | null): PaymentIntentEffect => ({ type:
 function create(draft: PaymentIntent, input: Extract<PaymentIntentInput, { type: "create" }>): Result {
   const ref = input.paymentMethod;
   const pm = ref ? paymentMethodOf(ref) : null;
-  const pi: PaymentIntent = { ...draft, payment_method: pm ? pm.id : null, status: pm ? "requires_confirmation" : "requires_payment_method" };
+  const pi: PaymentIntent = { ...draft, ...initialFields(pm) };
   if (input.confirm === null) return { next: pi, effects: [...materializeEffects(ref), INSERT] };
   // Everything a confirmation can refuse is checked before the PaymentIntent exists.
   if (pm === null) return { error: PaymentErrors.confirmMissingPaymentMethod(idOf(pi.customer), pi) };
-  const refused = returnUrlRefusal(pi, input.confirm.returnUrl);
+  const refused = returnUrlRefusal(pi.automatic_payment_methods, input.confirm.returnUrl);
   if (refused) return { error: refused };
   return { next: pi, effects: [...materializeEffects(ref), INSERT, decide(pi, pm, input.confirm, false)] };
 }
@@ -269,17 +259,11 @@ function confirm(current: PaymentIntent, input: Extract<PaymentIntentInput, { ty
   if (ref === null) return { error: PaymentErrors.confirmMissingPaymentMethod(idOf(current.customer), current) };
   const pm = paymentMethodOf(ref);
   const patched: PaymentIntent = { ...current, ...input.patch };
-  const noReturnUrl = returnUrlRefusal(patched, input.returnUrl);
+  const noReturnUrl = returnUrlRefusal(patched.automatic_payment_methods, input.returnUrl);
   if (noReturnUrl) return { error: noReturnUrl };
   const pi: PaymentIntent = { ...patched, payment_method: pm.id, last_payment_error: null, next_action: null };
   // Not stored yet: `decided` stores the outcome of the attempt.
   return { next: pi, effects: [...materializeEffects(ref), decide(pi, pm, input, input.authenticatedWith === pm.id)] };
-}
-
-/** Automatic payment methods may redirect the customer: Stripe asks for a `return_url` unless redirects are off. */
-function returnUrlRefusal(pi: PaymentIntent, returnUrl: string | undefined): StripeError | undefined {
-  const apm = pi.automatic_payment_methods;
-  return apm?.enabled && apm.allow_redirects !== "never" && returnUrl === undefined ? PaymentErrors.returnUrlRequired() : undefined;
 }
 
 function decide(pi: PaymentIntent, pm: PaymentMethod, options: ConfirmOptions, authenticated: boolean): PaymentIntentEffect {
@@ -413,7 +397,7 @@ function cancel(current: PaymentIntent, input: Extract<PaymentIntentInput, { typ
 }
 
 /** A voided invoice cancels its open PaymentIntent; a closed one is left as it is. */
-function invoiceVoided(current: PaymentIntent, env: PaymentIntentEnv): Result {
+function invoiceVoided(current: PaymentIntent, _input: unknown, env: PaymentIntentEnv): Result {
   if (current.status === "succeeded" || current.status === "canceled") return { next: current, effects: [] };
   const next: PaymentIntent = { ...current, status: "canceled", canceled_at: env.now, cancellation_reason: "void_invoice" };
   return { next, effects: [{ type: "save_with_previous", event: "payment_intent.canceled" }] };

@@ -22,8 +22,11 @@ import {
   challengeAction,
   challengeRequested,
   idOf,
+  initialFields,
   materializeEffects,
   paymentMethodOf,
+  returnUrlRefusal,
+  rulesFor,
   type ChallengeIds,
   type Decision,
   type MaterializeEffect,
@@ -117,32 +120,21 @@ export const STATUS_RULES: Readonly<Record<SetupIntentStatus, Readonly<Record<Se
 
 /** The 400 a SetupIntent in its status answers to `action`, or `undefined` (for `update`, `keys` are the parameters given). */
 export function refusal(si: SetupIntent, action: SetupAction, keys: readonly string[] = []): StripeError | undefined {
-  const rules = STATUS_RULES[si.status as SetupIntentStatus];
-  if (rules === undefined) throw new Error(`unknown SetupIntent status ${si.status}`);
-  return rules[action]?.(si, keys);
+  return rulesFor(STATUS_RULES, si.status, "SetupIntent")[action]?.(si, keys);
 }
 
-/** The SetupIntent machine. */
-export const setupIntentMachine: Machine<SetupIntent, SetupIntentInput, SetupIntentEffect, SetupIntentEnv> = (si, input, env) => {
-  switch (input.type) {
-    case "create":
-      return create(si, input);
-    case "update":
-      return update(si, input);
-    case "confirm":
-      return confirm(si, input);
-    case "decided":
-      return decided(si, input, env);
-    case "authenticate":
-      return authenticate(si, input);
-    case "cancel":
-      return cancel(si, input);
-    default: {
-      const never: never = input;
-      return never;
-    }
-  }
+/** One transition per input type; a missing one does not compile. */
+const TRANSITIONS: { readonly [K in SetupIntentInput["type"]]: (state: SetupIntent, input: Extract<SetupIntentInput, { type: K }>, env: SetupIntentEnv) => Result } = {
+  create,
+  update,
+  confirm,
+  decided,
+  authenticate,
+  cancel,
 };
+
+/** The SetupIntent machine. */
+export const setupIntentMachine: Machine<SetupIntent, SetupIntentInput, SetupIntentEffect, SetupIntentEnv> = (si, input, env) => TRANSITIONS[input.type](si, input as never, env);
 
 const INSERT: SetupIntentEffect = { type: "insert" };
 const save = (event: SetupIntentEvent | null): SetupIntentEffect => ({ type: "save", event });
@@ -150,10 +142,10 @@ const save = (event: SetupIntentEvent | null): SetupIntentEffect => ({ type: "sa
 function create(draft: SetupIntent, input: Extract<SetupIntentInput, { type: "create" }>): Result {
   const ref = input.paymentMethod;
   const pm = ref ? paymentMethodOf(ref) : null;
-  const si: SetupIntent = { ...draft, payment_method: pm ? pm.id : null, status: pm ? "requires_confirmation" : "requires_payment_method" };
+  const si: SetupIntent = { ...draft, ...initialFields(pm) };
   if (input.confirm === null) return { next: si, effects: [...materializeEffects(ref), INSERT] };
   if (pm === null) return { error: PaymentErrors.setupMissingPaymentMethod(si) };
-  const refused = returnUrlRefusal(si, input.confirm.returnUrl);
+  const refused = returnUrlRefusal(si.automatic_payment_methods, input.confirm.returnUrl);
   if (refused) return { error: refused };
   return { next: si, effects: [...materializeEffects(ref), INSERT, decide(si, pm, input.confirm.returnUrl)] };
 }
@@ -174,16 +166,10 @@ function confirm(current: SetupIntent, input: Extract<SetupIntentInput, { type: 
   if (ref === null) return { error: PaymentErrors.setupMissingPaymentMethod(current) };
   const pm = paymentMethodOf(ref);
   const patched: SetupIntent = { ...current, payment_method: pm.id, ...input.patch };
-  const noReturnUrl = returnUrlRefusal(patched, input.returnUrl);
+  const noReturnUrl = returnUrlRefusal(patched.automatic_payment_methods, input.returnUrl);
   if (noReturnUrl) return { error: noReturnUrl };
   const si: SetupIntent = { ...patched, payment_method: pm.id, last_setup_error: null, next_action: null };
   return { next: si, effects: [...materializeEffects(ref), decide(si, pm, input.returnUrl)] };
-}
-
-/** Automatic payment methods may redirect the customer: Stripe asks for a `return_url` unless redirects are off. */
-function returnUrlRefusal(si: SetupIntent, returnUrl: string | undefined): StripeError | undefined {
-  const apm = si.automatic_payment_methods;
-  return apm?.enabled && apm.allow_redirects !== "never" && returnUrl === undefined ? PaymentErrors.returnUrlRequired() : undefined;
 }
 
 function decide(si: SetupIntent, pm: PaymentMethod, returnUrl: string | undefined): SetupIntentEffect {

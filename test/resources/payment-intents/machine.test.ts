@@ -11,7 +11,6 @@ import assert from "node:assert/strict";
 import type { PaymentOutcome, PaymentRequest } from "../../../src/payments/decision.js";
 import { authenticationNotHandledError, declineError, declineFields } from "../../../src/payments/card-errors.js";
 import type { PaymentMethodRef as ResolvedRef } from "../../../src/resources/payment-methods.js";
-import type { StripeError } from "../../../src/server/errors.js";
 import { EVENT_TYPES } from "../../../src/stripe/event-types.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../../src/resources/intents/attempt.js";
 import {
@@ -27,7 +26,7 @@ import {
   type PaymentIntentInput,
   type PaymentIntentStatus,
 } from "../../../src/resources/payment-intents/machine.js";
-import { assertPureSource, assertSameError, runPure } from "../../helpers/machines.js";
+import { assertPureSource } from "../../helpers/machines.js";
 import {
   ACTION,
   CHALLENGE,
@@ -38,8 +37,14 @@ import {
   RETURN_URL,
   MACHINE_IMPORTS,
   SUCCEED,
-  built,
   challengeFor,
+  checkRow,
+  newSeen,
+  statusMatrix,
+  type Cell as CellOf,
+  play as play_,
+  type IntentRow,
+  type IntentTable,
   decline,
   shortcut,
   stored,
@@ -142,18 +147,7 @@ const CONFIRM_NOW = { offSession: false, returnUrl: undefined, errorOnRequiresAc
 const attempt = (over: Partial<Attempt> = {}): Attempt => ({ paymentMethod: LOOSE, returnUrl: undefined, errorOnRequiresAction: false, threeDSecure: false, ...over });
 const decided = (outcome: Decision, over: Partial<Attempt> = {}): PaymentIntentInput => ({ type: "decided", outcome, attempt: attempt(over) });
 
-
-interface Expect {
-  /** Every field `next` changes (the others must be as in the state). */
-  readonly next?: Partial<PaymentIntent>;
-  readonly effects?: readonly string[];
-  readonly error?: ErrorCase;
-  /** The 402 of the `answer` effect, from the final state. */
-  readonly answer?: (next: PaymentIntent) => StripeError;
-  /** Fields of the `decide` effect's attempt. */
-  readonly attempt?: Partial<Attempt>;
-}
-type Row = readonly [name: string, state: PaymentIntent, input: PaymentIntentInput, expect: Expect];
+type Row = IntentRow<PaymentIntent, PaymentIntentInput, Attempt>;
 
 /** An effect in a few words: its kind and what tells rows apart. */
 function render(e: PaymentIntentEffect): string {
@@ -190,45 +184,18 @@ function render(e: PaymentIntentEffect): string {
   }
 }
 
-const seen = { effects: new Set<string>(), events: new Set<string>(), inputs: new Set<string>() };
-
-
-function check([name, state, input, expect]: Row): void {
-  const t = runPure(paymentIntentMachine, state, input, ENV);
-  seen.inputs.add(input.type);
-  if (expect.error) {
-    assert.ok("error" in t, `${name}: expected an error, got ${"next" in t ? t.next.status : ""}`);
-    assertSameError(t.error, built(expect.error), name);
-    return;
-  }
-  assert.ok("next" in t, `${name}: ${"error" in t ? t.error.message : ""}`);
-  assert.deepEqual(t.next, { ...state, ...expect.next }, `${name}: next`);
-  assert.deepEqual(t.effects.map(render), expect.effects ?? [], `${name}: effects`);
-  for (const e of t.effects) {
-    seen.effects.add(e.type);
-    if (e.type === "save" || e.type === "save_with_previous") seen.events.add(e.event ?? "");
-  }
-  const answer = t.effects.find((e) => e.type === "answer");
-  assert.equal(answer !== undefined, expect.answer !== undefined, `${name}: an answer is expected exactly when the row says so`);
-  if (answer && expect.answer) {
-    assert.equal(t.effects.at(-1), answer, `${name}: the 402 comes after everything is stored`);
-    assertSameError(answer.error, expect.answer(t.next), `${name}: answer`);
-  }
-  const decide = t.effects.find((e) => e.type === "decide");
-  if (decide) {
-    const { request, attempt: carried } = decide;
-    assert.equal(t.effects.at(-1), decide, `${name}: the decision is asked last`);
-    assert.deepEqual(
-      [request.customer, request.paymentMethod, request.card, request.amount, request.currency],
-      [typeof t.next.customer === "string" ? t.next.customer : null, carried.paymentMethod.id, carried.paymentMethod.card, t.next.amount, t.next.currency],
-      `${name}: the decision is about this PaymentIntent and card`,
-    );
-    assert.equal(carried.threeDSecure, request.authenticated, `${name}: the charge reports the authentication the decision saw`);
-    if (expect.attempt) assert.deepEqual({ ...carried, ...expect.attempt }, carried, `${name}: attempt`);
-  } else {
-    assert.equal(expect.attempt, undefined, `${name}: no decision asked`);
-  }
-}
+const TABLE: IntentTable<PaymentIntent, PaymentIntentInput, PaymentIntentEffect, PaymentIntentEnv> = {
+  machine: paymentIntentMachine,
+  env: ENV,
+  render,
+  decideAgrees: (next, { request, attempt: carried }) => [
+    [request.paymentMethod, request.amount, request.currency, carried.threeDSecure],
+    // The charge reports the authentication the decision saw.
+    [carried.paymentMethod.id, next.amount, next.currency, request.authenticated],
+  ],
+  seen: newSeen(),
+};
+const check = (row: Row): void => checkRow(TABLE, row);
 
 const NO_PM_DRAFT = pi({ status: "requires_payment_method" });
 const DRAFT_WITH_CUSTOMER = pi({ customer: "cus_1" });
@@ -443,6 +410,20 @@ const insufficientFunds = (p: PaymentMethod) =>
   }) as PaymentIntent["last_payment_error"];
 const cardOptions = (over: Record<string, string>) => ({ card: { installments: null, mandate_options: null, network: null, request_three_d_secure: "automatic" as const, ...over } });
 
+/** A declined attempt: the failed charge, requires_payment_method without the card, the error on the PaymentIntent, then the 402. */
+function declined(code: Extract<Decision, { kind: "decline" }>["decline_code"], p: PaymentMethod = LOOSE, charge: "capture" | "authorize" = "capture"): Row[3] {
+  return {
+    next: {
+      status: "requires_payment_method",
+      payment_method: null,
+      latest_charge: "ch_1",
+      last_payment_error: { ...declineFields(code, "payment_intent"), charge: "ch_1", payment_method: p } as PaymentIntent["last_payment_error"],
+    },
+    effects: [`record_charge:ch_1:${charge}`, "forget_authentication", "save:payment_intent.payment_failed", `answer:${code}`],
+    answer: (next) => declineError(code, "payment_intent", { charge: "ch_1", payment_intent: next, payment_method: p }),
+  };
+}
+
 const DECIDED: Row[] = [
   [
     "success, automatic capture: charge, then succeeded; a card used without a customer is spent",
@@ -538,45 +519,13 @@ const DECIDED: Row[] = [
       answer: (next) => declineError("insufficient_funds", "payment_intent", { charge: "ch_1", payment_intent: next, payment_method: LOOSE }),
     },
   ],
-  [
-    "a card-data decline keeps its code and param",
-    READY,
-    decided(decline("expired_card")),
-    {
-      next: {
-        status: "requires_payment_method",
-        payment_method: null,
-        latest_charge: "ch_1",
-        last_payment_error: { ...declineFields("expired_card", "payment_intent"), charge: "ch_1", payment_method: LOOSE } as PaymentIntent["last_payment_error"],
-      },
-      effects: ["record_charge:ch_1:capture", "forget_authentication", "save:payment_intent.payment_failed", "answer:expired_card"],
-      answer: (next) => declineError("expired_card", "payment_intent", { charge: "ch_1", payment_intent: next, payment_method: LOOSE }),
-    },
-  ],
-  [
-    "a decline of a manual-capture attempt records a failed authorisation",
-    pi({ ...READY, capture_method: "manual" }),
-    decided(decline("generic_decline")),
-    {
-      next: {
-        status: "requires_payment_method",
-        payment_method: null,
-        latest_charge: "ch_1",
-        last_payment_error: { ...declineFields("generic_decline", "payment_intent"), charge: "ch_1", payment_method: LOOSE } as PaymentIntent["last_payment_error"],
-      },
-      effects: ["record_charge:ch_1:authorize", "forget_authentication", "save:payment_intent.payment_failed", "answer:generic_decline"],
-      answer: (next) => declineError("generic_decline", "payment_intent", { charge: "ch_1", payment_intent: next, payment_method: LOOSE }),
-    },
-  ],
+  ["a card-data decline keeps its code and param", READY, decided(decline("expired_card")), declined("expired_card")],
+  ["a decline of a manual-capture attempt records a failed authorisation", pi({ ...READY, capture_method: "manual" }), decided(decline("generic_decline")), declined("generic_decline", LOOSE, "authorize")],
   [
     "a decline after a previous one replaces the error and the latest charge",
     { ...AFTER_DECLINE, payment_method: "pm_new", last_payment_error: null },
     decided(decline("insufficient_funds"), { paymentMethod: NEW }),
-    {
-      next: { payment_method: null, latest_charge: "ch_1", last_payment_error: insufficientFunds(NEW) },
-      effects: ["record_charge:ch_1:capture", "forget_authentication", "save:payment_intent.payment_failed", "answer:insufficient_funds"],
-      answer: (next) => declineError("insufficient_funds", "payment_intent", { charge: "ch_1", payment_intent: next, payment_method: NEW }),
-    },
+    declined("insufficient_funds", NEW),
   ],
   ["3-D Secure on session: requires_action with Stripe.js's next_action", READY, decided(ACTION), { next: { status: "requires_action", next_action: SDK_ACTION }, effects: ["save:payment_intent.requires_action"] }],
   [
@@ -723,7 +672,7 @@ describe("PaymentIntent machine", () => {
   }
 
   // Status × action, written out: "ok" accepts; otherwise the error today's code answers.
-  type Cell = "ok" | ((s: PaymentIntent) => ErrorCase);
+  type Cell = CellOf<PaymentIntent>;
   const confirmWrong = (s: PaymentIntent): ErrorCase => ["confirmWrongStatus", s.status, s];
   const captureWrong = (s: PaymentIntent): ErrorCase => ["captureWrongStatus", s.status, s];
   const cancelWrong = (s: PaymentIntent): ErrorCase => ["cancelWrongStatus", s.status, s];
@@ -746,29 +695,10 @@ describe("PaymentIntent machine", () => {
     update: { type: "update", keys: ["amount"], patch: { amount: 3000 } },
   };
 
-  describe("status × action", () => {
-    for (const [status, row] of Object.entries(MATRIX) as [PaymentIntentStatus, Record<Action, Cell>][]) {
-      for (const [action, cell] of Object.entries(row) as [Action, Cell][]) {
-        test(`${status} × ${action}: ${cell === "ok" ? "accepted" : cell(STATES[status])[0]}`, () => {
-          const state = STATES[status];
-          const t = runPure(paymentIntentMachine, state, INPUTS[action], ENV);
-          const pre = refusal(state, action, { keys: ["amount"] });
-          if (cell === "ok") {
-            assert.ok("next" in t, "error" in t ? t.error.message : "a transition");
-            assert.equal(pre, undefined);
-          } else {
-            assert.ok("error" in t, "the machine refuses");
-            assertSameError(t.error, built(cell(state)), "machine");
-            assert.ok(pre, "refusal() refuses");
-            assertSameError(pre, built(cell(state)), "refusal, before any read");
-          }
-        });
-      }
-    }
-  });
+  describe("status × action", () => statusMatrix(TABLE, MATRIX, STATES, INPUTS, (state, action) => refusal(state, action, { keys: ["amount"] })));
 
   test("every input, effect and event appears in the tables; every event is one of Stripe's", () => {
-    assert.deepEqual([...seen.inputs].sort(), Object.keys(TABLES).sort());
+    assert.deepEqual([...TABLE.seen.inputs].sort(), Object.keys(TABLES).sort());
     const effects: PaymentIntentEffect["type"][] = [
       "materialize_payment_method",
       "insert",
@@ -785,7 +715,7 @@ describe("PaymentIntent machine", () => {
       "forget_authentication",
       "answer",
     ];
-    assert.deepEqual([...seen.effects].sort(), effects.sort());
+    assert.deepEqual([...TABLE.seen.effects].sort(), effects.sort());
     const events: (PaymentIntentEvent | "")[] = [
       "",
       "payment_intent.succeeded",
@@ -794,7 +724,7 @@ describe("PaymentIntent machine", () => {
       "payment_intent.amount_capturable_updated",
       "payment_intent.canceled",
     ];
-    assert.deepEqual([...seen.events].sort(), events.sort());
+    assert.deepEqual([...TABLE.seen.events].sort(), events.sort());
     for (const e of events) if (e) assert.ok(EVENT_TYPES.has(e), e);
   });
 
@@ -825,38 +755,8 @@ function eventsOf(e: PaymentIntentEffect, outcome: Decision | undefined): string
   }
 }
 
-/**
- * Folds the machine over a flow: each step is an input, or the decision that
- * answers the `decide` effect of the step before. Answers the final state,
- * the events recorded and the 402s answered.
- */
-function play(state: PaymentIntent, steps: readonly (PaymentIntentInput | Decision)[], env: PaymentIntentEnv = ENV) {
-  let pending: Attempt | undefined;
-  const events: string[] = [];
-  const answers: string[] = [];
-  for (const step of steps) {
-    let input: PaymentIntentInput;
-    let outcome: Decision | undefined;
-    if ("kind" in step) {
-      assert.ok(pending, "a decision answers a decide effect");
-      input = { type: "decided", outcome: step, attempt: pending };
-      outcome = step;
-    } else {
-      input = step;
-    }
-    const t = runPure(paymentIntentMachine, state, input, env);
-    assert.ok("next" in t, "error" in t ? t.error.message : "a transition");
-    pending = undefined;
-    for (const e of t.effects) {
-      events.push(...eventsOf(e, outcome));
-      if (e.type === "decide") pending = e.attempt;
-      if (e.type === "answer") answers.push(String(e.error.body.decline_code ?? e.error.body.code));
-    }
-    state = t.next;
-  }
-  assert.equal(pending, undefined, "every decision asked was answered");
-  return { status: state.status, events, answers };
-}
+const play = (state: PaymentIntent, steps: readonly (PaymentIntentInput | Decision)[]) =>
+  play_(TABLE, (outcome, carried): PaymentIntentInput => ({ type: "decided", outcome, attempt: carried }), eventsOf, state, steps);
 
 describe("PaymentIntent flows give the events the HTTP tests pin", () => {
   const draft = pi({ customer: "cus_1" });

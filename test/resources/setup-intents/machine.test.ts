@@ -9,7 +9,6 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { SetupOutcome } from "../../../src/payments/decision.js";
 import { declineError, declineFields } from "../../../src/payments/card-errors.js";
-import type { StripeError } from "../../../src/server/errors.js";
 import { EVENT_TYPES } from "../../../src/stripe/event-types.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../../src/resources/intents/attempt.js";
 import {
@@ -24,7 +23,7 @@ import {
   type SetupIntentInput,
   type SetupIntentStatus,
 } from "../../../src/resources/setup-intents/machine.js";
-import { assertPureSource, assertSameError, runPure } from "../../helpers/machines.js";
+import { assertPureSource } from "../../helpers/machines.js";
 import {
   ACTION,
   CHALLENGE,
@@ -35,8 +34,14 @@ import {
   RETURN_URL,
   MACHINE_IMPORTS,
   SUCCEED,
-  built,
   challengeFor,
+  checkRow,
+  newSeen,
+  statusMatrix,
+  type Cell as CellOf,
+  play as play_,
+  type IntentRow,
+  type IntentTable,
   decline,
   shortcut,
   stored,
@@ -120,16 +125,7 @@ const authenticationFailed = (p: PaymentMethod) =>
     payment_method: p,
   }) as SetupIntent["last_setup_error"];
 
-interface Expect {
-  /** Every field `next` changes (the others must be as in the state). */
-  readonly next?: Partial<SetupIntent>;
-  readonly effects?: readonly string[];
-  readonly error?: ErrorCase;
-  /** The 402 of the `answer` effect, from the final state. */
-  readonly answer?: (next: SetupIntent) => StripeError;
-  readonly attempt?: Partial<SetupAttempt>;
-}
-type Row = readonly [name: string, state: SetupIntent, input: SetupIntentInput, expect: Expect];
+type Row = IntentRow<SetupIntent, SetupIntentInput, SetupAttempt>;
 
 function render(e: SetupIntentEffect): string {
   switch (e.type) {
@@ -154,42 +150,8 @@ function render(e: SetupIntentEffect): string {
   }
 }
 
-const seen = { effects: new Set<string>(), events: new Set<string>(), inputs: new Set<string>() };
-
-function check([name, state, input, expect]: Row): void {
-  const t = runPure(setupIntentMachine, state, input, ENV);
-  seen.inputs.add(input.type);
-  if (expect.error) {
-    assert.ok("error" in t, `${name}: expected an error`);
-    assertSameError(t.error, built(expect.error), name);
-    return;
-  }
-  assert.ok("next" in t, `${name}: ${"error" in t ? t.error.message : ""}`);
-  assert.deepEqual(t.next, { ...state, ...expect.next }, `${name}: next`);
-  assert.deepEqual(t.effects.map(render), expect.effects ?? [], `${name}: effects`);
-  for (const e of t.effects) {
-    seen.effects.add(e.type);
-    if (e.type === "save") seen.events.add(e.event ?? "");
-  }
-  const answer = t.effects.find((e) => e.type === "answer");
-  assert.equal(answer !== undefined, expect.answer !== undefined, `${name}: an answer is expected exactly when the row says so`);
-  if (answer && expect.answer) {
-    assert.equal(t.effects.at(-1), answer, `${name}: the 402 comes after everything is stored`);
-    assertSameError(answer.error, expect.answer(t.next), `${name}: answer`);
-  }
-  const decide = t.effects.find((e) => e.type === "decide");
-  if (decide) {
-    assert.equal(t.effects.at(-1), decide, `${name}: the decision is asked last`);
-    assert.deepEqual(
-      [decide.request.customer, decide.request.card],
-      [typeof t.next.customer === "string" ? t.next.customer : null, decide.attempt.paymentMethod.card],
-      `${name}: the decision is about this customer and card`,
-    );
-    if (expect.attempt) assert.deepEqual({ ...decide.attempt, ...expect.attempt }, decide.attempt, `${name}: attempt`);
-  } else {
-    assert.equal(expect.attempt, undefined, `${name}: no decision asked`);
-  }
-}
+const TABLE: IntentTable<SetupIntent, SetupIntentInput, SetupIntentEffect, SetupIntentEnv> = { machine: setupIntentMachine, env: ENV, render, seen: newSeen() };
+const check = (row: Row): void => checkRow(TABLE, row);
 
 const DRAFT = si();
 const CREATE: Row[] = [
@@ -357,7 +319,7 @@ describe("SetupIntent machine", () => {
     });
   }
 
-  type Cell = "ok" | ((s: SetupIntent) => ErrorCase);
+  type Cell = CellOf<SetupIntent>;
   const confirmWrong = (s: SetupIntent): ErrorCase => ["setupConfirmWrongStatus", s.status, s];
   const cancelWrong = (s: SetupIntent): ErrorCase => ["setupCancelWrongStatus", s.status, s];
   const authWrong = (s: SetupIntent): ErrorCase => ["authenticateWrongStatus", "SetupIntent", s.status];
@@ -377,33 +339,14 @@ describe("SetupIntent machine", () => {
     update: { type: "update", keys: ["customer"], patch: { customer: "cus_1" } },
   };
 
-  describe("status × action", () => {
-    for (const [status, row] of Object.entries(MATRIX) as [SetupIntentStatus, Record<SetupAction, Cell>][]) {
-      for (const [action, cell] of Object.entries(row) as [SetupAction, Cell][]) {
-        test(`${status} × ${action}: ${cell === "ok" ? "accepted" : cell(STATES[status])[0]}`, () => {
-          const state = STATES[status];
-          const t = runPure(setupIntentMachine, state, INPUTS[action], ENV);
-          const pre = refusal(state, action, ["customer"]);
-          if (cell === "ok") {
-            assert.ok("next" in t, "error" in t ? t.error.message : "a transition");
-            assert.equal(pre, undefined);
-          } else {
-            assert.ok("error" in t, "the machine refuses");
-            assertSameError(t.error, built(cell(state)), "machine");
-            assert.ok(pre, "refusal() refuses");
-            assertSameError(pre, built(cell(state)), "refusal, before any read");
-          }
-        });
-      }
-    }
-  });
+  describe("status × action", () => statusMatrix(TABLE, MATRIX, STATES, INPUTS, (state, action) => refusal(state, action, ["customer"])));
 
   test("every input, effect and event appears in the tables; every event is one of Stripe's", () => {
-    assert.deepEqual([...seen.inputs].sort(), Object.keys(TABLES).sort());
+    assert.deepEqual([...TABLE.seen.inputs].sort(), Object.keys(TABLES).sort());
     const effects: SetupIntentEffect["type"][] = ["materialize_payment_method", "insert", "decide", "save", "attach_payment_method", "mark_set_up", "answer"];
-    assert.deepEqual([...seen.effects].sort(), effects.sort());
+    assert.deepEqual([...TABLE.seen.effects].sort(), effects.sort());
     const events: (SetupIntentEvent | "")[] = ["", "setup_intent.succeeded", "setup_intent.setup_failed", "setup_intent.requires_action", "setup_intent.canceled"];
-    assert.deepEqual([...seen.events].sort(), events.sort());
+    assert.deepEqual([...TABLE.seen.events].sort(), events.sort());
     for (const e of events) if (e) assert.ok(EVENT_TYPES.has(e), e);
   });
 
@@ -419,27 +362,8 @@ function eventsOf(e: SetupIntentEffect): string[] {
   return [];
 }
 
-/** Folds the machine over a flow; a decision answers the `decide` effect of the step before. */
-function play(state: SetupIntent, steps: readonly (SetupIntentInput | Decision)[]) {
-  let pending: SetupAttempt | undefined;
-  const events: string[] = [];
-  const answers: string[] = [];
-  for (const step of steps) {
-    assert.ok(!("kind" in step) || pending, "a decision answers a decide effect");
-    const input: SetupIntentInput = "kind" in step ? { type: "decided", outcome: step, attempt: pending! } : step;
-    const t = runPure(setupIntentMachine, state, input, ENV);
-    assert.ok("next" in t, "error" in t ? t.error.message : "a transition");
-    pending = undefined;
-    for (const e of t.effects) {
-      events.push(...eventsOf(e));
-      if (e.type === "decide") pending = e.attempt;
-      if (e.type === "answer") answers.push(String(e.error.body.decline_code ?? e.error.body.code));
-    }
-    state = t.next;
-  }
-  assert.equal(pending, undefined, "every decision asked was answered");
-  return { status: state.status, events, answers };
-}
+const play = (state: SetupIntent, steps: readonly (SetupIntentInput | Decision)[]) =>
+  play_(TABLE, (outcome, attempt): SetupIntentInput => ({ type: "decided", outcome, attempt }), eventsOf, state, steps);
 
 describe("SetupIntent flows give the events the HTTP tests pin", () => {
   const create = (paymentMethod: PaymentMethodRef | null, confirmNow: boolean, returnUrl?: string): SetupIntentInput => ({
