@@ -234,7 +234,7 @@ export function statusMatrix<S, I extends { readonly type: string }, E extends {
   for (const [status, row] of Object.entries(matrix) as [St, Record<Ac, Cell<S>>][]) {
     for (const [action, cell] of Object.entries(row) as [Ac, Cell<S>][]) {
       const state = states[status];
-      test(`${status} × ${action}: ${cell === "ok" ? "accepted" : cell(state)[0]}`, () => {
+      test(`${status} × ${action}: ${cell === "ok" ? "accepted" : cell(state)[0]}`, { timeout: 10_000 }, () => {
         const t = runPure(table.machine, state, inputs[action], table.env);
         const pre = refusal(state, action);
         if (cell === "ok") {

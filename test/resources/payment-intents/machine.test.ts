@@ -664,7 +664,7 @@ const VOIDED: Row[] = [
 
 const TABLES = { create: CREATE, update: UPDATE, confirm: CONFIRM, decided: DECIDED, authenticate: AUTHENTICATE, capture: CAPTURE, cancel: CANCEL, invoice_voided: VOIDED };
 
-describe("PaymentIntent machine", () => {
+describe("PaymentIntent machine", { timeout: 60_000 }, () => {
   for (const [input, rows] of Object.entries(TABLES)) {
     describe(input, () => {
       for (const row of rows) test(row[0], () => check(row));
@@ -758,7 +758,7 @@ function eventsOf(e: PaymentIntentEffect, outcome: Decision | undefined): string
 const play = (state: PaymentIntent, steps: readonly (PaymentIntentInput | Decision)[]) =>
   play_(TABLE, (outcome, carried): PaymentIntentInput => ({ type: "decided", outcome, attempt: carried }), eventsOf, state, steps);
 
-describe("PaymentIntent flows give the events the HTTP tests pin", () => {
+describe("PaymentIntent flows give the events the HTTP tests pin", { timeout: 60_000 }, () => {
   const draft = pi({ customer: "cus_1" });
   const create = (paymentMethod: PaymentMethodRef | null, confirmNow: boolean, over: Partial<typeof CONFIRM_NOW> = {}): PaymentIntentInput => ({
     type: "create",

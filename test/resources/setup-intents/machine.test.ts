@@ -312,7 +312,7 @@ const CANCEL: Row[] = [
 
 const TABLES = { create: CREATE, update: UPDATE, confirm: CONFIRM, decided: DECIDED, authenticate: AUTHENTICATE, cancel: CANCEL };
 
-describe("SetupIntent machine", () => {
+describe("SetupIntent machine", { timeout: 60_000 }, () => {
   for (const [input, rows] of Object.entries(TABLES)) {
     describe(input, () => {
       for (const row of rows) test(row[0], () => check(row));
@@ -365,7 +365,7 @@ function eventsOf(e: SetupIntentEffect): string[] {
 const play = (state: SetupIntent, steps: readonly (SetupIntentInput | Decision)[]) =>
   play_(TABLE, (outcome, attempt): SetupIntentInput => ({ type: "decided", outcome, attempt }), eventsOf, state, steps);
 
-describe("SetupIntent flows give the events the HTTP tests pin", () => {
+describe("SetupIntent flows give the events the HTTP tests pin", { timeout: 60_000 }, () => {
   const create = (paymentMethod: PaymentMethodRef | null, confirmNow: boolean, returnUrl?: string): SetupIntentInput => ({
     type: "create",
     paymentMethod,
