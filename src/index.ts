@@ -14,6 +14,9 @@
  */
 export { startPaperTiger, PaperTiger, DEFAULT_HOST, DEFAULT_PORT } from "./paper-tiger.js";
 export type { PaperTigerOptions, NamespaceHandle, WebhookEndpointOption, RegisteredWebhook } from "./paper-tiger.js";
+export { PaperTigerOptionError } from "./options-check.js";
+export { createStripeClient } from "./client/stripe-client.js";
+export type { StripeClientOptions } from "./client/stripe-client.js";
 export { systemClock, monotonicClock, ManualClock } from "./clock/clock.js";
 export type { Clock, ClockTimer } from "./clock/clock.js";
 export { MemoryStore } from "./store/memory-store.js";

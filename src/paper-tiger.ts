@@ -26,7 +26,6 @@ import { buildApp } from "./server/app.js";
 import { healthRoute, type ControlRoute } from "./server/control.js";
 import { testControlRoutes } from "./server/test-routes.js";
 import { Idempotency } from "./server/idempotency.js";
-import { checkControlToken } from "./server/control-token.js";
 import { Housekeeping } from "./server/housekeeping.js";
 import { flushAllNamespaces, flushNamespace } from "./server/release.js";
 import { checkNamespace, currentNamespace, namespaceScope, type NamespaceBy } from "./server/namespace.js";
@@ -40,6 +39,9 @@ import { chaosControlRoutes } from "./server/chaos-routes.js";
 import { withApiChaos, withChaos, withEventChaos, withPaymentChaos } from "./chaos/with-chaos.js";
 import type { ApiChaosConfig, EventChaosConfig, PaymentChaosConfig } from "./chaos/config.js";
 import type { Store } from "./store/store.js";
+import type Stripe from "stripe";
+import { loadStripe, stripeClientFor, type StripeClientOptions } from "./client/stripe-client.js";
+import { checkOptions } from "./options-check.js";
 
 /** The port paper-tiger listens on by default (stripe-mock's). */
 export const DEFAULT_PORT = 12111;
@@ -238,6 +240,28 @@ export class PaperTiger implements AsyncDisposable {
     return { host: this.host, port: this.port, protocol: "http" };
   }
 
+  /**
+   * An official `stripe` client for this server. With `namespace`, every
+   * request it sends carries that namespace's header, whatever the server's
+   * `namespaceBy`: its requests land in that namespace (when the server
+   * namespaces by API key, in the key's namespace of that name,
+   * `<apiKey>:<namespace>`, as for any request). The other options are
+   * the SDK's own (`maxNetworkRetries`, `apiVersion`, ...); `apiKey` defaults
+   * to `sk_test_123`. Needs the `stripe` package (an optional peer
+   * dependency): without it, this throws an error saying so.
+   *
+   * @example
+   * ```ts
+   * await using pt = await startPaperTiger({ port: 0 });
+   * const stripe = pt.stripe({ namespace: "checkout-tests" });
+   * await stripe.customers.create({ email: "ada@example.com" });
+   * await pt.namespace("checkout-tests").flush();
+   * ```
+   */
+  stripe(options: StripeClientOptions = {}): Stripe {
+    return stripeClientFor(this.host, this.port, options);
+  }
+
   /** A handle on one namespace. */
   namespace(name: string): NamespaceHandle {
     checkNamespace(name);
@@ -376,9 +400,16 @@ function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
   };
 }
 
-/** Starts a server and resolves once it is listening. */
+/**
+ * Starts a server and resolves once it is listening. Every option is checked
+ * first: an unknown or invalid one rejects with a `PaperTigerOptionError`
+ * naming it, the value and what is accepted, and nothing starts.
+ */
 export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
-  const controlToken = options.controlToken !== undefined ? checkControlToken(options.controlToken) : undefined;
+  checkOptions(options);
+  // `pt.stripe()` is synchronous: the optional SDK is imported now, while the server starts.
+  const stripeLoaded = loadStripe();
+  const controlToken = options.controlToken;
   const store = options.store ?? new MemoryStore();
   const clock = toClock(options.clock);
   const realClock = options.realClock ?? monotonicClock;
@@ -442,7 +473,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   runtime.housekeeping.start();
   const app = buildApp(runtime);
   const host = options.host ?? DEFAULT_HOST;
-  await app.listen({ port: options.port ?? DEFAULT_PORT, host });
+  await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host }), stripeLoaded]);
   const address = app.server.address() as AddressInfo;
   return new PaperTiger(app, runtime, host, address.port, registered);
 }

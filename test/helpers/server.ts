@@ -54,22 +54,13 @@ function record(entry: RecordedRequest): void {
   if (RECORD) appendFileSync(RECORD, `${JSON.stringify(entry)}\n`);
 }
 
-/** A Stripe SDK HTTP client that adds the namespace header to every request, and records requests when asked. */
-function sdkHttpClient(namespace: string | undefined): Stripe.HttpClient | undefined {
-  if (!namespace && !RECORD) return undefined;
+/** A Stripe SDK HTTP client that records every request, when asked to (`pt.stripe` adds the namespace header above it). */
+function recordingHttpClient(): Stripe.HttpClient | undefined {
+  if (!RECORD) return undefined;
   const inner = Stripe.createNodeHttpClient();
   const wrapper = Object.create(inner) as Stripe.HttpClient;
   wrapper.makeRequest = async (host, port, path, method, headers, requestData, protocol, timeout) => {
-    const res = await inner.makeRequest(
-      host,
-      port,
-      path,
-      method,
-      namespace ? { ...headers, "X-Paper-Tiger-Namespace": namespace } : headers,
-      requestData,
-      protocol,
-      timeout,
-    );
+    const res = await inner.makeRequest(host, port, path, method, headers, requestData, protocol, timeout);
     const contentType = headers["Content-Type"] ?? headers["content-type"];
     record({ method, path, ...(requestData ? { body: requestData } : {}), ...(contentType ? { contentType: String(contentType) } : {}), status: res.getStatusCode() });
     return res;
@@ -82,13 +73,13 @@ export async function startTestServer(options: PaperTigerOptions = {}): Promise<
   const server: TestServer = {
     pt,
     stripe(opts = {}) {
-      return new Stripe(opts.key ?? TEST_KEY, {
-        host: pt.host,
-        port: pt.port,
-        protocol: "http",
+      const httpClient = recordingHttpClient();
+      return pt.stripe({
+        apiKey: opts.key ?? TEST_KEY,
         maxNetworkRetries: opts.maxNetworkRetries ?? 0,
         telemetry: false,
-        ...(opts.namespace || RECORD ? { httpClient: sdkHttpClient(opts.namespace) } : {}),
+        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...(httpClient ? { httpClient } : {}),
       });
     },
     async raw(method, path, init = {}) {
