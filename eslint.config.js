@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript examples run on Node.js.
+    files: ["**/*.mjs", "**/*.cjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", globalThis: "readonly", fetch: "readonly", URLSearchParams: "readonly" } },
+  },
+  {
     files: ["src/cli.ts", "bench/**", "examples/**", "test/mutation/run.ts"],
     rules: { "no-console": "off" },
   },

@@ -1,142 +1,171 @@
 /**
  * @module cli-args
- * The `paper-tiger` command's options and their validation.
+ * The `paper-tiger` server command's flags, one row each (see `cli/flags.ts`),
+ * and how they become server options.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { ChaosCoordinator } from "./chaos/coordinator.js";
+import { FlagError, helpText, parseFlags, parsers, type Command, type Flag } from "./cli/flags.js";
+import type { ClockMode } from "./clock/server-clock.js";
 import { DEFAULT_MAX_EVENTS } from "./events/retention.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
 import { checkControlToken } from "./server/control-token.js";
 
-/** The command's help text. */
-export const USAGE = `Usage: paper-tiger [options]
+/** A server flag: a flag and where its value goes in the options. */
+interface ServerFlag<T> extends Flag<T> {
+  readonly apply?: (options: PaperTigerOptions, value: T) => void;
+}
 
-A stateful, Stripe-compatible mock server with chaos testing.
+const row = <T>(flag: ServerFlag<T>): ServerFlag<unknown> => flag as ServerFlag<unknown>;
 
-Options:
-  --port <n>              Port to listen on (default ${DEFAULT_PORT}, or $PAPER_TIGER_PORT; 0 picks a free port)
-  --host <addr>           Interface to listen on (default ${DEFAULT_HOST})
-  --namespace-by <mode>   "header" (default) or "api-key": namespace requests without
-                          the X-Paper-Tiger-Namespace header by their API key
-  --chaos <file.json>     Server-wide chaos configuration at start (JSON, as POST /_chaos/config)
-  --seed <n>              Seed for chaos decisions, so a run can be replayed
-  --clock <mode>          Server clock: real (default), manual (moves only with POST /_time/advance)
-                          or accelerated
-  --clock-multiplier <n>  Speed of the accelerated clock (default 60: an hour a minute)
-  --webhook <url>         Deliver every event (of every namespace) to this URL; repeatable
-  --webhook-secret <s>    Signing secret (whsec_...) of the --webhook endpoints
-  --control-token <t>     Reserve server-wide operations (POST /_time/advance, the chaos layer of
-                          global, the global namespace with --namespace-by api-key) for requests
-                          with this X-Paper-Tiger-Control-Token (or $PAPER_TIGER_CONTROL_TOKEN)
-  --max-events <n>        Events kept across all namespaces, oldest dropped first (default ${DEFAULT_MAX_EVENTS});
-                          events also go after 30 days of real time, as Stripe's
-  -h, --help              Show this help
+/** A repeatable server flag: each value is parsed alone, and the list goes to the options. */
+const repeated = <T>(flag: Flag<T> & { readonly apply: (options: PaperTigerOptions, values: T[]) => void }): ServerFlag<unknown> =>
+  ({ ...flag, repeatable: true }) as ServerFlag<unknown>;
+
+/** The flags of the server command, in help order. */
+export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
+  row({
+    name: "port",
+    value: "<n>",
+    default: String(DEFAULT_PORT),
+    help: "Port to listen on; 0 picks a free one",
+    parse: parsers.integer(0, 65535),
+    apply: (o, v) => (o.port = v),
+  }),
+  row({ name: "host", value: "<addr>", default: DEFAULT_HOST, help: "Interface to listen on (0.0.0.0: every interface, as in a container)", apply: (o, v: string) => (o.host = v) }),
+  row({
+    name: "namespace-by",
+    value: "<mode>",
+    default: "header",
+    help: "header, or api-key: the API key's account is the namespace, and the X-Paper-Tiger-Namespace header only narrows it",
+    parse: parsers.oneOf(["header", "api-key"], { api_key: "api-key" }),
+    apply: (o, v) => (o.namespaceBy = v === "header" ? "header" : "api_key"),
+  }),
+  row({
+    name: "chaos",
+    value: "<file.json>",
+    default: "none",
+    help: "Server-wide chaos at start: a JSON file of the shape POST /_chaos/config takes",
+    parse: readChaosFile,
+    apply: (o, v: NonNullable<PaperTigerOptions["chaos"]>) => (o.chaos = v),
+  }),
+  row({
+    name: "seed",
+    value: "<n>",
+    default: "random",
+    help: "Seed of the chaos decisions, so a run can be replayed",
+    parse: parsers.integer(0, Number.MAX_SAFE_INTEGER),
+    apply: (o, v) => (o.seed = v),
+  }),
+  row({
+    name: "clock",
+    value: "<mode>",
+    default: "real",
+    help: "Server clock (business time: created, billing, test clocks): real, manual (moves only with POST /_time/advance) or accelerated; webhook timing and API-chaos waits stay on real time",
+    parse: parsers.oneOf<ClockMode>(["real", "manual", "accelerated"]),
+    apply: (o, v) => (o.clock = { mode: v }),
+  }),
+  row({
+    name: "clock-multiplier",
+    value: "<n>",
+    default: "60",
+    help: "How much faster the accelerated clock runs (60: an hour a minute)",
+    parse: parsers.positive,
+  }),
+  repeated({
+    name: "webhook",
+    value: "<url>",
+    default: "none",
+    help: "Deliver every event of every namespace to this URL (repeatable); its id and secret are printed at start",
+    parse: parsers.url,
+    apply: (o, v) => {
+      if (v.length) o.webhooks = v;
+    },
+  }),
+  row({
+    name: "webhook-secret",
+    value: "<whsec_...>",
+    default: "random",
+    help: "Signing secret of the --webhook endpoints, so an app's configured secret just works",
+    parse: parsers.matching(/^whsec_[A-Za-z0-9_]+$/, "whsec_ followed by letters, digits or _"),
+    apply: (o, v: string) => (o.webhookSecret = v),
+  }),
+  row({
+    name: "control-token",
+    value: "<token>",
+    default: "none",
+    help: "Reserve server-wide operations (POST /_time/advance, the chaos layer of global, the global namespace with --namespace-by api-key) for requests with this X-Paper-Tiger-Control-Token",
+    parse: (text, source) => {
+      try {
+        return checkControlToken(text);
+      } catch (err) {
+        throw new FlagError(`${source}: ${(err as Error).message}`);
+      }
+    },
+    apply: (o, v: string) => (o.controlToken = v),
+  }),
+  row({
+    name: "max-events",
+    value: "<n>",
+    default: String(DEFAULT_MAX_EVENTS),
+    help: "Events kept across all namespaces, the oldest dropped first (they also go after 30 days of real time)",
+    parse: parsers.integer(1, Number.MAX_SAFE_INTEGER),
+    apply: (o, v: number) => (o.maxEvents = v),
+  }),
+  row({ name: "version", env: null, default: "off", help: "Print the version and exit" }),
+  row({ name: "help", short: "h", env: null, default: "off", help: "Print this help and exit" }),
+];
+
+/** The server command. */
+export const SERVER_COMMAND: Command = {
+  name: "paper-tiger",
+  usage: "paper-tiger [options]\n       paper-tiger listen --forward-to <url> [options]\n       paper-tiger trigger <event-type> [options]",
+  summary: "A stateful, Stripe-compatible mock server with chaos testing.\nEvery option can also be set by its environment variable; a flag given wins.",
+  flags: SERVER_FLAGS,
+};
+
+const COMMANDS_HELP = `
+Commands:
+  listen    Forward the events of a running server to a URL, like \`stripe listen\` (paper-tiger listen --help)
+  trigger   Make a running server emit an event, like \`stripe trigger\` (paper-tiger trigger --help)
 `;
 
-/** Parses the command line into server options; throws with a readable message on bad input. */
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): PaperTigerOptions | "help" {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      "namespace-by": { type: "string" },
-      chaos: { type: "string" },
-      seed: { type: "string" },
-      webhook: { type: "string", multiple: true },
-      clock: { type: "string" },
-      "clock-multiplier": { type: "string" },
-      "webhook-secret": { type: "string" },
-      "control-token": { type: "string" },
-      "max-events": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+/** The server command's help text. */
+export const USAGE = helpText(SERVER_COMMAND, COMMANDS_HELP);
+
+function readChaosFile(path: string, source: string): NonNullable<PaperTigerOptions["chaos"]> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new FlagError(`${source}: cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as NonNullable<PaperTigerOptions["chaos"]>;
+  } catch (err) {
+    throw new FlagError(`${source}: ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Parses the command line (and the environment) into server options; throws a {@link FlagError} naming the flag on bad input. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): PaperTigerOptions | "help" | "version" {
+  const { values } = parseFlags(SERVER_COMMAND, argv, env);
   if (values.help) return "help";
+  if (values.version) return "version";
   const options: PaperTigerOptions = {};
-  const port = values.port ?? env.PAPER_TIGER_PORT;
-  if (port !== undefined && port !== "") {
-    const n = Number(port);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
-    options.port = n;
-  }
-  if (values.host !== undefined) options.host = values.host;
-  const by = values["namespace-by"];
-  if (by !== undefined) {
-    if (by !== "header" && by !== "api-key" && by !== "api_key") throw new Error(`--namespace-by must be "header" or "api-key", got ${JSON.stringify(by)}`);
-    options.namespaceBy = by === "header" ? "header" : "api_key";
-  }
-  if (values.chaos !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(values.chaos, "utf8");
-    } catch (err) {
-      throw new Error(`--chaos: cannot read ${values.chaos}: ${(err as Error).message}`);
-    }
-    try {
-      options.chaos = JSON.parse(text) as PaperTigerOptions["chaos"];
-    } catch (err) {
-      throw new Error(`--chaos: ${values.chaos} is not valid JSON: ${(err as Error).message}`);
-    }
-  }
-  if (values.seed !== undefined) {
-    const n = Number(values.seed);
-    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(n)) throw new Error(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
-    options.seed = n;
-  }
-  const mode = values.clock;
-  const multiplier = values["clock-multiplier"];
-  if (mode !== undefined && mode !== "real" && mode !== "manual" && mode !== "accelerated") {
-    throw new Error(`--clock must be real, manual or accelerated, got ${JSON.stringify(mode)}`);
-  }
+  for (const f of SERVER_FLAGS) if (values[f.name] !== undefined) f.apply?.(options, values[f.name]);
+  const multiplier = values["clock-multiplier"] as number | undefined;
   if (multiplier !== undefined) {
-    const m = Number(multiplier);
-    if (!(m > 0) || !Number.isFinite(m)) throw new Error(`--clock-multiplier must be a positive number, got ${JSON.stringify(multiplier)}`);
-    if (mode !== "accelerated") throw new Error("--clock-multiplier only applies to --clock accelerated");
-    options.clock = { mode: "accelerated", multiplier: m };
-  } else if (mode !== undefined) {
-    options.clock = { mode };
-  }
-  for (const url of values.webhook ?? []) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) throw new Error(`--webhook must be an http(s) URL, got ${JSON.stringify(url)}`);
-  }
-  if (values.webhook?.length) options.webhooks = values.webhook;
-  const secret = values["webhook-secret"];
-  if (secret !== undefined) {
-    if (!/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw new Error(`--webhook-secret must look like whsec_..., got ${JSON.stringify(secret)}`);
-    options.webhookSecret = secret;
-  }
-  const token = values["control-token"] ?? env.PAPER_TIGER_CONTROL_TOKEN;
-  if (token !== undefined && token !== "") {
-    try {
-      options.controlToken = checkControlToken(token);
-    } catch (err) {
-      throw new Error(`--control-token: ${(err as Error).message}`);
-    }
-  }
-  const maxEvents = values["max-events"];
-  if (maxEvents !== undefined) {
-    const n = Number(maxEvents);
-    if (!/^\d+$/.test(maxEvents) || !Number.isSafeInteger(n) || n < 1) throw new Error(`--max-events must be a positive integer, got ${JSON.stringify(maxEvents)}`);
-    options.maxEvents = n;
+    if (values.clock !== "accelerated") throw new FlagError("--clock-multiplier only applies to --clock accelerated");
+    options.clock = { mode: "accelerated", multiplier };
   }
   if (options.chaos !== undefined || options.seed !== undefined) {
     // Refuse a bad chaos file before the server starts, with the key it got wrong.
     try {
       new ChaosCoordinator({ config: { ...options.chaos, ...(options.seed !== undefined ? { seed: options.seed } : {}) } });
     } catch (err) {
-      throw new Error(`--chaos: ${(err as Error).message}`);
+      throw new FlagError(`--chaos: ${(err as Error).message}`);
     }
   }
   return options;
 }
-

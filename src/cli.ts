@@ -2,30 +2,50 @@
 /**
  * @module cli
  * The `paper-tiger` command: starts a server and keeps it running until
- * SIGINT or SIGTERM.
+ * SIGINT or SIGTERM; `paper-tiger listen` and `paper-tiger trigger` talk to a
+ * running one.
  */
 import { parseCli, USAGE } from "./cli-args.js";
+import { targetOf } from "./cli/connection.js";
+import { FlagError, helpText, parseFlags, type Command } from "./cli/flags.js";
+import { LISTEN_COMMAND, listen } from "./cli/listen.js";
+import { recipeList, trigger, TRIGGER_COMMAND } from "./cli/trigger.js";
+import { packageVersion } from "./cli/version.js";
 import { startPaperTiger, type PaperTigerOptions } from "./paper-tiger.js";
 
-async function main(): Promise<void> {
-  let options: PaperTigerOptions | "help";
-  try {
-    options = parseCli(process.argv.slice(2), process.env);
-  } catch (err) {
-    console.error(`paper-tiger: ${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options === "help") {
-    console.log(USAGE);
-    return;
-  }
-  const pt = await startPaperTiger(options);
-  // Handlers first: a signal that arrives while the banner prints still closes cleanly.
+/** Exit status of a usage error, as most commands use it. */
+const USAGE_ERROR = 2;
+
+function usageError(message: string, usage: string): void {
+  console.error(`paper-tiger: ${message}\n\n${usage}`);
+  process.exitCode = USAGE_ERROR;
+}
+
+/** Resolves on the first SIGINT or SIGTERM, with its name. */
+function onStopSignal(fn: (signal: NodeJS.Signals) => void): void {
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    fn(signal);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+async function serve(argv: readonly string[]): Promise<void> {
+  let options: PaperTigerOptions | "help" | "version";
+  try {
+    options = parseCli(argv, process.env);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return usageError(err.message, USAGE);
+  }
+  if (options === "help") return void console.log(USAGE);
+  if (options === "version") return void console.log(packageVersion());
+  const pt = await startPaperTiger(options);
+  // Handlers first: a signal that arrives while the banner prints still closes cleanly.
+  onStopSignal((signal) => {
     console.log(`paper-tiger: ${signal} received, shutting down`);
     pt.close().then(
       () => process.exit(0),
@@ -34,10 +54,8 @@ async function main(): Promise<void> {
         process.exit(1);
       },
     );
-  };
-  process.once("SIGINT", () => stop("SIGINT"));
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  console.log(`paper-tiger listening on ${pt.url}`);
+  });
+  console.log(`paper-tiger ${packageVersion()} listening on ${pt.url}`);
   console.log(`Point the Stripe SDK at it:`);
   console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
   console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
@@ -48,7 +66,59 @@ async function main(): Promise<void> {
   console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
 }
 
-main().catch((err: unknown) => {
+/** Parses a client command's flags; `undefined` when it printed help or a usage error. */
+function clientFlags(command: Command, argv: readonly string[]): ReturnType<typeof parseFlags> | undefined {
+  try {
+    const parsed = parseFlags(command, argv, process.env);
+    if (parsed.values.help) {
+      console.log(helpText(command));
+      return undefined;
+    }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    usageError(err.message, helpText(command));
+    return undefined;
+  }
+}
+
+async function runListen(argv: readonly string[]): Promise<void> {
+  const parsed = clientFlags(LISTEN_COMMAND, argv);
+  if (!parsed) return;
+  const { values } = parsed;
+  if (values["forward-to"] === undefined) return usageError("listen needs --forward-to <url> (or PAPER_TIGER_FORWARD_TO)", helpText(LISTEN_COMMAND));
+  const stop = new AbortController();
+  onStopSignal(() => stop.abort());
+  await listen({
+    target: targetOf(values),
+    forwardTo: values["forward-to"] as string,
+    events: (values.events as string[] | undefined) ?? ["*"],
+    intervalMs: (values["poll-interval"] as number | undefined) ?? 250,
+    signal: stop.signal,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}
+
+async function runTrigger(argv: readonly string[]): Promise<void> {
+  const parsed = clientFlags(TRIGGER_COMMAND, argv);
+  if (!parsed) return;
+  if (parsed.values.list) return void console.log(recipeList());
+  const type = parsed.positionals[0];
+  if (type === undefined) return usageError("trigger needs an event type (paper-tiger trigger --list names them)", helpText(TRIGGER_COMMAND));
+  const id = await trigger(type, targetOf(parsed.values), (line) => console.log(line));
+  console.log(`Trigger succeeded: ${type} ${id}`);
+}
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<void>> = { listen: runListen, trigger: runTrigger };
+
+async function main(argv: readonly string[]): Promise<void> {
+  const command = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? COMMANDS[argv[0]]! : undefined;
+  await (command ? command(argv.slice(1)) : serve(argv));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof FlagError) return usageError(err.message, "Run paper-tiger --help for the options.");
   console.error("paper-tiger:", err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -97,7 +97,7 @@ describe("webhook options on the command line", { timeout: 120_000 }, () => {
       webhookSecret: "whsec_abc",
     });
     assert.throws(() => parseCli(["--webhook", "localhost:3000"], {}), /--webhook must be an http\(s\) URL/);
-    assert.throws(() => parseCli(["--webhook-secret", "secret"], {}), /--webhook-secret must look like whsec_/);
+    assert.throws(() => parseCli(["--webhook-secret", "secret"], {}), /--webhook-secret must be whsec_/);
   });
 
   test("the server prints each registered endpoint and its secret", async () => {
@@ -128,7 +128,7 @@ describe("clock options on the command line", { timeout: 120_000 }, () => {
   test("--clock and --clock-multiplier", () => {
     assert.deepEqual(parseCli(["--clock", "manual"], {}), { clock: { mode: "manual" } });
     assert.deepEqual(parseCli(["--clock", "accelerated", "--clock-multiplier", "3600"], {}), { clock: { mode: "accelerated", multiplier: 3600 } });
-    assert.throws(() => parseCli(["--clock", "sundial"], {}), /--clock must be real, manual or accelerated/);
+    assert.throws(() => parseCli(["--clock", "sundial"], {}), /--clock must be "real", "manual" or "accelerated"/);
     assert.throws(() => parseCli(["--clock", "accelerated", "--clock-multiplier=-2"], {}), /--clock-multiplier must be a positive number/);
     assert.throws(() => parseCli(["--clock-multiplier", "2"], {}), /only applies to --clock accelerated/);
   });

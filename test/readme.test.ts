@@ -1,14 +1,27 @@
 /**
  * The README's examples are files under examples/; this test runs each one
  * and checks the README shows it verbatim, so the front door stays true.
+ *
+ * Every other ```sh block of the README runs too, with bash (`-euo pipefail`):
+ * against a server this test starts, whose URL stands in for the default
+ * `http://127.0.0.1:12111` and is `PAPER_TIGER_URL`; `npx paper-tiger` runs
+ * this checkout's command, and `PAPER_TIGER_PORT=0` makes the servers a block
+ * starts take a free port. A comment line right above a block changes that:
+ * `<!-- sh: until "text" -->` runs a block that does not end by itself until
+ * it prints `text`, then stops it with SIGINT (it must exit 0);
+ * a block that ends must exit 0 and print no Stripe error body;
+ * `<!-- sh: skip (reason) -->` does not run it, for the reason given.
  */
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { CHAOS_DECLINES, startPaperTiger, startWebhookReceiver } from "../src/index.js";
+import { CLI, run as runCommand, start } from "./helpers/processes.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -17,6 +30,8 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 /** Each README example: its file and the output lines it must print. */
 const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/quickstart.ts", expect: [/^true$/m, /^2000$/m, /\[ 'price\.created', 'product\.created', 'customer\.created' \]/] },
+  { file: "examples/quickstart.mjs", expect: [/^true\n1$/m] },
+  { file: "examples/three-d-secure.ts", expect: [/^requires_action use_stripe_sdk\nsucceeded 2000$/m] },
   { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
@@ -30,7 +45,8 @@ describe("README examples", { timeout: 120_000 }, () => {
     test(file, async () => {
       const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
       const shell = file.endsWith(".sh");
-      assert.ok(readme.includes(`<!-- example: ${file} -->\n\`\`\`${shell ? "sh" : "ts"}\n${source}\`\`\``), `README must show ${file} verbatim`);
+      const fence = shell ? "sh" : file.endsWith(".mjs") ? "js" : "ts";
+      assert.ok(readme.includes(`<!-- example: ${file} -->\n\`\`\`${fence}\n${source}\`\`\``), `README must show ${file} verbatim`);
       let stdout: string;
       if (shell) {
         // Shell examples talk to a server through $PT, as a user's terminal would; $HOOK receives webhooks.
@@ -54,7 +70,81 @@ describe("README examples", { timeout: 120_000 }, () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
     assert.ok(pkg.scripts.start && pkg.scripts.test);
     assert.match(readme, /npm ci && npm start/);
+    assert.match(readme, /npx paper-tiger/);
     assert.match(readme, /npm ci && npm test/);
     assert.ok(pkg.bin["paper-tiger"]);
   });
+});
+
+/** A ```sh block of the README and the marker comment above it. */
+interface ShellBlock {
+  line: number;
+  marker: string | undefined;
+  body: string;
+}
+
+function shellBlocks(text: string): ShellBlock[] {
+  const blocks: ShellBlock[] = [];
+  for (const m of text.matchAll(/(?:^(<!-- [^\n]*-->)\n)?^```sh\n([\s\S]*?)^```$/gm)) {
+    blocks.push({ line: text.slice(0, m.index).split("\n").length + (m[1] ? 1 : 0), marker: m[1], body: m[2]! });
+  }
+  return blocks;
+}
+
+describe("README shell snippets", () => {
+  const blocks = shellBlocks(readme);
+  let bin: string;
+  let env: NodeJS.ProcessEnv;
+  let pt: Awaited<ReturnType<typeof startPaperTiger>>;
+
+  before(async () => {
+    pt = await startPaperTiger({ port: 0 });
+    // `npx paper-tiger` is this checkout's command; any other npx call goes to npm's.
+    bin = mkdtempSync(join(tmpdir(), "pt-readme-bin-"));
+    const npx = join(bin, "npx");
+    writeFileSync(npx, `#!/usr/bin/env bash\nif [ "$1" = paper-tiger ]; then shift; exec ${CLI.map((a) => JSON.stringify(a)).join(" ")} "$@"; fi\nPATH="${process.env.PATH}" exec npx "$@"\n`);
+    chmodSync(npx, 0o755);
+    env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, PAPER_TIGER_URL: pt.url, PAPER_TIGER_PORT: "0" };
+    delete env.NODE_TEST_CONTEXT;
+  });
+
+  after(async () => {
+    await pt?.close();
+    if (bin) rmSync(bin, { recursive: true, force: true });
+  });
+
+  test("every block is run, covered by an example, or skipped for a stated reason", () => {
+    assert.ok(blocks.length >= 8, `found ${blocks.length} blocks`);
+    for (const b of blocks) {
+      if (b.marker === undefined) continue;
+      assert.match(b.marker, /^<!-- (example: examples\/\S+\.sh|sh: until "[^"]+"|sh: skip \(.{10,}\)) -->$/, `README line ${b.line}: unknown marker ${b.marker}`);
+    }
+  });
+
+  for (const block of blocks) {
+    const marker = block.marker ?? "";
+    if (marker.startsWith("<!-- example:")) continue;
+    const skip = /^<!-- sh: skip \((.+)\) -->$/.exec(marker)?.[1];
+    const until = /^<!-- sh: until "([^"]+)" -->$/.exec(marker)?.[1];
+    const name = `README line ${block.line}: ${block.body.split("\n")[0]}`;
+    test(name, { skip, timeout: 120_000 }, async () => {
+      const script = block.body.replaceAll("http://127.0.0.1:12111", pt.url);
+      if (until !== undefined) {
+        const p = start("bash", ["-euo", "pipefail", "-c", script], { env, timeoutMs: 60_000 });
+        let result;
+        try {
+          await p.waitFor(new RegExp(until.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), 45_000);
+        } finally {
+          // Ctrl-C as a terminal sends it: to the whole process group.
+          result = await p.stop("SIGINT", { group: true });
+        }
+        assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+        return;
+      }
+      const result = await runCommand("bash", ["-euo", "pipefail", "-c", script], { env, timeoutMs: 90_000 });
+      assert.equal(result.code, 0, `${script}\nprinted:\n${result.stdout}\n${result.stderr}`);
+      // curl exits 0 on an HTTP error: a Stripe error body in the output fails the block too.
+      assert.doesNotMatch(result.stdout, /"error": \{/, result.stdout);
+    });
+  }
 });
