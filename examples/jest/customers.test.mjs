@@ -1,0 +1,12 @@
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "@jest/globals";
+import { createStripeClient } from "paper-tiger";
+
+// Workers run test files in parallel against one server: each file gets its own namespace.
+const stripe = await createStripeClient({ url: process.env.PAPER_TIGER_URL, namespace: `jest-${basename(fileURLToPath(import.meta.url))}` });
+
+test("a customer is created", async () => {
+  const customer = await stripe.customers.create({ email: "ada@example.com" });
+  expect((await stripe.customers.list()).data.map((c) => c.id)).toEqual([customer.id]);
+});

@@ -1,0 +1,12 @@
+import { basename } from "node:path";
+import { expect, inject, test } from "vitest";
+import { createStripeClient } from "paper-tiger";
+
+const stripe = await createStripeClient({ url: inject("paperTigerUrl"), namespace: `vitest-${basename(import.meta.url)}` });
+
+test("a customer pays", async () => {
+  const customer = await stripe.customers.create({ email: "ada@example.com" });
+  const pi = await stripe.paymentIntents.create({ amount: 2000, currency: "usd", customer: customer.id, payment_method: "pm_card_visa", confirm: true, allowed_payment_method_types: ["card"] });
+  expect(pi.status).toBe("succeeded");
+  expect((await stripe.customers.list()).data).toHaveLength(1);
+});
