@@ -95,13 +95,7 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     value: "<token>",
     default: "none",
     help: "Reserve server-wide operations (POST /_time/advance, the chaos layer of global, the global namespace with --namespace-by api-key) for requests with this X-Paper-Tiger-Control-Token",
-    parse: (text, source) => {
-      try {
-        return checkControlToken(text);
-      } catch (err) {
-        throw new FlagError(`${source}: ${(err as Error).message}`);
-      }
-    },
+    parse: parsers.checked(checkControlToken),
     apply: (o, v: string) => (o.controlToken = v),
   }),
   row({

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_HOST, DEFAULT_PORT } from "../paper-tiger.js";
 import { checkNamespace, HEADER_MAX } from "../server/namespace.js";
-import { FlagError, parsers, type Flag } from "./flags.js";
+import { parsers, type Flag } from "./flags.js";
 import type { ApiTarget } from "./api-client.js";
 
 export const DEFAULT_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
@@ -26,13 +26,7 @@ export const CONNECTION_FLAGS: readonly Flag[] = [
     value: "<name>",
     default: "none",
     help: "Namespace of the requests (the X-Paper-Tiger-Namespace header); none: the server's default",
-    parse: (text, source) => {
-      try {
-        return checkNamespace(text, HEADER_MAX);
-      } catch {
-        throw new FlagError(`${source} must be 1 to ${HEADER_MAX} letters, digits, _ . : or -, got ${JSON.stringify(text)}`);
-      }
-    },
+    parse: parsers.checked((text) => checkNamespace(text, HEADER_MAX), `1 to ${HEADER_MAX} letters, digits, _ . : or -`),
   },
 ];
 

@@ -198,6 +198,19 @@ export const parsers = {
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) throw new FlagError(`${source} must be an http(s) URL, got ${JSON.stringify(text)}`);
     return text;
   }) as FlagParser<string>,
+  /**
+   * A check that throws on bad input: its error becomes a {@link FlagError}
+   * naming the flag, worded as `accepted` (or as the check's own message).
+   */
+  checked:
+    <T>(check: (text: string) => T, accepted?: string): FlagParser<T> =>
+    (text, source) => {
+      try {
+        return check(text);
+      } catch (err) {
+        throw new FlagError(accepted !== undefined ? `${source} must be ${accepted}, got ${JSON.stringify(text)}` : `${source}: ${(err as Error).message}`);
+      }
+    },
   /** A non-empty string matching `pattern`, described as `what`. */
   matching:
     (pattern: RegExp, what: string): FlagParser<string> =>

@@ -84,187 +84,88 @@ async function attachedPaymentMethod(api: ApiClient): Promise<ApiObject> {
   return api.post(`/v1/payment_methods/${pm.id}/attach`, { customer: c.id });
 }
 
+/** A recipe from its summary and its calls. */
+const recipe = (summary: string, run: (api: ApiClient) => Promise<unknown>): Recipe => ({
+  summary,
+  run: async (api) => {
+    await run(api);
+  },
+});
+
+/** A recipe that makes an object, then does one more call to it. */
+const then = (summary: string, make: (api: ApiClient) => Promise<ApiObject>, next: (api: ApiClient, obj: ApiObject) => Promise<unknown>): Recipe =>
+  recipe(summary, async (api) => next(api, await make(api)));
+
+const product = (api: ApiClient) => api.post("/v1/products", { name: "Trigger Product" });
+const refund = (api: ApiClient, pi: ApiObject) => api.post("/v1/refunds", { payment_intent: pi.id });
+
+const PAY = recipe("creates and confirms a PaymentIntent with pm_card_visa", succeededPayment);
+const DECLINE = recipe("confirms a PaymentIntent with pm_card_chargeDeclined (declined)", declinedPayment);
+const REFUND = then("pays with pm_card_visa, then refunds the payment", succeededPayment, refund);
+const FIRST_INVOICE = recipe("subscribes a new paying customer to a monthly price (its first invoice, paid at once)", (api) => subscription(api));
+const invoiceAction = (action: string, what: string): Recipe =>
+  then(`finalizes an invoice to be paid by email and ${what}`, openInvoice, (api, invoice) => api.post(`/v1/invoices/${invoice.id}/${action}`));
+
 /** Every event type `trigger` knows, with its recipe. */
 export const RECIPES: Readonly<Record<string, Recipe>> = {
-  "customer.created": { summary: "creates a customer", run: (api) => customer(api).then(() => undefined) },
-  "customer.updated": {
-    summary: "creates a customer and renames it",
-    run: async (api) => {
-      const c = await customer(api);
-      await api.post(`/v1/customers/${c.id}`, { name: "Trigger Renamed" });
-    },
-  },
-  "customer.deleted": {
-    summary: "creates a customer and deletes it",
-    run: async (api) => {
-      const c = await customer(api);
-      await api.delete(`/v1/customers/${c.id}`);
-    },
-  },
-  "customer.source.created": {
-    summary: "adds a card source (tok_visa) to a new customer",
-    run: async (api) => {
-      const c = await customer(api);
-      await api.post(`/v1/customers/${c.id}/sources`, { source: "tok_visa" });
-    },
-  },
-  "product.created": { summary: "creates a product", run: (api) => api.post("/v1/products", { name: "Trigger Product" }).then(() => undefined) },
-  "product.updated": {
-    summary: "creates a product and renames it",
-    run: async (api) => {
-      const p = await api.post("/v1/products", { name: "Trigger Product" });
-      await api.post(`/v1/products/${p.id}`, { name: "Trigger Product Renamed" });
-    },
-  },
-  "product.deleted": {
-    summary: "creates a product and deletes it",
-    run: async (api) => {
-      const p = await api.post("/v1/products", { name: "Trigger Product" });
-      await api.delete(`/v1/products/${p.id}`);
-    },
-  },
-  "price.created": { summary: "creates a monthly price with its product", run: (api) => monthlyPrice(api).then(() => undefined) },
-  "price.updated": {
-    summary: "creates a price and sets its metadata",
-    run: async (api) => {
-      const p = await monthlyPrice(api);
-      await api.post(`/v1/prices/${p.id}`, { metadata: { trigger: "yes" } });
-    },
-  },
-  "payment_method.attached": { summary: "creates a card payment method and attaches it to a new customer", run: (api) => attachedPaymentMethod(api).then(() => undefined) },
-  "payment_method.detached": {
-    summary: "attaches a card payment method to a new customer, then detaches it",
-    run: async (api) => {
-      const pm = await attachedPaymentMethod(api);
-      await api.post(`/v1/payment_methods/${pm.id}/detach`);
-    },
-  },
-  "payment_intent.created": { summary: "creates a PaymentIntent without confirming it", run: (api) => paymentIntent(api, {}).then(() => undefined) },
-  "payment_intent.succeeded": { summary: "creates and confirms a PaymentIntent with pm_card_visa", run: (api) => succeededPayment(api).then(() => undefined) },
-  "payment_intent.payment_failed": { summary: "confirms a PaymentIntent with pm_card_chargeDeclined (declined)", run: declinedPayment },
-  "payment_intent.canceled": {
-    summary: "creates a PaymentIntent and cancels it",
-    run: async (api) => {
-      const pi = await paymentIntent(api, {});
-      await api.post(`/v1/payment_intents/${pi.id}/cancel`);
-    },
-  },
-  "payment_intent.requires_action": { summary: "confirms a PaymentIntent with pm_card_threeDSecure2Required (3-D Secure)", run: (api) => threeDSecurePayment(api).then(() => undefined) },
-  "payment_intent.amount_capturable_updated": {
-    summary: "confirms a PaymentIntent with capture_method=manual",
-    run: (api) => manualCapturePayment(api).then(() => undefined),
-  },
-  "charge.succeeded": { summary: "creates and confirms a PaymentIntent with pm_card_visa", run: (api) => succeededPayment(api).then(() => undefined) },
-  "charge.failed": { summary: "confirms a PaymentIntent with pm_card_chargeDeclined (declined)", run: declinedPayment },
-  "charge.captured": {
-    summary: "authorizes a PaymentIntent with capture_method=manual, then captures it",
-    run: async (api) => {
-      const pi = await manualCapturePayment(api);
-      await api.post(`/v1/payment_intents/${pi.id}/capture`);
-    },
-  },
-  "charge.refunded": {
-    summary: "pays with pm_card_visa, then refunds the payment",
-    run: async (api) => {
-      const pi = await succeededPayment(api);
-      await api.post("/v1/refunds", { payment_intent: pi.id });
-    },
-  },
-  "refund.created": {
-    summary: "pays with pm_card_visa, then refunds the payment",
-    run: async (api) => {
-      const pi = await succeededPayment(api);
-      await api.post("/v1/refunds", { payment_intent: pi.id });
-    },
-  },
-  "setup_intent.created": { summary: "creates a SetupIntent", run: (api) => setupIntent(api).then(() => undefined) },
-  "setup_intent.succeeded": { summary: "confirms a SetupIntent with pm_card_visa", run: (api) => setupIntent(api, { payment_method: "pm_card_visa", confirm: true }).then(() => undefined) },
-  "setup_intent.setup_failed": {
-    summary: "confirms a SetupIntent with pm_card_chargeDeclined (declined)",
-    run: (api) => declined(setupIntent(api, { payment_method: "pm_card_chargeDeclined", confirm: true })),
-  },
-  "setup_intent.requires_action": {
-    summary: "confirms a SetupIntent with pm_card_threeDSecure2Required (3-D Secure)",
-    run: (api) => setupIntent(api, { payment_method: "pm_card_threeDSecure2Required", confirm: true }).then(() => undefined),
-  },
-  "setup_intent.canceled": {
-    summary: "creates a SetupIntent and cancels it",
-    run: async (api) => {
-      const si = await setupIntent(api);
-      await api.post(`/v1/setup_intents/${si.id}/cancel`);
-    },
-  },
-  "customer.subscription.created": { summary: "subscribes a new paying customer to a monthly price", run: (api) => subscription(api).then(() => undefined) },
-  "customer.subscription.updated": {
-    summary: "subscribes a new paying customer, then sets the subscription's metadata",
-    run: async (api) => {
-      const sub = await subscription(api);
-      await api.post(`/v1/subscriptions/${sub.id}`, { metadata: { trigger: "yes" } });
-    },
-  },
-  "customer.subscription.deleted": {
-    summary: "subscribes a new paying customer, then cancels the subscription",
-    run: async (api) => {
-      const sub = await subscription(api);
-      await api.delete(`/v1/subscriptions/${sub.id}`);
-    },
-  },
-  "customer.subscription.trial_will_end": {
-    summary: "starts a 7-day trial on a test clock and advances it 5 days (the notice goes 3 days before the end)",
-    run: async (api) => {
-      const { start, advanceTo } = await clockedSubscription(api, { trial_period_days: 7 });
-      await advanceTo(start + 5 * DAY);
-    },
-  },
-  "invoice.created": { summary: "subscribes a new paying customer (its first invoice)", run: (api) => subscription(api).then(() => undefined) },
-  "invoice.finalized": { summary: "subscribes a new paying customer (its first invoice)", run: (api) => subscription(api).then(() => undefined) },
-  "invoice.paid": { summary: "subscribes a new paying customer (its first invoice is paid)", run: (api) => subscription(api).then(() => undefined) },
-  "invoice.payment_succeeded": { summary: "subscribes a new paying customer (its first invoice is paid)", run: (api) => subscription(api).then(() => undefined) },
-  "invoice.payment_failed": {
-    summary: "subscribes a customer whose card (pm_card_chargeCustomerFail) is declined at payment",
-    run: (api) => subscription(api, { payment_behavior: "allow_incomplete" }, "pm_card_chargeCustomerFail").then(() => undefined),
-  },
-  "invoice.upcoming": {
-    summary: "subscribes a customer on a test clock and advances it to a day before the renewal (the notice goes 3 days before)",
-    run: async (api) => {
-      const { periodEnd, advanceTo } = await clockedSubscription(api, {});
-      await advanceTo(periodEnd - DAY);
-    },
-  },
-  "invoice.sent": {
-    summary: "finalizes an invoice to be paid by email and sends it",
-    run: async (api) => {
-      const invoice = await openInvoice(api);
-      await api.post(`/v1/invoices/${invoice.id}/send`);
-    },
-  },
-  "invoice.voided": {
-    summary: "finalizes an invoice to be paid by email and voids it",
-    run: async (api) => {
-      const invoice = await openInvoice(api);
-      await api.post(`/v1/invoices/${invoice.id}/void`);
-    },
-  },
-  "invoice.marked_uncollectible": {
-    summary: "finalizes an invoice to be paid by email and marks it uncollectible",
-    run: async (api) => {
-      const invoice = await openInvoice(api);
-      await api.post(`/v1/invoices/${invoice.id}/mark_uncollectible`);
-    },
-  },
-  "invoiceitem.created": {
-    summary: "adds a one-off invoice item to a new customer",
-    run: async (api) => {
-      const c = await customer(api);
-      await api.post("/v1/invoiceitems", { customer: c.id, amount: 1000, currency: "usd", description: "Trigger item" });
-    },
-  },
-  "test_helpers.test_clock.ready": {
-    summary: "creates a test clock and advances it a day",
-    run: async (api) => {
-      const start = Math.floor(Date.now() / 1000);
-      const clock = await api.post("/v1/test_helpers/test_clocks", { frozen_time: start });
-      await api.post(`/v1/test_helpers/test_clocks/${clock.id}/advance`, { frozen_time: start + DAY });
-    },
-  },
+  "customer.created": recipe("creates a customer", customer),
+  "customer.updated": then("creates a customer and renames it", customer, (api, c) => api.post(`/v1/customers/${c.id}`, { name: "Trigger Renamed" })),
+  "customer.deleted": then("creates a customer and deletes it", customer, (api, c) => api.delete(`/v1/customers/${c.id}`)),
+  "customer.source.created": then("adds a card source (tok_visa) to a new customer", customer, (api, c) => api.post(`/v1/customers/${c.id}/sources`, { source: "tok_visa" })),
+  "product.created": recipe("creates a product", product),
+  "product.updated": then("creates a product and renames it", product, (api, p) => api.post(`/v1/products/${p.id}`, { name: "Trigger Product Renamed" })),
+  "product.deleted": then("creates a product and deletes it", product, (api, p) => api.delete(`/v1/products/${p.id}`)),
+  "price.created": recipe("creates a monthly price with its product", monthlyPrice),
+  "price.updated": then("creates a price and sets its metadata", monthlyPrice, (api, p) => api.post(`/v1/prices/${p.id}`, { metadata: { trigger: "yes" } })),
+  "payment_method.attached": recipe("creates a card payment method and attaches it to a new customer", attachedPaymentMethod),
+  "payment_method.detached": then("attaches a card payment method to a new customer, then detaches it", attachedPaymentMethod, (api, pm) => api.post(`/v1/payment_methods/${pm.id}/detach`)),
+  "payment_intent.created": recipe("creates a PaymentIntent without confirming it", (api) => paymentIntent(api, {})),
+  "payment_intent.succeeded": PAY,
+  "payment_intent.payment_failed": DECLINE,
+  "payment_intent.canceled": then("creates a PaymentIntent and cancels it", (api) => paymentIntent(api, {}), (api, pi) => api.post(`/v1/payment_intents/${pi.id}/cancel`)),
+  "payment_intent.requires_action": recipe("confirms a PaymentIntent with pm_card_threeDSecure2Required (3-D Secure)", threeDSecurePayment),
+  "payment_intent.amount_capturable_updated": recipe("confirms a PaymentIntent with capture_method=manual", manualCapturePayment),
+  "charge.succeeded": PAY,
+  "charge.failed": DECLINE,
+  "charge.captured": then("authorizes a PaymentIntent with capture_method=manual, then captures it", manualCapturePayment, (api, pi) => api.post(`/v1/payment_intents/${pi.id}/capture`)),
+  "charge.refunded": REFUND,
+  "refund.created": REFUND,
+  "setup_intent.created": recipe("creates a SetupIntent", (api) => setupIntent(api)),
+  "setup_intent.succeeded": recipe("confirms a SetupIntent with pm_card_visa", (api) => setupIntent(api, { payment_method: "pm_card_visa", confirm: true })),
+  "setup_intent.setup_failed": recipe("confirms a SetupIntent with pm_card_chargeDeclined (declined)", (api) => declined(setupIntent(api, { payment_method: "pm_card_chargeDeclined", confirm: true }))),
+  "setup_intent.requires_action": recipe("confirms a SetupIntent with pm_card_threeDSecure2Required (3-D Secure)", (api) =>
+    setupIntent(api, { payment_method: "pm_card_threeDSecure2Required", confirm: true }),
+  ),
+  "setup_intent.canceled": then("creates a SetupIntent and cancels it", (api) => setupIntent(api), (api, si) => api.post(`/v1/setup_intents/${si.id}/cancel`)),
+  "customer.subscription.created": FIRST_INVOICE,
+  "customer.subscription.updated": then("subscribes a new paying customer, then sets the subscription's metadata", (api) => subscription(api), (api, sub) =>
+    api.post(`/v1/subscriptions/${sub.id}`, { metadata: { trigger: "yes" } }),
+  ),
+  "customer.subscription.deleted": then("subscribes a new paying customer, then cancels the subscription", (api) => subscription(api), (api, sub) => api.delete(`/v1/subscriptions/${sub.id}`)),
+  "customer.subscription.trial_will_end": recipe("starts a 7-day trial on a test clock and advances it 5 days (the notice goes 3 days before the end)", async (api) => {
+    const { start, advanceTo } = await clockedSubscription(api, { trial_period_days: 7 });
+    await advanceTo(start + 5 * DAY);
+  }),
+  "invoice.created": FIRST_INVOICE,
+  "invoice.finalized": FIRST_INVOICE,
+  "invoice.paid": FIRST_INVOICE,
+  "invoice.payment_succeeded": FIRST_INVOICE,
+  "invoice.payment_failed": recipe("subscribes a customer whose card (pm_card_chargeCustomerFail) is declined at payment", (api) =>
+    subscription(api, { payment_behavior: "allow_incomplete" }, "pm_card_chargeCustomerFail"),
+  ),
+  "invoice.upcoming": recipe("subscribes a customer on a test clock and advances it to a day before the renewal (the notice goes 3 days before)", async (api) => {
+    const { periodEnd, advanceTo } = await clockedSubscription(api, {});
+    await advanceTo(periodEnd - DAY);
+  }),
+  "invoice.sent": invoiceAction("send", "sends it"),
+  "invoice.voided": invoiceAction("void", "voids it"),
+  "invoice.marked_uncollectible": invoiceAction("mark_uncollectible", "marks it uncollectible"),
+  "invoiceitem.created": then("adds a one-off invoice item to a new customer", customer, (api, c) =>
+    api.post("/v1/invoiceitems", { customer: c.id, amount: 1000, currency: "usd", description: "Trigger item" }),
+  ),
+  "test_helpers.test_clock.ready": recipe("creates a test clock and advances it a day", async (api) => {
+    const start = Math.floor(Date.now() / 1000);
+    const clock = await api.post("/v1/test_helpers/test_clocks", { frozen_time: start });
+    await api.post(`/v1/test_helpers/test_clocks/${clock.id}/advance`, { frozen_time: start + DAY });
+  }),
 };
