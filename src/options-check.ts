@@ -17,7 +17,18 @@ import type { WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
 /** The clock option's object form. */
 type ServerClockSpec = Exclude<NonNullable<PaperTigerOptions["clock"]>, Clock>;
 
-/** An invalid option of `startPaperTiger()`. */
+/**
+ * An invalid option of `startPaperTiger()`.
+ *
+ * @example
+ * ```ts
+ * await startPaperTiger({ namespaceBy: "api-key" as "api_key" }).catch((err) => {
+ *   err instanceof PaperTigerOptionError; // true
+ *   err.option; // "namespaceBy"
+ *   err.message; // paper-tiger option namespaceBy must be "header" or "api_key", got "api-key" (did you mean "api_key"?)
+ * });
+ * ```
+ */
 export class PaperTigerOptionError extends TypeError {
   readonly code = "paper_tiger_option_invalid";
   constructor(
