@@ -50,7 +50,7 @@ const REFUSED: Array<[unknown, string, string]> = [
   [null, "options", "paper-tiger option options must be an object (or nothing), got null"],
 ];
 
-describe("startPaperTiger() options", () => {
+describe("startPaperTiger() options", { timeout: 120_000 }, () => {
   for (const [options, option, message] of REFUSED) {
     test(`refuses ${JSON.stringify(options)} before starting anything`, async () => {
       const { store, used } = watchedStore();

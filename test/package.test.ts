@@ -103,7 +103,7 @@ after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe("the packed package", () => {
+describe("the packed package", { timeout: 600_000 }, () => {
   test("installs on Node 20 without a warning", () => {
     assert.doesNotMatch(installOutput, /warn/i, installOutput);
     assert.match(installOutput, /added \d+ packages/);
@@ -215,7 +215,7 @@ describe("the packed package", () => {
   });
 });
 
-describe("test-runner recipes (examples/), against the installed package", () => {
+describe("test-runner recipes (examples/), against the installed package", { timeout: 600_000 }, () => {
   before(() => {
     for (const name of ["stripe", "tsx", "vitest", "jest", "@jest/globals"]) link(name);
   });
@@ -245,7 +245,7 @@ describe("test-runner recipes (examples/), against the installed package", () =>
   });
 });
 
-describe("the container recipe", () => {
+describe("the container recipe", { timeout: 600_000 }, () => {
   const dockerfile = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
   const final = dockerfile.stages.at(-1)!;
 

@@ -91,7 +91,7 @@ function shellBlocks(text: string): ShellBlock[] {
   return blocks;
 }
 
-describe("README shell snippets", () => {
+describe("README shell snippets", { timeout: 600_000 }, () => {
   const blocks = shellBlocks(readme);
   let bin: string;
   let env: NodeJS.ProcessEnv;

@@ -36,7 +36,7 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
   };
 }
 
-describe("flags and environment variables", () => {
+describe("flags and environment variables", { timeout: 120_000 }, () => {
   test("every server flag that takes a value also comes from its environment variable, and the flag wins", (t) => {
     const dir = mkdtempSync(join(tmpdir(), "pt-flags-"));
     t.after(() => rmSync(dir, { recursive: true, force: true }));

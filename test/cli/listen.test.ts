@@ -12,7 +12,7 @@ import { CLI, start } from "../helpers/processes.js";
 
 const listen = (args: string[]) => start(CLI[0], [...CLI.slice(1), "listen", ...args], { timeoutMs: 90_000 });
 
-describe("paper-tiger listen", () => {
+describe("paper-tiger listen", { timeout: 120_000 }, () => {
   test("forwards the namespace's events to the URL, signed with the secret it prints, and removes its endpoint on SIGINT", { timeout: 120_000 }, async () => {
     await using pt = await startPaperTiger({ port: 0 });
     // The receiver fails payment events, so a failed attempt and its retry show too.
@@ -74,7 +74,7 @@ describe("paper-tiger listen", () => {
   });
 });
 
-describe("reading the delivery log", () => {
+describe("reading the delivery log", { timeout: 120_000 }, () => {
   const attempt = (event: string, n = 1): DeliveryAttempt => ({
     at: 0,
     namespace: "global",

@@ -13,7 +13,7 @@ import { CLI, run } from "../helpers/processes.js";
 const KEY = "sk_test_trigger";
 const cli = (args: string[]) => run(CLI[0], [...CLI.slice(1), "trigger", ...args], { timeoutMs: 60_000 });
 
-describe("trigger recipes", () => {
+describe("trigger recipes", { timeout: 120_000 }, () => {
   test("every recipe names a Stripe event type", () => {
     for (const type of Object.keys(RECIPES)) assert.ok(EVENT_TYPES.has(type), type);
     assert.ok(Object.keys(RECIPES).length >= 40);
@@ -40,7 +40,7 @@ describe("trigger recipes", () => {
   });
 });
 
-describe("paper-tiger trigger", () => {
+describe("paper-tiger trigger", { timeout: 120_000 }, () => {
   test("runs a recipe against a running server and prints the event", { timeout: 60_000 }, async () => {
     await using pt = await startPaperTiger({ port: 0 });
     const r = await cli(["payment_intent.succeeded", "--url", pt.url, "--namespace", "cli"]);

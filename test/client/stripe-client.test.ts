@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { createStripeClient, startPaperTiger } from "../../src/index.js";
 
-describe("namespaced SDK clients", () => {
+describe("namespaced SDK clients", { timeout: 120_000 }, () => {
   test("each client's requests land in its namespace; without one, the server's default", async () => {
     await using pt = await startPaperTiger({ port: 0 });
     const a = pt.stripe({ namespace: "a" });
