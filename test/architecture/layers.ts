@@ -1,0 +1,87 @@
+/**
+ * What may import what, as data: the folders of `src/` and, for each, the
+ * folders it may import besides itself (type-only imports count). The tests
+ * of this folder check every import against it; the architecture notes render
+ * it. Layers, lowest first:
+ *
+ *   0 generated   1 stripe, clock, store   2 events, chaos, client   3 kernel, testing
+ *   4 payments, billing   5 resources   6 webhooks   7 server   8 root (index, cli, paper-tiger)
+ */
+
+/** A folder directly under `src/`; `root` stands for the files directly in `src/`. */
+export type Folder =
+  | "generated"
+  | "stripe"
+  | "clock"
+  | "store"
+  | "events"
+  | "chaos"
+  | "kernel"
+  | "payments"
+  | "billing"
+  | "resources"
+  | "webhooks"
+  | "client"
+  | "testing"
+  | "server"
+  | "root";
+
+const KERNEL = ["stripe", "clock", "store", "events", "generated"] as const;
+const RESOURCES = ["payments", "billing", "kernel", ...KERNEL] as const;
+const WEBHOOKS = ["resources", "chaos", ...RESOURCES] as const;
+
+/** The folders each folder may import, besides itself. */
+export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
+  // Facts written by the generator: nothing.
+  generated: [],
+  // Stripe facts and their readers.
+  stripe: ["generated"],
+  clock: [],
+  store: [],
+  events: ["stripe", "clock", "store"],
+  // The coordinator is pure: no HTTP, no resource knowledge.
+  chaos: ["stripe", "clock"],
+  // The neutral kernel: errors, params, context, registry, resource, operations...
+  kernel: KERNEL,
+  // Payment and billing arithmetic: the kernel and below, not each other.
+  payments: ["kernel", ...KERNEL],
+  billing: ["kernel", ...KERNEL],
+  // Declarations and their behaviour.
+  resources: RESOURCES,
+  // Delivery: dispatcher, work queue, delivery log.
+  webhooks: WEBHOOKS,
+  // The ChaosClient, used from other processes.
+  client: ["chaos", "stripe"],
+  // The webhook receiver for users' tests.
+  testing: ["events", "stripe"],
+  // HTTP only: everything above except the root files.
+  server: ["webhooks", "client", "testing", ...WEBHOOKS],
+  // The composition root (index.ts, cli.ts, cli-args.ts, paper-tiger.ts): everything.
+  root: ["server", "webhooks", "client", "testing", ...WEBHOOKS],
+};
+
+/** Whether a file of `from` may import a file of `to`. */
+export function allowed(from: Folder, to: Folder): boolean {
+  return from === to || LAYERS[from].includes(to);
+}
+
+export function isFolder(name: string): name is Folder {
+  return Object.hasOwn(LAYERS, name);
+}
+
+/**
+ * What a `machine.ts` (a pure state machine, tested as tables) may import:
+ * the machine types, the error table, metadata merging, Stripe's types (type-only), other
+ * machines, and pure modules (sibling modules of its own folder, what the
+ * intents share, the billing arithmetic), which then keep the same rules.
+ * Paths relative to `src/`.
+ */
+export const MACHINE_IMPORTS = {
+  files: ["kernel/machine.ts", "kernel/params/metadata.ts"],
+  folders: ["kernel/errors/"],
+  typeOnlyFolders: ["stripe/"],
+  pureFolders: ["resources/intents/", "billing/"],
+} as const;
+
+/** What a pure module may not contain: I/O, time and randomness come in through `env`. */
+export const IMPURE = ["await", "Date.now", "new Date()", "performance.now", "Math.random", "randomChars", "newId"] as const;

@@ -1,0 +1,183 @@
+/**
+ * What today's code still does against the rules of `layers.ts`, listed so
+ * that the list can only shrink: the tests fail on anything not listed here,
+ * and on anything listed that no longer exists (remove it in the commit that
+ * fixes it). `until` names the step of the redesign that removes the entry;
+ * from step 3 the lists are empty.
+ */
+
+/** The step of the redesign that removes an entry. */
+export type Step = "0" | "1a" | "1b" | "1c" | "2" | "3";
+
+/** An import one folder may not make (file to file, relative to `src/`). */
+export interface KnownEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly until: Step;
+  readonly why: string;
+}
+
+/** Imports of `to` from each of `froms`, for the same reason. */
+function edgesTo(to: string, until: Step, why: string, froms: readonly string[]): KnownEdge[] {
+  return froms.map((from) => ({ from, to, until, why }));
+}
+
+export const KNOWN_EDGES: readonly KnownEdge[] = [
+  // resources → server, payments → server
+  ...edgesTo("server/errors.ts", "0", "the error table moves to kernel/errors/", [
+    "kernel/machine.ts",
+    "payments/card-errors.ts",
+    "payments/method-types.ts",
+    "payments/payment-errors.ts",
+    "resources/cards.ts",
+    "resources/client-secret.ts",
+    "resources/crud.ts",
+    "resources/customers.ts",
+    "resources/events.ts",
+    "resources/expand.ts",
+    "resources/intents/attempt.ts",
+    "resources/invoice-items.ts",
+    "resources/invoices.ts",
+    "resources/invoices/machine.ts",
+    "resources/list.ts",
+    "resources/params.ts",
+    "resources/payment-intents.ts",
+    "resources/payment-intents/machine.ts",
+    "resources/payment-methods.ts",
+    "resources/prices.ts",
+    "resources/products.ts",
+    "resources/refunds.ts",
+    "resources/resource.ts",
+    "resources/search.ts",
+    "resources/setup-intents.ts",
+    "resources/setup-intents/machine.ts",
+    "resources/stripe-shapes.ts",
+    "resources/subscription-items.ts",
+    "resources/subscriptions.ts",
+    "resources/subscriptions/machine.ts",
+    "resources/subscriptions/plan.ts",
+    "resources/test-clocks.ts",
+    "resources/webhook-endpoints.ts",
+  ]),
+  // payments → resources, billing → resources
+  ...edgesTo("resources/context.ts", "0", "the context moves to kernel/", ["billing/engine.ts", "billing/runner.ts", "billing/time.ts", "payments/decision.ts", "payments/set-up.ts"]),
+  ...edgesTo("resources/params.ts", "0", "the parameter DSL moves to kernel/params/", ["payments/method-types.ts"]),
+  ...edgesTo("resources/list.ts", "0", "lists move to kernel/", ["billing/subscription-model.ts"]),
+  ...edgesTo("resources/prices.ts", "0", "checkCurrency moves to payments/amounts.ts, the Price type to stripe/objects.ts", [
+    "billing/pricing.ts",
+    "billing/subscription-model.ts",
+    "payments/amounts.ts",
+  ]),
+  ...edgesTo("resources/invoices.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
+  ...edgesTo("resources/subscriptions.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
+  // resources → webhooks, testing → webhooks
+  ...edgesTo("webhooks/signature.ts", "0", "signatures are a Stripe fact: stripe/signature.ts", ["resources/webhook-endpoints.ts", "testing/webhook-receiver.ts"]),
+  // generated → stripe
+  ...edgesTo("stripe/spec/fact-types.ts", "1c", "generated facts import their types from the readers; the generator can write the types beside them", [
+    "generated/stripe-operations.ts",
+    "generated/stripe-search.ts",
+  ]),
+];
+
+/** A file cycle: its files, sorted. */
+export interface KnownCycle {
+  readonly files: readonly string[];
+  readonly until: Step;
+  readonly why: string;
+}
+
+export const KNOWN_CYCLES: readonly KnownCycle[] = [
+  {
+    files: ["payments/decision.ts", "payments/set-up.ts", "resources/context.ts"],
+    until: "1a",
+    why: "the context carries the payment chaos port's type; relations make it a port",
+  },
+  { files: ["resources/prices.ts", "resources/products.ts"], until: "2", why: "products reach prices through a port (default_price_data) and the registry" },
+  { files: ["server/api-chaos.ts", "server/app.ts"], until: "3", why: "api-chaos takes app's RequestState type" },
+  { files: ["server/control.ts", "server/runtime.ts"], until: "3", why: "the runtime lists control routes, whose handlers take the runtime (types)" },
+];
+
+/** Module-level state or a statement run at import (`name` as the reader names it). */
+export interface KnownState {
+  readonly file: string;
+  readonly name: string;
+  readonly why: string;
+}
+
+/**
+ * Module-level state that is not per-server state, kept for good: pure memo
+ * caches and lazily parsed facts (the same answer for every server), and the
+ * program's entry point.
+ */
+export const ALLOWED_STATE: readonly KnownState[] = [
+  { file: "cli.ts", name: "main().catch()", why: "the program's entry point" },
+  { file: "payments/test-cards.ts", name: "fingerprints", why: "memo: a card's fingerprint is a function of its number" },
+  { file: "resources/params.ts", name: "shapeEntries", why: "memo: a shape's entries, keyed by the frozen shape object" },
+  { file: "resources/stripe-shapes.ts", name: "compiledDefs", why: "memo: compiled generated parameter definitions (facts)" },
+  { file: "server/version.ts", name: "accepted", why: "memo: accepted Stripe-Version values" },
+  { file: "stripe/ids.ts", name: "cursor", why: "position in the pool of random bytes; ids only need to be unique" },
+  { file: "stripe/spec/operation-params.ts", name: "parsedDefs", why: "memo: parsed generated definitions (facts)" },
+  { file: "stripe/spec/operations.ts", name: "all", why: "lazily parsed table of Stripe's operations (facts)" },
+  { file: "stripe/spec/operations.ts", name: "byKey", why: "lazily built index of the same table" },
+  { file: "stripe/spec/operations.ts", name: "byMethod", why: "lazily built index of the same table" },
+];
+
+/** Per-server state kept in modules, and hooks wired at import: relations (1a) put them on each server's registry. */
+export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
+  ...[
+    ["resources/charges.ts", "chargeHooks"],
+    ["resources/customers.ts", "customerHooks"],
+    ["resources/invoice-items.ts", "invoiceItemHooks"],
+    ["resources/invoices.ts", "invoiceHooks"],
+    ["resources/invoices.ts", "previewHooks"],
+    ["resources/payment-intents.ts", "paymentIntentHooks"],
+    ["resources/test-clocks.ts", "testClockHooks"],
+  ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "a hook object filled at import: hooks and ports on the registry" })),
+  ...[
+    ["resources/cards.ts", "customerHooks.prepareSource ="],
+    ["resources/cards.ts", "customerHooks.checkDefaultSource ="],
+    ["resources/cards.ts", 'customers.include("sources")'],
+    ["resources/cards.ts", "customerHooks.beforeDelete ="],
+    ["resources/invoices.ts", "invoiceItemHooks.draftInvoice ="],
+    ["resources/invoices.ts", "invoiceItemHooks.refresh ="],
+    ["resources/invoices.ts", "paymentIntentHooks.onStatusChange ="],
+    ["resources/invoices.ts", "paymentIntentHooks.onPaymentFailed ="],
+    ["resources/payment-intents.ts", "chargeHooks.capturePaymentIntent ="],
+    ["resources/payment-methods.ts", "customerHooks.preparePaymentMethod ="],
+    ["resources/payment-methods.ts", "customerHooks.checkDefaultPaymentMethod ="],
+    ["resources/payment-methods.ts", "customerHooks.beforeDelete ="],
+    ["resources/subscriptions.ts", "invoiceHooks.onPaid ="],
+    ["resources/subscriptions.ts", "invoiceHooks.onPaymentFailed ="],
+    ["resources/subscriptions.ts", "previewHooks.subscriptionPreview ="],
+    ["resources/subscriptions.ts", "customerHooks.beforeDelete ="],
+    ["resources/subscriptions.ts", 'customers.include("subscriptions")'],
+    ["resources/subscriptions.ts", 'invoices.include("confirmation_secret")'],
+    ["resources/test-clocks.ts", "customerHooks.testClockTime ="],
+  ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "wired at import, in module evaluation order: a relation declared in relate(r)" })),
+  { file: "resources/invoices.ts", name: "collecting", until: "1a", why: "in-flight invoice collections of every server in the process: per-server state" },
+  { file: "server/namespace.ts", name: "namespaceScope", until: "1a", why: "one namespace scope for every server in the process: one per server" },
+];
+
+/** An import a state machine (or a pure module it imports) may not make: `from` imports `to`, relative to `src/`. */
+export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
+  ...edgesTo("server/errors.ts", "0", "the error table moves to kernel/errors/", [
+    "kernel/machine.ts",
+    "resources/intents/attempt.ts",
+    "resources/invoices/machine.ts",
+    "resources/payment-intents/machine.ts",
+    "resources/setup-intents/machine.ts",
+    "resources/subscriptions/machine.ts",
+  ]),
+  ...edgesTo("payments/card-errors.ts", "0", "card errors move to kernel/errors/card.ts", ["resources/payment-intents/machine.ts", "resources/setup-intents/machine.ts"]),
+  ...edgesTo("payments/payment-errors.ts", "0", "payment errors move to kernel/errors/payment.ts", [
+    "resources/intents/attempt.ts",
+    "resources/payment-intents/machine.ts",
+    "resources/setup-intents/machine.ts",
+  ]),
+  ...edgesTo("resources/prices.ts", "0", "the Price type moves to stripe/objects.ts", ["billing/pricing.ts", "billing/subscription-model.ts", "resources/subscriptions/machine.ts"]),
+  ...edgesTo("resources/invoices.ts", "0", "the Invoice type moves to stripe/objects.ts", ["resources/invoices/machine.ts", "resources/subscriptions/due-work.ts"]),
+  ...edgesTo("resources/params.ts", "0", "mergeMetadata moves to kernel/params/metadata.ts", ["resources/subscriptions/machine.ts"]),
+  ...edgesTo("resources/invoices.ts", "2", "the LineInput type: invoice lines are the invoices package's own module", ["resources/subscriptions/machine.ts"]),
+  ...edgesTo("resources/invoice-items.ts", "2", "the InvoiceItemInput type: a pure module of the invoice items package", ["resources/subscriptions/machine.ts", "resources/subscriptions/prorations.ts"]),
+  ...edgesTo("resources/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["billing/subscription-model.ts"]),
+];
