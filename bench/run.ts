@@ -15,6 +15,7 @@ import { f0, f2, header, ms, referenceTable, table, workloadTable, type TargetCh
 import { median } from "./lib/stats.js";
 import { buildDist, TARGET } from "./lib/target.js";
 import type { DecisionCost } from "./micro/chaos-decisions.js";
+import type { EndpointPathCost } from "./micro/endpoint-path.js";
 import type { ApiCreateMemory, ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
 import type { WebhookThroughput } from "./micro/webhook-throughput.js";
@@ -148,6 +149,21 @@ async function decisionsSection(o: BenchOptions): Promise<void> {
   targets.push({ target: "a chaos decision < 1 µs", measured: `${worst.toFixed(0)} ns (slowest case)`, met: worst < 1000 });
 }
 
+async function endpointSection(o: BenchOptions): Promise<void> {
+  const costs = await runJob<EndpointPathCost[]>(
+    benchScript("micro/endpoint-path.ts"),
+    ["--iterations", String(o.endpointIterations), "--runs", String(o.endpointRuns), "--customers", String(o.customers)],
+    { nodeArgs: ["--expose-gc"] },
+  );
+  const us = (ns: number) => (ns / 1000).toFixed(1);
+  say(
+    `## Endpoint path, in-process\n\nThe steps of every API request between HTTP and the socket, without sockets: parse the form body or query, parse the parameters and \`expand\`, run the endpoint, expand, print the JSON. ${f0(o.endpointIterations)} requests per run, ${o.endpointRuns} runs per case; ${f0(o.customers)} customers seeded.\n\n${table(
+      ["case", "µs per request (median run)", "fastest run", "answer bytes"],
+      costs.map((c) => [c.name, us(c.nsPerOp), us(c.minNsPerOp), f0(c.responseBytes)]),
+    )}`,
+  );
+}
+
 async function scaleSection(o: BenchOptions): Promise<void> {
   const { points, api } = await runJob<{ points: ScalePoint[]; api: ApiCreateMemory }>(benchScript("micro/store-scale.ts"), ["--sizes", o.sizes.join(","), "--samples", String(o.listSamples), "--api-creates", String(o.apiCreates)], {
     nodeArgs: ["--expose-gc", "--max-old-space-size=12288"],
@@ -266,6 +282,7 @@ function spread<T>(items: readonly T[], n: number): T[] {
 
 if (options.only.length === 0 || WORKLOADS.some((w) => wanted(w.id)) || wanted("http")) await httpSection(options);
 if (wanted("decisions")) await decisionsSection(options);
+if (wanted("endpoint")) await endpointSection(options);
 if (wanted("startup")) await startupSection(options);
 if (wanted("webhooks")) await webhooksSection(options);
 if (wanted("scale")) await scaleSection(options);

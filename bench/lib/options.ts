@@ -30,6 +30,9 @@ export interface BenchOptions {
   sustain: number;
   /** The event cap of the server under the sustained load. */
   sustainMaxEvents: number;
+  /** Requests per run of each endpoint-path case, and runs per case. */
+  endpointIterations: number;
+  endpointRuns: number;
   /** Only these sections / workload ids (all when empty). */
   only: string[];
   /** Also write the report here (Markdown). */
@@ -37,9 +40,9 @@ export interface BenchOptions {
   smoke: boolean;
 }
 
-const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, apiCreates: 20_000, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30, namespaces: 2_000, sustain: 60, sustainMaxEvents: 100_000 };
+const FULL = { duration: 1, warmup: 1, connections: 10, rounds: 12, customers: 10_000, sizes: [1_000, 10_000, 100_000, 1_000_000], listSamples: 300, apiCreates: 20_000, iterations: 2_000_000, webhookEvents: 10_000, startupRuns: 30, namespaces: 2_000, sustain: 60, sustainMaxEvents: 100_000, endpointIterations: 10_000, endpointRuns: 9 };
 // Tiny sizes: the smoke run in `npm test` proves every part still runs, it measures nothing.
-const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, apiCreates: 100, iterations: 10_000, webhookEvents: 50, startupRuns: 3, namespaces: 40, sustain: 3, sustainMaxEvents: 500 };
+const SMOKE = { duration: 0.3, warmup: 0.1, connections: 4, rounds: 1, customers: 200, sizes: [500, 1_000], listSamples: 5, apiCreates: 100, iterations: 10_000, webhookEvents: 50, startupRuns: 3, namespaces: 40, sustain: 3, sustainMaxEvents: 500, endpointIterations: 20, endpointRuns: 2 };
 
 export const USAGE = `npm run bench -- [options]
   --smoke              tiny durations and sizes (CI: proves the bench runs)
@@ -53,7 +56,7 @@ export const USAGE = `npm run bench -- [options]
   --sustain <s>        seconds of the sustained write load whose memory is sampled (default ${FULL.sustain})
   --sustain-max-events <n>  the event cap of the server under that load (default ${FULL.sustainMaxEvents}, the server's own)
   --only <a,b,...>     sections or workloads: http, create, create-sdk, retrieve, list, payment, chaos-zero,
-                       chaos-errors, hanging-webhook, decisions, scale, startup, webhooks, namespaces, sustained
+                       chaos-errors, hanging-webhook, decisions, endpoint, scale, startup, webhooks, namespaces, sustained
   --out <file>         also write the Markdown report to this file`;
 
 /** Parses `argv` (without node and the script). */

@@ -27,7 +27,7 @@ function runSmoke(): Promise<{ code: number | null; out: string }> {
 test("npm run bench -- --smoke runs every workload and section", { timeout: 260_000 }, async () => {
   const { code, out } = await runSmoke();
   assert.equal(code, 0, out);
-  for (const section of ["## HTTP workloads", "## Chaos decisions", "## In-process start+stop", "## Signed webhook deliveries", "## Store size", "## Heap after GC per namespace", "## RSS during a sustained write load", "## Targets"]) {
+  for (const section of ["## HTTP workloads", "## Chaos decisions", "## Endpoint path", "## In-process start+stop", "## Signed webhook deliveries", "## Store size", "## Heap after GC per namespace", "## RSS during a sustained write load", "## Targets"]) {
     assert.ok(out.includes(section), `missing ${section}:\n${out}`);
   }
   for (const w of WORKLOADS) {
@@ -42,6 +42,14 @@ test("npm run bench -- --smoke runs every workload and section", { timeout: 260_
   assert.equal(churn.length, 3, out);
   for (const row of churn) assert.match(row, /\| 0 \|$/, row);
   assert.match(out, /## RSS during a sustained write load[\s\S]*\| s \| RSS MB \| heap used MB \| events kept \|\n\| --- \| --- \| --- \| --- \|\n\| \d+ \| [\d.]+ \|/);
+  // Every endpoint-path case answered, with a body of the size its object has.
+  const endpointPath = out.slice(out.indexOf("## Endpoint path"));
+  for (const name of ["create customer", "retrieve customer", "list customers (10 of 200)", "create+confirm PaymentIntent"]) {
+    const row = endpointPath.split("\n").find((line) => line.startsWith(`| ${name} |`));
+    assert.ok(row, `no endpoint-path row for ${name}:\n${out}`);
+    const [perRequest, bytes] = [row.split("|")[2], row.split("|")[4]].map((cell) => Number(cell!.trim().replace(/,/g, "")));
+    assert.ok(perRequest! > 0 && bytes! > 300, row);
+  }
   // The receiver verified every signed delivery of the burst.
   assert.match(out, /\| 50 \| [\d.]+ \| [\d,]+ \| 50 \| 0 \|/);
 });
