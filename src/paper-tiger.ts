@@ -43,10 +43,9 @@ import type Stripe from "stripe";
 import { loadStripe, stripeClientFor, type StripeClientOptions } from "./client/stripe-client.js";
 import { checkOptions } from "./options-check.js";
 
-/** The port paper-tiger listens on by default (stripe-mock's). */
-export const DEFAULT_PORT = 12111;
-/** The interface paper-tiger listens on by default: loopback only. */
-export const DEFAULT_HOST = "127.0.0.1";
+import { DEFAULT_HOST, DEFAULT_PORT } from "./server/address.js";
+
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 /** Options of {@link startPaperTiger}. */
 export interface PaperTigerOptions {

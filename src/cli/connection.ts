@@ -3,7 +3,7 @@
  * The flags that say which running server a client command talks to, shared
  * by `listen` and `trigger`.
  */
-import { DEFAULT_HOST, DEFAULT_PORT } from "../paper-tiger.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../server/address.js";
 import { checkNamespace, HEADER_MAX } from "../server/namespace.js";
 import { parsers, type Flag } from "./flags.js";
 import type { ApiTarget } from "./api-client.js";

@@ -5,7 +5,7 @@
  * it. Layers, lowest first:
  *
  *   0 generated   1 stripe, clock, store   2 events, chaos, client   3 kernel, testing
- *   4 payments, billing   5 resources   6 webhooks   7 server   8 root (index, cli, paper-tiger)
+ *   4 payments, billing   5 resources   6 webhooks   7 server   8 cli   9 root (index, cli, paper-tiger)
  */
 
 /** A folder directly under `src/`; `root` stands for the files directly in `src/`. */
@@ -24,6 +24,7 @@ export type Folder =
   | "client"
   | "testing"
   | "server"
+  | "cli"
   | "root";
 
 const KERNEL = ["stripe", "clock", "store", "events", "generated"] as const;
@@ -56,8 +57,10 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   testing: ["events", "stripe"],
   // HTTP only: everything above except the root files.
   server: ["webhooks", "client", "testing", ...WEBHOOKS],
+  // The command's tools (flags, listen, trigger): clients of a running server, over HTTP.
+  cli: ["server", "webhooks", "client", "testing", ...WEBHOOKS],
   // The composition root (index.ts, cli.ts, cli-args.ts, paper-tiger.ts): everything.
-  root: ["server", "webhooks", "client", "testing", ...WEBHOOKS],
+  root: ["cli", "server", "webhooks", "client", "testing", ...WEBHOOKS],
 };
 
 /** Whether a file of `from` may import a file of `to`. */
