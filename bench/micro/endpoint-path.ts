@@ -29,7 +29,7 @@ const { startPaperTiger } = await loadPaperTiger();
 const { parseForm } = await load<typeof Body>("server/body.js");
 const { createContext } = await load<typeof ContextModule>("resources/context.js");
 const { TOTAL_COUNT } = await load<typeof Crud>("resources/crud.js");
-const { checkExpandPaths, expandResponse } = await load<typeof Expand>("resources/expand.js");
+const { resolveExpandPaths, expandResponse } = await load<typeof Expand>("resources/expand.js");
 const { p, parseShape } = await load<typeof Params>("resources/params.js");
 const { toJson } = await load<typeof Respond>("server/respond.js");
 
@@ -76,7 +76,7 @@ async function request(ns: string, ep: Endpoint, pathParams: Record<string, stri
   const rest = Object.create(null) as Record<string, unknown>;
   for (const k in raw) if (k !== "expand" && Object.hasOwn(raw, k)) rest[k] = raw[k];
   const expand = raw.expand === undefined || raw.expand === "" ? [] : EXPAND.parse(raw.expand, "expand");
-  checkExpandPaths(expand, ep.kind ?? "object");
+  resolveExpandPaths(registry, ep.resource, ep.kind ?? "object", expand);
   const params = parseShape(ep.params, rest, "") as Record<string, unknown>;
   let body = await ep.run(ctx, params as never, pathParams);
   body = await expandResponse(ctx, registry, body, ep.resource, ep.kind ?? "object", expand);

@@ -24,15 +24,15 @@ export const customers: Resource<Customer> = new Resource<Customer>({
     test_clock: (c) => (typeof c.test_clock === "string" ? c.test_clock : null),
   },
   expandable: {
-    default_source: (id) => (id.startsWith("card_") ? "card" : id.startsWith("src_") ? "source" : "payment_method"),
+    default_source: ["card", "source", "payment_method"],
     "invoice_settings.default_payment_method": "payment_method",
     test_clock: "test_helpers.test_clock",
   },
   includable: {
     // Lists Stripe embeds only on request; the resources they hold fill them in when they exist.
-    sources: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/sources`),
-    subscriptions: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/subscriptions`),
-    tax_ids: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/tax_ids`),
+    sources: { items: ["card", "source"], compute: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/sources`) },
+    subscriptions: { items: "subscription", compute: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/subscriptions`) },
+    tax_ids: { items: "tax_id", compute: async (_ctx, c) => listOf([], `/v1/customers/${c.id}/tax_ids`) },
     tax: async () => ({ automatic_tax: "unrecognized_location", ip_address: null, location: null, provider: "stripe" }),
     cash_balance: async (_ctx, c) => ({
       object: "cash_balance",

@@ -2,37 +2,90 @@
  * @module expand
  * `expand[]`: replaces ids by the objects they name, along dotted paths, up to
  * Stripe's depth of four levels; on lists, paths start with `data.`.
- * Expansion copies along the path and never changes stored objects.
+ *
+ * Every path is resolved against the declarations of the response's resource
+ * (its expandable and includable fields, following the target types through
+ * the registry) before the endpoint runs, so a bad path is a 400 that changes
+ * nothing. Expansion itself then never fails: it copies along the path and
+ * never changes stored objects.
  */
 import { Errors } from "../server/errors.js";
 import type { Context } from "./context.js";
 import type { ResponseKind } from "./endpoint.js";
 import type { ResourceRegistry } from "./registry.js";
-import type { Resource, StripeObject } from "./resource.js";
+import type { ExpandTarget, Include, Resource, StripeObject } from "./resource.js";
 
 /** Stripe's maximum expansion depth. */
 export const MAX_EXPAND_DEPTH = 4;
 
 type Obj = Record<string, unknown>;
+type AnyResource = Resource<StripeObject>;
 
-/** Checks every path up front, so a bad path fails before anything is read. */
-export function checkExpandPaths(paths: readonly string[], kind: ResponseKind): void {
+/** The first step of a path on one resource: an includable field, or the longest declared expandable field it starts with. */
+type Step =
+  | { readonly kind: "include"; readonly field: string; readonly include: Include<StripeObject>; readonly rest: readonly string[] }
+  | { readonly kind: "field"; readonly field: readonly string[]; readonly target: ExpandTarget; readonly rest: readonly string[] };
+
+function stepOf(res: AnyResource, segs: readonly string[]): Step | undefined {
+  const head = segs[0]!;
+  // A Map, so a name such as `constructor` or `__proto__` is simply not found.
+  const include = res.includable.get(head);
+  if (include) return { kind: "include", field: head, include, rest: segs.slice(1) };
+  let match: string[] | undefined;
+  // Object.keys: own declared fields only.
+  for (const key of Object.keys(res.expandable)) {
+    const ks = key.split(".");
+    if (ks.length <= segs.length && ks.every((k, i) => k === segs[i]) && (!match || ks.length > match.length)) match = ks;
+  }
+  if (!match) return undefined;
+  return { kind: "field", field: match, target: res.expandable[match.join(".")]!, rest: segs.slice(match.length) };
+}
+
+const targetsOf = (target: ExpandTarget): readonly string[] => (typeof target === "string" ? [target] : target);
+
+/** Whether `segs` can be expanded on objects of `res` (the empty path always can). */
+function resolves(registry: ResourceRegistry, res: AnyResource | undefined, segs: readonly string[]): boolean {
+  if (segs.length === 0) return true;
+  if (!res) return false;
+  const step = stepOf(res, segs);
+  if (!step) return false;
+  if (step.rest.length === 0) return true;
+  if (step.kind === "include") {
+    const items = step.include.items;
+    return step.rest[0] === "data" && items !== undefined && targetsOf(items).some((t) => resolves(registry, registry.get(t), step.rest.slice(1)));
+  }
+  // A polymorphic field takes a path that one of its types can follow (objects of the others are left as they are).
+  return targetsOf(step.target).some((t) => resolves(registry, registry.get(t), step.rest));
+}
+
+/**
+ * Checks every path against the response's resource before the endpoint
+ * runs: Stripe's 400 for a path that is malformed, too deep or names a field
+ * that cannot be expanded. Afterwards {@link expandResponse} cannot fail.
+ */
+export function resolveExpandPaths(registry: ResourceRegistry, resource: AnyResource | undefined, kind: ResponseKind, paths: readonly string[]): void {
   for (const path of paths) {
     const segs = path.split(".");
     if (segs.some((s) => s === "")) throw Errors.cannotExpand(path);
     if (segs.length > MAX_EXPAND_DEPTH) throw Errors.expandTooDeep(path);
-    if (kind === "list" && segs[0] !== "data") {
-      throw Errors.cannotExpand(path);
+    if (kind === "object") {
+      if (!resolves(registry, resource, segs)) throw Errors.cannotExpand(path);
+      continue;
     }
+    if (kind === "search" && path === "total_count") continue; // answered by the search endpoint itself
+    if (segs[0] === "data" && resolves(registry, resource, segs.slice(1))) continue;
+    // Stripe's hint for a list path without `data.` (stripe-dotnet issue 1351 quotes it).
+    const hint = segs[0] !== "data" && segs.length < MAX_EXPAND_DEPTH && resolves(registry, resource, segs) ? `data.${path}` : undefined;
+    throw Errors.cannotExpand(path, hint);
   }
 }
 
-/** Applies expansion paths to a response body. */
+/** Applies expansion paths, checked by {@link resolveExpandPaths}, to a response body. */
 export async function expandResponse(
   ctx: Context,
   registry: ResourceRegistry,
   body: unknown,
-  resource: Resource<StripeObject> | undefined,
+  resource: AnyResource | undefined,
   kind: ResponseKind,
   paths: readonly string[],
 ): Promise<unknown> {
@@ -41,82 +94,67 @@ export async function expandResponse(
   for (const path of paths) {
     const segs = path.split(".");
     if (kind === "object") {
-      out = await expandObject(ctx, registry, out, resource, segs, path);
-    } else {
-      if (kind === "search" && path === "total_count") continue; // answered by the search endpoint itself
-      if (segs[0] !== "data") throw Errors.cannotExpand(path);
-      const data = out.data as Obj[];
+      out = await expandObject(ctx, registry, out, resource, segs);
+    } else if (segs[0] === "data" && Array.isArray(out.data)) {
       const rest = segs.slice(1);
-      const expanded = await Promise.all(data.map((item) => expandObject(ctx, registry, item, resource ?? resourceOf(registry, item), rest, path)));
+      const expanded = await Promise.all((out.data as Obj[]).map((item) => expandObject(ctx, registry, item, resource, rest)));
       out = { ...out, data: expanded };
     }
   }
   return out;
 }
 
-function resourceOf(registry: ResourceRegistry, obj: Obj): Resource<StripeObject> | undefined {
+function resourceOf(registry: ResourceRegistry, obj: Obj): AnyResource | undefined {
   return typeof obj.object === "string" ? registry.get(obj.object) : undefined;
 }
 
-async function expandObject(
-  ctx: Context,
-  registry: ResourceRegistry,
-  obj: Obj,
-  resource: Resource<StripeObject> | undefined,
-  segs: readonly string[],
-  fullPath: string,
-): Promise<Obj> {
-  if (segs.length === 0) return obj;
+/** The resource that expands `id` among a field's target types. */
+function targetFor(registry: ResourceRegistry, target: ExpandTarget, id: string): AnyResource | undefined {
+  if (typeof target === "string") return registry.get(target);
+  for (const type of target) {
+    const res = registry.get(type);
+    if (res && id.startsWith(`${res.idPrefix}_`)) return res;
+  }
+  return undefined;
+}
+
+/** Expands `segs` on one object; what the path does not apply to (a null field, another type) is left as it is. */
+async function expandObject(ctx: Context, registry: ResourceRegistry, obj: Obj, resource: AnyResource | undefined, segs: readonly string[]): Promise<Obj> {
+  if (segs.length === 0 || typeof obj !== "object" || obj === null) return obj;
   const res = resource ?? resourceOf(registry, obj);
-  if (!res) throw Errors.cannotExpand(fullPath);
+  const step = res && stepOf(res, segs);
+  if (!step) return obj;
 
-  // Fields that exist only when expanded, such as customer.subscriptions.
-  const head = segs[0]!;
-  const include = res.includable[head];
-  if (include) {
-    const value = await include(ctx, obj as unknown as StripeObject);
-    const rest = segs.slice(1);
-    if (rest.length === 0) return { ...obj, [head]: value };
-    if (rest[0] !== "data" || typeof value !== "object" || value === null) throw Errors.cannotExpand(fullPath);
+  if (step.kind === "include") {
+    const value = await step.include.compute(ctx, obj as unknown as StripeObject);
+    if (step.rest.length === 0 || typeof value !== "object" || value === null) return { ...obj, [step.field]: value };
     const list = value as Obj;
-    const items = await Promise.all((list.data as Obj[]).map((i) => expandObject(ctx, registry, i, undefined, rest.slice(1), fullPath)));
-    return { ...obj, [head]: { ...list, data: items } };
+    if (!Array.isArray(list.data)) return { ...obj, [step.field]: value };
+    const items = await Promise.all((list.data as Obj[]).map((i) => expandObject(ctx, registry, i, undefined, step.rest.slice(1))));
+    return { ...obj, [step.field]: { ...list, data: items } };
   }
 
-  // The longest declared expandable field that prefixes the path.
-  let match: string | undefined;
-  for (const key of Object.keys(res.expandable)) {
-    const ks = key.split(".");
-    if (ks.length <= segs.length && ks.every((k, i) => k === segs[i]) && (!match || ks.length > match.split(".").length)) match = key;
-  }
-  if (match === undefined) throw Errors.cannotExpand(fullPath);
-  const fieldSegs = match.split(".");
-  const rest = segs.slice(fieldSegs.length);
-  const target = res.expandable[match]!;
-
+  const { target, rest } = step;
   const expandValue = async (value: unknown): Promise<unknown> => {
     if (typeof value === "string") {
-      const type = typeof target === "function" ? target(value) : target;
-      const targetRes = type ? registry.get(type) : undefined;
-      if (!targetRes) return value;
-      const found = await targetRes.get(ctx, value);
+      const targetRes = targetFor(registry, target, value);
+      const found = targetRes ? await targetRes.get(ctx, value) : undefined;
       if (!found) return value;
-      return rest.length ? expandObject(ctx, registry, found as unknown as Obj, targetRes, rest, fullPath) : found;
+      return rest.length ? expandObject(ctx, registry, found as unknown as Obj, targetRes, rest) : found;
     }
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return rest.length ? expandObject(ctx, registry, value as Obj, undefined, rest, fullPath) : value;
+      return rest.length ? expandObject(ctx, registry, value as Obj, undefined, rest) : value;
     }
     return value;
   };
 
-  return setPath(obj, fieldSegs, async (current) =>
-    Array.isArray(current) ? Promise.all(current.map(expandValue)) : expandValue(current),
-  );
+  return setPath(obj, step.field, async (current) => (Array.isArray(current) ? Promise.all(current.map(expandValue)) : expandValue(current)));
 }
 
 /** Copy-on-write update of a nested field. */
 async function setPath(obj: Obj, segs: readonly string[], update: (v: unknown) => Promise<unknown>): Promise<Obj> {
   const [head, ...rest] = segs as [string, ...string[]];
+  if (!Object.hasOwn(obj, head)) return obj;
   const current = obj[head];
   if (rest.length === 0) return { ...obj, [head]: await update(current) };
   if (typeof current !== "object" || current === null) return obj;

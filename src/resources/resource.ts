@@ -16,11 +16,23 @@ export interface StripeObject extends StoredObject {
   readonly object: string;
 }
 
-/** The target object type of an expandable field, or a function of the id for polymorphic fields. */
-export type ExpandTarget = string | ((id: string) => string | undefined);
+/**
+ * The object type an expandable field names, or the types it may name
+ * (polymorphic fields such as `default_source`): each id is expanded by the
+ * registered type whose id prefix it carries. Declared, not computed, so an
+ * `expand[]` path is checked before the request runs.
+ */
+export type ExpandTarget = string | readonly string[];
 
 /** Computes a field that Stripe only includes when expanded (e.g. `customer.subscriptions`). */
 export type Includable<T> = (ctx: Context, obj: T) => Promise<unknown>;
+
+/** A field absent unless expanded: how it is computed and, when it is a list, the type of its items. */
+export interface Include<T> {
+  readonly compute: Includable<T>;
+  /** The items' object type(s) when the field is a list, so `field.data.x` paths can be checked. */
+  readonly items?: ExpandTarget;
+}
 
 /** The declaration of one resource. */
 export interface ResourceSpec<T extends StripeObject> {
@@ -37,7 +49,7 @@ export interface ResourceSpec<T extends StripeObject> {
   /** Fields holding ids that `expand[]` may replace by objects (dotted paths allowed). */
   readonly expandable?: Readonly<Record<string, ExpandTarget>>;
   /** Fields absent unless expanded. */
-  readonly includable?: Readonly<Record<string, Includable<T>>>;
+  readonly includable?: Readonly<Record<string, Includable<T> | Include<T>>>;
   /** The time an object was created in, when it follows its own clock (test clocks); Unix seconds. */
   readonly timeOf?: (ctx: Context, obj: T) => Promise<number | undefined>;
 }
@@ -55,7 +67,8 @@ export class Resource<T extends StripeObject> {
   readonly noun: string;
   readonly eventPrefix: string | null;
   readonly expandable: Readonly<Record<string, ExpandTarget>>;
-  readonly includable: Record<string, Includable<T>>;
+  /** Looked up by client-supplied names, so a Map: `constructor` or `__proto__` is never found. */
+  readonly includable: Map<string, Include<T>>;
   readonly spec: ResourceSpec<T>;
 
   constructor(spec: ResourceSpec<T>) {
@@ -65,12 +78,16 @@ export class Resource<T extends StripeObject> {
     this.noun = spec.noun ?? spec.object;
     this.eventPrefix = spec.eventPrefix === undefined ? spec.object : spec.eventPrefix;
     this.expandable = spec.expandable ?? {};
-    this.includable = { ...spec.includable };
+    this.includable = new Map(Object.entries(spec.includable ?? {}).map(([k, v]) => [k, typeof v === "function" ? { compute: v } : v]));
   }
 
-  /** Adds a field that only appears when expanded; lets the module owning that data fill it in. */
-  include(field: string, compute: Includable<T>): void {
-    this.includable[field] = compute;
+  /**
+   * Adds a field that only appears when expanded, or fills in a declared one
+   * (keeping its declared item type); lets the module owning that data compute it.
+   */
+  include(field: string, compute: Includable<T>, items?: ExpandTarget): void {
+    const declared = items ?? this.includable.get(field)?.items;
+    this.includable.set(field, declared === undefined ? { compute } : { compute, items: declared });
   }
 
   /** A fresh id for a new object. */

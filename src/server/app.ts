@@ -11,7 +11,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { newRequestId } from "../stripe/ids.js";
 import { createContext } from "../resources/context.js";
-import { checkExpandPaths, expandResponse } from "../resources/expand.js";
+import { expandResponse, resolveExpandPaths } from "../resources/expand.js";
 import { TOTAL_COUNT } from "../resources/crud.js";
 import { p, parseShape, type Shape } from "../resources/params.js";
 import type { Endpoint } from "../resources/endpoint.js";
@@ -198,14 +198,15 @@ function rawParams(req: FastifyRequest): Record<string, unknown> {
 }
 
 /** Parses an endpoint's parameters plus `expand`. */
-function parseParams(ep: Endpoint, raw: Record<string, unknown>): { params: Record<string, unknown>; expand: string[] } {
+function parseParams(rt: Runtime, ep: Endpoint, raw: Record<string, unknown>): { params: Record<string, unknown>; expand: string[] } {
   // A copy without `expand`, by loop: rest syntax is slow on the prototype-less objects qs makes.
   const rest = Object.create(null) as Record<string, unknown>;
   for (const k in raw) if (k !== "expand" && Object.hasOwn(raw, k)) rest[k] = raw[k];
   const rawExpand = raw.expand;
   const expand = rawExpand === undefined || rawExpand === "" ? [] : EXPAND.parse(rawExpand, "expand");
-  checkExpandPaths(expand, ep.kind ?? "object");
   const params = parseShape(ep.params as Shape, rest, "") as Record<string, unknown>;
+  // Resolved before anything runs: a path that cannot be expanded is a 400 that changes nothing.
+  resolveExpandPaths(rt.registry, ep.resource, ep.kind ?? "object", expand);
   return { params, expand };
 }
 
@@ -242,7 +243,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
   const execute = async (): Promise<StoredResponse> => {
     try {
       const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null, state.publishable);
-      const { params, expand } = parseParams(ep, raw);
+      const { params, expand } = parseParams(rt, ep, raw);
       let body = await ep.run(ctx, params, pathParams);
       body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand);
       const count = (body as { [TOTAL_COUNT]?: () => Promise<number> })[TOTAL_COUNT];

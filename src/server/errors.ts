@@ -107,7 +107,9 @@ export const Errors = {
       404,
       `Unrecognized request URL (${method}: ${path}). ${path.endsWith("/") ? "If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. " : ""}${SUPPORT}`,
     ),
-  cannotExpand: (path: string) => invalidRequest(400, `This property cannot be expanded (${path}).`, { param: "expand" }),
+  /** `instead`: the path that would work (a list path given without `data.`). */
+  cannotExpand: (path: string, instead?: string) =>
+    invalidRequest(400, `This property cannot be expanded (${path}).${instead ? ` You may want to try expanding '${instead}' instead` : ""}`, { param: "expand" }),
   expandTooDeep: (path: string) =>
     invalidRequest(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, { param: "expand" }),
   invalidSearchQuery: (message: string, param = "query") => invalidRequest(400, message, { param }),
