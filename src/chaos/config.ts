@@ -262,7 +262,8 @@ function checkAgainst(schema: Schema, input: unknown, prefix: string): void {
   }
   for (const [key, value] of Object.entries(input as object)) {
     const path = `${prefix}${key}`;
-    const rule = (schema as Record<string, Check | Schema>)[key];
+    // Own keys only: `constructor` or `toString` is an unknown key, not a method to call.
+    const rule = Object.hasOwn(schema, key) ? (schema as Record<string, Check | Schema>)[key] : undefined;
     if (rule === undefined) {
       const hint = closest(path);
       fail(path, `chaos config has no key "${path}"${hint ? ` (did you mean "${hint}"?)` : ""}`);

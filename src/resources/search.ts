@@ -127,10 +127,14 @@ function compileClause<T extends object>(spec: SearchSpec<T>, c: Clause): (obj: 
   let type: SearchField<T>["type"];
   if (c.metadataKey !== undefined) {
     const key = c.metadataKey;
-    get = (obj) => (obj as { metadata?: Record<string, string> }).metadata?.[key];
+    // Own keys only: `metadata['constructor']` names a key, never a method of every object.
+    get = (obj) => {
+      const metadata = (obj as { metadata?: Record<string, string> | null }).metadata;
+      return metadata && Object.hasOwn(metadata, key) ? metadata[key] : undefined;
+    };
     type = "string";
   } else {
-    const f = spec.fields[c.field];
+    const f = Object.hasOwn(spec.fields, c.field) ? spec.fields[c.field] : undefined;
     if (!f) {
       fail(
         `Field \`${c.field}\` is an unsupported search field for resource \`${spec.plural}\`. Supported fields: ${[...Object.keys(spec.fields), "metadata"].join(", ")}. See https://stripe.com/docs/search#query-fields-for-${spec.plural} for a list of supported fields.`,

@@ -4,6 +4,9 @@
  * Stripe will charge in each (https://docs.stripe.com/currencies).
  */
 
+/** Tables looked up by client-supplied codes are Maps: `constructor` is never a currency. */
+const tableOf = <V>(entries: Record<string, V>): ReadonlyMap<string, V> => new Map(Object.entries(entries));
+
 /** Currencies whose amounts are in the major unit (no decimals). */
 const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
 /** Currencies with three decimals. */
@@ -21,12 +24,12 @@ export const CURRENCIES: ReadonlySet<string> = new Set(
 );
 
 /** Minimum charge amounts in the minor unit, where Stripe documents one; others default to the equivalent of $0.50. */
-const MINIMUMS: Readonly<Record<string, number>> = {
+const MINIMUMS: ReadonlyMap<string, number> = tableOf({
   usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250, eur: 50, gbp: 30, hkd: 400, huf: 17500,
   inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50, pln: 200, ron: 200, sek: 300, sgd: 50, thb: 1000,
-};
+});
 
-const SYMBOLS: Readonly<Record<string, string>> = { usd: "$", eur: "€", gbp: "£", jpy: "¥", aud: "$", cad: "$", nzd: "$", sgd: "$", hkd: "$", inr: "₹", chf: "CHF " };
+const SYMBOLS: ReadonlyMap<string, string> = tableOf({ usd: "$", eur: "€", gbp: "£", jpy: "¥", aud: "$", cad: "$", nzd: "$", sgd: "$", hkd: "$", inr: "₹", chf: "CHF " });
 
 /** Whether Stripe accepts this (lower-case) currency. */
 export function isCurrency(code: string): boolean {
@@ -40,12 +43,12 @@ export function currencyExponent(code: string): number {
 
 /** The smallest amount Stripe charges in a currency, in its minor unit. */
 export function minimumChargeAmount(code: string): number {
-  return MINIMUMS[code] ?? (ZERO_DECIMAL.has(code) ? 1 : 50);
+  return MINIMUMS.get(code) ?? (ZERO_DECIMAL.has(code) ? 1 : 50);
 }
 
 /** An amount as Stripe prints it in messages: `$0.50 usd`. */
 export function formatAmount(amount: number, code: string): string {
   const exp = currencyExponent(code);
   const major = exp === 0 ? String(amount) : (amount / 10 ** exp).toFixed(exp);
-  return `${SYMBOLS[code] ?? ""}${major} ${code}`;
+  return `${SYMBOLS.get(code) ?? ""}${major} ${code}`;
 }
