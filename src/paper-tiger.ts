@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { monotonicClock, type Clock } from "./clock/clock.js";
+import { checkAdvance, monotonicClock, type Clock } from "./clock/clock.js";
 import { ServerClock, type ClockMode } from "./clock/server-clock.js";
 import { BillingRunner } from "./billing/runner.js";
 import { billingSettings, type BillingOptions } from "./billing/options.js";
@@ -383,6 +383,8 @@ export async function advanceServerTime(rt: Runtime, ms: number): Promise<void> 
   const clock = rt.services.clock as Clock & { advance?: (ms: number) => void };
   if (typeof clock.advance !== "function") throw new TypeError("This server's clock cannot be advanced; start it with clock: { mode: \"manual\" } (or real/accelerated).");
   if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`Server time only moves forward; got an advance of ${ms} ms`);
+  // Checked here too, since any clock with an `advance` may be injected: a refused advance moves nothing.
+  checkAdvance(clock.now(), clock.now() + ms);
   clock.advance(ms);
   await rt.billing.runServer();
 }

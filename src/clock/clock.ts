@@ -8,6 +8,44 @@
  * forward instead of sleeping.
  */
 
+/**
+ * The latest time a clock reaches: the end of year 9999, so every timestamp
+ * stays a four-digit ISO year, far inside what a `Date` can hold.
+ */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The farthest one advance may move a clock: 100 years. */
+export const MAX_ADVANCE_MS = 100 * 365 * 86_400_000 + 25 * 86_400_000;
+
+/** An instant for a message; never throws, whatever the number. */
+export function showTime(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+}
+
+/**
+ * Why a clock at `now` cannot move to `target` (epoch milliseconds), or
+ * `undefined` when it can: time moves forward, by at most
+ * {@link MAX_ADVANCE_MS} at once, never past {@link MAX_TIME_MS}. Checked
+ * before anything moves, so a refused advance changes nothing.
+ */
+export function advanceProblem(now: number, target: number): string | undefined {
+  if (Number.isNaN(target) || !(target >= now)) return `time only moves forward (from ${showTime(now)} to ${showTime(target)})`;
+  if (target - now > MAX_ADVANCE_MS) return `time moves at most 100 years in one advance (from ${showTime(now)} to ${showTime(target)})`;
+  if (target > MAX_TIME_MS) return `time cannot go past ${showTime(MAX_TIME_MS)} (asked for ${showTime(target)})`;
+  return undefined;
+}
+
+/** Throws a `RangeError` unless a clock at `now` may move to `target` (see {@link advanceProblem}). */
+export function checkAdvance(now: number, target: number): void {
+  const problem = advanceProblem(now, target);
+  if (problem !== undefined) throw new RangeError(`The clock cannot be advanced: ${problem}`);
+}
+
+/** Throws a `RangeError` unless `ms` is a time a clock can start at. */
+export function checkStart(ms: number): number {
+  if (!Number.isFinite(ms) || ms < -MAX_TIME_MS || ms > MAX_TIME_MS) throw new RangeError(`A clock starts at a time up to ${showTime(MAX_TIME_MS)}, got ${showTime(ms)}`);
+  return ms;
+}
+
 /** An opaque timer handle returned by {@link Clock.setTimeout}. */
 export type ClockTimer = { readonly __clockTimer: true } | NodeJS.Timeout;
 
@@ -69,7 +107,7 @@ export class ManualClock implements Clock {
   #timers: PendingTimer[] = [];
 
   constructor(startMs: number = Date.now()) {
-    this.#now = startMs;
+    this.#now = checkStart(startMs);
   }
 
   now(): number {
@@ -98,9 +136,10 @@ export class ManualClock implements Clock {
     this.set(this.#now + ms);
   }
 
-  /** Moves time forward to `ms` (epoch milliseconds), firing due timers in order. */
+  /** Moves time forward to `ms` (epoch milliseconds), firing due timers in order; at most 100 years at once. */
   set(ms: number): void {
     if (ms < this.#now) throw new RangeError(`ManualClock cannot move backwards (from ${this.#now} to ${ms})`);
+    checkAdvance(this.#now, ms);
     for (;;) {
       let next: PendingTimer | undefined;
       for (const t of this.#timers) {

@@ -4,9 +4,11 @@
  * `manual` (stands still until advanced) or `accelerated` (runs `multiplier`
  * times faster than wall time). Timers registered on it fire when server
  * time reaches them, whether time passes or is advanced; an advance fires
- * them in due order, each seeing the time it was due at. It never goes back.
+ * them in due order, each seeing the time it was due at. It never goes back,
+ * moves at most 100 years per advance and stops at the end of year 9999, so
+ * every timestamp it gives is a valid date.
  */
-import type { Clock, ClockTimer } from "./clock.js";
+import { checkAdvance, checkStart, MAX_TIME_MS, showTime, type Clock, type ClockTimer } from "./clock.js";
 
 /** How the server clock moves. */
 export type ClockMode = "real" | "manual" | "accelerated";
@@ -52,7 +54,7 @@ export class ServerClock implements Clock {
     this.#wall = options.wall ?? Date.now;
     this.#wallBase = this.#wall();
     const start = options.start instanceof Date ? options.start.getTime() : options.start;
-    this.#base = start ?? this.#wallBase;
+    this.#base = checkStart(start ?? this.#wallBase);
   }
 
   #rate(): number {
@@ -60,7 +62,8 @@ export class ServerClock implements Clock {
   }
 
   now(): number {
-    return this.#base + (this.#wall() - this.#wallBase) * this.#rate();
+    // An accelerated clock left running for long enough stops at the last valid time.
+    return Math.min(MAX_TIME_MS, this.#base + (this.#wall() - this.#wallBase) * this.#rate());
   }
 
   setTimeout(fn: () => void, ms: number): ClockTimer {
@@ -93,7 +96,8 @@ export class ServerClock implements Clock {
   /** Moves server time forward to `ms` (epoch milliseconds), firing due timers in order. */
   advanceTo(ms: number): void {
     const now = this.now();
-    if (!(ms >= now)) throw new RangeError(`The server clock only moves forward (from ${new Date(now).toISOString()} to ${new Date(ms).toISOString()})`);
+    if (!(ms >= now)) throw new RangeError(`The server clock only moves forward (from ${new Date(now).toISOString()} to ${showTime(ms)})`);
+    checkAdvance(now, ms);
     this.#fireUntil(ms);
     this.#rebase(ms);
     this.#schedule();

@@ -10,6 +10,7 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest } from "../server/errors.js";
 import { TEST_CLOCKS } from "../billing/time.js";
+import { MAX_TIME_MS } from "../clock/clock.js";
 import { crudEndpoints } from "./crud.js";
 import { customerHooks, customers } from "./customers.js";
 import { endpoint } from "./endpoint.js";
@@ -40,6 +41,8 @@ customerHooks.testClockTime = async (ctx, id) => {
 };
 
 const WEEK = 7 * 86_400;
+/** A test clock's time is a Unix timestamp any date can show (up to the end of year 9999); within that, Stripe's clocks only move forward. */
+const FROZEN_TIME = p.integer({ min: 0, max: Math.floor(MAX_TIME_MS / 1000) }).required();
 
 export const testClocksModule: ResourceModule = {
   resources: [testClocks as never],
@@ -47,7 +50,7 @@ export const testClocksModule: ResourceModule = {
     ...crudEndpoints(testClocks, {
       path: "/v1/test_helpers/test_clocks",
       create: {
-        params: { frozen_time: p.integer({ min: 0 }).required(), name: p.string({ max: 300 }) },
+        params: { frozen_time: FROZEN_TIME, name: p.string({ max: 300 }) },
         async run(ctx, params) {
           const now = ctx.now();
           return testClocks.insert(ctx, {
@@ -75,7 +78,7 @@ export const testClocksModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/test_helpers/test_clocks/:id/advance",
-      params: { frozen_time: p.integer({ min: 0 }).required() },
+      params: { frozen_time: FROZEN_TIME },
       resource: testClocks as never,
       async run(ctx, params, path) {
         const clock = await testClocks.require(ctx, path.id!);

@@ -6,6 +6,7 @@
  */
 import { p, parseShape } from "../resources/params.js";
 import { ServerClock } from "../clock/server-clock.js";
+import { advanceProblem } from "../clock/clock.js";
 import type { ControlRoute } from "./control.js";
 import { invalidRequest } from "./errors.js";
 import type { Runtime } from "./runtime.js";
@@ -39,6 +40,9 @@ export const timeControlRoutes: readonly ControlRoute[] = [
       const now = rt.services.clock.now();
       const ms = q.to !== undefined ? q.to * 1000 - now : (q.ms ?? 0) + (q.seconds ?? 0) * 1000 + (q.days ?? 0) * 86_400_000;
       if (ms < 0) throw invalidRequest(400, `Server time only moves forward: ${q.to} is before the server's now (${Math.floor(now / 1000)}).`, { param: "to" });
+      // Validated before anything moves: a refused advance leaves the clock and every object as they were.
+      const problem = advanceProblem(now, now + ms);
+      if (problem !== undefined) throw invalidRequest(400, `Server time cannot be advanced: ${problem}.`, { param: given[0] });
       const clock = rt.services.clock as { advance?: (ms: number) => void };
       if (typeof clock.advance !== "function") throw invalidRequest(400, "This server's clock cannot be advanced.");
       clock.advance(ms);

@@ -91,7 +91,12 @@ describe("test clocks", { timeout: 120_000 }, () => {
     await assert.rejects(stripe.testHelpers.testClocks.create({} as Stripe.TestHelpers.TestClockCreateParams), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "parameter_missing");
     await assert.rejects(stripe.testHelpers.testClocks.advance("clock_nope", { frozen_time: T0 + 1 }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 404);
     await assert.rejects(stripe.customers.create({ test_clock: "clock_nope" }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "test_clock" && e.statusCode === 400);
+    // A frozen time no date can show (past the end of year 9999) is refused on create and advance.
+    const tooLate = (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "frozen_time" && /between 0 and 253402300799/.test(e.message);
+    await assert.rejects(stripe.testHelpers.testClocks.create({ frozen_time: 1e15 }), tooLate);
+    await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: 253402300800 }), tooLate);
     assert.equal((await stripe.testHelpers.testClocks.retrieve(clock.id)).frozen_time, T0);
+    assert.equal((await stripe.testHelpers.testClocks.list()).data.length, 1);
     assert.equal((await stripe.customers.list()).data.length, 0);
   });
 

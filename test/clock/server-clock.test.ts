@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ServerClock } from "../../src/clock/server-clock.js";
+import { ManualClock, MAX_ADVANCE_MS, MAX_TIME_MS } from "../../src/clock/clock.js";
 
 /** A wall clock the test moves by hand. */
 function fakeWall(start = 1_000_000) {
@@ -50,6 +51,36 @@ describe("server clock", { timeout: 30_000 }, () => {
     assert.throws(() => clock.advanceTo(9_999), /only moves forward/);
     assert.throws(() => new ServerClock({ mode: "sideways" as "real" }), /clock mode must be/);
     assert.throws(() => new ServerClock({ mode: "accelerated", multiplier: 0 }), /multiplier must be a positive number/);
+  });
+
+  test("it moves at most 100 years at once and never past the end of year 9999, refusing before anything fires", () => {
+    const clock = new ServerClock({ mode: "manual", start: 0 });
+    let fired = 0;
+    clock.setTimeout(() => fired++, 1_000);
+    assert.throws(() => clock.advance(8.64e15), /at most 100 years in one advance/);
+    assert.throws(() => clock.advanceTo(Number.MAX_VALUE), /at most 100 years/);
+    assert.throws(() => clock.advance(Number.NaN), RangeError);
+    assert.equal(clock.now(), 0);
+    assert.equal(fired, 0, "a refused advance fires nothing");
+    clock.advance(MAX_ADVANCE_MS);
+    assert.equal(new Date(clock.now()).toISOString(), "2070-01-01T00:00:00.000Z");
+    assert.equal(fired, 1);
+    const late = new ServerClock({ mode: "manual", start: MAX_TIME_MS - 1_000 });
+    assert.throws(() => late.advance(1_001), /cannot go past 9999-12-31T23:59:59.999Z/);
+    late.advance(1_000);
+    assert.equal(late.now(), MAX_TIME_MS);
+    assert.throws(() => new ServerClock({ start: 1e20 }), /starts at a time up to 9999/);
+    assert.throws(() => new ManualClock(Number.NaN), RangeError);
+    assert.throws(() => new ManualClock(0).advance(8.64e15), /at most 100 years/);
+  });
+
+  test("an accelerated clock left running stops at the end of year 9999", () => {
+    const wall = fakeWall();
+    const clock = new ServerClock({ mode: "accelerated", multiplier: 1e12, wall: wall.now, start: 0 });
+    wall.tick(1e9);
+    assert.equal(clock.now(), MAX_TIME_MS);
+    assert.equal(new Date(clock.now()).toISOString(), "9999-12-31T23:59:59.999Z");
+    clock.stop();
   });
 
   test("an advance fires due timers in order, each seeing the time it was due at", () => {
