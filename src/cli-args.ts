@@ -10,6 +10,7 @@ import type { ClockMode } from "./clock/server-clock.js";
 import { DEFAULT_MAX_EVENTS } from "./events/retention.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
 import { checkControlToken } from "./server/control-token.js";
+import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
 
 /** A server flag: a flag and where its value goes in the options. */
 interface ServerFlag<T> extends Flag<T> {
@@ -21,6 +22,20 @@ const row = <T>(flag: ServerFlag<T>): ServerFlag<unknown> => flag as ServerFlag<
 /** A repeatable server flag: each value is parsed alone, and the list goes to the options. */
 const repeated = <T>(flag: Flag<T> & { readonly apply: (options: PaperTigerOptions, values: T[]) => void }): ServerFlag<unknown> =>
   ({ ...flag, repeatable: true }) as ServerFlag<unknown>;
+
+/** The slow-client timeouts, in milliseconds, each a flag filling one key of the `timeouts` option. */
+function timeoutRows(rows: readonly (readonly [name: string, key: keyof Timeouts, help: string])[]): ServerFlag<unknown>[] {
+  return rows.map(([name, key, help]) =>
+    row({
+      name,
+      value: "<ms>",
+      default: String(DEFAULT_TIMEOUTS[key]),
+      help,
+      parse: parsers.integer(0, MAX_TIMEOUT_MS),
+      apply: (o, v: number) => (o.timeouts = { ...o.timeouts, [key]: v }),
+    }),
+  );
+}
 
 /** The flags of the server command, in help order. */
 export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
@@ -106,6 +121,12 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     parse: parsers.integer(1, Number.MAX_SAFE_INTEGER),
     apply: (o, v: number) => (o.maxEvents = v),
   }),
+  ...timeoutRows([
+    ["request-timeout", "requestTimeout", "A whole request must arrive within this, else a 408 and the connection is closed; 0 disables"],
+    ["headers-timeout", "headersTimeout", "The request line and headers must arrive within this (at most --request-timeout)"],
+    ["keep-alive-timeout", "keepAliveTimeout", "An idle keep-alive connection is closed after this (announced in Keep-Alive: timeout=)"],
+    ["connection-timeout", "connectionTimeout", "A socket silent this long is closed, even while its request is handled (0: off, as chaos timeouts and flushes wait on purpose)"],
+  ]),
   row({ name: "version", env: null, default: "off", help: "Print the version and exit" }),
   row({ name: "help", short: "h", env: null, default: "off", help: "Print this help and exit" }),
 ];
@@ -152,6 +173,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
   if (multiplier !== undefined) {
     if (values.clock !== "accelerated") throw new FlagError("--clock-multiplier only applies to --clock accelerated");
     options.clock = { mode: "accelerated", multiplier };
+  }
+  if (options.timeouts !== undefined) {
+    // Each value is in range; what is left is how they fit together (headers within the request).
+    try {
+      resolveTimeouts(options.timeouts);
+    } catch (err) {
+      throw new FlagError(`--headers-timeout: ${(err as Error).message}`);
+    }
   }
   if (options.chaos !== undefined || options.seed !== undefined) {
     // Refuse a bad chaos file before the server starts, with the key it got wrong.

@@ -25,6 +25,8 @@ export { CursorNotFoundError } from "./store/store.js";
 export type { StripeEvent } from "./events/event.js";
 export { NAMESPACE_HEADER, GLOBAL_NAMESPACE } from "./server/namespace.js";
 export { DEFAULT_API_VERSION } from "./server/version.js";
+export { DEFAULT_TIMEOUTS } from "./server/timeouts.js";
+export type { Timeouts } from "./server/timeouts.js";
 export { ChaosCoordinator, ChaosConfigError, defaultConfig, OK, SUCCEED, GLOBAL, CHAOS_DECLINES } from "./chaos/index.js";
 export type {
   ChaosCoordinatorOptions,

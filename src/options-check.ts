@@ -8,6 +8,7 @@
  */
 import { ChaosConfigError, resolve, validateEffective, validateInput } from "./chaos/config.js";
 import { checkControlToken } from "./server/control-token.js";
+import { MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
 import { isApiVersion } from "./server/version.js";
 import type { BillingOptions } from "./billing/options.js";
 import type { Clock } from "./clock/clock.js";
@@ -209,6 +210,15 @@ const OPTION_CHECKS: Shape<PaperTigerOptions> = {
     if (typeof v !== "string" || !isApiVersion(v)) fail(path, v, "a Stripe API version such as \"2026-10-28.endive\"");
   },
   bodyLimit: integer(1),
+  timeouts: (v, path) => {
+    const ms = integer(0, MAX_TIMEOUT_MS);
+    object<Timeouts>({ requestTimeout: ms, headersTimeout: ms, keepAliveTimeout: ms, connectionTimeout: ms })(v, path);
+    try {
+      resolveTimeouts(v as Partial<Timeouts>);
+    } catch (err) {
+      throw new PaperTigerOptionError(`${path}.headersTimeout`, v, "at most timeouts.requestTimeout", `paper-tiger option ${path}: ${(err as Error).message}`);
+    }
+  },
   store: withMethods("a Store", ["defineCollection", "get", "insert", "replace", "remove", "list", "count", "kvGet", "kvSet", "dropNamespace", "clear"]),
   clock: (v, path) => (v !== null && typeof v === "object" && "now" in v ? clockObject(v, path) : clockSpec(v, path)),
   realClock: clockObject,

@@ -42,6 +42,7 @@ import type { Store } from "./store/store.js";
 import type Stripe from "stripe";
 import { loadStripe, stripeClientFor, type StripeClientOptions } from "./client/stripe-client.js";
 import { checkOptions } from "./options-check.js";
+import { resolveTimeouts, type Timeouts } from "./server/timeouts.js";
 
 import { DEFAULT_HOST, DEFAULT_PORT } from "./server/address.js";
 
@@ -67,6 +68,15 @@ export interface PaperTigerOptions {
   apiVersion?: string;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   bodyLimit?: number;
+  /**
+   * How long the server waits on a client, in milliseconds (0 disables one):
+   * `requestTimeout` for a whole request (default 30 s; a request still
+   * arriving then gets a 408 and the connection is closed), `headersTimeout`
+   * for its request line and headers (default 10 s), `keepAliveTimeout` for
+   * the next request on an idle connection (default 72 s), `connectionTimeout`
+   * for any silence on a socket (default 0: off).
+   */
+  timeouts?: Partial<Timeouts>;
   /** Where state lives. Default: a new in-memory store. */
   store?: Store;
   /**
@@ -411,6 +421,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   // `pt.stripe()` is synchronous: the optional SDK is imported now, while the server starts.
   const stripeLoaded = loadStripe();
   const controlToken = options.controlToken;
+  const timeouts = resolveTimeouts(options.timeouts);
   const store = options.store ?? new MemoryStore();
   const clock = toClock(options.clock);
   const realClock = options.realClock ?? monotonicClock;
@@ -450,6 +461,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
       namespaceBy: options.namespaceBy ?? "header",
       apiVersion,
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      timeouts,
       ...(controlToken !== undefined ? { controlToken } : {}),
     },
     services,

@@ -124,6 +124,21 @@ describe("webhook options on the command line", { timeout: 120_000 }, () => {
   });
 });
 
+describe("timeout options on the command line", { timeout: 120_000 }, () => {
+  test("--request-timeout, --headers-timeout, --keep-alive-timeout, --connection-timeout, and their variables", () => {
+    assert.deepEqual(parseCli(["--request-timeout", "5000", "--headers-timeout", "2000", "--keep-alive-timeout", "0", "--connection-timeout", "60000"], {}), {
+      timeouts: { requestTimeout: 5000, headersTimeout: 2000, keepAliveTimeout: 0, connectionTimeout: 60000 },
+    });
+    assert.deepEqual(parseCli(["--headers-timeout", "300"], { PAPER_TIGER_REQUEST_TIMEOUT: "900", PAPER_TIGER_HEADERS_TIMEOUT: "1" }), {
+      timeouts: { requestTimeout: 900, headersTimeout: 300 },
+    });
+    assert.throws(() => parseCli(["--request-timeout", "5s"], {}), /--request-timeout must be an integer from 0 to 2147483647, got "5s"/);
+    assert.throws(() => parseCli(["--keep-alive-timeout=-1"], {}), /--keep-alive-timeout must be an integer from 0/);
+    assert.throws(() => parseCli([], { PAPER_TIGER_CONNECTION_TIMEOUT: "2147483648" }), /PAPER_TIGER_CONNECTION_TIMEOUT must be an integer from 0 to 2147483647/);
+    assert.throws(() => parseCli(["--request-timeout", "1000", "--headers-timeout", "2000"], {}), /--headers-timeout: headersTimeout \(2000 ms\) must be at most requestTimeout/);
+  });
+});
+
 describe("clock options on the command line", { timeout: 120_000 }, () => {
   test("--clock and --clock-multiplier", () => {
     assert.deepEqual(parseCli(["--clock", "manual"], {}), { clock: { mode: "manual" } });

@@ -26,6 +26,11 @@ import { sendError, sendJson, toJson } from "./respond.js";
 import type { Runtime } from "./runtime.js";
 import { resolveApiVersion } from "./version.js";
 import { applyApiDecision, loseResponse } from "./api-chaos.js";
+import { clientErrorHandler } from "./client-errors.js";
+import { checkingInterval } from "./timeouts.js";
+
+/** Largest request line plus headers accepted, in bytes (Node's default). */
+const MAX_HEADER_SIZE = 16 * 1024;
 
 /** Per-request state set by the first hook. */
 export interface RequestState {
@@ -57,21 +62,37 @@ const EXPAND = p.array(p.string({ max: 500 }));
 
 /** Builds the Fastify app for a runtime (not yet listening). */
 export function buildApp(rt: Runtime): FastifyInstance {
+  const timeouts = rt.options.timeouts;
   const app = Fastify({
     logger: false,
     bodyLimit: rt.options.bodyLimit,
     return503OnClosing: false,
     forceCloseConnections: true,
+    http: { maxHeaderSize: MAX_HEADER_SIZE, connectionsCheckingInterval: checkingInterval(timeouts) },
+    requestTimeout: timeouts.requestTimeout,
     routerOptions: {
       caseSensitive: true,
       ignoreTrailingSlash: false,
-      maxParamLength: 500,
+      // Ids of any length reach their endpoint, which answers 404 resource_missing as Stripe does;
+      // the request line's own limit bounds them.
+      maxParamLength: MAX_HEADER_SIZE,
       // Query strings are parsed per endpoint with Stripe's rules and errors.
       querystringParser: () => ({}),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,
+    // Errors before a route runs (a malformed percent-encoding in the path) and before a request exists
+    // (unparsable HTTP, headers too large, a request too slow to arrive) get Stripe's envelope too.
+    frameworkErrors: (error, req, reply) => {
+      const err = error.code === "FST_ERR_BAD_URL" ? Errors.malformedUrl(req.url.split("?")[0] ?? req.url) : toStripeError(error, rt.options.bodyLimit);
+      sendError(reply, err, req.id, rt.options.apiVersion);
+    },
+    clientErrorHandler: clientErrorHandler({ apiVersion: rt.options.apiVersion, ...timeouts, maxHeaderSize: MAX_HEADER_SIZE }),
   });
+  // Set on the server itself: Fastify reads 0 as "its default" for some of these.
+  app.server.headersTimeout = timeouts.headersTimeout;
+  app.server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  app.server.setTimeout(timeouts.connectionTimeout);
 
   app.decorateRequest("pt", null as unknown as RequestState);
 

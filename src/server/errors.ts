@@ -132,6 +132,17 @@ export const Errors = {
       `Invalid X-Paper-Tiger-Namespace header: '${value.slice(0, 80)}'. Use 1 to ${max} characters from A-Z, a-z, 0-9, '_', '-', '.' and ':'.`,
     ),
   malformedBody: (detail: string) => invalidRequest(400, `Invalid request body: ${detail}`),
+  malformedUrl: (path: string) =>
+    invalidRequest(400, `Invalid request URL: ${path} is not valid percent-encoding (each % starts two hex digits, and the bytes must be UTF-8).`),
+  malformedHttp: (detail: string) =>
+    invalidRequest(400, `Malformed HTTP request (${detail}). paper-tiger speaks HTTP/1.1, as Stripe's SDKs send it.`),
+  headersTooLarge: (limit: number) =>
+    invalidRequest(431, `Request line and headers too large: paper-tiger accepts at most ${limit} bytes of them (a long query string counts).`),
+  requestTimeout: (requestMs: number, headersMs: number) =>
+    invalidRequest(
+      408,
+      `The request took too long to arrive: paper-tiger waits at most ${headersMs} ms for the request line and headers and ${requestMs} ms for a whole request. Send it in one go, or raise the timeouts.`,
+    ),
   bodyTooLarge: (limit: number) => invalidRequest(413, `Request body too large: paper-tiger accepts at most ${limit} bytes.`),
   unsupportedMediaType: (type: string) =>
     invalidRequest(415, `Unsupported Content-Type: ${type}. Send application/x-www-form-urlencoded (as Stripe's SDKs do) or application/json.`),

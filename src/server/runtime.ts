@@ -12,6 +12,7 @@ import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { BillingRunner } from "../billing/runner.js";
+import type { Timeouts } from "./timeouts.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -20,6 +21,7 @@ export interface RuntimeOptions {
   readonly bodyLimit: number;
   /** The operator's token; when set, server-wide operations need it (see `control-token`). */
   readonly controlToken?: string;
+  readonly timeouts: Timeouts;
 }
 
 /** The parts of one server. */

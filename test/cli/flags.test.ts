@@ -33,6 +33,10 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
     "webhook-secret": { value: "whsec_abc" },
     "control-token": { value: "operator-token" },
     "max-events": { value: "500" },
+    "request-timeout": { value: "20000" },
+    "headers-timeout": { value: "5000" },
+    "keep-alive-timeout": { value: "1000" },
+    "connection-timeout": { value: "60000" },
   };
 }
 

@@ -13,6 +13,7 @@ import { Errors, type ErrorId } from "../../src/server/errors.js";
 import { startTestServer, TEST_KEY, type RawInit, type TestServer } from "../helpers/server.js";
 import { CARD_ONLY } from "../helpers/payments.js";
 import { FailingStore, GatedStore } from "../helpers/stores.js";
+import { RawConnection } from "../helpers/raw-http.js";
 
 /** One provoked error: the request, and the answer expected for it. */
 interface Case {
@@ -33,8 +34,20 @@ const invalid = (status: number, message: string, extra: { code?: string; param?
   error: { type: "invalid_request_error", message, ...extra },
 });
 
-/** Entries provoked by their own tests below (a store that fails or waits, a control token, an object's id). */
-const OWN_TESTS = ["internal", "idempotencyInFlight", "controlTokenRequired", "controlTokenInvalid", "clientSecretMismatch", "parameterNotImplemented"] as const;
+/**
+ * Entries provoked by their own tests below (a store that fails or waits, a control token, an object's id,
+ * HTTP that no HTTP client sends).
+ */
+const OWN_TESTS = [
+  "internal",
+  "idempotencyInFlight",
+  "controlTokenRequired",
+  "controlTokenInvalid",
+  "clientSecretMismatch",
+  "parameterNotImplemented",
+  "malformedHttp",
+  "requestTimeout",
+] as const;
 
 const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   parameterUnknown: {
@@ -200,6 +213,16 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
     path: "/v1/customers",
     init: { body: '{"email": ', headers: { "content-type": "application/json" } },
     ...invalid(400, ""),
+  },
+  malformedUrl: {
+    method: "GET",
+    path: "/v1/customers/%ff",
+    ...invalid(400, "Invalid request URL: /v1/customers/%ff is not valid percent-encoding (each % starts two hex digits, and the bytes must be UTF-8)."),
+  },
+  headersTooLarge: {
+    method: "GET",
+    path: `/v1/customers?email=${"x".repeat(17_000)}`,
+    ...invalid(431, "Request line and headers too large: paper-tiger accepts at most 16384 bytes of them (a long query string counts)."),
   },
   bodyTooLarge: {
     method: "POST",
@@ -387,6 +410,35 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
     assert.equal(s.pt.time.now().getTime(), Date.parse("2026-01-01T00:00:00Z"), "time did not move");
     const right = await s.raw("POST", "/_time/advance", { body: { seconds: 60 }, headers: { "X-Paper-Tiger-Control-Token": "operator-secret" } });
     assert.equal(right.status, 200, "the positive control");
+  });
+
+  test("malformedHttp and requestTimeout: HTTP that no client library sends, answered on the socket", async () => {
+    await using s = await startTestServer({ timeouts: { requestTimeout: 1_000, headersTimeout: 500 } });
+    const answer = async (send: string | undefined) => {
+      const conn = await RawConnection.open(s.pt.port);
+      if (send !== undefined) await conn.send(send);
+      const res = await conn.response({ timeoutMs: 10_000 });
+      const { request_log_url, ...error } = res.json.error;
+      assert.match(request_log_url, /^https:\/\/dashboard\.stripe\.com\/test\/logs\/req_/);
+      assert.match(res.headers["request-id"] ?? "", /^req_/);
+      assert.equal(res.headers.connection, "close");
+      conn.close();
+      return [res.status, error];
+    };
+    const chunked = `POST /v1/customers HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TEST_KEY}\r\ncontent-type: application/x-www-form-urlencoded\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n`;
+    assert.deepEqual(await answer(chunked), [
+      400,
+      { type: "invalid_request_error", message: "Malformed HTTP request (HPE_INVALID_CHUNK_SIZE: Invalid character in chunk size). paper-tiger speaks HTTP/1.1, as Stripe's SDKs send it." },
+    ]);
+    assert.deepEqual(await answer(undefined), [
+      408,
+      {
+        type: "invalid_request_error",
+        message:
+          "The request took too long to arrive: paper-tiger waits at most 500 ms for the request line and headers and 1000 ms for a whole request. Send it in one go, or raise the timeouts.",
+      },
+    ]);
+    assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 0, "nothing was created");
   });
 
   test("parameterNotImplemented: no endpoint refuses with it yet, so its fields are checked as built", () => {

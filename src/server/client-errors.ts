@@ -1,0 +1,75 @@
+/**
+ * @module client-errors
+ * Answers for requests Node could not read as HTTP (malformed request line,
+ * headers too large, bad chunked encoding, a request that took too long to
+ * arrive). No request object exists, so the answer is written straight to
+ * the socket: Stripe's error envelope with `Content-Type`, `Content-Length`
+ * and `Connection: close`, so a keep-alive client never reuses the socket.
+ * The socket is then ended gracefully: what the client still sends is read
+ * and discarded for a moment, so the close is a FIN behind the answer rather
+ * than a reset that could destroy it in flight.
+ */
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import { newRequestId } from "../stripe/ids.js";
+import { Errors, type StripeError } from "./errors.js";
+import { errorJson } from "./respond.js";
+
+/** How long a socket that was answered this way may go on sending before it is closed for good. */
+const LINGER_MS = 2_000;
+
+/** What the HTTP layer needs to know to answer. */
+export interface ClientErrorSettings {
+  readonly apiVersion: string;
+  readonly requestTimeout: number;
+  readonly headersTimeout: number;
+  readonly maxHeaderSize: number;
+}
+
+/** The Stripe-shaped error for a Node HTTP parser or timeout error. */
+export function clientError(err: Error & { code?: string; reason?: string }, settings: ClientErrorSettings): StripeError {
+  switch (err.code) {
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return Errors.requestTimeout(settings.requestTimeout, settings.headersTimeout);
+    case "HPE_HEADER_OVERFLOW":
+      return Errors.headersTooLarge(settings.maxHeaderSize);
+    default:
+      return Errors.malformedHttp(`${err.code ?? "error"}: ${err.reason ?? err.message}`);
+  }
+}
+
+/** The full HTTP/1.1 response for a Stripe error, closing the connection. */
+export function rawErrorResponse(err: StripeError, apiVersion: string): string {
+  const requestId = newRequestId();
+  const body = errorJson(err, requestId);
+  return (
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? "Error"}\r\n` +
+    `Content-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Request-Id: ${requestId}\r\n` +
+    `Stripe-Version: ${apiVersion}\r\n` +
+    `Connection: close\r\n\r\n${body}`
+  );
+}
+
+/** Builds the server's `clientError` handler (Fastify's `clientErrorHandler`). */
+export function clientErrorHandler(settings: ClientErrorSettings): (err: Error & { code?: string }, socket: Socket) => void {
+  // Sockets this server answered already: per server, so that nothing outlives it.
+  const answered = new WeakSet<Socket>();
+  return (err, socket) => {
+    // A reset or a socket already gone: nobody to answer. A second parser error on a socket answered already: nothing more to say.
+    if (err.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
+    answered.add(socket);
+    // As Node does: answer only if no response has begun on this socket, else the answer would corrupt it.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawErrorResponse(clientError(err, settings), settings.apiVersion));
+    socket.resume();
+    const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+    linger.unref();
+    socket.once("close", () => clearTimeout(linger));
+  };
+}
