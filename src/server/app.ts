@@ -26,7 +26,7 @@ import { sendError, sendJson, toJson } from "./respond.js";
 import type { Runtime } from "./runtime.js";
 import { resolveApiVersion } from "./version.js";
 import { applyApiDecision, loseResponse } from "./api-chaos.js";
-import { clientErrorHandler } from "./client-errors.js";
+import { clientErrorHandler, expectationHandler } from "./client-errors.js";
 import { checkingInterval } from "./timeouts.js";
 
 /** Largest request line plus headers accepted, in bytes (Node's default). */
@@ -93,6 +93,7 @@ export function buildApp(rt: Runtime): FastifyInstance {
   app.server.headersTimeout = timeouts.headersTimeout;
   app.server.keepAliveTimeout = timeouts.keepAliveTimeout;
   app.server.setTimeout(timeouts.connectionTimeout);
+  app.server.on("checkExpectation", expectationHandler(rt.options.apiVersion));
 
   app.decorateRequest("pt", null as unknown as RequestState);
 
@@ -241,11 +242,8 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
     delete raw[KEY_PARAM];
   }
   const pathParams = req.params as Record<string, string>;
-  // `/v1/customers/` matches `/v1/customers/:id` with an empty id; Stripe treats it as an unknown URL.
-  for (const k in pathParams) {
-    if (pathParams[k] === "") return sendError(reply, Errors.unrecognizedUrl(req.method, req.url.split("?")[0]!), state.requestId, state.apiVersion);
-  }
-  const path = req.url.split("?")[0]!;
+  const path = pathOf(req);
+  if (hasEmptyParam(req)) return sendError(reply, Errors.unrecognizedUrl(req.method, path), state.requestId, state.apiVersion);
 
   // API chaos: after auth, before idempotency and the handler.
   let lost: "error" | "drop" | undefined;
@@ -294,6 +292,15 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
   return sendJson(reply, outcome.response.status, toJson(outcome.response.body), state.requestId, state.apiVersion);
 }
 
+function pathOf(req: FastifyRequest): string {
+  return req.url.split("?")[0]!;
+}
+
+/** `/v1/customers/` matches `/v1/customers/:id` with an empty id; Stripe treats it as an unknown URL. */
+function hasEmptyParam(req: FastifyRequest): boolean {
+  return Object.values(req.params as Record<string, string>).some((v) => v === "");
+}
+
 function applyHeaders(reply: FastifyReply, res: StoredResponse): void {
   if (res.headers) for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
 }
@@ -310,6 +317,7 @@ function header(req: FastifyRequest, name: string): string | undefined {
 
 async function handleControl(rt: Runtime, route: ControlRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const state = req.pt;
+  if (hasEmptyParam(req)) return sendError(reply, Errors.unrecognizedUrl(req.method, pathOf(req)), state.requestId, state.apiVersion);
   const abort = new AbortController();
   // The response closes before it finished only when the client went away.
   const onClose = () => {

@@ -9,7 +9,7 @@
  * and discarded for a moment, so the close is a FIN behind the answer rather
  * than a reset that could destroy it in flight.
  */
-import { STATUS_CODES } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { newRequestId } from "../stripe/ids.js";
 import { Errors, type StripeError } from "./errors.js";
@@ -60,9 +60,10 @@ export function clientErrorHandler(settings: ClientErrorSettings): (err: Error &
     // A reset or a socket already gone: nobody to answer. A second parser error on a socket answered already: nothing more to say.
     if (err.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
     answered.add(socket);
-    // As Node does: answer only if no response has begun on this socket, else the answer would corrupt it.
-    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (!socket.writable || inFlight?.headersSent) {
+    // Answer unless a response is half written on this socket (the answer would corrupt it); after a whole
+    // response (e.g. an early 417 or 401 whose request body then turned out malformed) it is the next answer.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean; writableEnded?: boolean } })._httpMessage;
+    if (!socket.writable || (inFlight?.headersSent && !inFlight.writableEnded)) {
       socket.destroy();
       return;
     }
@@ -71,5 +72,18 @@ export function clientErrorHandler(settings: ClientErrorSettings): (err: Error &
     const linger = setTimeout(() => socket.destroy(), LINGER_MS);
     linger.unref();
     socket.once("close", () => clearTimeout(linger));
+  };
+}
+
+/**
+ * Node's `checkExpectation` handler: an `Expect` other than `100-continue`
+ * gets the 417 Node would send, in Stripe's envelope.
+ */
+export function expectationHandler(apiVersion: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const requestId = newRequestId();
+    const body = errorJson(Errors.expectationFailed(String(req.headers.expect ?? "")), requestId);
+    res.writeHead(417, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), "request-id": requestId, "stripe-version": apiVersion });
+    res.end(body);
   };
 }

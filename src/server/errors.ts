@@ -138,6 +138,8 @@ export const Errors = {
     invalidRequest(400, `Malformed HTTP request (${detail}). paper-tiger speaks HTTP/1.1, as Stripe's SDKs send it.`),
   headersTooLarge: (limit: number) =>
     invalidRequest(431, `Request line and headers too large: paper-tiger accepts at most ${limit} bytes of them (a long query string counts).`),
+  expectationFailed: (value: string) =>
+    invalidRequest(417, `Unsupported Expect header: '${value.slice(0, 80)}'. paper-tiger (like most HTTP servers) supports only Expect: 100-continue; leave the header out.`),
   requestTimeout: (requestMs: number, headersMs: number) =>
     invalidRequest(
       408,

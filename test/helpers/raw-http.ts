@@ -117,21 +117,49 @@ function parseResponse(buf: Buffer, head: boolean): { response: RawHttpResponse;
   if (end < 0) return undefined;
   const lines = buf.subarray(0, end).toString("latin1").split("\r\n");
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? "")?.[1]);
+  // An interim answer (100 Continue) precedes the real one.
+  if (status >= 100 && status < 200) {
+    const rest = parseResponse(buf.subarray(end + 4), head);
+    return rest && { response: rest.response, length: end + 4 + rest.length };
+  }
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  const length = head || status === 204 || status === 304 ? 0 : Number(headers["content-length"] ?? 0);
-  if (buf.length < end + 4 + length) return undefined;
-  const body = buf.subarray(end + 4, end + 4 + length).toString("utf8");
+  const start = end + 4;
+  let body: string;
+  let consumed: number;
+  if (!head && status !== 204 && status !== 304 && /chunked/i.test(headers["transfer-encoding"] ?? "")) {
+    const chunks: Buffer[] = [];
+    let at = start;
+    for (;;) {
+      const eol = buf.indexOf("\r\n", at);
+      if (eol < 0) return undefined;
+      const size = parseInt(buf.subarray(at, eol).toString("latin1"), 16);
+      if (Number.isNaN(size)) throw new Error(`bad chunk size in response: ${JSON.stringify(buf.subarray(at, eol).toString("latin1"))}`);
+      if (buf.length < eol + 2 + size + 2) return undefined;
+      if (size === 0) {
+        consumed = eol + 4;
+        break;
+      }
+      chunks.push(buf.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    body = Buffer.concat(chunks).toString("utf8");
+  } else {
+    const length = head || status === 204 || status === 304 ? 0 : Number(headers["content-length"] ?? 0);
+    if (buf.length < start + length) return undefined;
+    body = buf.subarray(start, start + length).toString("utf8");
+    consumed = start + length;
+  }
   let json: unknown;
   try {
     json = body ? JSON.parse(body) : undefined;
   } catch {
     json = undefined;
   }
-  return { response: { status, headers, body, json }, length: end + 4 + length };
+  return { response: { status, headers, body, json }, length: consumed };
 }
 
 /** A request as bytes: `GET /path HTTP/1.1` with Host, the given headers and an optional body (with its Content-Length). */

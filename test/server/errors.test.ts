@@ -47,6 +47,7 @@ const OWN_TESTS = [
   "parameterNotImplemented",
   "malformedHttp",
   "requestTimeout",
+  "expectationFailed",
 ] as const;
 
 const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
@@ -412,7 +413,7 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
     assert.equal(right.status, 200, "the positive control");
   });
 
-  test("malformedHttp and requestTimeout: HTTP that no client library sends, answered on the socket", async () => {
+  test("malformedHttp, requestTimeout and expectationFailed: HTTP that no client library sends, answered on the socket", async () => {
     await using s = await startTestServer({ timeouts: { requestTimeout: 1_000, headersTimeout: 500 } });
     const answer = async (send: string | undefined) => {
       const conn = await RawConnection.open(s.pt.port);
@@ -421,22 +422,29 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
       const { request_log_url, ...error } = res.json.error;
       assert.match(request_log_url, /^https:\/\/dashboard\.stripe\.com\/test\/logs\/req_/);
       assert.match(res.headers["request-id"] ?? "", /^req_/);
-      assert.equal(res.headers.connection, "close");
       conn.close();
-      return [res.status, error];
+      return [res.status, res.headers.connection, error];
     };
     const chunked = `POST /v1/customers HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TEST_KEY}\r\ncontent-type: application/x-www-form-urlencoded\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n`;
     assert.deepEqual(await answer(chunked), [
       400,
+      "close",
       { type: "invalid_request_error", message: "Malformed HTTP request (HPE_INVALID_CHUNK_SIZE: Invalid character in chunk size). paper-tiger speaks HTTP/1.1, as Stripe's SDKs send it." },
     ]);
     assert.deepEqual(await answer(undefined), [
       408,
+      "close",
       {
         type: "invalid_request_error",
         message:
           "The request took too long to arrive: paper-tiger waits at most 500 ms for the request line and headers and 1000 ms for a whole request. Send it in one go, or raise the timeouts.",
       },
+    ]);
+    const expect = `POST /v1/customers HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TEST_KEY}\r\ncontent-type: application/x-www-form-urlencoded\r\nexpect: gzip\r\ncontent-length: 9\r\n\r\nname=Gzip`;
+    assert.deepEqual(await answer(expect), [
+      417,
+      "keep-alive",
+      { type: "invalid_request_error", message: "Unsupported Expect header: 'gzip'. paper-tiger (like most HTTP servers) supports only Expect: 100-continue; leave the header out." },
     ]);
     assert.equal((await s.raw("GET", "/v1/customers")).json.data.length, 0, "nothing was created");
   });

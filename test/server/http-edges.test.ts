@@ -98,6 +98,31 @@ describe("framework and client errors are Stripe-shaped", () => {
     assert.equal((await s.stripe().customers.list()).data.length, 0);
   });
 
+  test("an Expect other than 100-continue: Stripe's envelope with a 417; a body that then turns out malformed is answered too", { timeout: 30_000 }, async () => {
+    await using s = await startTestServer();
+    const conn = await RawConnection.open(s.pt.port);
+    await conn.send(rawRequest("POST", "/v1/customers", { ...AUTH, expect: "gzip", "content-type": "application/x-www-form-urlencoded" }, "email=a%40b.co"));
+    const res = await conn.response();
+    assertStripeError(res, 417, /^Unsupported Expect header: 'gzip'/);
+    await assertStillServes(conn);
+    // The early answer came before the body; when the body's framing is broken, that gets its own answer (not a silent close).
+    await conn.send(rawRequest("POST", "/v1/customers", { ...AUTH, expect: "x", "transfer-encoding": "chunked", "content-type": "application/x-www-form-urlencoded" }, "zz\r\nabc\r\n0\r\n\r\n"));
+    assertStripeError(await conn.response(), 417, /Unsupported Expect header/);
+    const broken = await conn.response();
+    assertStripeError(broken, 400, /HPE_INVALID_CHUNK_SIZE/);
+    await assertClosedCleanly(broken, conn);
+    assert.equal((await s.stripe().customers.list()).data.length, 0);
+  });
+
+  test("control routes with an empty id are unknown URLs, as API routes are", { timeout: 30_000 }, async () => {
+    await using s = await startTestServer();
+    for (const path of ["/_chaos/customers//failure", "/_test/payment_intents//authenticate", "/_webhooks/events//resend"]) {
+      const res = await s.raw("POST", path, { body: { decline_code: "expired_card" } });
+      assert.equal(res.status, 404, `${path}: ${res.text}`);
+      assert.match(res.json.error.message, /^Unrecognized request URL \(POST: /);
+    }
+  });
+
   test("HEAD: the headers a GET would have, no body, and the connection goes on", { timeout: 30_000 }, async () => {
     await using s = await startTestServer();
     const customer = await s.stripe().customers.create({ email: "h@example.com" });
