@@ -9,6 +9,7 @@ import type { Stripe, Wire } from "../stripe/types.js";
 import type { StripeError } from "../server/errors.js";
 import { invalidRequest } from "../server/errors.js";
 import { randomChars } from "../stripe/ids.js";
+import { minimumChargeAmount } from "../stripe/currencies.js";
 import { nowFor } from "../billing/time.js";
 import { crudEndpoints } from "./crud.js";
 import { customers, type Customer } from "./customers.js";
@@ -24,7 +25,7 @@ import {
   paymentIntents,
   type PaymentIntent,
 } from "./payment-intents.js";
-import { paymentMethods } from "./payment-methods.js";
+import { paymentMethods, resolvePaymentMethod } from "./payment-methods.js";
 import { Resource } from "./resource.js";
 import type { Context } from "./context.js";
 import type { ResourceModule } from "./registry.js";
@@ -389,6 +390,13 @@ export async function attemptPayment(
 ): Promise<PaymentAttempt> {
   if (open.status !== "open") throw invalidRequest(400, `Invoice ${open.id} is already ${open.status}.`, { code: "invoice_not_editable" });
   if (open.amount_remaining <= 0) return { invoice: await markPaid(ctx, open, opts.now, null) };
+  // Below the currency's minimum charge nothing is charged: Stripe marks the invoice paid and adds the
+  // amount due to the customer's balance (Stripe's invoice object reference).
+  if (open.amount_remaining < minimumChargeAmount(open.currency)) {
+    const c = await customers.get(ctx, String(open.customer));
+    if (c && !(c as { deleted?: boolean }).deleted) await customers.update(ctx, c, { ...c, balance: c.balance + open.amount_remaining });
+    return { invoice: await markPaid(ctx, open, opts.now, null) };
+  }
   const pm = await paymentMethodFor(ctx, open, opts.paymentMethod);
   if (!pm) {
     const error = invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", { code: "invoice_no_payment_method_types" });
@@ -647,7 +655,13 @@ export const invoicesModule: ResourceModule = {
       async run(ctx, params, path) {
         let inv = await invoices.require(ctx, path.id!);
         const now = await invoiceNow(ctx, inv);
-        if (inv.status === "draft") inv = await finalizeInvoice(ctx, inv, now);
+        // Checked before a draft is finalized: a payment method that does not exist changes nothing.
+        if (params.payment_method !== undefined && inv.status !== "paid") await resolvePaymentMethod(ctx, params.payment_method);
+        if (inv.status === "draft") {
+          inv = await finalizeInvoice(ctx, inv, now);
+          // A draft with nothing to pay is paid by finalizing it.
+          if (inv.status === "paid") return inv;
+        }
         if (inv.status === "paid") throw invalidRequest(400, "Invoice is already paid", { code: "invoice_already_paid" });
         if (inv.status !== "open") throw invalidRequest(400, `You cannot pay an invoice that is ${inv.status}.`, { code: "invoice_not_editable" });
         if (params.paid_out_of_band) return markPaid(ctx, inv, now, null, true);

@@ -48,6 +48,23 @@ describe("invoices and invoice items", { timeout: 120_000 }, () => {
     assert.equal((await b.stripe.invoices.pay(inv.id)).status, "paid", "the next attempt goes through");
   });
 
+  test("paying a draft: with nothing due it is paid by finalizing; with a payment method that does not exist it stays a draft", async () => {
+    await using b = await billingSetup();
+    const empty = await b.stripe.invoices.create({ customer: b.customer.id });
+    assert.equal(empty.amount_due, 0);
+    const paid = await b.stripe.invoices.pay(empty.id);
+    assert.equal(paid.status, "paid");
+    assert.equal(paid.amount_paid, 0);
+    await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 700, currency: "usd" });
+    const draft = await b.stripe.invoices.create({ customer: b.customer.id, pending_invoice_items_behavior: "include" });
+    const before = (await b.stripe.events.list({ limit: 100 })).data.length;
+    await assert.rejects(b.stripe.invoices.pay(draft.id, { payment_method: "pm_missing" }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "resource_missing" && e.param === "payment_method");
+    assert.equal((await b.stripe.invoices.retrieve(draft.id)).status, "draft");
+    assert.equal((await b.stripe.events.list({ limit: 100 })).data.length, before, "the refused payment recorded nothing");
+    assert.equal((await b.stripe.paymentIntents.list()).data.length, 0);
+    assert.equal((await b.stripe.invoices.pay(draft.id, { payment_method: "pm_card_visa" })).status, "paid", "with a real one it pays");
+  });
+
   test("void, mark uncollectible, delete a draft, and the refusals", async () => {
     await using b = await billingSetup();
     const make = async () => {
