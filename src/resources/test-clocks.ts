@@ -2,15 +2,15 @@
  * @module test-clocks
  * `/v1/test_helpers/test_clocks`: simulated time for the customers attached
  * to a clock. An advance moves the clock and bills, in order, every period
- * boundary crossed by those customers' subscriptions, with no limit on how
- * far it goes or how much it holds. The advance completes before the call
+ * boundary crossed by those customers' subscriptions, however much it holds,
+ * up to 100 years per advance as for server time. The advance completes before the call
  * answers; the answer shows the clock as the advance began (`advancing`),
  * and the clock is `ready` from then on.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest } from "../server/errors.js";
 import { TEST_CLOCKS } from "../billing/time.js";
-import { MAX_TIME_MS } from "../clock/clock.js";
+import { advanceProblem, MAX_TIME_MS } from "../clock/clock.js";
 import { crudEndpoints } from "./crud.js";
 import { customerHooks, customers } from "./customers.js";
 import { endpoint } from "./endpoint.js";
@@ -88,6 +88,9 @@ export const testClocksModule: ResourceModule = {
         if (params.frozen_time <= clock.frozen_time) {
           throw invalidRequest(400, `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`, { param: "frozen_time" });
         }
+        // The bound server time has: each advance bills every boundary crossed, so a century at once is the most one request may ask.
+        const problem = advanceProblem(clock.frozen_time * 1000, params.frozen_time * 1000);
+        if (problem !== undefined) throw invalidRequest(400, `The test clock cannot be advanced: ${problem}.`, { param: "frozen_time" });
         const advancing: TestClock = { ...clock, status: "advancing", status_details: { advancing: { target_frozen_time: params.frozen_time } } };
         await testClocks.update(ctx, clock, advancing, { event: "test_helpers.test_clock.advancing" });
         // Time moves in steps so that each piece of billing work sees the clock at its own moment.

@@ -95,6 +95,8 @@ describe("test clocks", { timeout: 120_000 }, () => {
     const tooLate = (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "frozen_time" && /between 0 and 253402300799/.test(e.message);
     await assert.rejects(stripe.testHelpers.testClocks.create({ frozen_time: 1e15 }), tooLate);
     await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: 253402300800 }), tooLate);
+    // As for server time, one advance moves at most 100 years: each bills every boundary it crosses.
+    await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 101 * 365 * 86_400 }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "frozen_time" && /at most 100 years in one advance/.test(e.message));
     assert.equal((await stripe.testHelpers.testClocks.retrieve(clock.id)).frozen_time, T0);
     assert.equal((await stripe.testHelpers.testClocks.list()).data.length, 1);
     assert.equal((await stripe.customers.list()).data.length, 0);
