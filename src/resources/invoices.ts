@@ -370,6 +370,14 @@ export async function paymentMethodFor(ctx: Context, inv: Invoice, explicit?: st
   return null;
 }
 
+const noPaymentMethod = () =>
+  invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", { code: "invoice_no_payment_method_types" });
+
+/** Whether paying `inv` now would charge a payment method (something is due, at least the minimum charge). */
+function needsPaymentMethod(inv: Invoice): boolean {
+  return inv.amount_remaining > 0 && inv.amount_remaining >= minimumChargeAmount(inv.currency);
+}
+
 /** What one payment attempt came to. */
 export interface PaymentAttempt {
   readonly invoice: Invoice;
@@ -392,16 +400,13 @@ export async function attemptPayment(
   if (open.amount_remaining <= 0) return { invoice: await markPaid(ctx, open, opts.now, null) };
   // Below the currency's minimum charge nothing is charged: Stripe marks the invoice paid and adds the
   // amount due to the customer's balance (Stripe's invoice object reference).
-  if (open.amount_remaining < minimumChargeAmount(open.currency)) {
+  if (!needsPaymentMethod(open)) {
     const c = await customers.get(ctx, String(open.customer));
     if (c && !(c as { deleted?: boolean }).deleted) await customers.update(ctx, c, { ...c, balance: c.balance + open.amount_remaining });
     return { invoice: await markPaid(ctx, open, opts.now, null) };
   }
   const pm = await paymentMethodFor(ctx, open, opts.paymentMethod);
-  if (!pm) {
-    const error = invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", { code: "invoice_no_payment_method_types" });
-    return { invoice: await recordFailure(ctx, open, opts.now, opts.nextAttemptAt ?? null), error };
-  }
+  if (!pm) return { invoice: await recordFailure(ctx, open, opts.now, opts.nextAttemptAt ?? null), error: noPaymentMethod() };
   let pi = await existingIntent(ctx, open);
   if (!pi || pi.status === "canceled" || pi.status === "succeeded") {
     pi = await createPaymentIntent(ctx, {
@@ -655,8 +660,11 @@ export const invoicesModule: ResourceModule = {
       async run(ctx, params, path) {
         let inv = await invoices.require(ctx, path.id!);
         const now = await invoiceNow(ctx, inv);
-        // Checked before a draft is finalized: a payment method that does not exist changes nothing.
-        if (params.payment_method !== undefined && inv.status !== "paid") await resolvePaymentMethod(ctx, params.payment_method);
+        // Checked before a draft is finalized: a payment method that does not exist, or none at all, changes nothing.
+        if (!params.paid_out_of_band && (inv.status === "draft" || inv.status === "open")) {
+          if (params.payment_method !== undefined) await resolvePaymentMethod(ctx, params.payment_method);
+          else if (needsPaymentMethod(inv) && !(await paymentMethodFor(ctx, inv, params.source))) throw noPaymentMethod();
+        }
         if (inv.status === "draft") {
           inv = await finalizeInvoice(ctx, inv, now);
           // A draft with nothing to pay is paid by finalizing it.

@@ -65,6 +65,20 @@ describe("invoices and invoice items", { timeout: 120_000 }, () => {
     assert.equal((await b.stripe.invoices.pay(draft.id, { payment_method: "pm_card_visa" })).status, "paid", "with a real one it pays");
   });
 
+  test("paying for a customer with nothing to pay with is refused before the draft is finalized or an attempt recorded", async () => {
+    await using b = await billingSetup();
+    const bare = await b.stripe.customers.create({ email: "nocard@example.com" });
+    await b.stripe.invoiceItems.create({ customer: bare.id, amount: 700, currency: "usd" });
+    const draft = await b.stripe.invoices.create({ customer: bare.id, pending_invoice_items_behavior: "include" });
+    const before = (await b.stripe.events.list({ limit: 100 })).data.length;
+    await assert.rejects(b.stripe.invoices.pay(draft.id), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "invoice_no_payment_method_types");
+    const after = await b.stripe.invoices.retrieve(draft.id);
+    assert.equal(after.status, "draft");
+    assert.equal(after.attempt_count, 0);
+    assert.equal((await b.stripe.events.list({ limit: 100 })).data.length, before, "nothing recorded");
+    assert.equal((await b.stripe.invoices.pay(draft.id, { paid_out_of_band: true })).status, "paid", "out of band needs no payment method");
+  });
+
   test("void, mark uncollectible, delete a draft, and the refusals", async () => {
     await using b = await billingSetup();
     const make = async () => {
