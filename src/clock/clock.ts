@@ -8,6 +8,8 @@
  * forward instead of sleeping.
  */
 
+import { TimerHeap } from "./timer-heap.js";
+
 /**
  * The latest time a clock reaches: the end of year 9999, so every timestamp
  * stays a four-digit ISO year, far inside what a `Date` can hold.
@@ -86,9 +88,9 @@ export const monotonicClock: Clock = Object.freeze({
 
 interface PendingTimer {
   readonly __clockTimer: true;
-  at: number;
-  seq: number;
-  fn: () => void;
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: () => void;
   cancelled: boolean;
 }
 
@@ -104,7 +106,7 @@ interface PendingTimer {
 export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
-  #timers: PendingTimer[] = [];
+  readonly #timers = new TimerHeap<PendingTimer>();
 
   constructor(startMs: number = Date.now()) {
     this.#now = checkStart(startMs);
@@ -122,12 +124,12 @@ export class ManualClock implements Clock {
 
   clearTimeout(timer: ClockTimer): void {
     const t = timer as PendingTimer;
-    if (t && t.__clockTimer) t.cancelled = true;
+    if (t && t.__clockTimer) this.#timers.cancel(t);
   }
 
   /** Number of timers still waiting to fire. */
   get pendingTimers(): number {
-    return this.#timers.filter((t) => !t.cancelled).length;
+    return this.#timers.size;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due, in order. */
@@ -140,14 +142,8 @@ export class ManualClock implements Clock {
   set(ms: number): void {
     if (ms < this.#now) throw new RangeError(`ManualClock cannot move backwards (from ${this.#now} to ${ms})`);
     checkAdvance(this.#now, ms);
-    for (;;) {
-      let next: PendingTimer | undefined;
-      for (const t of this.#timers) {
-        if (t.cancelled || t.at > ms) continue;
-        if (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq)) next = t;
-      }
-      if (!next) break;
-      this.#timers = this.#timers.filter((t) => t !== next && !t.cancelled);
+    for (let next = this.#timers.peek(); next !== undefined && next.at <= ms; next = this.#timers.peek()) {
+      this.#timers.pop();
       // Timers observe the time they were due at, as they would under real time.
       this.#now = Math.max(this.#now, next.at);
       next.fn();

@@ -9,6 +9,7 @@
  * every timestamp it gives is a valid date.
  */
 import { checkAdvance, checkStart, MAX_TIME_MS, showTime, type Clock, type ClockTimer } from "./clock.js";
+import { TimerHeap } from "./timer-heap.js";
 
 /** How the server clock moves. */
 export type ClockMode = "real" | "manual" | "accelerated";
@@ -41,7 +42,7 @@ export class ServerClock implements Clock {
   /** Server time at `#wallBase`. */
   #base: number;
   #wallBase: number;
-  #timers: Timer[] = [];
+  readonly #timers = new TimerHeap<Timer>();
   #seq = 0;
   #real: NodeJS.Timeout | undefined;
   #firing = false;
@@ -68,23 +69,24 @@ export class ServerClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): ClockTimer {
     const timer: Timer = { __clockTimer: true, at: this.now() + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    const earliest = this.#timers.peek();
     this.#timers.push(timer);
-    this.#schedule();
+    // Only a new earliest timer moves the wall-clock wake-up.
+    if (earliest === undefined || timer.at < earliest.at) this.#schedule();
     return timer;
   }
 
   clearTimeout(timer: ClockTimer): void {
     const t = timer as Timer;
     if (t && t.__clockTimer) {
-      t.cancelled = true;
-      this.#timers = this.#timers.filter((x) => x !== t);
+      this.#timers.cancel(t);
       this.#schedule();
     }
   }
 
   /** Timers waiting to fire. */
   get pendingTimers(): number {
-    return this.#timers.length;
+    return this.#timers.size;
   }
 
   /** Moves server time forward by `ms`, firing due timers in order. */
@@ -112,11 +114,8 @@ export class ServerClock implements Clock {
     if (this.#firing) return;
     this.#firing = true;
     try {
-      for (;;) {
-        let next: Timer | undefined;
-        for (const t of this.#timers) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
-        if (!next) break;
-        this.#timers = this.#timers.filter((t) => t !== next);
+      for (let next = this.#timers.peek(); next !== undefined && next.at <= target; next = this.#timers.peek()) {
+        this.#timers.pop();
         // A timer sees the time it was due at, as it would had time passed on its own.
         if (next.at > this.now()) this.#rebase(next.at);
         next.fn();
@@ -131,9 +130,8 @@ export class ServerClock implements Clock {
     if (this.#real) clearTimeout(this.#real);
     this.#real = undefined;
     const rate = this.#rate();
-    if (rate === 0 || this.#timers.length === 0) return;
-    let earliest = Infinity;
-    for (const t of this.#timers) earliest = Math.min(earliest, t.at);
+    const earliest = this.#timers.peek()?.at;
+    if (rate === 0 || earliest === undefined) return;
     const wait = Math.min(MAX_DELAY, Math.max(0, Math.ceil((earliest - this.now()) / rate)));
     this.#real = setTimeout(() => {
       this.#real = undefined;

@@ -74,6 +74,26 @@ describe("server clock", { timeout: 30_000 }, () => {
     assert.throws(() => new ManualClock(0).advance(8.64e15), /at most 100 years/);
   });
 
+  test("an advance fires a backlog of 100,000 timers (webhook retries owed after an outage) in order, without holding the server", { timeout: 60_000 }, () => {
+    // One scan per timer fired made this quadratic: tens of seconds with the event loop blocked, found by the fuzz run.
+    // A heap keeps it well under a second; the timeout bounds it with a margin no quadratic pass can meet.
+    for (const clock of [new ServerClock({ mode: "manual", start: 0 }), new ManualClock(0)]) {
+      const n = 100_000;
+      const fired: number[] = [];
+      const timers = [];
+      for (let i = 0; i < n; i++) timers.push(clock.setTimeout(() => fired.push(i), (i * 7919) % 100_000));
+      for (let i = 0; i < n; i += 10) clock.clearTimeout(timers[i]!);
+      assert.equal(clock.pendingTimers, n - n / 10);
+      clock.advance(100_000);
+      assert.equal(fired.length, n - n / 10);
+      const due = (i: number) => (i * 7919) % 100_000;
+      const outOfOrder = fired.findIndex((b, k) => k > 0 && !(due(fired[k - 1]!) < due(b) || (due(fired[k - 1]!) === due(b) && fired[k - 1]! < b)));
+      assert.equal(outOfOrder, -1, `timers fired out of order at ${outOfOrder}`);
+      assert.equal(clock.pendingTimers, 0);
+      if (clock instanceof ServerClock) clock.stop();
+    }
+  });
+
   test("an accelerated clock left running stops at the end of year 9999", () => {
     const wall = fakeWall();
     const clock = new ServerClock({ mode: "accelerated", multiplier: 1e12, wall: wall.now, start: 0 });
