@@ -6,8 +6,7 @@
  * creates its invoices through the functions exported here.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import type { StripeError } from "../server/errors.js";
-import { invalidRequest } from "../server/errors.js";
+import { invalidRequest, StripeError } from "../server/errors.js";
 import { randomChars } from "../stripe/ids.js";
 import { minimumChargeAmount } from "../stripe/currencies.js";
 import { nowFor } from "../billing/time.js";
@@ -378,6 +377,21 @@ function needsPaymentMethod(inv: Invoice): boolean {
   return inv.amount_remaining > 0 && inv.amount_remaining >= minimumChargeAmount(inv.currency);
 }
 
+/**
+ * Pays an open invoice that needs no charge: nothing due, or less than the
+ * currency's minimum charge, which Stripe does not charge but marks paid,
+ * adding the amount due to the customer's balance (Stripe's invoice object
+ * reference). `undefined` when the invoice needs a charge.
+ */
+export async function settleWithoutCharge(ctx: Context, open: Invoice, now: number): Promise<Invoice | undefined> {
+  if (needsPaymentMethod(open)) return undefined;
+  if (open.amount_remaining > 0) {
+    const c = await customers.get(ctx, String(open.customer));
+    if (c && !(c as { deleted?: boolean }).deleted) await customers.update(ctx, c, { ...c, balance: c.balance + open.amount_remaining });
+  }
+  return markPaid(ctx, open, now, null);
+}
+
 /** What one payment attempt came to. */
 export interface PaymentAttempt {
   readonly invoice: Invoice;
@@ -397,16 +411,17 @@ export async function attemptPayment(
   opts: { now: number; offSession: boolean; paymentMethod?: string | null; nextAttemptAt?: number | null },
 ): Promise<PaymentAttempt> {
   if (open.status !== "open") throw invalidRequest(400, `Invoice ${open.id} is already ${open.status}.`, { code: "invoice_not_editable" });
-  if (open.amount_remaining <= 0) return { invoice: await markPaid(ctx, open, opts.now, null) };
-  // Below the currency's minimum charge nothing is charged: Stripe marks the invoice paid and adds the
-  // amount due to the customer's balance (Stripe's invoice object reference).
-  if (!needsPaymentMethod(open)) {
-    const c = await customers.get(ctx, String(open.customer));
-    if (c && !(c as { deleted?: boolean }).deleted) await customers.update(ctx, c, { ...c, balance: c.balance + open.amount_remaining });
-    return { invoice: await markPaid(ctx, open, opts.now, null) };
-  }
+  const settled = await settleWithoutCharge(ctx, open, opts.now);
+  if (settled) return { invoice: settled };
   const pm = await paymentMethodFor(ctx, open, opts.paymentMethod);
   if (!pm) return { invoice: await recordFailure(ctx, open, opts.now, opts.nextAttemptAt ?? null), error: noPaymentMethod() };
+  // Resolved before a PaymentIntent exists: a payment method that cannot be used fails the attempt, and creates nothing.
+  try {
+    await resolvePaymentMethod(ctx, pm);
+  } catch (err) {
+    if (!(err instanceof StripeError) || err.status >= 500) throw err;
+    return { invoice: await recordFailure(ctx, open, opts.now, opts.nextAttemptAt ?? null), error: err };
+  }
   let pi = await existingIntent(ctx, open);
   if (!pi || pi.status === "canceled" || pi.status === "succeeded") {
     pi = await createPaymentIntent(ctx, {
@@ -663,7 +678,11 @@ export const invoicesModule: ResourceModule = {
         // Checked before a draft is finalized: a payment method that does not exist, or none at all, changes nothing.
         if (!params.paid_out_of_band && (inv.status === "draft" || inv.status === "open")) {
           if (params.payment_method !== undefined) await resolvePaymentMethod(ctx, params.payment_method);
-          else if (needsPaymentMethod(inv) && !(await paymentMethodFor(ctx, inv, params.source))) throw noPaymentMethod();
+          else if (needsPaymentMethod(inv)) {
+            const pm = await paymentMethodFor(ctx, inv, params.source);
+            if (!pm) throw noPaymentMethod();
+            await resolvePaymentMethod(ctx, pm, params.source !== undefined ? "source" : "payment_method");
+          }
         }
         if (inv.status === "draft") {
           inv = await finalizeInvoice(ctx, inv, now);

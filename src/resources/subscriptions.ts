@@ -36,6 +36,7 @@ import {
   previewHooks,
   previewInvoice,
   previewLines,
+  settleWithoutCharge,
   voidInvoice,
   type Invoice,
   type LineInput,
@@ -402,6 +403,8 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
   }
   const behavior = params.payment_behavior ?? "allow_incomplete";
   if (behavior === "default_incomplete") {
+    // Nothing to charge (below the minimum charge): paid at once, as any automatic payment would be.
+    if (await settleWithoutCharge(ctx, inv, now)) return (await subscriptions.get(ctx, id))!;
     // The customer confirms the invoice's PaymentIntent client-side (latest_invoice.confirmation_secret).
     await ensureIntent(ctx, inv);
     return (await subscriptions.get(ctx, id))!;

@@ -79,6 +79,19 @@ describe("invoices and invoice items", { timeout: 120_000 }, () => {
     assert.equal((await b.stripe.invoices.pay(draft.id, { paid_out_of_band: true })).status, "paid", "out of band needs no payment method");
   });
 
+  test("a default payment method that cannot pay is refused before the draft is finalized or a PaymentIntent created", async () => {
+    await using b = await billingSetup();
+    // Legacy card sources do not pay PaymentIntents yet; until they do, refusing changes nothing.
+    const legacy = await b.stripe.customers.create({ source: "tok_visa" });
+    await b.stripe.invoiceItems.create({ customer: legacy.id, amount: 700, currency: "usd" });
+    const draft = await b.stripe.invoices.create({ customer: legacy.id, pending_invoice_items_behavior: "include" });
+    const before = (await b.stripe.events.list({ limit: 100 })).data.length;
+    await assert.rejects(b.stripe.invoices.pay(draft.id), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "resource_missing");
+    assert.equal((await b.stripe.invoices.retrieve(draft.id)).status, "draft");
+    assert.equal((await b.stripe.events.list({ limit: 100 })).data.length, before, "nothing recorded");
+    assert.equal((await b.stripe.paymentIntents.list()).data.length, 0);
+  });
+
   test("void, mark uncollectible, delete a draft, and the refusals", async () => {
     await using b = await billingSetup();
     const make = async () => {

@@ -28,6 +28,14 @@ describe("billing below the minimum charge", () => {
     assert.equal(((await b.stripe.customers.retrieve(b.customer.id)) as Stripe.Customer).balance, 60);
     assert.equal((await b.stripe.subscriptions.retrieve(sub.id)).status, "active");
   });
+
+  test("with payment_behavior default_incomplete too: nothing to confirm, the subscription is active", { timeout: 60_000 }, async () => {
+    await using b = await billingSetup({}, "pm_card_visa", 30);
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }], payment_behavior: "default_incomplete", expand: ["latest_invoice"] });
+    assert.equal(sub.status, "active");
+    assert.equal((sub.latest_invoice as Stripe.Invoice).status, "paid");
+    assert.equal((await b.stripe.paymentIntents.list()).data.length, 0);
+  });
 });
 
 describe("billing isolation", () => {
