@@ -211,7 +211,9 @@ export class ChaosCoordinator implements NamespaceChaos {
   async clearActivity(namespace: string): Promise<void> {
     const s = this.#states.get(namespace);
     if (!s) return;
-    const drained = s.queue.drain();
+    // Waits for the held events it releases, not behind deliveries already under way (a webhook backlog,
+    // a receiver that hangs); the queue reports idle when those settle, and the namespace is forgotten then.
+    const drained = s.queue.drain("released");
     s.overrides.clear();
     s.sequences.clear();
     s.stats = emptyStats();

@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { ChaosClient, ChaosClientError } from "../../src/index.js";
 import { startTestServer, TEST_KEY } from "../helpers/server.js";
 
@@ -82,6 +84,30 @@ describe("the /_chaos control plane", { timeout: 120_000 }, () => {
     await s.raw("POST", "/_chaos/cleanup");
     assert.equal((await s.stripe().customers.list()).data.length, 0, "cleanup deletes the namespace's data");
     assert.equal((await s.raw("GET", "/_chaos/stats")).json.payments_failed, 0);
+  });
+
+  test("a reset answers at once, even while webhook deliveries chaos no longer holds are still running", { timeout: 30_000 }, async () => {
+    // A receiver that accepts and never answers: a delivery to it runs until its 60 s timeout.
+    const sockets = new Set<Socket>();
+    const hanging = createServer(() => {});
+    hanging.on("connection", (c) => sockets.add(c));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    try {
+      await using s = await startTestServer({ webhookDelivery: { timeoutMs: 60_000 } });
+      const stripe = s.stripe();
+      await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`, enabled_events: ["*"] });
+      await s.raw("POST", "/_chaos/config", { body: { events: { duplicate_rate: 1 } } });
+      // Its delivery is under way at once, to the receiver that never answers.
+      await stripe.customers.create({ email: "in-flight@example.com" });
+      for (let i = 0; i < 1_000 && sockets.size === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(sockets.size > 0, "the delivery reached the receiver");
+      const reset = await s.raw("DELETE", "/_chaos/config");
+      assert.equal(reset.status, 200);
+      assert.equal(reset.json.events.duplicate_rate, 0);
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
   });
 
   test("control routes need a key", async () => {
