@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", globalThis: "readonly", fetch: "readonly", URLSearchParams: "readonly" } },
   },
   {
-    files: ["src/cli.ts", "bench/**", "examples/**", "test/mutation/run.ts"],
+    files: ["src/cli.ts", "bench/**", "examples/**", "test/mutation/run.ts", "test/fuzz/run.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -1,0 +1,376 @@
+/**
+ * Request generators for the fuzz run, with fast-check. Every registered
+ * route (API endpoints and control routes) is drawn, with its own parameter
+ * names, plausible and hostile values (ids of objects the run created,
+ * prototype names, huge numbers, unicode, deep nesting), valid bodies for
+ * the main creates (so the run reaches deep states) and mutations of them,
+ * form and JSON encodings (malformed ones too), headers, and transport-level
+ * damage only a raw socket can send.
+ *
+ * Values never contain ':' outside a fixed list of loopback URLs, so no
+ * webhook endpoint the run creates can point anywhere but 127.0.0.1.
+ */
+import fc from "fast-check";
+import type { Runtime } from "../../src/server/runtime.js";
+
+/** A reference to an object the run created in the request's namespace, resolved when the request is sent. */
+export interface Ref {
+  readonly $ref: string;
+  readonly pick: number;
+}
+
+/** A generated value: JSON-like, with references to created objects. */
+export type Value = string | number | boolean | null | Ref | readonly Value[] | { readonly [k: string]: Value };
+
+/** Transport damage a well-behaved client never sends. */
+export type Damage =
+  | { kind: "none" }
+  | { kind: "raw_path"; bytes: string }
+  | { kind: "bad_chunked"; body: string }
+  | { kind: "chunked" }
+  | { kind: "short_length" }
+  | { kind: "long_length" }
+  | { kind: "huge_header" }
+  | { kind: "http10" }
+  | { kind: "bad_header"; bytes: string }
+  | { kind: "garbage"; bytes: string };
+
+/** One generated request, before references are resolved. */
+export interface FuzzRequest {
+  readonly method: string;
+  /** Path template: `:name` segments are filled with ids or hostile strings. */
+  readonly route: string;
+  readonly pathParams: Readonly<Record<string, Value>>;
+  /** Extra path damage: a trailing slash, upper case, a raw suffix. */
+  readonly pathTwist: "none" | "slash" | "upper" | "double_slash" | "suffix";
+  readonly params: Value;
+  readonly encoding: "form" | "form_brackets_raw" | "json" | "query" | "form_malformed" | "json_malformed" | "other";
+  readonly malformed: string;
+  readonly contentType: string | null;
+  /** `undefined`: the worker's namespace; `null`: no header; a string: that header value. */
+  readonly namespace: string | null | undefined;
+  readonly auth: string | null;
+  readonly idempotencyKey: string | null;
+  readonly stripeVersion: string | null;
+  readonly extraHeaders: ReadonlyArray<readonly [string, string]>;
+  readonly damage: Damage;
+}
+
+/** Names every JavaScript object answers to. */
+export const PROTOTYPE_NAMES = ["__proto__", "constructor", "hasOwnProperty", "valueOf", "toString", "toLocaleString", "isPrototypeOf", "propertyIsEnumerable", "__defineGetter__", "prototype"];
+
+/** Stands for the port of the run's own webhook receiver, filled in when a request is sent. */
+export const RECEIVER_PORT = "{receiver}";
+/**
+ * Loopback URLs, the only strings with ':' the run ever sends: the run's
+ * receiver (answering 200, or 500 under /fail), and port 9 (refused).
+ */
+export const LOOPBACK_URLS = [`http://127.0.0.1:${RECEIVER_PORT}/ok`, `http://127.0.0.1:${RECEIVER_PORT}/ok?y=1`, `http://127.0.0.1:${RECEIVER_PORT}/fail`, "http://127.0.0.1:9/hook", "https://127.0.0.1:9/"];
+
+/** Id prefixes by path parameter name, for routes whose id is not the endpoint's own resource. */
+const PARAM_PREFIX: Readonly<Record<string, string>> = { customer: "cus", charge: "ch", invoice: "in", subscription: "sub" };
+
+const WORDS = [
+  "usd", "eur", "jpy", "gbp", "USD", "xxx", "day", "week", "month", "year", "card", "us_bank_account", "manual", "automatic", "automatic_async",
+  "charge_automatically", "send_invoice", "default_incomplete", "allow_incomplete", "error_if_incomplete", "pending_if_incomplete", "create_prorations",
+  "none", "always_invoice", "succeed", "fail", "now", "true", "false", "on", "1", "0", "-1", "*", "customer.created", "invoice.*", "invoice.paid",
+  "pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds", "pm_card_authenticationRequired",
+  "pm_card_threeDSecure2Required", "pm_card_refundFail", "pm_card_bypassPending", "tok_visa", "tok_chargeDeclined", "tok_chargeDeclinedExpiredCard",
+  "tok_threeDSecure2Required", "4242424242424242", "4000000000000002", "4000002500003155", "4000000000009995", "1234567812345678", "ada@example.com",
+  "insufficient_funds", "card_declined", "expired_card", "processing_error", "exclude_tax", "requires_payment_method", "canceled", "active", "past_due",
+  "trialing", "unpaid", "paid", "open", "draft", "void", "uncollectible", "subscription_create", "off_session", "on_session", "recurring", "one_time",
+  "per_unit", "tiered", "graduated", "volume", "licensed", "metered", "duplicate", "fraudulent", "requested_by_customer", "exempt", "reverse",
+  "payment", "api", "event", "effective", "namespace", "1e309", "9007199254740993", "1.5", "NaN", "Infinity", "0x10", " 42 ", "-0", "", " ",
+  "2026-10-28.endive", "total_count", "data", "data.customer", "customer", "latest_invoice", "latest_charge", "payment_method", "default_price",
+  "product", "subscriptions", "sources", "invoice_settings.default_payment_method", "test_clock", "default_source", "subscriptions.data.latest_invoice",
+  "data.latest_invoice.customer", "a.b.c.d.e", "nope", "data.nope", "customer.nope", "..", ".", "data.", "\u0000", "\u202e", "😀", "\ud800",
+];
+
+const SEARCH_FIELDS = ["email", "name", "created", "status", "amount", "currency", "active", "customer", "metadata['plan']", "metadata[\"k\"]", "metadata['constructor']", ...PROTOTYPE_NAMES];
+const SEARCH_OPS = [":", "~", ">", "<", ">=", "<=", "", "::"];
+
+/** Strings, with ':' replaced unless it is one of the loopback URLs. */
+const noColon = (s: string) => s.replace(/:/g, "_");
+
+function stringArb(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom(...WORDS) },
+    { weight: 3, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
+    { weight: 1, arbitrary: fc.constantFrom(...LOOPBACK_URLS) },
+    { weight: 3, arbitrary: fc.string({ maxLength: 20 }).map(noColon) },
+    { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 20 }).map(noColon) },
+    { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }).map(noColon) },
+    { weight: 1, arbitrary: fc.constantFrom(256, 5001, 40_000).map((n) => "x".repeat(n)) },
+    { weight: 2, arbitrary: searchQueryArb() },
+  );
+}
+
+function searchQueryArb(): fc.Arbitrary<string> {
+  const clause = fc
+    .tuple(fc.boolean(), fc.constantFrom(...SEARCH_FIELDS), fc.constantFrom(...SEARCH_OPS), fc.oneof(fc.constantFrom("'pro'", "'ada@example.com'", "1700000000", "null", "'ab'", "\"x\"", "'unterminated", "bare", "1e999"), fc.string({ maxLength: 8 }).map((s) => `'${noColon(s)}'`)))
+    // The only strings with ':' besides the loopback URLs: no search field is a URL scheme.
+    .map(([neg, f, op, v]) => `${neg ? "-" : ""}${f}${op}${v}`);
+  return fc
+    .tuple(fc.array(clause, { minLength: 0, maxLength: 12 }), fc.constantFrom(" ", " AND ", " OR ", " and ", "  OR AND "))
+    .map(([cs, j]) => cs.join(j));
+}
+
+function numberArb(): fc.Arbitrary<number> {
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.integer({ min: -2, max: 5000 }) },
+    { weight: 2, arbitrary: fc.constantFrom(0, 1, 50, 100, 101, 2000, 99_999_999, 2 ** 31, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e21, 1e308, 1.5, -0.5, 253_402_300_800, 1_800_000_000) },
+    { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+    { weight: 1, arbitrary: fc.integer() },
+  );
+}
+
+/** Object keys: the route's own parameter names most of the time. */
+function keyArb(names: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: names.length > 0 ? 8 : 0, arbitrary: fc.constantFrom(...(names.length ? names : ["x"])) },
+    { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES, "metadata", "expand", "0", "1", "", "a[b", "a]b", "plan", "k".repeat(41), "id", "object", "deleted") },
+    { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map(noColon) },
+  );
+}
+
+function valueArb(names: readonly string[], prefixes: readonly string[]): fc.Arbitrary<Value> {
+  const ref: fc.Arbitrary<Value> = fc.record({ $ref: fc.constantFrom(...prefixes), pick: fc.nat() });
+  const { value } = fc.letrec<{ value: Value }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      { weight: 8, arbitrary: stringArb() },
+      { weight: 4, arbitrary: ref },
+      { weight: 3, arbitrary: numberArb() },
+      { weight: 2, arbitrary: fc.boolean() },
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 2, arbitrary: fc.array(tie("value"), { maxLength: 4 }) },
+      { weight: 3, arbitrary: fc.dictionary(keyArb(names), tie("value"), { maxKeys: 4, noNullPrototype: true }) },
+    ),
+  }));
+  return value;
+}
+
+/** Deep nesting beyond the parser's limit. */
+const deepArb: fc.Arbitrary<Value> = fc.integer({ min: 6, max: 40 }).map((depth) => {
+  let v: Value = "leaf";
+  for (let i = 0; i < depth; i++) v = { metadata: v } as Value;
+  return v;
+});
+
+const ref = (prefix: string): fc.Arbitrary<Ref> => fc.nat().map((pick) => ({ $ref: prefix, pick }));
+const amount = fc.oneof(fc.constantFrom(50, 100, 2000, 9999), fc.integer({ min: 1, max: 1_000_000 }));
+const shortcut = fc.constantFrom("pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds", "pm_card_authenticationRequired", "pm_card_refundFail", "pm_card_visa_debit");
+const interval = fc.constantFrom("day", "week", "month", "year");
+const timestamp = fc.oneof(fc.integer({ min: 1_790_000_000, max: 1_900_000_000 }), fc.constantFrom(0, 253_402_300_799, 253_402_300_800, 9_999_999_999_999));
+
+/** Valid bodies for the creates and actions that lead to deep states. */
+const RECIPES: Readonly<Record<string, fc.Arbitrary<Value>>> = {
+  "POST /v1/customers": fc.oneof(
+    fc.record({ email: fc.constantFrom("ada@example.com", "bob@example.com"), name: fc.constantFrom("Ada", "Bob"), metadata: fc.constantFrom({ plan: "pro" }, { plan: "free", constructor: "x" }) }, { requiredKeys: ["email"] }),
+    fc.record({ email: fc.constant("pay@example.com"), payment_method: fc.constantFrom("pm_card_visa", "pm_card_chargeDeclined", "pm_card_mastercard"), invoice_settings: fc.constant({ default_payment_method: "pm_card_visa" }) }),
+    fc.record({ source: fc.constantFrom("tok_visa", "tok_mastercard") }),
+    fc.record({ test_clock: ref("clock"), payment_method: fc.constant("pm_card_visa"), invoice_settings: fc.constant({ default_payment_method: "pm_card_visa" }) }),
+  ),
+  "POST /v1/products": fc.record({ name: fc.constant("Pro"), default_price_data: fc.record({ currency: fc.constant("usd"), unit_amount: amount, recurring: fc.record({ interval }) }, { requiredKeys: ["currency", "unit_amount"] }) }, { requiredKeys: ["name"] }),
+  "POST /v1/prices": fc.record(
+    { currency: fc.constantFrom("usd", "eur", "jpy"), unit_amount: amount, product: ref("prod"), recurring: fc.record({ interval, interval_count: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ["interval"] }), lookup_key: fc.constantFrom("basic", "pro") },
+    { requiredKeys: ["currency", "unit_amount", "product"] },
+  ),
+  "POST /v1/payment_intents": fc.record(
+    { amount, currency: fc.constant("usd"), payment_method: shortcut, confirm: fc.boolean(), customer: ref("cus"), capture_method: fc.constantFrom("automatic", "manual"), allowed_payment_method_types: fc.constant(["card"]) },
+    { requiredKeys: ["amount", "currency"] },
+  ),
+  "POST /v1/payment_intents/:id/confirm": fc.record({ payment_method: shortcut }, { requiredKeys: [] }),
+  "POST /v1/payment_intents/:id/capture": fc.record({ amount_to_capture: amount }, { requiredKeys: [] }),
+  "POST /v1/charges": fc.record({ amount, currency: fc.constant("usd"), source: fc.constantFrom("tok_visa", "tok_chargeDeclined", "tok_mastercard"), customer: ref("cus"), capture: fc.boolean() }, { requiredKeys: ["amount", "currency"] }),
+  "POST /v1/refunds": fc.oneof(fc.record({ payment_intent: ref("pi"), amount }, { requiredKeys: ["payment_intent"] }), fc.record({ charge: ref("ch") })),
+  "POST /v1/setup_intents": fc.record({ payment_method: shortcut, confirm: fc.boolean(), customer: ref("cus") }, { requiredKeys: [] }),
+  "POST /v1/subscriptions": fc.record(
+    {
+      customer: ref("cus"),
+      items: fc.array(fc.record({ price: ref("price"), quantity: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ["price"] }), { minLength: 1, maxLength: 2 }),
+      trial_period_days: fc.integer({ min: 0, max: 30 }),
+      payment_behavior: fc.constantFrom("allow_incomplete", "default_incomplete", "error_if_incomplete"),
+      collection_method: fc.constantFrom("charge_automatically", "send_invoice"),
+      days_until_due: fc.integer({ min: 1, max: 30 }),
+      cancel_at_period_end: fc.boolean(),
+    },
+    { requiredKeys: ["customer", "items"] },
+  ),
+  "POST /v1/subscriptions/:id": fc.record({ cancel_at_period_end: fc.boolean(), items: fc.array(fc.record({ price: ref("price") }), { maxLength: 1 }), proration_behavior: fc.constantFrom("create_prorations", "none", "always_invoice"), trial_end: fc.constantFrom("now") }, { requiredKeys: [] }),
+  "POST /v1/invoices": fc.record({ customer: ref("cus"), auto_advance: fc.boolean(), collection_method: fc.constantFrom("charge_automatically", "send_invoice"), days_until_due: fc.integer({ min: 1, max: 30 }) }, { requiredKeys: ["customer"] }),
+  "POST /v1/invoiceitems": fc.record({ customer: ref("cus"), amount, currency: fc.constant("usd"), invoice: ref("in") }, { requiredKeys: ["customer", "amount", "currency"] }),
+  "POST /v1/test_helpers/test_clocks": fc.record({ frozen_time: timestamp, name: fc.constant("fuzz") }, { requiredKeys: ["frozen_time"] }),
+  "POST /v1/test_helpers/test_clocks/:id/advance": fc.record({ frozen_time: timestamp }),
+  "POST /v1/webhook_endpoints": fc.record({ url: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...LOOPBACK_URLS.slice(0, 2)) }, { weight: 1, arbitrary: fc.constantFrom(...LOOPBACK_URLS.slice(2)) }), enabled_events: fc.constantFrom(["*"], ["customer.created", "invoice.*"]) }),
+  "POST /v1/tokens": fc.record({ card: fc.record({ number: fc.constantFrom("4242424242424242", "4000000000000002"), exp_month: fc.integer({ min: 1, max: 12 }), exp_year: fc.integer({ min: 2027, max: 2040 }), cvc: fc.constant("123") }) }),
+  "POST /v1/payment_methods": fc.record({ type: fc.constant("card"), card: fc.oneof(fc.record({ token: fc.constantFrom("tok_visa", "tok_chargeDeclined") }), fc.record({ number: fc.constant("4242424242424242"), exp_month: fc.constant(12), exp_year: fc.constant(2034) })) }),
+  "POST /v1/payment_methods/:id/attach": fc.record({ customer: ref("cus") }),
+  "POST /v1/customers/:customer/sources": fc.record({ source: fc.constantFrom("tok_visa", "tok_chargeDeclined") }),
+  "POST /_chaos/config": fc.oneof(
+    fc.record({ api: fc.record({ error_rate: fc.double({ min: 0, max: 1, noNaN: true }), reset_rate: fc.constantFrom(0, 0.3), lost_response_rate: fc.constantFrom(0, 0.3), latency_rate: fc.constantFrom(0, 1), latency_ms: fc.constantFrom(0, 5) }, { requiredKeys: [] }) }),
+    fc.record({ payment: fc.record({ failure_rate: fc.double({ min: 0, max: 1, noNaN: true }), decline_codes: fc.constantFrom(["insufficient_funds"], ["card_declined", "expired_card"]) }, { requiredKeys: [] }) }),
+    fc.record({ api: fc.record({ endpoint_overrides: fc.dictionary(fc.constantFrom("POST /v1/customers", "/v1/payment_intents*", "GET /v1/customers/*"), fc.constantFrom<Value>("server_error", "rate_limit", "connection_reset", "lost_response", { custom_response: { status: 200, body: { ok: true } } }, { custom_response: { status: 503, body: "nope" } }, { latency_ms: 3 }, ["server_error", "ok"])) }) }),
+    fc.record({ events: fc.record({ buffer_window_ms: fc.constantFrom(0, 10), duplicate_rate: fc.constantFrom(0, 1), out_of_order: fc.boolean() }, { requiredKeys: [] }) }),
+  ),
+  "POST /_chaos/customers/:id/failure": fc.record({ decline_code: fc.constantFrom("insufficient_funds", "card_declined", "expired_card"), times: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ["decline_code"] }),
+  "POST /_time/advance": fc.oneof(fc.record({ days: fc.integer({ min: 0, max: 40 }) }), fc.record({ seconds: fc.integer({ min: 0, max: 100_000 }) }), fc.record({ days: fc.constantFrom(36_526, 100_000_000) }), fc.record({ to: timestamp })),
+  "POST /_test/payment_intents/:id/authenticate": fc.record({ outcome: fc.constantFrom("succeed", "fail", "maybe") }, { requiredKeys: [] }),
+  "POST /_test/setup_intents/:id/authenticate": fc.record({ outcome: fc.constantFrom("succeed", "fail") }, { requiredKeys: [] }),
+};
+
+/** Queries every search endpoint takes. */
+const SEARCH_RECIPE: fc.Arbitrary<Value> = fc.record(
+  {
+    query: fc.constantFrom("metadata['plan']:'pro'", "created>0", "-metadata['plan']:null", "metadata['plan']:'pro' OR metadata['plan']:'free'", "metadata['constructor']:'x'"),
+    limit: fc.integer({ min: 1, max: 100 }),
+    expand: fc.constant(["total_count"]),
+  },
+  { requiredKeys: ["query"] },
+);
+
+/** Mutations of a valid body: a value replaced, a key dropped, a hostile key or an expand added. */
+function mutate(base: fc.Arbitrary<Value>, value: fc.Arbitrary<Value>, names: readonly string[]): fc.Arbitrary<Value> {
+  return fc.tuple(base, fc.array(fc.tuple(fc.constantFrom("replace", "drop", "add", "expand"), keyArb(names), value, fc.constantFrom(...WORDS.slice(-40))), { maxLength: 2 })).map(([b, muts]) => {
+    if (typeof b !== "object" || b === null || Array.isArray(b) || "$ref" in b) return b;
+    const out: Record<string, Value> = { ...(b as Record<string, Value>) };
+    for (const [op, key, v, path] of muts) {
+      const keys = Object.keys(out);
+      if (op === "replace" && keys.length) out[keys[key.length % keys.length]!] = v;
+      else if (op === "drop" && keys.length) delete out[keys[key.length % keys.length]!];
+      else if (op === "add") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else if (op === "expand") out.expand = [path];
+    }
+    return out;
+  });
+}
+
+/** Transport-level damage, rarely. */
+function damageArb(): fc.Arbitrary<Damage> {
+  return fc.oneof(
+    { weight: 80, arbitrary: fc.constant<Damage>({ kind: "none" }) },
+    { weight: 3, arbitrary: fc.constantFrom("caf\xe9", "\xff\xfe", "a b", "\x7f", "%ff", "%", "\t").map((bytes): Damage => ({ kind: "raw_path", bytes })) },
+    { weight: 3, arbitrary: fc.constantFrom("zz\r\nabc\r\n0\r\n\r\n", "5\r\nab\r\n0\r\n\r\n", "-1\r\n\r\n", "ffffffffffffffffff\r\n", "3;ext=\x01\r\nabc\r\n0\r\n\r\n").map((body): Damage => ({ kind: "bad_chunked", body })) },
+    { weight: 3, arbitrary: fc.constant<Damage>({ kind: "chunked" }) },
+    { weight: 2, arbitrary: fc.constant<Damage>({ kind: "short_length" }) },
+    { weight: 1, arbitrary: fc.constant<Damage>({ kind: "long_length" }) },
+    { weight: 1, arbitrary: fc.constant<Damage>({ kind: "huge_header" }) },
+    { weight: 2, arbitrary: fc.constant<Damage>({ kind: "http10" }) },
+    { weight: 2, arbitrary: fc.constantFrom("x-a\x01: 1", "x-b: \x00", "no colon", ": empty", "x-c: caf\xe9", "Content-Length: 1\r\nContent-Length: 2", "Transfer-Encoding: gzip").map((bytes): Damage => ({ kind: "bad_header", bytes })) },
+    { weight: 1, arbitrary: fc.constantFrom("\x16\x03\x01\x02\x00\x01", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "GET\r\n\r\n", "\r\n\r\n\r\n", "G E T / HTTP/1.1\r\n\r\n").map((bytes): Damage => ({ kind: "garbage", bytes })) },
+  );
+}
+
+/** A route to draw: its method, path template, parameter names and id prefixes of its path parameters. */
+interface RouteSpec {
+  readonly method: string;
+  readonly path: string;
+  readonly names: readonly string[];
+  readonly prefixes: Readonly<Record<string, string>>;
+}
+
+/** Every route of a running server, API endpoints and control routes. */
+export function routesOf(rt: Runtime): RouteSpec[] {
+  const routes: RouteSpec[] = [];
+  for (const ep of rt.registry.endpoints) {
+    const prefixes: Record<string, string> = {};
+    for (const m of ep.path.matchAll(/:(\w+)/g)) prefixes[m[1]!] = m[1] === "id" ? (ep.resource?.idPrefix ?? "x") : (PARAM_PREFIX[m[1]!] ?? "x");
+    routes.push({ method: ep.method, path: ep.path, names: [...Object.keys(ep.params), "expand", "limit", "starting_after"], prefixes });
+  }
+  for (const r of rt.controlRoutes) {
+    const prefix = r.path.includes("payment_intents") ? "pi" : r.path.includes("setup_intents") ? "seti" : r.path.includes("events") ? "evt" : "cus";
+    routes.push({ method: r.method, path: r.path, names: ["outcome", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
+  }
+  routes.push({ method: "GET", path: "/v1/nope/:id", names: [], prefixes: { id: "x" } }, { method: "POST", path: "/", names: [], prefixes: {} }, { method: "GET", path: "/_nope", names: [], prefixes: {} });
+  return routes;
+}
+
+const ALL_PREFIXES = ["cus", "prod", "price", "pi", "pm", "ch", "re", "seti", "sub", "si", "in", "ii", "clock", "we", "evt", "tok", "card"];
+
+/** The generator of requests for these routes. */
+export function requestArb(routes: readonly RouteSpec[]): fc.Arbitrary<FuzzRequest> {
+  const allNames = [...new Set(routes.flatMap((r) => r.names))];
+  const byRoute = routes.map((route) => {
+    const value = valueArb(route.names.length ? route.names : allNames, ALL_PREFIXES);
+    const params = fc
+      .tuple(fc.shuffledSubarray(route.names as string[], { maxLength: Math.min(5, route.names.length) }), fc.array(fc.tuple(keyArb(allNames), value), { maxLength: 2 }), fc.array(value, { minLength: 5, maxLength: 5 }))
+      .map(([keys, extra, vals]) => {
+        const out: Record<string, Value> = {};
+        keys.forEach((k, i) => (out[k] = vals[i]!));
+        for (const [k, v] of extra) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        return out as Value;
+      });
+    const recipe = RECIPES[`${route.method} ${route.path}`] ?? (route.path.endsWith("/search") ? SEARCH_RECIPE : undefined);
+    const body = recipe
+      ? fc.oneof({ weight: 4, arbitrary: recipe }, { weight: 4, arbitrary: mutate(recipe, value, route.names) }, { weight: 3, arbitrary: params }, { weight: 1, arbitrary: deepArb })
+      : fc.oneof({ weight: 6, arbitrary: params }, { weight: 1, arbitrary: deepArb }, { weight: 1, arbitrary: value });
+    const pathParams = fc.record(
+      Object.fromEntries(
+        Object.entries(route.prefixes).map(([name, prefix]) => [
+          name,
+          fc.oneof(
+            { weight: 8, arbitrary: ref(prefix) as fc.Arbitrary<Value> },
+            { weight: 2, arbitrary: fc.string({ maxLength: 14, unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") }).map((s) => `${prefix}_${s}`) },
+            { weight: 2, arbitrary: stringArb() as fc.Arbitrary<Value> },
+            { weight: 1, arbitrary: fc.constantFrom<Value>("x".repeat(600), "x".repeat(9000), "%2F", "a/b", "..", "%2e%2e", "") },
+          ),
+        ]),
+      ),
+    );
+    const clean = fc.record<FuzzRequest>({
+      method: fc.constant(route.method),
+      route: fc.constant(route.path),
+      pathParams: fc.record(Object.fromEntries(Object.entries(route.prefixes).map(([name, prefix]) => [name, ref(prefix) as fc.Arbitrary<Value>]))),
+      pathTwist: fc.constant("none" as const),
+      params: recipe ? fc.oneof({ weight: 3, arbitrary: recipe }, { weight: 1, arbitrary: mutate(recipe, value, route.names) }) : fc.constant({}),
+      encoding: fc.constantFrom("form" as const, "json" as const),
+      malformed: fc.constant(""),
+      contentType: fc.constant(null),
+      namespace: fc.constant(undefined),
+      auth: fc.constant("Bearer sk_test_fuzz"),
+      idempotencyKey: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.nat().map((n) => `key-${n}`) }, { weight: 1, arbitrary: fc.constantFrom("k1", "k2") }),
+      stripeVersion: fc.constant(null),
+      extraHeaders: fc.constant([]),
+      damage: fc.constant<Damage>({ kind: "none" }),
+    });
+    const hostile = fc.record<FuzzRequest>({
+      method: fc.oneof({ weight: 12, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "FOO") }),
+      route: fc.constant(route.path),
+      pathParams,
+      pathTwist: fc.oneof({ weight: 20, arbitrary: fc.constant("none" as const) }, { weight: 1, arbitrary: fc.constantFrom("slash", "upper", "double_slash", "suffix") }),
+      params: body,
+      encoding: fc.oneof(
+        { weight: 10, arbitrary: fc.constant("form" as const) },
+        { weight: 5, arbitrary: fc.constant("json" as const) },
+        { weight: 2, arbitrary: fc.constant("form_brackets_raw" as const) },
+        { weight: 2, arbitrary: fc.constant("query" as const) },
+        { weight: 1, arbitrary: fc.constantFrom("form_malformed" as const, "json_malformed" as const, "other" as const) },
+      ),
+      malformed: fc.oneof(
+        fc.constantFrom("a[b=1", "%", "%zz=1", "a=%", "a[]]=1", "[]=1", "=1", "&&&", "a[0]=1&a[2]=3", "a[x][0]=1&a[x][y]=2", "expand[1]=x", "expand[]=a&expand=b", "{", "[1,2]", "null", "1", "\"s\"", "{\"a\":}", '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}'),
+        fc.integer({ min: 100, max: 20_000 }).map((n) => "[".repeat(n) + "]".repeat(n)),
+        fc.integer({ min: 10, max: 3_000 }).map((n) => "a" + "[b]".repeat(n) + "=1"),
+        fc.integer({ min: 2_001, max: 3_000 }).map((n) => Array.from({ length: n }, (_, i) => `k${i}=v`).join("&")),
+      ),
+      contentType: fc.constantFrom("text/plain", "multipart/form-data; boundary=x", null, "application/x-www-form-urlencoded; charset=latin1", "application/json; charset=utf-16", "application/JSON", "*/*", "application/x-www-form-urlencoded;;"),
+      namespace: fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom<string | null>("", "a b", "x".repeat(200), "ns/1", "..", "__proto__", "constructor") }),
+      auth: fc.oneof(
+        { weight: 30, arbitrary: fc.constant("Bearer sk_test_fuzz") },
+        { weight: 1, arbitrary: fc.constantFrom<string | null>(null, "Bearer", "Bearer ", "Bearer sk_live_x", "Bearer pk_test_x", "Bearer rk_test_fuzz", "Basic c2tfdGVzdF9mdXp6Og==", "Basic !!!", "Token x", "Bearer sk_test_" + "x".repeat(300), "bearer sk_test_fuzz") },
+      ),
+      idempotencyKey: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constantFrom("k1", "k2", "k3", "k4") }, { weight: 1, arbitrary: fc.constantFrom("", "x".repeat(300), "constructor", "__proto__") }),
+      stripeVersion: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom("2020-08-27", "2026-10-28.endive", "garbage", "", "x".repeat(500), "2024-13-45") }),
+      extraHeaders: fc.oneof(
+        { weight: 8, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.array(fc.tuple(fc.constantFrom("x-extra", "accept", "user-agent", "connection", "expect", "accept-encoding", "stripe-account"), fc.constantFrom("1", "keep-alive", "close", "100-continue", "gzip, br", "*/*", "acct_1")), { minLength: 1, maxLength: 2 }) },
+      ),
+      damage: damageArb(),
+    });
+    // Well-formed requests reach deep states (paid invoices, refunds, renewals) for the hostile ones to hit.
+    return fc.oneof({ weight: 2, arbitrary: clean }, { weight: 3, arbitrary: hostile });
+  });
+  // Creates come first in any state that matters: they are drawn more often.
+  // Wiping a namespace is rare, so state can build up.
+  const weight = (r: RouteSpec) => (RECIPES[`${r.method} ${r.path}`] && !r.path.includes(":") ? 60 : /flush|cleanup/.test(r.path) ? 1 : 10);
+  return fc.oneof(...byRoute.map((arbitrary, i) => ({ weight: weight(routes[i]!), arbitrary })));
+}
