@@ -11,7 +11,7 @@ import { MemoryStore } from "../../src/index.js";
 import type { ListQuery, ListResult, StoredObject } from "../../src/index.js";
 import { billingSetup } from "./helpers.js";
 
-describe("billing below the minimum charge", () => {
+describe("billing below the minimum charge", { timeout: 120_000 }, () => {
   test("an invoice below the minimum is marked paid without a charge and its amount goes to the customer's balance (Stripe's invoice reference)", { timeout: 60_000 }, async () => {
     await using b = await billingSetup({}, "pm_card_visa", 30);
     const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }], expand: ["latest_invoice"] });
@@ -38,7 +38,7 @@ describe("billing below the minimum charge", () => {
   });
 });
 
-describe("billing isolation", () => {
+describe("billing isolation", { timeout: 120_000 }, () => {
   test("a namespace whose billing fails does not stop billing in the others", { timeout: 60_000 }, async () => {
     class BrokenStore extends MemoryStore {
       override list<T extends StoredObject>(ns: string, collection: string, query: ListQuery<T>): Promise<ListResult<T>> {

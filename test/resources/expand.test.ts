@@ -19,7 +19,7 @@ function cannotExpand(path: string, instead?: string) {
   };
 }
 
-describe("expand paths are resolved before the endpoint runs", () => {
+describe("expand paths are resolved before the endpoint runs", { timeout: 120_000 }, () => {
   test("a create with a path that cannot be expanded creates nothing, and its retry neither", { timeout: 30_000 }, async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();

@@ -149,12 +149,11 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
     ),
   },
   cannotExpand: {
-    // On a list, with something in it: expansions are resolved after the handler today, so a create
-    // with a bad expansion stores the object before failing, and an empty list never checks them.
-    method: "GET",
-    path: "/v1/customers?expand[]=data.colour",
-    before: async (s) => void (await s.raw("POST", "/v1/customers", { body: "name=one" })),
-    ...invalid(400, "This property cannot be expanded (data.colour).", { param: "expand" }),
+    // On a create: paths are resolved before the endpoint runs, so the refused create stores nothing.
+    method: "POST",
+    path: "/v1/customers",
+    params: { name: "one", expand: ["colour"] },
+    ...invalid(400, "This property cannot be expanded (colour).", { param: "expand" }),
   },
   expandTooDeep: {
     method: "POST",

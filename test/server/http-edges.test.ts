@@ -38,7 +38,7 @@ async function assertClosedCleanly(res: RawHttpResponse, conn: RawConnection): P
   assert.equal(await conn.ended(), "end");
 }
 
-describe("framework and client errors are Stripe-shaped", () => {
+describe("framework and client errors are Stripe-shaped", { timeout: 120_000 }, () => {
   test("malformed percent-encoding in the path: a 400 on a connection that stays usable", { timeout: 30_000 }, async () => {
     await using s = await startTestServer();
     const conn = await RawConnection.open(s.pt.port);
@@ -148,7 +148,7 @@ describe("framework and client errors are Stripe-shaped", () => {
   });
 });
 
-describe("slow clients cannot hold the server", () => {
+describe("slow clients cannot hold the server", { timeout: 120_000 }, () => {
   test("a body trickled at one byte per two seconds is cut with a 408 within the request timeout", { timeout: 30_000 }, async () => {
     await using s = await startTestServer({ timeouts: { requestTimeout: 1_000, headersTimeout: 500 } });
     // Positive control: a request sent in one go is served under the same timeouts.

@@ -12,7 +12,7 @@ import { invalidRequest } from "../helpers/errors.js";
 
 const NAMES = ["constructor", "hasOwnProperty", "valueOf", "toString", "isPrototypeOf", "__defineGetter__"];
 
-describe("client-supplied names are looked up as own properties only", () => {
+describe("client-supplied names are looked up as own properties only", { timeout: 120_000 }, () => {
   test("search: prototype names are unsupported fields, and metadata keys are keys", { timeout: 30_000 }, async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();
