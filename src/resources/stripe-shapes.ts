@@ -16,7 +16,7 @@
 import { Errors, invalidRequest } from "../server/errors.js";
 import { operationParams, resolveNode } from "../stripe/spec/operation-params.js";
 import type { ObjectNode, ParamNode } from "../stripe/spec/nodes.js";
-import { Param, p, type Shape } from "./params.js";
+import { NotModelledParam, Param, p, type Shape } from "./params.js";
 
 type AnyParam = Param<unknown, boolean>;
 
@@ -27,7 +27,7 @@ export type Take = true | AnyParam | { readonly [field: string]: Take };
 export type Selection = { readonly [param: string]: Take } | "all";
 
 /** Refuses any value, `""` included: a parameter Stripe has and the resource does not model. */
-class NotImplemented extends Param<never> {
+class NotImplemented extends NotModelledParam {
   constructor() {
     super(
       (_raw, path) => {

@@ -28,6 +28,9 @@ import { resolveApiVersion } from "./version.js";
 import { applyApiDecision, loseResponse } from "./api-chaos.js";
 import { clientErrorHandler, expectationHandler } from "./client-errors.js";
 import { checkingInterval } from "./timeouts.js";
+import { metaRoutes } from "./meta-routes.js";
+import { implementedKeys, shadowedOperations } from "../kernel/coverage.js";
+import { operationAt } from "../stripe/spec/operations.js";
 
 /** Largest request line plus headers accepted, in bytes (Node's default). */
 const MAX_HEADER_SIZE = 16 * 1024;
@@ -126,29 +129,9 @@ export function buildApp(rt: Runtime): FastifyInstance {
     admit(rt, req, authenticate(req.headers.authorization));
   });
 
-  app.register(async (api) => {
-    for (const ep of rt.registry.endpoints) {
-      api.route({
-        method: ep.method,
-        url: ep.path,
-        config: { publishable: ep.publishable !== undefined },
-        handler: (req, reply) => handleEndpoint(rt, ep, req, reply),
-      });
-    }
-  });
-
-  app.register(async (control) => {
-    for (const route of rt.controlRoutes) {
-      control.route({
-        method: route.method,
-        url: route.path,
-        config: { noAuth: route.auth === false, ...(route.serverWide ? { serverWide: route.serverWide } : {}) },
-        handler: (req, reply) => handleControl(rt, route, req, reply),
-      });
-    }
-  });
-
-  app.setNotFoundHandler(async (req, reply) => {
+  // A Stripe operation this server does not serve answers so; any other unknown path is Stripe's own 404.
+  const implemented = implementedKeys(rt.registry.endpoints);
+  const notFound = async (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split("?")[0] ?? req.url;
     const state = req.pt;
     // Overrides may answer for API paths paper-tiger does not implement, so chaos sees them too.
@@ -159,8 +142,38 @@ export function buildApp(rt: Runtime): FastifyInstance {
         if (gate !== "continue") return gate;
       }
     }
-    return sendError(reply, Errors.unrecognizedUrl(req.method, path), state?.requestId ?? req.id, state?.apiVersion ?? rt.options.apiVersion);
+    const op = path.startsWith("/v1/") ? operationAt(req.method, path) : undefined;
+    const error = op && !implemented.has(op.key) ? Errors.operationNotImplemented(op.method, op.path, op.sdk) : Errors.unrecognizedUrl(req.method, path);
+    return sendError(reply, error, state?.requestId ?? req.id, state?.apiVersion ?? rt.options.apiVersion);
+  };
+
+  app.register(async (api) => {
+    for (const ep of rt.registry.endpoints) {
+      api.route({
+        method: ep.method,
+        url: ep.path,
+        config: { publishable: ep.publishable !== undefined },
+        handler: (req, reply) => handleEndpoint(rt, ep, req, reply),
+      });
+    }
+    // Static segments win over parameters, so these never reach an endpoint as an id.
+    for (const op of shadowedOperations(rt.registry.endpoints, implemented)) {
+      api.route({ method: op.method, url: op.path.replace(/\{(\w+)\}/g, ":$1"), handler: notFound });
+    }
   });
+
+  app.register(async (control) => {
+    for (const route of [...rt.controlRoutes, ...metaRoutes]) {
+      control.route({
+        method: route.method,
+        url: route.path,
+        config: { noAuth: route.auth === false, ...(route.serverWide ? { serverWide: route.serverWide } : {}) },
+        handler: (req, reply) => handleControl(rt, route, req, reply),
+      });
+    }
+  });
+
+  app.setNotFoundHandler(notFound);
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
     const requestId = req.pt?.requestId ?? req.id;

@@ -107,6 +107,15 @@ export const Errors = {
       404,
       `Unrecognized request URL (${method}: ${path}). ${path.endsWith("/") ? "If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. " : ""}${SUPPORT}`,
     ),
+  /**
+   * A Stripe operation paper-tiger does not serve yet: Stripe's 404 shape,
+   * saying so instead of claiming the URL does not exist.
+   */
+  operationNotImplemented: (method: string, path: string, sdk: string) =>
+    invalidRequest(
+      404,
+      `paper-tiger does not implement ${method} ${path}${sdk ? ` (stripe.${sdk})` : ""} yet; GET /_meta/coverage lists what it implements.`,
+    ),
   /** `instead`: the path that would work (a list path given without `data.`). */
   cannotExpand: (path: string, instead?: string) =>
     invalidRequest(400, `This property cannot be expanded (${path}).${instead ? ` You may want to try expanding '${instead}' instead` : ""}`, { param: "expand" }),

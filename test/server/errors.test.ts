@@ -148,6 +148,12 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
       `Unrecognized request URL (POST: /v1/payment_intents/). If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. ${SUPPORT}`,
     ),
   },
+  operationNotImplemented: {
+    method: "POST",
+    path: "/v1/coupons",
+    params: { percent_off: 10 },
+    ...invalid(404, "paper-tiger does not implement POST /v1/coupons (stripe.coupons.create) yet; GET /_meta/coverage lists what it implements."),
+  },
   cannotExpand: {
     // On a create: paths are resolved before the endpoint runs, so the refused create stores nothing.
     method: "POST",
