@@ -22,6 +22,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { CHAOS_DECLINES, startPaperTiger, startWebhookReceiver } from "../src/index.js";
 import { CLI, run as runCommand, start } from "./helpers/processes.js";
+import { withTables } from "../scripts/readme-tables.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -64,6 +65,15 @@ describe("README examples", { timeout: 120_000 }, () => {
     const table = readme.split("<!-- table: chaos declines -->\n")[1]!.split("\n\n")[0]!;
     const rows = table.split("\n").slice(2).map((line) => line.split(" | ").map((cell) => cell.replace(/^\| |`| \|$/g, "")));
     assert.deepEqual(rows, Object.values(CHAOS_DECLINES).map((d) => [d.chaos_code, d.code, d.decline_code, d.message]));
+  });
+
+  test("the README's generated tables are what `npm run readme:tables` writes from the code", () => {
+    assert.equal(readme, withTables(readme), "a README table is stale: run npm run readme:tables and commit the README");
+    // The table lists what the server serves, so it names served operations and not unserved ones.
+    const table = readme.split("<!-- table: implemented -->\n")[1]!.split("\n<!-- end table: implemented -->")[0]!;
+    assert.match(table, /^\| `stripe\.customers` \| `list`, `create`, `search`, `retrieve`, `update`, `del`,/m);
+    assert.match(table, /^\| `stripe\.customers` \|.*\| .*`createBalanceTransaction`/m);
+    assert.doesNotMatch(table, /stripe\.coupons/);
   });
 
   test("the README's commands exist", () => {
