@@ -10,7 +10,7 @@
 import type { Endpoint } from "../resources/endpoint.js";
 import { NotModelledParam, type Shape } from "../resources/params.js";
 import { operationParams } from "../stripe/spec/operation-params.js";
-import { operationAt, operations, type Operation } from "../stripe/spec/operations.js";
+import { operations, type Operation } from "../stripe/spec/operations.js";
 
 /** One Stripe operation and whether the server implements it. */
 export interface OperationCoverage {
@@ -50,13 +50,17 @@ export interface Coverage {
 /** The endpoint as coverage reads it. */
 export type CoveredEndpoint = Pick<Endpoint, "method" | "path" | "params">;
 
-/**
- * The Stripe operation an endpoint serves (`/v1/customers/:id` is
- * `GET /v1/customers/{customer}`). `{}` stands for a path parameter: it never
- * equals a literal segment, so `:id` cannot land on `/v1/customers/search`.
- */
+/** A path template with every placeholder as `{}`: `/v1/customers/:id` and `/v1/customers/{customer}` are one. */
+const template = (path: string): string => path.replace(/:[^/]+|\{[^}]+\}/g, "{}");
+
+// A pure memo of generated facts (Stripe's operations by method and template), the same for every server.
+let byTemplate: Map<string, Operation> | undefined;
+let segmented: Array<{ op: Operation; bucket: string; segments: readonly string[] }> | undefined;
+
+/** The Stripe operation an endpoint serves (`GET /v1/customers/:id` is `GET /v1/customers/{customer}`). */
 export function operationOf(ep: Pick<Endpoint, "method" | "path">): Operation | undefined {
-  return operationAt(ep.method, ep.path.replace(/:[^/]+/g, "{}"));
+  byTemplate ??= new Map(operations().map((op) => [`${op.method} ${template(op.path)}`, op]));
+  return byTemplate.get(`${ep.method} ${template(ep.path)}`);
 }
 
 /** The keys (`POST /v1/customers`) of the Stripe operations these endpoints serve. */
@@ -76,16 +80,24 @@ export function implementedKeys(endpoints: readonly Pick<Endpoint, "method" | "p
  * answer as not implemented rather than as a missing object.
  */
 export function shadowedOperations(endpoints: readonly Pick<Endpoint, "method" | "path">[], implemented: ReadonlySet<string>): Operation[] {
-  const patterns = endpoints
-    .filter((ep) => ep.path.includes(":"))
-    .map((ep) => ({ method: ep.method as string, segments: ep.path.split("/").map((s) => (s.startsWith(":") ? null : s)) }));
-  return operations().filter((op) => {
-    if (implemented.has(op.key)) return false;
+  // Parametric endpoints by method and segment count: most operations meet none.
+  const patterns = new Map<string, Array<readonly (string | null)[]>>();
+  for (const ep of endpoints) {
+    if (!ep.path.includes(":")) continue;
+    const segments = ep.path.split("/").map((s) => (s.startsWith(":") ? null : s));
+    const key = `${ep.method} ${segments.length}`;
+    patterns.set(key, [...(patterns.get(key) ?? []), segments]);
+  }
+  segmented ??= operations().map((op) => {
     const segments = op.path.split("/");
-    return patterns.some(
-      (p) => p.method === op.method && p.segments.length === segments.length && p.segments.every((s, i) => s === null || s === segments[i]),
-    );
+    return { op, bucket: `${op.method} ${segments.length}`, segments };
   });
+  const out: Operation[] = [];
+  for (const { op, bucket, segments } of segmented) {
+    const candidates = patterns.get(bucket);
+    if (candidates?.some((p) => p.every((s, i) => s === null || s === segments[i])) && !implemented.has(op.key)) out.push(op);
+  }
+  return out;
 }
 
 /** The endpoints' coverage of Stripe's operations. */
