@@ -7,10 +7,8 @@
  * does not model them yet. `GET /_meta/coverage` answers with it and the
  * README's "What is implemented" table is rendered from it.
  */
-import type { Endpoint } from "../resources/endpoint.js";
-import { NotModelledParam, type Shape } from "../resources/params.js";
 import { operationParams } from "../stripe/spec/operation-params.js";
-import { operations, type Operation } from "../stripe/spec/operations.js";
+import { operationOfTemplate, operations, type Operation } from "../stripe/spec/operations.js";
 
 /** One Stripe operation and whether the server implements it. */
 export interface OperationCoverage {
@@ -47,24 +45,21 @@ export interface Coverage {
   readonly operations: readonly OperationCoverage[];
 }
 
-/** The endpoint as coverage reads it. */
-export type CoveredEndpoint = Pick<Endpoint, "method" | "path" | "params">;
-
-/** A path template with every placeholder as `{}`: `/v1/customers/:id` and `/v1/customers/{customer}` are one. */
-const template = (path: string): string => path.replace(/:[^/]+|\{[^}]+\}/g, "{}");
-
-// A pure memo of generated facts (Stripe's operations by method and template), the same for every server.
-let byTemplate: Map<string, Operation> | undefined;
-let segmented: Array<{ op: Operation; bucket: string; segments: readonly string[] }> | undefined;
+/** An endpoint as coverage reads it: its method, its path (`/v1/customers/:id`) and its parameter shape. */
+export interface CoveredEndpoint {
+  readonly method: string;
+  readonly path: string;
+  /** A parameter Stripe accepts that the endpoint refuses as not modelled carries `notModelled: true` (NotModelledParam). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
 
 /** The Stripe operation an endpoint serves (`GET /v1/customers/:id` is `GET /v1/customers/{customer}`). */
-export function operationOf(ep: Pick<Endpoint, "method" | "path">): Operation | undefined {
-  byTemplate ??= new Map(operations().map((op) => [`${op.method} ${template(op.path)}`, op]));
-  return byTemplate.get(`${ep.method} ${template(ep.path)}`);
+export function operationOf(ep: Pick<CoveredEndpoint, "method" | "path">): Operation | undefined {
+  return operationOfTemplate(ep.method, ep.path);
 }
 
 /** The keys (`POST /v1/customers`) of the Stripe operations these endpoints serve. */
-export function implementedKeys(endpoints: readonly Pick<Endpoint, "method" | "path">[]): Set<string> {
+export function implementedKeys(endpoints: readonly Pick<CoveredEndpoint, "method" | "path">[]): Set<string> {
   const keys = new Set<string>();
   for (const ep of endpoints) {
     const op = operationOf(ep);
@@ -79,7 +74,7 @@ export function implementedKeys(endpoints: readonly Pick<Endpoint, "method" | "p
  * for `GET /v1/invoices/:id`): the server routes them apart so that they
  * answer as not implemented rather than as a missing object.
  */
-export function shadowedOperations(endpoints: readonly Pick<Endpoint, "method" | "path">[], implemented: ReadonlySet<string>): Operation[] {
+export function shadowedOperations(endpoints: readonly Pick<CoveredEndpoint, "method" | "path">[], implemented: ReadonlySet<string>): Operation[] {
   // Parametric endpoints by method and segment count: most operations meet none.
   const patterns = new Map<string, Array<readonly (string | null)[]>>();
   for (const ep of endpoints) {
@@ -88,13 +83,10 @@ export function shadowedOperations(endpoints: readonly Pick<Endpoint, "method" |
     const key = `${ep.method} ${segments.length}`;
     patterns.set(key, [...(patterns.get(key) ?? []), segments]);
   }
-  segmented ??= operations().map((op) => {
-    const segments = op.path.split("/");
-    return { op, bucket: `${op.method} ${segments.length}`, segments };
-  });
   const out: Operation[] = [];
-  for (const { op, bucket, segments } of segmented) {
-    const candidates = patterns.get(bucket);
+  for (const op of operations()) {
+    const segments = op.path.split("/");
+    const candidates = patterns.get(`${op.method} ${segments.length}`);
     if (candidates?.some((p) => p.every((s, i) => s === null || s === segments[i])) && !implemented.has(op.key)) out.push(op);
   }
   return out;
@@ -133,10 +125,11 @@ export function coverage(endpoints: readonly CoveredEndpoint[], apiVersion: stri
 }
 
 /** Stripe's top-level parameters of an operation that a shape leaves out (refused as unknown) or refuses as not modelled. */
-function notModelled(shape: Shape, key: string): string[] {
+function notModelled(shape: CoveredEndpoint["params"], key: string): string[] {
   const names = Object.keys(operationParams(key)?.f ?? {});
+  const refuses = (name: string) => !Object.hasOwn(shape, name) || (shape[name] as { notModelled?: unknown } | undefined)?.notModelled === true;
   // `expand` is the server's, for every endpoint.
-  return names.filter((name) => name !== "expand" && (!Object.hasOwn(shape, name) || shape[name] instanceof NotModelledParam));
+  return names.filter((name) => name !== "expand" && refuses(name));
 }
 
 /**

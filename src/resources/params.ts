@@ -273,9 +273,11 @@ function entriesOf(shape: Shape): ReadonlyArray<readonly [string, Param<unknown,
 
 /**
  * A parameter Stripe accepts that paper-tiger refuses because it does not
- * model it yet: the class marks it, so coverage can list it.
+ * model it yet, marked so that coverage can list it.
  */
-export class NotModelledParam extends Param<never> {}
+export class NotModelledParam extends Param<never> {
+  readonly notModelled = true;
+}
 
 /** A parameter Stripe accepts but paper-tiger does not implement: refused with a clear 400 rather than ignored. */
 export function unsupported(what: string): Param<never> {

@@ -24,6 +24,7 @@ export interface Operation {
 
 let all: readonly Operation[] | undefined;
 let byKey: Map<string, Operation> | undefined;
+let byTemplate: Map<string, Operation> | undefined;
 let byMethod: Map<string, Map<number, Array<{ segments: readonly (string | null)[]; literals: number; op: Operation }>>> | undefined;
 
 /** Every operation, sorted by path then method. */
@@ -37,6 +38,18 @@ export function operation(key: string): Operation | undefined {
   byKey ??= new Map(operations().map((op) => [op.key, op]));
   return byKey.get(key);
 }
+
+/**
+ * The operation of a path template, whatever its placeholders are called:
+ * `GET /v1/customers/:id` is `GET /v1/customers/{customer}`.
+ */
+export function operationOfTemplate(method: string, template: string): Operation | undefined {
+  byTemplate ??= new Map(operations().map((op) => [`${op.method} ${anonymous(op.path)}`, op]));
+  return byTemplate.get(`${method} ${anonymous(template)}`);
+}
+
+/** A template with every placeholder (`:id`, `{customer}`) as `{}`. */
+const anonymous = (path: string): string => path.replace(/:[^/]+|\{[^}]+\}/g, "{}");
 
 /**
  * The operation a request for `path` (no query string) belongs to, if Stripe
