@@ -75,19 +75,21 @@ export function implementedKeys(endpoints: readonly Pick<CoveredEndpoint, "metho
  * answer as not implemented rather than as a missing object.
  */
 export function shadowedOperations(endpoints: readonly Pick<CoveredEndpoint, "method" | "path">[], implemented: ReadonlySet<string>): Operation[] {
-  // Parametric endpoints by method and segment count: most operations meet none.
+  // Parametric endpoints by method and first segment (`GET customers`): most operations meet none, and are not split.
   const patterns = new Map<string, Array<readonly (string | null)[]>>();
   for (const ep of endpoints) {
     if (!ep.path.includes(":")) continue;
     const segments = ep.path.split("/").map((s) => (s.startsWith(":") ? null : s));
-    const key = `${ep.method} ${segments.length}`;
+    const key = `${ep.method} ${segments[2]}`;
     patterns.set(key, [...(patterns.get(key) ?? []), segments]);
   }
   const out: Operation[] = [];
   for (const op of operations()) {
+    const end = op.path.indexOf("/", 4);
+    const candidates = patterns.get(`${op.method} ${op.path.slice(4, end < 0 ? undefined : end)}`);
+    if (!candidates || implemented.has(op.key)) continue;
     const segments = op.path.split("/");
-    const candidates = patterns.get(`${op.method} ${segments.length}`);
-    if (candidates?.some((p) => p.every((s, i) => s === null || s === segments[i])) && !implemented.has(op.key)) out.push(op);
+    if (candidates.some((p) => p.length === segments.length && p.every((s, i) => s === null || s === segments[i]))) out.push(op);
   }
   return out;
 }
