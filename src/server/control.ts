@@ -1,7 +1,7 @@
 /**
  * @module control
  * Test-control routes beside the Stripe API (`/_chaos`, `/_time`,
- * `/_webhooks`, `/_test`, `/health`): JSON out, JSON or Stripe's form encoding in, namespaced and
+ * `/_webhooks`, `/_test`, `/_meta`, `/health`): JSON out, JSON or Stripe's form encoding in, namespaced and
  * authenticated like the API, errors in Stripe's shape, and never subject to
  * API chaos, so a test can always turn chaos off again.
  */
