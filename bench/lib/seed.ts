@@ -7,13 +7,13 @@ import type * as Context from "../../src/resources/context.js";
 import type * as Customers from "../../src/resources/customers.js";
 import { load } from "./target.js";
 
-const { createContext } = await load<typeof Context>("resources/context.js");
-const { createCustomer } = await load<typeof Customers>("resources/customers.js");
-
-type CustomerParams = Parameters<typeof createCustomer>[1];
+type CustomerParams = Parameters<typeof Customers.createCustomer>[1];
 
 /** Creates `count` customers in `ns`; resolves the id of the last one. */
 export async function seedCustomers(pt: PaperTiger, ns: string, count: number, from = 0): Promise<string> {
+  // Loaded when first used, not at import: bench/run.ts imports this module before it rebuilds dist/.
+  const { createContext } = await load<typeof Context>("resources/context.js");
+  const { createCustomer } = await load<typeof Customers>("resources/customers.js");
   const ctx = createContext(pt.runtime.services, ns, null, null);
   let last = "";
   for (let i = from; i < from + count; i++) {
