@@ -5,7 +5,7 @@
  * settings) comes in `env`, and what the outside world must do comes out as effects, run in order
  * by the resource's executor.
  */
-import type { StripeError } from "../server/errors.js";
+import type { StripeError } from "./errors/index.js";
 
 /** What a transition decides; executes nothing (tested as tables, the handler runs the effects). */
 export type Transition<S, E> = { readonly next: S; readonly effects: readonly E[] } | { readonly error: StripeError };

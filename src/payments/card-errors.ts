@@ -5,7 +5,7 @@
  * that fail, with the objects Stripe embeds (the PaymentIntent, SetupIntent
  * and PaymentMethod as they are after the failure, and the failed Charge id).
  */
-import { StripeError, docUrl, type StripeErrorBody } from "../server/errors.js";
+import { StripeError, docUrl, type StripeErrorBody } from "../kernel/errors/index.js";
 import { DECLINES, type DeclineCode, type DeclineSpec } from "../stripe/declines.js";
 
 /** Card-data codes raised when a card, token or PaymentMethod is created. */

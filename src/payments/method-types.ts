@@ -6,7 +6,7 @@
  * itself. Both are accepted; giving neither enables automatic payment
  * methods, as Stripe does.
  */
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { p } from "../resources/params.js";
 
 /** The two spellings of the parameter. */

@@ -1,11 +1,11 @@
 /**
  * @module payment-errors
  * The request errors of payments (amounts, intent states, refunds, payment
- * methods), one builder per stable id, in the shape `src/server/errors.ts`
+ * methods), one builder per stable id, in the shape `kernel/errors/api.ts`
  * gives every error. Messages follow Stripe's recorded wording where the
  * reference has it; the others say what is wrong in the same style.
  */
-import { StripeError, docUrl, invalidRequest } from "../server/errors.js";
+import { StripeError, docUrl, invalidRequest } from "../kernel/errors/index.js";
 import { formatAmount } from "../stripe/currencies.js";
 
 /** The largest amount Stripe accepts: eight digits. */

@@ -4,7 +4,7 @@
  * update, `/v1/customers/:id/sources`, `default_source`. The legacy Charges
  * API charges these when given a customer and no source.
  */
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { declineError } from "../payments/card-errors.js";
 import { legacyCard, type LegacyCard } from "../payments/card-details.js";
 import { attachDecline } from "../payments/decision.js";

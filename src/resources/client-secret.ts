@@ -5,7 +5,7 @@
  * mobile SDKs do). With a publishable key the secret is required and must be
  * the object's; a secret key may send it too, and then it must match as well.
  */
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import type { Endpoint } from "./endpoint.js";
 import { p } from "./params.js";
 import type { Resource, StripeObject } from "./resource.js";

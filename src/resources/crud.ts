@@ -5,7 +5,7 @@
  * how an object is built from parameters, how an update applies, which list
  * filters it has and which fields are searchable.
  */
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { CursorNotFoundError } from "../store/store.js";
 import { endpoint, type Endpoint } from "./endpoint.js";
 import { LIST_PARAMS, listPage, type ListNarrowing, type ListParams } from "./list.js";

@@ -5,7 +5,7 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { randomChars } from "../stripe/ids.js";
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { crudEndpoints } from "./crud.js";
 import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
 import { Resource } from "./resource.js";

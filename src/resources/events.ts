@@ -5,7 +5,7 @@
  */
 import type { StripeEvent } from "../events/event.js";
 import { EVENTS } from "../events/recorder.js";
-import { Errors, invalidRequest } from "../server/errors.js";
+import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { crudEndpoints } from "./crud.js";
 import { allOf } from "./filters.js";
 import { p } from "./params.js";

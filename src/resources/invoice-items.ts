@@ -4,7 +4,7 @@
  * invoice of a customer (or added to a draft one).
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { invalidRequest } from "../server/errors.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 import { nowFor } from "../billing/time.js";
 import { amountFor } from "../billing/pricing.js";
 import { crudEndpoints } from "./crud.js";

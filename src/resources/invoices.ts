@@ -6,7 +6,7 @@
  * creates its invoices through the functions exported here.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { invalidRequest, StripeError } from "../server/errors.js";
+import { invalidRequest, StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
 import { minimumChargeAmount } from "../stripe/currencies.js";
 import { nowFor } from "../billing/time.js";

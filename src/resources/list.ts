@@ -4,7 +4,7 @@
  * indexes.
  */
 import { CursorNotFoundError, type ListQuery, type RangeFilter } from "../store/store.js";
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { p, type ShapeType } from "./params.js";
 import type { Context } from "./context.js";
 import type { Resource, StripeObject } from "./resource.js";

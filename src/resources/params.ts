@@ -7,7 +7,7 @@
  * `parameter_invalid_empty`. Parsing is all-or-nothing: a handler only runs
  * once every parameter has been validated, so bad input changes nothing.
  */
-import { Errors, invalidRequest } from "../server/errors.js";
+import { Errors, invalidRequest } from "../kernel/errors/index.js";
 
 type ParseFn<T> = (raw: unknown, path: string) => T;
 

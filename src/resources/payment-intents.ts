@@ -8,7 +8,7 @@
  * 402 is answered.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { docUrl, type StripeError } from "../server/errors.js";
+import { docUrl, type StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
 import { checkMoney } from "../payments/amounts.js";
 import { buildCharge } from "../payments/charge-builder.js";

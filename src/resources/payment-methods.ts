@@ -6,7 +6,7 @@
  * creates a new PaymentMethod with its own `pm_` id, as Stripe does.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { Errors } from "../server/errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { declineError } from "../payments/card-errors.js";
 import { factsFromInput, factsOf, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
 import { attachDecline } from "../payments/decision.js";

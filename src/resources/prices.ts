@@ -6,7 +6,7 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { CURRENCIES, isCurrency } from "../stripe/currencies.js";
-import { Errors, invalidRequest } from "../server/errors.js";
+import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { crudEndpoints } from "./crud.js";
 import { allOf } from "./filters.js";
 import { mergeMetadata, p, type ParamType } from "./params.js";

@@ -4,7 +4,7 @@
  * delete (refused while prices exist), list and search.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { Errors, invalidRequest } from "../server/errors.js";
+import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { allOf } from "./filters.js";
 import { crudEndpoints } from "./crud.js";
 import { mergeMetadata, p, type ParamType } from "./params.js";

@@ -7,7 +7,7 @@
  * (`pm_card_refundFail`).
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { Errors, invalidRequest } from "../server/errors.js";
+import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { newBalanceTransactionId } from "../payments/charge-builder.js";
 import { PaymentErrors } from "../payments/payment-errors.js";
 import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";

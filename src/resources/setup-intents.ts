@@ -8,7 +8,7 @@
  * cards that authenticate "unless set up" pay off-session later.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { docUrl, type StripeError } from "../server/errors.js";
+import { docUrl, type StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
 import { declineError, declineFields } from "../payments/card-errors.js";
 import { decideSetup, forcedSetupDecline } from "../payments/decision.js";

@@ -3,7 +3,7 @@
  * `/v1/subscription_items`: the items of a subscription, each change going
  * through the subscription update (so prorations and events are the same).
  */
-import { invalidRequest } from "../server/errors.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 import { endpoint } from "./endpoint.js";
 import { listOf } from "./list.js";
 import { p } from "./params.js";

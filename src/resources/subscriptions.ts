@@ -6,7 +6,7 @@
  * charged through the one payment decision; renewals and dunning are run by
  * the billing engine as time passes.
  */
-import { invalidRequest, StripeError } from "../server/errors.js";
+import { invalidRequest, StripeError } from "../kernel/errors/index.js";
 import { at, nowFor } from "../billing/time.js";
 import { amountFor } from "../billing/pricing.js";
 import { boundary, remainingFraction, type Interval } from "../billing/periods.js";

@@ -8,7 +8,7 @@
  * and the clock is `ready` from then on.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { invalidRequest } from "../server/errors.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 import { TEST_CLOCKS } from "../billing/time.js";
 import { advanceProblem, MAX_TIME_MS } from "../clock/clock.js";
 import { crudEndpoints } from "./crud.js";

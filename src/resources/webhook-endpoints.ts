@@ -6,7 +6,7 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { EVENT_TYPES } from "../stripe/event-types.js";
-import { invalidRequest } from "../server/errors.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 import { newWebhookSecret } from "../webhooks/signature.js";
 import { crudEndpoints } from "./crud.js";
 import { mergeMetadata, p, type ParamType } from "./params.js";

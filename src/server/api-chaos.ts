@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDecision } from "../chaos/api.js";
 import type { Clock } from "../clock/clock.js";
-import { StripeError, invalidRequest } from "./errors.js";
+import { StripeError, invalidRequest } from "../kernel/errors/index.js";
 import { errorJson, sendJson, toJson } from "./respond.js";
 import type { RequestState } from "./app.js";
 

@@ -19,7 +19,7 @@ import { authenticate, authenticateParam, KEY_PARAM, type ApiKey } from "./auth.
 import { CONTROL_TOKEN_HEADER, requireControlToken, serverWideOperation, type ServerWide } from "./control-token.js";
 import { parseForm, parseJson } from "./body.js";
 import type { ControlRoute } from "./control.js";
-import { errorEnvelope, Errors, StripeError } from "./errors.js";
+import { errorEnvelope, Errors, StripeError } from "../kernel/errors/index.js";
 import type { StoredResponse } from "./idempotency.js";
 import { NAMESPACE_HEADER, resolveNamespace } from "./namespace.js";
 import { sendError, sendJson, toJson } from "./respond.js";

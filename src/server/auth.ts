@@ -5,7 +5,7 @@
  * accepts test-mode keys only: secret and restricted keys everywhere,
  * publishable keys where the endpoint declares it (see `Endpoint.publishable`).
  */
-import { Errors } from "./errors.js";
+import { Errors } from "../kernel/errors/index.js";
 
 /** What a key may do: everything (secret and restricted keys), or what Stripe.js does (publishable keys). */
 export type KeyKind = "secret" | "publishable";

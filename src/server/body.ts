@@ -6,8 +6,8 @@
  * into arrays and refuse gaps exactly as Stripe does.
  */
 import qs from "qs";
-import type { StripeError } from "./errors.js";
-import { Errors } from "./errors.js";
+import type { StripeError } from "../kernel/errors/index.js";
+import { Errors } from "../kernel/errors/index.js";
 
 /** Deepest nesting accepted, counting the top level as 1 (`items[0][price_data][recurring][interval]` is 5). */
 export const MAX_DEPTH = 8;

@@ -11,7 +11,7 @@ import type { ChaosDomain } from "../chaos/journal.js";
 import { CHAOS_DECLINE_CODES, CHAOS_DECLINES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
 import { p, parseShape } from "../resources/params.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
-import { invalidRequest, type StripeError } from "./errors.js";
+import { invalidRequest, type StripeError } from "../kernel/errors/index.js";
 import { configFromForm } from "./chaos-form.js";
 import type { Runtime } from "./runtime.js";
 

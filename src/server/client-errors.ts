@@ -12,7 +12,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { newRequestId } from "../stripe/ids.js";
-import { Errors, type StripeError } from "./errors.js";
+import { Errors, type StripeError } from "../kernel/errors/index.js";
 import { errorJson } from "./respond.js";
 
 /** How long a socket that was answered this way may go on sending before it is closed for good. */

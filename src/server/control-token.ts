@@ -6,7 +6,7 @@
  * that carry the token; without one, any test key may perform them.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Errors } from "./errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { GLOBAL_NAMESPACE, type NamespaceBy } from "./namespace.js";
 
 /** The request header that carries the control token. */

@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Store } from "../store/store.js";
-import { Errors } from "./errors.js";
+import { Errors } from "../kernel/errors/index.js";
 
 /**
  * A finished response, as it will be replayed. The body is kept as the value

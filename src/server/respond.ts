@@ -4,7 +4,7 @@
  * `Request-Id`, the `Stripe-Version` in use, and Stripe's error envelope.
  */
 import type { FastifyReply } from "fastify";
-import { errorEnvelope, type StripeError } from "./errors.js";
+import { errorEnvelope, type StripeError } from "../kernel/errors/index.js";
 
 /** Serialises a response body the way Stripe prints it. */
 export function toJson(body: unknown): string {

@@ -6,7 +6,7 @@ import { createContext } from "../resources/context.js";
 import { authenticatePaymentIntent } from "../resources/payment-intents.js";
 import { authenticateSetupIntent } from "../resources/setup-intents.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
-import { Errors } from "./errors.js";
+import { Errors } from "../kernel/errors/index.js";
 import { flushNamespace } from "./release.js";
 import type { Runtime } from "./runtime.js";
 

@@ -8,7 +8,7 @@ import { p, parseShape } from "../resources/params.js";
 import { ServerClock } from "../clock/server-clock.js";
 import { advanceProblem } from "../clock/clock.js";
 import type { ControlRoute } from "./control.js";
-import { invalidRequest } from "./errors.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 import type { Runtime } from "./runtime.js";
 
 function describe(rt: Runtime) {

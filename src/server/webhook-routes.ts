@@ -4,7 +4,7 @@
  */
 import { p, parseShape } from "../resources/params.js";
 import type { ControlRoute } from "./control.js";
-import { Errors } from "./errors.js";
+import { Errors } from "../kernel/errors/index.js";
 
 const DELIVERIES = { event: p.string(), endpoint: p.string(), limit: p.integer({ min: 1, max: 10_000 }) };
 

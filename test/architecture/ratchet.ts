@@ -23,42 +23,6 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 }
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
-  // resources → server, payments → server
-  ...edgesTo("server/errors.ts", "0", "the error table moves to kernel/errors/", [
-    "kernel/machine.ts",
-    "payments/card-errors.ts",
-    "payments/method-types.ts",
-    "payments/payment-errors.ts",
-    "resources/cards.ts",
-    "resources/client-secret.ts",
-    "resources/crud.ts",
-    "resources/customers.ts",
-    "resources/events.ts",
-    "resources/expand.ts",
-    "resources/intents/attempt.ts",
-    "resources/invoice-items.ts",
-    "resources/invoices.ts",
-    "resources/invoices/machine.ts",
-    "resources/list.ts",
-    "resources/params.ts",
-    "resources/payment-intents.ts",
-    "resources/payment-intents/machine.ts",
-    "resources/payment-methods.ts",
-    "resources/prices.ts",
-    "resources/products.ts",
-    "resources/refunds.ts",
-    "resources/resource.ts",
-    "resources/search.ts",
-    "resources/setup-intents.ts",
-    "resources/setup-intents/machine.ts",
-    "resources/stripe-shapes.ts",
-    "resources/subscription-items.ts",
-    "resources/subscriptions.ts",
-    "resources/subscriptions/machine.ts",
-    "resources/subscriptions/plan.ts",
-    "resources/test-clocks.ts",
-    "resources/webhook-endpoints.ts",
-  ]),
   // payments → resources, billing → resources
   ...edgesTo("resources/context.ts", "0", "the context moves to kernel/", ["billing/engine.ts", "billing/runner.ts", "billing/time.ts", "payments/decision.ts", "payments/set-up.ts"]),
   ...edgesTo("resources/params.ts", "0", "the parameter DSL moves to kernel/params/", ["payments/method-types.ts"]),
@@ -166,14 +130,6 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
 
 /** An import a state machine (or a pure module it imports) may not make: `from` imports `to`, relative to `src/`. */
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
-  ...edgesTo("server/errors.ts", "0", "the error table moves to kernel/errors/", [
-    "kernel/machine.ts",
-    "resources/intents/attempt.ts",
-    "resources/invoices/machine.ts",
-    "resources/payment-intents/machine.ts",
-    "resources/setup-intents/machine.ts",
-    "resources/subscriptions/machine.ts",
-  ]),
   ...edgesTo("payments/card-errors.ts", "0", "card errors move to kernel/errors/card.ts", ["resources/payment-intents/machine.ts", "resources/setup-intents/machine.ts"]),
   ...edgesTo("payments/payment-errors.ts", "0", "payment errors move to kernel/errors/payment.ts", [
     "resources/intents/attempt.ts",

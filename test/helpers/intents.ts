@@ -8,7 +8,7 @@ import { test } from "node:test";
 import type { Machine } from "../../src/kernel/machine.js";
 import { PaymentErrors } from "../../src/payments/payment-errors.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../src/resources/intents/attempt.js";
-import type { StripeError } from "../../src/server/errors.js";
+import type { StripeError } from "../../src/kernel/errors/index.js";
 import type { Stripe, Wire } from "../../src/stripe/types.js";
 import { assertSameError, errorOf, runPure, type ErrorRef } from "./machines.js";
 
@@ -83,7 +83,7 @@ export function challengeFor(intent: "payment_intent" | "setup_intent", id: stri
 export const MACHINE_IMPORTS: readonly RegExp[] = [
   /^\.\.\/\.\.\/kernel\/machine\.js$/,
   /^\.\.\/\.\.\/payments\/(payment|card)-errors\.js$/,
-  /^\.\.\/\.\.\/server\/errors\.js$/,
+  /^\.\.\/\.\.\/kernel\/errors\/index\.js$/,
   /^\.\.\/\.\.\/stripe\/(types|declines)\.js$/,
   /^\.\.\/intents\/attempt\.js$/,
 ];

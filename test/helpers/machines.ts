@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { Machine, Transition } from "../../src/kernel/machine.js";
-import type { StripeError } from "../../src/server/errors.js";
+import type { StripeError } from "../../src/kernel/errors/index.js";
 
 /** Freezes `value` and everything reachable from it; a machine that writes to its inputs throws. */
 export function deepFreeze<T>(value: T): T {

@@ -12,7 +12,7 @@ import type { Shape } from "../../src/resources/params.js";
 import { compile } from "../../src/resources/stripe-shapes.js";
 import { resolveNode } from "../../src/stripe/spec/operation-params.js";
 import type { ObjectNode, ParamNode } from "../../src/stripe/spec/nodes.js";
-import { StripeError } from "../../src/server/errors.js";
+import { StripeError } from "../../src/kernel/errors/index.js";
 
 /** One way a hand-written parameter departs from Stripe's. */
 export interface Difference {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mergeMetadata, p, parseShape } from "../../src/resources/params.js";
-import { StripeError } from "../../src/server/errors.js";
+import { StripeError } from "../../src/kernel/errors/index.js";
 import { parseForm } from "../../src/server/body.js";
 
 function stripeError(fn: () => unknown): StripeError["body"] & { status: number } {

@@ -13,7 +13,7 @@ import { parseShape, type Shape } from "../../src/resources/params.js";
 import { RESOURCE_MODULES } from "../../src/resources/index.js";
 import { stripeShape } from "../../src/resources/stripe-shapes.js";
 import { operationAt } from "../../src/stripe/spec/operations.js";
-import { StripeError } from "../../src/server/errors.js";
+import { StripeError } from "../../src/kernel/errors/index.js";
 
 const RECORDED = JSON.parse(readFileSync(new URL("./recorded-params.json", import.meta.url), "utf8")) as Record<string, Record<string, unknown>[]>;
 

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compileSearch, decodePageToken, encodePageToken, type SearchSpec } from "../../src/resources/search.js";
-import { StripeError } from "../../src/server/errors.js";
+import { StripeError } from "../../src/kernel/errors/index.js";
 
 interface Row {
   email: string | null;

@@ -9,7 +9,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
-import { Errors, type ErrorId } from "../../src/server/errors.js";
+import { Errors, type ErrorId } from "../../src/kernel/errors/index.js";
 import { startTestServer, TEST_KEY, type RawInit, type TestServer } from "../helpers/server.js";
 import { CARD_ONLY } from "../helpers/payments.js";
 import { FailingStore, GatedStore } from "../helpers/stores.js";

@@ -7,7 +7,7 @@
  * Pure: the random parts of a challenge URL come in {@link ChallengeIds}.
  */
 import { PaymentErrors } from "../../payments/payment-errors.js";
-import { docUrl, type StripeError } from "../../server/errors.js";
+import { docUrl, type StripeError } from "../../kernel/errors/index.js";
 import type { DeclineCode } from "../../stripe/declines.js";
 import type { Stripe, Wire } from "../../stripe/types.js";
 

@@ -8,7 +8,7 @@
  * Every row follows today's invoice module (`invoices.ts`); where that departs from Stripe the
  * row says so in its test.
  */
-import { Errors, invalidRequest, type StripeError } from "../../server/errors.js";
+import { Errors, invalidRequest, type StripeError } from "../../kernel/errors/index.js";
 import type { Machine, Transition } from "../../kernel/machine.js";
 import type { Invoice } from "../invoices.js";
 

@@ -18,7 +18,7 @@
 import type { Machine, Transition } from "../../kernel/machine.js";
 import { authenticationNotHandledError, declineError, declineFields } from "../../payments/card-errors.js";
 import { PaymentErrors } from "../../payments/payment-errors.js";
-import type { StripeError } from "../../server/errors.js";
+import type { StripeError } from "../../kernel/errors/index.js";
 import type { Stripe, Wire } from "../../stripe/types.js";
 import {
   authenticationFailure,

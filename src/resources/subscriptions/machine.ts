@@ -9,7 +9,7 @@
  * Every row follows today's subscription module and billing engine (`subscriptions.ts`,
  * `billing/engine.ts`); where that departs from Stripe the row says so in its test.
  */
-import { Errors, invalidRequest, StripeError } from "../../server/errors.js";
+import { Errors, invalidRequest, StripeError } from "../../kernel/errors/index.js";
 import type { Machine, Transition } from "../../kernel/machine.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { amountFor } from "../../billing/pricing.js";

@@ -11,7 +11,7 @@
  *    as effects; the handler runs them, finalizes the invoice (the invoice machine), then
  *    feeds `first_invoice` to the subscription machine.
  */
-import type { StripeError } from "../../server/errors.js";
+import type { StripeError } from "../../kernel/errors/index.js";
 import type { Transition } from "../../kernel/machine.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary, type Interval } from "../../billing/periods.js";

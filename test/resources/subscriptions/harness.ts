@@ -5,7 +5,7 @@
  * drive it like the SDK tests drive the server and compare the events and states with the ones
  * those tests pin, without a server, a clock or a store.
  */
-import { StripeError } from "../../../src/server/errors.js";
+import { StripeError } from "../../../src/kernel/errors/index.js";
 import { billingSettings, type BillingOptions, type BillingSettings } from "../../../src/billing/options.js";
 import type { Subscription } from "../../../src/billing/subscription-model.js";
 import type { InvoiceItemInput } from "../../../src/resources/invoice-items.js";

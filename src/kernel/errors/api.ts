@@ -1,58 +1,9 @@
 /**
- * @module errors
- * Every error paper-tiger answers with is built here, in Stripe's envelope:
- * `{ "error": { type, code?, decline_code?, param?, message, doc_url?, ... } }`.
- * The status and `type`/`code` pick the exception class stripe-node raises, so
- * they are the user-visible API; messages follow Stripe's recorded wording.
+ * @module errors/api
+ * The catalogue of request errors (invalid requests, authentication,
+ * idempotency, API errors); messages follow Stripe's recorded wording.
  */
-
-/** Stripe's error `type`. */
-export type StripeErrorType = "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
-
-/** The body inside `{ "error": ... }`. Absent fields are omitted, never null. */
-export interface StripeErrorBody {
-  type: StripeErrorType;
-  message: string;
-  code?: string;
-  decline_code?: string;
-  param?: string;
-  doc_url?: string;
-  advice_code?: string;
-  charge?: string;
-  payment_intent?: unknown;
-  payment_method?: unknown;
-  setup_intent?: unknown;
-  payment_method_type?: string;
-  request_log_url?: string;
-}
-
-/** An error to answer with. Thrown anywhere below the HTTP layer; the server renders it. */
-export class StripeError extends Error {
-  readonly status: number;
-  readonly body: StripeErrorBody;
-  /** Extra response headers (e.g. `Retry-After`). */
-  readonly headers: Readonly<Record<string, string>> | undefined;
-
-  constructor(status: number, body: StripeErrorBody, headers?: Record<string, string>) {
-    super(body.message);
-    this.name = "StripeError";
-    this.status = status;
-    this.body = body;
-    this.headers = headers;
-  }
-}
-
-/** `https://stripe.com/docs/error-codes/<code-with-dashes>`, as Stripe links its codes. */
-export function docUrl(code: string): string {
-  return `https://stripe.com/docs/error-codes/${code.replace(/_/g, "-")}`;
-}
-
-const withDoc = (body: StripeErrorBody): StripeErrorBody => (body.code ? { ...body, doc_url: docUrl(body.code) } : body);
-
-/** Builds an `invalid_request_error`. */
-export function invalidRequest(status: number, message: string, fields: Omit<Partial<StripeErrorBody>, "type" | "message"> = {}): StripeError {
-  return new StripeError(status, withDoc({ type: "invalid_request_error", message, ...fields }));
-}
+import { StripeError, docUrl, invalidRequest, maskKey } from "./error.js";
 
 const SUPPORT = "Please see https://stripe.com/docs or we can help at https://support.stripe.com/.";
 
@@ -218,15 +169,6 @@ export const Errors = {
 /** A stable error id from {@link Errors}. */
 export type ErrorId = keyof typeof Errors;
 
-/** `sk_test_********************1234`: prefix kept, the rest masked but the last four. */
-export function maskKey(key: string): string {
-  const m = /^([a-z]{2}_[a-z]+_)(.*)$/.exec(key);
-  const prefix = m?.[1] ?? "";
-  const rest = m?.[2] ?? key;
-  if (rest.length <= 4) return prefix + rest;
-  return prefix + "*".repeat(rest.length - 4) + rest.slice(-4);
-}
-
 function display(value: unknown): string {
   if (typeof value === "string") return value;
   try {
@@ -239,10 +181,4 @@ function display(value: unknown): string {
 function oneOf(values: readonly string[]): string {
   if (values.length <= 1) return values.join("");
   return `${values.slice(0, -1).join(", ")}, or ${values[values.length - 1]}`;
-}
-
-/** The JSON envelope Stripe answers errors with. */
-export function errorEnvelope(err: StripeError, requestId: string | undefined): { error: StripeErrorBody } {
-  if (!requestId || err.status === 401) return { error: err.body };
-  return { error: { ...err.body, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}?t=${Math.floor(Date.now() / 1000)}` } };
 }
