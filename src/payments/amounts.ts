@@ -6,7 +6,7 @@
  */
 import { minimumChargeAmount } from "../stripe/currencies.js";
 import { checkCurrency } from "../resources/prices.js";
-import { MAX_AMOUNT, PaymentErrors } from "./payment-errors.js";
+import { MAX_AMOUNT, PaymentErrors } from "../kernel/errors/payment.js";
 
 /** Checks a charge amount in a (lower-case, valid) currency; throws Stripe's 400. */
 export function checkChargeAmount(amount: number, currency: string, param = "amount"): void {

@@ -6,7 +6,7 @@
  * with Stripe's card-data errors.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { cardDataError } from "./card-errors.js";
+import { cardDataError } from "../kernel/errors/card.js";
 import { cardFingerprint, cvcLength, testCardForNumber, type CardBrand, type CardFunding, type CheckResult, type TestCard } from "./test-cards.js";
 
 /** Verification results as stored. */

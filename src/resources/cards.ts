@@ -5,7 +5,7 @@
  * API charges these when given a customer and no source.
  */
 import { Errors } from "../kernel/errors/index.js";
-import { declineError } from "../payments/card-errors.js";
+import { declineError } from "../kernel/errors/card.js";
 import { legacyCard, type LegacyCard } from "../payments/card-details.js";
 import { attachDecline } from "../payments/decision.js";
 import { customerHooks, customers, type Customer } from "./customers.js";

@@ -7,10 +7,10 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { Errors } from "../kernel/errors/index.js";
-import { declineError } from "../payments/card-errors.js";
+import { declineError } from "../kernel/errors/card.js";
 import { factsFromInput, factsOf, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
 import { attachDecline } from "../payments/decision.js";
-import { PaymentErrors } from "../payments/payment-errors.js";
+import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
 import { crudEndpoints } from "./crud.js";
 import { customerHooks, customers, setDefaultPaymentMethod, type Customer } from "./customers.js";

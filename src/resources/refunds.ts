@@ -9,7 +9,7 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { newBalanceTransactionId } from "../payments/charge-builder.js";
-import { PaymentErrors } from "../payments/payment-errors.js";
+import { PaymentErrors } from "../kernel/errors/payment.js";
 import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";
 import { applyRefund, charges, checkRefundable, refreshRefund, type Charge } from "./charges.js";
 import { createContext, type Context } from "./context.js";

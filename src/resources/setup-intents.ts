@@ -10,10 +10,10 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { docUrl, type StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
-import { declineError, declineFields } from "../payments/card-errors.js";
+import { declineError, declineFields } from "../kernel/errors/card.js";
 import { decideSetup, forcedSetupDecline } from "../payments/decision.js";
 import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
-import { PaymentErrors } from "../payments/payment-errors.js";
+import { PaymentErrors } from "../kernel/errors/payment.js";
 import { markSetUp } from "../payments/set-up.js";
 import { crudEndpoints } from "./crud.js";
 import { customers } from "./customers.js";

@@ -8,7 +8,7 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { newId } from "../stripe/ids.js";
 import { factsFromInput, factsOf, factsOfLegacyCard, legacyCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
-import { PaymentErrors } from "../payments/payment-errors.js";
+import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForToken } from "../payments/test-cards.js";
 import { endpoint } from "./endpoint.js";
 import { p, unsupported } from "./params.js";

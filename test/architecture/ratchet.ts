@@ -130,12 +130,6 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
 
 /** An import a state machine (or a pure module it imports) may not make: `from` imports `to`, relative to `src/`. */
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
-  ...edgesTo("payments/card-errors.ts", "0", "card errors move to kernel/errors/card.ts", ["resources/payment-intents/machine.ts", "resources/setup-intents/machine.ts"]),
-  ...edgesTo("payments/payment-errors.ts", "0", "payment errors move to kernel/errors/payment.ts", [
-    "resources/intents/attempt.ts",
-    "resources/payment-intents/machine.ts",
-    "resources/setup-intents/machine.ts",
-  ]),
   ...edgesTo("resources/prices.ts", "0", "the Price type moves to stripe/objects.ts", ["billing/pricing.ts", "billing/subscription-model.ts", "resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoices.ts", "0", "the Invoice type moves to stripe/objects.ts", ["resources/invoices/machine.ts", "resources/subscriptions/due-work.ts"]),
   ...edgesTo("resources/params.ts", "0", "mergeMetadata moves to kernel/params/metadata.ts", ["resources/subscriptions/machine.ts"]),

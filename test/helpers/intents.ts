@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Machine } from "../../src/kernel/machine.js";
-import { PaymentErrors } from "../../src/payments/payment-errors.js";
+import { PaymentErrors } from "../../src/kernel/errors/payment.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../src/resources/intents/attempt.js";
 import type { StripeError } from "../../src/kernel/errors/index.js";
 import type { Stripe, Wire } from "../../src/stripe/types.js";
@@ -82,7 +82,7 @@ export function challengeFor(intent: "payment_intent" | "setup_intent", id: stri
  */
 export const MACHINE_IMPORTS: readonly RegExp[] = [
   /^\.\.\/\.\.\/kernel\/machine\.js$/,
-  /^\.\.\/\.\.\/payments\/(payment|card)-errors\.js$/,
+  /^\.\.\/\.\.\/kernel\/errors\/(payment|card)\.js$/,
   /^\.\.\/\.\.\/kernel\/errors\/index\.js$/,
   /^\.\.\/\.\.\/stripe\/(types|declines)\.js$/,
   /^\.\.\/intents\/attempt\.js$/,

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startTestServer } from "../helpers/server.js";
 import { CARD_ONLY } from "../helpers/payments.js";
-import { PaymentErrors, displayAmount, type PaymentErrorId } from "../../src/payments/payment-errors.js";
-import { declineFields } from "../../src/payments/card-errors.js";
+import { PaymentErrors, displayAmount, type PaymentErrorId } from "../../src/kernel/errors/payment.js";
+import { declineFields } from "../../src/kernel/errors/card.js";
 
 describe("payment error catalogue", { timeout: 120_000 }, () => {
   test("amounts print as Stripe prints them", () => {

@@ -7,3 +7,5 @@
  */
 export * from "./error.js";
 export * from "./api.js";
+export * from "./payment.js";
+export * from "./card.js";

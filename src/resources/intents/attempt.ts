@@ -6,7 +6,7 @@
  * and the error left on the intent when the customer fails the challenge.
  * Pure: the random parts of a challenge URL come in {@link ChallengeIds}.
  */
-import { PaymentErrors } from "../../payments/payment-errors.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { docUrl, type StripeError } from "../../kernel/errors/index.js";
 import type { DeclineCode } from "../../stripe/declines.js";
 import type { Stripe, Wire } from "../../stripe/types.js";

@@ -16,8 +16,8 @@
  * an executor that keeps that order asks {@link refusal} before reading.
  */
 import type { Machine, Transition } from "../../kernel/machine.js";
-import { authenticationNotHandledError, declineError, declineFields } from "../../payments/card-errors.js";
-import { PaymentErrors } from "../../payments/payment-errors.js";
+import { authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
 import type { StripeError } from "../../kernel/errors/index.js";
 import type { Stripe, Wire } from "../../stripe/types.js";
 import {

@@ -13,8 +13,8 @@
  * check the state before it reads the store, as today's code does.
  */
 import type { Machine, Transition } from "../../kernel/machine.js";
-import { declineError, declineFields } from "../../payments/card-errors.js";
-import { PaymentErrors } from "../../payments/payment-errors.js";
+import { declineError, declineFields } from "../../kernel/errors/card.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
 import type { StripeError } from "../../kernel/errors/index.js";
 import type { Stripe, Wire } from "../../stripe/types.js";
 import {

@@ -9,7 +9,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { PaymentOutcome, PaymentRequest } from "../../../src/payments/decision.js";
-import { authenticationNotHandledError, declineError, declineFields } from "../../../src/payments/card-errors.js";
+import { authenticationNotHandledError, declineError, declineFields } from "../../../src/kernel/errors/card.js";
 import type { PaymentMethodRef as ResolvedRef } from "../../../src/resources/payment-methods.js";
 import { EVENT_TYPES } from "../../../src/stripe/event-types.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../../src/resources/intents/attempt.js";

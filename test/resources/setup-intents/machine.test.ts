@@ -8,7 +8,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { SetupOutcome } from "../../../src/payments/decision.js";
-import { declineError, declineFields } from "../../../src/payments/card-errors.js";
+import { declineError, declineFields } from "../../../src/kernel/errors/card.js";
 import { EVENT_TYPES } from "../../../src/stripe/event-types.js";
 import type { Decision, PaymentMethod, PaymentMethodRef } from "../../../src/resources/intents/attempt.js";
 import {

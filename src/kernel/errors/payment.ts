@@ -1,12 +1,12 @@
 /**
- * @module payment-errors
+ * @module errors/payment
  * The request errors of payments (amounts, intent states, refunds, payment
  * methods), one builder per stable id, in the shape `kernel/errors/api.ts`
  * gives every error. Messages follow Stripe's recorded wording where the
  * reference has it; the others say what is wrong in the same style.
  */
-import { StripeError, docUrl, invalidRequest } from "../kernel/errors/index.js";
-import { formatAmount } from "../stripe/currencies.js";
+import { StripeError, docUrl, invalidRequest } from "./error.js";
+import { formatAmount } from "../../stripe/currencies.js";
 
 /** The largest amount Stripe accepts: eight digits. */
 export const MAX_AMOUNT = 99_999_999;

@@ -1,12 +1,12 @@
 /**
- * @module card-errors
+ * @module errors/card
  * The 402 `card_error`s: card data refused when a card is created
  * (`incorrect_number`, `invalid_expiry_year`, ...) and payments or set-ups
  * that fail, with the objects Stripe embeds (the PaymentIntent, SetupIntent
  * and PaymentMethod as they are after the failure, and the failed Charge id).
  */
-import { StripeError, docUrl, type StripeErrorBody } from "../kernel/errors/index.js";
-import { DECLINES, type DeclineCode, type DeclineSpec } from "../stripe/declines.js";
+import { StripeError, docUrl, type StripeErrorBody } from "./error.js";
+import { DECLINES, type DeclineCode, type DeclineSpec } from "../../stripe/declines.js";
 
 /** Card-data codes raised when a card, token or PaymentMethod is created. */
 export type CardDataCode = "incorrect_number" | "invalid_number" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_cvc";
