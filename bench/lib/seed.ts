@@ -3,7 +3,7 @@
  * the API runs (so every customer has its event too), without HTTP.
  */
 import type { PaperTiger } from "../../src/index.js";
-import type * as Context from "../../src/resources/context.js";
+import type * as Context from "../../src/kernel/context.js";
 import type * as Customers from "../../src/resources/customers.js";
 import { load } from "./target.js";
 
@@ -12,7 +12,7 @@ type CustomerParams = Parameters<typeof Customers.createCustomer>[1];
 /** Creates `count` customers in `ns`; resolves the id of the last one. */
 export async function seedCustomers(pt: PaperTiger, ns: string, count: number, from = 0): Promise<string> {
   // Loaded when first used, not at import: bench/run.ts imports this module before it rebuilds dist/.
-  const { createContext } = await load<typeof Context>("resources/context.js");
+  const { createContext } = await load<typeof Context>("kernel/context.js");
   const { createCustomer } = await load<typeof Customers>("resources/customers.js");
   const ctx = createContext(pt.runtime.services, ns, null, null);
   let last = "";

@@ -13,12 +13,12 @@
  */
 import { parseArgs } from "node:util";
 import type * as Body from "../../src/server/body.js";
-import type * as ContextModule from "../../src/resources/context.js";
-import type * as Crud from "../../src/resources/crud.js";
-import type * as Expand from "../../src/resources/expand.js";
-import type * as Params from "../../src/resources/params.js";
+import type * as ContextModule from "../../src/kernel/context.js";
+import type * as Crud from "../../src/kernel/crud.js";
+import type * as Expand from "../../src/kernel/expand.js";
+import type * as Params from "../../src/kernel/params/param.js";
 import type * as Respond from "../../src/server/respond.js";
-import type { Endpoint } from "../../src/resources/endpoint.js";
+import type { Endpoint } from "../../src/kernel/endpoint.js";
 import { tellParent } from "../lib/child.js";
 import { seedCustomers } from "../lib/seed.js";
 import { median, nowNs } from "../lib/stats.js";
@@ -27,10 +27,10 @@ import { createCustomer, paymentIntent } from "../workloads.js";
 
 const { startPaperTiger } = await loadPaperTiger();
 const { parseForm } = await load<typeof Body>("server/body.js");
-const { createContext } = await load<typeof ContextModule>("resources/context.js");
-const { TOTAL_COUNT } = await load<typeof Crud>("resources/crud.js");
-const { resolveExpandPaths, expandResponse } = await load<typeof Expand>("resources/expand.js");
-const { p, parseShape } = await load<typeof Params>("resources/params.js");
+const { createContext } = await load<typeof ContextModule>("kernel/context.js");
+const { TOTAL_COUNT } = await load<typeof Crud>("kernel/crud.js");
+const { resolveExpandPaths, expandResponse } = await load<typeof Expand>("kernel/expand.js");
+const { p, parseShape } = await load<typeof Params>("kernel/params/param.js");
 const { toJson } = await load<typeof Respond>("server/respond.js");
 
 const { values } = parseArgs({

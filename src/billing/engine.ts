@@ -6,7 +6,7 @@
  * expiries, each at the moment it was due. The same engine serves the
  * server clock and each test clock; `runUntil` is called when a clock moves.
  */
-import type { Context } from "../resources/context.js";
+import type { Context } from "../kernel/context.js";
 import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../resources/invoices.js";
 import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "../resources/subscriptions.js";
 import { billingSettings, type BillingSettings } from "./options.js";

@@ -6,7 +6,7 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import type { Price } from "../resources/prices.js";
-import { listOf } from "../resources/list.js";
+import { listOf } from "../kernel/list.js";
 import { boundary, periodAt, type Interval } from "./periods.js";
 
 /** A subscription as stored and returned. */

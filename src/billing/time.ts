@@ -3,7 +3,7 @@
  * Whose time billing follows: a customer attached to a test clock lives at
  * the clock's frozen time; everyone else at the server clock.
  */
-import type { Context } from "../resources/context.js";
+import type { Context } from "../kernel/context.js";
 
 /** The collection Stripe's test clocks are stored in. */
 export const TEST_CLOCKS = "test_helpers.test_clock";

@@ -10,7 +10,7 @@
  * own outcome, then the random chaos draw.
  */
 import { CHAOS_DECLINE_CODES, DECLINES, chaosDeclineCode, declineSpec, type ChaosDeclineCode, type DeclineCode, type DeclineSpec } from "../stripe/declines.js";
-import type { Context } from "../resources/context.js";
+import type { Context } from "../kernel/context.js";
 import { approvedOutcome, declinedOutcome, radarBlockOutcome, type ChargeOutcome } from "./outcomes.js";
 import { isSetUp } from "./set-up.js";
 import { behaviourOf, type CardBehaviour, type TestCard } from "./test-cards.js";

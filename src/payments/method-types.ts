@@ -7,7 +7,7 @@
  * methods, as Stripe does.
  */
 import { Errors } from "../kernel/errors/index.js";
-import { p } from "../resources/params.js";
+import { p } from "../kernel/params/param.js";
 
 /** The two spellings of the parameter. */
 export const METHOD_TYPE_PARAMS = {

@@ -4,7 +4,7 @@
  * PaymentIntent with `setup_future_usage`, authenticated them). Cards such as
  * `pm_card_authenticationRequiredOnSetup` skip 3-D Secure once set up.
  */
-import type { Context } from "../resources/context.js";
+import type { Context } from "../kernel/context.js";
 
 const BUCKET = "payment_method_set_up";
 

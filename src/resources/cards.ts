@@ -9,13 +9,13 @@ import { declineError } from "../kernel/errors/card.js";
 import { legacyCard, type LegacyCard } from "../payments/card-details.js";
 import { attachDecline } from "../payments/decision.js";
 import { customerHooks, customers, type Customer } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { LIST_PARAMS, listOf, listPage, type ListParams } from "./list.js";
-import { mergeMetadata, p } from "./params.js";
-import { Resource } from "./resource.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { LIST_PARAMS, listOf, listPage, type ListParams } from "../kernel/list.js";
+import { mergeMetadata, p } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
 import { resolveToken, spendToken } from "./tokens.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 export const cards: Resource<LegacyCard> = new Resource<LegacyCard>({
   object: "card",

@@ -3,7 +3,7 @@
  * Parameter shapes shared by products and prices (`product_data`,
  * `default_price_data`), kept apart so neither module needs the other at load time.
  */
-import { p } from "./params.js";
+import { p } from "../kernel/params/param.js";
 
 export const INTERVALS = ["day", "week", "month", "year"] as const;
 

@@ -12,16 +12,16 @@ import { factsOfLegacyCard, legacyCard, type CardFacts, type LegacyCard } from "
 import { declineError } from "../kernel/errors/card.js";
 import { decidePayment, type PaymentOutcome } from "../payments/decision.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customers } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { allOf } from "./filters.js";
-import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
-import { Resource } from "./resource.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { allOf } from "../kernel/filters.js";
+import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
 import { cards } from "./cards.js";
 import { resolveToken, spendToken, type ResolvedToken } from "./tokens.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 export type { Charge };
 

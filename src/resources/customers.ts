@@ -6,12 +6,12 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { randomChars } from "../stripe/ids.js";
 import { Errors } from "../kernel/errors/index.js";
-import { crudEndpoints } from "./crud.js";
-import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
-import { listOf } from "./list.js";
+import { crudEndpoints } from "../kernel/crud.js";
+import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
+import { listOf } from "../kernel/list.js";
 
 /** A customer as stored and returned. */
 export type Customer = Wire<Stripe.Customer>;

@@ -6,11 +6,11 @@
 import type { StripeEvent } from "../events/event.js";
 import { EVENTS } from "../events/recorder.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
-import { crudEndpoints } from "./crud.js";
-import { allOf } from "./filters.js";
-import { p } from "./params.js";
-import { Resource } from "./resource.js";
-import type { ResourceModule } from "./registry.js";
+import { crudEndpoints } from "../kernel/crud.js";
+import { allOf } from "../kernel/filters.js";
+import { p } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 export const events: Resource<StripeEvent> = new Resource<StripeEvent>({
   object: EVENTS,

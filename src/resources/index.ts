@@ -19,7 +19,7 @@ import { invoicesModule } from "./invoices.js";
 import { subscriptionsModule } from "./subscriptions.js";
 import { subscriptionItemsModule } from "./subscription-items.js";
 import { testClocksModule } from "./test-clocks.js";
-import type { ResourceModule } from "./registry.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
   customersModule,

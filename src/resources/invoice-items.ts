@@ -7,14 +7,14 @@ import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
 import { nowFor } from "../billing/time.js";
 import { amountFor } from "../billing/pricing.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customers } from "./customers.js";
-import { allOf } from "./filters.js";
-import { mergeMetadata, p, type ParamType } from "./params.js";
+import { allOf } from "../kernel/filters.js";
+import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { checkCurrency, prices } from "./prices.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 import { checkMoney } from "../payments/amounts.js";
 
 /** An invoice item as stored and returned. */

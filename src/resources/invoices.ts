@@ -10,13 +10,13 @@ import { invalidRequest, StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
 import { minimumChargeAmount } from "../stripe/currencies.js";
 import { nowFor } from "../billing/time.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customers, type Customer } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { allOf } from "./filters.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { allOf } from "../kernel/filters.js";
 import { invoiceItemHooks, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "./invoice-items.js";
-import { listOf } from "./list.js";
-import { mergeMetadata, p } from "./params.js";
+import { listOf } from "../kernel/list.js";
+import { mergeMetadata, p } from "../kernel/params/param.js";
 import {
   confirmPaymentIntent,
   createPaymentIntent,
@@ -25,9 +25,9 @@ import {
   type PaymentIntent,
 } from "./payment-intents.js";
 import { paymentMethods, resolvePaymentMethod } from "./payment-methods.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** An invoice as stored and returned. Stripe's example objects still carry `subscription` at the top. */
 export type Invoice = Wire<Stripe.Invoice> & { subscription: string | null };

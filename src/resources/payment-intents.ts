@@ -18,11 +18,11 @@ import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { markSetUp } from "../payments/set-up.js";
 import { captureCharge, chargeHooks, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "./charges.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customers } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { withClientSecret } from "./client-secret.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { withClientSecret } from "../kernel/client-secret.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import {
   attachPaymentMethod,
   cardFactsOf,
@@ -35,9 +35,9 @@ import {
   type PaymentMethod,
   type PaymentMethodRef,
 } from "./payment-methods.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A PaymentIntent as stored and returned. */
 export type PaymentIntent = Wire<Stripe.PaymentIntent>;

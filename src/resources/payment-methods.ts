@@ -12,15 +12,15 @@ import { factsFromInput, factsOf, factsOfPaymentMethodCard, paymentMethodCard, S
 import { attachDecline } from "../payments/decision.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customerHooks, customers, setDefaultPaymentMethod, type Customer } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { LIST_PARAMS, listPage, type ListParams } from "./list.js";
-import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "./params.js";
-import { Resource } from "./resource.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { LIST_PARAMS, listPage, type ListParams } from "../kernel/list.js";
+import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
 import { resolveToken, spendToken, CARD_DATA } from "./tokens.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A PaymentMethod as stored and returned. */
 export type PaymentMethod = Wire<Stripe.PaymentMethod>;

@@ -7,12 +7,12 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { CURRENCIES, isCurrency } from "../stripe/currencies.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
-import { crudEndpoints } from "./crud.js";
-import { allOf } from "./filters.js";
-import { mergeMetadata, p, type ParamType } from "./params.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { crudEndpoints } from "../kernel/crud.js";
+import { allOf } from "../kernel/filters.js";
+import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 import { createProduct, products } from "./products.js";
 import type { PRICE_DATA} from "./catalog-params.js";
 import { CURRENCY_OPTIONS, CUSTOM_UNIT_AMOUNT, INTERVALS, PRODUCT_DATA, TAX_BEHAVIOR, TIER } from "./catalog-params.js";

@@ -5,12 +5,12 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
-import { allOf } from "./filters.js";
-import { crudEndpoints } from "./crud.js";
-import { mergeMetadata, p, type ParamType } from "./params.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { allOf } from "../kernel/filters.js";
+import { crudEndpoints } from "../kernel/crud.js";
+import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 import { checkPriceParams, createPrice, prices } from "./prices.js";
 import { FEATURES, PRICE_DATA, PRODUCT_DATA, TAX_DETAILS } from "./catalog-params.js";
 

@@ -12,14 +12,14 @@ import { newBalanceTransactionId } from "../payments/charge-builder.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";
 import { applyRefund, charges, checkRefundable, refreshRefund, type Charge } from "./charges.js";
-import { createContext, type Context } from "./context.js";
-import { crudEndpoints } from "./crud.js";
-import { endpoint } from "./endpoint.js";
-import { LIST_PARAMS, listPage, type ListParams } from "./list.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { createContext, type Context } from "../kernel/context.js";
+import { crudEndpoints } from "../kernel/crud.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { LIST_PARAMS, listPage, type ListParams } from "../kernel/list.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import { paymentIntents } from "./payment-intents.js";
-import { Resource } from "./resource.js";
-import type { ResourceModule } from "./registry.js";
+import { Resource } from "../kernel/resource.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A Refund as stored and returned. */
 export type Refund = Wire<Stripe.Refund>;

@@ -15,12 +15,12 @@ import { decideSetup, forcedSetupDecline } from "../payments/decision.js";
 import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { markSetUp } from "../payments/set-up.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customers } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { withClientSecret } from "./client-secret.js";
-import { allOf } from "./filters.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { withClientSecret } from "../kernel/client-secret.js";
+import { allOf } from "../kernel/filters.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import {
   attachPaymentMethod,
   checkUsableFor,
@@ -31,9 +31,9 @@ import {
   type PaymentMethod,
   type PaymentMethodRef,
 } from "./payment-methods.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A SetupIntent as stored and returned. */
 export type SetupIntent = Wire<Stripe.SetupIntent>;

@@ -4,11 +4,11 @@
  * through the subscription update (so prorations and events are the same).
  */
 import { invalidRequest } from "../kernel/errors/index.js";
-import { endpoint } from "./endpoint.js";
-import { listOf } from "./list.js";
-import { p } from "./params.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { listOf } from "../kernel/list.js";
+import { p } from "../kernel/params/param.js";
 import { subscriptionOfItem, subscriptions, updateSubscription } from "./subscriptions.js";
-import type { ResourceModule } from "./registry.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 const PRORATION = { proration_behavior: p.enum(["always_invoice", "create_prorations", "none"]), proration_date: p.integer() } as const;
 

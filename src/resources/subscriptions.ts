@@ -21,10 +21,10 @@ import {
 } from "../billing/subscription-model.js";
 import { billingSettings } from "../billing/options.js";
 import { randomChars } from "../stripe/ids.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customerHooks, customers, type Customer } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { allOf } from "./filters.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { allOf } from "../kernel/filters.js";
 import { insertInvoiceItem } from "./invoice-items.js";
 import {
   attemptPayment,
@@ -41,15 +41,15 @@ import {
   type Invoice,
   type LineInput,
 } from "./invoices.js";
-import { listOf } from "./list.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "./params.js";
+import { listOf } from "../kernel/list.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import { createPaymentIntent } from "./payment-intents.js";
 import { paymentMethods } from "./payment-methods.js";
 import { prices, type Price } from "./prices.js";
 import { products } from "./products.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 export type { Subscription, SubscriptionItem };
 

@@ -11,13 +11,13 @@ import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
 import { TEST_CLOCKS } from "../billing/time.js";
 import { advanceProblem, MAX_TIME_MS } from "../clock/clock.js";
-import { crudEndpoints } from "./crud.js";
+import { crudEndpoints } from "../kernel/crud.js";
 import { customerHooks, customers } from "./customers.js";
-import { endpoint } from "./endpoint.js";
-import { p } from "./params.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { p } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A test clock as stored and returned. */
 export type TestClock = Wire<Stripe.TestHelpers.TestClock>;

@@ -10,11 +10,11 @@ import { newId } from "../stripe/ids.js";
 import { factsFromInput, factsOf, factsOfLegacyCard, legacyCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForToken } from "../payments/test-cards.js";
-import { endpoint } from "./endpoint.js";
-import { p, unsupported } from "./params.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { endpoint } from "../kernel/endpoint.js";
+import { p, unsupported } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A token as stored and returned. */
 export type Token = Wire<Stripe.Token>;

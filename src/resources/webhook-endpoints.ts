@@ -8,11 +8,11 @@ import type { Stripe, Wire } from "../stripe/types.js";
 import { EVENT_TYPES } from "../stripe/event-types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
 import { newWebhookSecret } from "../webhooks/signature.js";
-import { crudEndpoints } from "./crud.js";
-import { mergeMetadata, p, type ParamType } from "./params.js";
-import { Resource } from "./resource.js";
-import type { Context } from "./context.js";
-import type { ResourceModule } from "./registry.js";
+import { crudEndpoints } from "../kernel/crud.js";
+import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
 
 /** A webhook endpoint as stored and returned (without its secret). */
 export type WebhookEndpoint = Wire<Stripe.WebhookEndpoint>;

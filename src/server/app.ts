@@ -10,11 +10,11 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { newRequestId } from "../stripe/ids.js";
-import { createContext } from "../resources/context.js";
-import { expandResponse, resolveExpandPaths } from "../resources/expand.js";
-import { TOTAL_COUNT } from "../resources/crud.js";
-import { p, parseShape, type Shape } from "../resources/params.js";
-import type { Endpoint } from "../resources/endpoint.js";
+import { createContext } from "../kernel/context.js";
+import { expandResponse, resolveExpandPaths } from "../kernel/expand.js";
+import { TOTAL_COUNT } from "../kernel/crud.js";
+import { p, parseShape, type Shape } from "../kernel/params/param.js";
+import type { Endpoint } from "../kernel/endpoint.js";
 import { authenticate, authenticateParam, KEY_PARAM, type ApiKey } from "./auth.js";
 import { CONTROL_TOKEN_HEADER, requireControlToken, serverWideOperation, type ServerWide } from "./control-token.js";
 import { parseForm, parseJson } from "./body.js";

@@ -12,7 +12,7 @@
  * key and the value received.
  */
 import { CONFIG_SCHEMA, type ConfigRule, type ConfigSchema } from "../chaos/config.js";
-import { arrayItems } from "../resources/params.js";
+import { arrayItems } from "../kernel/params/param.js";
 
 const NUMBER = /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i;
 

@@ -9,7 +9,7 @@ import { ChaosConfigError } from "../chaos/config.js";
 import type { ChaosConfigInput } from "../chaos/config.js";
 import type { ChaosDomain } from "../chaos/journal.js";
 import { CHAOS_DECLINE_CODES, CHAOS_DECLINES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
-import { p, parseShape } from "../resources/params.js";
+import { p, parseShape } from "../kernel/params/param.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { invalidRequest, type StripeError } from "../kernel/errors/index.js";
 import { configFromForm } from "./chaos-form.js";

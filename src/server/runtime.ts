@@ -3,8 +3,8 @@
  * Everything one running server holds, passed to the HTTP layer and to
  * control routes.
  */
-import type { Services } from "../resources/context.js";
-import type { ResourceRegistry } from "../resources/registry.js";
+import type { Services } from "../kernel/context.js";
+import type { ResourceRegistry } from "../kernel/registry.js";
 import type { Idempotency } from "./idempotency.js";
 import type { Housekeeping } from "./housekeeping.js";
 import type { NamespaceBy } from "./namespace.js";

@@ -2,7 +2,7 @@
  * @module test-routes
  * Test helpers over HTTP for clients in any language.
  */
-import { createContext } from "../resources/context.js";
+import { createContext } from "../kernel/context.js";
 import { authenticatePaymentIntent } from "../resources/payment-intents.js";
 import { authenticateSetupIntent } from "../resources/setup-intents.js";
 import type { ControlRequest, ControlRoute } from "./control.js";

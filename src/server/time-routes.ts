@@ -4,7 +4,7 @@
  * (server-wide: every namespace shares it). Advancing runs the billing that
  * falls due.
  */
-import { p, parseShape } from "../resources/params.js";
+import { p, parseShape } from "../kernel/params/param.js";
 import { ServerClock } from "../clock/server-clock.js";
 import { advanceProblem } from "../clock/clock.js";
 import type { ControlRoute } from "./control.js";

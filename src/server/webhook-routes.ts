@@ -2,7 +2,7 @@
  * @module webhook-routes
  * Webhook test controls: the delivery log and resending an event.
  */
-import { p, parseShape } from "../resources/params.js";
+import { p, parseShape } from "../kernel/params/param.js";
 import type { ControlRoute } from "./control.js";
 import { Errors } from "../kernel/errors/index.js";
 

@@ -13,7 +13,7 @@ import type { DeliveryInfo } from "../chaos/events.js";
 import type { ClockTimer } from "../clock/clock.js";
 import type { StripeEvent } from "../events/event.js";
 import { EVENTS, type EventSink } from "../events/recorder.js";
-import type { Services } from "../resources/context.js";
+import type { Services } from "../kernel/context.js";
 import { typeMatcher } from "../resources/events.js";
 import type { WebhookEndpoint } from "../resources/webhook-endpoints.js";
 import { endpointSecret, webhookEndpoints } from "../resources/webhook-endpoints.js";

@@ -24,9 +24,6 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
   // payments → resources, billing → resources
-  ...edgesTo("resources/context.ts", "0", "the context moves to kernel/", ["billing/engine.ts", "billing/runner.ts", "billing/time.ts", "payments/decision.ts", "payments/set-up.ts"]),
-  ...edgesTo("resources/params.ts", "0", "the parameter DSL moves to kernel/params/", ["payments/method-types.ts"]),
-  ...edgesTo("resources/list.ts", "0", "lists move to kernel/", ["billing/subscription-model.ts"]),
   ...edgesTo("resources/prices.ts", "0", "checkCurrency moves to payments/amounts.ts, the Price type to stripe/objects.ts", [
     "billing/pricing.ts",
     "billing/subscription-model.ts",
@@ -34,6 +31,9 @@ export const KNOWN_EDGES: readonly KnownEdge[] = [
   ]),
   ...edgesTo("resources/invoices.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
   ...edgesTo("resources/subscriptions.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
+  // kernel → payments, billing (the context carries their settings and the payment chaos port)
+  ...edgesTo("payments/decision.ts", "1a", "the context carries the PaymentChaos type; relations make it a port", ["kernel/context.ts"]),
+  ...edgesTo("billing/options.ts", "1a", "the context carries BillingSettings; the billing settings ride on the services", ["kernel/context.ts"]),
   // resources → webhooks, testing → webhooks
   ...edgesTo("webhooks/signature.ts", "0", "signatures are a Stripe fact: stripe/signature.ts", ["resources/webhook-endpoints.ts", "testing/webhook-receiver.ts"]),
   // client → server
@@ -54,7 +54,7 @@ export interface KnownCycle {
 
 export const KNOWN_CYCLES: readonly KnownCycle[] = [
   {
-    files: ["payments/decision.ts", "payments/set-up.ts", "resources/context.ts"],
+    files: ["kernel/context.ts", "payments/decision.ts", "payments/set-up.ts"],
     until: "1a",
     why: "the context carries the payment chaos port's type; relations make it a port",
   },
@@ -81,8 +81,8 @@ export const ALLOWED_STATE: readonly KnownState[] = [
   { file: "client/stripe-client.ts", name: "loading", why: "memo: the optional `stripe` peer dependency, imported once" },
   { file: "client/stripe-client.ts", name: "loaded", why: "memo: the same import, once settled" },
   { file: "payments/test-cards.ts", name: "fingerprints", why: "memo: a card's fingerprint is a function of its number" },
-  { file: "resources/params.ts", name: "shapeEntries", why: "memo: a shape's entries, keyed by the frozen shape object" },
-  { file: "resources/stripe-shapes.ts", name: "compiledDefs", why: "memo: compiled generated parameter definitions (facts)" },
+  { file: "kernel/params/param.ts", name: "shapeEntries", why: "memo: a shape's entries, keyed by the frozen shape object" },
+  { file: "kernel/params/stripe-shapes.ts", name: "compiledDefs", why: "memo: compiled generated parameter definitions (facts)" },
   { file: "server/version.ts", name: "accepted", why: "memo: accepted Stripe-Version values" },
   { file: "stripe/ids.ts", name: "cursor", why: "position in the pool of random bytes; ids only need to be unique" },
   { file: "stripe/spec/operation-params.ts", name: "parsedDefs", why: "memo: parsed generated definitions (facts)" },
@@ -132,8 +132,7 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
   ...edgesTo("resources/prices.ts", "0", "the Price type moves to stripe/objects.ts", ["billing/pricing.ts", "billing/subscription-model.ts", "resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoices.ts", "0", "the Invoice type moves to stripe/objects.ts", ["resources/invoices/machine.ts", "resources/subscriptions/due-work.ts"]),
-  ...edgesTo("resources/params.ts", "0", "mergeMetadata moves to kernel/params/metadata.ts", ["resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoices.ts", "2", "the LineInput type: invoice lines are the invoices package's own module", ["resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoice-items.ts", "2", "the InvoiceItemInput type: a pure module of the invoice items package", ["resources/subscriptions/machine.ts", "resources/subscriptions/prorations.ts"]),
-  ...edgesTo("resources/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["billing/subscription-model.ts"]),
+  ...edgesTo("kernel/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["billing/subscription-model.ts"]),
 ];

@@ -8,8 +8,8 @@
  * nested field the hand-written shape does not model is "not modelled", not a
  * difference; a value one side accepts and the other refuses is.
  */
-import type { Shape } from "../../src/resources/params.js";
-import { compile } from "../../src/resources/stripe-shapes.js";
+import type { Shape } from "../../src/kernel/params/param.js";
+import { compile } from "../../src/kernel/params/stripe-shapes.js";
 import { resolveNode } from "../../src/stripe/spec/operation-params.js";
 import type { ObjectNode, ParamNode } from "../../src/stripe/spec/nodes.js";
 import { StripeError } from "../../src/kernel/errors/index.js";

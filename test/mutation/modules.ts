@@ -50,8 +50,8 @@ export const MUTATION_MODULES = {
     tests: ["test/store/memory-store.test.ts"],
   },
   params: {
-    mutate: ["src/resources/params.ts"],
-    tests: ["test/resources/params-parser.test.ts", "test/resources/params.test.ts"],
+    mutate: ["src/kernel/params/param.ts", "src/kernel/params/metadata.ts"],
+    tests: ["test/kernel/params-parser.test.ts", "test/kernel/params.test.ts"],
   },
   "payment-decision": {
     mutate: ["src/payments/decision.ts"],

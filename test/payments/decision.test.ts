@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ManualClock } from "../../src/clock/clock.js";
 import { EventRecorder } from "../../src/events/recorder.js";
-import { createContext, type Context } from "../../src/resources/context.js";
+import { createContext, type Context } from "../../src/kernel/context.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { attachDecline, chaosCode, decidePayment, decideSetup, type PaymentChaos, type PaymentRequest } from "../../src/payments/decision.js";
 import { approvedOutcome, declinedOutcome, radarBlockOutcome } from "../../src/payments/outcomes.js";

@@ -9,9 +9,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseShape, type Shape } from "../../src/resources/params.js";
+import { parseShape, type Shape } from "../../src/kernel/params/param.js";
 import { RESOURCE_MODULES } from "../../src/resources/index.js";
-import { stripeShape } from "../../src/resources/stripe-shapes.js";
+import { stripeShape } from "../../src/kernel/params/stripe-shapes.js";
 import { operationAt } from "../../src/stripe/spec/operations.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 

@@ -13,7 +13,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { RESOURCE_MODULES } from "../../src/resources/index.js";
-import { p } from "../../src/resources/params.js";
+import { p } from "../../src/kernel/params/param.js";
 import { operationAt } from "../../src/stripe/spec/operations.js";
 import { operationParams } from "../../src/stripe/spec/operation-params.js";
 import { compareShapes } from "../helpers/shape-probes.js";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { CARD_ONLY, stripeError } from "../helpers/payments.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { ResourceRegistry } from "../../src/resources/registry.js";
+import { ResourceRegistry } from "../../src/kernel/registry.js";
 import { RESOURCE_MODULES } from "../../src/resources/index.js";
 
 const PK = "pk_test_shop";

@@ -17,7 +17,7 @@ import { boundary, type Interval } from "../../billing/periods.js";
 import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type Subscription, type SubscriptionItem } from "../../billing/subscription-model.js";
 import type { InvoiceItemInput } from "../invoice-items.js";
 import type { LineInput } from "../invoices.js";
-import { mergeMetadata, type MetadataInput } from "../params.js";
+import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
 import type { Price } from "../prices.js";
 import { andThen } from "../invoices/machine.js";
 import { noticeKey, renewalPeriod, retryAt } from "./due-work.js";

@@ -7,8 +7,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { p, parseShape, type Shape } from "../../src/resources/params.js";
-import { stripeParam, stripeShape } from "../../src/resources/stripe-shapes.js";
+import { p, parseShape, type Shape } from "../../src/kernel/params/param.js";
+import { stripeParam, stripeShape } from "../../src/kernel/params/stripe-shapes.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 
 function refusal(shape: Shape, raw: Record<string, unknown>): StripeError["body"] & { status: number } {

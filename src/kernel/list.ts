@@ -4,8 +4,8 @@
  * indexes.
  */
 import { CursorNotFoundError, type ListQuery, type RangeFilter } from "../store/store.js";
-import { Errors } from "../kernel/errors/index.js";
-import { p, type ShapeType } from "./params.js";
+import { Errors } from "./errors/index.js";
+import { p, type ShapeType } from "./params/param.js";
 import type { Context } from "./context.js";
 import type { Resource, StripeObject } from "./resource.js";
 

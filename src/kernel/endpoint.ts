@@ -5,7 +5,7 @@
  * serialization) the same way for every endpoint.
  */
 import type { Context } from "./context.js";
-import type { Shape, ShapeType } from "./params.js";
+import type { Shape, ShapeType } from "./params/param.js";
 import type { Resource, StripeObject } from "./resource.js";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";

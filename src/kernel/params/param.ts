@@ -1,5 +1,5 @@
 /**
- * @module params
+ * @module params/param
  * Request parameter schemas that speak Stripe's errors. Form bodies arrive as
  * strings (and objects with numeric keys for arrays), JSON bodies as typed
  * values; both go through the same parsers. An empty string means "unset":
@@ -7,7 +7,10 @@
  * `parameter_invalid_empty`. Parsing is all-or-nothing: a handler only runs
  * once every parameter has been validated, so bad input changes nothing.
  */
-import { Errors, invalidRequest } from "../kernel/errors/index.js";
+import { Errors, invalidRequest } from "../errors/index.js";
+import { METADATA_LIMITS, type MetadataInput } from "./metadata.js";
+
+export { mergeMetadata, METADATA_LIMITS, type MetadataInput } from "./metadata.js";
 
 type ParseFn<T> = (raw: unknown, path: string) => T;
 
@@ -46,6 +49,7 @@ export type ParamType<P> = P extends Param<infer T, boolean> ? T : never;
 export type Shape = Record<string, Param<unknown, boolean>>;
 
 type RequiredKeys<S extends Shape> = { [K in keyof S]: S[K] extends Param<unknown, true> ? K : never }[keyof S];
+
 type OptionalKeys<S extends Shape> = Exclude<keyof S, RequiredKeys<S>>;
 
 /** The parsed type of an object schema: required keys present, the rest optional. */
@@ -178,12 +182,6 @@ export const p = {
   },
 } as const;
 
-/** Metadata as sent: key to value, where `""` (parsed as `null`) removes the key. */
-export type MetadataInput = Record<string, string | null>;
-
-/** Stripe's metadata limits. */
-export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
-
 function parseMetadata(raw: unknown, path: string): MetadataInput {
   if (!isPlainObject(raw)) throw Errors.parameterInvalidHash(path);
   const out: MetadataInput = {};
@@ -204,23 +202,6 @@ function parseMetadata(raw: unknown, path: string): MetadataInput {
     }
   }
   return out;
-}
-
-/**
- * Applies a metadata update to the current metadata: keys merge, `null`
- * removes a key, a `null` update removes everything. Enforces the 50-key limit
- * on the result.
- */
-export function mergeMetadata(current: Readonly<Record<string, string>>, update: MetadataInput | null | undefined): Record<string, string> {
-  if (update === undefined) return current as Record<string, string>;
-  if (update === null) return {};
-  const next: Record<string, string> = { ...current };
-  for (const [k, v] of Object.entries(update)) {
-    if (v === null) delete next[k];
-    else next[k] = v;
-  }
-  if (Object.keys(next).length > METADATA_LIMITS.keys) throw Errors.metadataTooManyKeys();
-  return next;
 }
 
 /** The items of an array parameter: a JSON array, a lone string, or form keys `x[0]`, `x[1]`... (`x[]=a&x[]=b` too); refuses gaps as Stripe does. */
@@ -262,6 +243,7 @@ export function parseShape<S extends Shape>(shape: S, raw: unknown, path: string
 
 // A shape's entries, listed once: every request walks its endpoint's shape.
 const shapeEntries = new WeakMap<Shape, ReadonlyArray<readonly [string, Param<unknown, boolean>]>>();
+
 function entriesOf(shape: Shape): ReadonlyArray<readonly [string, Param<unknown, boolean>]> {
   let entries = shapeEntries.get(shape);
   if (!entries) {

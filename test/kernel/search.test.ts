@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { compileSearch, decodePageToken, encodePageToken, type SearchSpec } from "../../src/resources/search.js";
+import { compileSearch, decodePageToken, encodePageToken, type SearchSpec } from "../../src/kernel/search.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 
 interface Row {

@@ -9,7 +9,7 @@
  * nothing. Expansion itself then never fails: it copies along the path and
  * never changes stored objects.
  */
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 import type { Context } from "./context.js";
 import type { ResponseKind } from "./endpoint.js";
 import type { ResourceRegistry } from "./registry.js";

@@ -5,11 +5,11 @@
  * how an object is built from parameters, how an update applies, which list
  * filters it has and which fields are searchable.
  */
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 import { CursorNotFoundError } from "../store/store.js";
 import { endpoint, type Endpoint } from "./endpoint.js";
 import { LIST_PARAMS, listPage, type ListNarrowing, type ListParams } from "./list.js";
-import { p, type Shape, type ShapeType } from "./params.js";
+import { p, type Shape, type ShapeType } from "./params/param.js";
 import { compileSearch, decodePageToken, encodePageToken, type SearchSpec } from "./search.js";
 import type { Context } from "./context.js";
 import type { Resource, StripeObject } from "./resource.js";

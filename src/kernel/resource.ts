@@ -5,7 +5,7 @@
  * way resource code stores objects, so every change records its event.
  */
 import type { IndexKey, ListQuery, ListResult, StoredObject } from "../store/store.js";
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 import { newId } from "../stripe/ids.js";
 import { previousAttributes } from "../events/event.js";
 import type { StripeEvent } from "../events/event.js";

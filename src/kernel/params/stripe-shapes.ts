@@ -13,10 +13,10 @@
  * kernel can compile an endpoint's shape on its first request) to keep start
  * up fast.
  */
-import { Errors, invalidRequest } from "../kernel/errors/index.js";
-import { operationParams, resolveNode } from "../stripe/spec/operation-params.js";
-import type { ObjectNode, ParamNode } from "../stripe/spec/nodes.js";
-import { NotModelledParam, Param, p, type Shape } from "./params.js";
+import { Errors, invalidRequest } from "../errors/index.js";
+import { operationParams, resolveNode } from "../../stripe/spec/operation-params.js";
+import type { ObjectNode, ParamNode } from "../../stripe/spec/nodes.js";
+import { NotModelledParam, Param, p, type Shape } from "./param.js";
 
 type AnyParam = Param<unknown, boolean>;
 

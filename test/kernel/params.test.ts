@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeMetadata, p, parseShape } from "../../src/resources/params.js";
+import { mergeMetadata, p, parseShape } from "../../src/kernel/params/param.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 import { parseForm } from "../../src/server/body.js";
 

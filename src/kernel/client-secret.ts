@@ -5,9 +5,9 @@
  * mobile SDKs do). With a publishable key the secret is required and must be
  * the object's; a secret key may send it too, and then it must match as well.
  */
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 import type { Endpoint } from "./endpoint.js";
-import { p } from "./params.js";
+import { p } from "./params/param.js";
 import type { Resource, StripeObject } from "./resource.js";
 
 const CLIENT_SECRET = p.string({ max: 5000 });

@@ -5,7 +5,7 @@
  * `metadata['plan']:'pro'`, negated with `-`, joined by spaces or `AND`, or by
  * `OR` (never both), at most 10 clauses. String matches are case-insensitive.
  */
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 
 /** How a searchable field is read and compared. */
 export interface SearchField<T> {

@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADDRESS, mergeMetadata, p, parseShape, unsupported } from "../../src/resources/params.js";
+import { ADDRESS, mergeMetadata, p, parseShape, unsupported } from "../../src/kernel/params/param.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 
 /** A matcher for `assert.throws`: a 400 with this param and message. */
