@@ -9,7 +9,7 @@
 import { ChaosConfigError, resolve, validateEffective, validateInput } from "./chaos/config.js";
 import { checkControlToken } from "./server/control-token.js";
 import { MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
-import { isApiVersion } from "./server/version.js";
+import { isApiVersion } from "./kernel/version.js";
 import type { BillingOptions } from "./billing/options.js";
 import type { Clock } from "./clock/clock.js";
 import type { PaperTigerOptions, WebhookEndpointOption } from "./paper-tiger.js";

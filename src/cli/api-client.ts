@@ -5,7 +5,7 @@
  * the namespace header, and Stripe's error messages passed on.
  */
 import qs from "qs";
-import { NAMESPACE_HEADER } from "../server/namespace.js";
+import { NAMESPACE_HEADER } from "../kernel/namespace.js";
 
 /** Where a command's requests go. */
 export interface ApiTarget {

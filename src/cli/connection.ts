@@ -4,7 +4,7 @@
  * by `listen` and `trigger`.
  */
 import { DEFAULT_HOST, DEFAULT_PORT } from "../server/address.js";
-import { checkNamespace, HEADER_MAX } from "../server/namespace.js";
+import { checkNamespace, HEADER_MAX } from "../kernel/namespace.js";
 import { parsers, type Flag } from "./flags.js";
 import type { ApiTarget } from "./api-client.js";
 

@@ -7,7 +7,7 @@
  * at import time.
  */
 import type Stripe from "stripe";
-import { checkNamespace, NAMESPACE_HEADER } from "../server/namespace.js";
+import { checkNamespace, NAMESPACE_HEADER } from "../kernel/namespace.js";
 
 /** Options of `pt.stripe()` and {@link createStripeClient}: the SDK's own options, plus the namespace and key. */
 export interface StripeClientOptions extends Omit<Stripe.StripeConfig, "host" | "port" | "protocol"> {

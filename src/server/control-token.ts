@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Errors } from "../kernel/errors/index.js";
-import { GLOBAL_NAMESPACE, type NamespaceBy } from "./namespace.js";
+import { GLOBAL_NAMESPACE, type NamespaceBy } from "../kernel/namespace.js";
 
 /** The request header that carries the control token. */
 export const CONTROL_TOKEN_HEADER = "x-paper-tiger-control-token";

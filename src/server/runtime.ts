@@ -7,7 +7,7 @@ import type { Services } from "../kernel/context.js";
 import type { ResourceRegistry } from "../kernel/registry.js";
 import type { Idempotency } from "./idempotency.js";
 import type { Housekeeping } from "./housekeeping.js";
-import type { NamespaceBy } from "./namespace.js";
+import type { NamespaceBy } from "../kernel/namespace.js";
 import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";

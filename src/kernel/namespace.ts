@@ -7,7 +7,7 @@
  * header reaches another key's namespace.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 
 /** The request header that selects a namespace. */
 export const NAMESPACE_HEADER = "x-paper-tiger-namespace";

@@ -3,7 +3,7 @@
  * The Stripe API version: the one the official SDK pins unless a request asks
  * for another well-formed one.
  */
-import { Errors } from "../kernel/errors/index.js";
+import { Errors } from "./errors/index.js";
 
 /** The API version stripe-node 23.1.0 pins, answered when a request names none. */
 export const DEFAULT_API_VERSION = "2026-10-28.endive";
