@@ -61,4 +61,4 @@ export { startWebhookReceiver } from "./testing/webhook-receiver.js";
 export type { WebhookReceiver, WebhookReceiverOptions, ReceivedRequest } from "./testing/webhook-receiver.js";
 export type { EventHandler, ListenerFilter, ListenerInfo, WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
 export type { DeliveryAttempt } from "./webhooks/delivery-log.js";
-export { signatureHeader, verifySignature, SignatureVerificationError } from "./webhooks/signature.js";
+export { signatureHeader, verifySignature, SignatureVerificationError } from "./stripe/signature.js";

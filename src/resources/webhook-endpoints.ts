@@ -7,7 +7,7 @@
 import type { Stripe, Wire } from "../stripe/types.js";
 import { EVENT_TYPES } from "../stripe/event-types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
-import { newWebhookSecret } from "../webhooks/signature.js";
+import { newWebhookSecret } from "../stripe/signature.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { StripeEvent } from "../events/event.js";
-import { verifySignature } from "../webhooks/signature.js";
+import { verifySignature } from "../stripe/signature.js";
 
 /** Options of {@link startWebhookReceiver}. */
 export interface WebhookReceiverOptions {

@@ -20,7 +20,7 @@ import { endpointSecret, webhookEndpoints } from "../resources/webhook-endpoints
 import { DeliveryLog, type DeliveryAttempt } from "./delivery-log.js";
 import { post } from "./http-post.js";
 import { WorkQueue } from "./work-queue.js";
-import { signatureHeader } from "./signature.js";
+import { signatureHeader } from "../stripe/signature.js";
 
 /** How deliveries are made. */
 export interface WebhookDeliveryOptions {

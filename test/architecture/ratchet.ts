@@ -34,8 +34,6 @@ export const KNOWN_EDGES: readonly KnownEdge[] = [
   // kernel → payments, billing (the context carries their settings and the payment chaos port)
   ...edgesTo("payments/decision.ts", "1a", "the context carries the PaymentChaos type; relations make it a port", ["kernel/context.ts"]),
   ...edgesTo("billing/options.ts", "1a", "the context carries BillingSettings; the billing settings ride on the services", ["kernel/context.ts"]),
-  // resources → webhooks, testing → webhooks
-  ...edgesTo("webhooks/signature.ts", "0", "signatures are a Stripe fact: stripe/signature.ts", ["resources/webhook-endpoints.ts", "testing/webhook-receiver.ts"]),
   // client → server
   ...edgesTo("kernel/namespace.ts", "3", "client/ sits below kernel/ in the table, yet the SDK client takes the namespace header and name check from the kernel: the table or the check has to move", ["client/stripe-client.ts"]),
   // generated → stripe

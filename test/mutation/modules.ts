@@ -33,7 +33,7 @@ export const MUTATION_MODULES = {
     tests: ["test/server/idempotency.test.ts"],
   },
   "webhook-signing": {
-    mutate: ["src/webhooks/signature.ts"],
+    mutate: ["src/stripe/signature.ts"],
     tests: ["test/webhooks/signature.test.ts"],
   },
   "webhook-receiver": {

@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { startWebhookReceiver } from "../../src/index.js";
-import { computeSignature, newWebhookSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature.js";
+import { computeSignature, newWebhookSecret, signatureHeader, verifySignature } from "../../src/stripe/signature.js";
 
 const SECRET = "whsec_signature_tests";
 const sdk = new Stripe("sk_test_x");

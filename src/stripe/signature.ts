@@ -6,7 +6,7 @@
  * `v1` passes, compared in constant time, within a tolerance on the age.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { randomChars } from "../stripe/ids.js";
+import { randomChars } from "./ids.js";
 
 /** A new endpoint secret: `whsec_` and 32 alphanumerics. */
 export function newWebhookSecret(): string {
