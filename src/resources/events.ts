@@ -11,6 +11,7 @@ import { allOf } from "../kernel/filters.js";
 import { p } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import { typeMatcher } from "../stripe/event-types.js";
 
 export const events: Resource<StripeEvent> = new Resource<StripeEvent>({
   object: EVENTS,
@@ -18,13 +19,6 @@ export const events: Resource<StripeEvent> = new Resource<StripeEvent>({
   eventPrefix: null,
   indexes: { type: (e) => e.type },
 });
-
-/** `customer.*` matches `customer.created` and `customer.subscription.updated`. */
-export function typeMatcher(pattern: string): (type: string) => boolean {
-  if (!pattern.includes("*")) return (t) => t === pattern;
-  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-  return (t) => re.test(t);
-}
 
 export const eventsModule: ResourceModule = {
   resources: [events as never],

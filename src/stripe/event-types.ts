@@ -1,7 +1,8 @@
 /**
  * @module event-types
  * Every event type a webhook endpoint may subscribe to (`enabled_events`), as
- * the official SDK lists them for this API version. `*` means all.
+ * the official SDK lists them for this API version. `*` means all; and how
+ * a pattern with `*` matches types (the events list, webhook deliveries).
  */
 
 /** Stripe's event types. */
@@ -77,3 +78,10 @@ export const EVENT_TYPES: ReadonlySet<string> = new Set([
   "treasury.outbound_transfer.returned", "treasury.outbound_transfer.tracking_details_updated", "treasury.received_credit.created",
   "treasury.received_credit.failed", "treasury.received_credit.succeeded", "treasury.received_debit.created",
 ]);
+
+/** `customer.*` matches `customer.created` and `customer.subscription.updated`. */
+export function typeMatcher(pattern: string): (type: string) => boolean {
+  if (!pattern.includes("*")) return (t) => t === pattern;
+  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return (t) => re.test(t);
+}

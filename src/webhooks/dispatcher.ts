@@ -14,7 +14,7 @@ import type { ClockTimer } from "../clock/clock.js";
 import type { StripeEvent } from "../events/event.js";
 import { EVENTS, type EventSink } from "../events/recorder.js";
 import type { Services } from "../kernel/context.js";
-import { typeMatcher } from "../resources/events.js";
+import { typeMatcher } from "../stripe/event-types.js";
 import type { WebhookEndpoint } from "../resources/webhook-endpoints.js";
 import { endpointSecret, webhookEndpoints } from "../resources/webhook-endpoints.js";
 import { DeliveryLog, type DeliveryAttempt } from "./delivery-log.js";
