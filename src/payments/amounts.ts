@@ -4,8 +4,8 @@
  * accepts, and the amount between the currency's minimum charge and
  * Stripe's eight-digit maximum.
  */
-import { minimumChargeAmount } from "../stripe/currencies.js";
-import { checkCurrency } from "../resources/prices.js";
+import { CURRENCIES, isCurrency, minimumChargeAmount } from "../stripe/currencies.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 import { MAX_AMOUNT, PaymentErrors } from "../kernel/errors/payment.js";
 
 /** Checks a charge amount in a (lower-case, valid) currency; throws Stripe's 400. */
@@ -19,5 +19,14 @@ export function checkChargeAmount(amount: number, currency: string, param = "amo
 export function checkMoney(amount: number, currency: string): string {
   const code = checkCurrency(currency);
   checkChargeAmount(amount, code);
+  return code;
+}
+
+/** Checks a currency code and returns it lower-cased. */
+export function checkCurrency(currency: string, param = "currency"): string {
+  const code = currency.toLowerCase();
+  if (!isCurrency(code)) {
+    throw invalidRequest(400, `Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...CURRENCIES].join(", ")}`, { param });
+  }
   return code;
 }

@@ -5,7 +5,6 @@
  * list filters and search. Prices cannot be deleted, as on Stripe.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { CURRENCIES, isCurrency } from "../stripe/currencies.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { allOf } from "../kernel/filters.js";
@@ -16,6 +15,7 @@ import type { ResourceModule } from "../kernel/registry.js";
 import { createProduct, products } from "./products.js";
 import type { PRICE_DATA} from "./catalog-params.js";
 import { CURRENCY_OPTIONS, CUSTOM_UNIT_AMOUNT, INTERVALS, PRODUCT_DATA, TAX_BEHAVIOR, TIER } from "./catalog-params.js";
+import { checkCurrency } from "../payments/amounts.js";
 
 /** A price as stored and returned. */
 export type Price = Wire<Stripe.Price>;
@@ -72,15 +72,6 @@ const UPDATE = {
   tax_behavior: TAX_BEHAVIOR,
   transfer_lookup_key: p.boolean(),
 } as const;
-
-/** Checks a currency code and returns it lower-cased. */
-export function checkCurrency(currency: string, param = "currency"): string {
-  const code = currency.toLowerCase();
-  if (!isCurrency(code)) {
-    throw invalidRequest(400, `Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...CURRENCIES].join(", ")}`, { param });
-  }
-  return code;
-}
 
 type Tier = NonNullable<CreateParams["tiers"]>[number];
 

@@ -27,7 +27,6 @@ export const KNOWN_EDGES: readonly KnownEdge[] = [
   ...edgesTo("resources/prices.ts", "0", "checkCurrency moves to payments/amounts.ts, the Price type to stripe/objects.ts", [
     "billing/pricing.ts",
     "billing/subscription-model.ts",
-    "payments/amounts.ts",
   ]),
   ...edgesTo("resources/invoices.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
   ...edgesTo("resources/subscriptions.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
