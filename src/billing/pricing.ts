@@ -4,7 +4,7 @@
  * or tiered (`graduated` sums each tier's share, `volume` prices the whole
  * quantity at the tier it falls in), in the currency's minor unit.
  */
-import type { Price } from "../resources/prices.js";
+import type { Price } from "../stripe/objects.js";
 
 /** The amount for `quantity` units of `price`. */
 export function amountFor(price: Price, quantity: number): number {

@@ -4,15 +4,11 @@
  * API version: the current period lives on each item, the legacy `plan` is
  * derived from the price, and items are embedded as a list.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
-import type { Price } from "../resources/prices.js";
+import type { Subscription, SubscriptionItem, Price } from "../stripe/objects.js";
 import { listOf } from "../kernel/list.js";
 import { boundary, periodAt, type Interval } from "./periods.js";
 
-/** A subscription as stored and returned. */
-export type Subscription = Wire<Stripe.Subscription>;
-/** One item of a subscription. */
-export type SubscriptionItem = Wire<Stripe.SubscriptionItem>;
+export type { Subscription, SubscriptionItem };
 
 /** The legacy plan object Stripe still embeds beside the price. */
 export function planOf(price: Price): SubscriptionItem["plan"] {

@@ -4,14 +4,13 @@
  * succeeded and captured, succeeded and waiting for capture, failed with
  * Stripe's `failure_code`, `failure_message` and `outcome`.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { newId, randomChars } from "../stripe/ids.js";
 import { DECLINES, type DeclineSpec } from "../stripe/declines.js";
 import { chargeCardDetails, type CardFacts, type LegacyCard } from "./card-details.js";
 import type { PaymentOutcome } from "./decision.js";
+import type { Charge } from "../stripe/objects.js";
 
-/** A Charge as stored and returned. */
-export type Charge = Wire<Stripe.Charge>;
+export type { Charge };
 
 /** Stripe keeps an authorisation open for seven days. */
 export const AUTHORIZATION_WINDOW_SECONDS = 7 * 24 * 60 * 60;

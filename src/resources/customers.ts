@@ -3,7 +3,6 @@
  * `/v1/customers`: create, retrieve, update, delete, list (with `email` and
  * `test_clock` filters) and search.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { randomChars } from "../stripe/ids.js";
 import { Errors } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
@@ -12,9 +11,9 @@ import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { listOf } from "../kernel/list.js";
+import type { Customer } from "../stripe/objects.js";
 
-/** A customer as stored and returned. */
-export type Customer = Wire<Stripe.Customer>;
+export type { Customer };
 
 export const customers: Resource<Customer> = new Resource<Customer>({
   object: "customer",

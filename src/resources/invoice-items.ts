@@ -3,7 +3,6 @@
  * `/v1/invoiceitems`: one-off charges and prorations waiting for the next
  * invoice of a customer (or added to a draft one).
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
 import { nowFor } from "../billing/time.js";
 import { amountFor } from "../billing/pricing.js";
@@ -17,9 +16,9 @@ import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { checkMoney } from "../payments/amounts.js";
+import type { InvoiceItem } from "../stripe/objects.js";
 
-/** An invoice item as stored and returned. */
-export type InvoiceItem = Wire<Stripe.InvoiceItem>;
+export type { InvoiceItem };
 
 export const invoiceItems: Resource<InvoiceItem> = new Resource<InvoiceItem>({
   object: "invoiceitem",

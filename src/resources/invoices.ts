@@ -5,7 +5,6 @@
  * void and uncollectible, lines, previews and search. Subscription billing
  * creates its invoices through the functions exported here.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest, StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
 import { minimumChargeAmount } from "../stripe/currencies.js";
@@ -28,11 +27,9 @@ import { paymentMethods, resolvePaymentMethod } from "./payment-methods.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { Invoice, InvoiceLine } from "../stripe/objects.js";
 
-/** An invoice as stored and returned. Stripe's example objects still carry `subscription` at the top. */
-export type Invoice = Wire<Stripe.Invoice> & { subscription: string | null };
-/** One line of an invoice. */
-export type InvoiceLine = Wire<Stripe.InvoiceLineItem>;
+export type { Invoice, InvoiceLine };
 
 export const invoices: Resource<Invoice> = new Resource<Invoice>({
   object: "invoice",

@@ -38,9 +38,9 @@ import {
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { PaymentIntent } from "../stripe/objects.js";
 
-/** A PaymentIntent as stored and returned. */
-export type PaymentIntent = Wire<Stripe.PaymentIntent>;
+export type { PaymentIntent };
 
 export const paymentIntents: Resource<PaymentIntent> = new Resource<PaymentIntent>({
   object: "payment_intent",

@@ -5,7 +5,7 @@
  * A `pm_card_*` id works wherever a PaymentMethod id is accepted: using it
  * creates a new PaymentMethod with its own `pm_` id, as Stripe does.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
+import type { Stripe } from "../stripe/types.js";
 import { Errors } from "../kernel/errors/index.js";
 import { declineError } from "../kernel/errors/card.js";
 import { factsFromInput, factsOf, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
@@ -21,9 +21,9 @@ import { Resource } from "../kernel/resource.js";
 import { resolveToken, spendToken, CARD_DATA } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { PaymentMethod } from "../stripe/objects.js";
 
-/** A PaymentMethod as stored and returned. */
-export type PaymentMethod = Wire<Stripe.PaymentMethod>;
+export type { PaymentMethod };
 
 export const paymentMethods: Resource<PaymentMethod> = new Resource<PaymentMethod>({
   object: "payment_method",

@@ -4,7 +4,6 @@
  * `lookup_key` (unique; moved with `transfer_lookup_key`), `product_data`,
  * list filters and search. Prices cannot be deleted, as on Stripe.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { allOf } from "../kernel/filters.js";
@@ -16,9 +15,9 @@ import { createProduct, products } from "./products.js";
 import type { PRICE_DATA} from "./catalog-params.js";
 import { CURRENCY_OPTIONS, CUSTOM_UNIT_AMOUNT, INTERVALS, PRODUCT_DATA, TAX_BEHAVIOR, TIER } from "./catalog-params.js";
 import { checkCurrency } from "../payments/amounts.js";
+import type { Price } from "../stripe/objects.js";
 
-/** A price as stored and returned. */
-export type Price = Wire<Stripe.Price>;
+export type { Price };
 
 export const prices: Resource<Price> = new Resource<Price>({
   object: "price",

@@ -3,7 +3,6 @@
  * `/v1/products`: create (with `default_price_data`), retrieve, update,
  * delete (refused while prices exist), list and search.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { allOf } from "../kernel/filters.js";
 import { crudEndpoints } from "../kernel/crud.js";
@@ -13,9 +12,9 @@ import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { checkPriceParams, createPrice, prices } from "./prices.js";
 import { FEATURES, PRICE_DATA, PRODUCT_DATA, TAX_DETAILS } from "./catalog-params.js";
+import type { Product } from "../stripe/objects.js";
 
-/** A product as stored and returned. */
-export type Product = Wire<Stripe.Product>;
+export type { Product };
 
 export const products: Resource<Product> = new Resource<Product>({
   object: "product",

@@ -6,7 +6,6 @@
  * pending for a while (`pm_card_pendingRefund`) or fail later
  * (`pm_card_refundFail`).
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { Errors, invalidRequest } from "../kernel/errors/index.js";
 import { newBalanceTransactionId } from "../payments/charge-builder.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
@@ -20,9 +19,9 @@ import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/
 import { paymentIntents } from "./payment-intents.js";
 import { Resource } from "../kernel/resource.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { Refund } from "../stripe/objects.js";
 
-/** A Refund as stored and returned. */
-export type Refund = Wire<Stripe.Refund>;
+export type { Refund };
 
 export const refunds: Resource<Refund> = new Resource<Refund>({
   object: "refund",

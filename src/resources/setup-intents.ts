@@ -7,7 +7,6 @@
  * attaches the card to the customer and, for `usage: off_session`, lets
  * cards that authenticate "unless set up" pay off-session later.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { docUrl, type StripeError } from "../kernel/errors/index.js";
 import { randomChars } from "../stripe/ids.js";
 import { declineError, declineFields } from "../kernel/errors/card.js";
@@ -34,9 +33,9 @@ import {
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { SetupIntent } from "../stripe/objects.js";
 
-/** A SetupIntent as stored and returned. */
-export type SetupIntent = Wire<Stripe.SetupIntent>;
+export type { SetupIntent };
 
 export const setupIntents: Resource<SetupIntent> = new Resource<SetupIntent>({
   object: "setup_intent",

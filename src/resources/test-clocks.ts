@@ -7,7 +7,6 @@
  * answers; the answer shows the clock as the advance began (`advancing`),
  * and the clock is `ready` from then on.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
 import { TEST_CLOCKS } from "../billing/time.js";
 import { advanceProblem, MAX_TIME_MS } from "../clock/clock.js";
@@ -18,9 +17,9 @@ import { p } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { TestClock } from "../stripe/objects.js";
 
-/** A test clock as stored and returned. */
-export type TestClock = Wire<Stripe.TestHelpers.TestClock>;
+export type { TestClock };
 
 export const testClocks: Resource<TestClock> = new Resource<TestClock>({
   object: TEST_CLOCKS,

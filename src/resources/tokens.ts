@@ -15,9 +15,9 @@ import { p, unsupported } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { Token } from "../stripe/objects.js";
 
-/** A token as stored and returned. */
-export type Token = Wire<Stripe.Token>;
+export type { Token };
 
 export const tokens: Resource<Token> = new Resource<Token>({ object: "token", idPrefix: "tok", eventPrefix: null });
 

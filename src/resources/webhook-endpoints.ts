@@ -4,7 +4,6 @@
  * secret is returned by the create call only, as on Stripe; it is kept
  * beside the endpoint, never in the object other calls return.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
 import { EVENT_TYPES } from "../stripe/event-types.js";
 import { invalidRequest } from "../kernel/errors/index.js";
 import { newWebhookSecret } from "../stripe/signature.js";
@@ -13,9 +12,9 @@ import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { WebhookEndpoint } from "../stripe/objects.js";
 
-/** A webhook endpoint as stored and returned (without its secret). */
-export type WebhookEndpoint = Wire<Stripe.WebhookEndpoint>;
+export type { WebhookEndpoint };
 
 export const webhookEndpoints: Resource<WebhookEndpoint> = new Resource<WebhookEndpoint>({
   object: "webhook_endpoint",

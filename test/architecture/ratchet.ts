@@ -24,10 +24,6 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
   // payments → resources, billing → resources
-  ...edgesTo("resources/prices.ts", "0", "checkCurrency moves to payments/amounts.ts, the Price type to stripe/objects.ts", [
-    "billing/pricing.ts",
-    "billing/subscription-model.ts",
-  ]),
   ...edgesTo("resources/invoices.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
   ...edgesTo("resources/subscriptions.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
   // kernel → payments, billing (the context carries their settings and the payment chaos port)
@@ -127,8 +123,6 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
 
 /** An import a state machine (or a pure module it imports) may not make: `from` imports `to`, relative to `src/`. */
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
-  ...edgesTo("resources/prices.ts", "0", "the Price type moves to stripe/objects.ts", ["billing/pricing.ts", "billing/subscription-model.ts", "resources/subscriptions/machine.ts"]),
-  ...edgesTo("resources/invoices.ts", "0", "the Invoice type moves to stripe/objects.ts", ["resources/invoices/machine.ts", "resources/subscriptions/due-work.ts"]),
   ...edgesTo("resources/invoices.ts", "2", "the LineInput type: invoice lines are the invoices package's own module", ["resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoice-items.ts", "2", "the InvoiceItemInput type: a pure module of the invoice items package", ["resources/subscriptions/machine.ts", "resources/subscriptions/prorations.ts"]),
   ...edgesTo("kernel/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["billing/subscription-model.ts"]),

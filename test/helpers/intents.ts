@@ -84,7 +84,7 @@ export const MACHINE_IMPORTS: readonly RegExp[] = [
   /^\.\.\/\.\.\/kernel\/machine\.js$/,
   /^\.\.\/\.\.\/kernel\/errors\/(payment|card)\.js$/,
   /^\.\.\/\.\.\/kernel\/errors\/index\.js$/,
-  /^\.\.\/\.\.\/stripe\/(types|declines)\.js$/,
+  /^\.\.\/\.\.\/stripe\/(types|declines|objects)\.js$/,
   /^\.\.\/intents\/attempt\.js$/,
 ];
 

@@ -9,10 +9,9 @@
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { docUrl, type StripeError } from "../../kernel/errors/index.js";
 import type { DeclineCode } from "../../stripe/declines.js";
-import type { Stripe, Wire } from "../../stripe/types.js";
+import type { PaymentMethod } from "../../stripe/objects.js";
 
-/** A PaymentMethod as stored and returned. */
-export type PaymentMethod = Wire<Stripe.PaymentMethod>;
+export type { PaymentMethod };
 
 /**
  * A `payment_method` parameter resolved without storing anything: a stored

@@ -10,7 +10,7 @@
  */
 import { Errors, invalidRequest, type StripeError } from "../../kernel/errors/index.js";
 import type { Machine, Transition } from "../../kernel/machine.js";
-import type { Invoice } from "../invoices.js";
+import type { Invoice } from "../../stripe/objects.js";
 
 const DAY = 86_400;
 

@@ -19,7 +19,6 @@ import type { Machine, Transition } from "../../kernel/machine.js";
 import { authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import type { StripeError } from "../../kernel/errors/index.js";
-import type { Stripe, Wire } from "../../stripe/types.js";
 import {
   authenticationFailure,
   challengeAction,
@@ -36,9 +35,9 @@ import {
   type PaymentMethod,
   type PaymentMethodRef,
 } from "../intents/attempt.js";
+import type { PaymentIntent } from "../../stripe/objects.js";
 
-/** A PaymentIntent as stored and returned. */
-export type PaymentIntent = Wire<Stripe.PaymentIntent>;
+export type { PaymentIntent };
 
 /** The statuses this machine moves between (cards never enter `processing`, but it is cancelable). */
 export type PaymentIntentStatus =

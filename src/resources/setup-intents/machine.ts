@@ -16,7 +16,6 @@ import type { Machine, Transition } from "../../kernel/machine.js";
 import { declineError, declineFields } from "../../kernel/errors/card.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import type { StripeError } from "../../kernel/errors/index.js";
-import type { Stripe, Wire } from "../../stripe/types.js";
 import {
   authenticationFailure,
   challengeAction,
@@ -33,9 +32,9 @@ import {
   type PaymentMethod,
   type PaymentMethodRef,
 } from "../intents/attempt.js";
+import type { SetupIntent } from "../../stripe/objects.js";
 
-/** A SetupIntent as stored and returned. */
-export type SetupIntent = Wire<Stripe.SetupIntent>;
+export type { SetupIntent };
 
 /** The statuses of a SetupIntent (cards never enter `processing`). */
 export type SetupIntentStatus = "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "succeeded" | "canceled";

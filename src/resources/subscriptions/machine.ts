@@ -18,7 +18,7 @@ import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type Subsc
 import type { InvoiceItemInput } from "../invoice-items.js";
 import type { LineInput } from "../invoices.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
-import type { Price } from "../prices.js";
+import type { Price } from "../../stripe/objects.js";
 import { andThen } from "../invoices/machine.js";
 import { noticeKey, renewalPeriod, retryAt } from "./due-work.js";
 import { prorations, type ItemChange } from "./prorations.js";
