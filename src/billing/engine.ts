@@ -7,8 +7,8 @@
  * server clock and each test clock; `runUntil` is called when a clock moves.
  */
 import type { Context } from "../kernel/context.js";
-import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../resources/invoices.js";
-import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "../resources/subscriptions.js";
+import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../resources/invoices/index.js";
+import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "../resources/subscriptions/index.js";
 import { billingSettings, type BillingSettings } from "./options.js";
 import { boundary } from "./periods.js";
 import { cycleOf, periodOf, withPeriod } from "./subscription-model.js";

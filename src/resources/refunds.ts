@@ -16,7 +16,7 @@ import { crudEndpoints } from "../kernel/crud.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { LIST_PARAMS, listPage, type ListParams } from "../kernel/list.js";
 import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
-import { paymentIntents } from "./payment-intents.js";
+import { paymentIntents } from "./payment-intents/index.js";
 import { Resource } from "../kernel/resource.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { Refund } from "../stripe/objects.js";

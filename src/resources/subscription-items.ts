@@ -7,7 +7,7 @@ import { invalidRequest } from "../kernel/errors/index.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { listOf } from "../kernel/list.js";
 import { p } from "../kernel/params/param.js";
-import { subscriptionOfItem, subscriptions, updateSubscription } from "./subscriptions.js";
+import { subscriptionOfItem, subscriptions, updateSubscription } from "./subscriptions/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 const PRORATION = { proration_behavior: p.enum(["always_invoice", "create_prorations", "none"]), proration_date: p.integer() } as const;

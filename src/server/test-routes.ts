@@ -3,8 +3,8 @@
  * Test helpers over HTTP for clients in any language.
  */
 import { createContext } from "../kernel/context.js";
-import { authenticatePaymentIntent } from "../resources/payment-intents.js";
-import { authenticateSetupIntent } from "../resources/setup-intents.js";
+import { authenticatePaymentIntent } from "../resources/payment-intents/index.js";
+import { authenticateSetupIntent } from "../resources/setup-intents/index.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { Errors } from "../kernel/errors/index.js";
 import { flushNamespace } from "./release.js";

@@ -24,8 +24,8 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
   // payments → resources, billing → resources
-  ...edgesTo("resources/invoices.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
-  ...edgesTo("resources/subscriptions.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
+  ...edgesTo("resources/invoices/index.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
+  ...edgesTo("resources/subscriptions/index.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
   // kernel → payments, billing (the context carries their settings and the payment chaos port)
   ...edgesTo("payments/decision.ts", "1a", "the context carries the PaymentChaos type; relations make it a port", ["kernel/context.ts"]),
   ...edgesTo("billing/options.ts", "1a", "the context carries BillingSettings; the billing settings ride on the services", ["kernel/context.ts"]),
@@ -91,9 +91,9 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
     ["resources/charges.ts", "chargeHooks"],
     ["resources/customers.ts", "customerHooks"],
     ["resources/invoice-items.ts", "invoiceItemHooks"],
-    ["resources/invoices.ts", "invoiceHooks"],
-    ["resources/invoices.ts", "previewHooks"],
-    ["resources/payment-intents.ts", "paymentIntentHooks"],
+    ["resources/invoices/index.ts", "invoiceHooks"],
+    ["resources/invoices/index.ts", "previewHooks"],
+    ["resources/payment-intents/index.ts", "paymentIntentHooks"],
     ["resources/test-clocks.ts", "testClockHooks"],
   ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "a hook object filled at import: hooks and ports on the registry" })),
   ...[
@@ -101,29 +101,29 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
     ["resources/cards.ts", "customerHooks.checkDefaultSource ="],
     ["resources/cards.ts", 'customers.include("sources")'],
     ["resources/cards.ts", "customerHooks.beforeDelete ="],
-    ["resources/invoices.ts", "invoiceItemHooks.draftInvoice ="],
-    ["resources/invoices.ts", "invoiceItemHooks.refresh ="],
-    ["resources/invoices.ts", "paymentIntentHooks.onStatusChange ="],
-    ["resources/invoices.ts", "paymentIntentHooks.onPaymentFailed ="],
-    ["resources/payment-intents.ts", "chargeHooks.capturePaymentIntent ="],
+    ["resources/invoices/index.ts", "invoiceItemHooks.draftInvoice ="],
+    ["resources/invoices/index.ts", "invoiceItemHooks.refresh ="],
+    ["resources/invoices/index.ts", "paymentIntentHooks.onStatusChange ="],
+    ["resources/invoices/index.ts", "paymentIntentHooks.onPaymentFailed ="],
+    ["resources/payment-intents/index.ts", "chargeHooks.capturePaymentIntent ="],
     ["resources/payment-methods.ts", "customerHooks.preparePaymentMethod ="],
     ["resources/payment-methods.ts", "customerHooks.checkDefaultPaymentMethod ="],
     ["resources/payment-methods.ts", "customerHooks.beforeDelete ="],
-    ["resources/subscriptions.ts", "invoiceHooks.onPaid ="],
-    ["resources/subscriptions.ts", "invoiceHooks.onPaymentFailed ="],
-    ["resources/subscriptions.ts", "previewHooks.subscriptionPreview ="],
-    ["resources/subscriptions.ts", "customerHooks.beforeDelete ="],
-    ["resources/subscriptions.ts", 'customers.include("subscriptions")'],
-    ["resources/subscriptions.ts", 'invoices.include("confirmation_secret")'],
+    ["resources/subscriptions/index.ts", "invoiceHooks.onPaid ="],
+    ["resources/subscriptions/index.ts", "invoiceHooks.onPaymentFailed ="],
+    ["resources/subscriptions/index.ts", "previewHooks.subscriptionPreview ="],
+    ["resources/subscriptions/index.ts", "customerHooks.beforeDelete ="],
+    ["resources/subscriptions/index.ts", 'customers.include("subscriptions")'],
+    ["resources/subscriptions/index.ts", 'invoices.include("confirmation_secret")'],
     ["resources/test-clocks.ts", "customerHooks.testClockTime ="],
   ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "wired at import, in module evaluation order: a relation declared in relate(r)" })),
-  { file: "resources/invoices.ts", name: "collecting", until: "1a", why: "in-flight invoice collections of every server in the process: per-server state" },
+  { file: "resources/invoices/index.ts", name: "collecting", until: "1a", why: "in-flight invoice collections of every server in the process: per-server state" },
   { file: "kernel/namespace.ts", name: "namespaceScope", until: "1a", why: "one namespace scope for every server in the process: one per server" },
 ];
 
 /** An import a state machine (or a pure module it imports) may not make: `from` imports `to`, relative to `src/`. */
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
-  ...edgesTo("resources/invoices.ts", "2", "the LineInput type: invoice lines are the invoices package's own module", ["resources/subscriptions/machine.ts"]),
+  ...edgesTo("resources/invoices/index.ts", "2", "the LineInput type: invoice lines are the invoices package's own module", ["resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoice-items.ts", "2", "the InvoiceItemInput type: a pure module of the invoice items package", ["resources/subscriptions/machine.ts", "resources/subscriptions/prorations.ts"]),
   ...edgesTo("kernel/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["billing/subscription-model.ts"]),
 ];

@@ -113,7 +113,7 @@ export function assertPureSource(url: URL, allowed: readonly RegExp[]): void {
   assert.equal(bad, null, `${url.pathname} contains ${bad?.[0]}`);
   for (const m of code.matchAll(/(?:import|export)\s+(type\s+)?[^"';]*?from\s+"([^"]+)"/g)) {
     const [, typeOnly, spec] = m;
-    const ok = allowed.some((r) => r.test(spec!)) || (typeOnly !== undefined && /^\.\.\/[a-z-]+\.js$/.test(spec!));
+    const ok = allowed.some((r) => r.test(spec!)) || (typeOnly !== undefined && /^\.\.\/[a-z-]+(\/index)?\.js$/.test(spec!));
     assert.ok(ok, `${url.pathname} imports ${spec}${typeOnly ? " (type)" : ""}, which a machine module may not`);
   }
 }

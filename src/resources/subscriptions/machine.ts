@@ -16,7 +16,7 @@ import { amountFor } from "../../billing/pricing.js";
 import { boundary, type Interval } from "../../billing/periods.js";
 import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type Subscription, type SubscriptionItem } from "../../billing/subscription-model.js";
 import type { InvoiceItemInput } from "../invoice-items.js";
-import type { LineInput } from "../invoices.js";
+import type { LineInput } from "../invoices/index.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
 import type { Price } from "../../stripe/objects.js";
 import { andThen } from "../invoices/machine.js";

@@ -1,13 +1,13 @@
 /**
  * The invoice machine as a table: state × input → next state and effects in order, or the
  * refusal (by error-table id and arguments, checked to the whole body). Each row is a transition
- * today's invoice module makes (`src/resources/invoices.ts`); rows marked "today:" keep a
+ * today's invoice module makes (`src/resources/invoices/index.ts`); rows marked "today:" keep a
  * behaviour of that module that departs from Stripe (listed in the package report), so wiring the
  * machine in changes nothing a user sees.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Invoice } from "../../../src/resources/invoices.js";
+import type { Invoice } from "../../../src/resources/invoices/index.js";
 import { INVOICE_ERRORS, invoiceMachine, type InvoiceEffect, type InvoiceInput, type Numbering } from "../../../src/resources/invoices/machine.js";
 import { assertPureSource, assertSameError, assertTransition, errorOf, runPure, type ErrorRef, type RowExpect } from "../../helpers/machines.js";
 import { DAY, invoice, openInvoice, T0 } from "../subscriptions/fixtures.js";

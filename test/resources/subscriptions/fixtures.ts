@@ -4,7 +4,7 @@
  */
 import { billingSettings, type BillingSettings } from "../../../src/billing/options.js";
 import type { Customer } from "../../../src/resources/customers.js";
-import type { Invoice } from "../../../src/resources/invoices.js";
+import type { Invoice } from "../../../src/resources/invoices/index.js";
 import type { Price } from "../../../src/resources/prices.js";
 import type { Subscription } from "../../../src/billing/subscription-model.js";
 import { checkItems, planSubscription, type SubscriptionCreate } from "../../../src/resources/subscriptions/plan.js";

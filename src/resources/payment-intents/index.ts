@@ -7,22 +7,22 @@
  * charge, PaymentIntent back to `requires_payment_method`, events) before the
  * 402 is answered.
  */
-import type { Stripe, Wire } from "../stripe/types.js";
-import { docUrl, type StripeError } from "../kernel/errors/index.js";
-import { randomChars } from "../stripe/ids.js";
-import { checkMoney } from "../payments/amounts.js";
-import { buildCharge } from "../payments/charge-builder.js";
-import { authenticationNotHandledError, declineError, declineFields } from "../kernel/errors/card.js";
-import { decidePayment, type PaymentOutcome } from "../payments/decision.js";
-import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
-import { PaymentErrors } from "../kernel/errors/payment.js";
-import { markSetUp } from "../payments/set-up.js";
-import { captureCharge, chargeHooks, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "./charges.js";
-import { crudEndpoints } from "../kernel/crud.js";
-import { customers } from "./customers.js";
-import { endpoint } from "../kernel/endpoint.js";
-import { withClientSecret } from "../kernel/client-secret.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import type { Stripe, Wire } from "../../stripe/types.js";
+import { docUrl, type StripeError } from "../../kernel/errors/index.js";
+import { randomChars } from "../../stripe/ids.js";
+import { checkMoney } from "../../payments/amounts.js";
+import { buildCharge } from "../../payments/charge-builder.js";
+import { authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
+import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
+import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
+import { markSetUp } from "../../payments/set-up.js";
+import { captureCharge, chargeHooks, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "../charges.js";
+import { crudEndpoints } from "../../kernel/crud.js";
+import { customers } from "../customers.js";
+import { endpoint } from "../../kernel/endpoint.js";
+import { withClientSecret } from "../../kernel/client-secret.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
 import {
   attachPaymentMethod,
   cardFactsOf,
@@ -34,11 +34,11 @@ import {
   resolvePaymentMethod,
   type PaymentMethod,
   type PaymentMethodRef,
-} from "./payment-methods.js";
-import { Resource } from "../kernel/resource.js";
-import type { Context } from "../kernel/context.js";
-import type { ResourceModule } from "../kernel/registry.js";
-import type { PaymentIntent } from "../stripe/objects.js";
+} from "../payment-methods.js";
+import { Resource } from "../../kernel/resource.js";
+import type { Context } from "../../kernel/context.js";
+import type { ResourceModule } from "../../kernel/registry.js";
+import type { PaymentIntent } from "../../stripe/objects.js";
 
 export type { PaymentIntent };
 

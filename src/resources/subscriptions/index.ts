@@ -6,10 +6,10 @@
  * charged through the one payment decision; renewals and dunning are run by
  * the billing engine as time passes.
  */
-import { invalidRequest, StripeError } from "../kernel/errors/index.js";
-import { at, nowFor } from "../billing/time.js";
-import { amountFor } from "../billing/pricing.js";
-import { boundary, remainingFraction, type Interval } from "../billing/periods.js";
+import { invalidRequest, StripeError } from "../../kernel/errors/index.js";
+import { at, nowFor } from "../../billing/time.js";
+import { amountFor } from "../../billing/pricing.js";
+import { boundary, remainingFraction, type Interval } from "../../billing/periods.js";
 import {
   buildItem,
   cycleOf,
@@ -18,14 +18,14 @@ import {
   withPeriod,
   type Subscription,
   type SubscriptionItem,
-} from "../billing/subscription-model.js";
-import { billingSettings } from "../billing/options.js";
-import { randomChars } from "../stripe/ids.js";
-import { crudEndpoints } from "../kernel/crud.js";
-import { customerHooks, customers, type Customer } from "./customers.js";
-import { endpoint } from "../kernel/endpoint.js";
-import { allOf } from "../kernel/filters.js";
-import { insertInvoiceItem } from "./invoice-items.js";
+} from "../../billing/subscription-model.js";
+import { billingSettings } from "../../billing/options.js";
+import { randomChars } from "../../stripe/ids.js";
+import { crudEndpoints } from "../../kernel/crud.js";
+import { customerHooks, customers, type Customer } from "../customers.js";
+import { endpoint } from "../../kernel/endpoint.js";
+import { allOf } from "../../kernel/filters.js";
+import { insertInvoiceItem } from "../invoice-items.js";
 import {
   attemptPayment,
   createInvoice,
@@ -40,16 +40,16 @@ import {
   voidInvoice,
   type Invoice,
   type LineInput,
-} from "./invoices.js";
-import { listOf } from "../kernel/list.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
-import { createPaymentIntent } from "./payment-intents.js";
-import { paymentMethods } from "./payment-methods.js";
-import { prices, type Price } from "./prices.js";
-import { products } from "./products.js";
-import { Resource } from "../kernel/resource.js";
-import type { Context } from "../kernel/context.js";
-import type { ResourceModule } from "../kernel/registry.js";
+} from "../invoices/index.js";
+import { listOf } from "../../kernel/list.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
+import { createPaymentIntent } from "../payment-intents/index.js";
+import { paymentMethods } from "../payment-methods.js";
+import { prices, type Price } from "../prices.js";
+import { products } from "../products.js";
+import { Resource } from "../../kernel/resource.js";
+import type { Context } from "../../kernel/context.js";
+import type { ResourceModule } from "../../kernel/registry.js";
 
 export type { Subscription, SubscriptionItem };
 
@@ -163,7 +163,7 @@ async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<P
   if (item.price_data) {
     const d = item.price_data;
     await products.require(ctx, d.product, `${param}[price_data][product]`);
-    const { createPrice } = await import("./prices.js");
+    const { createPrice } = await import("../prices.js");
     return createPrice(ctx, { currency: d.currency, product: d.product, recurring: d.recurring, unit_amount: d.unit_amount, unit_amount_decimal: d.unit_amount_decimal, tax_behavior: d.tax_behavior }, { paramPrefix: `${param}[price_data]` });
   }
   const id = item.price ?? item.plan;
@@ -722,8 +722,8 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
   const cycle = cycleOf(sub);
   const current = periodOf(sub);
   const period = { start: current.end, end: boundary(current.end, cycle.interval, cycle.count, 1) };
-  const { pendingItems } = await import("./invoice-items.js");
-  const { itemLine } = await import("./invoices.js");
+  const { pendingItems } = await import("../invoice-items.js");
+  const { itemLine } = await import("../invoices/index.js");
   const pending = (await pendingItems(ctx, c.id, sub.id)).map(itemLine);
   const id = `upcoming_in_${randomChars(14)}`;
   const lines = previewLines(id, sub.currency, [...pending, ...sub.items.data.map((item) => lineFor(sub, item, period, false))]);

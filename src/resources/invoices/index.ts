@@ -5,29 +5,29 @@
  * void and uncollectible, lines, previews and search. Subscription billing
  * creates its invoices through the functions exported here.
  */
-import { invalidRequest, StripeError } from "../kernel/errors/index.js";
-import { randomChars } from "../stripe/ids.js";
-import { minimumChargeAmount } from "../stripe/currencies.js";
-import { nowFor } from "../billing/time.js";
-import { crudEndpoints } from "../kernel/crud.js";
-import { customers, type Customer } from "./customers.js";
-import { endpoint } from "../kernel/endpoint.js";
-import { allOf } from "../kernel/filters.js";
-import { invoiceItemHooks, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "./invoice-items.js";
-import { listOf } from "../kernel/list.js";
-import { mergeMetadata, p } from "../kernel/params/param.js";
+import { invalidRequest, StripeError } from "../../kernel/errors/index.js";
+import { randomChars } from "../../stripe/ids.js";
+import { minimumChargeAmount } from "../../stripe/currencies.js";
+import { nowFor } from "../../billing/time.js";
+import { crudEndpoints } from "../../kernel/crud.js";
+import { customers, type Customer } from "../customers.js";
+import { endpoint } from "../../kernel/endpoint.js";
+import { allOf } from "../../kernel/filters.js";
+import { invoiceItemHooks, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "../invoice-items.js";
+import { listOf } from "../../kernel/list.js";
+import { mergeMetadata, p } from "../../kernel/params/param.js";
 import {
   confirmPaymentIntent,
   createPaymentIntent,
   paymentIntentHooks,
   paymentIntents,
   type PaymentIntent,
-} from "./payment-intents.js";
-import { paymentMethods, resolvePaymentMethod } from "./payment-methods.js";
-import { Resource } from "../kernel/resource.js";
-import type { Context } from "../kernel/context.js";
-import type { ResourceModule } from "../kernel/registry.js";
-import type { Invoice, InvoiceLine } from "../stripe/objects.js";
+} from "../payment-intents/index.js";
+import { paymentMethods, resolvePaymentMethod } from "../payment-methods.js";
+import { Resource } from "../../kernel/resource.js";
+import type { Context } from "../../kernel/context.js";
+import type { ResourceModule } from "../../kernel/registry.js";
+import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
 
 export type { Invoice, InvoiceLine };
 

@@ -7,19 +7,19 @@
  * attaches the card to the customer and, for `usage: off_session`, lets
  * cards that authenticate "unless set up" pay off-session later.
  */
-import { docUrl, type StripeError } from "../kernel/errors/index.js";
-import { randomChars } from "../stripe/ids.js";
-import { declineError, declineFields } from "../kernel/errors/card.js";
-import { decideSetup, forcedSetupDecline } from "../payments/decision.js";
-import { METHOD_TYPE_PARAMS, methodTypesOf } from "../payments/method-types.js";
-import { PaymentErrors } from "../kernel/errors/payment.js";
-import { markSetUp } from "../payments/set-up.js";
-import { crudEndpoints } from "../kernel/crud.js";
-import { customers } from "./customers.js";
-import { endpoint } from "../kernel/endpoint.js";
-import { withClientSecret } from "../kernel/client-secret.js";
-import { allOf } from "../kernel/filters.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { docUrl, type StripeError } from "../../kernel/errors/index.js";
+import { randomChars } from "../../stripe/ids.js";
+import { declineError, declineFields } from "../../kernel/errors/card.js";
+import { decideSetup, forcedSetupDecline } from "../../payments/decision.js";
+import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
+import { markSetUp } from "../../payments/set-up.js";
+import { crudEndpoints } from "../../kernel/crud.js";
+import { customers } from "../customers.js";
+import { endpoint } from "../../kernel/endpoint.js";
+import { withClientSecret } from "../../kernel/client-secret.js";
+import { allOf } from "../../kernel/filters.js";
+import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
 import {
   attachPaymentMethod,
   checkUsableFor,
@@ -29,11 +29,11 @@ import {
   resolvePaymentMethod,
   type PaymentMethod,
   type PaymentMethodRef,
-} from "./payment-methods.js";
-import { Resource } from "../kernel/resource.js";
-import type { Context } from "../kernel/context.js";
-import type { ResourceModule } from "../kernel/registry.js";
-import type { SetupIntent } from "../stripe/objects.js";
+} from "../payment-methods.js";
+import { Resource } from "../../kernel/resource.js";
+import type { Context } from "../../kernel/context.js";
+import type { ResourceModule } from "../../kernel/registry.js";
+import type { SetupIntent } from "../../stripe/objects.js";
 
 export type { SetupIntent };
 
