@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { checkAdvance, monotonicClock, type Clock } from "./clock/clock.js";
 import { ServerClock, type ClockMode } from "./clock/server-clock.js";
-import { BillingRunner } from "./billing/runner.js";
+import { BillingRunner } from "./resources/subscriptions/runner.js";
 import { billingSettings, type BillingOptions } from "./billing/options.js";
 import { setFrozenTime } from "./resources/test-clocks.js";
 import { timeControlRoutes } from "./server/time-routes.js";

@@ -11,7 +11,7 @@ import type { NamespaceBy } from "../kernel/namespace.js";
 import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
-import type { BillingRunner } from "../billing/runner.js";
+import type { BillingRunner } from "../resources/subscriptions/runner.js";
 import type { Timeouts } from "./timeouts.js";
 
 /** Server settings fixed at start. */

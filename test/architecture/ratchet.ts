@@ -23,9 +23,6 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 }
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
-  // payments → resources, billing → resources
-  ...edgesTo("resources/invoices/index.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
-  ...edgesTo("resources/subscriptions/index.ts", "0", "the billing engine moves to resources/subscriptions/", ["billing/engine.ts"]),
   // kernel → payments, billing (the context carries their settings and the payment chaos port)
   ...edgesTo("payments/decision.ts", "1a", "the context carries the PaymentChaos type; relations make it a port", ["kernel/context.ts"]),
   ...edgesTo("billing/options.ts", "1a", "the context carries BillingSettings; the billing settings ride on the services", ["kernel/context.ts"]),
@@ -125,5 +122,5 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
   ...edgesTo("resources/invoices/index.ts", "2", "the LineInput type: invoice lines are the invoices package's own module", ["resources/subscriptions/machine.ts"]),
   ...edgesTo("resources/invoice-items.ts", "2", "the InvoiceItemInput type: a pure module of the invoice items package", ["resources/subscriptions/machine.ts", "resources/subscriptions/prorations.ts"]),
-  ...edgesTo("kernel/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["billing/subscription-model.ts"]),
+  ...edgesTo("kernel/list.ts", "2", "listOf builds the items list of a subscription: the model takes the list from the kernel's pure part", ["resources/subscriptions/model.ts"]),
 ];

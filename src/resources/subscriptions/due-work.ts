@@ -8,7 +8,7 @@
  */
 import type { BillingSettings } from "../../billing/options.js";
 import { boundary } from "../../billing/periods.js";
-import { cycleOf, periodOf, type Subscription } from "../../billing/subscription-model.js";
+import { cycleOf, periodOf, type Subscription } from "./model.js";
 import type { Invoice } from "../../stripe/objects.js";
 
 const DAY = 86_400;

@@ -18,7 +18,7 @@ import {
   withPeriod,
   type Subscription,
   type SubscriptionItem,
-} from "../../billing/subscription-model.js";
+} from "./model.js";
 import { billingSettings } from "../../billing/options.js";
 import { randomChars } from "../../stripe/ids.js";
 import { crudEndpoints } from "../../kernel/crud.js";

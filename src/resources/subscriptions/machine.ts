@@ -6,15 +6,15 @@
  * handler supplies the time, the billing settings and pre-drawn item ids, and runs the effects in
  * order: store, events, invoice items, invoices (through the invoice machine), payments.
  *
- * Every row follows today's subscription module and billing engine (`subscriptions.ts`,
- * `billing/engine.ts`); where that departs from Stripe the row says so in its test.
+ * Every row follows today's subscription module and billing engine (`index.ts`,
+ * `engine.ts`); where that departs from Stripe the row says so in its test.
  */
 import { Errors, invalidRequest, StripeError } from "../../kernel/errors/index.js";
 import type { Machine, Transition } from "../../kernel/machine.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary, type Interval } from "../../billing/periods.js";
-import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type Subscription, type SubscriptionItem } from "../../billing/subscription-model.js";
+import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type Subscription, type SubscriptionItem } from "./model.js";
 import type { InvoiceItemInput } from "../invoice-items.js";
 import type { LineInput } from "../invoices/index.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";

@@ -15,7 +15,7 @@ import type { StripeError } from "../../kernel/errors/index.js";
 import type { Transition } from "../../kernel/machine.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary, type Interval } from "../../billing/periods.js";
-import { buildItem, withItems, type Subscription } from "../../billing/subscription-model.js";
+import { buildItem, withItems, type Subscription } from "./model.js";
 import type { Customer } from "../customers.js";
 import type { InvoiceItemInput } from "../invoice-items.js";
 import { listOf } from "../../kernel/list.js";

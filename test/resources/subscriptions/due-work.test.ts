@@ -7,7 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { billingSettings } from "../../../src/billing/options.js";
-import type { Subscription } from "../../../src/billing/subscription-model.js";
+import type { Subscription } from "../../../src/resources/subscriptions/model.js";
 import type { Invoice } from "../../../src/resources/invoices/index.js";
 import { nextDue, noticeKey, noticeKeys, renewalPeriod, retriesExhausted, retryAt, STEPS, workOf, type BillingView, type Work } from "../../../src/resources/subscriptions/due-work.js";
 import { billingSetup } from "../../billing/helpers.js";

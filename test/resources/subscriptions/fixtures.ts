@@ -6,7 +6,7 @@ import { billingSettings, type BillingSettings } from "../../../src/billing/opti
 import type { Customer } from "../../../src/resources/customers.js";
 import type { Invoice } from "../../../src/resources/invoices/index.js";
 import type { Price } from "../../../src/resources/prices.js";
-import type { Subscription } from "../../../src/billing/subscription-model.js";
+import type { Subscription } from "../../../src/resources/subscriptions/model.js";
 import { checkItems, planSubscription, type SubscriptionCreate } from "../../../src/resources/subscriptions/plan.js";
 
 export const DAY = 86_400;

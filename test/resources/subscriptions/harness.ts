@@ -7,7 +7,7 @@
  */
 import { StripeError } from "../../../src/kernel/errors/index.js";
 import { billingSettings, type BillingOptions, type BillingSettings } from "../../../src/billing/options.js";
-import type { Subscription } from "../../../src/billing/subscription-model.js";
+import type { Subscription } from "../../../src/resources/subscriptions/model.js";
 import type { InvoiceItemInput } from "../../../src/resources/invoice-items.js";
 import type { Invoice } from "../../../src/resources/invoices/index.js";
 import type { Price } from "../../../src/resources/prices.js";

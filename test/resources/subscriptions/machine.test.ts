@@ -7,7 +7,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Subscription } from "../../../src/billing/subscription-model.js";
+import type { Subscription } from "../../../src/resources/subscriptions/model.js";
 import { billingSettings } from "../../../src/billing/options.js";
 import { INVOICE_ERRORS } from "../../../src/resources/invoices/machine.js";
 import { SUBSCRIPTION_ERRORS, subscriptionMachine, type InvoiceOrder, type SubscriptionEffect, type SubscriptionEnv, type SubscriptionInput, type SubscriptionUpdate } from "../../../src/resources/subscriptions/machine.js";
@@ -260,7 +260,7 @@ describe("subscription machine", { timeout: 10_000 }, () => {
   });
 
   test("the machine's sources do no I/O and read no clock", () => {
-    const allowed = [/^\.\.\/\.\.\/kernel\/machine\.js$/, /^\.\.\/\.\.\/kernel\/errors\/index\.js$/, /^\.\.\/\.\.\/stripe\/objects\.js$/, /^\.\.\/\.\.\/billing\/(pricing|periods|subscription-model|options)\.js$/, /^\.\.\/\.\.\/kernel\/params\/metadata\.js$/, /^\.\.\/\.\.\/kernel\/list\.js$/, /^\.\/[a-z-]+\.js$/, /^\.\.\/invoices\/machine\.js$/];
+    const allowed = [/^\.\.\/\.\.\/kernel\/machine\.js$/, /^\.\.\/\.\.\/kernel\/errors\/index\.js$/, /^\.\.\/\.\.\/stripe\/objects\.js$/, /^\.\.\/\.\.\/billing\/(pricing|periods|options)\.js$/, /^\.\.\/\.\.\/kernel\/params\/metadata\.js$/, /^\.\.\/\.\.\/kernel\/list\.js$/, /^\.\/[a-z-]+\.js$/, /^\.\.\/invoices\/machine\.js$/];
     for (const file of ["machine", "plan", "prorations", "due-work"]) assertPureSource(new URL(`../../../src/resources/subscriptions/${file}.ts`, import.meta.url), allowed);
   });
 });

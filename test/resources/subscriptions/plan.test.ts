@@ -7,7 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type Stripe from "stripe";
-import type { Subscription } from "../../../src/billing/subscription-model.js";
+import type { Subscription } from "../../../src/resources/subscriptions/model.js";
 import type { Customer } from "../../../src/resources/customers.js";
 import type { Price } from "../../../src/resources/prices.js";
 import { SUBSCRIPTION_ERRORS, type SubscriptionEffect } from "../../../src/resources/subscriptions/machine.js";

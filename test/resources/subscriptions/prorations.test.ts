@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type Stripe from "stripe";
-import type { Subscription, SubscriptionItem } from "../../../src/billing/subscription-model.js";
+import type { Subscription, SubscriptionItem } from "../../../src/resources/subscriptions/model.js";
 import { firstPeriodShare, prorations, type ItemChange } from "../../../src/resources/subscriptions/prorations.js";
 import { billingSetup } from "../../billing/helpers.js";
 import { trapped } from "../../helpers/machines.js";

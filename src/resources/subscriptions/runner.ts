@@ -4,7 +4,7 @@
  * clock advance, and once a second of wall time for subscriptions that
  * follow a running server clock. Runs never overlap.
  */
-import { createContext, type Services } from "../kernel/context.js";
+import { createContext, type Services } from "../../kernel/context.js";
 import { runUntil } from "./engine.js";
 
 /** Runs due billing work. */

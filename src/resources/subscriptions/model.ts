@@ -4,9 +4,9 @@
  * API version: the current period lives on each item, the legacy `plan` is
  * derived from the price, and items are embedded as a list.
  */
-import type { Subscription, SubscriptionItem, Price } from "../stripe/objects.js";
-import { listOf } from "../kernel/list.js";
-import { boundary, periodAt, type Interval } from "./periods.js";
+import type { Subscription, SubscriptionItem, Price } from "../../stripe/objects.js";
+import { listOf } from "../../kernel/list.js";
+import { boundary, periodAt, type Interval } from "../../billing/periods.js";
 
 export type { Subscription, SubscriptionItem };
 

@@ -6,13 +6,13 @@
  * expiries, each at the moment it was due. The same engine serves the
  * server clock and each test clock; `runUntil` is called when a clock moves.
  */
-import type { Context } from "../kernel/context.js";
-import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../resources/invoices/index.js";
-import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "../resources/subscriptions/index.js";
-import { billingSettings, type BillingSettings } from "./options.js";
-import { boundary } from "./periods.js";
-import { cycleOf, periodOf, withPeriod } from "./subscription-model.js";
-import { at } from "./time.js";
+import type { Context } from "../../kernel/context.js";
+import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../invoices/index.js";
+import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
+import { billingSettings, type BillingSettings } from "../../billing/options.js";
+import { boundary } from "../../billing/periods.js";
+import { cycleOf, periodOf, withPeriod } from "./model.js";
+import { at } from "../../billing/time.js";
 
 const DAY = 86_400;
 /** Notices already sent: `${kind}:${subscription}:${moment}`. */
