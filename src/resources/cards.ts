@@ -80,6 +80,7 @@ customerHooks.beforeDelete = async (ctx, customer) => {
 };
 
 export const cardsModule: ResourceModule = {
+  name: "cards",
   resources: [cards as never],
   endpoints: [
     endpoint({

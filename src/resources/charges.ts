@@ -245,6 +245,7 @@ const UPDATE = {
 } as const;
 
 export const chargesModule: ResourceModule = {
+  name: "charges",
   resources: [charges as never],
   endpoints: [
     ...crudEndpoints(charges, {

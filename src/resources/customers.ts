@@ -256,6 +256,7 @@ export async function setDefaultPaymentMethod(ctx: Context, customer: Customer, 
 }
 
 export const customersModule: ResourceModule = {
+  name: "customers",
   resources: [customers as never],
   endpoints: crudEndpoints(customers, {
     path: "/v1/customers",

@@ -21,6 +21,7 @@ export const events: Resource<StripeEvent> = new Resource<StripeEvent>({
 });
 
 export const eventsModule: ResourceModule = {
+  name: "events",
   resources: [events as never],
   endpoints: crudEndpoints(events, {
     path: "/v1/events",

@@ -180,6 +180,7 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
 }
 
 export const invoiceItemsModule: ResourceModule = {
+  name: "invoice-items",
   resources: [invoiceItems as never],
   endpoints: crudEndpoints(invoiceItems, {
     path: "/v1/invoiceitems",

@@ -254,6 +254,7 @@ function customerListNarrowing(customer: string, type: string | undefined) {
 }
 
 export const paymentMethodsModule: ResourceModule = {
+  name: "payment-methods",
   resources: [paymentMethods as never],
   endpoints: [
     // A `pm_card_*` shortcut retrieves as the new PaymentMethod it stands for.

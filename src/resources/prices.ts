@@ -209,6 +209,7 @@ async function releaseLookupKey(ctx: Context, holder: Price): Promise<void> {
 }
 
 export const pricesModule: ResourceModule = {
+  name: "prices",
   resources: [prices as never],
   endpoints: crudEndpoints(prices, {
     path: "/v1/prices",

@@ -118,6 +118,7 @@ export async function createProduct(ctx: Context, params: CreateParams | Product
 }
 
 export const productsModule: ResourceModule = {
+  name: "products",
   resources: [products as never],
   endpoints: crudEndpoints(products, {
     path: "/v1/products",

@@ -147,6 +147,7 @@ async function settle(ctx: Context, id: string, behaviour: Exclude<RefundBehavio
 const UPDATE = { metadata: p.metadata() } as const;
 
 export const refundsModule: ResourceModule = {
+  name: "refunds",
   resources: [refunds as never],
   endpoints: [
     ...crudEndpoints(refunds, {

@@ -20,6 +20,7 @@ async function owner(ctx: Parameters<typeof subscriptionOfItem>[0], id: string) 
 }
 
 export const subscriptionItemsModule: ResourceModule = {
+  name: "subscription-items",
   endpoints: [
     endpoint({
       method: "GET",

@@ -44,6 +44,7 @@ const WEEK = 7 * 86_400;
 const FROZEN_TIME = p.integer({ min: 0, max: Math.floor(MAX_TIME_MS / 1000) }).required();
 
 export const testClocksModule: ResourceModule = {
+  name: "test-clocks",
   resources: [testClocks as never],
   endpoints: [
     ...crudEndpoints(testClocks, {

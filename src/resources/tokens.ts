@@ -67,6 +67,7 @@ export async function spendToken(ctx: Context, resolved: ResolvedToken): Promise
 }
 
 export const tokensModule: ResourceModule = {
+  name: "tokens",
   resources: [tokens as never],
   endpoints: [
     endpoint({

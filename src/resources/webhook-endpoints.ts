@@ -93,6 +93,7 @@ export async function createWebhookEndpoint(ctx: Context, params: CreateParams, 
 }
 
 export const webhookEndpointsModule: ResourceModule = {
+  name: "webhook-endpoints",
   resources: [webhookEndpoints as never],
   endpoints: crudEndpoints(webhookEndpoints, {
     path: "/v1/webhook_endpoints",

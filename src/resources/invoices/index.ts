@@ -543,6 +543,7 @@ const PREVIEW = { customer: p.id(), subscription: p.id() } as const;
 export const previewHooks: { subscriptionPreview?: (ctx: Context, subscription: string) => Promise<Invoice> } = {};
 
 export const invoicesModule: ResourceModule = {
+  name: "invoices",
   resources: [invoices as never],
   endpoints: [
     ...crudEndpoints(invoices, {

@@ -606,6 +606,7 @@ chargeHooks.capturePaymentIntent = async (ctx, id, amount) => {
 };
 
 export const paymentIntentsModule: ResourceModule = {
+  name: "payment-intents",
   resources: [paymentIntents as never],
   endpoints: [
     ...crudEndpoints(paymentIntents, {

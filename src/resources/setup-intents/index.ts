@@ -276,6 +276,7 @@ export async function authenticateSetupIntent(ctx: Context, id: string, outcome:
 const CANCELABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action"]);
 
 export const setupIntentsModule: ResourceModule = {
+  name: "setup-intents",
   resources: [setupIntents as never],
   endpoints: [
     ...crudEndpoints(setupIntents, {

@@ -750,6 +750,7 @@ export async function subscriptionOfItem(ctx: Context, itemId: string): Promise<
 const LIST_STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"] as const;
 
 export const subscriptionsModule: ResourceModule = {
+  name: "subscriptions",
   resources: [subscriptions as never],
   endpoints: [
     ...crudEndpoints(subscriptions, {
