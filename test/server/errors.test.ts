@@ -91,6 +91,13 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
     params: { amount: 1000, currency: "usd", confirm: "maybe" },
     ...invalid(400, "Invalid boolean: maybe", { param: "confirm" }),
   },
+  // A hash where a decimal goes: the message shows it (a fuzzed request once made this a 500).
+  parameterInvalidDecimal: {
+    method: "POST",
+    path: "/v1/prices",
+    params: { currency: "usd", product_data: { name: "Gold" }, unit_amount_decimal: { metadata: "x" } },
+    ...invalid(400, 'Invalid decimal: {"metadata":"x"}', { param: "unit_amount_decimal" }),
+  },
   parameterInvalidEnum: {
     method: "POST",
     path: "/v1/customers",

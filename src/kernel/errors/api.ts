@@ -25,6 +25,7 @@ export const Errors = {
   parameterInvalidString: (param: string, value: unknown) =>
     invalidRequest(400, `Invalid string: ${display(value)}`, { code: "parameter_invalid_string", param }),
   parameterInvalidBoolean: (param: string, value: unknown) => invalidRequest(400, `Invalid boolean: ${display(value)}`, { param }),
+  parameterInvalidDecimal: (param: string, value: unknown) => invalidRequest(400, `Invalid decimal: ${display(value)}`, { param }),
   parameterInvalidEnum: (param: string, allowed: readonly string[]) =>
     invalidRequest(400, `Invalid ${param}: must be one of ${oneOf(allowed)}`, { param }),
   parameterInvalidHash: (param: string) => invalidRequest(400, `Invalid object`, { param }),

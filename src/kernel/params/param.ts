@@ -83,6 +83,19 @@ function parseInteger(raw: unknown, path: string, min?: number, max?: number): n
   return n;
 }
 
+/**
+ * A decimal from a number or its text, as the trimmed text. Anything else (a
+ * hash, an array, a boolean) is refused naming what was sent: `String()` of a
+ * body's null-prototype hash would throw.
+ */
+export function parseDecimal(raw: unknown, path: string): string {
+  const s = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : undefined;
+  if (s === undefined || !DECIMAL.test(s)) throw Errors.parameterInvalidDecimal(path, raw);
+  return s;
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /** Parameter builders. */
 export const p = {
   /** A string; `max` bounds its length. */
@@ -102,11 +115,7 @@ export const p = {
 
   /** A decimal number given as a string or a number, kept as the string Stripe echoes back. */
   decimal(): Param<string> {
-    return new Param((raw, path) => {
-      const s = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : undefined;
-      if (s === undefined || !/^-?\d+(\.\d+)?$/.test(s)) throw invalidRequest(400, `Invalid decimal: ${String(raw)}`, { param: path });
-      return s;
-    }, false, false);
+    return new Param(parseDecimal, false, false);
   },
 
   /** `true`/`false`. */

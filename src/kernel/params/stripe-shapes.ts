@@ -13,10 +13,10 @@
  * kernel can compile an endpoint's shape on its first request) to keep start
  * up fast.
  */
-import { Errors, invalidRequest } from "../errors/index.js";
+import { Errors } from "../errors/index.js";
 import { operationParams, resolveNode } from "../../stripe/spec/operation-params.js";
 import type { ObjectNode, ParamNode } from "../../stripe/spec/nodes.js";
-import { NotModelledParam, Param, p, type Shape } from "./param.js";
+import { NotModelledParam, Param, p, parseDecimal, type Shape } from "./param.js";
 
 type AnyParam = Param<unknown, boolean>;
 
@@ -148,11 +148,7 @@ function compileBare(node: Exclude<ParamNode, { t: "#" }>): AnyParam {
 }
 
 /** A number that may have a fraction (`percent_off`), from a number or a decimal string. */
-const NUMBER: AnyParam = new Param((raw, path) => {
-  const s = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : undefined;
-  if (s === undefined || !/^-?\d+(\.\d+)?$/.test(s)) throw invalidRequest(400, `Invalid decimal: ${String(raw)}`, { param: path });
-  return Number(s);
-}, false, false);
+const NUMBER: AnyParam = new Param((raw, path) => Number(parseDecimal(raw, path)), false, false);
 
 const ANY: AnyParam = new Param((raw) => raw, false, false);
 
