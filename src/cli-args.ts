@@ -11,6 +11,7 @@ import { DEFAULT_MAX_EVENTS } from "./events/retention.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
 import { checkControlToken } from "./server/control-token.js";
 import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
+import { LOG_LEVELS, type LogFormat, type LogLevel } from "./log/logger.js";
 
 /** A server flag: a flag and where its value goes in the options. */
 interface ServerFlag<T> extends Flag<T> {
@@ -127,6 +128,29 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     ["keep-alive-timeout", "keepAliveTimeout", "An idle keep-alive connection is closed after this (announced in Keep-Alive: timeout=)"],
     ["connection-timeout", "connectionTimeout", "A socket silent this long is closed, even while its request is handled (0: off, as chaos timeouts and flushes wait on purpose)"],
   ]),
+  row({
+    name: "log-level",
+    value: "<level>",
+    default: "info",
+    help: "Lowest level logged: info logs a line per request and per webhook attempt; warn only failures; silent nothing",
+    parse: parsers.oneOf<LogLevel>(LOG_LEVELS),
+  }),
+  row({
+    name: "log-format",
+    value: "<format>",
+    default: "auto",
+    help: "pretty (a line to read), json (pino's JSON lines) or auto: pretty on a terminal, json otherwise",
+    parse: parsers.oneOf<LogFormat | "auto">(["auto", "pretty", "json"]),
+  }),
+  row({ name: "quiet", short: "q", default: "off", help: "Print only the listening line, warnings and errors (--log-level warn, no banner)" }),
+  row({
+    name: "request-journal",
+    value: "<n>",
+    default: "1000",
+    help: "Requests kept per namespace for GET /_requests, the oldest forgotten first; 0 turns the journal off",
+    parse: parsers.integer(0, 1_000_000),
+    apply: (o, v: number) => (o.requestJournal = v === 0 ? false : { limit: v }),
+  }),
   row({ name: "version", env: null, default: "off", help: "Print the version and exit" }),
   row({ name: "help", short: "h", env: null, default: "off", help: "Print this help and exit" }),
 ];
@@ -169,6 +193,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Paper
   if (values.version) return "version";
   const options: PaperTigerOptions = {};
   for (const f of SERVER_FLAGS) if (values[f.name] !== undefined) f.apply?.(options, values[f.name]);
+  if (values.quiet && values["log-level"] !== undefined) throw new FlagError("--quiet (PAPER_TIGER_QUIET) and --log-level (PAPER_TIGER_LOG_LEVEL) both set the log level: give one");
+  const format = values["log-format"] as LogFormat | "auto" | undefined;
+  const level = values.quiet ? "warn" : (values["log-level"] as LogLevel | undefined);
+  // Absent, the command still logs at info (see `serve`), unlike the library.
+  if (level !== undefined || (format !== undefined && format !== "auto")) {
+    options.logger = { ...(level !== undefined ? { level } : {}), ...(format !== undefined && format !== "auto" ? { format } : {}) };
+  }
   const multiplier = values["clock-multiplier"] as number | undefined;
   if (multiplier !== undefined) {
     if (values.clock !== "accelerated") throw new FlagError("--clock-multiplier only applies to --clock accelerated");

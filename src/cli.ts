@@ -11,7 +11,8 @@ import { FlagError, helpText, parseFlags, type Command } from "./cli/flags.js";
 import { LISTEN_COMMAND, listen } from "./cli/listen.js";
 import { recipeList, trigger, TRIGGER_COMMAND } from "./cli/trigger.js";
 import { packageVersion } from "./cli/version.js";
-import { startPaperTiger, type PaperTigerOptions } from "./paper-tiger.js";
+import { startPaperTiger, type PaperTiger, type PaperTigerOptions } from "./paper-tiger.js";
+import { logFormat, type LoggerOptions } from "./log/logger.js";
 
 /** Exit status of a usage error, as most commands use it. */
 const USAGE_ERROR = 2;
@@ -43,27 +44,47 @@ async function serve(argv: readonly string[]): Promise<void> {
   }
   if (options === "help") return void console.log(USAGE);
   if (options === "version") return void console.log(packageVersion());
-  const pt = await startPaperTiger(options);
-  // Handlers first: a signal that arrives while the banner prints still closes cleanly.
+  // The command logs by default; a library inside a test suite does not.
+  const logger: LoggerOptions = typeof options.logger === "object" ? options.logger : {};
+  const json = logFormat(logger) === "json";
+  const sayOn = (pt: PaperTiger): ((line: string) => void) => (json ? (line) => pt.log.info(line) : (line) => console.log(line));
+  const started = startPaperTiger({ ...options, logger });
+  // Handlers first: the server logs that it listens before it is fully started, and a signal then still closes it cleanly.
   onStopSignal((signal) => {
-    console.log(`paper-tiger: ${signal} received, shutting down`);
-    pt.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error("paper-tiger: error while closing", err);
-        process.exit(1);
-      },
-    );
+    started
+      .then(async (pt) => {
+        sayOn(pt)(`paper-tiger: ${signal} received, shutting down`);
+        await pt.close();
+      })
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error("paper-tiger: error while closing", err);
+          process.exit(1);
+        },
+      );
   });
-  console.log(`paper-tiger ${packageVersion()} listening on ${pt.url}`);
-  console.log(`Point the Stripe SDK at it:`);
-  console.log(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
-  console.log(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
-  for (const w of pt.webhooks.registered) console.log(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
-  console.log(`Server clock: ${pt.time.now().toISOString()}${options.clock && "mode" in options.clock ? ` (${options.clock.mode})` : ""}; advance it with POST ${pt.url}/_time/advance`);
-  if (options.controlToken !== undefined) console.log("Server-wide operations need the control token in the X-Paper-Tiger-Control-Token header");
+  const pt = await started;
+  // JSON logs stay JSON lines throughout: the banner goes through the logger too.
+  const say = sayOn(pt);
+  // At info the server's log has said where it listens; quieter, the command says it alone.
+  if (INFO_OR_BELOW.has(logger.level ?? "info")) banner(pt, options, say);
+  else if (json && logger.level !== "silent") pt.log.child({}, { level: "info" }).info(`paper-tiger listening on ${pt.url}`);
+  else console.log(`paper-tiger listening on ${pt.url}`);
+}
+
+const INFO_OR_BELOW: ReadonlySet<string> = new Set(["info", "debug", "trace"]);
+
+/** What the server is and how to use it, after the listening line. */
+function banner(pt: PaperTiger, options: PaperTigerOptions, say: (line: string) => void): void {
+  say(`paper-tiger ${packageVersion()}, Stripe API version ${pt.runtime.options.apiVersion}. Point the Stripe SDK at it:`);
+  say(`  new Stripe("sk_test_123", { host: "${pt.host}", port: ${pt.port}, protocol: "http" })`);
+  say(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
+  for (const w of pt.webhooks.registered) say(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
+  say(`Server clock: ${pt.time.now().toISOString()}${options.clock && "mode" in options.clock ? ` (${options.clock.mode})` : ""}; advance it with POST ${pt.url}/_time/advance`);
+  if (options.controlToken !== undefined) say("Server-wide operations need the control token in the X-Paper-Tiger-Control-Token header");
   const chaos = pt.chaos.getConfig();
-  console.log(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
+  say(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
 }
 
 /** Parses a client command's flags; `undefined` when it printed help or a usage error. */

@@ -14,6 +14,7 @@ import type { BillingOptions } from "./billing/options.js";
 import type { Clock } from "./clock/clock.js";
 import type { PaperTigerOptions, WebhookEndpointOption } from "./paper-tiger.js";
 import type { WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
+import { LOG_FORMATS, LOG_LEVELS, type LoggerOptions } from "./log/logger.js";
 
 /** The clock option's object form. */
 type ServerClockSpec = Exclude<NonNullable<PaperTigerOptions["clock"]>, Clock>;
@@ -190,6 +191,15 @@ const url: Check = (v, path) => {
 
 const webhookSecret = matching(/^whsec_[A-Za-z0-9_]+$/, "whsec_ followed by letters, digits or _");
 
+/** `true`, `false`, or an object of these options. */
+const switchOr =
+  <T>(shape: Shape<T>): Check =>
+  (v, path) => {
+    if (typeof v === "boolean") return;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return fail(path, v, `true, false or an object with ${orList(Object.keys(shape))}`);
+    object(shape)(v, path);
+  };
+
 /** One check per option. */
 const OPTION_CHECKS: Shape<PaperTigerOptions> = {
   port: integer(0, 65535),
@@ -254,6 +264,12 @@ const OPTION_CHECKS: Shape<PaperTigerOptions> = {
     logLimit: integer(1),
     closeTimeoutMs: nonNegative,
   }),
+  logger: switchOr<LoggerOptions>({
+    level: oneOf(LOG_LEVELS),
+    format: oneOf(LOG_FORMATS),
+    destination: withMethods("a stream", ["write"]),
+  }),
+  requestJournal: switchOr<{ limit?: number }>({ limit: integer(1) }),
 };
 
 /** The names of the options `startPaperTiger()` takes. */

@@ -4,7 +4,7 @@
  * listener, and the in-process handle users drive it with.
  */
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { checkAdvance, monotonicClock, type Clock } from "./clock/clock.js";
 import { ServerClock, type ClockMode } from "./clock/server-clock.js";
 import { BillingRunner } from "./resources/subscriptions/runner.js";
@@ -43,6 +43,18 @@ import type Stripe from "stripe";
 import { loadStripe, stripeClientFor, type StripeClientOptions } from "./client/stripe-client.js";
 import { checkOptions } from "./options-check.js";
 import { resolveTimeouts, type Timeouts } from "./server/timeouts.js";
+import { fastifyLogger, type LoggerOptions } from "./log/logger.js";
+import { deliveryMessage, undeliveredHeader, undeliveredMessage } from "./log/lines.js";
+import { RequestJournal, type JournaledRequest, type RequestFilter } from "./journal/request-journal.js";
+import { expectRequest, type RequestExpectation } from "./journal/expect-request.js";
+import { waitForEvent } from "./journal/wait-for-event.js";
+import type { StripeEvent } from "./events/event.js";
+import { journalControlRoutes } from "./server/journal-routes.js";
+
+/** Requests the journal keeps per namespace by default. */
+export const DEFAULT_JOURNAL_LIMIT = 1000;
+/** Undelivered events the shutdown summary names one by one; the rest are counted. */
+const SUMMARY_LINES = 50;
 
 import { DEFAULT_HOST, DEFAULT_PORT } from "./server/address.js";
 
@@ -112,6 +124,29 @@ export interface PaperTigerOptions {
   webhookSecret?: string;
   /** Retry schedule, timeout and concurrency of webhook delivery. */
   webhookDelivery?: WebhookDeliveryOptions;
+  /**
+   * The log, through Fastify's own logger (pino): a line per request (time,
+   * namespace, method, path, status, duration, request id, and marks for
+   * injected faults, idempotent replays and declines), a line per webhook
+   * attempt, and at close a summary of what was still undelivered. `true`
+   * logs at `info` to stdout, human-readable on a terminal and JSON lines
+   * otherwise; or `{ level, format: "json" | "pretty", destination }`.
+   * Default `false`: a server started inside a test suite prints nothing
+   * (the `paper-tiger` command logs by default).
+   *
+   * @example
+   * ```ts
+   * await using pt = await startPaperTiger({ port: 0, logger: { level: "info", format: "pretty" } });
+   * ```
+   */
+  logger?: boolean | LoggerOptions;
+  /**
+   * The request journal, which {@link PaperTiger.requests},
+   * {@link PaperTiger.expectRequest} and `GET /_requests` read: the newest
+   * `limit` requests to `/v1` per namespace (default 1000), released when the
+   * namespace is flushed or cleaned up. `false` turns it off. Default on.
+   */
+  requestJournal?: boolean | { limit?: number };
 }
 
 /** A webhook endpoint registered at start. */
@@ -214,6 +249,8 @@ export class PaperTiger implements AsyncDisposable {
     /** Delivers held events and waits until no delivery is in flight (retries that are not yet due stay scheduled). */
     flush(): Promise<void>;
   };
+  /** The server's logger (Fastify's pino logger); it writes nothing when the `logger` option is off. */
+  readonly log: FastifyBaseLogger;
   /** @internal */
   readonly runtime: Runtime;
   readonly #app: FastifyInstance;
@@ -222,6 +259,7 @@ export class PaperTiger implements AsyncDisposable {
   /** @internal Use {@link startPaperTiger}. */
   constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number, registered: readonly RegisteredWebhook[] = []) {
     this.#app = app;
+    this.log = app.log;
     this.runtime = runtime;
     this.store = runtime.services.store;
     this.clock = runtime.services.clock;
@@ -269,6 +307,70 @@ export class PaperTiger implements AsyncDisposable {
    */
   stripe(options: StripeClientOptions = {}): Stripe {
     return stripeClientFor(this.host, this.port, options);
+  }
+
+  /**
+   * The requests the app sent to `/v1` in a namespace (default: the current
+   * one, see {@link runInNamespace}), oldest first, from the request journal:
+   * method, path, parsed query and body, the headers that matter (the API key
+   * masked), status, the answered object's id, timing and the chaos that
+   * acted. Filter by `method`, `path` (a string or RegExp), `since` (a Date
+   * or `Date.now()` value) and `limit` (the newest that many).
+   *
+   * @example
+   * ```ts
+   * await stripe.customers.create({ email: "ada@example.com" });
+   * const [create] = pt.requests({ method: "POST", path: "/v1/customers" });
+   * create.body; // { email: "ada@example.com" }
+   * ```
+   */
+  requests(filter: RequestFilter & { namespace?: string } = {}): JournaledRequest[] {
+    const { namespace, ...rest } = filter;
+    return this.#journal().list(namespace !== undefined ? checkNamespace(namespace) : currentNamespace(), rest);
+  }
+
+  /**
+   * Asserts that the app sent a request matching `expected` (objects match
+   * when they contain the expected keys; `2000` matches the form value
+   * `"2000"`; RegExps match strings) and returns the newest one matching.
+   * Throws an `AssertionError` listing the recorded requests, closest first,
+   * with what differs in each. `times` asks for exactly that many.
+   *
+   * @example
+   * ```ts
+   * pt.expectRequest({ method: "POST", path: "/v1/payment_intents", body: { amount: 2000, currency: "usd" } });
+   * ```
+   */
+  expectRequest(expected: RequestExpectation & { namespace?: string }): JournaledRequest {
+    const { namespace, ...rest } = expected;
+    const ns = namespace !== undefined ? checkNamespace(namespace) : currentNamespace();
+    const matched = expectRequest(this.#journal().list(ns), rest, ns);
+    return matched[matched.length - 1]!;
+  }
+
+  /**
+   * Resolves with the newest event of `type` (wildcards as `invoice.*`) in
+   * a namespace (default: the current one), waiting up to `timeout` ms of
+   * real time (default 5000) for one to be recorded; rejects with an
+   * `AssertionError` naming the namespace's latest events.
+   *
+   * @example
+   * ```ts
+   * const event = await pt.waitForEvent("payment_intent.succeeded", { timeout: 2000 });
+   * ```
+   */
+  waitForEvent(type: string, options: { timeout?: number; namespace?: string } = {}): Promise<StripeEvent> {
+    const ns = options.namespace !== undefined ? checkNamespace(options.namespace) : currentNamespace();
+    const timeout = options.timeout ?? 5000;
+    if (!(timeout >= 0) || !Number.isFinite(timeout)) throw new RangeError(`waitForEvent timeout must be milliseconds >= 0, got ${timeout}`);
+    const s = this.runtime.services;
+    return waitForEvent(s.events, s.store, s.realClock, ns, type, timeout);
+  }
+
+  #journal(): RequestJournal {
+    const journal = this.runtime.journal;
+    if (!journal) throw new TypeError("The request journal is off: start paper-tiger without requestJournal: false to read requests.");
+    return journal;
   }
 
   /** A handle on one namespace. */
@@ -366,6 +468,7 @@ export class PaperTiger implements AsyncDisposable {
       await this.runtime.billing.stop();
       await this.runtime.webhooks.close();
       if (this.clock instanceof ServerClock) this.clock.stop();
+      if (this.runtime.options.logger) logUndelivered(this.log, this.runtime);
     })();
     return this.#closed;
   }
@@ -373,6 +476,15 @@ export class PaperTiger implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The shutdown summary: what the delivery log says was never delivered. */
+function logUndelivered(log: FastifyBaseLogger, rt: Runtime): void {
+  const undelivered = rt.webhooks.log.undelivered();
+  if (undelivered.length === 0 && rt.webhooks.log.namespaces().length === 0) return;
+  log[undelivered.length ? "warn" : "info"]({ undelivered: undelivered.length }, undeliveredHeader(undelivered.length));
+  for (const a of undelivered.slice(0, SUMMARY_LINES)) log.warn({ ...a }, undeliveredMessage(a));
+  if (undelivered.length > SUMMARY_LINES) log.warn(`... and ${undelivered.length - SUMMARY_LINES} more (GET /_webhooks/deliveries lists them while the server runs)`);
 }
 
 /** A clock from the start option. */
@@ -399,6 +511,11 @@ export async function advanceServerTime(rt: Runtime, ms: number): Promise<void> 
   await rt.billing.runServer();
 }
 
+function journalOf(option: PaperTigerOptions["requestJournal"]): RequestJournal | undefined {
+  if (option === false) return undefined;
+  return new RequestJournal((option === true ? undefined : option?.limit) ?? DEFAULT_JOURNAL_LIMIT);
+}
+
 /** The payment decision's view of the coordinator. */
 function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
   const ctx = (requestId: string | null) => (requestId ? { requestId } : undefined);
@@ -422,6 +539,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const stripeLoaded = loadStripe();
   const controlToken = options.controlToken;
   const timeouts = resolveTimeouts(options.timeouts);
+  const logger = fastifyLogger(options.logger);
   const store = options.store ?? new MemoryStore();
   const clock = toClock(options.clock);
   const realClock = options.realClock ?? monotonicClock;
@@ -451,7 +569,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const registry = new ResourceRegistry(RESOURCE_MODULES);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of RESOURCE_MODULES) m.setup?.(registry);
-  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes];
+  const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes, ...journalControlRoutes];
   const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
   events.setSink(webhooks);
   // Keys age on real time: moving the server clock must never turn a retry into a duplicate.
@@ -463,6 +581,8 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       timeouts,
       ...(controlToken !== undefined ? { controlToken } : {}),
+      logger,
+      logRequests: logger !== false,
     },
     services,
     registry,
@@ -472,6 +592,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     webhooks,
     billing,
     controlRoutes,
+    journal: journalOf(options.requestJournal),
   };
   const registered: RegisteredWebhook[] = [];
   const ctx = createContext(services, GLOBAL_NAMESPACE, null, null);
@@ -485,8 +606,14 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   billing.start();
   runtime.housekeeping.start();
   const app = buildApp(runtime);
+  if (logger) {
+    const log = app.log;
+    webhooks.observe((a) => log[a.ok ? "info" : "warn"]({ ...a }, deliveryMessage(a)));
+  }
   const host = options.host ?? DEFAULT_HOST;
-  await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host }), stripeLoaded]);
+  // With the log on, the listening line (one per interface on 0.0.0.0) is its first record.
+  const listenTextResolver = (address: string) => `paper-tiger listening on ${address}`;
+  await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host, listenTextResolver }), stripeLoaded]);
   const address = app.server.address() as AddressInfo;
   return new PaperTiger(app, runtime, host, address.port, registered);
 }

@@ -43,7 +43,15 @@ describe("paper-tiger command line", { timeout: 120_000 }, () => {
         });
         child.once("exit", (code) => reject(new Error(`exited early with ${code}: ${out}`)));
       });
-      assert.match(out, /new Stripe\("sk_test_123", \{ host: "127\.0\.0\.1", port: \d+, protocol: "http" \}\)/);
+      // Not a terminal: every line is a JSON log record, the banner's too.
+      const messages = out
+        .split("\n")
+        .slice(0, -1) // the last line may still be arriving
+        .map((l) => (JSON.parse(l) as { msg: string }).msg);
+      assert.ok(
+        messages.some((m) => /new Stripe\("sk_test_123", \{ host: "127\.0\.0\.1", port: \d+, protocol: "http" \}\)/.test(m)),
+        out,
+      );
       const health = await fetch(`${url}/health`);
       assert.equal(health.status, 200);
       const exited = once(child, "exit");

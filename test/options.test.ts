@@ -23,7 +23,7 @@ function watchedStore(): { store: MemoryStore; used: () => boolean } {
 const REFUSED: Array<[unknown, string, string]> = [
   [{ namespaceBy: "api-key" }, "namespaceBy", 'paper-tiger option namespaceBy must be "header" or "api_key", got "api-key" (did you mean "api_key"?)'],
   [{ namespaceBy: "cookie" }, "namespaceBy", 'paper-tiger option namespaceBy must be "header" or "api_key", got "cookie"'],
-  [{ nameSpaceBy: "header" }, "nameSpaceBy", 'unknown paper-tiger option nameSpaceBy (did you mean "namespaceBy"?); the options are port, host, namespaceBy, controlToken, apiVersion, bodyLimit, timeouts, store, clock, realClock, maxEvents, billing, chaos, seed, webhooks, webhookSecret, webhookDelivery'],
+  [{ nameSpaceBy: "header" }, "nameSpaceBy", 'unknown paper-tiger option nameSpaceBy (did you mean "namespaceBy"?); the options are port, host, namespaceBy, controlToken, apiVersion, bodyLimit, timeouts, store, clock, realClock, maxEvents, billing, chaos, seed, webhooks, webhookSecret, webhookDelivery, logger, requestJournal'],
   [{ controlToken: "two words" }, "controlToken", 'paper-tiger option controlToken: the control token must be 1 to 512 visible ASCII characters (no spaces), got 9 characters, some not visible ASCII'],
   [{ port: 70000 }, "port", "paper-tiger option port must be an integer from 0 to 65535, got 70000"],
   [{ port: "4242" }, "port", 'paper-tiger option port must be an integer from 0 to 65535, got "4242"'],
@@ -54,6 +54,11 @@ const REFUSED: Array<[unknown, string, string]> = [
   [{ webhookSecret: "secret" }, "webhookSecret", 'paper-tiger option webhookSecret must be whsec_ followed by letters, digits or _, got "secret"'],
   [{ webhookDelivery: { concurrency: 0 } }, "webhookDelivery.concurrency", "paper-tiger option webhookDelivery.concurrency must be a positive integer, got 0"],
   [{ webhookDelivery: { retrySchedule: [1000, -1] } }, "webhookDelivery.retrySchedule[1]", "paper-tiger option webhookDelivery.retrySchedule[1] must be a number >= 0, got -1"],
+  [{ logger: "info" }, "logger", 'paper-tiger option logger must be true, false or an object with level, format or destination, got "info"'],
+  [{ logger: { level: "verbose" } }, "logger.level", 'paper-tiger option logger.level must be "fatal", "error", "warn", "info", "debug", "trace" or "silent", got "verbose"'],
+  [{ logger: { format: "text" } }, "logger.format", 'paper-tiger option logger.format must be "json" or "pretty", got "text"'],
+  [{ logger: { destination: "stdout" } }, "logger.destination", 'paper-tiger option logger.destination must be a stream (an object with write), got "stdout"'],
+  [{ requestJournal: { limit: 0 } }, "requestJournal.limit", "paper-tiger option requestJournal.limit must be a positive integer, got 0"],
   [null, "options", "paper-tiger option options must be an object (or nothing), got null"],
 ];
 
@@ -93,6 +98,8 @@ describe("startPaperTiger() options", { timeout: 120_000 }, () => {
       webhooks: ["http://127.0.0.1:9/a", { url: "https://example.com/b", secret: "whsec_b", enabledEvents: ["customer.created"] }],
       webhookSecret: "whsec_a",
       webhookDelivery: { retrySchedule: [0, 10], timeoutMs: 100, concurrency: 2, logLimit: 10, closeTimeoutMs: 0 },
+      logger: { level: "warn", format: "json", destination: { write: () => true } },
+      requestJournal: { limit: 10 },
     };
     await using pt = await startPaperTiger({ ...options, apiVersion: undefined });
     assert.ok(used());

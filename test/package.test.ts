@@ -296,7 +296,7 @@ describe("the container recipe", { timeout: 600_000 }, () => {
     const server = start(process.execPath, args, { cwd: installed, env });
     let port: string;
     try {
-      [, port] = (await server.waitFor(/listening on http:\/\/0\.0\.0\.0:(\d+)/)) as unknown as [string, string];
+      [, port] = (await server.waitFor(/listening on http:\/\/[\d.]+:(\d+)/)) as unknown as [string, string];
       const health = await node(final.healthcheck!.slice(1), { cwd: installed, env: { ...env, PAPER_TIGER_PORT: port } });
       assert.equal(health.code, 0, health.stderr);
     } finally {

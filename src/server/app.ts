@@ -8,7 +8,7 @@
  * parsed. The `/v1` API and the control routes are sibling plugins, so hooks
  * registered for the API never reach control routes.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { newRequestId } from "../stripe/ids.js";
 import { createContext } from "../kernel/context.js";
 import { expandResponse, resolveExpandPaths } from "../kernel/expand.js";
@@ -34,6 +34,8 @@ import { operationAt } from "../stripe/spec/operations.js";
 
 /** Largest request line plus headers accepted, in bytes (Node's default). */
 const MAX_HEADER_SIZE = 16 * 1024;
+import type { ApiDecision } from "../chaos/api.js";
+import { observeRequests, recordDropped } from "./request-observer.js";
 
 /** Per-request state set by the first hook. */
 export interface RequestState {
@@ -45,6 +47,12 @@ export interface RequestState {
   /** The key comes as the `key` parameter (Stripe.js), read once the body is parsed. */
   keyInParams: boolean;
   apiVersion: string;
+  /** The API chaos decision that acted on the request, if any (for the log and the journal). */
+  fault: Exclude<ApiDecision, { kind: "ok" }> | undefined;
+  /** The endpoint's answer, kept by reference for the log and the journal. */
+  response: StoredResponse | undefined;
+  /** The answer is an idempotent replay. */
+  replayed: boolean;
 }
 
 declare module "fastify" {
@@ -67,7 +75,9 @@ const EXPAND = p.array(p.string({ max: 500 }));
 export function buildApp(rt: Runtime): FastifyInstance {
   const timeouts = rt.options.timeouts;
   const app = Fastify({
-    logger: false,
+    logger: rt.options.logger,
+    // One line per request, written by the request observer instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: rt.options.bodyLimit,
     return503OnClosing: false,
     forceCloseConnections: true,
@@ -117,7 +127,17 @@ export function buildApp(rt: Runtime): FastifyInstance {
   });
 
   app.addHook("onRequest", async (req) => {
-    const state: RequestState = { requestId: req.id, ns: "global", apiKey: undefined, publishable: false, keyInParams: false, apiVersion: rt.options.apiVersion };
+    const state: RequestState = {
+      requestId: req.id,
+      ns: "global",
+      apiKey: undefined,
+      publishable: false,
+      keyInParams: false,
+      apiVersion: rt.options.apiVersion,
+      fault: undefined,
+      response: undefined,
+      replayed: false,
+    };
     req.pt = state;
     const config = req.routeOptions.config;
     if (config?.noAuth) return;
@@ -129,6 +149,8 @@ export function buildApp(rt: Runtime): FastifyInstance {
     admit(rt, req, authenticate(req.headers.authorization));
   });
 
+  observeRequests(app, rt);
+
   // A Stripe operation this server does not serve answers so; any other unknown path is Stripe's own 404.
   const implemented = implementedKeys(rt.registry.endpoints);
   const notFound = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -138,8 +160,8 @@ export function buildApp(rt: Runtime): FastifyInstance {
     if (state?.apiKey !== undefined && path.startsWith("/v1/")) {
       const decision = rt.chaos.for(state.ns).shouldApiFail(path, req.method, { requestId: state.requestId });
       if (decision.kind !== "ok" && decision.kind !== "lost_response") {
-        const gate = await applyApiDecision(decision, req, reply, state, rt.services.realClock);
-        if (gate !== "continue") return gate;
+        const gate = await gateChaos(rt, decision, req, reply);
+        if (gate !== "continue") return reply;
       }
     }
     const op = path.startsWith("/v1/") ? operationAt(req.method, path) : undefined;
@@ -262,9 +284,9 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
   let lost: "error" | "drop" | undefined;
   const decision = rt.chaos.for(state.ns).shouldApiFail(path, req.method, { requestId: state.requestId });
   if (decision.kind !== "ok") {
-    const gate = await applyApiDecision(decision, req, reply, state, rt.services.realClock);
+    const gate = await gateChaos(rt, decision, req, reply);
     if (gate !== "continue") {
-      if (!("lost" in gate)) return gate;
+      if (gate === "answered") return reply;
       lost = gate.lost;
     }
   }
@@ -289,16 +311,19 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
 
   if (key === undefined) {
     const res = await execute();
-    if (lost) return loseResponse(lost, req, reply, state);
+    if (lost) return lose(rt, lost, req, reply);
+    state.response = res;
     applyHeaders(reply, res);
     return sendJson(reply, res.status, toJson(res.body), state.requestId, state.apiVersion);
   }
   const outcome = await rt.idempotency.run(state.ns, key, `${req.method} ${path}`, raw, state.requestId, execute);
   // The request was carried out and its result kept; only the answer is lost.
-  if (lost) return loseResponse(lost, req, reply, state);
+  if (lost) return lose(rt, lost, req, reply);
+  state.response = outcome.response;
   reply.header("idempotency-key", key).header("original-request", outcome.originalRequest);
   applyHeaders(reply, outcome.response);
   if (outcome.replayed) {
+    state.replayed = true;
     reply.header("idempotent-replayed", "true");
     return sendJson(reply, outcome.response.status, toJson(outcome.response.body), state.requestId, null);
   }
@@ -312,6 +337,37 @@ function pathOf(req: FastifyRequest): string {
 /** `/v1/customers/` matches `/v1/customers/:id` with an empty id; Stripe treats it as an unknown URL. */
 function hasEmptyParam(req: FastifyRequest): boolean {
   return Object.values(req.params as Record<string, string>).some((v) => v === "");
+}
+
+/**
+ * Applies an API chaos decision, noted for the log and the journal. Resolves
+ * `"continue"`, `{ lost }`, or `"answered"` when chaos answered (never the
+ * reply: a reply is a thenable, which an `await` would wait on and turn into
+ * `undefined`).
+ */
+async function gateChaos(
+  rt: Runtime,
+  decision: Exclude<ApiDecision, { kind: "ok" }>,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<"continue" | { lost: "error" | "drop" } | "answered"> {
+  req.pt.fault = decision;
+  const gate = (await applyApiDecision(decision, req, reply, req.pt, rt.services.realClock)) as "continue" | { lost: "error" | "drop" } | undefined;
+  if (gate === "continue" || (gate !== undefined && "lost" in gate)) return gate;
+  noteDropped(rt, req, reply);
+  return "answered";
+}
+
+/** Loses a carried-out request's answer as chaos decided. */
+function lose(rt: Runtime, mode: "error" | "drop", req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const sent = loseResponse(mode, req, reply, req.pt);
+  noteDropped(rt, req, reply);
+  return sent;
+}
+
+/** A connection reset (or a client that left during a chaos delay) sends nothing, so no `onSend` records it: recorded here. */
+function noteDropped(rt: Runtime, req: FastifyRequest, reply: FastifyReply): void {
+  if (!reply.raw.headersSent && req.raw.socket?.destroyed !== false) recordDropped(rt, req, reply);
 }
 
 function applyHeaders(reply: FastifyReply, res: StoredResponse): void {

@@ -4,7 +4,7 @@
  * or clean up (`pt.flush()`, `namespace(n).flush()`, `POST /_test/flush`,
  * `cleanup()`, `POST /_chaos/cleanup`) releases all of it: objects, events
  * and idempotency keys, the delivery log and the retries owed to its
- * endpoints, and its chaos activity. A flush keeps only the namespace's
+ * endpoints, the request journal, and its chaos activity. A flush keeps only the namespace's
  * chaos configuration; cleanup resets that too.
  */
 import type { Runtime } from "./runtime.js";
@@ -14,13 +14,14 @@ export async function flushNamespace(rt: Runtime, ns: string): Promise<void> {
   // Held events go out first, while the endpoints they are owed to still exist.
   await rt.chaos.clearActivity(ns);
   rt.webhooks.release(ns);
+  rt.journal?.release(ns);
   rt.services.events.retention.release(ns);
   await rt.services.store.dropNamespace(ns);
 }
 
 /** {@link flushNamespace} for every namespace. */
 export async function flushAllNamespaces(rt: Runtime): Promise<void> {
-  const names = new Set([...(await rt.services.store.namespaces()), ...rt.chaos.namespaces(), ...rt.webhooks.log.namespaces()]);
+  const names = new Set([...(await rt.services.store.namespaces()), ...rt.chaos.namespaces(), ...rt.webhooks.log.namespaces(), ...(rt.journal?.namespaces() ?? [])]);
   for (const ns of names) await flushNamespace(rt, ns);
   rt.services.events.retention.clear();
   await rt.services.store.clear();

@@ -13,6 +13,8 @@ import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { BillingRunner } from "../resources/subscriptions/runner.js";
 import type { Timeouts } from "./timeouts.js";
+import type { FastifyLoggerConfig } from "../log/logger.js";
+import type { RequestJournal } from "../journal/request-journal.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -22,6 +24,10 @@ export interface RuntimeOptions {
   /** The operator's token; when set, server-wide operations need it (see `control-token`). */
   readonly controlToken?: string;
   readonly timeouts: Timeouts;
+  /** Fastify's logger, or `false` when nothing is logged. */
+  readonly logger: FastifyLoggerConfig | false;
+  /** Whether a line is logged per request (the logger is on at `info` or below). */
+  readonly logRequests: boolean;
 }
 
 /** The parts of one server. */
@@ -36,4 +42,6 @@ export interface Runtime {
   readonly webhooks: WebhookDispatcher;
   readonly billing: BillingRunner;
   readonly controlRoutes: readonly ControlRoute[];
+  /** What the app sent, per namespace; absent when the journal is off. */
+  readonly journal: RequestJournal | undefined;
 }

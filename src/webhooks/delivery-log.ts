@@ -65,6 +65,25 @@ export class DeliveryLog {
     this.#byNs.delete(ns);
   }
 
+  /**
+   * Per event and target, the newest attempt when it failed and none
+   * follows: what was never delivered (as far as the log remembers).
+   */
+  undelivered(): DeliveryAttempt[] {
+    const out: DeliveryAttempt[] = [];
+    for (const list of this.#byNs.values()) {
+      const seen = new Set<string>();
+      for (let i = list.length - 1; i >= 0; i--) {
+        const a = list[i]!;
+        const key = `${a.event} ${a.endpoint}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (!a.ok && a.next_retry_at === null) out.push(a);
+      }
+    }
+    return out.sort((a, b) => a.at - b.at);
+  }
+
   /** Namespaces with attempts in the log. */
   namespaces(): string[] {
     return [...this.#byNs.keys()];

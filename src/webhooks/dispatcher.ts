@@ -115,6 +115,7 @@ export class WebhookDispatcher implements EventSink {
   /** Aborts every request still running when close() runs out of patience. */
   readonly #abort = new AbortController();
   #closing = false;
+  #onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
 
   constructor(services: Services, chaos: ChaosCoordinator, options: WebhookDeliveryOptions = {}) {
     this.#services = services;
@@ -129,6 +130,11 @@ export class WebhookDispatcher implements EventSink {
     for (const ms of this.#schedule) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`webhook retry schedule entries must be milliseconds >= 0, got ${ms}`);
     }
+  }
+
+  /** Calls `fn` after every delivery attempt (the server's log). */
+  observe(fn: (attempt: DeliveryAttempt) => void): void {
+    this.#onAttempt = fn;
   }
 
   /** Marks an endpoint of the `global` namespace as receiving every namespace's events. */
@@ -273,6 +279,7 @@ export class WebhookDispatcher implements EventSink {
       next_retry_at: nextAt,
     };
     this.log.add(attempt);
+    this.#onAttempt?.(attempt);
     if (!r.ok && !r.stop) this.#chaos.for(job.ns).recordStat("deliveries_failed");
     if (r.ok && t.kind === "endpoint" && !job.duplicate && !job.resend) await this.#countDown(job.ns, job.event.id);
     if (wait !== undefined) {

@@ -37,6 +37,11 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
     "headers-timeout": { value: "5000" },
     "keep-alive-timeout": { value: "1000" },
     "connection-timeout": { value: "60000" },
+    "log-level": { value: "debug" },
+    "log-format": { value: "pretty" },
+    "request-journal": { value: "10" },
+    // A switch: its variable takes true or false.
+    quiet: { value: "true" },
   };
 }
 
@@ -50,7 +55,7 @@ describe("flags and environment variables", { timeout: 120_000 }, () => {
       if (variable === null) continue;
       const s = sample[flag.name];
       assert.ok(s, `no sample value for --${flag.name}: add one to this test`);
-      const fromFlag = parseCli([...(s.with ?? []), `--${flag.name}`, s.value], {});
+      const fromFlag = parseCli([...(s.with ?? []), `--${flag.name}`, ...(flag.value ? [s.value] : [])], {});
       const fromEnv = parseCli(s.with ?? [], { [variable]: s.value });
       assert.deepEqual(fromEnv, fromFlag, `${variable} and --${flag.name}`);
       assert.notDeepEqual(fromFlag, parseCli(s.with ?? [], {}), `--${flag.name} changes something`);
