@@ -46,6 +46,9 @@ function medianRun(runs: LoadResult[]): LoadResult {
   return { ...mid, rps: median(runs.map((r) => r.rps)) };
 }
 
+/** The bench server's flags per instance. */
+const INSTANCE_FLAGS: Partial<Record<Instance, string[]>> = { "hanging-webhook": ["--hanging-webhook"], "no-journal": ["--no-journal"], logged: ["--log"] };
+
 async function httpSection(o: BenchOptions): Promise<void> {
   const workloads = WORKLOADS.filter((w) => wanted("http") || wanted(w.id));
   if (workloads.length === 0) return;
@@ -56,7 +59,7 @@ async function httpSection(o: BenchOptions): Promise<void> {
   const instance = async (which: Instance) => {
     let server = instances.get(which);
     if (!server) {
-      const args = ["--customers", String(o.customers), ...(which === "hanging-webhook" ? ["--hanging-webhook"] : [])];
+      const args = ["--customers", String(o.customers), ...(INSTANCE_FLAGS[which] ?? [])];
       server = await startChild<PaperTigerReady>(benchScript("servers/paper-tiger.ts"), args);
       instances.set(which, server);
     }

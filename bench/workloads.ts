@@ -12,7 +12,7 @@ const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
 const NAMESPACE = "x-paper-tiger-namespace";
 
 /** Which paper-tiger instance a workload needs. */
-export type Instance = "main" | "hanging-webhook";
+export type Instance = "main" | "hanging-webhook" | "no-journal" | "logged";
 
 /** One workload. */
 export interface Workload {
@@ -97,6 +97,22 @@ export const WORKLOADS: readonly Workload[] = [
     baseline: () => createCustomer,
     paperTiger: () => createCustomer,
     reference: { instance: "main", label: "create with no webhook endpoint", shape: () => createCustomer },
+  },
+  {
+    id: "journal",
+    name: "create customer, request journal on (the default)",
+    instance: "main",
+    baseline: () => createCustomer,
+    paperTiger: () => createCustomer,
+    reference: { instance: "no-journal", label: "create with the journal off", shape: () => createCustomer },
+  },
+  {
+    id: "logged",
+    name: "create customer, log on (JSON lines to /dev/null)",
+    instance: "logged",
+    baseline: () => createCustomer,
+    paperTiger: () => createCustomer,
+    reference: { instance: "main", label: "create with the log off", shape: () => createCustomer },
   },
 ];
 

@@ -7,10 +7,14 @@
  * `--max-events <n>` caps the events kept; `--report-memory` prints the
  * process's memory and the events kept once a second (`{"memory": ...}`),
  * every tenth sample right after a full GC when run with `--expose-gc`.
+ * `--no-journal` starts it without the request journal; `--log` with the log
+ * on at `info` as JSON lines, written synchronously to /dev/null (what
+ * formatting and writing cost, without a terminal's speed).
  */
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
+import { openSync, writeSync } from "node:fs";
 import { loadPaperTiger } from "../lib/target.js";
 import { stopOnSignal, tellParent } from "../lib/child.js";
 import { seedCustomers } from "../lib/seed.js";
@@ -41,6 +45,8 @@ const { values } = parseArgs({
     "hanging-webhook": { type: "boolean", default: false },
     "max-events": { type: "string" },
     "report-memory": { type: "boolean", default: false },
+    "no-journal": { type: "boolean", default: false },
+    log: { type: "boolean", default: false },
   },
 });
 
@@ -54,6 +60,12 @@ export interface MemorySample {
   events: number;
   /** Taken right after a full GC: `heapUsed` is then what is live. */
   gc: boolean;
+}
+
+/** A log destination that writes each line synchronously to /dev/null. */
+function devNull(): { write(line: string): number } {
+  const fd = openSync("/dev/null", "w");
+  return { write: (line) => writeSync(fd, line) };
 }
 
 const sockets = new Set<Socket>();
@@ -71,6 +83,8 @@ const pt = await startPaperTiger({
   // Hung attempts hold a delivery slot until this timeout; the API must not notice.
   webhookDelivery: { timeoutMs: 30_000, closeTimeoutMs: 100 },
   ...(values["max-events"] !== undefined ? { maxEvents: Number(values["max-events"]) } : {}),
+  ...(values["no-journal"] ? { requestJournal: false } : {}),
+  ...(values.log ? { logger: { level: "info" as const, format: "json" as const, destination: devNull() } } : {}),
 });
 pt.namespace("chaos-zero").chaos.configure(ZERO_CHAOS);
 pt.namespace("chaos-errors").chaos.configure({ api: { error_rate: 0.1 } });
