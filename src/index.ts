@@ -14,6 +14,10 @@
  */
 export { startPaperTiger, PaperTiger, DEFAULT_HOST, DEFAULT_PORT } from "./paper-tiger.js";
 export type { PaperTigerOptions, NamespaceHandle, WebhookEndpointOption, RegisteredWebhook } from "./paper-tiger.js";
+export { DEFAULT_JOURNAL_LIMIT } from "./paper-tiger.js";
+export type { LoggerOptions, LogLevel, LogFormat, LogDestination } from "./log/logger.js";
+export type { JournaledRequest, RequestFilter, RequestChaos, RequestDecline } from "./journal/request-journal.js";
+export type { RequestExpectation } from "./journal/expect-request.js";
 export { PaperTigerOptionError } from "./options-check.js";
 export { createStripeClient } from "./client/stripe-client.js";
 export type { StripeClientOptions } from "./client/stripe-client.js";

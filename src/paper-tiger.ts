@@ -50,6 +50,7 @@ import { expectRequest, type RequestExpectation } from "./journal/expect-request
 import { waitForEvent } from "./journal/wait-for-event.js";
 import type { StripeEvent } from "./events/event.js";
 import { journalControlRoutes } from "./server/journal-routes.js";
+import { presentRequest, type RecordedApiRequest } from "./server/request-observer.js";
 
 /** Requests the journal keeps per namespace by default. */
 export const DEFAULT_JOURNAL_LIMIT = 1000;
@@ -367,7 +368,7 @@ export class PaperTiger implements AsyncDisposable {
     return waitForEvent(s.events, s.store, s.realClock, ns, type, timeout);
   }
 
-  #journal(): RequestJournal {
+  #journal(): RequestJournal<RecordedApiRequest> {
     const journal = this.runtime.journal;
     if (!journal) throw new TypeError("The request journal is off: start paper-tiger without requestJournal: false to read requests.");
     return journal;
@@ -511,9 +512,9 @@ export async function advanceServerTime(rt: Runtime, ms: number): Promise<void> 
   await rt.billing.runServer();
 }
 
-function journalOf(option: PaperTigerOptions["requestJournal"]): RequestJournal | undefined {
+function journalOf(option: PaperTigerOptions["requestJournal"]): RequestJournal<RecordedApiRequest> | undefined {
   if (option === false) return undefined;
-  return new RequestJournal((option === true ? undefined : option?.limit) ?? DEFAULT_JOURNAL_LIMIT);
+  return new RequestJournal((option === true ? undefined : option?.limit) ?? DEFAULT_JOURNAL_LIMIT, presentRequest);
 }
 
 /** The payment decision's view of the coordinator. */

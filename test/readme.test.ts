@@ -38,6 +38,13 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
   { file: "examples/webhooks.ts", expect: [/^true\n6 3\n3$/m] },
   { file: "examples/shared-server.ts", expect: [/^0\n1200\n401\nsucceeded\n403\n200$/m] },
+  { file: "examples/request-journal.ts", expect: [/^order-6735 200 Bearer sk_test_\*\*\*\ntrue\nExpected a request matching \{ method: 'POST', path: '\/v1\/refunds' \} in namespace "checkout", but none of the 1 recorded matches:\n {2}POST \/v1\/payment_intents 200 req_\.\.\.\n {6}path: expected '\/v1\/refunds', got '\/v1\/payment_intents'$/m] },
+  {
+    file: "examples/log.ts",
+    expect: [
+      /^\d\d:\d\d:\d\d\.\d{3} paper-tiger listening on http:\/\/127\.0\.0\.1:\d+\n\d\d:\d\d:\d\d\.\d{3} \[checkout\] POST \/v1\/customers 200 [\d.]+ms req_\w+\n\d\d:\d\d:\d\d\.\d{3} \[checkout\] POST \/v1\/customers 200 [\d.]+ms req_\w+ replayed\n\d\d:\d\d:\d\d\.\d{3} \[checkout\] POST \/v1\/payment_intents 402 [\d.]+ms req_\w+ declined card_declined \(insufficient_funds\)$/m,
+    ],
+  },
   { file: "examples/chaos-curl.sh", expect: [/^429\n402\n2\n"param": "api\.error_rate"\n"decline_code": "insufficient_funds"\n"events_duplicated": 1\n"cleaned": true$/m] },
 ];
 

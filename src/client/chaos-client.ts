@@ -9,6 +9,11 @@ import { withApiChaos, withChaos, withEventChaos, withPaymentChaos } from "../ch
 import type { ChaosDomain, JournalEntry } from "../chaos/journal.js";
 import type { ChaosStats } from "../chaos/stats.js";
 import type { ChaosDecline, ChaosDeclineCode } from "../stripe/declines.js";
+import type { JournaledRequest, RequestFilter } from "../journal/request-journal.js";
+import { expectRequest, type RequestExpectation } from "../journal/expect-request.js";
+
+/** The most requests `GET /_requests` answers at once. */
+const MAX_REQUESTS = 10_000;
 
 /** Where the server is and who is asking. */
 export interface ChaosClientOptions {
@@ -116,6 +121,24 @@ export class ChaosClient {
   /** The 22 decline codes chaos can inject, the 4 defaults, and the error Stripe answers for each. */
   declineCodes(): Promise<{ all: ChaosDeclineCode[]; default: ChaosDeclineCode[]; declines: ChaosDecline[] }> {
     return this.#call("GET", "/_chaos/decline_codes");
+  }
+  /**
+   * The namespace's requests from the request journal (`GET /_requests`),
+   * oldest first; as `pt.requests()` in-process (a RegExp `path` is tested here).
+   */
+  async requests(filter: RequestFilter = {}): Promise<JournaledRequest[]> {
+    const q = new URLSearchParams({ limit: String(filter.limit ?? MAX_REQUESTS) });
+    if (filter.method !== undefined) q.set("method", filter.method.toUpperCase());
+    if (typeof filter.path === "string") q.set("path", filter.path);
+    if (filter.since !== undefined) q.set("since", String(filter.since instanceof Date ? filter.since.getTime() : filter.since));
+    const list = await this.#call<{ data: JournaledRequest[] }>("GET", `/_requests?${q}`);
+    const pattern = filter.path instanceof RegExp ? filter.path : undefined;
+    return pattern ? list.data.filter((r) => pattern.test(r.path)) : list.data;
+  }
+  /** As `pt.expectRequest()` in-process: the newest request matching, or an `AssertionError` saying what differs. */
+  async expectRequest(expected: RequestExpectation): Promise<JournaledRequest> {
+    const matched = expectRequest(await this.requests(), expected, this.#options.namespace ?? "(the server's default)");
+    return matched[matched.length - 1]!;
   }
   /** Resets chaos and deletes this namespace's data. */
   async cleanup(): Promise<void> {

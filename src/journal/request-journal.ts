@@ -63,30 +63,45 @@ export interface RequestFilter {
   limit?: number;
 }
 
+/**
+ * A request as recorded on the request path: what the filters need, and
+ * references to what it arrived with. Turning it into a
+ * {@link JournaledRequest} (parsing the query, masking the key) waits until
+ * someone reads the journal, so recording costs a small object per request.
+ */
+export interface RecordedRequest {
+  readonly namespace: string;
+  readonly method: string;
+  readonly path: string;
+  readonly at: number;
+}
+
 /** Per namespace, the newest requests in a ring. */
-class Ring {
-  readonly entries: JournaledRequest[] = [];
+class Ring<R> {
+  readonly entries: R[] = [];
   next = 0;
 }
 
 /** The request journal of one server. */
-export class RequestJournal {
+export class RequestJournal<R extends RecordedRequest = RecordedRequest> {
   readonly #limit: number;
-  readonly #byNs = new Map<string, Ring>();
+  readonly #present: (recorded: R) => JournaledRequest;
+  readonly #byNs = new Map<string, Ring<R>>();
 
-  /** `limit`: requests kept per namespace, the oldest forgotten first. */
-  constructor(limit: number) {
+  /** `limit`: requests kept per namespace, the oldest forgotten first; `present` makes what readers see of a recorded request. */
+  constructor(limit: number, present: (recorded: R) => JournaledRequest) {
     this.#limit = Math.max(1, limit);
+    this.#present = present;
   }
 
   get limit(): number {
     return this.#limit;
   }
 
-  add(entry: JournaledRequest): void {
+  add(entry: R): void {
     let ring = this.#byNs.get(entry.namespace);
     if (!ring) {
-      ring = new Ring();
+      ring = new Ring<R>();
       this.#byNs.set(entry.namespace, ring);
     }
     if (ring.entries.length < this.#limit) ring.entries.push(entry);
@@ -103,7 +118,7 @@ export class RequestJournal {
     const method = filter.method?.toUpperCase();
     const since = filter.since instanceof Date ? filter.since.getTime() : filter.since;
     const path = filter.path;
-    const out: JournaledRequest[] = [];
+    const out: R[] = [];
     for (let i = 0; i < n; i++) {
       const e = ring.entries[(start + i) % n]!;
       if (method !== undefined && e.method !== method) continue;
@@ -111,7 +126,8 @@ export class RequestJournal {
       if (path !== undefined && (typeof path === "string" ? e.path !== path : !path.test(e.path))) continue;
       out.push(e);
     }
-    return filter.limit !== undefined && out.length > filter.limit ? out.slice(out.length - filter.limit) : out;
+    const kept = filter.limit !== undefined && out.length > filter.limit ? out.slice(out.length - filter.limit) : out;
+    return kept.map(this.#present);
   }
 
   /** Forgets a namespace's requests. */

@@ -3,11 +3,13 @@
  * The log line and the journal entry of each request, made in one `onSend`
  * hook (before the client can read the answer, so a test that got its answer
  * finds the request journaled) that exists only when the log or the journal
- * is on: with both off, requests pay nothing. Requests whose connection is
+ * is on: with both off, requests pay nothing; the journal alone costs a small
+ * object per request, its entries made readable only when read. Requests whose connection is
  * dropped by chaos send nothing, and are recorded by {@link recordDropped}.
  */
+import type { IncomingHttpHeaders } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { JournaledRequest, RequestChaos, RequestDecline } from "../journal/request-journal.js";
+import type { JournaledRequest, RecordedRequest, RequestChaos, RequestDecline } from "../journal/request-journal.js";
 import { JOURNALED_HEADERS, maskAuthorization } from "../journal/request-journal.js";
 import { requestMessage } from "../log/lines.js";
 import { parseForm } from "./body.js";
@@ -27,6 +29,24 @@ export function recordDropped(rt: Runtime, req: FastifyRequest, reply: FastifyRe
   if (rt.options.logRequests || rt.journal) record(rt, req, null, reply.elapsedTime);
 }
 
+/**
+ * What the journal records of a request on the request path: references and
+ * a few fields, made into a {@link JournaledRequest} by {@link presentRequest}
+ * only when the journal is read.
+ */
+export interface RecordedApiRequest extends RecordedRequest {
+  readonly id: string;
+  readonly url: string;
+  readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
+  readonly status: number | null;
+  readonly responseId: string | null;
+  readonly duration_ms: number;
+  readonly chaos: RequestChaos | null;
+  readonly replayed: boolean;
+  readonly decline: RequestDecline | null;
+}
+
 function record(rt: Runtime, req: FastifyRequest, status: number | null, elapsed: number): void {
   const state = req.pt;
   // A request refused before the first hook ran (a malformed URL) has no state: it is logged as any other.
@@ -34,41 +54,55 @@ function record(rt: Runtime, req: FastifyRequest, status: number | null, elapsed
   const requestId = state?.requestId ?? req.id;
   const q = req.url.indexOf("?");
   const path = q < 0 ? req.url : req.url.slice(0, q);
-  // Fastify's request logger adds the request id as `reqId`.
-  const fields = {
-    namespace: ns,
-    method: req.method,
-    path,
-    status,
-    duration_ms: Math.round(elapsed * 100) / 100,
-    chaos: chaosOf(rt, ns, state, status),
-    idempotent_replayed: state?.replayed ?? false,
-    decline: declineOf(state?.response?.body),
-  };
+  const duration = Math.round(elapsed * 100) / 100;
+  const chaos = chaosOf(rt, ns, state, status);
+  const replayed = state?.replayed ?? false;
+  const decline = declineOf(state?.response?.body);
   if (rt.options.logRequests) {
-    const level = status === null || status >= 500 ? "warn" : "info";
-    req.log[level](fields, requestMessage({ ...fields, request_id: requestId }));
+    // Fastify's request logger adds the request id as `reqId`.
+    const fields = { namespace: ns, method: req.method, path, status, duration_ms: duration, chaos, idempotent_replayed: replayed, decline };
+    req.log[status === null || status >= 500 ? "warn" : "info"](fields, requestMessage({ ...fields, request_id: requestId }));
   }
   if (rt.journal && path.startsWith("/v1/")) {
-    const entry: JournaledRequest = {
-      object: "request",
+    rt.journal.add({
       id: requestId,
       namespace: ns,
       method: req.method,
       path,
-      query: q < 0 ? {} : (withArrays(safeForm(req.url.slice(q + 1))) as Record<string, unknown>),
-      body: bodyOf(req.body),
-      headers: journaledHeaders(req),
+      url: req.url,
+      body: req.body,
+      headers: req.headers,
       status,
-      response_id: responseId(state?.response?.body),
+      responseId: responseId(state?.response?.body),
       at: Math.round(Date.now() - elapsed),
-      duration_ms: fields.duration_ms,
-      chaos: fields.chaos,
-      idempotent_replayed: fields.idempotent_replayed,
-      decline: fields.decline,
-    };
-    rt.journal.add(entry);
+      duration_ms: duration,
+      chaos,
+      replayed,
+      decline,
+    });
   }
+}
+
+/** A recorded request as the journal's readers see it: the query parsed, lists as arrays, the API key masked. */
+export function presentRequest(r: RecordedApiRequest): JournaledRequest {
+  const q = r.url.indexOf("?");
+  return {
+    object: "request",
+    id: r.id,
+    namespace: r.namespace,
+    method: r.method,
+    path: r.path,
+    query: q < 0 ? {} : (withArrays(safeForm(r.url.slice(q + 1))) as Record<string, unknown>),
+    body: bodyOf(r.body),
+    headers: journaledHeaders(r.headers),
+    status: r.status,
+    response_id: r.responseId,
+    at: r.at,
+    duration_ms: r.duration_ms,
+    chaos: r.chaos,
+    idempotent_replayed: r.replayed,
+    decline: r.decline,
+  };
 }
 
 type State = FastifyRequest["pt"] | undefined;
@@ -120,10 +154,10 @@ function withArrays(value: unknown): unknown {
   return out;
 }
 
-function journaledHeaders(req: FastifyRequest): Record<string, string> {
+function journaledHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of JOURNALED_HEADERS) {
-    const v = req.headers[name];
+    const v = headers[name];
     if (v === undefined) continue;
     const text = Array.isArray(v) ? v.join(", ") : v;
     out[name] = name === "authorization" ? maskAuthorization(text) : text;

@@ -15,6 +15,7 @@ import type { BillingRunner } from "../resources/subscriptions/runner.js";
 import type { Timeouts } from "./timeouts.js";
 import type { FastifyLoggerConfig } from "../log/logger.js";
 import type { RequestJournal } from "../journal/request-journal.js";
+import type { RecordedApiRequest } from "./request-observer.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -43,5 +44,5 @@ export interface Runtime {
   readonly billing: BillingRunner;
   readonly controlRoutes: readonly ControlRoute[];
   /** What the app sent, per namespace; absent when the journal is off. */
-  readonly journal: RequestJournal | undefined;
+  readonly journal: RequestJournal<RecordedApiRequest> | undefined;
 }
