@@ -45,12 +45,12 @@ import { checkOptions } from "./options-check.js";
 import { resolveTimeouts, type Timeouts } from "./server/timeouts.js";
 import { fastifyLogger, type LoggerOptions } from "./log/logger.js";
 import { deliveryMessage, undeliveredHeader, undeliveredMessage } from "./log/lines.js";
-import { RequestJournal, type JournaledRequest, type RequestFilter } from "./journal/request-journal.js";
+import { RequestJournal, type JournaledRequest, type RecordedApiRequest, type RequestFilter } from "./journal/request-journal.js";
 import { expectRequest, type RequestExpectation } from "./journal/expect-request.js";
-import { waitForEvent } from "./journal/wait-for-event.js";
+import { waitForEvent } from "./events/wait-for-event.js";
 import type { StripeEvent } from "./events/event.js";
 import { journalControlRoutes } from "./server/journal-routes.js";
-import { presentRequest, type RecordedApiRequest } from "./server/request-observer.js";
+import { presentRequest } from "./server/request-observer.js";
 
 /** Requests the journal keeps per namespace by default. */
 export const DEFAULT_JOURNAL_LIMIT = 1000;

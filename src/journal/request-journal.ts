@@ -6,6 +6,7 @@
  * a test can check the calls its code made. Kept apart from the HTTP layer,
  * which only adds to it.
  */
+import type { IncomingHttpHeaders } from "node:http";
 
 /** The chaos that acted on a request. */
 export interface RequestChaos {
@@ -74,6 +75,24 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly at: number;
+}
+
+/**
+ * What the journal records of a request on the request path: references and
+ * a few fields, made into a {@link JournaledRequest} (by the HTTP layer's
+ * `presentRequest`) only when the journal is read.
+ */
+export interface RecordedApiRequest extends RecordedRequest {
+  readonly id: string;
+  readonly url: string;
+  readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
+  readonly status: number | null;
+  readonly responseId: string | null;
+  readonly duration_ms: number;
+  readonly chaos: RequestChaos | null;
+  readonly replayed: boolean;
+  readonly decline: RequestDecline | null;
 }
 
 /** Per namespace, the newest requests in a ring. */

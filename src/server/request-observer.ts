@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { JournaledRequest, RecordedRequest, RequestChaos, RequestDecline } from "../journal/request-journal.js";
+import type { JournaledRequest, RecordedApiRequest, RequestChaos, RequestDecline } from "../journal/request-journal.js";
 import { JOURNALED_HEADERS, maskAuthorization } from "../journal/request-journal.js";
 import { requestMessage } from "../log/lines.js";
 import { parseForm } from "./body.js";
@@ -27,24 +27,6 @@ export function observeRequests(app: FastifyInstance, rt: Runtime): void {
 /** Records a request whose connection chaos dropped (no answer is sent). */
 export function recordDropped(rt: Runtime, req: FastifyRequest, reply: FastifyReply): void {
   if (rt.options.logRequests || rt.journal) record(rt, req, null, reply.elapsedTime);
-}
-
-/**
- * What the journal records of a request on the request path: references and
- * a few fields, made into a {@link JournaledRequest} by {@link presentRequest}
- * only when the journal is read.
- */
-export interface RecordedApiRequest extends RecordedRequest {
-  readonly id: string;
-  readonly url: string;
-  readonly body: unknown;
-  readonly headers: IncomingHttpHeaders;
-  readonly status: number | null;
-  readonly responseId: string | null;
-  readonly duration_ms: number;
-  readonly chaos: RequestChaos | null;
-  readonly replayed: boolean;
-  readonly decline: RequestDecline | null;
 }
 
 function record(rt: Runtime, req: FastifyRequest, status: number | null, elapsed: number): void {

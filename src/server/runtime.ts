@@ -14,8 +14,7 @@ import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { BillingRunner } from "../resources/subscriptions/runner.js";
 import type { Timeouts } from "./timeouts.js";
 import type { FastifyLoggerConfig } from "../log/logger.js";
-import type { RequestJournal } from "../journal/request-journal.js";
-import type { RecordedApiRequest } from "./request-observer.js";
+import type { RecordedApiRequest, RequestJournal } from "../journal/request-journal.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {

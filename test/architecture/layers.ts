@@ -4,8 +4,8 @@
  * of this folder check every import against it; the architecture notes render
  * it. Layers, lowest first:
  *
- *   0 generated   1 stripe, clock, store   2 events, chaos, client   3 kernel, testing
- *   4 payments, billing   5 resources   6 webhooks   7 server   8 cli   9 root (index, cli, paper-tiger)
+ *   0 generated, journal   1 stripe, clock, store   2 events, chaos, client   3 kernel, testing
+ *   4 payments, billing   5 resources   6 webhooks   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
  */
 
 /** A folder directly under `src/`; `root` stands for the files directly in `src/`. */
@@ -23,6 +23,8 @@ export type Folder =
   | "webhooks"
   | "client"
   | "testing"
+  | "journal"
+  | "log"
   | "server"
   | "cli"
   | "root";
@@ -51,16 +53,20 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   resources: RESOURCES,
   // Delivery: dispatcher, work queue, delivery log.
   webhooks: WEBHOOKS,
+  // The request journal and matching requests against expectations: pure, imports nothing.
+  journal: [],
   // The ChaosClient, used from other processes.
-  client: ["chaos", "stripe"],
+  client: ["chaos", "stripe", "journal"],
   // The webhook receiver for users' tests.
   testing: ["events", "stripe"],
+  // The log's configuration and lines (pino through Fastify): facts of requests and deliveries in, text out.
+  log: ["webhooks", "journal"],
   // HTTP only: everything above except the root files.
-  server: ["webhooks", "client", "testing", ...WEBHOOKS],
+  server: ["log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
   // The command's tools (flags, listen, trigger): clients of a running server, over HTTP.
-  cli: ["server", "webhooks", "client", "testing", ...WEBHOOKS],
+  cli: ["server", "log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
   // The composition root (index.ts, cli.ts, cli-args.ts, paper-tiger.ts): everything.
-  root: ["cli", "server", "webhooks", "client", "testing", ...WEBHOOKS],
+  root: ["cli", "server", "log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
 };
 
 /** Whether a file of `from` may import a file of `to`. */

@@ -7,10 +7,10 @@
  */
 import { AssertionError } from "node:assert";
 import type { Clock } from "../clock/clock.js";
-import { typeMatcher } from "../resources/events.js";
+import { typeMatcher } from "../stripe/event-types.js";
 import type { Store } from "../store/store.js";
-import type { StripeEvent } from "../events/event.js";
-import { EVENTS, type EventRecorder } from "../events/recorder.js";
+import type { StripeEvent } from "./event.js";
+import { EVENTS, type EventRecorder } from "./recorder.js";
 
 /** Resolves with an event of `type` (wildcards as in `GET /v1/events?type=`) in `ns`; rejects after `timeoutMs`. */
 export function waitForEvent(recorder: EventRecorder, store: Store, clock: Clock, ns: string, type: string, timeoutMs: number): Promise<StripeEvent> {
