@@ -16,6 +16,7 @@ import { median } from "./lib/stats.js";
 import { buildDist, TARGET } from "./lib/target.js";
 import type { DecisionCost } from "./micro/chaos-decisions.js";
 import type { EndpointPathCost } from "./micro/endpoint-path.js";
+import type { ObserverCost } from "./micro/request-observer.js";
 import type { ApiCreateMemory, ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
 import type { WebhookThroughput } from "./micro/webhook-throughput.js";
@@ -167,6 +168,18 @@ async function endpointSection(o: BenchOptions): Promise<void> {
   );
 }
 
+async function observerSection(o: BenchOptions): Promise<void> {
+  const costs = await runJob<ObserverCost[]>(benchScript("micro/request-observer.ts"), ["--iterations", String(o.endpointIterations), "--runs", String(o.endpointRuns)], {
+    nodeArgs: ["--expose-gc"],
+  });
+  say(
+    `## The log and the request journal, in-process\n\nFastify's whole pipeline without sockets (\`app.inject\`): with the log and the journal off (nothing observes requests), with the journal on (the library's default), and with the log on (JSON lines to /dev/null). ${f0(o.endpointIterations)} requests per run, ${o.endpointRuns} runs per variant, the variants in turns; "÷ off" is the median of the per-round ratios.\n\n${table(
+      ["case", "variant", "µs per request (median run)", "÷ off"],
+      costs.map((c) => [c.case, c.variant, c.usPerOp.toFixed(1), `${c.vsOff.toFixed(3)}×`]),
+    )}`,
+  );
+}
+
 async function scaleSection(o: BenchOptions): Promise<void> {
   const { points, api } = await runJob<{ points: ScalePoint[]; api: ApiCreateMemory }>(benchScript("micro/store-scale.ts"), ["--sizes", o.sizes.join(","), "--samples", String(o.listSamples), "--api-creates", String(o.apiCreates)], {
     nodeArgs: ["--expose-gc", "--max-old-space-size=12288"],
@@ -286,6 +299,7 @@ function spread<T>(items: readonly T[], n: number): T[] {
 if (options.only.length === 0 || WORKLOADS.some((w) => wanted(w.id)) || wanted("http")) await httpSection(options);
 if (wanted("decisions")) await decisionsSection(options);
 if (wanted("endpoint")) await endpointSection(options);
+if (wanted("observer")) await observerSection(options);
 if (wanted("startup")) await startupSection(options);
 if (wanted("webhooks")) await webhooksSection(options);
 if (wanted("scale")) await scaleSection(options);

@@ -56,7 +56,7 @@ export const USAGE = `npm run bench -- [options]
   --sustain <s>        seconds of the sustained write load whose memory is sampled (default ${FULL.sustain})
   --sustain-max-events <n>  the event cap of the server under that load (default ${FULL.sustainMaxEvents}, the server's own)
   --only <a,b,...>     sections or workloads: http, create, create-sdk, retrieve, list, payment, chaos-zero,
-                       chaos-errors, hanging-webhook, journal, logged, decisions, endpoint, scale, startup,
+                       chaos-errors, hanging-webhook, journal, logged, decisions, endpoint, observer, scale, startup,
                        webhooks, namespaces, sustained
   --out <file>         also write the Markdown report to this file`;
 
