@@ -6,7 +6,9 @@
  * off (the hot path when nothing observes requests), with the journal on
  * (the library's default), and with the log on (JSON lines written
  * synchronously to /dev/null). Variants are measured in turns within each
- * round, every order in turn, and compared round by round.
+ * round, every order in turn, and compared round by round. Time is the
+ * process's CPU time (user + system), which other processes sharing the
+ * machine do not inflate as they do wall time.
  *
  *   node --import tsx bench/micro/request-observer.ts [--iterations 5000] [--runs 9] [--variants off,journal,log]
  *
@@ -20,7 +22,7 @@ import type * as JournalModule from "../../src/journal/request-journal.js";
 import type * as ObserverModule from "../../src/server/request-observer.js";
 import type { Runtime } from "../../src/server/runtime.js";
 import { tellParent } from "../lib/child.js";
-import { median, nowNs } from "../lib/stats.js";
+import { median } from "../lib/stats.js";
 import { load, loadPaperTiger } from "../lib/target.js";
 import { AUTH, createCustomer } from "../workloads.js";
 
@@ -35,7 +37,7 @@ const variantNames = values.variants.split(",");
 export interface ObserverCost {
   case: string;
   variant: string;
-  /** Median over the runs of the mean µs per request. */
+  /** Median over the runs of the mean CPU µs per request. */
   usPerOp: number;
   /** Median over the rounds of this variant's time ÷ the `off` variant's in the same round (1 for `off`). */
   vsOff: number;
@@ -76,6 +78,12 @@ const CASES = [
 ];
 
 const gc = (globalThis as { gc?: () => void }).gc;
+
+/** CPU time this process has used, µs. */
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
 const results: ObserverCost[] = [];
 for (const c of CASES) {
   const means = new Map<string, number[]>(variantNames.map((v) => [v, []]));
@@ -88,12 +96,12 @@ for (const c of CASES) {
       const ns = `bench-${v}-${r}`;
       const headers = c.creates ? { ...c.headers, "x-paper-tiger-namespace": ns } : c.headers;
       gc?.();
-      const start = nowNs();
+      const start = cpuUs();
       for (let i = 0; i < iterations; i++) {
         const res = await app.inject({ method: c.method, url: c.url, headers, ...(c.payload !== undefined ? { payload: c.payload } : {}) });
         if (res.statusCode !== 200) throw new Error(`${c.name} (${v}): ${res.statusCode} ${res.body}`);
       }
-      means.get(v)!.push((nowNs() - start) / iterations / 1000);
+      means.get(v)!.push((cpuUs() - start) / iterations);
       if (c.creates) await pt.store.dropNamespace(ns);
     }
   }
@@ -105,5 +113,5 @@ for (const c of CASES) {
 }
 for (const app of apps.values()) await app.close();
 await pt.close();
-if (process.stdout.isTTY) for (const r of results) console.log(`${r.case}, ${r.variant}: ${r.usPerOp.toFixed(1)} µs/op, ${r.vsOff.toFixed(3)}× off`);
+if (process.stdout.isTTY) for (const r of results) console.log(`${r.case}, ${r.variant}: ${r.usPerOp.toFixed(1)} CPU µs/op, ${r.vsOff.toFixed(3)}× off`);
 tellParent("result", results);
