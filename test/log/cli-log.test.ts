@@ -76,8 +76,9 @@ describe("the command's log", { timeout: 120_000 }, () => {
       await p.waitFor(/webhook customer\.created evt_\w+ -> we_\w+ \S+ failed: .*ECONNREFUSED.*\(attempt 1, next retry in 1s\)/);
       out = await p.stop("SIGTERM");
       assert.equal(out.code, 0, out.stderr);
-      // Every line is a JSON record.
+      // Every line is a JSON record, and none is an error (a chaos answer once threw after it was sent).
       const lines = linesOf(out.stdout);
+      assert.deepEqual(lines.filter((l) => l.level >= 50), []);
       const requests = lines.filter((l) => l.method !== undefined);
       const [created, replayed] = requests.filter((l) => l.method === "POST" && l.path === "/v1/customers");
       assert.equal(created?.status, 200);
