@@ -3,9 +3,9 @@
  * `GET /_requests`: the request journal of the request's namespace over
  * HTTP, for clients in any language, as a Stripe list.
  */
-import { p, parseShape } from "../resources/params.js";
+import { p, parseShape } from "../kernel/params/param.js";
 import type { ControlRoute } from "./control.js";
-import { invalidRequest } from "./errors.js";
+import { invalidRequest } from "../kernel/errors/index.js";
 
 const METHODS = ["GET", "POST", "DELETE"] as const;
 const QUERY = {
