@@ -48,6 +48,10 @@ const OWN_TESTS = [
   "malformedHttp",
   "requestTimeout",
   "expectationFailed",
+  // Provoked where they apply: test/resources/shipping-rates.test.ts, test/resources/rules.test.ts.
+  "taxBehaviorFixed",
+  "oneOfRequired",
+  "parameterNotAllowed",
 ] as const;
 
 const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {

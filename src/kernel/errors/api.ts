@@ -39,6 +39,14 @@ export const Errors = {
   /** A parameter Stripe accepts that paper-tiger does not model yet: refused rather than ignored. */
   parameterNotImplemented: (param: string) =>
     invalidRequest(400, `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.`, { param }),
+  /** A rule of several parameters (kernel rules): none of them given. */
+  oneOfRequired: (names: readonly string[]) =>
+    invalidRequest(400, `One of the following parameters is required: ${names.join(", ")}.`, { code: "parameter_missing", param: names[0] ?? "" }),
+  /** A rule of several parameters (kernel rules): given where another parameter does not allow it. */
+  parameterNotAllowed: (param: string, when: Readonly<Record<string, unknown>>) =>
+    invalidRequest(400, `${param} can only be set when ${conditionText(when)}.`, { param }),
+  /** Prices and shipping rates: `tax_behavior` is set once, from `unspecified`. */
+  taxBehaviorFixed: () => invalidRequest(400, "tax_behavior cannot be changed once it is set to inclusive or exclusive.", { param: "tax_behavior" }),
   parameterTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must be at most ${max} characters`, { param }),
   parametersExclusive: (a: string, b: string) =>
     invalidRequest(400, `You may only specify one of these parameters: ${a}, ${b}.`, { code: "parameters_exclusive", param: a }),
@@ -177,6 +185,12 @@ function display(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+function conditionText(when: Readonly<Record<string, unknown>>): string {
+  return Object.entries(when)
+    .map(([name, v]) => `${name} is ${(Array.isArray(v) ? v : [v]).filter((x) => x !== undefined).map(String).join(" or ")}`)
+    .join(" and ");
 }
 
 function oneOf(values: readonly string[]): string {

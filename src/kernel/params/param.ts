@@ -118,6 +118,15 @@ export const p = {
     return new Param(parseDecimal, false, false);
   },
 
+  /** A number that may have a fraction (`percentage`), from a number or a decimal string; optionally bounded. */
+  number(opts: { min?: number; max?: number } = {}): Param<number> {
+    return new Param((raw, path) => {
+      const n = Number(parseDecimal(raw, path));
+      if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) throw Errors.integerOutOfRange(path, opts.min, opts.max);
+      return n;
+    }, false, false);
+  },
+
   /** `true`/`false`. */
   boolean(): Param<boolean> {
     return new Param((raw, path) => {

@@ -16,15 +16,40 @@
 import { Errors } from "../errors/index.js";
 import { operationParams, resolveNode } from "../../stripe/spec/operation-params.js";
 import type { ObjectNode, ParamNode } from "../../stripe/spec/nodes.js";
-import { NotModelledParam, Param, p, parseDecimal, type Shape } from "./param.js";
+import { NotModelledParam, Param, p, type Shape } from "./param.js";
 
 type AnyParam = Param<unknown, boolean>;
 
-/** How a resource takes one parameter. */
-export type Take = true | AnyParam | { readonly [field: string]: Take };
+/**
+ * A parameter replaced by the resource's own parser, with the reason it
+ * departs from Stripe's description (a source or a fact, for review).
+ * Stripe's required-ness still applies.
+ */
+export class Override {
+  constructor(
+    readonly param: AnyParam,
+    readonly why: string,
+  ) {
+    if (why.trim() === "") throw new Error("override: say why the parameter departs from Stripe's description");
+  }
+}
 
-/** The parameters a resource models, by name; `"all"` takes every parameter as Stripe describes it. */
-export type Selection = { readonly [param: string]: Take } | "all";
+/** Replaces a parameter of Stripe's description by `param`, saying `why`. */
+export function override(param: Param<unknown, boolean>, why: string): Override {
+  return new Override(param as AnyParam, why);
+}
+
+/** How a resource takes one parameter. */
+export type Take = true | AnyParam | Override | { readonly [field: string]: Take };
+
+/**
+ * The parameters a resource models, by name; `"all"` takes every parameter as
+ * Stripe describes it. With the SDK's parameter type (`Selection<Stripe.TaxRateCreateParams>`)
+ * a name Stripe does not have does not compile.
+ */
+export type Selection<C = unknown> =
+  | (unknown extends C ? { readonly [param: string]: Take } : { readonly [K in Exclude<keyof C, "expand"> & string]?: Take })
+  | "all";
 
 /** Refuses any value, `""` included: a parameter Stripe has and the resource does not model. */
 class NotImplemented extends NotModelledParam {
@@ -78,16 +103,18 @@ function objectShape(node: ObjectNode, selection: { readonly [f: string]: Take }
 
 function field(node: ParamNode, required: boolean, take: Take, where: string): AnyParam {
   if (take instanceof Param) return take;
+  if (take instanceof Override) return required && !take.param.isRequired ? take.param.required() : take.param;
   const param = take === true ? compile(node) : narrow(node, take, where);
   return required ? param.required() : param;
 }
 
-/** A node narrowed to some nested fields: the object itself, an array's items, or a union's object form. */
+/** A node narrowed to some nested fields: the object itself, an array's items, a map's values, or a union's object form. */
 function narrow(node: ParamNode, fields: { readonly [f: string]: Take }, where: string): AnyParam {
   const n = resolveNode(node);
   let out: AnyParam;
   if (n.t === "o") out = p.object(objectShape(n, fields, where));
   else if (n.t === "a") out = p.array(narrow(n.i, fields, where));
+  else if (n.t === "m") out = p.record(narrow(n.v, fields, where));
   else if (n.t === "u" && n.of.some((f) => resolveNode(f).t === "o" || resolveNode(f).t === "a")) {
     const forms = n.of.map((f) => {
       const r = resolveNode(f);
@@ -148,7 +175,7 @@ function compileBare(node: Exclude<ParamNode, { t: "#" }>): AnyParam {
 }
 
 /** A number that may have a fraction (`percent_off`), from a number or a decimal string. */
-const NUMBER: AnyParam = new Param((raw, path) => Number(parseDecimal(raw, path)), false, false);
+const NUMBER: AnyParam = p.number();
 
 const ANY: AnyParam = new Param((raw) => raw, false, false);
 
