@@ -19,6 +19,8 @@ import { invoicesModule } from "./invoices/index.js";
 import { subscriptionsModule } from "./subscriptions/index.js";
 import { subscriptionItemsModule } from "./subscription-items.js";
 import { testClocksModule } from "./test-clocks.js";
+import { shippingRates } from "./shipping-rates.js";
+import { taxRates } from "./tax-rates.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -39,4 +41,6 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   subscriptionsModule,
   subscriptionItemsModule,
   testClocksModule,
+  taxRates.module,
+  shippingRates.module,
 ];
