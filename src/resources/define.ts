@@ -214,9 +214,8 @@ function listShape(path: string, selection: Selection): Shape {
   const key = operationKey("GET", path);
   const has = operationParams(key)!.f;
   const kernel = Object.fromEntries(Object.entries(LIST_PARAMS).filter(([name]) => Object.hasOwn(has, name)));
-  const taken: Record<string, Take> = selection === "all" ? {} : { ...selection };
-  Object.assign(taken, kernel);
-  return { ...stripeShape(key, selection === "all" ? "all" : taken), ...kernel };
+  if (selection === "all") return { ...stripeShape(key, "all"), ...kernel };
+  return stripeShape(key, { ...(selection as Record<string, Take>), ...kernel });
 }
 
 /** A list filter: the field equals the parameter. */
