@@ -7,12 +7,12 @@
  * currency never change; its `tax_behavior` may be set once, from `unspecified`.
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { Errors } from "../server/errors.js";
-import { defineResource, eq } from "./define.js";
-import { Param, p } from "./params.js";
-import { checkCurrency } from "./prices.js";
-import { requiredIf } from "./rules.js";
-import { override } from "./stripe-shapes.js";
+import { Errors } from "../kernel/errors/index.js";
+import { defineResource, eq } from "../kernel/define.js";
+import { Param, p } from "../kernel/params/param.js";
+import { checkCurrency } from "../payments/amounts.js";
+import { requiredIf } from "../kernel/params/rules.js";
+import { override } from "../kernel/params/stripe-shapes.js";
 
 /** A shipping rate as stored and returned. */
 export type ShippingRate = Wire<Stripe.ShippingRate>;

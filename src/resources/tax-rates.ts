@@ -6,9 +6,9 @@
  * parameters, so they are refused as unknown, as Stripe refuses them).
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { defineResource, eq } from "./define.js";
-import { p } from "./params.js";
-import { override } from "./stripe-shapes.js";
+import { defineResource, eq } from "../kernel/define.js";
+import { p } from "../kernel/params/param.js";
+import { override } from "../kernel/params/stripe-shapes.js";
 
 /** A tax rate as stored and returned. */
 export type TaxRate = Wire<Stripe.TaxRate>;

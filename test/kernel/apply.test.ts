@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { applyParams } from "../../src/resources/apply.js";
+import { applyParams } from "../../src/kernel/apply.js";
 
 describe("applyParams", { timeout: 10_000 }, () => {
   const current = { id: "x", name: "A", email: "a@b.co", metadata: { a: "1", b: "2" }, address: { city: "Paris", line1: "1 rue" }, nick: "n" };

@@ -2,10 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Stripe, Wire } from "../../src/stripe/types.js";
 import { RESOURCE_MODULES } from "../../src/resources/index.js";
-import { defineResource } from "../../src/resources/define.js";
-import { parseShape, p } from "../../src/resources/params.js";
-import { override } from "../../src/resources/stripe-shapes.js";
-import type { Endpoint } from "../../src/resources/endpoint.js";
+import { defineResource } from "../../src/kernel/define.js";
+import { parseShape, p } from "../../src/kernel/params/param.js";
+import { override } from "../../src/kernel/params/stripe-shapes.js";
+import type { Endpoint } from "../../src/kernel/endpoint.js";
 
 type TaxRate = Wire<Stripe.TaxRate>;
 

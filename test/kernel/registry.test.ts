@@ -31,6 +31,8 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "subscriptions",
         "subscription-items",
         "test-clocks",
+        "tax-rates",
+        "shipping-rates",
       ],
     );
   });

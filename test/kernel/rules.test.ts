@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { checkRules, exclusive, oneOf, onlyWhen, requiredIf, type Rule } from "../../src/resources/rules.js";
+import { checkRules, exclusive, oneOf, onlyWhen, requiredIf, type Rule } from "../../src/kernel/params/rules.js";
 
 /** The error `rules` answer `p` with, as `param: message`, or `ok`. */
 function outcome(rules: readonly Rule[], p: Record<string, unknown>): string {

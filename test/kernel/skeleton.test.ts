@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Stripe, Wire } from "../../src/stripe/types.js";
-import { objectFactory } from "../../src/resources/skeleton.js";
+import { objectFactory } from "../../src/kernel/skeleton.js";
 import { skeletonMismatches } from "../helpers/skeletons.js";
 
 describe("objectFactory", { timeout: 10_000 }, () => {

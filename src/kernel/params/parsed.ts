@@ -5,8 +5,8 @@
  * SDK sends. `""` (where Stripe accepts it) arrives as `null`, metadata as
  * {@link MetadataInput}, `expand` never (the server reads it).
  */
-import type { Stripe } from "../stripe/types.js";
-import type { MetadataInput } from "./params.js";
+import type { Stripe } from "../../stripe/types.js";
+import type { MetadataInput } from "./param.js";
 
 /** The parsed form of one value of an SDK parameter type. */
 export type ParsedValue<V> = V extends "" | null

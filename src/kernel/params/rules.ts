@@ -6,7 +6,7 @@
  * it answers with; they run after parsing, in declaration order, before
  * anything reads the store.
  */
-import { Errors, type StripeError } from "../server/errors.js";
+import { Errors, type StripeError } from "../errors/index.js";
 
 /** Parsed parameters, as a rule reads them. */
 export type Params = Readonly<Record<string, unknown>>;

@@ -25,13 +25,13 @@ import type { Context } from "./context.js";
 import type { Endpoint, HttpMethod, ResponseKind } from "./endpoint.js";
 import { allOf } from "./filters.js";
 import { LIST_PARAMS, listPage, type ListParams } from "./list.js";
-import type { Shape } from "./params.js";
-import type { Parsed } from "./parsed.js";
+import type { Shape } from "./params/param.js";
+import type { Parsed } from "./params/parsed.js";
 import type { ResourceModule } from "./registry.js";
 import { Resource, type ExpandTarget, type Include, type Includable, type StripeObject } from "./resource.js";
-import { checkRules, type Rule } from "./rules.js";
+import { checkRules, type Rule } from "./params/rules.js";
 import { objectFactory, type ObjectFactory } from "./skeleton.js";
-import { stripeShape, type Selection, type Take } from "./stripe-shapes.js";
+import { stripeShape, type Selection, type Take } from "./params/stripe-shapes.js";
 
 /** What a create declares; `P` is what `prepare` hands to `build` and `after`. */
 export interface CreateDecl<T, C, P = undefined> {
@@ -173,7 +173,8 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
     });
   }
 
-  return { resource, factory, module: { resources: [resource as unknown as Resource<StripeObject>], endpoints } };
+  // The module is named for its collection (`/v1/tax_rates` → `tax-rates`), as the hand-written modules are.
+  return { resource, factory, module: { name: d.path.slice(d.path.lastIndexOf("/") + 1).replaceAll("_", "-"), resources: [resource as unknown as Resource<StripeObject>], endpoints } };
 }
 
 /** An endpoint whose parameter shape is compiled on first use, then kept. */

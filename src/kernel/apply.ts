@@ -6,7 +6,7 @@
  * of `fixed_amount[currency_options][eur][amount]` keeps the other fields. A
  * resource names only the departures.
  */
-import { mergeMetadata, type MetadataInput } from "./params.js";
+import { mergeMetadata, type MetadataInput } from "./params/param.js";
 
 /**
  * How one parameter reaches the object, when not copied by name:
