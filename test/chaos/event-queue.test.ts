@@ -175,4 +175,28 @@ describe("event queue", { timeout: 30_000 }, () => {
     // With nothing in flight, flush resolves at once.
     await s.queue.flush();
   });
+
+  test("busy while an event is held or a delivery runs; idle is reported once nothing is left", async () => {
+    const clock = new ManualClock(0);
+    let idle = 0;
+    const queue = new EventQueue(clock, "ns1", { duplicated: () => {}, dropped: () => {}, delayed: () => {}, reordered: () => {}, idle: () => void idle++ });
+    const pending: Array<() => void> = [];
+    const slow = () => new Promise<void>((resolve) => pending.push(resolve));
+    assert.equal(queue.busy, false);
+    queue.queue(config({}), ev("running"), slow, () => 1);
+    queue.queue(config({ delay_ms: 50 }), ev("delayed"), () => undefined, () => 1);
+    assert.deepEqual([queue.busy, queue.held, pending.length], [true, 1, 1]);
+    pending.shift()!();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([queue.busy, idle], [true, 0], "the delayed event is still held: not idle");
+    clock.advance(50);
+    assert.deepEqual([queue.busy, queue.held], [false, 0]);
+    queue.queue(config({ buffer_window_ms: 10 }), ev("buffered"), slow, () => 1);
+    assert.equal(queue.busy, true, "a buffered event");
+    clock.advance(10);
+    assert.deepEqual([queue.busy, queue.held, pending.length], [true, 0, 1], "its delivery runs");
+    pending.shift()!();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([queue.busy, idle], [false, 1]);
+  });
 });
