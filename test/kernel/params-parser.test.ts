@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADDRESS, mergeMetadata, p, parseShape, unsupported } from "../../src/kernel/params/param.js";
+import { ADDRESS, addressOf, mergeMetadata, p, parseShape, unsupported } from "../../src/kernel/params/param.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 
 /** A matcher for `assert.throws`: a 400 with this param and message. */
@@ -94,6 +94,11 @@ describe("parameter parser", { timeout: 30_000 }, () => {
     assert.throws(() => a.parse({ "1": "y" }, "expand"), refused("expand", /You passed the keys `1`, we expected to have a key with the value `0`\.$/));
     assert.throws(() => a.parse({ "0": "x", "2": "z" }, "expand"), refused("expand", /You passed the keys `0, 2`, we expected to have a key with the value `1`\.$/));
     assert.throws(() => a.parse({ "0": "x", a: "z" }, "expand"), refused("expand", /You passed the keys `0, a`, we expected to have a key with the value `1`\.$/));
+    // Leading zeros are not indices: `01` is not item 1, nor `00` item 0.
+    assert.throws(() => a.parse({ "0": "x", "01": "y" }, "expand"), refused("expand", /You passed the keys `0, 01`, we expected to have a key with the value `1`\.$/));
+    assert.throws(() => a.parse({ "00": "x", "1": "y" }, "expand"), refused("expand", /You passed the keys `1, 00`, we expected to have a key with the value `0`\.$/));
+    assert.throws(() => a.parse({ "0": "x", "1x": "y" }, "expand"), refused("expand", /You passed the keys `0, 1x`, we expected to have a key with the value `1`\.$/));
+    assert.throws(() => a.parse({ "0": "x", x1: "y" }, "expand"), refused("expand", /You passed the keys `0, x1`, we expected to have a key with the value `1`\.$/));
     assert.throws(() => p.array(p.string(), { max: 2 }).parse(["a", "b", "c"], "ids"), refused("ids", "Invalid ids: must contain at most 2 items"));
     assert.deepEqual(p.array(p.string(), { max: 2 }).parse(["a", "b"], "ids"), ["a", "b"]);
   });
@@ -146,5 +151,47 @@ describe("parameter parser", { timeout: 30_000 }, () => {
     const u = unsupported("tax ids");
     assert.throws(() => u.parse("x", "tax_id_data"), refused("tax_id_data", "paper-tiger does not support tax ids (parameter tax_id_data) yet. Leave it out of the request."));
     assert.equal(u.parse("", "tax_id_data"), null, "unsetting an unsupported parameter is harmless");
+  });
+  test("decimals: digits with an optional fraction, kept as the text Stripe echoes back", () => {
+    const d = p.decimal();
+    assert.equal(d.parse("12.50", "unit_amount_decimal"), "12.50");
+    assert.equal(d.parse(" -3 ", "unit_amount_decimal"), "-3", "trimmed");
+    assert.equal(d.parse(7.25, "unit_amount_decimal"), "7.25");
+    for (const bad of ["1.", ".5", "1.2.3", "abc", "1e3", "12x", "x12"]) {
+      assert.throws(() => d.parse(bad, "unit_amount_decimal"), refused("unit_amount_decimal", `Invalid decimal: ${bad}`), bad);
+    }
+    assert.throws(() => d.parse(true, "unit_amount_decimal"), refused("unit_amount_decimal", "Invalid decimal: true"));
+  });
+
+  test("ids: strings up to 255 characters", () => {
+    assert.equal(p.id().parse("x".repeat(255), "customer"), "x".repeat(255));
+    assert.throws(() => p.id().parse("x".repeat(256), "customer"), refused("customer", "Invalid customer: must be at most 255 characters"));
+  });
+
+  test("either: the form the picker names is parsed, with its own errors", () => {
+    const upTo = p.either(p.enum(["inf"]), p.integer({ min: 1 }), (raw) => (raw === "inf" ? "a" : "b"));
+    assert.equal(upTo.parse("inf", "up_to"), "inf");
+    assert.equal(upTo.parse("5", "up_to"), 5);
+    assert.throws(() => upTo.parse("0", "up_to"), refused("up_to", "Invalid up_to: must be greater than or equal to 1"));
+    assert.throws(() => upTo.parse("infinity", "up_to"), refused("up_to", "Invalid integer: infinity"));
+  });
+
+  test("nested paths use brackets; the top level is the bare key", () => {
+    const shape = { a: p.object({ b: p.array(p.object({ c: p.integer() })) }) };
+    assert.throws(() => parseShape(shape, { a: { b: [{ c: 1 }, { c: "x" }] } }, ""), refused("a[b][1][c]", "Invalid integer: x"));
+    assert.throws(() => parseShape(shape, { a: { b: [{ d: 1 }] } }, "outer"), refused("outer[a][b][0][d]", "Received unknown parameter: outer[a][b][0][d]"));
+    assert.throws(() => p.record(p.integer()).parse("x", "w"), refused("w", "Invalid object"));
+    assert.throws(() => p.record(p.integer()).parse(["1"], "w"), refused("w", "Invalid object"));
+    assert.throws(() => p.range().parse("soon", "created"), refused("created", "Invalid integer: soon"));
+    assert.throws(() => p.enum(["a"]).parse(1, "e"), refused("e", "Invalid e: must be one of a"));
+    assert.throws(() => p.array(p.string()).parse(null, "expand"), refused("expand", /^You passed an empty string for 'expand'/));
+    assert.throws(() => p.array(p.string()).parse(true, "expand"), refused("expand", "Invalid array"));
+  });
+
+  test("a stored address has every field, null where not given; no address stays null", () => {
+    assert.deepEqual(addressOf({ city: "Paris", line2: null }), { city: "Paris", country: null, line1: null, line2: null, postal_code: null, state: null });
+    assert.deepEqual(addressOf({ city: "c", country: "FR", line1: "l1", line2: "l2", postal_code: "75001", state: "s" }), { city: "c", country: "FR", line1: "l1", line2: "l2", postal_code: "75001", state: "s" });
+    assert.equal(addressOf(null), null);
+    assert.equal(addressOf(undefined), null);
   });
 });

@@ -233,12 +233,13 @@ export function arrayItems(raw: unknown, path: string): unknown[] {
   const keys = Object.keys(raw);
   // `x[]=a&x[]=b` arrives as { "0": ["a", "b"] }.
   if (keys.length === 1 && keys[0] === "0" && Array.isArray(raw["0"])) return raw["0"] as unknown[];
-  const indices = keys.map((k) => (/^\d+$/.test(k) ? Number(k) : NaN));
-  const sorted = [...indices].sort((a, b) => a - b);
-  for (let i = 0; i < sorted.length; i++) {
-    if (sorted[i] !== i) throw Errors.arrayKeysNotSequential(path, keys, i);
+  // Only canonical indices: `x[01]` is not item 1 (reading it as 1 would look up `raw["1"]`). Object.keys
+  // lists canonical integer keys in ascending order (the language's own-property order), so no sort is needed.
+  const indices = keys.map((k) => (/^(?:0|[1-9]\d*)$/.test(k) ? Number(k) : NaN));
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i] !== i) throw Errors.arrayKeysNotSequential(path, keys, i);
   }
-  return sorted.map((i) => raw[String(i)]);
+  return indices.map((i) => raw[String(i)]);
 }
 
 /** Parses an object against a shape: refuses unknown keys, requires required ones. */
