@@ -260,7 +260,8 @@ export class WebhookDispatcher implements EventSink {
     // Attempts are stamped and scheduled on the real clock, the time retries wait on.
     const clock = this.#services.realClock;
     const wait = !r.ok && !r.stop && !job.final && !job.resend ? this.#schedule[job.attempt - 1] : undefined;
-    const nextAt = wait !== undefined ? clock.now() + wait : null;
+    // While closing, the retry is made at once (as the last attempt).
+    const nextAt = wait !== undefined ? clock.now() + (this.#closing ? 0 : wait) : null;
     const t = job.target;
     const error = !r.ok && nextAt === null && !r.stop ? `${r.error ?? "failed"}; no retries left${job.final ? " (server closing)" : ""}` : r.error;
     const attempt: DeliveryAttempt = {
