@@ -4,6 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CursorNotFoundError, type Store } from "../../src/store/store.js";
+import { runAgainstModel } from "./model.js";
 
 interface Obj {
   id: string;
@@ -126,6 +127,17 @@ export function storeContract(name: string, make: () => Store): void {
       }
     });
 
+    test("created ranges stay right after removals compact a list that is still out of time order", async () => {
+      // t0 is newest by time but oldest by insertion; removing t1..t32 leaves t0, t33..t63: still unsorted by time.
+      const store = await setup(64, (i) => (i === 0 ? 5000 : 1000 + i));
+      for (let i = 1; i <= 32; i++) assert.equal(await store.remove("ns", "thing", `t${i}`), true);
+      const page = await store.list<Obj>("ns", "thing", { limit: 100, created: { gte: 1050 } });
+      assert.deepEqual(ids(page.data), [...Array.from({ length: 14 }, (_, k) => `t${63 - k}`), "t0"]);
+      const window = await store.list<Obj>("ns", "thing", { limit: 100, created: { gt: 1040, lte: 1045 } });
+      assert.deepEqual(ids(window.data), ["t45", "t44", "t43", "t42", "t41"]);
+      assert.equal(await store.count("ns", "thing", { created: { gte: 1050 } }), 15);
+    });
+
     test("filters apply while walking, with correct has_more", async () => {
       const store = await setup(50);
       const page = await store.list<Obj>("ns", "thing", { limit: 5, filter: (o) => Number(o.id.slice(1)) % 10 === 0 });
@@ -184,6 +196,11 @@ export function storeContract(name: string, make: () => Store): void {
       await store.remove("temp", "thing", "t2", { id: "t2" });
       assert.deepEqual(await store.namespaces(), ["temp"]);
       assert.deepEqual(await store.get("temp", "thing", "t2"), { id: "t2" });
+    });
+
+    test("random inserts, replaces, removals, pages, counts and key-value writes answer as a plain model does", async () => {
+      // Time in order, then now and then out of order: both ways of finding a created range.
+      for (const [seed, outOfOrder] of [[1, 0], [2, 0], [3, 0.05], [4, 0.2]] as const) await runAgainstModel(make(), seed, 3000, outOfOrder);
     });
 
     test("a page costs the same at any size: pages deep inside a large collection", async () => {
