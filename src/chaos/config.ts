@@ -258,7 +258,8 @@ function distance(a: string, b: string): number {
 
 function checkAgainst(schema: Schema, input: unknown, prefix: string): void {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    fail(prefix || "config", `${prefix || "chaos config"} must be an object, got ${show(input)}`);
+    const section = prefix.slice(0, -1);
+    fail(section || "config", `${section || "chaos config"} must be an object, got ${show(input)}`);
   }
   for (const [key, value] of Object.entries(input as object)) {
     const path = `${prefix}${key}`;

@@ -396,7 +396,8 @@ export class ChaosCoordinator implements NamespaceChaos {
 
   #configure(ns: string, partial: ChaosConfigInput): ChaosConfig {
     validateInput(partial);
-    return this.#setLayer(ns, mergeInput(this.#layerOf(ns), partial), partial.seed !== undefined);
+    // A copy: the layer must not change when the caller later changes the object it passed.
+    return this.#setLayer(ns, mergeInput(this.#layerOf(ns), structuredClone(partial)), partial.seed !== undefined);
   }
 
   #replaceLayer(ns: string, layer: ChaosConfigInput): ChaosConfig {

@@ -26,7 +26,7 @@ export const MUTATION_MODULES = {
   },
   "chaos-config": {
     mutate: ["src/chaos/config.ts"],
-    tests: ["test/chaos/config.test.ts", "test/chaos/coordinator.test.ts"],
+    tests: ["test/chaos/config-rules.test.ts", "test/chaos/config.test.ts", "test/chaos/coordinator.test.ts"],
   },
   idempotency: {
     mutate: ["src/server/idempotency.ts"],
