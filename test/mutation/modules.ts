@@ -14,7 +14,7 @@ export interface MutationModule {
 export const MUTATION_MODULES = {
   "chaos-coordinator": {
     mutate: ["src/chaos/coordinator.ts"],
-    tests: ["test/chaos/coordinator.test.ts", "test/chaos/events.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts", "test/chaos/config.test.ts"],
+    tests: ["test/chaos/coordinator.test.ts", "test/chaos/coordinator-journal.test.ts", "test/chaos/events.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts", "test/chaos/config.test.ts"],
   },
   "chaos-decisions": {
     mutate: ["src/chaos/api.ts", "src/chaos/overrides.ts", "src/chaos/payment.ts"],
