@@ -18,7 +18,7 @@ export const MUTATION_MODULES = {
   },
   "chaos-decisions": {
     mutate: ["src/chaos/api.ts", "src/chaos/overrides.ts", "src/chaos/payment.ts"],
-    tests: ["test/chaos/decisions.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts", "test/chaos/coordinator.test.ts", "test/chaos/config.test.ts"],
+    tests: ["test/chaos/decisions.test.ts", "test/chaos/overrides.test.ts", "test/chaos/api.test.ts", "test/chaos/payment.test.ts", "test/chaos/coordinator.test.ts", "test/chaos/config.test.ts"],
   },
   "chaos-events": {
     mutate: ["src/chaos/events.ts"],
