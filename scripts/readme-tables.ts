@@ -1,19 +1,20 @@
 /**
- * `npm run readme:tables`: rewrites the README's generated tables from the
- * code they describe, between their markers:
+ * `npm run readme:tables`: rewrites the generated tables of the README and
+ * of ARCHITECTURE.md from the code they describe, between their markers:
  *
  *   <!-- table: implemented -->
  *   ...
  *   <!-- end table: implemented -->
  *
- * test/readme.test.ts fails when the committed README differs from what this
- * writes, so a table cannot drift from the server.
+ * test/readme.test.ts fails when a committed document differs from what this
+ * writes, so a table cannot drift from the server or from the layer rules.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { DEFAULT_API_VERSION } from "../src/index.js";
 import { coverage } from "../src/kernel/coverage.js";
 import { RESOURCE_MODULES } from "../src/resources/index.js";
+import { LAYERS, LEVELS, ROLES } from "../test/architecture/layers.js";
 
 /** "What is implemented": the SDK resources the server serves, from the resource registry against Stripe's operations. */
 export function implementedTable(): string {
@@ -42,28 +43,49 @@ export function implementedTable(): string {
   ].join("\n");
 }
 
-/** The generated tables, by marker name. */
+/** ARCHITECTURE.md's layers: each folder of `src/`, lowest first, what it holds and what it may import (the rules the architecture tests enforce). */
+export function layersTable(): string {
+  const rows = LEVELS.flatMap((folders, level) =>
+    folders.map((f) => {
+      const name = f === "root" ? "`src/*.ts`" : `\`src/${f}/\``;
+      const may = LAYERS[f].length ? LAYERS[f].map((t) => (t === "root" ? "root" : `\`${t}/\``)).join(", ") : "nothing";
+      return `| ${level} | ${name} | ${ROLES[f]} | ${may} |`;
+    }),
+  );
+  return ["| layer | folder | holds | may import (besides itself) |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+/** The generated tables of the README, by marker name. */
 export const TABLES: Readonly<Record<string, () => string>> = { implemented: implementedTable };
 
-/** `readme` with every generated table rewritten. */
-export function withTables(readme: string): string {
+/** The generated tables of ARCHITECTURE.md, by marker name. */
+export const ARCHITECTURE_TABLES: Readonly<Record<string, () => string>> = { layers: layersTable };
+
+/** `readme` (or another document, with its `tables`) with every generated table rewritten. */
+export function withTables(readme: string, tables: Readonly<Record<string, () => string>> = TABLES): string {
   let out = readme;
-  for (const [name, render] of Object.entries(TABLES)) {
+  for (const [name, render] of Object.entries(tables)) {
     const start = `<!-- table: ${name} -->\n`;
     const end = `\n<!-- end table: ${name} -->`;
     const from = out.indexOf(start);
     const to = out.indexOf(end, from);
-    if (from < 0 || to < 0) throw new Error(`README: no markers for the table "${name}" (${start.trim()} ... ${end.trim()})`);
+    if (from < 0 || to < 0) throw new Error(`no markers for the table "${name}" (${start.trim()} ... ${end.trim()})`);
     out = out.slice(0, from + start.length) + render() + out.slice(to);
   }
   return out;
 }
 
-const README = fileURLToPath(new URL("../README.md", import.meta.url));
+const DOCUMENTS: ReadonlyArray<readonly [string, Readonly<Record<string, () => string>>]> = [
+  ["README.md", TABLES],
+  ["ARCHITECTURE.md", ARCHITECTURE_TABLES],
+];
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const before = readFileSync(README, "utf8");
-  const after = withTables(before);
-  if (after !== before) writeFileSync(README, after);
-  console.warn(after === before ? "README tables are up to date" : "README tables rewritten");
+  for (const [name, tables] of DOCUMENTS) {
+    const file = fileURLToPath(new URL(`../${name}`, import.meta.url));
+    const before = readFileSync(file, "utf8");
+    const after = withTables(before, tables);
+    if (after !== before) writeFileSync(file, after);
+    console.warn(after === before ? `${name} tables are up to date` : `${name} tables rewritten`);
+  }
 }

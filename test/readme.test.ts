@@ -22,7 +22,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { CHAOS_DECLINES, startPaperTiger, startWebhookReceiver } from "../src/index.js";
 import { CLI, run as runCommand, start } from "./helpers/processes.js";
-import { withTables } from "../scripts/readme-tables.js";
+import { ARCHITECTURE_TABLES, withTables } from "../scripts/readme-tables.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -76,6 +76,8 @@ describe("README examples", { timeout: 120_000 }, () => {
 
   test("the README's generated tables are what `npm run readme:tables` writes from the code", () => {
     assert.equal(readme, withTables(readme), "a README table is stale: run npm run readme:tables and commit the README");
+    const architecture = readFileSync(new URL("../ARCHITECTURE.md", import.meta.url), "utf8");
+    assert.equal(architecture, withTables(architecture, ARCHITECTURE_TABLES), "ARCHITECTURE.md's layer table is stale: run npm run readme:tables and commit it");
     // The table lists what the server serves, so it names served operations and not unserved ones.
     const table = readme.split("<!-- table: implemented -->\n")[1]!.split("\n<!-- end table: implemented -->")[0]!;
     assert.match(table, /^\| `stripe\.customers` \| `list`, `create`, `search`, `retrieve`, `update`, `del`,/m);

@@ -7,7 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileCycles, folderOf, internalEdges, readSource, readSrc, type SourceFacts } from "./import-graph.js";
-import { IMPURE, isFolder, LAYERS, type Folder } from "./layers.js";
+import { IMPURE, isFolder, LAYERS, LEVELS, ROLES, type Folder } from "./layers.js";
 import { KNOWN_CYCLES, KNOWN_EDGES, KNOWN_MACHINE_IMPORTS, type KnownEdge } from "./ratchet.js";
 import { describeEdge, layerViolations, machineProblems, ratchetDiff } from "./rules.js";
 
@@ -95,6 +95,21 @@ describe("architecture: layers", { timeout: 60_000 }, () => {
     for (const f of Object.keys(LAYERS) as Folder[]) walk(f, []);
     const folders = [...new Set(facts.map((f) => folderOf(f.file)))];
     assert.deepEqual(folders.filter((f) => !isFolder(f)), [], "folders of src/ without a row in LAYERS");
+  });
+
+  test("the layers are ordered: every folder has one layer and a role, and imports only folders of lower layers", () => {
+    const levelOf = new Map<Folder, number>();
+    LEVELS.forEach((folders, level) =>
+      folders.forEach((f) => {
+        assert.ok(!levelOf.has(f), `${f} is in two layers`);
+        levelOf.set(f, level);
+      }),
+    );
+    for (const folder of Object.keys(LAYERS) as Folder[]) {
+      assert.ok(levelOf.has(folder), `${folder} has no layer in LEVELS`);
+      assert.ok(ROLES[folder].length > 0, `${folder} has no role`);
+      for (const to of LAYERS[folder]) assert.ok(levelOf.get(to)! < levelOf.get(folder)!, `${folder}/ (layer ${levelOf.get(folder)}) may import ${to}/ (layer ${levelOf.get(to)}): not lower`);
+    }
   });
 
   test("the layer rule catches an import the table does not allow", () => {

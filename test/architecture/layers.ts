@@ -4,7 +4,7 @@
  * of this folder check every import against it; the architecture notes render
  * it. Layers, lowest first:
  *
- *   0 generated, journal   1 stripe, clock, store   2 events, chaos, client   3 kernel, testing
+ *   0 generated, journal   1 stripe, clock, store   2 events, chaos   3 kernel, client, testing
  *   4 payments, billing   5 resources   6 webhooks   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
  */
 
@@ -67,6 +67,43 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   cli: ["server", "log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
   // The composition root (index.ts, cli.ts, cli-args.ts, paper-tiger.ts): everything.
   root: ["cli", "server", "log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
+};
+
+/** The layers, lowest first: a folder may import only folders of lower layers (checked by the tests). */
+export const LEVELS: readonly (readonly Folder[])[] = [
+  ["generated", "journal"],
+  ["stripe", "clock", "store"],
+  ["events", "chaos"],
+  ["kernel", "client", "testing"],
+  ["payments", "billing"],
+  ["resources"],
+  ["webhooks"],
+  ["log"],
+  ["server"],
+  ["cli"],
+  ["root"],
+];
+
+/** What each folder holds, one line each: rendered into ARCHITECTURE.md's layer table. */
+export const ROLES: Readonly<Record<Folder, string>> = {
+  generated: "Facts written by `npm run generate` from Stripe's descriptions: operations, parameter shapes, object skeletons, search fields.",
+  stripe: "Stripe facts and their readers: ids, currencies, decline codes, event types, signatures, the generated facts' readers.",
+  clock: "Clocks: real, manual and accelerated server time, and a timer heap.",
+  store: "Where objects live: the store interface, the in-memory store, ordered lists.",
+  events: "Recording events, their retention, and waiting for one in a test.",
+  chaos: "The chaos coordinator: payment, event and API chaos decisions, per namespace, with stats and a journal. Pure: no HTTP, no resource knowledge.",
+  kernel: "The neutral kernel: the error table, the parameter DSL, the context, the registry, resource definition, CRUD, lists, search, expand, relations, versions, coverage.",
+  payments: "Payment arithmetic: test cards, the payment decision (where payment chaos acts), outcomes, charges.",
+  billing: "Billing arithmetic: periods, pricing, billing time and settings.",
+  resources: "Stripe's resources: declarations over the generated shapes, plus the behaviour that is theirs (state machines in their folders).",
+  webhooks: "Delivery: the dispatcher (through event chaos), the work queue, signed HTTP posts, the delivery log.",
+  journal: "The request journal and matching requests against expectations. Pure: imports nothing.",
+  client: "The chaos client, for driving a server from another process over HTTP.",
+  testing: "The webhook receiver users run in their tests.",
+  log: "The log's configuration and lines (pino through Fastify).",
+  server: "HTTP only: the Fastify app, auth, namespaces, body parsing, idempotency, API chaos at the door, control routes.",
+  cli: "The command's tools (flags, listen, trigger): clients of a running server.",
+  root: "The composition root: `index.ts` (the library's API), `paper-tiger.ts` (one server from options), `cli.ts` and `cli-args.ts`.",
 };
 
 /** Whether a file of `from` may import a file of `to`. */
