@@ -353,19 +353,26 @@ export class PaperTiger implements AsyncDisposable {
    * Resolves with the newest event of `type` (wildcards as `invoice.*`) in
    * a namespace (default: the current one), waiting up to `timeout` ms of
    * real time (default 5000) for one to be recorded; rejects with an
-   * `AssertionError` naming the namespace's latest events.
+   * `AssertionError` naming the namespace's latest events. With `since`
+   * (a `Date`, or ms since the epoch as `Date.now()` gives, like
+   * {@link requests}' `since`), only an event recorded at or after then
+   * counts, so a second payment's event is not answered by the first's.
    *
    * @example
    * ```ts
-   * const event = await pt.waitForEvent("payment_intent.succeeded", { timeout: 2000 });
+   * const since = Date.now();
+   * await stripe.invoices.pay(invoice.id);
+   * const event = await pt.waitForEvent("invoice.paid", { since, timeout: 2000 });
    * ```
    */
-  waitForEvent(type: string, options: { timeout?: number; namespace?: string } = {}): Promise<StripeEvent> {
+  waitForEvent(type: string, options: { timeout?: number; namespace?: string; since?: Date | number } = {}): Promise<StripeEvent> {
     const ns = options.namespace !== undefined ? checkNamespace(options.namespace) : currentNamespace();
     const timeout = options.timeout ?? 5000;
     if (!(timeout >= 0) || !Number.isFinite(timeout)) throw new RangeError(`waitForEvent timeout must be milliseconds >= 0, got ${timeout}`);
+    const since = options.since instanceof Date ? options.since.getTime() : options.since;
+    if (since !== undefined && !Number.isFinite(since)) throw new RangeError(`waitForEvent since must be a Date or ms since the epoch, got ${String(options.since)}`);
     const s = this.runtime.services;
-    return waitForEvent(s.events, s.store, s.realClock, ns, type, timeout);
+    return waitForEvent(s.events, s.store, s.realClock, ns, type, timeout, since);
   }
 
   #journal(): RequestJournal<RecordedApiRequest> {

@@ -105,6 +105,26 @@ export class EventRetention {
     for (const [ns, id] of drops) await this.#store.remove(ns, this.#collection, id);
   }
 
+  /**
+   * Ids of the events of `ns` recorded at or after `since` (ms of the real
+   * clock this retention was given), newest first. Recording times only grow,
+   * so the first of them is found by bisection.
+   */
+  recordedSince(ns: string, since: number): string[] {
+    let lo = this.#head;
+    let hi = this.#at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#at[mid]! < since) lo = mid + 1;
+      else hi = mid;
+    }
+    const generation = this.#held.get(ns)?.generation;
+    const out: string[] = [];
+    if (generation === undefined) return out;
+    for (let i = this.#at.length - 1; i >= lo; i--) if (this.#ns[i] === ns && this.#gen[i] === generation) out.push(this.#ids[i]!);
+    return out;
+  }
+
   /** Forgets a namespace's events (its data was deleted): they no longer count against the cap. */
   release(ns: string): void {
     const held = this.#held.get(ns);

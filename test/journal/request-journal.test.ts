@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AssertionError } from "node:assert";
 import Stripe from "stripe";
-import { ChaosClient, startPaperTiger } from "../../src/index.js";
+import { ChaosClient, ManualClock, startPaperTiger } from "../../src/index.js";
 
 const KEY = "sk_test_journal_4242abcd";
 const form = (ns: string) => ({ authorization: `Bearer ${KEY}`, "content-type": "application/x-www-form-urlencoded", "x-paper-tiger-namespace": ns });
@@ -246,6 +246,30 @@ describe("pt.waitForEvent", { timeout: 60_000 }, () => {
     });
     await assert.rejects(pt.waitForEvent("customer.created", { namespace: "other", timeout: 20 }), /in namespace "other" within 20 ms; it has no events/);
     assert.throws(() => pt.waitForEvent("x", { timeout: -1 }), /timeout must be milliseconds >= 0/);
+  });
+
+  test("with since, only an event recorded at or after then counts: a second create is not answered by the first", async () => {
+    const realClock = new ManualClock(1_700_000_000_000);
+    await using pt = await startPaperTiger({ port: 0, realClock });
+    const stripe = pt.stripe({ namespace: "s" });
+    const first = await stripe.customers.create({ name: "first" });
+    realClock.advance(1000);
+    const since = new Date(realClock.now());
+    const waiting = pt.waitForEvent("customer.created", { namespace: "s", since, timeout: 10_000 });
+    const second = await stripe.customers.create({ name: "second" });
+    assert.equal(((await waiting).data.object as { id: string }).id, second.id);
+    // Already recorded since then: answered at once, the newest of them.
+    realClock.advance(1000);
+    const third = await stripe.customers.create({ name: "third" });
+    assert.equal(((await pt.waitForEvent("customer.created", { namespace: "s", since: since.getTime() })).data.object as { id: string }).id, third.id);
+    // Without since, the newest already recorded answers: the first for its own type, at any time.
+    assert.equal(((await pt.waitForEvent("customer.*", { namespace: "s" })).data.object as { id: string }).id, third.id);
+    // Nothing recorded since a later time: the wait runs out on the real clock.
+    const late = pt.waitForEvent("customer.created", { namespace: "s", since: realClock.now() + 1, timeout: 500 });
+    realClock.advance(500);
+    await assert.rejects(late, /No "customer\.created" event in namespace "s" within 500 ms/);
+    assert.notEqual(first.id, second.id);
+    assert.throws(() => pt.waitForEvent("x", { since: Number.NaN }), /since must be a Date or ms since the epoch/);
   });
 
   test("in the current namespace by default, across the SDK's namespace client", async () => {
