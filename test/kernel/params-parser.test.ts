@@ -138,6 +138,9 @@ describe("parameter parser", { timeout: 30_000 }, () => {
     assert.equal(p.boolean().parse("true", "c"), true);
     assert.equal(p.boolean().parse(false, "c"), false);
     assert.throws(() => p.boolean().parse("yes", "c"), refused("c", "Invalid boolean: yes"));
+    assert.equal(p.boolean().parse("True", "c"), true);
+    assert.equal(p.boolean().parse("FALSE", "c"), false);
+    assert.throws(() => p.boolean().parse("1", "c"), refused("c", "Invalid boolean: 1"));
     assert.equal(p.enum(["a", "b"]).parse("b", "e"), "b");
     assert.throws(() => p.enum(["a", "b", "c"]).parse("d", "e"), refused("e", "Invalid e: must be one of a, b, or c"));
     assert.equal(p.timestamp({ allowNow: true }).parse("now", "t"), "now");

@@ -127,11 +127,19 @@ export const p = {
     }, false, false);
   },
 
-  /** `true`/`false`. */
+  /**
+   * `true`/`false` in any case: Stripe's v1 API takes the `True`/`False` the
+   * Python SDK sends (localstripe #79 followed it; stripe-python #1499 notes
+   * only the v2 API refuses them). `1`, `0`, `yes` are refused (`Invalid boolean: 1`).
+   */
   boolean(): Param<boolean> {
     return new Param((raw, path) => {
-      if (raw === true || raw === "true") return true;
-      if (raw === false || raw === "false") return false;
+      if (raw === true || raw === false) return raw;
+      if (typeof raw === "string") {
+        const lower = raw.toLowerCase();
+        if (lower === "true") return true;
+        if (lower === "false") return false;
+      }
       throw Errors.parameterInvalidBoolean(path, raw);
     }, false, false);
   },
