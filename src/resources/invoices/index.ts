@@ -24,6 +24,7 @@ import {
   type PaymentIntent,
 } from "../payment-intents/index.js";
 import { paymentMethods, resolvePaymentMethod } from "../payment-methods.js";
+import type { PaymentOutcome } from "../../payments/decision.js";
 import { Resource } from "../../kernel/resource.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
@@ -400,12 +401,13 @@ export interface PaymentAttempt {
 /**
  * Attempts to pay an open invoice now, through a PaymentIntent and the one
  * payment decision. `nextAttemptAt` is when automatic collection will retry
- * after a failure (`null`: no retry).
+ * after a failure (`null`: no retry); `decision`, a payment decision made
+ * before the invoice existed, which the attempt then follows.
  */
 export async function attemptPayment(
   ctx: Context,
   open: Invoice,
-  opts: { now: number; offSession: boolean; paymentMethod?: string | null; nextAttemptAt?: number | null },
+  opts: { now: number; offSession: boolean; paymentMethod?: string | null; nextAttemptAt?: number | null; decision?: PaymentOutcome },
 ): Promise<PaymentAttempt> {
   if (open.status !== "open") throw invalidRequest(400, `Invoice ${open.id} is already ${open.status}.`, { code: "invoice_not_editable" });
   const settled = await settleWithoutCharge(ctx, open, opts.now);
@@ -436,7 +438,7 @@ export async function attemptPayment(
   collecting.add(attempt);
   let result: Awaited<ReturnType<typeof confirmPaymentIntent>>;
   try {
-    result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession });
+    result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession }, opts.decision);
   } finally {
     collecting.delete(attempt);
   }

@@ -342,13 +342,13 @@ async function settle(
 }
 
 /** Carries out a checked confirmation. `stored` is the PaymentIntent as stored. */
-async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: ConfirmPlan): Promise<ConfirmResult> {
+async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: ConfirmPlan, decided?: PaymentOutcome): Promise<ConfirmResult> {
   const pm = await materializePaymentMethod(ctx, plan.ref);
   const pi: PaymentIntent = { ...plan.pi, payment_method: pm.id, last_payment_error: null, next_action: null };
   const customer = typeof pi.customer === "string" ? pi.customer : null;
   const authenticatedWith = await ctx.store.kvGet<string>(ctx.ns, AUTHENTICATED, pi.id);
   const request3ds = pi.payment_method_options?.card?.request_three_d_secure;
-  const decision = await decidePayment(ctx, {
+  const decision = decided ?? await decidePayment(ctx, {
     customer,
     paymentMethod: pm.id,
     card: pm.card!,
@@ -388,9 +388,11 @@ async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: Confirm
  * Confirms a stored PaymentIntent, for automatic work such as invoice
  * payments: a 400 is thrown before anything changes; a decline is stored and
  * returned as `error` (the 402 an API call would answer) instead of thrown.
+ * `decided`: the payment decision, when the caller made it before storing
+ * anything (it is then not made, nor chaos consulted, a second time).
  */
-export async function confirmPaymentIntent(ctx: Context, stored: PaymentIntent, params: Partial<ConfirmParams>): Promise<ConfirmResult> {
-  return executeConfirm(ctx, stored, await planConfirm(ctx, stored, params));
+export async function confirmPaymentIntent(ctx: Context, stored: PaymentIntent, params: Partial<ConfirmParams>, decided?: PaymentOutcome): Promise<ConfirmResult> {
+  return executeConfirm(ctx, stored, await planConfirm(ctx, stored, params), decided);
 }
 
 /** Confirms a stored PaymentIntent; throws the 402 after storing a decline. */

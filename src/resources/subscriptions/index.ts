@@ -48,6 +48,8 @@ import { paymentMethods } from "../payment-methods.js";
 import { prices, type Price } from "../prices.js";
 import { products } from "../products.js";
 import { Resource } from "../../kernel/resource.js";
+import type { PaymentOutcome } from "../../payments/decision.js";
+import { decideFirstPayment } from "./first-payment.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 
@@ -185,6 +187,11 @@ function checkRecurring(price: Price, param: string, currency: string | undefine
   }
 }
 
+/** What an inline price bills for a quantity, as the price it becomes would (`amountFor` of a per-unit price). */
+function inlineAmount(d: NonNullable<ItemParams["price_data"]>, quantity: number): number {
+  return Math.round((d.unit_amount ?? Number(d.unit_amount_decimal ?? 0)) * quantity);
+}
+
 /** Checks a payment method the subscription will charge: it must be attached to the customer. */
 async function checkPaymentMethod(ctx: Context, id: string, customer: string, param: string): Promise<void> {
   const pm = await paymentMethods.require(ctx, id, param);
@@ -280,16 +287,19 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
     addItems.push({ price, quantity: a.quantity ?? 1 });
   }
 
-  // From here on the subscription is created.
-  for (const r of resolved) if (!r.price) r.price = await priceOfItem(ctx, r.item, r.i);
-  currency ??= resolved[0]!.price!.currency;
-  cycle ??= { interval: resolved[0]!.price!.recurring!.interval as Interval, count: resolved[0]!.price!.recurring!.interval_count };
+  // A subscription of inline prices only takes its currency and cycle from the first one.
+  const inline = resolved[0]!.item.price_data;
+  currency ??= resolved[0]!.price?.currency ?? inline!.currency.toLowerCase();
+  cycle ??= resolved[0]!.price
+    ? { interval: resolved[0]!.price.recurring!.interval as Interval, count: resolved[0]!.price.recurring!.interval_count }
+    : { interval: inline!.recurring.interval, count: inline!.recurring.interval_count ?? 1 };
 
   let trialEnd: number | null = null;
   if (typeof params.trial_end === "number") trialEnd = params.trial_end;
   else if (params.trial_period_days !== undefined && params.trial_period_days > 0) trialEnd = now + params.trial_period_days * 86_400;
   else if (params.trial_from_plan) {
-    const days = resolved[0]!.price!.recurring!.trial_period_days;
+    // An inline price has no trial days of its own.
+    const days = resolved[0]!.price?.recurring?.trial_period_days;
     if (days) trialEnd = now + days * 86_400;
   }
   const anchor = trialEnd ?? params.billing_cycle_anchor ?? now;
@@ -300,6 +310,22 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
   }
   const firstEnd = trialEnd ?? (params.billing_cycle_anchor !== undefined ? params.billing_cycle_anchor : boundary(anchor, cycle.interval, cycle.count, 1));
   const period = { start: now, end: firstEnd };
+  // A first period shorter than a cycle (billing_cycle_anchor) is prorated unless told not to.
+  const fullPeriod = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
+  const share = params.billing_cycle_anchor !== undefined && trialEnd === null ? (params.proration_behavior === "none" ? 0 : remainingFraction(fullPeriod.start, fullPeriod.end, fullPeriod.end - (firstEnd - now))) : 1;
+  const lineAmount = (full: number) => (trialEnd !== null ? 0 : share === 1 ? full : Math.round(full * share));
+
+  const behavior = params.payment_behavior ?? "allow_incomplete";
+  let decided: PaymentOutcome | undefined;
+  if (behavior === "error_if_incomplete" && collection === "charge_automatically") {
+    // The first invoice's total, as createInvoice will add it up: the items' lines and the one-time items in its currency.
+    const items = resolved.reduce((sum, r) => sum + lineAmount(r.price ? amountFor(r.price, r.item.quantity ?? 1) : inlineAmount(r.item.price_data!, r.item.quantity ?? 1)), 0);
+    const once = addItems.reduce((sum, a) => sum + (a.price.currency === currency ? amountFor(a.price, a.quantity) : 0), 0);
+    decided = await decideFirstPayment(ctx, { customer, amount: Math.max(0, items + once), currency, defaultPaymentMethod: params.default_payment_method, offSession: params.off_session ?? false });
+  }
+
+  // From here on the subscription is created.
+  for (const r of resolved) if (!r.price) r.price = await priceOfItem(ctx, r.item, r.i);
   const id = subscriptions.newId();
   const items = resolved.map((r) => buildItem(`si_${randomChars(14)}`, id, r.price!, r.item.quantity ?? 1, now, period, mergeMetadata({}, r.item.metadata)));
   const sub0: Subscription = withItems(
@@ -372,9 +398,6 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
     });
   }
 
-  // A first period shorter than a cycle (billing_cycle_anchor) is prorated unless told not to.
-  const fullPeriod = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
-  const share = params.billing_cycle_anchor !== undefined && trialEnd === null ? (params.proration_behavior === "none" ? 0 : remainingFraction(fullPeriod.start, fullPeriod.end, fullPeriod.end - (firstEnd - now))) : 1;
   const lines = sub.items.data.map((item) => {
     const l = lineFor(sub, item, period, trialEnd !== null);
     return share === 1 ? l : { ...l, amount: Math.round(l.amount * share) };
@@ -401,7 +424,6 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
   if (collection === "send_invoice") {
     return store(ctx, sub, { ...sub, status: "active" });
   }
-  const behavior = params.payment_behavior ?? "allow_incomplete";
   if (behavior === "default_incomplete") {
     // Nothing to charge (below the minimum charge): paid at once, as any automatic payment would be.
     if (await settleWithoutCharge(ctx, inv, now)) return (await subscriptions.get(ctx, id))!;
@@ -409,10 +431,12 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
     await ensureIntent(ctx, inv);
     return (await subscriptions.get(ctx, id))!;
   }
-  const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? false, nextAttemptAt: null });
+  const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? false, nextAttemptAt: null, ...(decided ? { decision: decided } : {}) });
   sub = (await subscriptions.get(ctx, id))!;
   if (attempt.invoice.status === "paid") return sub;
   if (behavior === "error_if_incomplete") {
+    // The decision above lets through only payments that go through; should one fail all the same,
+    // the create ends what it stored.
     await voidInvoice(ctx, attempt.invoice, now);
     const expired = await store(ctx, sub, { ...sub, status: "incomplete_expired", ended_at: now });
     void expired;
