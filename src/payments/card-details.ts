@@ -102,7 +102,8 @@ const DISPLAY_BRAND: Readonly<Record<CardBrand, string>> = {
 };
 
 /** Legacy `card` objects spell brands for people. */
-const LEGACY_BRAND: Readonly<Record<CardBrand, string>> = {
+/** Brand names of legacy cards and card Sources (`Visa`, `American Express`, ...). */
+export const LEGACY_BRAND: Readonly<Record<CardBrand, string>> = {
   visa: "Visa",
   mastercard: "MasterCard",
   amex: "American Express",

@@ -13,6 +13,7 @@ import { productsModule } from "./products.js";
 import { refundsModule } from "./refunds.js";
 import { setupIntentsModule } from "./setup-intents/index.js";
 import { tokensModule } from "./tokens.js";
+import { sourcesModule } from "./sources.js";
 import { webhookEndpointsModule } from "./webhook-endpoints.js";
 import { invoiceItemsModule } from "./invoice-items.js";
 import { invoicesModule } from "./invoices/index.js";
@@ -29,6 +30,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   pricesModule,
   eventsModule,
   tokensModule,
+  sourcesModule,
   cardsModule,
   paymentMethodsModule,
   chargesModule,

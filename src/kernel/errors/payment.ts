@@ -165,6 +165,9 @@ export const PaymentErrors = {
   refundNothingToRefund: (pi: string) => invalidRequest(400, `This PaymentIntent (${pi}) does not have a successful charge to refund.`, { param: "payment_intent" }),
   refundTargetMissing: () => invalidRequest(400, "One of the following parameters is required: charge, payment_intent.", { code: "parameter_missing", param: "charge" }),
 
+  /** `POST /v1/sources` of a type other than card: Stripe has it, paper-tiger does not model it. */
+  sourceTypeNotImplemented: (type: string) =>
+    invalidRequest(400, `paper-tiger implements card Sources only, not Sources of type ${JSON.stringify(type)} (Stripe accepts them). Use type=card, or a PaymentMethod.`, { param: "type" }),
   tokenAlreadyUsed: (token: string, param = "source") =>
     invalidRequest(400, `You cannot use a Stripe token more than once: ${token}.`, { code: "token_already_used", param }),
   customerHasNoSource: () =>
