@@ -7,7 +7,7 @@
  * piece, at the moment it was due, then asks again (each piece changes what comes next).
  */
 import type { BillingSettings } from "../../billing/options.js";
-import { boundary } from "../../billing/periods.js";
+import { periodAt } from "../../billing/periods.js";
 import { cycleOf, periodOf, type Subscription } from "./model.js";
 import type { Invoice } from "../../stripe/objects.js";
 
@@ -99,9 +99,8 @@ export function retriesExhausted(inv: Invoice): boolean {
 /** The period a renewal at `at` starts: from `at` to the next boundary after it, keeping the anchor's day of the month. */
 export function renewalPeriod(sub: Subscription, at: number): { start: number; end: number } {
   const cycle = cycleOf(sub);
-  let n = 1;
-  while (boundary(sub.billing_cycle_anchor, cycle.interval, cycle.count, n) <= at) n++;
-  return { start: at, end: boundary(sub.billing_cycle_anchor, cycle.interval, cycle.count, n) };
+  // From an estimate, not counted from the anchor (see the period_end work of the billing engine).
+  return { start: at, end: periodAt(sub.billing_cycle_anchor, cycle.interval, cycle.count, at).end };
 }
 
 /** Which machine inputs a piece of work runs, in order (the handler performs them at `work.at`). */

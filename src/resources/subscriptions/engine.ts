@@ -10,7 +10,7 @@ import type { Context } from "../../kernel/context.js";
 import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../invoices/index.js";
 import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
 import { billingSettings, type BillingSettings } from "../../billing/options.js";
-import { boundary } from "../../billing/periods.js";
+import { periodAt } from "../../billing/periods.js";
 import { cycleOf, periodOf, withPeriod } from "./model.js";
 import { at } from "../../billing/time.js";
 
@@ -106,10 +106,10 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
       }
       const cycle = cycleOf(sub);
       const anchor = sub.billing_cycle_anchor;
-      // The next cycle starts where this period ends, keeping the anchor's day of the month.
-      let n = 1;
-      while (boundary(anchor, cycle.interval, cycle.count, n) <= w.at) n++;
-      const period = { start: w.at, end: boundary(anchor, cycle.interval, cycle.count, n) };
+      // The next cycle starts where this period ends, keeping the anchor's day of the month. The boundary
+      // after `w.at` is found from an estimate, not counted from the anchor: a walk from the anchor costs
+      // every renewal as many steps as cycles passed, which a years-long advance of a daily price makes quadratic.
+      const period = { start: w.at, end: periodAt(anchor, cycle.interval, cycle.count, w.at).end };
       let next = withPeriod(sub, period);
       if (sub.status === "trialing") next = { ...next, status: "active" };
       next = await subscriptions.update(ctx, sub, next);
