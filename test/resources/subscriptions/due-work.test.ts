@@ -76,6 +76,10 @@ describe("due work", { timeout: 60_000 }, () => {
     assert.deepEqual(renewalPeriod(ACTIVE, PE + 40 * DAY), { start: PE + 40 * DAY, end: at("2026-04-15T12:00:00Z") });
     const on31 = subscription({ items: [{ price: "price_pro" }] }, [PRO], at("2030-01-31T00:00:00Z"));
     assert.deepEqual(renewalPeriod(on31, at("2030-02-28T00:00:00Z")), { start: at("2030-02-28T00:00:00Z"), end: at("2030-03-31T00:00:00Z") });
+    // Decades after the anchor (found from an estimate, not counted from the anchor): the same boundaries.
+    assert.deepEqual(renewalPeriod(ACTIVE, at("2106-02-15T12:00:00Z")), { start: at("2106-02-15T12:00:00Z"), end: at("2106-03-15T12:00:00Z") });
+    assert.deepEqual(renewalPeriod(on31, at("2101-02-28T00:00:00Z")), { start: at("2101-02-28T00:00:00Z"), end: at("2101-03-31T00:00:00Z") });
+    assert.deepEqual(renewalPeriod(on31, at("2101-03-30T23:59:59Z")).end, at("2101-03-31T00:00:00Z"));
   });
 
   test("the notice keys a handler reads, and what each piece of work runs", () => {
