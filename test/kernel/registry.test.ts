@@ -19,6 +19,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "prices",
         "events",
         "tokens",
+        "sources",
         "cards",
         "payment-methods",
         "charges",

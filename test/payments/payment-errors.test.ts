@@ -195,6 +195,10 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
     const token = await stripe.tokens.create({ card: { number: "4242424242424242", exp_month: "12", exp_year: "2040", cvc: "123" } } as Stripe.TokenCreateParams);
     await stripe.charges.create({ amount: 1000, currency: "usd", source: token.id });
     await expect("tokenAlreadyUsed", stripe.charges.create({ amount: 1000, currency: "usd", source: token.id }), 400, { code: "token_already_used", param: "source", message: `You cannot use a Stripe token more than once: ${token.id}.` });
+    await expect("sourceTypeNotImplemented", stripe.sources.create({ type: "ideal" }), 400, {
+      param: "type",
+      message: 'paper-tiger implements card Sources only, not Sources of type "ideal" (Stripe accepts them). Use type=card, or a PaymentMethod.',
+    });
     await expect("customerHasNoSource", stripe.charges.create({ amount: 1000, currency: "usd", customer: cus.id }), 402, { type: "card_error", code: "missing", param: "card", message: "Cannot charge a customer that has no active card" });
     await expect("chargeNeedsSource", stripe.charges.create({ amount: 1000, currency: "usd" }), 400, { code: "parameter_missing", param: "source", message: "Must provide source or customer." });
     await expect("sourceNotOfCustomer", stripe.charges.create({ amount: 1000, currency: "usd", customer: owner.id, source: "card_nope" }), 400, {
