@@ -6,7 +6,7 @@
  * that carry the token; without one, any test key may perform them.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Errors } from "../kernel/errors/index.js";
+import { ControlErrors } from "../kernel/errors/index.js";
 import { GLOBAL_NAMESPACE, type NamespaceBy } from "../kernel/namespace.js";
 
 /** The request header that carries the control token. */
@@ -37,9 +37,9 @@ export function serverWideOperation(route: ServerWide | undefined, ns: string, b
 /** Throws Stripe-shaped 403s unless the request carries the expected token; compares in constant time. */
 export function requireControlToken(expected: string, given: string | string[] | undefined, operation: string): void {
   const value = Array.isArray(given) ? given[0] : given;
-  if (value === undefined || value === "") throw Errors.controlTokenRequired(operation);
+  if (value === undefined || value === "") throw ControlErrors.controlTokenRequired(operation);
   // Digests have one length, so the comparison takes the same time whatever was sent.
   const a = createHash("sha256").update(expected).digest();
   const b = createHash("sha256").update(value).digest();
-  if (!timingSafeEqual(a, b)) throw Errors.controlTokenInvalid();
+  if (!timingSafeEqual(a, b)) throw ControlErrors.controlTokenInvalid();
 }

@@ -12,6 +12,7 @@ import { startTestServer } from "../helpers/server.js";
 import { CARD_ONLY } from "../helpers/payments.js";
 import { PaymentErrors, displayAmount, type PaymentErrorId } from "../../src/kernel/errors/payment.js";
 import { declineFields } from "../../src/kernel/errors/card.js";
+import { CURRENCIES } from "../../src/stripe/currencies.js";
 
 describe("payment error catalogue", { timeout: 120_000 }, () => {
   test("amounts print as Stripe prints them", () => {
@@ -60,6 +61,10 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
 
     // Amounts.
     await expect("amountTooSmall", stripe.paymentIntents.create({ amount: 49, currency: "usd" }), 400, { code: "amount_too_small", param: "amount", message: "Amount must be at least $0.50 usd" });
+    await expect("invalidCurrency", stripe.paymentIntents.create({ amount: 1000, currency: "usx" }), 400, {
+      param: "currency",
+      message: `Invalid currency: usx. Stripe currently supports these currencies: ${[...CURRENCIES].join(", ")}`,
+    });
     await expect("amountTooLarge", stripe.paymentIntents.create({ amount: 100_000_000, currency: "usd" }), 400, { code: "amount_too_large", param: "amount", message: "Amount must be no more than $999,999.99" });
 
     // PaymentIntent states.
@@ -192,6 +197,11 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
     });
     await expect("refundNothingToRefund", stripe.refunds.create({ payment_intent: bare.id }), 400, { param: "payment_intent", message: `This PaymentIntent (${bare.id}) does not have a successful charge to refund.` });
     await expect("refundTargetMissing", stripe.refunds.create({}), 400, { code: "parameter_missing", param: "charge", message: "One of the following parameters is required: charge, payment_intent." });
+    const refund = await stripe.refunds.create({ payment_intent: paid.id, amount: 100 });
+    await expect("refundCancelWrongStatus", stripe.refunds.cancel(refund.id), 400, {
+      message: `You can't cancel refund ${refund.id} because it has a status of succeeded. Only refunds with a status of requires_action can be canceled.`,
+    });
+    assert.equal((await stripe.refunds.retrieve(refund.id)).status, "succeeded", "the refused cancel changed nothing");
     const token = await stripe.tokens.create({ card: { number: "4242424242424242", exp_month: "12", exp_year: "2040", cvc: "123" } } as Stripe.TokenCreateParams);
     await stripe.charges.create({ amount: 1000, currency: "usd", source: token.id });
     await expect("tokenAlreadyUsed", stripe.charges.create({ amount: 1000, currency: "usd", source: token.id }), 400, { code: "token_already_used", param: "source", message: `You cannot use a Stripe token more than once: ${token.id}.` });

@@ -41,8 +41,6 @@ const invalid = (status: number, message: string, extra: { code?: string; param?
 const OWN_TESTS = [
   "internal",
   "idempotencyInFlight",
-  "controlTokenRequired",
-  "controlTokenInvalid",
   "clientSecretMismatch",
   "parameterNotImplemented",
   "malformedHttp",
@@ -129,6 +127,18 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
       "If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), the keys must be numeric and sequential starting from 0. You passed the keys `1`, we expected to have a key with the value `0`.",
       { param: "expand" },
     ),
+  },
+  arrayTooLong: {
+    method: "POST",
+    path: "/v1/customers",
+    params: { preferred_locales: Array.from({ length: 21 }, () => "en") },
+    ...invalid(400, "Invalid preferred_locales: must contain at most 20 items", { param: "preferred_locales" }),
+  },
+  parameterUnsupported: {
+    method: "POST",
+    path: "/v1/refunds",
+    params: { charge: "ch_any", reverse_transfer: true },
+    ...invalid(400, "paper-tiger does not support transfers (parameter reverse_transfer) yet. Leave it out of the request.", { param: "reverse_transfer" }),
   },
   parameterTooLong: {
     method: "POST",
@@ -410,7 +420,7 @@ describe("error catalogue, through the server", { timeout: 120_000 }, () => {
     assert.deepEqual([err.statusCode, err.rawType, err.message], [500, "api_error", "An unknown error occurred"]);
   });
 
-  test("controlTokenRequired and controlTokenInvalid: 403s for server-wide operations without the right token", async () => {
+  test("ControlErrors.controlTokenRequired and controlTokenInvalid: 403s for server-wide operations without the right token", async () => {
     await using s = await startTestServer({ controlToken: "operator-secret", clock: { mode: "manual", start: Date.parse("2026-01-01T00:00:00Z") } });
     const missing = await s.raw("POST", "/_time/advance", { body: { seconds: 60 } });
     assert.equal(missing.status, 403);

@@ -3,7 +3,7 @@
  * The catalogue of request errors (invalid requests, authentication,
  * idempotency, API errors); messages follow Stripe's recorded wording.
  */
-import { StripeError, docUrl, invalidRequest, maskKey } from "./error.js";
+import { StripeError, defineErrors, docUrl, invalidRequest, maskKey } from "./error.js";
 
 const SUPPORT = "Please see https://stripe.com/docs or we can help at https://support.stripe.com/.";
 
@@ -11,7 +11,7 @@ const SUPPORT = "Please see https://stripe.com/docs or we can help at https://su
  * The catalogue of request errors, one builder per stable id. Tests walk this
  * table through the SDK; ids are never reused for another meaning.
  */
-export const Errors = {
+export const Errors = defineErrors({
   parameterUnknown: (param: string) => invalidRequest(400, `Received unknown parameter: ${param}`, { code: "parameter_unknown", param }),
   parameterMissing: (param: string) => invalidRequest(400, `Missing required param: ${param}.`, { code: "parameter_missing", param }),
   parameterInvalidInteger: (param: string, value: unknown) =>
@@ -47,6 +47,11 @@ export const Errors = {
     invalidRequest(400, `${param} can only be set when ${conditionText(when)}.`, { param }),
   /** Prices and shipping rates: `tax_behavior` is set once, from `unspecified`. */
   taxBehaviorFixed: () => invalidRequest(400, "tax_behavior cannot be changed once it is set to inclusive or exclusive.", { param: "tax_behavior" }),
+  /** An array longer than the parameter allows. */
+  arrayTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must contain at most ${max} items`, { param }),
+  /** A part of a parameter Stripe accepts that paper-tiger does not model yet (`what`: which part). */
+  parameterUnsupported: (what: string, param: string) =>
+    invalidRequest(400, `paper-tiger does not support ${what} (parameter ${param}) yet. Leave it out of the request.`, { param }),
   parameterTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must be at most ${max} characters`, { param }),
   parametersExclusive: (a: string, b: string) =>
     invalidRequest(400, `You may only specify one of these parameters: ${a}, ${b}.`, { code: "parameters_exclusive", param: a }),
@@ -133,12 +138,6 @@ export const Errors = {
       401,
       "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
     ),
-  controlTokenRequired: (operation: string) =>
-    invalidRequest(
-      403,
-      `${operation} is server-wide, and this server reserves server-wide operations for its control token. Send the token in the X-Paper-Tiger-Control-Token header, or act on your own namespace.`,
-    ),
-  controlTokenInvalid: () => invalidRequest(403, "Invalid control token in the X-Paper-Tiger-Control-Token header."),
   // Stripe's answer to a client_secret of another object (its code is `<object>_invalid_parameter`).
   clientSecretMismatch: (object: string, noun: string) =>
     invalidRequest(400, `The client_secret provided does not match the client_secret associated with the ${noun}.`, {
@@ -173,7 +172,7 @@ export const Errors = {
       type: "api_error",
       message: "An unknown error occurred",
     }),
-} as const;
+});
 
 /** A stable error id from {@link Errors}. */
 export type ErrorId = keyof typeof Errors;

@@ -5,7 +5,7 @@
  * that fail, with the objects Stripe embeds (the PaymentIntent, SetupIntent
  * and PaymentMethod as they are after the failure, and the failed Charge id).
  */
-import { StripeError, docUrl, type StripeErrorBody } from "./error.js";
+import { StripeError, defineErrors, docUrl, type StripeErrorBody } from "./error.js";
 import { DECLINES, type DeclineCode, type DeclineSpec } from "../../stripe/declines.js";
 
 /** Card-data codes raised when a card, token or PaymentMethod is created. */
@@ -67,3 +67,30 @@ export function authenticationNotHandledError(embedded: DeclineContext): StripeE
     ...(embedded.payment_method !== undefined ? { payment_method: embedded.payment_method } : {}),
   });
 }
+
+/**
+ * A 3-D Secure challenge that failed: the intent goes back to
+ * `requires_payment_method` with this error (`.body`) as its `last_payment_error`
+ * / `last_setup_error`; no request answers it as a status.
+ */
+export function authenticationFailedError(intent: "payment_intent" | "setup_intent", paymentMethod?: unknown): StripeError {
+  const { code, message } = AUTHENTICATION_FAILURES[intent];
+  return new StripeError(400, { type: "invalid_request_error", code, doc_url: docUrl(code), message, ...(paymentMethod !== undefined ? { payment_method: paymentMethod } : {}) });
+}
+
+const AUTHENTICATION_FAILURES = {
+  payment_intent: {
+    code: "payment_intent_authentication_failure",
+    message:
+      "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
+  },
+  setup_intent: { code: "setup_intent_authentication_failure", message: "The latest attempt to set up the payment method has failed because authentication failed." },
+} as const;
+
+/** The card section of the error table. */
+export const CardErrors = defineErrors({
+  cardData: cardDataError,
+  decline: declineError,
+  authenticationNotHandled: authenticationNotHandledError,
+  authenticationFailed: authenticationFailedError,
+});

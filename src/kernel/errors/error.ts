@@ -54,6 +54,17 @@ export function invalidRequest(status: number, message: string, fields: Omit<Par
   return new StripeError(status, withDoc({ type: "invalid_request_error", message, ...fields }));
 }
 
+/** A section of the error table: one builder per stable id, each building the error to answer with. */
+export type ErrorSection = Readonly<Record<string, (...args: never[]) => StripeError>>;
+
+/**
+ * Declares a section of the error table. Only typing: every entry must build a
+ * {@link StripeError}, and the section keeps each entry's own argument types.
+ */
+export function defineErrors<T extends ErrorSection>(section: T): T {
+  return section;
+}
+
 /** `sk_test_********************1234`: prefix kept, the rest masked but the last four. */
 export function maskKey(key: string): string {
   const m = /^([a-z]{2}_[a-z]+_)(.*)$/.exec(key);

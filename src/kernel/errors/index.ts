@@ -4,8 +4,42 @@
  * `{ "error": { type, code?, decline_code?, param?, message, doc_url?, ... } }`.
  * The status and `type`/`code` pick the exception class stripe-node raises, so
  * they are the user-visible API; messages follow Stripe's recorded wording.
+ * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
+import { Errors } from "./api.js";
+import { InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
+import { CardErrors } from "./card.js";
+import { EventErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
+import { ChaosErrors } from "./chaos.js";
+import { ControlErrors } from "./control.js";
+import { PaymentErrors } from "./payment.js";
+
 export * from "./error.js";
 export * from "./api.js";
 export * from "./payment.js";
 export * from "./card.js";
+export * from "./billing.js";
+export * from "./catalog.js";
+export * from "./chaos.js";
+export * from "./control.js";
+
+/** Every section of the error table, by name: what the table tests walk. */
+export const ERROR_TABLE = {
+  api: Errors,
+  payment: PaymentErrors,
+  card: CardErrors,
+  invoice: InvoiceErrors,
+  invoicePreview: InvoicePreviewErrors,
+  invoiceItem: InvoiceItemErrors,
+  subscription: SubscriptionErrors,
+  testClock: TestClockErrors,
+  price: PriceErrors,
+  product: ProductErrors,
+  webhookEndpoint: WebhookEndpointErrors,
+  event: EventErrors,
+  chaos: ChaosErrors,
+  control: ControlErrors,
+} as const;
+
+/** A section name of {@link ERROR_TABLE}. */
+export type ErrorSectionName = keyof typeof ERROR_TABLE;

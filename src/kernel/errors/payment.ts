@@ -5,8 +5,8 @@
  * gives every error. Messages follow Stripe's recorded wording where the
  * reference has it; the others say what is wrong in the same style.
  */
-import { StripeError, docUrl, invalidRequest } from "./error.js";
-import { formatAmount } from "../../stripe/currencies.js";
+import { StripeError, defineErrors, docUrl, invalidRequest } from "./error.js";
+import { CURRENCIES, formatAmount } from "../../stripe/currencies.js";
 
 /** The largest amount Stripe accepts: eight digits. */
 export const MAX_AMOUNT = 99_999_999;
@@ -23,7 +23,9 @@ const CONFIRMABLE = "requires_payment_method, requires_confirmation, requires_ac
 const CANCELABLE = "requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, processing";
 
 /** The catalogue of payment request errors. */
-export const PaymentErrors = {
+export const PaymentErrors = defineErrors({
+  invalidCurrency: (currency: string, param = "currency") =>
+    invalidRequest(400, `Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...CURRENCIES].join(", ")}`, { param }),
   amountTooSmall: (minimum: number, currency: string, param = "amount") =>
     invalidRequest(400, `Amount must be at least ${formatAmount(minimum, currency)}`, { code: "amount_too_small", param }),
   amountTooLarge: (currency: string, param = "amount") =>
@@ -163,6 +165,11 @@ export const PaymentErrors = {
       `This PaymentIntent (${pi}) has not been captured, so it cannot be refunded. To release the uncaptured funds, cancel the PaymentIntent instead.`,
     ),
   refundNothingToRefund: (pi: string) => invalidRequest(400, `This PaymentIntent (${pi}) does not have a successful charge to refund.`, { param: "payment_intent" }),
+  refundCancelWrongStatus: (refund: string, status: string | null) =>
+    invalidRequest(
+      400,
+      `You can't cancel refund ${refund} because it has a status of ${status}. Only refunds with a status of requires_action can be canceled.`,
+    ),
   refundTargetMissing: () => invalidRequest(400, "One of the following parameters is required: charge, payment_intent.", { code: "parameter_missing", param: "charge" }),
 
   /** `POST /v1/sources` of a type other than card: Stripe has it, paper-tiger does not model it. */
@@ -175,7 +182,7 @@ export const PaymentErrors = {
   chargeNeedsSource: () => invalidRequest(400, "Must provide source or customer.", { code: "parameter_missing", param: "source" }),
   sourceNotOfCustomer: (source: string, customer: string) =>
     invalidRequest(400, `Customer ${customer} does not have a linked source with ID ${source}.`, { code: "missing", param: "source" }),
-} as const;
+});
 
 /** A stable payment error id. */
 export type PaymentErrorId = keyof typeof PaymentErrors;

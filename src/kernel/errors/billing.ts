@@ -1,0 +1,94 @@
+/**
+ * @module errors/billing
+ * The refusals of billing: invoices, invoice items, subscriptions and test
+ * clocks. Where Stripe's wording is recorded (the reference notes) the message
+ * is Stripe's; the others say what is wrong in the same style. Missing
+ * parameters, exclusive parameters and missing objects use the shared
+ * builders of `api.ts`.
+ */
+import { defineErrors, invalidRequest } from "./error.js";
+
+/** A billing cycle as the subscription messages print it. */
+export interface CycleText {
+  readonly interval: string;
+  readonly count: number;
+}
+
+/** Invoice refusals (state errors first). A status is printed as the invoice has it (`null` for none). */
+export const InvoiceErrors = defineErrors({
+  alreadyFinalized: () => invalidRequest(400, "This invoice is already finalized, you can't re-finalize a non-draft invoice.", { code: "invoice_not_editable" }),
+  notOpenForCollection: (id: string, status: string | null) => invalidRequest(400, `Invoice ${id} is already ${status}.`, { code: "invoice_not_editable" }),
+  alreadyPaid: () => invalidRequest(400, "Invoice is already paid", { code: "invoice_already_paid" }),
+  cannotPay: (status: string | null) => invalidRequest(400, `You cannot pay an invoice that is ${status}.`, { code: "invoice_not_editable" }),
+  noPaymentMethod: () =>
+    invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", {
+      code: "invoice_no_payment_method_types",
+    }),
+  cannotVoid: (id: string, status: string | null) =>
+    invalidRequest(400, `You can only void an open or uncollectible invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
+  cannotMarkUncollectible: (id: string, status: string | null) =>
+    invalidRequest(400, `You can only mark an open invoice uncollectible; ${id} is ${status}.`, { code: "invoice_not_editable" }),
+  cannotSend: (id: string, status: string | null) => invalidRequest(400, `You can only send an open invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
+  fieldNotEditable: (key: string, id: string, status: string | null) =>
+    invalidRequest(400, `You can only update ${key} of a draft invoice; ${id} is ${status}.`, { param: key, code: "invoice_not_editable" }),
+  cannotDelete: (id: string, status: string | null) =>
+    invalidRequest(400, `You can only delete draft invoices. ${id} is ${status}; void it instead.`, { code: "invoice_not_editable" }),
+  otherCustomer: (id: string) => invalidRequest(400, `The invoice ${id} belongs to another customer.`, { param: "invoice" }),
+  itemsNotEditable: (id: string, status: string | null) =>
+    invalidRequest(400, `You can only add or change items of a draft invoice; ${id} is ${status}.`, { param: "invoice", code: "invoice_not_editable" }),
+});
+
+/** Invoice previews (`POST /v1/invoices/create_preview`). */
+export const InvoicePreviewErrors = defineErrors({
+  /** A customer with nothing pending. */
+  noUpcoming: (customer: string) => invalidRequest(400, `No upcoming invoices for customer: ${customer}`, { code: "invoice_upcoming_none" }),
+});
+
+/** Invoice item refusals. */
+export const InvoiceItemErrors = defineErrors({
+  priceRecurring: (price: string) => invalidRequest(400, `The price ${price} is recurring; invoice items take one-time prices.`, { param: "price" }),
+  currencyMismatch: (invoiceCurrency: string, currency: string) =>
+    invalidRequest(400, `The invoice is in ${invoiceCurrency}; this item is in ${currency}.`, { param: "currency" }),
+});
+
+const FUTURE = "Invalid timestamp: must be an integer Unix timestamp in the future.";
+
+/** Subscription refusals. */
+export const SubscriptionErrors = defineErrors({
+  daysUntilDueNotAllowed: () => invalidRequest(400, "days_until_due can only be set when collection_method is send_invoice.", { param: "days_until_due" }),
+  notInFuture: (param: string) => invalidRequest(400, FUTURE, { param }),
+  paymentMethodNotAttached: (id: string, param: string) =>
+    invalidRequest(400, `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, { param, code: "resource_missing" }),
+  priceNotRecurring: (price: string, param: string) =>
+    invalidRequest(400, `The price specified (${price}) is a one-time price; subscriptions need recurring prices. Use add_invoice_items for one-time charges.`, { param }),
+  priceInactive: (price: string, param: string) => invalidRequest(400, `The price specified (${price}) is inactive. This field only accepts active prices.`, { param }),
+  priceCurrency: (price: string, priceCurrency: string, currency: string, param: string) =>
+    invalidRequest(400, `The price specified (${price}) is in ${priceCurrency}, but this subscription is in ${currency}. All prices on a subscription must share its currency.`, { param }),
+  priceInterval: (price: string, count: number, interval: string, cycle: CycleText, param: string) =>
+    invalidRequest(
+      400,
+      `The price specified (${price}) bills every ${count} ${interval}(s); the other items bill every ${cycle.count} ${cycle.interval}(s). All items of a subscription must share a billing interval.`,
+      { param },
+    ),
+  duplicatePrice: (price: string, param: string) => invalidRequest(400, `Cannot add multiple subscription items with the same price: ${price}.`, { param }),
+  priceDataCurrency: (i: number, currency: string) =>
+    invalidRequest(400, `items[${i}][price_data][currency] must be ${currency}, the currency of the subscription.`, { param: `items[${i}][price_data][currency]` }),
+  priceDataInterval: (i: number, cycle: CycleText) =>
+    invalidRequest(400, `items[${i}][price_data][recurring] must bill every ${cycle.count} ${cycle.interval}(s), like the other items.`, { param: `items[${i}][price_data][recurring]` }),
+  addItemRecurring: (price: string, i: number) => invalidRequest(400, `The price ${price} is recurring; add_invoice_items takes one-time prices.`, { param: `add_invoice_items[${i}][price]` }),
+  anchorOutOfRange: () => invalidRequest(400, "billing_cycle_anchor must be in the future and within one billing period.", { param: "billing_cycle_anchor" }),
+  firstPaymentRequiresAction: () => invalidRequest(402, "The first payment of this subscription requires authentication.", { code: "subscription_payment_intent_invalid_parameter" }),
+  alreadyEnded: (status: string) => invalidRequest(400, `This subscription is already ${status}.`, { code: "resource_missing" }),
+  endedUpdate: (param: string) => invalidRequest(400, "A canceled subscription can only update its cancellation_details and metadata.", { param }),
+  prorationDateOutside: () => invalidRequest(400, "proration_date must fall within the current billing period.", { param: "proration_date" }),
+  noSuchItem: (id: string, param: string) => invalidRequest(400, `No such subscription item: '${id}'`, { param, code: "resource_missing" }),
+  lastItem: () => invalidRequest(400, "A subscription must keep at least one item; cancel it instead.", { param: "items" }),
+});
+
+/** Test clock refusals. */
+export const TestClockErrors = defineErrors({
+  advancing: () => invalidRequest(400, "This test clock is already advancing. Wait for it to be ready before advancing it again.", { code: "test_clock_advancing" }),
+  notAfterFrozenTime: (frozenTime: number) =>
+    invalidRequest(400, `The frozen_time must be after the test clock's current frozen_time (${frozenTime}).`, { param: "frozen_time" }),
+  cannotAdvance: (problem: string) => invalidRequest(400, `The test clock cannot be advanced: ${problem}.`, { param: "frozen_time" }),
+});
