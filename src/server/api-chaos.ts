@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDecision } from "../chaos/api.js";
 import type { Clock } from "../clock/clock.js";
-import { StripeError, invalidRequest } from "../kernel/errors/index.js";
+import { ChaosErrors, type StripeError } from "../kernel/errors/index.js";
 import { errorJson, sendJson, toJson } from "./respond.js";
 import type { RequestState } from "./app.js";
 
@@ -23,21 +23,14 @@ export const SHOULD_RETRY: Readonly<Record<number, "true" | "false">> = {
   504: "true",
 };
 
-const SERVER_MESSAGES: Readonly<Record<number, string>> = {
-  500: "An unknown error occurred",
-  502: "Error while communicating with one of our backends.  Sorry about that!  We have been notified of the problem.  If you have any questions, we can help at https://support.stripe.com/.",
-  503: "Stripe is temporarily unavailable. Please retry the request in a moment.",
-  504: "The request timed out before Stripe could complete it. It is safe to retry with the same Idempotency-Key.",
-};
-
 /** The 429 Stripe sends for a rate-limited request. */
 export function rateLimitError(): StripeError {
-  return invalidRequest(429, "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", { code: "rate_limit" });
+  return ChaosErrors.rateLimited();
 }
 
 /** A Stripe `api_error` with the given status. */
 export function serverError(status: number): StripeError {
-  return new StripeError(status, { type: "api_error", message: SERVER_MESSAGES[status] ?? SERVER_MESSAGES[500]! });
+  return ChaosErrors.serverError(status);
 }
 
 /**

@@ -11,13 +11,13 @@ import type { ChaosDomain } from "../chaos/journal.js";
 import { CHAOS_DECLINE_CODES, CHAOS_DECLINES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
 import { p, parseShape } from "../kernel/params/param.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
-import { invalidRequest, type StripeError } from "../kernel/errors/index.js";
+import { ChaosErrors, type StripeError } from "../kernel/errors/index.js";
 import { configFromForm } from "./chaos-form.js";
 import type { Runtime } from "./runtime.js";
 
 /** A chaos configuration error as a Stripe-shaped 400 naming the key. */
 export function configError(err: ChaosConfigError): StripeError {
-  return invalidRequest(400, err.message, { code: "chaos_config_invalid", param: err.path });
+  return ChaosErrors.configInvalid(err.message, err.path);
 }
 
 function chaosOf(rt: Runtime, req: ControlRequest) {

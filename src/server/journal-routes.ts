@@ -5,7 +5,7 @@
  */
 import { p, parseShape } from "../kernel/params/param.js";
 import type { ControlRoute } from "./control.js";
-import { invalidRequest } from "../kernel/errors/index.js";
+import { ControlErrors } from "../kernel/errors/index.js";
 
 const METHODS = ["GET", "POST", "DELETE"] as const;
 const QUERY = {
@@ -25,7 +25,7 @@ export const journalControlRoutes: readonly ControlRoute[] = [
     method: "GET",
     path: "/_requests",
     handler(rt, req) {
-      if (!rt.journal) throw invalidRequest(400, "The request journal is off on this server (it was started with requestJournal: false).");
+      if (!rt.journal) throw ControlErrors.journalOff();
       const q = parseShape(QUERY, req.query, "");
       const limit = q.limit ?? 100;
       const all = rt.journal.list(req.ns, { ...(q.method ? { method: q.method } : {}), ...(q.path ? { path: q.path } : {}), ...(q.since !== undefined ? { since: q.since } : {}) });

@@ -8,7 +8,7 @@ import { p, parseShape } from "../kernel/params/param.js";
 import { ServerClock } from "../clock/server-clock.js";
 import { advanceProblem } from "../clock/clock.js";
 import type { ControlRoute } from "./control.js";
-import { invalidRequest } from "../kernel/errors/index.js";
+import { ControlErrors } from "../kernel/errors/index.js";
 import type { Runtime } from "./runtime.js";
 
 function describe(rt: Runtime) {
@@ -35,16 +35,16 @@ export const timeControlRoutes: readonly ControlRoute[] = [
       const q = parseShape(ADVANCE, req.body, "");
       const given = Object.keys(q);
       if (given.length !== 1) {
-        throw invalidRequest(400, "Give exactly one of seconds, ms, days or to (Unix seconds).", { param: given[1] ?? "seconds", code: given.length ? "parameters_exclusive" : "parameter_missing" });
+        throw ControlErrors.advanceOneAmount(given);
       }
       const now = rt.services.clock.now();
       const ms = q.to !== undefined ? q.to * 1000 - now : (q.ms ?? 0) + (q.seconds ?? 0) * 1000 + (q.days ?? 0) * 86_400_000;
-      if (ms < 0) throw invalidRequest(400, `Server time only moves forward: ${q.to} is before the server's now (${Math.floor(now / 1000)}).`, { param: "to" });
+      if (ms < 0) throw ControlErrors.timeBackwards(q.to!, Math.floor(now / 1000));
       // Validated before anything moves: a refused advance leaves the clock and every object as they were.
       const problem = advanceProblem(now, now + ms);
-      if (problem !== undefined) throw invalidRequest(400, `Server time cannot be advanced: ${problem}.`, { param: given[0] });
+      if (problem !== undefined) throw ControlErrors.advanceRefused(problem, given[0]!);
       const clock = rt.services.clock as { advance?: (ms: number) => void };
-      if (typeof clock.advance !== "function") throw invalidRequest(400, "This server's clock cannot be advanced.");
+      if (typeof clock.advance !== "function") throw ControlErrors.clockNotAdvanceable();
       clock.advance(ms);
       await rt.billing.runServer();
       return { body: describe(rt) };
