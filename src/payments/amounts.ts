@@ -4,8 +4,7 @@
  * accepts, and the amount between the currency's minimum charge and
  * Stripe's eight-digit maximum.
  */
-import { CURRENCIES, isCurrency, minimumChargeAmount } from "../stripe/currencies.js";
-import { invalidRequest } from "../kernel/errors/index.js";
+import { isCurrency, minimumChargeAmount } from "../stripe/currencies.js";
 import { MAX_AMOUNT, PaymentErrors } from "../kernel/errors/payment.js";
 
 /** Checks a charge amount in a (lower-case, valid) currency; throws Stripe's 400. */
@@ -26,7 +25,7 @@ export function checkMoney(amount: number, currency: string): string {
 export function checkCurrency(currency: string, param = "currency"): string {
   const code = currency.toLowerCase();
   if (!isCurrency(code)) {
-    throw invalidRequest(400, `Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...CURRENCIES].join(", ")}`, { param });
+    throw PaymentErrors.invalidCurrency(currency, param);
   }
   return code;
 }

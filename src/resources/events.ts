@@ -5,7 +5,7 @@
  */
 import type { StripeEvent } from "../events/event.js";
 import { EVENTS } from "../events/recorder.js";
-import { Errors, invalidRequest } from "../kernel/errors/index.js";
+import { Errors, EventErrors } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { allOf } from "../kernel/filters.js";
 import { p } from "../kernel/params/param.js";
@@ -30,7 +30,7 @@ export const eventsModule: ResourceModule = {
       narrow(_ctx, params) {
         if (params.type !== undefined && params.types !== undefined) throw Errors.parametersExclusive("type", "types");
         if (params.types && params.types.some((t) => t.includes("*"))) {
-          throw invalidRequest(400, "Wildcards are only allowed in type, not in types.", { param: "types" });
+          throw EventErrors.wildcardInTypes();
         }
         const delivered = params.delivery_success;
         const deliveryFilter = delivered !== undefined && ((e: StripeEvent) => (e.pending_webhooks === 0) === delivered);

@@ -4,7 +4,7 @@
  * `lookup_key` (unique; moved with `transfer_lookup_key`), `product_data`,
  * list filters and search. Prices cannot be deleted, as on Stripe.
  */
-import { Errors, invalidRequest } from "../kernel/errors/index.js";
+import { Errors, PriceErrors } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { allOf } from "../kernel/filters.js";
 import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
@@ -104,26 +104,24 @@ export function checkPriceParams(params: CreateParams | PriceDataParams, paramPr
   const scheme = full.billing_scheme ?? "per_unit";
   const custom = params.custom_unit_amount?.enabled ? params.custom_unit_amount : undefined;
   if (scheme === "per_unit") {
-    if (full.tiers !== undefined) throw invalidRequest(400, "Tiers can only be given when billing_scheme is tiered.", { param: "tiers" });
+    if (full.tiers !== undefined) throw PriceErrors.tiersNotTiered();
     if (params.unit_amount === undefined && params.unit_amount_decimal === undefined && !custom) throw Errors.parameterMissing(at("unit_amount"));
-    if (custom && params.recurring) throw invalidRequest(400, "custom_unit_amount is only supported on one-time prices.", { param: at("custom_unit_amount") });
+    if (custom && params.recurring) throw PriceErrors.customUnitAmountRecurring(at("custom_unit_amount"));
   } else {
     if (!full.tiers || full.tiers.length === 0) throw Errors.parameterMissing("tiers");
     if (!full.tiers_mode) throw Errors.parameterMissing("tiers_mode");
     if (params.unit_amount !== undefined || params.unit_amount_decimal !== undefined) {
-      throw invalidRequest(400, "unit_amount cannot be used with tiered pricing; give the amounts in tiers.", { param: "unit_amount" });
+      throw PriceErrors.unitAmountWithTiers();
     }
     const last = full.tiers[full.tiers.length - 1]!;
-    if (last.up_to !== "inf") throw invalidRequest(400, "The last tier must have up_to set to inf.", { param: `tiers[${full.tiers.length - 1}][up_to]` });
+    if (last.up_to !== "inf") throw PriceErrors.lastTierNotInf(full.tiers.length - 1);
     full.tiers.forEach((t, i) => tierOf(t, `tiers[${i}]`));
   }
   const recurring = params.recurring;
   if (recurring) {
     const count = recurring.interval_count ?? 1;
     if (count > MAX_INTERVAL_COUNT[recurring.interval]) {
-      throw invalidRequest(400, `The maximum billing period is three years (${MAX_INTERVAL_COUNT[recurring.interval]} ${recurring.interval}s).`, {
-        param: at("recurring[interval_count]"),
-      });
+      throw PriceErrors.intervalTooLong(MAX_INTERVAL_COUNT[recurring.interval], recurring.interval, at("recurring[interval_count]"));
     }
   }
   return currency;
@@ -199,7 +197,7 @@ async function lookupKeyHolder(ctx: Context, key: string, transfer: boolean, own
   const holder = page.data[0];
   if (!holder || holder.id === owner) return undefined;
   if (!transfer) {
-    throw invalidRequest(400, `A price (\`${holder.id}\`) already uses that lookup key.`, { param: "lookup_key" });
+    throw PriceErrors.lookupKeyTaken(holder.id);
   }
   return holder;
 }
@@ -220,7 +218,7 @@ export const pricesModule: ResourceModule = {
         const next: Price = { ...current };
         if (params.tax_behavior !== undefined) {
           if (current.tax_behavior !== "unspecified" && current.tax_behavior !== params.tax_behavior) {
-            throw invalidRequest(400, "tax_behavior cannot be changed once it is set to inclusive or exclusive.", { param: "tax_behavior" });
+            throw Errors.taxBehaviorFixed();
           }
           next.tax_behavior = params.tax_behavior;
         }

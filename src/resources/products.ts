@@ -3,7 +3,7 @@
  * `/v1/products`: create (with `default_price_data`), retrieve, update,
  * delete (refused while prices exist), list and search.
  */
-import { Errors, invalidRequest } from "../kernel/errors/index.js";
+import { Errors, ProductErrors } from "../kernel/errors/index.js";
 import { allOf } from "../kernel/filters.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
@@ -75,9 +75,9 @@ export async function createProduct(ctx: Context, params: CreateParams | Product
   const at = (name: string) => (paramPrefix ? `${paramPrefix}[${name}]` : name);
   let id = params.id;
   if (id !== undefined) {
-    if (!PRODUCT_ID.test(id)) throw invalidRequest(400, `Invalid id: ${id}. Product ids may contain letters, digits, '_' and '-'.`, { param: at("id") });
+    if (!PRODUCT_ID.test(id)) throw ProductErrors.invalidId(id, at("id"));
     if (await products.get(ctx, id)) {
-      throw invalidRequest(400, `Product already exists.`, { code: "resource_already_exists", param: at("id") });
+      throw ProductErrors.alreadyExists(at("id"));
     }
   } else {
     id = products.newId();
@@ -130,9 +130,9 @@ export const productsModule: ResourceModule = {
         if (params.default_price !== undefined) {
           const price = await prices.require(ctx, params.default_price, "default_price");
           if (price.product !== current.id) {
-            throw invalidRequest(400, `The price ${price.id} belongs to product ${String(price.product)}, not ${current.id}.`, { param: "default_price" });
+            throw ProductErrors.defaultPriceOtherProduct(price.id, String(price.product), current.id);
           }
-          if (!price.active) throw invalidRequest(400, `The price ${price.id} is inactive and cannot be the default price.`, { param: "default_price" });
+          if (!price.active) throw ProductErrors.defaultPriceInactive(price.id);
           next.default_price = price.id;
         }
         if (params.active !== undefined) next.active = params.active;
@@ -158,7 +158,7 @@ export const productsModule: ResourceModule = {
     del: {
       async run(ctx, current) {
         const n = await ctx.store.count(ctx.ns, prices.object, { where: { index: "product", value: current.id } });
-        if (n > 0) throw invalidRequest(400, "This product cannot be deleted because it has one or more user-created prices.");
+        if (n > 0) throw ProductErrors.hasPrices();
       },
     },
     list: {

@@ -6,7 +6,7 @@
  * pending for a while (`pm_card_pendingRefund`) or fail later
  * (`pm_card_refundFail`).
  */
-import { Errors, invalidRequest } from "../kernel/errors/index.js";
+import { Errors } from "../kernel/errors/index.js";
 import { newBalanceTransactionId } from "../payments/charge-builder.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";
@@ -184,7 +184,7 @@ export const refundsModule: ResourceModule = {
       async run(ctx, _params, path) {
         const refund = await refunds.require(ctx, path.id!);
         // Card refunds never wait for an action, so none can be canceled.
-        throw invalidRequest(400, `You can't cancel refund ${refund.id} because it has a status of ${refund.status}. Only refunds with a status of requires_action can be canceled.`);
+        throw PaymentErrors.refundCancelWrongStatus(refund.id, refund.status);
       },
     }),
     endpoint({

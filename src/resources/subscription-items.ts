@@ -3,7 +3,7 @@
  * `/v1/subscription_items`: the items of a subscription, each change going
  * through the subscription update (so prorations and events are the same).
  */
-import { invalidRequest } from "../kernel/errors/index.js";
+import { Errors } from "../kernel/errors/index.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { listOf } from "../kernel/list.js";
 import { p } from "../kernel/params/param.js";
@@ -15,7 +15,7 @@ const PRORATION = { proration_behavior: p.enum(["always_invoice", "create_prorat
 async function owner(ctx: Parameters<typeof subscriptionOfItem>[0], id: string) {
   const sub = await subscriptionOfItem(ctx, id);
   const item = sub?.items.data.find((i) => i.id === id);
-  if (!sub || !item) throw invalidRequest(404, `No such subscription item: '${id}'`, { param: "id", code: "resource_missing" });
+  if (!sub || !item) throw Errors.resourceMissing("subscription item", id);
   return { sub, item };
 }
 

@@ -7,7 +7,7 @@
  * answers; the answer shows the clock as the advance began (`advancing`),
  * and the clock is `ready` from then on.
  */
-import { invalidRequest } from "../kernel/errors/index.js";
+import { TestClockErrors } from "../kernel/errors/index.js";
 import { TEST_CLOCKS } from "../billing/time.js";
 import { advanceProblem, MAX_TIME_MS } from "../clock/clock.js";
 import { crudEndpoints } from "../kernel/crud.js";
@@ -83,14 +83,14 @@ export const testClocksModule: ResourceModule = {
       async run(ctx, params, path) {
         const clock = await testClocks.require(ctx, path.id!);
         if (clock.status === "advancing") {
-          throw invalidRequest(400, "This test clock is already advancing. Wait for it to be ready before advancing it again.", { code: "test_clock_advancing" });
+          throw TestClockErrors.advancing();
         }
         if (params.frozen_time <= clock.frozen_time) {
-          throw invalidRequest(400, `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`, { param: "frozen_time" });
+          throw TestClockErrors.notAfterFrozenTime(clock.frozen_time);
         }
         // The bound server time has: each advance bills every boundary crossed, so a century at once is the most one request may ask.
         const problem = advanceProblem(clock.frozen_time * 1000, params.frozen_time * 1000);
-        if (problem !== undefined) throw invalidRequest(400, `The test clock cannot be advanced: ${problem}.`, { param: "frozen_time" });
+        if (problem !== undefined) throw TestClockErrors.cannotAdvance(problem);
         const advancing: TestClock = { ...clock, status: "advancing", status_details: { advancing: { target_frozen_time: params.frozen_time } } };
         await testClocks.update(ctx, clock, advancing, { event: "test_helpers.test_clock.advancing" });
         // Time moves in steps so that each piece of billing work sees the clock at its own moment.

@@ -5,7 +5,7 @@
  * beside the endpoint, never in the object other calls return.
  */
 import { EVENT_TYPES } from "../stripe/event-types.js";
-import { invalidRequest } from "../kernel/errors/index.js";
+import { WebhookEndpointErrors } from "../kernel/errors/index.js";
 import { newWebhookSecret } from "../stripe/signature.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
@@ -35,19 +35,19 @@ export function checkUrl(url: string, param = "url"): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidRequest(400, `Invalid URL: ${url}. Webhook endpoint URLs must be absolute http or https URLs.`, { param, code: "url_invalid" });
+    throw WebhookEndpointErrors.urlNotAbsolute(url, param);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw invalidRequest(400, `Invalid URL: ${url}. Webhook endpoint URLs must use http or https.`, { param, code: "url_invalid" });
+    throw WebhookEndpointErrors.urlScheme(url, param);
   }
   return url;
 }
 
 function checkEvents(events: string[]): string[] {
-  if (events.length === 0) throw invalidRequest(400, "enabled_events must name at least one event type, or '*'.", { param: "enabled_events" });
+  if (events.length === 0) throw WebhookEndpointErrors.noEvents();
   events.forEach((e, i) => {
     if (e !== "*" && !EVENT_TYPES.has(e)) {
-      throw invalidRequest(400, `Invalid enabled_events[${i}]: ${e} is not a Stripe event type. Use '*' for all events.`, { param: `enabled_events[${i}]` });
+      throw WebhookEndpointErrors.unknownEvent(i, e);
     }
   });
   return [...new Set(events)];
@@ -68,11 +68,11 @@ type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
 export async function createWebhookEndpoint(ctx: Context, params: CreateParams, secret?: string): Promise<WebhookEndpoint> {
   const url = checkUrl(params.url);
   const enabled = checkEvents(params.enabled_events);
-  if (params.connect) throw invalidRequest(400, "paper-tiger does not support Connect webhook endpoints (connect=true) yet.", { param: "connect" });
+  if (params.connect) throw WebhookEndpointErrors.connectUnsupported();
   if (params.api_version !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(params.api_version)) {
-    throw invalidRequest(400, `Invalid api_version: ${params.api_version}`, { param: "api_version" });
+    throw WebhookEndpointErrors.invalidApiVersion(params.api_version);
   }
-  if (secret !== undefined && !/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw invalidRequest(400, "A webhook secret must look like whsec_...", { param: "secret" });
+  if (secret !== undefined && !/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw WebhookEndpointErrors.secretMalformed();
   const endpoint: WebhookEndpoint = {
     id: webhookEndpoints.newId(),
     object: "webhook_endpoint",

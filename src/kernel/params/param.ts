@@ -7,7 +7,7 @@
  * `parameter_invalid_empty`. Parsing is all-or-nothing: a handler only runs
  * once every parameter has been validated, so bad input changes nothing.
  */
-import { Errors, invalidRequest } from "../errors/index.js";
+import { Errors } from "../errors/index.js";
 import { METADATA_LIMITS, type MetadataInput } from "./metadata.js";
 
 export { mergeMetadata, METADATA_LIMITS, type MetadataInput } from "./metadata.js";
@@ -181,7 +181,7 @@ export const p = {
     return new Param((raw, path) => {
       const items = arrayItems(raw, path);
       if (opts.max !== undefined && items.length > opts.max) {
-        throw invalidRequest(400, `Invalid ${path}: must contain at most ${opts.max} items`, { param: path });
+        throw Errors.arrayTooLong(path, opts.max);
       }
       return items.map((v, i) => item.parse(v, child(path, i)));
     }, false, false);
@@ -291,7 +291,7 @@ export class NotModelledParam extends Param<never> {
 /** A parameter Stripe accepts but paper-tiger does not implement: refused with a clear 400 rather than ignored. */
 export function unsupported(what: string): Param<never> {
   return new NotModelledParam((_raw, path) => {
-    throw invalidRequest(400, `paper-tiger does not support ${what} (parameter ${path}) yet. Leave it out of the request.`, { param: path });
+    throw Errors.parameterUnsupported(what, path);
   }, false, true);
 }
 
