@@ -3,7 +3,7 @@
  * `/v1/invoiceitems`: one-off charges and prorations waiting for the next
  * invoice of a customer (or added to a draft one).
  */
-import { invalidRequest } from "../kernel/errors/index.js";
+import { Errors, InvoiceItemErrors } from "../kernel/errors/index.js";
 import { nowFor } from "../billing/time.js";
 import { amountFor } from "../billing/pricing.js";
 import { crudEndpoints } from "../kernel/crud.js";
@@ -133,32 +133,32 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
   let currency: string;
   let price: InvoiceItemInput["price"];
   if (priceId !== undefined) {
-    if (params.amount !== undefined) throw invalidRequest(400, "You may only specify one of these parameters: amount, price.", { param: "amount", code: "parameters_exclusive" });
+    if (params.amount !== undefined) throw Errors.parametersExclusive("amount", "price");
     const pr = await prices.require(ctx, priceId, params.pricing ? "pricing[price]" : "price");
-    if (pr.type !== "one_time") throw invalidRequest(400, `The price ${pr.id} is recurring; invoice items take one-time prices.`, { param: "price" });
+    if (pr.type !== "one_time") throw InvoiceItemErrors.priceRecurring(pr.id);
     amount = amountFor(pr, quantity);
     currency = pr.currency;
     price = { id: pr.id, product: String(pr.product), unit_amount_decimal: pr.unit_amount_decimal };
   } else if (params.amount !== undefined) {
-    if (params.currency === undefined) throw invalidRequest(400, "Missing required param: currency.", { param: "currency", code: "parameter_missing" });
+    if (params.currency === undefined) throw Errors.parameterMissing("currency");
     currency = checkCurrency(params.currency);
     amount = params.amount;
   } else if (params.unit_amount_decimal !== undefined) {
-    if (params.currency === undefined) throw invalidRequest(400, "Missing required param: currency.", { param: "currency", code: "parameter_missing" });
+    if (params.currency === undefined) throw Errors.parameterMissing("currency");
     currency = checkCurrency(params.currency);
     amount = Math.round(Number(params.unit_amount_decimal) * quantity);
   } else {
-    throw invalidRequest(400, "Missing required param: amount.", { param: "amount", code: "parameter_missing" });
+    throw Errors.parameterMissing("amount");
   }
   if (Math.abs(amount) > 99_999_999) checkMoney(Math.abs(amount), currency);
   if (params.invoice !== undefined) {
-    if (!invoiceItemHooks.draftInvoice) throw invalidRequest(400, `No such invoice: '${params.invoice}'`, { param: "invoice", code: "resource_missing" });
+    if (!invoiceItemHooks.draftInvoice) throw Errors.resourceMissing("invoice", params.invoice, "invoice", 400);
     const inv = await invoiceItemHooks.draftInvoice(ctx, params.invoice, customer.id);
-    if (inv.currency !== currency) throw invalidRequest(400, `The invoice is in ${inv.currency}; this item is in ${currency}.`, { param: "currency" });
+    if (inv.currency !== currency) throw InvoiceItemErrors.currencyMismatch(inv.currency, currency);
   }
   if (params.subscription !== undefined) {
     const sub = await ctx.store.get<{ id: string; customer: string; deleted?: boolean }>(ctx.ns, "subscription", params.subscription);
-    if (!sub || sub.customer !== customer.id) throw invalidRequest(400, `No such subscription: '${params.subscription}'`, { param: "subscription", code: "resource_missing" });
+    if (!sub || sub.customer !== customer.id) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
   }
   const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
   const created = await insertInvoiceItem(ctx, {

@@ -5,7 +5,7 @@
  * void and uncollectible, lines, previews and search. Subscription billing
  * creates its invoices through the functions exported here.
  */
-import { invalidRequest, StripeError } from "../../kernel/errors/index.js";
+import { Errors, InvoiceErrors, InvoicePreviewErrors, StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
 import { minimumChargeAmount } from "../../stripe/currencies.js";
 import { nowFor } from "../../billing/time.js";
@@ -296,8 +296,8 @@ async function refreshDraft(ctx: Context, invoiceId: string): Promise<void> {
 
 invoiceItemHooks.draftInvoice = async (ctx, id, customer) => {
   const inv = await invoices.require(ctx, id, "invoice");
-  if (inv.customer !== customer) throw invalidRequest(400, `The invoice ${id} belongs to another customer.`, { param: "invoice" });
-  if (inv.status !== "draft") throw invalidRequest(400, `You can only add or change items of a draft invoice; ${id} is ${inv.status}.`, { param: "invoice", code: "invoice_not_editable" });
+  if (inv.customer !== customer) throw InvoiceErrors.otherCustomer(id);
+  if (inv.status !== "draft") throw InvoiceErrors.itemsNotEditable(id, inv.status);
   return { currency: inv.currency };
 };
 invoiceItemHooks.refresh = refreshDraft;
@@ -314,7 +314,7 @@ async function nextNumber(ctx: Context, customerId: string): Promise<string> {
  * `invoice.finalized`); an invoice that owes nothing is paid at once.
  */
 export async function finalizeInvoice(ctx: Context, draft: Invoice, now: number): Promise<Invoice> {
-  if (draft.status !== "draft") throw invalidRequest(400, `This invoice is already finalized, you can't re-finalize a non-draft invoice.`, { code: "invoice_not_editable" });
+  if (draft.status !== "draft") throw InvoiceErrors.alreadyFinalized();
   const open: Invoice = {
     ...draft,
     status: "open",
@@ -367,8 +367,7 @@ export async function paymentMethodFor(ctx: Context, inv: Invoice, explicit?: st
   return null;
 }
 
-const noPaymentMethod = () =>
-  invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", { code: "invoice_no_payment_method_types" });
+const noPaymentMethod = () => InvoiceErrors.noPaymentMethod();
 
 /** Whether paying `inv` now would charge a payment method (something is due, at least the minimum charge). */
 function needsPaymentMethod(inv: Invoice): boolean {
@@ -409,7 +408,7 @@ export async function attemptPayment(
   open: Invoice,
   opts: { now: number; offSession: boolean; paymentMethod?: string | null; nextAttemptAt?: number | null; decision?: PaymentOutcome },
 ): Promise<PaymentAttempt> {
-  if (open.status !== "open") throw invalidRequest(400, `Invoice ${open.id} is already ${open.status}.`, { code: "invoice_not_editable" });
+  if (open.status !== "open") throw InvoiceErrors.notOpenForCollection(open.id, open.status);
   const settled = await settleWithoutCharge(ctx, open, opts.now);
   if (settled) return { invoice: settled };
   const pm = await paymentMethodFor(ctx, open, opts.paymentMethod);
@@ -497,7 +496,7 @@ paymentIntentHooks.onPaymentFailed = async (ctx, pi) => {
 /** Voids an open invoice (records `invoice.voided`). */
 export async function voidInvoice(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
   if (inv.status !== "open" && inv.status !== "uncollectible") {
-    throw invalidRequest(400, `You can only void an open or uncollectible invoice; ${inv.id} is ${inv.status}.`, { code: "invoice_not_editable" });
+    throw InvoiceErrors.cannotVoid(inv.id, inv.status);
   }
   const voided: Invoice = { ...inv, status: "void", amount_remaining: 0, next_payment_attempt: null, status_transitions: { ...inv.status_transitions, voided_at: now } };
   await invoices.update(ctx, inv, voided, { event: false });
@@ -512,7 +511,7 @@ export async function voidInvoice(ctx: Context, inv: Invoice, now: number): Prom
 
 /** Marks an open invoice uncollectible (records `invoice.marked_uncollectible`). */
 export async function markUncollectible(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
-  if (inv.status !== "open") throw invalidRequest(400, `You can only mark an open invoice uncollectible; ${inv.id} is ${inv.status}.`, { code: "invoice_not_editable" });
+  if (inv.status !== "open") throw InvoiceErrors.cannotMarkUncollectible(inv.id, inv.status);
   const closed: Invoice = { ...inv, status: "uncollectible", next_payment_attempt: null, status_transitions: { ...inv.status_transitions, marked_uncollectible_at: now } };
   await invoices.update(ctx, inv, closed, { event: false });
   await invoices.emit(ctx, "invoice.marked_uncollectible", closed);
@@ -556,7 +555,7 @@ export const invoicesModule: ResourceModule = {
           const c = await customers.require(ctx, params.customer, "customer");
           const method = params.collection_method ?? "charge_automatically";
           if (method === "send_invoice" && params.days_until_due === undefined && params.due_date === undefined) {
-            throw invalidRequest(400, "Missing required param: days_until_due.", { code: "parameter_missing", param: "days_until_due" });
+            throw Errors.parameterMissing("days_until_due");
           }
           if (params.default_payment_method !== undefined) await paymentMethods.require(ctx, params.default_payment_method, "default_payment_method");
           const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
@@ -597,7 +596,7 @@ export const invoicesModule: ResourceModule = {
           const editable = current.status === "draft";
           for (const key of ["collection_method", "days_until_due", "default_payment_method", "due_date"] as const) {
             if (!editable && params[key] !== undefined) {
-              throw invalidRequest(400, `You can only update ${key} of a draft invoice; ${current.id} is ${current.status}.`, { param: key, code: "invoice_not_editable" });
+              throw InvoiceErrors.fieldNotEditable(key, current.id, current.status);
             }
           }
           const next: Invoice = { ...current };
@@ -614,7 +613,7 @@ export const invoicesModule: ResourceModule = {
       del: {
         async run(ctx, current) {
           if (current.status !== "draft") {
-            throw invalidRequest(400, `You can only delete draft invoices. ${current.id} is ${current.status}; void it instead.`, { code: "invoice_not_editable" });
+            throw InvoiceErrors.cannotDelete(current.id, current.status);
           }
           const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: current.id } })).data;
           for (const ii of items) await invoiceItems.update(ctx, ii, { ...ii, invoice: null }, { event: false });
@@ -689,8 +688,8 @@ export const invoicesModule: ResourceModule = {
           // A draft with nothing to pay is paid by finalizing it.
           if (inv.status === "paid") return inv;
         }
-        if (inv.status === "paid") throw invalidRequest(400, "Invoice is already paid", { code: "invoice_already_paid" });
-        if (inv.status !== "open") throw invalidRequest(400, `You cannot pay an invoice that is ${inv.status}.`, { code: "invoice_not_editable" });
+        if (inv.status === "paid") throw InvoiceErrors.alreadyPaid();
+        if (inv.status !== "open") throw InvoiceErrors.cannotPay(inv.status);
         if (params.paid_out_of_band) return markPaid(ctx, inv, now, null, true);
         const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? true, paymentMethod: params.payment_method ?? params.source ?? null });
         if (attempt.error) throw attempt.error;
@@ -724,7 +723,7 @@ export const invoicesModule: ResourceModule = {
       resource: invoices as never,
       async run(ctx, _params, path) {
         const inv = await invoices.require(ctx, path.id!);
-        if (inv.status !== "open") throw invalidRequest(400, `You can only send an open invoice; ${inv.id} is ${inv.status}.`, { code: "invoice_not_editable" });
+        if (inv.status !== "open") throw InvoiceErrors.cannotSend(inv.id, inv.status);
         await invoices.emit(ctx, "invoice.sent", inv);
         return inv;
       },
@@ -740,7 +739,7 @@ export const invoicesModule: ResourceModule = {
         let start = 0;
         if (params.starting_after !== undefined) {
           const i = all.findIndex((l) => l.id === params.starting_after);
-          if (i < 0) throw invalidRequest(400, `No such line item: '${params.starting_after}'`, { param: "starting_after", code: "resource_missing" });
+          if (i < 0) throw Errors.resourceMissing("line item", params.starting_after, "starting_after", 400);
           start = i + 1;
         }
         const limit = params.limit ?? 10;
@@ -755,13 +754,13 @@ export const invoicesModule: ResourceModule = {
       resource: invoices as never,
       async run(ctx, params) {
         if (params.subscription !== undefined) {
-          if (!previewHooks.subscriptionPreview) throw invalidRequest(400, `No such subscription: '${params.subscription}'`, { param: "subscription", code: "resource_missing" });
+          if (!previewHooks.subscriptionPreview) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
           return previewHooks.subscriptionPreview(ctx, params.subscription);
         }
-        if (params.customer === undefined) throw invalidRequest(400, "Missing required param: customer.", { param: "customer", code: "parameter_missing" });
+        if (params.customer === undefined) throw Errors.parameterMissing("customer");
         const c = await customers.require(ctx, params.customer, "customer");
         const pending = await pendingItems(ctx, c.id);
-        if (pending.length === 0) throw invalidRequest(400, `No upcoming invoices for customer: ${c.id}`, { code: "invoice_upcoming_none" });
+        if (pending.length === 0) throw InvoicePreviewErrors.noUpcoming(c.id);
         const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
         const id = `upcoming_in_${randomChars(14)}`;
         const currency = pending[0]!.currency;

@@ -8,7 +8,7 @@
  * Every row follows today's invoice module (`invoices.ts`); where that departs from Stripe the
  * row says so in its test.
  */
-import { Errors, invalidRequest, type StripeError } from "../../kernel/errors/index.js";
+import { Errors, InvoiceErrors, type StripeError } from "../../kernel/errors/index.js";
 import type { Machine, Transition } from "../../kernel/machine.js";
 import type { Invoice } from "../../stripe/objects.js";
 
@@ -106,31 +106,9 @@ export type InvoiceEffect =
 
 export type InvoiceTransition = Transition<Invoice, InvoiceEffect>;
 
-/**
- * Today's invoice refusals, by the id each gets in the error table (plan 2.8); wording byte for byte
- * as `invoices.ts` answers it.
- */
+/** The invoice refusals, from the error table (`InvoiceErrors`), and a customer that does not exist. */
 export const INVOICE_ERRORS = {
-  alreadyFinalized: () => invalidRequest(400, "This invoice is already finalized, you can't re-finalize a non-draft invoice.", { code: "invoice_not_editable" }),
-  notOpenForCollection: (id: string, status: string) => invalidRequest(400, `Invoice ${id} is already ${status}.`, { code: "invoice_not_editable" }),
-  alreadyPaid: () => invalidRequest(400, "Invoice is already paid", { code: "invoice_already_paid" }),
-  cannotPay: (status: string) => invalidRequest(400, `You cannot pay an invoice that is ${status}.`, { code: "invoice_not_editable" }),
-  noPaymentMethod: () =>
-    invalidRequest(400, "This customer has no attached payment source or default payment method. Please consider adding a default payment method.", {
-      code: "invoice_no_payment_method_types",
-    }),
-  cannotVoid: (id: string, status: string) =>
-    invalidRequest(400, `You can only void an open or uncollectible invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
-  cannotMarkUncollectible: (id: string, status: string) =>
-    invalidRequest(400, `You can only mark an open invoice uncollectible; ${id} is ${status}.`, { code: "invoice_not_editable" }),
-  cannotSend: (id: string, status: string) => invalidRequest(400, `You can only send an open invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
-  fieldNotEditable: (key: string, id: string, status: string) =>
-    invalidRequest(400, `You can only update ${key} of a draft invoice; ${id} is ${status}.`, { param: key, code: "invoice_not_editable" }),
-  cannotDelete: (id: string, status: string) =>
-    invalidRequest(400, `You can only delete draft invoices. ${id} is ${status}; void it instead.`, { code: "invoice_not_editable" }),
-  otherCustomer: (id: string) => invalidRequest(400, `The invoice ${id} belongs to another customer.`, { param: "invoice" }),
-  itemsNotEditable: (id: string, status: string) =>
-    invalidRequest(400, `You can only add or change items of a draft invoice; ${id} is ${status}.`, { param: "invoice", code: "invoice_not_editable" }),
+  ...InvoiceErrors,
   customerMissing: (id: string) => Errors.resourceMissing("customer", id, "customer", 400),
 } as const satisfies Record<string, (...args: never[]) => StripeError>;
 
