@@ -6,7 +6,7 @@
  * charged through the one payment decision; renewals and dunning are run by
  * the billing engine as time passes.
  */
-import { invalidRequest, StripeError } from "../../kernel/errors/index.js";
+import { Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import { at, nowFor } from "../../billing/time.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary, remainingFraction, type Interval } from "../../billing/periods.js";
@@ -169,21 +169,21 @@ async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<P
     return createPrice(ctx, { currency: d.currency, product: d.product, recurring: d.recurring, unit_amount: d.unit_amount, unit_amount_decimal: d.unit_amount_decimal, tax_behavior: d.tax_behavior }, { paramPrefix: `${param}[price_data]` });
   }
   const id = item.price ?? item.plan;
-  if (id === undefined) throw invalidRequest(400, `Missing required param: ${param}[price].`, { param: `${param}[price]`, code: "parameter_missing" });
+  if (id === undefined) throw Errors.parameterMissing(`${param}[price]`);
   return prices.require(ctx, id, `${param}[price]`);
 }
 
 /** Checks that a price can be billed on a subscription of this currency and cycle. */
 function checkRecurring(price: Price, param: string, currency: string | undefined, cycle: { interval: string; count: number } | undefined): void {
   if (!price.recurring) {
-    throw invalidRequest(400, `The price specified (${price.id}) is a one-time price; subscriptions need recurring prices. Use add_invoice_items for one-time charges.`, { param });
+    throw SubscriptionErrors.priceNotRecurring(price.id, param);
   }
-  if (!price.active) throw invalidRequest(400, `The price specified (${price.id}) is inactive. This field only accepts active prices.`, { param });
+  if (!price.active) throw SubscriptionErrors.priceInactive(price.id, param);
   if (currency !== undefined && price.currency !== currency) {
-    throw invalidRequest(400, `The price specified (${price.id}) is in ${price.currency}, but this subscription is in ${currency}. All prices on a subscription must share its currency.`, { param });
+    throw SubscriptionErrors.priceCurrency(price.id, price.currency, currency, param);
   }
   if (cycle && (price.recurring.interval !== cycle.interval || price.recurring.interval_count !== cycle.count)) {
-    throw invalidRequest(400, `The price specified (${price.id}) bills every ${price.recurring.interval_count} ${price.recurring.interval}(s); the other items bill every ${cycle.count} ${cycle.interval}(s). All items of a subscription must share a billing interval.`, { param });
+    throw SubscriptionErrors.priceInterval(price.id, price.recurring.interval_count, price.recurring.interval, cycle, param);
   }
 }
 
@@ -196,7 +196,7 @@ function inlineAmount(d: NonNullable<ItemParams["price_data"]>, quantity: number
 async function checkPaymentMethod(ctx: Context, id: string, customer: string, param: string): Promise<void> {
   const pm = await paymentMethods.require(ctx, id, param);
   if (pm.customer !== customer) {
-    throw invalidRequest(400, `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, { param, code: "resource_missing" });
+    throw SubscriptionErrors.paymentMethodNotAttached(id, param);
   }
 }
 
@@ -227,23 +227,23 @@ async function store(ctx: Context, before: Subscription, after: Subscription, ev
 /** Creates a subscription and its first invoice, charging it as `payment_behavior` says. */
 export async function createSubscription(ctx: Context, params: CreateParams): Promise<Subscription> {
   const customer = await customers.require(ctx, params.customer, "customer");
-  if (params.items.length === 0) throw invalidRequest(400, "Missing required param: items.", { param: "items", code: "parameter_missing" });
+  if (params.items.length === 0) throw Errors.parameterMissing("items");
   const collection = params.collection_method ?? "charge_automatically";
   if (collection === "send_invoice" && params.days_until_due === undefined) {
-    throw invalidRequest(400, "Missing required param: days_until_due.", { param: "days_until_due", code: "parameter_missing" });
+    throw Errors.parameterMissing("days_until_due");
   }
   if (collection === "charge_automatically" && params.days_until_due !== undefined) {
-    throw invalidRequest(400, "days_until_due can only be set when collection_method is send_invoice.", { param: "days_until_due" });
+    throw SubscriptionErrors.daysUntilDueNotAllowed();
   }
   if (params.trial_end !== undefined && (params.trial_period_days !== undefined || params.trial_from_plan)) {
-    throw invalidRequest(400, "You may only specify one of these parameters: trial_end, trial_period_days.", { param: "trial_end", code: "parameters_exclusive" });
+    throw Errors.parametersExclusive("trial_end", "trial_period_days");
   }
   const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
   if (typeof params.trial_end === "number" && params.trial_end <= now) {
-    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "trial_end" });
+    throw SubscriptionErrors.notInFuture("trial_end");
   }
   if (params.cancel_at !== undefined && params.cancel_at <= now) {
-    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "cancel_at" });
+    throw SubscriptionErrors.notInFuture("cancel_at");
   }
   if (params.default_payment_method !== undefined) await checkPaymentMethod(ctx, params.default_payment_method, customer.id, "default_payment_method");
 
@@ -259,7 +259,7 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
     }
     const price = await priceOfItem(ctx, item, i);
     checkRecurring(price, `items[${i}][price]`, currency, cycle);
-    if (seen.has(price.id)) throw invalidRequest(400, `Cannot add multiple subscription items with the same price: ${price.id}.`, { param: `items[${i}][price]` });
+    if (seen.has(price.id)) throw SubscriptionErrors.duplicatePrice(price.id, `items[${i}][price]`);
     seen.add(price.id);
     currency ??= price.currency;
     cycle ??= { interval: price.recurring!.interval as Interval, count: price.recurring!.interval_count };
@@ -269,21 +269,21 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
     if (!item.price_data) continue;
     const d = item.price_data;
     if (currency !== undefined && d.currency.toLowerCase() !== currency) {
-      throw invalidRequest(400, `items[${i}][price_data][currency] must be ${currency}, the currency of the subscription.`, { param: `items[${i}][price_data][currency]` });
+      throw SubscriptionErrors.priceDataCurrency(i, currency);
     }
     if (cycle && (d.recurring.interval !== cycle.interval || (d.recurring.interval_count ?? 1) !== cycle.count)) {
-      throw invalidRequest(400, `items[${i}][price_data][recurring] must bill every ${cycle.count} ${cycle.interval}(s), like the other items.`, { param: `items[${i}][price_data][recurring]` });
+      throw SubscriptionErrors.priceDataInterval(i, cycle);
     }
     if (d.unit_amount === undefined && d.unit_amount_decimal === undefined) {
-      throw invalidRequest(400, `Missing required param: items[${i}][price_data][unit_amount].`, { param: `items[${i}][price_data][unit_amount]`, code: "parameter_missing" });
+      throw Errors.parameterMissing(`items[${i}][price_data][unit_amount]`);
     }
     await products.require(ctx, d.product, `items[${i}][price_data][product]`);
   }
   const addItems: Array<{ price: Price; quantity: number }> = [];
   for (const [i, a] of (params.add_invoice_items ?? []).entries()) {
-    if (a.price === undefined) throw invalidRequest(400, `Missing required param: add_invoice_items[${i}][price].`, { param: `add_invoice_items[${i}][price]`, code: "parameter_missing" });
+    if (a.price === undefined) throw Errors.parameterMissing(`add_invoice_items[${i}][price]`);
     const price = await prices.require(ctx, a.price, `add_invoice_items[${i}][price]`);
-    if (price.type !== "one_time") throw invalidRequest(400, `The price ${price.id} is recurring; add_invoice_items takes one-time prices.`, { param: `add_invoice_items[${i}][price]` });
+    if (price.type !== "one_time") throw SubscriptionErrors.addItemRecurring(price.id, i);
     addItems.push({ price, quantity: a.quantity ?? 1 });
   }
 
@@ -305,7 +305,7 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
   const anchor = trialEnd ?? params.billing_cycle_anchor ?? now;
   if (params.billing_cycle_anchor !== undefined && trialEnd === null) {
     if (params.billing_cycle_anchor <= now || params.billing_cycle_anchor > boundary(now, cycle.interval, cycle.count, 1)) {
-      throw invalidRequest(400, "billing_cycle_anchor must be in the future and within one billing period.", { param: "billing_cycle_anchor" });
+      throw SubscriptionErrors.anchorOutOfRange();
     }
   }
   const firstEnd = trialEnd ?? (params.billing_cycle_anchor !== undefined ? params.billing_cycle_anchor : boundary(anchor, cycle.interval, cycle.count, 1));
@@ -440,7 +440,7 @@ export async function createSubscription(ctx: Context, params: CreateParams): Pr
     await voidInvoice(ctx, attempt.invoice, now);
     const expired = await store(ctx, sub, { ...sub, status: "incomplete_expired", ended_at: now });
     void expired;
-    throw attempt.error ?? invalidRequest(402, "The first payment of this subscription requires authentication.", { code: "subscription_payment_intent_invalid_parameter" });
+    throw attempt.error ?? SubscriptionErrors.firstPaymentRequiresAction();
   }
   return sub;
 }
@@ -522,23 +522,23 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   if (ENDED.has(current.status)) {
     const allowed = new Set(["metadata", "cancellation_details"]);
     const bad = Object.keys(params).find((k) => !allowed.has(k));
-    if (bad) throw invalidRequest(400, "A canceled subscription can only update its cancellation_details and metadata.", { param: bad });
+    if (bad) throw SubscriptionErrors.endedUpdate(bad);
   }
   const customer = String(current.customer);
   if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer, "default_payment_method");
   if (params.collection_method === "send_invoice" && params.days_until_due === undefined && current.days_until_due === null) {
-    throw invalidRequest(400, "Missing required param: days_until_due.", { param: "days_until_due", code: "parameter_missing" });
+    throw Errors.parameterMissing("days_until_due");
   }
   const period = periodOf(current);
   const prorationDate = params.proration_date ?? now;
   if (params.proration_date !== undefined && (params.proration_date < period.start || params.proration_date > period.end)) {
-    throw invalidRequest(400, "proration_date must fall within the current billing period.", { param: "proration_date" });
+    throw SubscriptionErrors.prorationDateOutside();
   }
   if (typeof params.trial_end === "number" && params.trial_end <= now) {
-    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "trial_end" });
+    throw SubscriptionErrors.notInFuture("trial_end");
   }
   if (params.cancel_at !== undefined && params.cancel_at !== null && params.cancel_at <= now) {
-    throw invalidRequest(400, "Invalid timestamp: must be an integer Unix timestamp in the future.", { param: "cancel_at" });
+    throw SubscriptionErrors.notInFuture("cancel_at");
   }
 
   // Item changes: resolve and check everything first.
@@ -549,9 +549,9 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   for (const [i, change] of (params.items ?? []).entries()) {
     const param = `items[${i}]`;
     const existing = change.id !== undefined ? items.find((it) => it.id === change.id) : undefined;
-    if (change.id !== undefined && !existing) throw invalidRequest(400, `No such subscription item: '${change.id}'`, { param: `${param}[id]`, code: "resource_missing" });
+    if (change.id !== undefined && !existing) throw SubscriptionErrors.noSuchItem(change.id, `${param}[id]`);
     if (change.deleted) {
-      if (!existing) throw invalidRequest(400, `Missing required param: ${param}[id].`, { param: `${param}[id]`, code: "parameter_missing" });
+      if (!existing) throw Errors.parameterMissing(`${param}[id]`);
       items = items.filter((it) => it.id !== existing.id);
       changes.push({ before: existing });
       continue;
@@ -563,9 +563,9 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
       const cycleCheck = others.length > 0 || !existing ? cycle : undefined;
       checkRecurring(price, `${param}[price]`, current.currency, cycleCheck);
       if (!cycleCheck && (price.recurring!.interval !== cycle.interval || price.recurring!.interval_count !== cycle.count)) intervalChange = price;
-      if (others.some((it) => it.price.id === price!.id)) throw invalidRequest(400, `Cannot add multiple subscription items with the same price: ${price.id}.`, { param: `${param}[price]` });
+      if (others.some((it) => it.price.id === price!.id)) throw SubscriptionErrors.duplicatePrice(price.id, `${param}[price]`);
     }
-    if (!price) throw invalidRequest(400, `Missing required param: ${param}[price].`, { param: `${param}[price]`, code: "parameter_missing" });
+    if (!price) throw Errors.parameterMissing(`${param}[price]`);
     const quantity = change.quantity ?? existing?.quantity ?? 1;
     const metadata = change.metadata !== undefined ? mergeMetadata(existing?.metadata ?? {}, change.metadata) : (existing?.metadata ?? {});
     const next = existing
@@ -574,7 +574,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
     if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
   }
-  if (items.length === 0) throw invalidRequest(400, "A subscription must keep at least one item; cancel it instead.", { param: "items" });
+  if (items.length === 0) throw SubscriptionErrors.lastItem();
 
   // Everything is checked: apply.
   let next: Subscription = withItems({ ...current }, items);
@@ -701,7 +701,7 @@ export async function cancelSubscription(
   current: Subscription,
   opts: { prorate?: boolean; invoiceNow?: boolean; comment?: string | null; feedback?: string | null; reason?: "cancellation_requested" | "payment_failed" | "payment_disputed" } = {},
 ): Promise<Subscription> {
-  if (ENDED.has(current.status)) throw invalidRequest(400, `This subscription is already ${current.status}.`, { code: "resource_missing" });
+  if (ENDED.has(current.status)) throw SubscriptionErrors.alreadyEnded(current.status);
   const now = await nowFor(ctx, typeof current.test_clock === "string" ? current.test_clock : null);
   if (opts.prorate && current.status !== "trialing") {
     await prorate(ctx, current, current.items.data.map((before) => ({ before })), now);

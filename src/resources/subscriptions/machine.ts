@@ -9,7 +9,7 @@
  * Every row follows today's subscription module and billing engine (`index.ts`,
  * `engine.ts`); where that departs from Stripe the row says so in its test.
  */
-import { Errors, invalidRequest, StripeError } from "../../kernel/errors/index.js";
+import { Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import type { Machine, Transition } from "../../kernel/machine.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { amountFor } from "../../billing/pricing.js";
@@ -147,45 +147,15 @@ export type SubscriptionEffect =
 
 export type SubscriptionTransition = Transition<Subscription, SubscriptionEffect>;
 
-const FUTURE = "Invalid timestamp: must be an integer Unix timestamp in the future.";
-
 /**
- * Today's subscription refusals, by the id each gets in the error table (plan 2.8); wording byte
- * for byte as `subscriptions.ts` answers it. Missing parameters, exclusive parameters and missing
- * objects use the shared builders.
+ * The subscription refusals, from the error table (`SubscriptionErrors`); missing parameters,
+ * exclusive parameters and missing objects use the shared builders.
  */
 export const SUBSCRIPTION_ERRORS = {
   parameterMissing: (param: string) => Errors.parameterMissing(param),
   parametersExclusive: (a: string, b: string) => Errors.parametersExclusive(a, b),
   resourceMissing: (noun: string, id: string, param: string) => Errors.resourceMissing(noun, id, param, 400),
-  daysUntilDueNotAllowed: () => invalidRequest(400, "days_until_due can only be set when collection_method is send_invoice.", { param: "days_until_due" }),
-  notInFuture: (param: string) => invalidRequest(400, FUTURE, { param }),
-  paymentMethodNotAttached: (id: string, param: string) =>
-    invalidRequest(400, `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, { param, code: "resource_missing" }),
-  priceNotRecurring: (price: string, param: string) =>
-    invalidRequest(400, `The price specified (${price}) is a one-time price; subscriptions need recurring prices. Use add_invoice_items for one-time charges.`, { param }),
-  priceInactive: (price: string, param: string) => invalidRequest(400, `The price specified (${price}) is inactive. This field only accepts active prices.`, { param }),
-  priceCurrency: (price: string, priceCurrency: string, currency: string, param: string) =>
-    invalidRequest(400, `The price specified (${price}) is in ${priceCurrency}, but this subscription is in ${currency}. All prices on a subscription must share its currency.`, { param }),
-  priceInterval: (price: string, count: number, interval: string, cycle: Cycle, param: string) =>
-    invalidRequest(
-      400,
-      `The price specified (${price}) bills every ${count} ${interval}(s); the other items bill every ${cycle.count} ${cycle.interval}(s). All items of a subscription must share a billing interval.`,
-      { param },
-    ),
-  duplicatePrice: (price: string, param: string) => invalidRequest(400, `Cannot add multiple subscription items with the same price: ${price}.`, { param }),
-  priceDataCurrency: (i: number, currency: string) =>
-    invalidRequest(400, `items[${i}][price_data][currency] must be ${currency}, the currency of the subscription.`, { param: `items[${i}][price_data][currency]` }),
-  priceDataInterval: (i: number, cycle: Cycle) =>
-    invalidRequest(400, `items[${i}][price_data][recurring] must bill every ${cycle.count} ${cycle.interval}(s), like the other items.`, { param: `items[${i}][price_data][recurring]` }),
-  addItemRecurring: (price: string, i: number) => invalidRequest(400, `The price ${price} is recurring; add_invoice_items takes one-time prices.`, { param: `add_invoice_items[${i}][price]` }),
-  anchorOutOfRange: () => invalidRequest(400, "billing_cycle_anchor must be in the future and within one billing period.", { param: "billing_cycle_anchor" }),
-  firstPaymentRequiresAction: () => invalidRequest(402, "The first payment of this subscription requires authentication.", { code: "subscription_payment_intent_invalid_parameter" }),
-  alreadyEnded: (status: string) => invalidRequest(400, `This subscription is already ${status}.`, { code: "resource_missing" }),
-  endedUpdate: (param: string) => invalidRequest(400, "A canceled subscription can only update its cancellation_details and metadata.", { param }),
-  prorationDateOutside: () => invalidRequest(400, "proration_date must fall within the current billing period.", { param: "proration_date" }),
-  noSuchItem: (id: string, param: string) => invalidRequest(400, `No such subscription item: '${id}'`, { param, code: "resource_missing" }),
-  lastItem: () => invalidRequest(400, "A subscription must keep at least one item; cancel it instead.", { param: "items" }),
+  ...SubscriptionErrors,
 } as const satisfies Record<string, (...args: never[]) => StripeError>;
 
 export type SubscriptionErrorId = keyof typeof SUBSCRIPTION_ERRORS;
