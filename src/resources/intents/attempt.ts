@@ -7,7 +7,7 @@
  * Pure: the random parts of a challenge URL come in {@link ChallengeIds}.
  */
 import { PaymentErrors } from "../../kernel/errors/payment.js";
-import { docUrl, type StripeError } from "../../kernel/errors/index.js";
+import { authenticationFailedError, type StripeError } from "../../kernel/errors/index.js";
 import type { DeclineCode } from "../../stripe/declines.js";
 import type { PaymentMethod } from "../../stripe/objects.js";
 
@@ -69,23 +69,12 @@ export function challengeRequested(requested: string | null | undefined, pm: Pay
   return (requested === "any" || requested === "challenge") && pm.card?.three_d_secure_usage?.supported !== false;
 }
 
-const AUTHENTICATION_FAILURES = {
-  payment_intent: {
-    code: "payment_intent_authentication_failure",
-    message:
-      "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
-  },
-  setup_intent: { code: "setup_intent_authentication_failure", message: "The latest attempt to set up the payment method has failed because authentication failed." },
-} as const;
-
 /**
  * The `last_payment_error` / `last_setup_error` of a failed challenge, with the
- * full PaymentMethod. Wording as the resource modules answer it today; it moves
- * into the payment section of the error table when that is split.
+ * full PaymentMethod, as the card section of the error table words it.
  */
 export function authenticationFailure(intent: "payment_intent" | "setup_intent", pm: PaymentMethod): AuthenticationFailure {
-  const { code, message } = AUTHENTICATION_FAILURES[intent];
-  return { type: "invalid_request_error", code, doc_url: docUrl(code), message, payment_method: pm };
+  return authenticationFailedError(intent, pm).body as AuthenticationFailure;
 }
 
 /** The error a failed challenge leaves on the intent. */

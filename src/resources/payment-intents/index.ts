@@ -8,11 +8,11 @@
  * 402 is answered.
  */
 import type { Stripe, Wire } from "../../stripe/types.js";
-import { docUrl, type StripeError } from "../../kernel/errors/index.js";
+import type { StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
 import { checkMoney } from "../../payments/amounts.js";
 import { buildCharge } from "../../payments/charge-builder.js";
-import { authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
+import { authenticationFailedError, authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
 import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
@@ -365,14 +365,7 @@ async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: Confirm
         ...pi,
         status: "requires_payment_method",
         payment_method: null,
-        last_payment_error: {
-          type: "card_error",
-          code: "authentication_required",
-          decline_code: "authentication_not_handled",
-          doc_url: docUrl("authentication_required"),
-          message: authenticationNotHandledError({}).body.message,
-          payment_method: pm,
-        } as PaymentIntent["last_payment_error"],
+        last_payment_error: { ...authenticationNotHandledError({}).body, payment_method: pm } as PaymentIntent["last_payment_error"],
       };
       await save(ctx, stored, failed, "payment_intent.payment_failed");
       return { pi: failed, error: authenticationNotHandledError({ payment_intent: failed, payment_method: pm }) };
@@ -573,14 +566,7 @@ export async function authenticatePaymentIntent(ctx: Context, id: string, outcom
       status: "requires_payment_method",
       payment_method: null,
       next_action: null,
-      last_payment_error: {
-        type: "invalid_request_error",
-        code: "payment_intent_authentication_failure",
-        doc_url: docUrl("payment_intent_authentication_failure"),
-        message:
-          "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
-        payment_method: pm,
-      } as PaymentIntent["last_payment_error"],
+      last_payment_error: authenticationFailedError("payment_intent", pm).body as PaymentIntent["last_payment_error"],
     };
     return save(ctx, current, failed, "payment_intent.payment_failed");
   }

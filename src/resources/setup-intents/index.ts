@@ -7,9 +7,9 @@
  * attaches the card to the customer and, for `usage: off_session`, lets
  * cards that authenticate "unless set up" pay off-session later.
  */
-import { docUrl, type StripeError } from "../../kernel/errors/index.js";
+import type { StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
-import { declineError, declineFields } from "../../kernel/errors/card.js";
+import { authenticationFailedError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { decideSetup, forcedSetupDecline } from "../../payments/decision.js";
 import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
@@ -262,13 +262,7 @@ export async function authenticateSetupIntent(ctx: Context, id: string, outcome:
     status: "requires_payment_method",
     payment_method: null,
     next_action: null,
-    last_setup_error: {
-      type: "invalid_request_error",
-      code: "setup_intent_authentication_failure",
-      doc_url: docUrl("setup_intent_authentication_failure"),
-      message: "The latest attempt to set up the payment method has failed because authentication failed.",
-      payment_method: pm,
-    } as SetupIntent["last_setup_error"],
+    last_setup_error: authenticationFailedError("setup_intent", pm).body as SetupIntent["last_setup_error"],
   };
   return save(ctx, current, failed, "setup_intent.setup_failed");
 }
