@@ -120,3 +120,54 @@ export function machineProblems(facts: readonly SourceFacts[]): MachineProblem[]
   for (const f of facts) if (isMachine(f.file)) check(f.file, undefined);
   return problems;
 }
+
+/** Stripe's error `type`s: an object literal with one of them and a `message` is an error body. */
+const ERROR_TYPES = new Set(["api_error", "card_error", "idempotency_error", "invalid_request_error"]);
+
+/** An error built outside the error table, or a plain `Error` thrown. */
+export interface InlineError {
+  readonly file: string;
+  readonly line: number;
+  /** `new StripeError`, `invalidRequest`, `error body` (an object literal in Stripe's error shape) or `throw new Error`. */
+  readonly kind: "new StripeError" | "invalidRequest" | "error body" | "throw new Error";
+  /** For a plain `Error`: the start of its message as written (the key of the allow-list). */
+  readonly message?: string;
+}
+
+/** Whether a file belongs to the error table (`src/kernel/errors/`), where errors are built. */
+export const isErrorTable = (file: string) => file.startsWith("kernel/errors/");
+
+/**
+ * Every error a file builds outside the error table: `new StripeError(…)` and
+ * `invalidRequest(…)` calls (whatever their arguments: outside the table the
+ * message would be composed at the call site), object literals in Stripe's
+ * error shape (a `type` that is one of Stripe's error types, and a `message`),
+ * and `throw new Error(…)` / `TypeError` / `RangeError` (which answer a client
+ * as an anonymous 500, so only programmer errors may use them: see the allow-list).
+ */
+export function inlineErrors(facts: readonly SourceFacts[]): InlineError[] {
+  const out: InlineError[] = [];
+  for (const f of facts) {
+    if (isErrorTable(f.file)) continue;
+    const source = f.source;
+    const lineOf = (n: ts.Node) => source.getLineAndCharacterOfPosition(n.getStart(source)).line + 1;
+    const visit = (n: ts.Node) => {
+      if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "StripeError") out.push({ file: f.file, line: lineOf(n), kind: "new StripeError" });
+      else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "invalidRequest") out.push({ file: f.file, line: lineOf(n), kind: "invalidRequest" });
+      else if (ts.isObjectLiteralExpression(n) && isErrorBody(n)) out.push({ file: f.file, line: lineOf(n), kind: "error body" });
+      else if (ts.isThrowStatement(n) && ts.isNewExpression(n.expression) && ts.isIdentifier(n.expression.expression) && /^(Error|TypeError|RangeError)$/.test(n.expression.expression.text)) {
+        const arg = n.expression.arguments?.[0];
+        out.push({ file: f.file, line: lineOf(n), kind: "throw new Error", message: arg === undefined ? "" : arg.getText(source).slice(0, 50) });
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+function isErrorBody(n: ts.ObjectLiteralExpression): boolean {
+  const prop = (name: string) => n.properties.find((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === name);
+  const type = prop("type");
+  return type !== undefined && ts.isPropertyAssignment(type) && ts.isStringLiteralLike(type.initializer) && ERROR_TYPES.has(type.initializer.text) && prop("message") !== undefined;
+}
