@@ -63,6 +63,7 @@ export const ALLOWED_PLAIN_ERRORS: readonly AllowedPlainErrors[] = [
     why: LIBRARY,
     messages: [
       "`waitForEvent timeout must be milliseconds >= 0, g",
+      "`waitForEvent since must be a Date or ms since the",
       '"The request journal is off: start paper-tiger wit',
       '`paper-tiger emits "event" only, not ${JSON.string',
       "\"This server's clock cannot be advanced; start it ",

@@ -81,6 +81,7 @@ const SAMPLES: Samples = {
   },
   payment: {
     invalidCurrency: ["usx"],
+    sourceTypeNotImplemented: ["sepa_debit"],
     amountTooSmall: [50, "usd"],
     amountTooLarge: ["usd"],
     confirmManualWithPublishableKey: ["pi_123"],
