@@ -205,6 +205,10 @@ const RECIPES: Readonly<Record<string, fc.Arbitrary<Value>>> = {
   "POST /v1/webhook_endpoints": fc.record({ url: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...LOOPBACK_URLS.slice(0, 2)) }, { weight: 1, arbitrary: fc.constantFrom(...LOOPBACK_URLS.slice(2)) }), enabled_events: fc.constantFrom(["*"], ["customer.created", "invoice.*"]) }),
   "POST /v1/tokens": fc.record({ card: fc.record({ number: fc.constantFrom("4242424242424242", "4000000000000002"), exp_month: fc.integer({ min: 1, max: 12 }), exp_year: fc.integer({ min: 2027, max: 2040 }), cvc: fc.constant("123") }) }),
   "POST /v1/payment_methods": fc.record({ type: fc.constant("card"), card: fc.oneof(fc.record({ token: fc.constantFrom("tok_visa", "tok_chargeDeclined") }), fc.record({ number: fc.constant("4242424242424242"), exp_month: fc.constant(12), exp_year: fc.constant(2034) })) }),
+  "POST /v1/sources": fc.oneof(
+    fc.record({ type: fc.constant("card"), token: fc.oneof(fc.constantFrom("tok_visa", "tok_mastercard"), ref("tok")) }),
+    fc.record({ type: fc.constant("card"), card: fc.record({ number: fc.constantFrom("4242424242424242", "4000000000003063"), exp_month: fc.constant(12), exp_year: fc.constant(2034) }) }),
+  ),
   "POST /v1/payment_methods/:id/attach": fc.record({ customer: ref("cus") }),
   "POST /v1/customers/:customer/sources": fc.record({ source: fc.constantFrom("tok_visa", "tok_chargeDeclined") }),
   "POST /_chaos/config": fc.oneof(
