@@ -560,12 +560,14 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     resolveNamespace: currentNamespace,
     onCleanup: (ns) => flushNamespace(runtime, ns),
   });
+  const registry = new ResourceRegistry(RESOURCE_MODULES);
   const services: Services = {
     store,
     clock,
     realClock,
     events,
     apiVersion,
+    relations: registry.relations,
     paymentChaos: paymentChaosOf(chaos),
     billing: billingSettings(options.billing),
     // Test clock advances bill every boundary crossed, moving the clock to each moment first.
@@ -574,7 +576,6 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     },
   };
   const billing = new BillingRunner(services);
-  const registry = new ResourceRegistry(RESOURCE_MODULES);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of RESOURCE_MODULES) m.setup?.(registry);
   const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes, ...journalControlRoutes];

@@ -7,6 +7,7 @@
 import type { Clock } from "../clock/clock.js";
 import type { EventRecorder } from "../events/recorder.js";
 import type { Store } from "../store/store.js";
+import type { Relations } from "./relation-keys.js";
 import type { PaymentChaos } from "../payments/decision.js";
 import type { BillingSettings } from "../billing/options.js";
 
@@ -19,6 +20,8 @@ export interface Services {
   readonly realClock: Clock;
   readonly events: EventRecorder;
   readonly apiVersion: string;
+  /** The hooks and ports of this server's modules (its registry's). */
+  readonly relations: Relations;
   /** Payment chaos, consulted by the payment decision; absent until the chaos coordinator provides it. */
   readonly paymentChaos?: PaymentChaos;
   /** Retry schedule and notices of subscription billing. */

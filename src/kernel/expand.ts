@@ -26,10 +26,10 @@ type Step =
   | { readonly kind: "include"; readonly field: string; readonly include: Include<StripeObject>; readonly rest: readonly string[] }
   | { readonly kind: "field"; readonly field: readonly string[]; readonly target: ExpandTarget; readonly rest: readonly string[] };
 
-function stepOf(res: AnyResource, segs: readonly string[]): Step | undefined {
+function stepOf(registry: ResourceRegistry, res: AnyResource, segs: readonly string[]): Step | undefined {
   const head = segs[0]!;
-  // A Map, so a name such as `constructor` or `__proto__` is simply not found.
-  const include = res.includable.get(head);
+  // Maps, so a name such as `constructor` or `__proto__` is simply not found.
+  const include = registry.includable(res, head);
   if (include) return { kind: "include", field: head, include, rest: segs.slice(1) };
   let match: string[] | undefined;
   // Object.keys: own declared fields only.
@@ -47,7 +47,7 @@ const targetsOf = (target: ExpandTarget): readonly string[] => (typeof target ==
 function resolves(registry: ResourceRegistry, res: AnyResource | undefined, segs: readonly string[]): boolean {
   if (segs.length === 0) return true;
   if (!res) return false;
-  const step = stepOf(res, segs);
+  const step = stepOf(registry, res, segs);
   if (!step) return false;
   if (step.rest.length === 0) return true;
   if (step.kind === "include") {
@@ -122,7 +122,7 @@ function targetFor(registry: ResourceRegistry, target: ExpandTarget, id: string)
 async function expandObject(ctx: Context, registry: ResourceRegistry, obj: Obj, resource: AnyResource | undefined, segs: readonly string[]): Promise<Obj> {
   if (segs.length === 0 || typeof obj !== "object" || obj === null) return obj;
   const res = resource ?? resourceOf(registry, obj);
-  const step = res && stepOf(res, segs);
+  const step = res && stepOf(registry, res, segs);
   if (!step) return obj;
 
   if (step.kind === "include") {

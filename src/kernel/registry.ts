@@ -4,8 +4,9 @@
  * here by object name, so a resource never imports another to expand its ids.
  */
 import type { Endpoint } from "./endpoint.js";
-import type { Relate } from "./relations.js";
-import type { Resource, StripeObject } from "./resource.js";
+import type { Relations } from "./relation-keys.js";
+import { ServerRelations, type Relate } from "./relations.js";
+import type { Include, Resource, StripeObject } from "./resource.js";
 
 /** A resource module: the resource it declares (if any) and its endpoints. */
 export interface ResourceModule {
@@ -15,13 +16,18 @@ export interface ResourceModule {
   readonly endpoints: readonly Endpoint[];
   /** Runs once when a server starts (declares collections, subscribes to events...). */
   readonly setup?: (registry: ResourceRegistry) => void;
-  /** Relates the module to the lower ones it reaches; runs once per server, in the order of the modules, after every resource is registered. */
+  /**
+   * Declares the hooks and ports this module offers and relates it to the
+   * lower ones it reaches (see `relations`); runs once per server, in the
+   * order of the modules, after every resource is registered.
+   */
   readonly relate?: (r: Relate) => void;
 }
 
-/** Resources by object name, and every endpoint. */
+/** Resources by object name, every endpoint, and the relations of the modules. */
 export class ResourceRegistry {
   readonly #resources = new Map<string, Resource<StripeObject>>();
+  readonly #relations = new ServerRelations();
   readonly endpoints: Endpoint[] = [];
 
   constructor(modules: readonly ResourceModule[]) {
@@ -35,8 +41,19 @@ export class ResourceRegistry {
       }
       this.endpoints.push(...m.endpoints);
     }
-    const relate: Relate = {};
-    for (const m of modules) m.relate?.(relate);
+    for (const m of modules) m.relate?.(this.#relations.relate(m.name));
+    // The readiness check: a server whose relations are incomplete does not start.
+    this.#relations.ready();
+  }
+
+  /** This registry's hooks and ports, which its server's contexts carry (`ctx.services.relations`). */
+  get relations(): Relations {
+    return this.#relations;
+  }
+
+  /** The field of `resource` that `expand[]=field` computes: what a module included, else the resource's own. */
+  includable(resource: Resource<StripeObject>, field: string): Include<StripeObject> | undefined {
+    return this.#relations.included(resource, field) ?? resource.includable.get(field);
   }
 
   /** The resource for an object name (`customer`). */

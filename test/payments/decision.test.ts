@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../../src/clock/clock.js";
 import { EventRecorder } from "../../src/events/recorder.js";
 import { createContext, type Context } from "../../src/kernel/context.js";
+import { ResourceRegistry } from "../../src/kernel/registry.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { attachDecline, chaosCode, decidePayment, decideSetup, type PaymentChaos, type PaymentRequest } from "../../src/payments/decision.js";
 import { approvedOutcome, declinedOutcome, radarBlockOutcome } from "../../src/payments/outcomes.js";
@@ -35,7 +36,8 @@ function context(chaos?: PaymentChaos): Context {
   const store = new MemoryStore();
   const clock = new ManualClock(Date.parse("2026-03-01T00:00:00Z"));
   const events = new EventRecorder(store, clock, "2026-10-28.endive");
-  return createContext({ store, clock, realClock: clock, events, apiVersion: "2026-10-28.endive", ...(chaos ? { paymentChaos: chaos } : {}) }, "ns1", null, null);
+  const relations = new ResourceRegistry([]).relations;
+  return createContext({ store, clock, realClock: clock, events, apiVersion: "2026-10-28.endive", relations, ...(chaos ? { paymentChaos: chaos } : {}) }, "ns1", null, null);
 }
 
 function request(shortcut: string, extra: Partial<PaymentRequest> = {}): PaymentRequest {
