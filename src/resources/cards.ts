@@ -8,7 +8,7 @@ import { Errors } from "../kernel/errors/index.js";
 import { declineError } from "../kernel/errors/card.js";
 import { legacyCard, type LegacyCard } from "../payments/card-details.js";
 import { attachDecline } from "../payments/decision.js";
-import { customerHooks, customers, type Customer } from "./customers.js";
+import { customerRelations, customers, type Customer } from "./customers.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { LIST_PARAMS, listOf, listPage, type ListParams } from "../kernel/list.js";
 import { mergeMetadata, p } from "../kernel/params/param.js";
@@ -16,6 +16,7 @@ import { Resource } from "../kernel/resource.js";
 import { resolveToken, spendToken } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { Relate } from "../kernel/relations.js";
 
 export const cards: Resource<LegacyCard> = new Resource<LegacyCard>({
   object: "card",
@@ -55,33 +56,32 @@ async function prepareCard(ctx: Context, token: string, param: string): Promise<
   };
 }
 
-customerHooks.prepareSource = async (ctx, source) => {
-  const prepared = await prepareCard(ctx, source, "source");
-  return { id: prepared.id, save: async (customer, replacing) => void (await prepared.save(customer, replacing)) };
-};
-
-customerHooks.checkDefaultSource = async (ctx, customerId, source) => {
-  await requireCustomerCard(ctx, customerId, source, "default_source");
-};
-
-customers.include("sources", async (ctx, c) => {
-  const page = await cards.list(ctx, { limit: 10, where: { index: "customer", value: c.id } });
-  return listOf(page.data, `/v1/customers/${c.id}/sources`, page.hasMore);
-});
-
-const previousBeforeDelete = customerHooks.beforeDelete;
-customerHooks.beforeDelete = async (ctx, customer) => {
-  await previousBeforeDelete?.(ctx, customer);
-  for (;;) {
-    const page = await cards.list(ctx, { limit: 100, where: { index: "customer", value: customer.id } });
-    for (const card of page.data) await cards.remove(ctx, card);
-    if (!page.hasMore) return;
-  }
-};
+/** Sources on customers: `source` and `default_source`, the `sources` list, and the cards a deleted customer leaves. */
+function relate(r: Relate): void {
+  r.provide(customerRelations.prepareSource, async (ctx, source) => {
+    const prepared = await prepareCard(ctx, source, "source");
+    return { id: prepared.id, save: async (customer, replacing) => void (await prepared.save(customer, replacing)) };
+  });
+  r.provide(customerRelations.checkDefaultSource, async (ctx, customerId, source) => {
+    await requireCustomerCard(ctx, customerId, source, "default_source");
+  });
+  r.include(customers, "sources", async (ctx, c) => {
+    const page = await cards.list(ctx, { limit: 10, where: { index: "customer", value: c.id } });
+    return listOf(page.data, `/v1/customers/${c.id}/sources`, page.hasMore);
+  });
+  r.on(customerRelations.beforeDelete, async (ctx, customer) => {
+    for (;;) {
+      const page = await cards.list(ctx, { limit: 100, where: { index: "customer", value: customer.id } });
+      for (const card of page.data) await cards.remove(ctx, card);
+      if (!page.hasMore) return;
+    }
+  });
+}
 
 export const cardsModule: ResourceModule = {
   name: "cards",
   resources: [cards as never],
+  relate,
   endpoints: [
     endpoint({
       method: "POST",

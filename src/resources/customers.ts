@@ -8,6 +8,7 @@ import { Errors } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
+import { hook, port, type Hook, type Port } from "../kernel/relation-keys.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { listOf } from "../kernel/list.js";
@@ -98,28 +99,42 @@ function checkInvoicePrefix(prefix: string | undefined): void {
   }
 }
 
-/** Hooks other modules register to act on customer parameters that name their objects. */
-export interface CustomerHooks {
+/**
+ * What customers reach in the modules that own the objects customer
+ * parameters name (payment methods, sources, test clocks), and the moment
+ * those modules and subscriptions follow: supplied in their `relate(r)`.
+ */
+export interface CustomerRelations {
   /**
    * Validates `payment_method` on create before anything is stored; answers
    * the id the PaymentMethod will have once attached (a `pm_card_*` shortcut
    * becomes a new PaymentMethod) and the function that attaches it.
    */
-  preparePaymentMethod?: (ctx: Context, paymentMethod: string) => Promise<PreparedPaymentMethod>;
+  readonly preparePaymentMethod: Port<(ctx: Context, paymentMethod: string) => Promise<PreparedPaymentMethod>>;
   /**
    * Validates `source` (a card token) before anything is stored; answers the
    * id of the card it becomes and the function that saves it on the customer.
    */
-  prepareSource?: (ctx: Context, source: string) => Promise<PreparedSource>;
+  readonly prepareSource: Port<(ctx: Context, source: string) => Promise<PreparedSource>>;
   /** Checks that `default_source` names one of this customer's sources. */
-  checkDefaultSource?: (ctx: Context, customerId: string, source: string) => Promise<void>;
+  readonly checkDefaultSource: Port<(ctx: Context, customerId: string, source: string) => Promise<void>>;
   /** Checks that `invoice_settings.default_payment_method` may be used by this customer. */
-  checkDefaultPaymentMethod?: (ctx: Context, customerId: string, paymentMethod: string) => Promise<void>;
+  readonly checkDefaultPaymentMethod: Port<(ctx: Context, customerId: string, paymentMethod: string) => Promise<void>>;
   /** Checks a `test_clock` id and returns the clock's frozen time (Unix seconds). */
-  testClockTime?: (ctx: Context, clockId: string) => Promise<number>;
-  /** Runs before a customer is deleted (cancel subscriptions, detach payment methods). */
-  beforeDelete?: (ctx: Context, customer: Customer) => Promise<void>;
+  readonly testClockTime: Port<(ctx: Context, clockId: string) => Promise<number>>;
+  /** Runs before a customer is deleted: sources removed, payment methods detached, subscriptions canceled, in module order. */
+  readonly beforeDelete: Hook<[ctx: Context, customer: Customer]>;
 }
+
+/** The keys of {@link CustomerRelations}, which the customers module declares. */
+export const customerRelations: CustomerRelations = {
+  preparePaymentMethod: port("customers.preparePaymentMethod"),
+  prepareSource: port("customers.prepareSource"),
+  checkDefaultSource: port("customers.checkDefaultSource"),
+  checkDefaultPaymentMethod: port("customers.checkDefaultPaymentMethod"),
+  testClockTime: port("customers.testClockTime"),
+  beforeDelete: hook("customers.beforeDelete"),
+};
 
 /** A PaymentMethod checked and ready to be attached to a new customer. */
 export interface PreparedPaymentMethod {
@@ -133,9 +148,6 @@ export interface PreparedSource {
   /** Saves the card; `replacing` is the default source it replaces, which is deleted. */
   save(customer: Customer, replacing: string | null): Promise<void>;
 }
-
-/** Registered by the modules that own payment methods, test clocks and subscriptions. */
-export const customerHooks: CustomerHooks = {};
 
 async function applyCommon(ctx: Context, id: string, base: Customer, params: Common): Promise<Customer> {
   checkInvoicePrefix(params.invoice_prefix);
@@ -168,10 +180,7 @@ async function applyCommon(ctx: Context, id: string, base: Customer, params: Com
     const s = params.invoice_settings;
     const current = base.invoice_settings;
     const pm = s.default_payment_method;
-    if (typeof pm === "string") {
-      if (!customerHooks.checkDefaultPaymentMethod) throw Errors.resourceMissing("PaymentMethod", pm, "invoice_settings[default_payment_method]", 400);
-      await customerHooks.checkDefaultPaymentMethod(ctx, id, pm);
-    }
+    if (typeof pm === "string") await ctx.services.relations.port(customerRelations.checkDefaultPaymentMethod)(ctx, id, pm);
     next.invoice_settings = {
       custom_fields: s.custom_fields === undefined ? current.custom_fields : s.custom_fields,
       default_payment_method: pm === undefined ? current.default_payment_method : pm,
@@ -194,10 +203,7 @@ async function applyCommon(ctx: Context, id: string, base: Customer, params: Com
 export async function createCustomer(ctx: Context, params: ParamType<ReturnType<typeof p.object<typeof CREATE>>>): Promise<Customer> {
   const id = customers.newId();
   let created = ctx.now();
-  if (params.test_clock !== undefined) {
-    if (!customerHooks.testClockTime) throw Errors.resourceMissing("test_helpers.test_clock", params.test_clock, "test_clock", 400);
-    created = await customerHooks.testClockTime(ctx, params.test_clock);
-  }
+  if (params.test_clock !== undefined) created = await ctx.services.relations.port(customerRelations.testClockTime)(ctx, params.test_clock);
   const blank: Customer = {
     id,
     object: "customer",
@@ -224,10 +230,7 @@ export async function createCustomer(ctx: Context, params: ParamType<ReturnType<
     test_clock: params.test_clock ?? null,
   };
   let prepared: PreparedPaymentMethod | undefined;
-  if (params.payment_method !== undefined) {
-    if (!customerHooks.preparePaymentMethod) throw Errors.resourceMissing("PaymentMethod", params.payment_method, "payment_method", 400);
-    prepared = await customerHooks.preparePaymentMethod(ctx, params.payment_method);
-  }
+  if (params.payment_method !== undefined) prepared = await ctx.services.relations.port(customerRelations.preparePaymentMethod)(ctx, params.payment_method);
   // The PaymentMethod attached by this request may also be named as the default.
   const defaultIsAttached = prepared !== undefined && params.invoice_settings?.default_payment_method === params.payment_method;
   const common = defaultIsAttached ? { ...params, invoice_settings: { ...params.invoice_settings, default_payment_method: undefined } } : params;
@@ -242,8 +245,7 @@ export async function createCustomer(ctx: Context, params: ParamType<ReturnType<
 }
 
 function prepareSource(ctx: Context, source: string): Promise<PreparedSource> {
-  if (!customerHooks.prepareSource) throw Errors.resourceMissing("source", source, "source", 400);
-  return customerHooks.prepareSource(ctx, source);
+  return ctx.services.relations.port(customerRelations.prepareSource)(ctx, source);
 }
 
 /**
@@ -258,6 +260,7 @@ export async function setDefaultPaymentMethod(ctx: Context, customer: Customer, 
 export const customersModule: ResourceModule = {
   name: "customers",
   resources: [customers as never],
+  relate: (r) => r.declare(...Object.values(customerRelations)),
   endpoints: crudEndpoints(customers, {
     path: "/v1/customers",
     create: { params: CREATE, run: createCustomer },
@@ -265,10 +268,7 @@ export const customersModule: ResourceModule = {
       params: UPDATE,
       async run(ctx, current, params) {
         const { default_source, source: sourceParam, ...rest } = params;
-        if (default_source !== undefined) {
-          if (!customerHooks.checkDefaultSource) throw Errors.resourceMissing("source", default_source, "default_source", 400);
-          await customerHooks.checkDefaultSource(ctx, current.id, default_source);
-        }
+        if (default_source !== undefined) await ctx.services.relations.port(customerRelations.checkDefaultSource)(ctx, current.id, default_source);
         const source = sourceParam !== undefined ? await prepareSource(ctx, sourceParam) : undefined;
         let next = await applyCommon(ctx, current.id, current, rest);
         if (default_source !== undefined) next = { ...next, default_source };
@@ -282,7 +282,7 @@ export const customersModule: ResourceModule = {
     },
     del: {
       async run(ctx, current) {
-        await customerHooks.beforeDelete?.(ctx, current);
+        await ctx.services.relations.emit(customerRelations.beforeDelete, ctx, current);
       },
     },
     list: {

@@ -13,7 +13,7 @@ import { attachDecline } from "../payments/decision.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
 import { crudEndpoints } from "../kernel/crud.js";
-import { customerHooks, customers, setDefaultPaymentMethod, type Customer } from "./customers.js";
+import { customerRelations, customers, setDefaultPaymentMethod, type Customer } from "./customers.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { LIST_PARAMS, listPage, type ListParams } from "../kernel/list.js";
 import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
@@ -21,6 +21,7 @@ import { Resource } from "../kernel/resource.js";
 import { resolveToken, spendToken, CARD_DATA } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { Relate } from "../kernel/relations.js";
 import type { PaymentMethod } from "../stripe/objects.js";
 
 export type { PaymentMethod };
@@ -198,37 +199,35 @@ async function allOf(ctx: Context, customer: string): Promise<PaymentMethod[]> {
   }
 }
 
-// Customer parameters that name PaymentMethods.
-customerHooks.preparePaymentMethod = async (ctx, id) => {
-  const ref = await resolvePaymentMethod(ctx, id, "payment_method");
-  // The customer does not exist yet, so only the card and ownership can be checked.
-  const pm = paymentMethodOf(ref);
-  if (ref.kind === "stored") {
-    if (pm.customer !== null) throw PaymentErrors.paymentMethodAttachedElsewhere();
-    if (await isSpent(ctx, pm.id)) throw PaymentErrors.paymentMethodSpent();
-  }
-  const declined = attachDecline(pm.card!);
-  if (declined) throw declineError(declined, "attach");
-  return { id: pm.id, attach: async (customer: Customer) => void (await attachPaymentMethod(ctx, ref, customer.id)) };
-};
-
-customerHooks.checkDefaultPaymentMethod = async (ctx, customerId, id) => {
-  const param = "invoice_settings[default_payment_method]";
-  const pm = await paymentMethods.get(ctx, id);
-  if (!pm) throw Errors.resourceMissing("PaymentMethod", id, param, 400);
-  if (pm.customer !== customerId) throw PaymentErrors.defaultPaymentMethodNotAttached(id, param);
-};
-
-const previousBeforeDelete = customerHooks.beforeDelete;
-customerHooks.beforeDelete = async (ctx, customer) => {
-  await previousBeforeDelete?.(ctx, customer);
+/** Customer parameters that name PaymentMethods, and the PaymentMethods a deleted customer leaves. */
+function relate(r: Relate): void {
+  r.provide(customerRelations.preparePaymentMethod, async (ctx, id) => {
+    const ref = await resolvePaymentMethod(ctx, id, "payment_method");
+    // The customer does not exist yet, so only the card and ownership can be checked.
+    const pm = paymentMethodOf(ref);
+    if (ref.kind === "stored") {
+      if (pm.customer !== null) throw PaymentErrors.paymentMethodAttachedElsewhere();
+      if (await isSpent(ctx, pm.id)) throw PaymentErrors.paymentMethodSpent();
+    }
+    const declined = attachDecline(pm.card!);
+    if (declined) throw declineError(declined, "attach");
+    return { id: pm.id, attach: async (customer: Customer) => void (await attachPaymentMethod(ctx, ref, customer.id)) };
+  });
+  r.provide(customerRelations.checkDefaultPaymentMethod, async (ctx, customerId, id) => {
+    const param = "invoice_settings[default_payment_method]";
+    const pm = await paymentMethods.get(ctx, id);
+    if (!pm) throw Errors.resourceMissing("PaymentMethod", id, param, 400);
+    if (pm.customer !== customerId) throw PaymentErrors.defaultPaymentMethodNotAttached(id, param);
+  });
   // Deleting a customer detaches its payment methods.
-  for (const pm of await allOf(ctx, customer.id)) {
-    const detached = await paymentMethods.update(ctx, pm, { ...pm, customer: null }, { event: false });
-    await markSpent(ctx, pm.id);
-    await paymentMethods.emit(ctx, "payment_method.detached", detached, { customer: customer.id });
-  }
-};
+  r.on(customerRelations.beforeDelete, async (ctx, customer) => {
+    for (const pm of await allOf(ctx, customer.id)) {
+      const detached = await paymentMethods.update(ctx, pm, { ...pm, customer: null }, { event: false });
+      await markSpent(ctx, pm.id);
+      await paymentMethods.emit(ctx, "payment_method.detached", detached, { customer: customer.id });
+    }
+  });
+}
 
 const CREATE = {
   type: p.string().required(),
@@ -256,6 +255,7 @@ function customerListNarrowing(customer: string, type: string | undefined) {
 export const paymentMethodsModule: ResourceModule = {
   name: "payment-methods",
   resources: [paymentMethods as never],
+  relate,
   endpoints: [
     // A `pm_card_*` shortcut retrieves as the new PaymentMethod it stands for.
     endpoint({

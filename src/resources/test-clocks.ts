@@ -11,7 +11,7 @@ import { TestClockErrors } from "../kernel/errors/index.js";
 import { TEST_CLOCKS } from "../billing/time.js";
 import { advanceProblem, MAX_TIME_MS } from "../clock/clock.js";
 import { crudEndpoints } from "../kernel/crud.js";
-import { customerHooks, customers } from "./customers.js";
+import { customerRelations, customers } from "./customers.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { p } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
@@ -34,11 +34,6 @@ export const testClockHooks: {
   beforeDelete?: (ctx: Context, clockId: string) => Promise<void>;
 } = {};
 
-customerHooks.testClockTime = async (ctx, id) => {
-  const clock = await testClocks.require(ctx, id, "test_clock");
-  return clock.frozen_time;
-};
-
 const WEEK = 7 * 86_400;
 /** A test clock's time is a Unix timestamp any date can show (up to the end of year 9999); within that, Stripe's clocks only move forward. */
 const FROZEN_TIME = p.integer({ min: 0, max: Math.floor(MAX_TIME_MS / 1000) }).required();
@@ -46,6 +41,9 @@ const FROZEN_TIME = p.integer({ min: 0, max: Math.floor(MAX_TIME_MS / 1000) }).r
 export const testClocksModule: ResourceModule = {
   name: "test-clocks",
   resources: [testClocks as never],
+  relate(r) {
+    r.provide(customerRelations.testClockTime, async (ctx, id) => (await testClocks.require(ctx, id, "test_clock")).frozen_time);
+  },
   endpoints: [
     ...crudEndpoints(testClocks, {
       path: "/v1/test_helpers/test_clocks",

@@ -22,7 +22,7 @@ import {
 import { billingSettings } from "../../billing/options.js";
 import { randomChars } from "../../stripe/ids.js";
 import { crudEndpoints } from "../../kernel/crud.js";
-import { customerHooks, customers, type Customer } from "../customers.js";
+import { customerRelations, customers, type Customer } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { allOf } from "../../kernel/filters.js";
 import { insertInvoiceItem } from "../invoice-items.js";
@@ -757,13 +757,11 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
 
 previewHooks.subscriptionPreview = async (ctx, id) => upcomingInvoice(ctx, await subscriptions.require(ctx, id, "subscription"));
 
-// Deleting a customer ends their subscriptions, as on Stripe.
-const previousBeforeDelete = customerHooks.beforeDelete;
-customerHooks.beforeDelete = async (ctx: Context, customer: Customer) => {
-  await previousBeforeDelete?.(ctx, customer);
+/** Deleting a customer ends their subscriptions, as on Stripe. */
+async function endSubscriptionsOf(ctx: Context, customer: Customer): Promise<void> {
   const page = await subscriptions.list(ctx, { limit: 100, where: { index: "customer", value: customer.id } });
   for (const sub of page.data) if (!ENDED.has(sub.status)) await cancelSubscription(ctx, sub);
-};
+}
 
 /** The subscription that owns an item, or `undefined`. */
 export async function subscriptionOfItem(ctx: Context, itemId: string): Promise<Subscription | undefined> {
@@ -776,6 +774,10 @@ const LIST_STATUSES = ["active", "all", "canceled", "ended", "incomplete", "inco
 export const subscriptionsModule: ResourceModule = {
   name: "subscriptions",
   resources: [subscriptions as never],
+  relate(r) {
+    r.on(customerRelations.beforeDelete, endSubscriptionsOf);
+    r.include(customers, "subscriptions", subscriptionsOf);
+  },
   endpoints: [
     ...crudEndpoints(subscriptions, {
       path: "/v1/subscriptions",
@@ -841,11 +843,11 @@ export const subscriptionsModule: ResourceModule = {
   ],
 };
 
-// A customer's subscriptions, when expanded (`expand[]=subscriptions`).
-customers.include("subscriptions", async (ctx, c) => {
+/** A customer's subscriptions, when expanded (`expand[]=subscriptions`). */
+async function subscriptionsOf(ctx: Context, c: Customer): Promise<ReturnType<typeof listOf<Subscription>>> {
   const page = await subscriptions.list(ctx, { limit: 10, where: { index: "customer", value: c.id }, filter: (s) => !ENDED.has(s.status) });
   return listOf(page.data, `/v1/customers/${c.id}/subscriptions`, page.hasMore);
-});
+}
 
 // Invoices expose the PaymentIntent a customer confirms (default_incomplete) on request.
 invoices.include("confirmation_secret", async (ctx, inv) => {
