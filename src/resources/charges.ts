@@ -18,6 +18,7 @@ import { endpoint } from "../kernel/endpoint.js";
 import { allOf } from "../kernel/filters.js";
 import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
+import { port, type Port } from "../kernel/relation-keys.js";
 import { cards } from "./cards.js";
 import { resolveToken, spendToken, type ResolvedToken } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
@@ -35,13 +36,14 @@ export const charges: Resource<Charge> = new Resource<Charge>({
   expandable: { customer: "customer", payment_intent: "payment_intent" },
 });
 
-/** What the charge endpoints need from the PaymentIntent module, registered there. */
-export interface ChargeHooks {
+/** What the charge endpoints need from the PaymentIntent module, provided there. */
+export interface ChargeRelations {
   /** Captures a PaymentIntent's charge through `POST /v1/charges/:id/capture`. */
-  capturePaymentIntent?: (ctx: Context, paymentIntent: string, amount: number | undefined) => Promise<void>;
+  readonly capturePaymentIntent: Port<(ctx: Context, paymentIntent: string, amount: number | undefined) => Promise<void>>;
 }
 
-export const chargeHooks: ChargeHooks = {};
+/** The keys of {@link ChargeRelations}, which the charges module declares. */
+export const chargeRelations: ChargeRelations = { capturePaymentIntent: port("charges.capturePaymentIntent") };
 
 /** Stores a charge attempt and records `charge.succeeded` or `charge.failed`. */
 export async function recordCharge(ctx: Context, charge: Charge): Promise<Charge> {
@@ -247,6 +249,7 @@ const UPDATE = {
 export const chargesModule: ResourceModule = {
   name: "charges",
   resources: [charges as never],
+  relate: (r) => r.declare(chargeRelations.capturePaymentIntent),
   endpoints: [
     ...crudEndpoints(charges, {
       path: "/v1/charges",
@@ -321,8 +324,8 @@ export const chargesModule: ResourceModule = {
         if (charge.captured) throw PaymentErrors.chargeAlreadyCaptured(charge.id);
         if (charge.status !== "succeeded") throw PaymentErrors.chargeCaptureFailed(charge.id);
         if (params.amount !== undefined && params.amount > charge.amount) throw PaymentErrors.captureTooLarge(params.amount, charge.amount, "amount");
-        if (typeof charge.payment_intent === "string" && chargeHooks.capturePaymentIntent) {
-          await chargeHooks.capturePaymentIntent(ctx, charge.payment_intent, params.amount);
+        if (typeof charge.payment_intent === "string") {
+          await ctx.services.relations.port(chargeRelations.capturePaymentIntent)(ctx, charge.payment_intent, params.amount);
           return charges.require(ctx, charge.id);
         }
         const withExtras: Charge = {

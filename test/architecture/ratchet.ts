@@ -85,7 +85,6 @@ export const ALLOWED_STATE: readonly KnownState[] = [
 /** Per-server state kept in modules, and hooks wired at import: relations (1a) put them on each server's registry. */
 export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
   ...[
-    ["resources/charges.ts", "chargeHooks"],
     ["resources/invoice-items.ts", "invoiceItemHooks"],
     ["resources/invoices/index.ts", "invoiceHooks"],
     ["resources/invoices/index.ts", "previewHooks"],
@@ -97,7 +96,6 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
     ["resources/invoices/index.ts", "invoiceItemHooks.refresh ="],
     ["resources/invoices/index.ts", "paymentIntentHooks.onStatusChange ="],
     ["resources/invoices/index.ts", "paymentIntentHooks.onPaymentFailed ="],
-    ["resources/payment-intents/index.ts", "chargeHooks.capturePaymentIntent ="],
     ["resources/subscriptions/index.ts", "invoiceHooks.onPaid ="],
     ["resources/subscriptions/index.ts", "invoiceHooks.onPaymentFailed ="],
     ["resources/subscriptions/index.ts", "previewHooks.subscriptionPreview ="],

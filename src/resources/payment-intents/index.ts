@@ -17,7 +17,7 @@ import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
 import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { markSetUp } from "../../payments/set-up.js";
-import { captureCharge, chargeHooks, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "../charges.js";
+import { captureCharge, chargeRelations, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "../charges.js";
 import { crudEndpoints } from "../../kernel/crud.js";
 import { customers } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
@@ -589,13 +589,14 @@ export async function authenticatePaymentIntent(ctx: Context, id: string, outcom
   return (await settle(ctx, current, { ...current, next_action: null }, pm, decision, true)).pi;
 }
 
-chargeHooks.capturePaymentIntent = async (ctx, id, amount) => {
-  await capturePaymentIntent(ctx, await paymentIntents.require(ctx, id, "payment_intent"), amount);
-};
-
 export const paymentIntentsModule: ResourceModule = {
   name: "payment-intents",
   resources: [paymentIntents as never],
+  relate(r) {
+    r.provide(chargeRelations.capturePaymentIntent, async (ctx, id, amount) => {
+      await capturePaymentIntent(ctx, await paymentIntents.require(ctx, id, "payment_intent"), amount);
+    });
+  },
   endpoints: [
     ...crudEndpoints(paymentIntents, {
       path: "/v1/payment_intents",
