@@ -88,20 +88,16 @@ export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
     ["resources/invoice-items.ts", "invoiceItemHooks"],
     ["resources/invoices/index.ts", "invoiceHooks"],
     ["resources/invoices/index.ts", "previewHooks"],
-    ["resources/payment-intents/index.ts", "paymentIntentHooks"],
     ["resources/test-clocks.ts", "testClockHooks"],
   ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "a hook object filled at import: hooks and ports on the registry" })),
   ...[
     ["resources/invoices/index.ts", "invoiceItemHooks.draftInvoice ="],
     ["resources/invoices/index.ts", "invoiceItemHooks.refresh ="],
-    ["resources/invoices/index.ts", "paymentIntentHooks.onStatusChange ="],
-    ["resources/invoices/index.ts", "paymentIntentHooks.onPaymentFailed ="],
     ["resources/subscriptions/index.ts", "invoiceHooks.onPaid ="],
     ["resources/subscriptions/index.ts", "invoiceHooks.onPaymentFailed ="],
     ["resources/subscriptions/index.ts", "previewHooks.subscriptionPreview ="],
     ["resources/subscriptions/index.ts", 'invoices.include("confirmation_secret")'],
   ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "wired at import, in module evaluation order: a relation declared in relate(r)" })),
-  { file: "resources/invoices/index.ts", name: "collecting", until: "1a", why: "in-flight invoice collections of every server in the process: per-server state" },
   { file: "kernel/namespace.ts", name: "namespaceScope", until: "1a", why: "one namespace scope for every server in the process: one per server" },
 ];
 

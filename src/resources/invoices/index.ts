@@ -19,13 +19,14 @@ import { mergeMetadata, p } from "../../kernel/params/param.js";
 import {
   confirmPaymentIntent,
   createPaymentIntent,
-  paymentIntentHooks,
+  paymentIntentRelations,
   paymentIntents,
   type PaymentIntent,
 } from "../payment-intents/index.js";
 import { paymentMethods, resolvePaymentMethod } from "../payment-methods.js";
 import type { PaymentOutcome } from "../../payments/decision.js";
 import { Resource } from "../../kernel/resource.js";
+import { port } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
@@ -434,6 +435,7 @@ export async function attemptPayment(
     await ctx.store.kvSet(ctx.ns, PAYMENTS, open.id, pi.id);
   }
   const attempt = `${ctx.ns}\u0000${pi.id}`;
+  const collecting = ctx.services.relations.port(COLLECTING);
   collecting.add(attempt);
   let result: Awaited<ReturnType<typeof confirmPaymentIntent>>;
   try {
@@ -455,8 +457,8 @@ async function existingIntent(ctx: Context, inv: Invoice): Promise<PaymentIntent
   return id ? paymentIntents.get(ctx, id) : undefined;
 }
 
-/** Attempts an invoice makes itself (namespace and PaymentIntent id): it records their failures with its own retry time. */
-const collecting = new Set<string>();
+/** The attempts the server's invoices are making themselves (namespace and PaymentIntent id): they record their failures with their own retry time. */
+const COLLECTING = port<Set<string>>("invoices.collecting");
 
 /** Records a failed attempt: `invoice.payment_failed`, then `invoice.updated`. */
 async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttemptAt: number | null): Promise<Invoice> {
@@ -469,8 +471,8 @@ async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttem
   return failed;
 }
 
-// An invoice's PaymentIntent confirmed by the customer (3-D Secure, default_incomplete) settles the invoice.
-paymentIntentHooks.onStatusChange = async (ctx, _before, pi) => {
+/** An invoice's PaymentIntent confirmed by the customer (3-D Secure, default_incomplete) settles the invoice. */
+async function settleByIntent(ctx: Context, _before: PaymentIntent, pi: PaymentIntent): Promise<void> {
   if (pi.status !== "succeeded") return;
   const invoiceId = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, pi.id);
   if (!invoiceId) return;
@@ -479,19 +481,21 @@ paymentIntentHooks.onStatusChange = async (ctx, _before, pi) => {
   const now = await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
   // Every payment attempt counts, the successful one too.
   await markPaid(ctx, { ...inv, attempted: true, attempt_count: inv.attempt_count + 1 }, now, pi);
-};
+}
 
-// A failed confirmation of an invoice's PaymentIntent by the customer (default_incomplete, a hosted page) is
-// an invoice payment attempt too: Stripe sends invoice.payment_failed "whenever an invoice payment attempt fails".
-// Automatic collection keeps its schedule.
-paymentIntentHooks.onPaymentFailed = async (ctx, pi) => {
-  if (collecting.has(`${ctx.ns}\u0000${pi.id}`)) return;
+/**
+ * A failed confirmation of an invoice's PaymentIntent by the customer (default_incomplete, a hosted page) is
+ * an invoice payment attempt too: Stripe sends invoice.payment_failed "whenever an invoice payment attempt fails".
+ * Automatic collection keeps its schedule.
+ */
+async function failByIntent(ctx: Context, pi: PaymentIntent): Promise<void> {
+  if (ctx.services.relations.port(COLLECTING).has(`${ctx.ns}\u0000${pi.id}`)) return;
   const invoiceId = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, pi.id);
   if (!invoiceId) return;
   const inv = await invoices.get(ctx, invoiceId);
   if (!inv || inv.status !== "open") return;
   await recordFailure(ctx, inv, await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null), inv.next_payment_attempt);
-};
+}
 
 /** Voids an open invoice (records `invoice.voided`). */
 export async function voidInvoice(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
@@ -546,6 +550,12 @@ export const previewHooks: { subscriptionPreview?: (ctx: Context, subscription: 
 export const invoicesModule: ResourceModule = {
   name: "invoices",
   resources: [invoices as never],
+  relate(r) {
+    r.declare(COLLECTING);
+    r.provide(COLLECTING, new Set());
+    r.on(paymentIntentRelations.statusChanged, settleByIntent);
+    r.on(paymentIntentRelations.paymentFailed, failByIntent);
+  },
   endpoints: [
     ...crudEndpoints(invoices, {
       path: "/v1/invoices",

@@ -36,6 +36,7 @@ import {
   type PaymentMethodRef,
 } from "../payment-methods.js";
 import { Resource } from "../../kernel/resource.js";
+import { hook, type Hook } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { PaymentIntent } from "../../stripe/objects.js";
@@ -56,21 +57,24 @@ const AUTHENTICATED = "payment_intent_authenticated";
 async function save(ctx: Context, before: PaymentIntent, after: PaymentIntent, event?: string): Promise<PaymentIntent> {
   await paymentIntents.update(ctx, before, after, { event: false });
   if (event) await paymentIntents.emit(ctx, event, after);
-  if (after.status !== before.status) await paymentIntentHooks.onStatusChange?.(ctx, before, after);
-  if (event === "payment_intent.payment_failed") await paymentIntentHooks.onPaymentFailed?.(ctx, after);
+  if (after.status !== before.status) await ctx.services.relations.emit(paymentIntentRelations.statusChanged, ctx, before, after);
+  if (event === "payment_intent.payment_failed") await ctx.services.relations.emit(paymentIntentRelations.paymentFailed, ctx, after);
   return after;
 }
 
-/** Hooks other modules register to follow PaymentIntents they created (invoices). */
-export interface PaymentIntentHooks {
-  /** Runs after a PaymentIntent changed status and its event was recorded. */
-  onStatusChange?: (ctx: Context, before: PaymentIntent, after: PaymentIntent) => Promise<void>;
-  /** Runs after an attempt failed (`payment_intent.payment_failed` was recorded), whatever the status before. */
-  onPaymentFailed?: (ctx: Context, pi: PaymentIntent) => Promise<void>;
+/** Moments other modules follow on PaymentIntents they created (invoices). */
+export interface PaymentIntentRelations {
+  /** After a PaymentIntent changed status and its event was recorded. */
+  readonly statusChanged: Hook<[ctx: Context, before: PaymentIntent, after: PaymentIntent]>;
+  /** After an attempt failed (`payment_intent.payment_failed` was recorded), whatever the status before. */
+  readonly paymentFailed: Hook<[ctx: Context, pi: PaymentIntent]>;
 }
 
-/** Registered by the invoice module. */
-export const paymentIntentHooks: PaymentIntentHooks = {};
+/** The keys of {@link PaymentIntentRelations}, which the PaymentIntent module declares. */
+export const paymentIntentRelations: PaymentIntentRelations = {
+  statusChanged: hook("payment-intents.statusChanged"),
+  paymentFailed: hook("payment-intents.paymentFailed"),
+};
 
 const OFF_SESSION = p.either(p.boolean(), p.enum(["one_off", "recurring"]), (raw) => (raw === "one_off" || raw === "recurring" ? "b" : "a"));
 
@@ -593,6 +597,7 @@ export const paymentIntentsModule: ResourceModule = {
   name: "payment-intents",
   resources: [paymentIntents as never],
   relate(r) {
+    r.declare(paymentIntentRelations.statusChanged, paymentIntentRelations.paymentFailed);
     r.provide(chargeRelations.capturePaymentIntent, async (ctx, id, amount) => {
       await capturePaymentIntent(ctx, await paymentIntents.require(ctx, id, "payment_intent"), amount);
     });
