@@ -13,6 +13,7 @@ import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { prices } from "./prices.js";
 import { checkCurrency } from "../payments/amounts.js";
 import { Resource } from "../kernel/resource.js";
+import { hook, port, type Hook, type Port } from "../kernel/relation-keys.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { checkMoney } from "../payments/amounts.js";
@@ -100,12 +101,19 @@ export function subscriptionOf(ii: InvoiceItem): string | null {
   return typeof s === "string" ? s : null;
 }
 
-/** Hook the invoice module registers: checks an invoice may receive items and answers its currency. */
-export const invoiceItemHooks: {
-  draftInvoice?: (ctx: Context, id: string, customer: string) => Promise<{ currency: string }>;
-  /** Rebuilds a draft invoice's lines after its items changed. */
-  refresh?: (ctx: Context, invoiceId: string) => Promise<void>;
-} = {};
+/** What invoice items reach in the invoice module, supplied in its `relate(r)`. */
+export interface InvoiceItemRelations {
+  /** Checks that an invoice is a draft of this customer that may receive items, and answers its currency. */
+  readonly draftInvoice: Port<(ctx: Context, id: string, customer: string) => Promise<{ currency: string }>>;
+  /** After the items of a draft invoice changed (its lines are rebuilt). */
+  readonly changed: Hook<[ctx: Context, invoiceId: string]>;
+}
+
+/** The keys of {@link InvoiceItemRelations}, which the invoice items module declares. */
+export const invoiceItemRelations: InvoiceItemRelations = {
+  draftInvoice: port("invoice-items.draftInvoice"),
+  changed: hook("invoice-items.changed"),
+};
 
 const CREATE = {
   customer: p.id().required(),
@@ -152,8 +160,7 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
   }
   if (Math.abs(amount) > 99_999_999) checkMoney(Math.abs(amount), currency);
   if (params.invoice !== undefined) {
-    if (!invoiceItemHooks.draftInvoice) throw Errors.resourceMissing("invoice", params.invoice, "invoice", 400);
-    const inv = await invoiceItemHooks.draftInvoice(ctx, params.invoice, customer.id);
+    const inv = await ctx.services.relations.port(invoiceItemRelations.draftInvoice)(ctx, params.invoice, customer.id);
     if (inv.currency !== currency) throw InvoiceItemErrors.currencyMismatch(inv.currency, currency);
   }
   if (params.subscription !== undefined) {
@@ -175,22 +182,21 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
     testClock: typeof customer.test_clock === "string" ? customer.test_clock : null,
     date: now,
   });
-  if (params.invoice !== undefined) await invoiceItemHooks.refresh?.(ctx, params.invoice);
+  if (params.invoice !== undefined) await ctx.services.relations.emit(invoiceItemRelations.changed, ctx, params.invoice);
   return created;
 }
 
 export const invoiceItemsModule: ResourceModule = {
   name: "invoice-items",
   resources: [invoiceItems as never],
+  relate: (r) => r.declare(invoiceItemRelations.draftInvoice, invoiceItemRelations.changed),
   endpoints: crudEndpoints(invoiceItems, {
     path: "/v1/invoiceitems",
     create: { params: CREATE, run: createItem },
     update: {
       params: { amount: p.integer(), description: p.string({ max: 500 }).emptiable(), metadata: p.metadata(), quantity: p.integer({ min: 1 }), discountable: p.boolean() },
       async run(ctx, current, params) {
-        if (current.invoice !== null && invoiceItemHooks.draftInvoice) {
-          await invoiceItemHooks.draftInvoice(ctx, String(current.invoice), String(current.customer));
-        }
+        if (current.invoice !== null) await ctx.services.relations.port(invoiceItemRelations.draftInvoice)(ctx, String(current.invoice), String(current.customer));
         const next: InvoiceItem = { ...current };
         if (params.amount !== undefined) next.amount = params.amount;
         if (params.description !== undefined) next.description = params.description;
@@ -198,17 +204,17 @@ export const invoiceItemsModule: ResourceModule = {
         if (params.quantity !== undefined) next.quantity = params.quantity;
         if (params.discountable !== undefined) next.discountable = params.discountable;
         const saved = await invoiceItems.update(ctx, current, next, { event: false });
-        if (typeof current.invoice === "string") await invoiceItemHooks.refresh?.(ctx, current.invoice);
+        if (typeof current.invoice === "string") await ctx.services.relations.emit(invoiceItemRelations.changed, ctx, current.invoice);
         return saved;
       },
     },
     del: {
       async run(ctx, current) {
-        if (typeof current.invoice === "string" && invoiceItemHooks.draftInvoice) {
-          await invoiceItemHooks.draftInvoice(ctx, current.invoice, String(current.customer));
+        if (typeof current.invoice === "string") {
+          await ctx.services.relations.port(invoiceItemRelations.draftInvoice)(ctx, current.invoice, String(current.customer));
           // Off the draft first, so its lines no longer show the item.
           await invoiceItems.update(ctx, current, { ...current, invoice: null }, { event: false });
-          await invoiceItemHooks.refresh?.(ctx, current.invoice);
+          await ctx.services.relations.emit(invoiceItemRelations.changed, ctx, current.invoice);
         }
       },
     },

@@ -85,14 +85,11 @@ export const ALLOWED_STATE: readonly KnownState[] = [
 /** Per-server state kept in modules, and hooks wired at import: relations (1a) put them on each server's registry. */
 export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
   ...[
-    ["resources/invoice-items.ts", "invoiceItemHooks"],
     ["resources/invoices/index.ts", "invoiceHooks"],
     ["resources/invoices/index.ts", "previewHooks"],
     ["resources/test-clocks.ts", "testClockHooks"],
   ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "a hook object filled at import: hooks and ports on the registry" })),
   ...[
-    ["resources/invoices/index.ts", "invoiceItemHooks.draftInvoice ="],
-    ["resources/invoices/index.ts", "invoiceItemHooks.refresh ="],
     ["resources/subscriptions/index.ts", "invoiceHooks.onPaid ="],
     ["resources/subscriptions/index.ts", "invoiceHooks.onPaymentFailed ="],
     ["resources/subscriptions/index.ts", "previewHooks.subscriptionPreview ="],

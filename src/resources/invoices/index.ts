@@ -13,7 +13,7 @@ import { crudEndpoints } from "../../kernel/crud.js";
 import { customers, type Customer } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { allOf } from "../../kernel/filters.js";
-import { invoiceItemHooks, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "../invoice-items.js";
+import { invoiceItemRelations, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "../invoice-items.js";
 import { listOf } from "../../kernel/list.js";
 import { mergeMetadata, p } from "../../kernel/params/param.js";
 import {
@@ -295,13 +295,13 @@ async function refreshDraft(ctx: Context, invoiceId: string): Promise<void> {
   await invoices.update(ctx, inv, withTotals(inv, lines));
 }
 
-invoiceItemHooks.draftInvoice = async (ctx, id, customer) => {
+/** Checks that an invoice is a draft of `customer` that may receive items. */
+async function draftForItems(ctx: Context, id: string, customer: string): Promise<{ currency: string }> {
   const inv = await invoices.require(ctx, id, "invoice");
   if (inv.customer !== customer) throw InvoiceErrors.otherCustomer(id);
   if (inv.status !== "draft") throw InvoiceErrors.itemsNotEditable(id, inv.status);
   return { currency: inv.currency };
-};
-invoiceItemHooks.refresh = refreshDraft;
+}
 
 async function nextNumber(ctx: Context, customerId: string): Promise<string> {
   const c = await customers.require(ctx, customerId, "customer");
@@ -553,6 +553,8 @@ export const invoicesModule: ResourceModule = {
   relate(r) {
     r.declare(COLLECTING);
     r.provide(COLLECTING, new Set());
+    r.provide(invoiceItemRelations.draftInvoice, draftForItems);
+    r.on(invoiceItemRelations.changed, refreshDraft);
     r.on(paymentIntentRelations.statusChanged, settleByIntent);
     r.on(paymentIntentRelations.paymentFailed, failByIntent);
   },
