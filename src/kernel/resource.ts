@@ -67,8 +67,12 @@ export class Resource<T extends StripeObject> {
   readonly noun: string;
   readonly eventPrefix: string | null;
   readonly expandable: Readonly<Record<string, ExpandTarget>>;
-  /** Looked up by client-supplied names, so a Map: `constructor` or `__proto__` is never found. */
-  readonly includable: Map<string, Include<T>>;
+  /**
+   * The resource's own fields absent unless expanded (a module that holds the
+   * data fills one in with `r.include`, per server). Looked up by
+   * client-supplied names, so a Map: `constructor` or `__proto__` is never found.
+   */
+  readonly includable: ReadonlyMap<string, Include<T>>;
   readonly spec: ResourceSpec<T>;
 
   constructor(spec: ResourceSpec<T>) {
@@ -79,15 +83,6 @@ export class Resource<T extends StripeObject> {
     this.eventPrefix = spec.eventPrefix === undefined ? spec.object : spec.eventPrefix;
     this.expandable = spec.expandable ?? {};
     this.includable = new Map(Object.entries(spec.includable ?? {}).map(([k, v]) => [k, typeof v === "function" ? { compute: v } : v]));
-  }
-
-  /**
-   * Adds a field that only appears when expanded, or fills in a declared one
-   * (keeping its declared item type); lets the module owning that data compute it.
-   */
-  include(field: string, compute: Includable<T>, items?: ExpandTarget): void {
-    const declared = items ?? this.includable.get(field)?.items;
-    this.includable.set(field, declared === undefined ? { compute } : { compute, items: declared });
   }
 
   /** A fresh id for a new object. */

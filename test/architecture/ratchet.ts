@@ -85,16 +85,8 @@ export const ALLOWED_STATE: readonly KnownState[] = [
 /** Per-server state kept in modules, and hooks wired at import: relations (1a) put them on each server's registry. */
 export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
   ...[
-    ["resources/invoices/index.ts", "invoiceHooks"],
-    ["resources/invoices/index.ts", "previewHooks"],
     ["resources/test-clocks.ts", "testClockHooks"],
   ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "a hook object filled at import: hooks and ports on the registry" })),
-  ...[
-    ["resources/subscriptions/index.ts", "invoiceHooks.onPaid ="],
-    ["resources/subscriptions/index.ts", "invoiceHooks.onPaymentFailed ="],
-    ["resources/subscriptions/index.ts", "previewHooks.subscriptionPreview ="],
-    ["resources/subscriptions/index.ts", 'invoices.include("confirmation_secret")'],
-  ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "wired at import, in module evaluation order: a relation declared in relate(r)" })),
   { file: "kernel/namespace.ts", name: "namespaceScope", until: "1a", why: "one namespace scope for every server in the process: one per server" },
 ];
 

@@ -26,7 +26,7 @@ import {
 import { paymentMethods, resolvePaymentMethod } from "../payment-methods.js";
 import type { PaymentOutcome } from "../../payments/decision.js";
 import { Resource } from "../../kernel/resource.js";
-import { port } from "../../kernel/relation-keys.js";
+import { hook, optionalPort, port, type Hook, type Port } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
@@ -53,17 +53,25 @@ export const invoices: Resource<Invoice> = new Resource<Invoice>({
 /** Which PaymentIntent pays which invoice. */
 const PAYMENTS = "invoice_payment_intent";
 
-/** Hooks the subscription module registers to follow its invoices. */
-export interface InvoiceHooks {
+/** Moments of invoices the subscription module follows, and the preview it provides. */
+export interface InvoiceRelations {
   /** An invoice was paid (after its events). */
-  onPaid?: (ctx: Context, invoice: Invoice) => Promise<void>;
+  readonly paid: Hook<[ctx: Context, invoice: Invoice]>;
   /** A payment attempt of an invoice failed (after its events). */
-  onPaymentFailed?: (ctx: Context, invoice: Invoice) => Promise<void>;
+  readonly paymentFailed: Hook<[ctx: Context, invoice: Invoice]>;
   /** An invoice was voided or marked uncollectible. */
-  onClosed?: (ctx: Context, invoice: Invoice) => Promise<void>;
+  readonly closed: Hook<[ctx: Context, invoice: Invoice]>;
+  /** The next renewal invoice of a subscription, not stored; a server without subscriptions knows none. */
+  readonly subscriptionPreview: Port<((ctx: Context, subscription: string) => Promise<Invoice>) | undefined>;
 }
 
-export const invoiceHooks: InvoiceHooks = {};
+/** The keys of {@link InvoiceRelations}, which the invoice module declares. */
+export const invoiceRelations: InvoiceRelations = {
+  paid: hook("invoices.paid"),
+  paymentFailed: hook("invoices.paymentFailed"),
+  closed: hook("invoices.closed"),
+  subscriptionPreview: optionalPort("invoices.subscriptionPreview"),
+};
 
 /** A line to put on a new invoice. */
 export interface LineInput {
@@ -349,7 +357,7 @@ export async function markPaid(ctx: Context, open: Invoice, now: number, pi: Pay
   await invoices.update(ctx, open, paid);
   await invoices.emit(ctx, "invoice.paid", paid);
   await invoices.emit(ctx, "invoice.payment_succeeded", paid);
-  await invoiceHooks.onPaid?.(ctx, paid);
+  await ctx.services.relations.emit(invoiceRelations.paid, ctx, paid);
   return paid;
 }
 
@@ -467,7 +475,7 @@ async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttem
   await invoices.emit(ctx, "invoice.payment_failed", failed);
   await invoices.emit(ctx, "invoice.updated", failed, { attempt_count: open.attempt_count, attempted: open.attempted, next_payment_attempt: open.next_payment_attempt });
   void now;
-  await invoiceHooks.onPaymentFailed?.(ctx, failed);
+  await ctx.services.relations.emit(invoiceRelations.paymentFailed, ctx, failed);
   return failed;
 }
 
@@ -509,7 +517,7 @@ export async function voidInvoice(ctx: Context, inv: Invoice, now: number): Prom
   if (pi && pi.status !== "succeeded" && pi.status !== "canceled") {
     await paymentIntents.update(ctx, pi, { ...pi, status: "canceled", canceled_at: now, cancellation_reason: "void_invoice" }, { event: "payment_intent.canceled" });
   }
-  await invoiceHooks.onClosed?.(ctx, voided);
+  await ctx.services.relations.emit(invoiceRelations.closed, ctx, voided);
   return voided;
 }
 
@@ -519,7 +527,7 @@ export async function markUncollectible(ctx: Context, inv: Invoice, now: number)
   const closed: Invoice = { ...inv, status: "uncollectible", next_payment_attempt: null, status_transitions: { ...inv.status_transitions, marked_uncollectible_at: now } };
   await invoices.update(ctx, inv, closed, { event: false });
   await invoices.emit(ctx, "invoice.marked_uncollectible", closed);
-  await invoiceHooks.onClosed?.(ctx, closed);
+  await ctx.services.relations.emit(invoiceRelations.closed, ctx, closed);
   return closed;
 }
 
@@ -544,14 +552,11 @@ const CREATE = {
 /** Preview parameters (`POST /v1/invoices/create_preview`). */
 const PREVIEW = { customer: p.id(), subscription: p.id() } as const;
 
-/** Registered by the subscription module: the next renewal invoice of a subscription, not stored. */
-export const previewHooks: { subscriptionPreview?: (ctx: Context, subscription: string) => Promise<Invoice> } = {};
-
 export const invoicesModule: ResourceModule = {
   name: "invoices",
   resources: [invoices as never],
   relate(r) {
-    r.declare(COLLECTING);
+    r.declare(...Object.values(invoiceRelations), COLLECTING);
     r.provide(COLLECTING, new Set());
     r.provide(invoiceItemRelations.draftInvoice, draftForItems);
     r.on(invoiceItemRelations.changed, refreshDraft);
@@ -766,8 +771,9 @@ export const invoicesModule: ResourceModule = {
       resource: invoices as never,
       async run(ctx, params) {
         if (params.subscription !== undefined) {
-          if (!previewHooks.subscriptionPreview) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
-          return previewHooks.subscriptionPreview(ctx, params.subscription);
+          const preview = ctx.services.relations.port(invoiceRelations.subscriptionPreview);
+          if (!preview) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
+          return preview(ctx, params.subscription);
         }
         if (params.customer === undefined) throw Errors.parameterMissing("customer");
         const c = await customers.require(ctx, params.customer, "customer");

@@ -30,10 +30,9 @@ import {
   attemptPayment,
   createInvoice,
   finalizeInvoice,
-  invoiceHooks,
+  invoiceRelations,
   invoices,
   markUncollectible,
-  previewHooks,
   previewInvoice,
   previewLines,
   settleWithoutCharge,
@@ -461,23 +460,23 @@ async function ensureIntent(ctx: Context, inv: Invoice): Promise<void> {
   await ctx.store.kvSet(ctx.ns, "invoice_payment_intent", inv.id, pi.id);
 }
 
-// Invoices settle subscriptions: a paid invoice makes an incomplete or past-due subscription active.
-invoiceHooks.onPaid = async (ctx, inv) => {
+/** Invoices settle subscriptions: a paid invoice makes an incomplete or past-due subscription active. */
+async function settleByInvoice(ctx: Context, inv: Invoice): Promise<void> {
   if (!inv.subscription) return;
   const sub = await subscriptions.get(ctx, inv.subscription);
   if (!sub || ENDED.has(sub.status)) return;
   if (sub.status === "incomplete" || sub.status === "past_due" || sub.status === "unpaid") {
     await store(ctx, sub, { ...sub, status: "active" });
   }
-};
+}
 
-// A failed automatic payment of a renewal puts an active subscription past due.
-invoiceHooks.onPaymentFailed = async (ctx, inv) => {
+/** A failed automatic payment of a renewal puts an active subscription past due. */
+async function pastDueByInvoice(ctx: Context, inv: Invoice): Promise<void> {
   if (!inv.subscription || inv.billing_reason === "subscription_create" || inv.collection_method !== "charge_automatically") return;
   const sub = await subscriptions.get(ctx, inv.subscription);
   if (!sub) return;
   if (sub.status === "active" || sub.status === "trialing") await store(ctx, sub, { ...sub, status: "past_due" });
-};
+}
 
 /** Builds prorations for changing the items of `sub` at `when`, as pending invoice items. */
 async function prorate(
@@ -755,8 +754,6 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
   return { ...preview, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
 }
 
-previewHooks.subscriptionPreview = async (ctx, id) => upcomingInvoice(ctx, await subscriptions.require(ctx, id, "subscription"));
-
 /** Deleting a customer ends their subscriptions, as on Stripe. */
 async function endSubscriptionsOf(ctx: Context, customer: Customer): Promise<void> {
   const page = await subscriptions.list(ctx, { limit: 100, where: { index: "customer", value: customer.id } });
@@ -777,6 +774,10 @@ export const subscriptionsModule: ResourceModule = {
   relate(r) {
     r.on(customerRelations.beforeDelete, endSubscriptionsOf);
     r.include(customers, "subscriptions", subscriptionsOf);
+    r.on(invoiceRelations.paid, settleByInvoice);
+    r.on(invoiceRelations.paymentFailed, pastDueByInvoice);
+    r.provide(invoiceRelations.subscriptionPreview, async (ctx, id) => upcomingInvoice(ctx, await subscriptions.require(ctx, id, "subscription")));
+    r.include(invoices, "confirmation_secret", confirmationSecret);
   },
   endpoints: [
     ...crudEndpoints(subscriptions, {
@@ -849,11 +850,11 @@ async function subscriptionsOf(ctx: Context, c: Customer): Promise<ReturnType<ty
   return listOf(page.data, `/v1/customers/${c.id}/subscriptions`, page.hasMore);
 }
 
-// Invoices expose the PaymentIntent a customer confirms (default_incomplete) on request.
-invoices.include("confirmation_secret", async (ctx, inv) => {
+/** Invoices expose the PaymentIntent a customer confirms (default_incomplete) on request. */
+async function confirmationSecret(ctx: Context, inv: Invoice): Promise<{ client_secret: string; type: "payment_intent" } | null> {
   const id = await ctx.store.kvGet<string>(ctx.ns, "invoice_payment_intent", inv.id);
   const pi = id ? await ctx.store.get<{ id: string; client_secret: string | null }>(ctx.ns, "payment_intent", id) : undefined;
   return pi?.client_secret ? { client_secret: pi.client_secret, type: "payment_intent" } : null;
-});
+}
 
 export { markUncollectible, StripeError, at };
