@@ -9,11 +9,12 @@ import { checkAdvance, monotonicClock, type Clock } from "./clock/clock.js";
 import { ServerClock, type ClockMode } from "./clock/server-clock.js";
 import { BillingRunner } from "./resources/subscriptions/runner.js";
 import { billingSettings, type BillingOptions } from "./billing/options.js";
-import { setFrozenTime } from "./resources/test-clocks.js";
+import { billingSettingsPort } from "./resources/subscriptions/index.js";
+import { setFrozenTime, testClockRelations } from "./resources/test-clocks.js";
 import { timeControlRoutes } from "./server/time-routes.js";
 import { EventRecorder } from "./events/recorder.js";
 import type { Services } from "./kernel/context.js";
-import type { PaymentChaos } from "./payments/decision.js";
+import { paymentChaosPort, type PaymentChaos } from "./payments/decision.js";
 import { WebhookDispatcher, type EventHandler, type ListenerFilter, type WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
 import type { DeliveryAttempt } from "./webhooks/delivery-log.js";
 import { webhookControlRoutes } from "./server/webhook-routes.js";
@@ -21,7 +22,7 @@ import { createWebhookEndpoint } from "./resources/webhook-endpoints.js";
 import { createContext } from "./kernel/context.js";
 import { GLOBAL_NAMESPACE } from "./kernel/namespace.js";
 import { RESOURCE_MODULES } from "./resources/index.js";
-import { ResourceRegistry } from "./kernel/registry.js";
+import { ResourceRegistry, type ResourceModule } from "./kernel/registry.js";
 import { buildApp } from "./server/app.js";
 import { healthRoute, type ControlRoute } from "./server/control.js";
 import { testControlRoutes } from "./server/test-routes.js";
@@ -560,21 +561,21 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     resolveNamespace: currentNamespace,
     onCleanup: (ns) => flushNamespace(runtime, ns),
   });
-  const registry = new ResourceRegistry(RESOURCE_MODULES);
-  const services: Services = {
-    store,
-    clock,
-    realClock,
-    events,
-    apiVersion,
-    relations: registry.relations,
-    paymentChaos: paymentChaosOf(chaos),
-    billing: billingSettings(options.billing),
-    // Test clock advances bill every boundary crossed, moving the clock to each moment first.
-    advanceTestClock: async (ctx, clockId, until) => {
-      await billing.runTestClock(ctx.ns, clockId, until, (t) => setFrozenTime(ctx, clockId, t));
+  // What the server itself provides its modules, after them in the registry.
+  const server: ResourceModule = {
+    name: "server",
+    endpoints: [],
+    relate(r) {
+      r.provide(paymentChaosPort, paymentChaosOf(chaos));
+      r.provide(billingSettingsPort, billingSettings(options.billing));
+      // Test clock advances bill every boundary crossed, moving the clock to each moment first.
+      r.provide(testClockRelations.advance, async (ctx, clockId, until) => {
+        await billing.runTestClock(ctx.ns, clockId, until, (t) => setFrozenTime(ctx, clockId, t));
+      });
     },
   };
+  const registry = new ResourceRegistry([...RESOURCE_MODULES, server]);
+  const services: Services = { store, clock, realClock, events, apiVersion, relations: registry.relations };
   const billing = new BillingRunner(services);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of RESOURCE_MODULES) m.setup?.(registry);

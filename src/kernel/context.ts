@@ -8,8 +8,6 @@ import type { Clock } from "../clock/clock.js";
 import type { EventRecorder } from "../events/recorder.js";
 import type { Store } from "../store/store.js";
 import type { Relations } from "./relation-keys.js";
-import type { PaymentChaos } from "../payments/decision.js";
-import type { BillingSettings } from "../billing/options.js";
 
 /** Shared, long-lived services of one server. */
 export interface Services {
@@ -20,14 +18,12 @@ export interface Services {
   readonly realClock: Clock;
   readonly events: EventRecorder;
   readonly apiVersion: string;
-  /** The hooks and ports of this server's modules (its registry's). */
+  /**
+   * The hooks and ports of this server's modules (its registry's), and what
+   * the server itself provides them: payment chaos, billing settings, test
+   * clock advances.
+   */
   readonly relations: Relations;
-  /** Payment chaos, consulted by the payment decision; absent until the chaos coordinator provides it. */
-  readonly paymentChaos?: PaymentChaos;
-  /** Retry schedule and notices of subscription billing. */
-  readonly billing?: BillingSettings;
-  /** Runs the billing of one test clock up to a time (Unix seconds), moving the clock through each moment. */
-  readonly advanceTestClock?: (ctx: Context, clockId: string, until: number) => Promise<void>;
 }
 
 /** The context of one operation (an API request, or automatic work). */

@@ -11,13 +11,14 @@
  */
 import { CHAOS_DECLINE_CODES, DECLINES, chaosDeclineCode, declineSpec, type ChaosDeclineCode, type DeclineCode, type DeclineSpec } from "../stripe/declines.js";
 import type { Context } from "../kernel/context.js";
+import { optionalPort } from "../kernel/relation-keys.js";
 import { approvedOutcome, declinedOutcome, radarBlockOutcome, type ChargeOutcome } from "./outcomes.js";
 import { isSetUp } from "./set-up.js";
 import { behaviourOf, type CardBehaviour, type TestCard } from "./test-cards.js";
 
 /**
- * Payment chaos as the decision consults it. The chaos coordinator provides
- * it through `Services.paymentChaos`; without one, only test cards decide.
+ * Payment chaos as the decision consults it. The server provides it from its
+ * chaos coordinator through {@link paymentChaosPort}; without one, only test cards decide.
  * Each function answers a chaos decline code (`card_declined`,
  * `insufficient_funds`, ...) when the payment must fail, `undefined` otherwise.
  */
@@ -27,6 +28,9 @@ export interface PaymentChaos {
   /** One draw against the configured failure rate; consulted last, only when the card itself would pay. */
   random(ns: string, customer: string | null, requestId: string | null): string | undefined;
 }
+
+/** The port through which the server provides {@link PaymentChaos} (optional: without it, only test cards decide). */
+export const paymentChaosPort = optionalPort<PaymentChaos>("server.paymentChaos");
 
 /** What one payment attempt is about. */
 export interface PaymentRequest {
@@ -107,7 +111,7 @@ function cardOutcome(behaviour: CardBehaviour, req: PaymentRequest, setUp: boole
  */
 export async function decidePayment(ctx: Context, req: PaymentRequest): Promise<PaymentOutcome> {
   // Chaos seam, step 1: a failure forced for this customer wins over everything.
-  const chaos = ctx.services.paymentChaos;
+  const chaos = ctx.services.relations.port(paymentChaosPort);
   if (chaos && req.customer) {
     const forced = chaos.forced(ctx.ns, req.customer, ctx.requestId);
     if (forced !== undefined) return decline(chaosCode(forced), "chaos_forced");
@@ -152,7 +156,7 @@ export function decideSetup(card: { readonly fingerprint?: string | null }, opts
  * its `times`. The random draw has no say: a set-up moves no money.
  */
 export function forcedSetupDecline(ctx: Context, customer: string | null): SetupOutcome | undefined {
-  const forced = customer ? ctx.services.paymentChaos?.forced(ctx.ns, customer, ctx.requestId) : undefined;
+  const forced = customer ? ctx.services.relations.port(paymentChaosPort)?.forced(ctx.ns, customer, ctx.requestId) : undefined;
   if (forced === undefined) return undefined;
   const code = chaosCode(forced);
   return { kind: "decline", decline_code: code, decline: DECLINES[code] };

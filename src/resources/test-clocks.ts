@@ -15,6 +15,7 @@ import { customerRelations, customers } from "./customers.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { p } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
+import { hook, optionalPort, type Hook, type Port } from "../kernel/relation-keys.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { TestClock } from "../stripe/objects.js";
@@ -28,11 +29,23 @@ export const testClocks: Resource<TestClock> = new Resource<TestClock>({
   eventPrefix: TEST_CLOCKS,
 });
 
-/** Registered by modules whose objects attach to clocks. */
-export const testClockHooks: {
-  /** Runs before a clock is deleted, to remove what is attached to it. */
-  beforeDelete?: (ctx: Context, clockId: string) => Promise<void>;
-} = {};
+/** A moment of test clocks that modules whose objects attach to clocks may follow, and what the server provides. */
+export interface TestClockRelations {
+  /** Before a clock is deleted, to remove what is attached to it. */
+  readonly beforeDelete: Hook<[ctx: Context, clockId: string]>;
+  /**
+   * Runs the billing of one clock up to a time (Unix seconds), moving the
+   * clock through each moment; provided by the server, which runs billing.
+   * Without it, an advance moves the clock and bills nothing.
+   */
+  readonly advance: Port<((ctx: Context, clockId: string, until: number) => Promise<void>) | undefined>;
+}
+
+/** The keys of {@link TestClockRelations}, which the test clocks module declares. */
+export const testClockRelations: TestClockRelations = {
+  beforeDelete: hook("test-clocks.beforeDelete"),
+  advance: optionalPort("test-clocks.advance"),
+};
 
 const WEEK = 7 * 86_400;
 /** A test clock's time is a Unix timestamp any date can show (up to the end of year 9999); within that, Stripe's clocks only move forward. */
@@ -42,6 +55,7 @@ export const testClocksModule: ResourceModule = {
   name: "test-clocks",
   resources: [testClocks as never],
   relate(r) {
+    r.declare(testClockRelations.beforeDelete, testClockRelations.advance);
     r.provide(customerRelations.testClockTime, async (ctx, id) => (await testClocks.require(ctx, id, "test_clock")).frozen_time);
   },
   endpoints: [
@@ -66,7 +80,7 @@ export const testClocksModule: ResourceModule = {
       },
       del: {
         async run(ctx, current) {
-          await testClockHooks.beforeDelete?.(ctx, current.id);
+          await ctx.services.relations.emit(testClockRelations.beforeDelete, ctx, current.id);
           const attached = await customers.list(ctx, { limit: 100, where: { index: "test_clock", value: current.id } });
           for (const c of attached.data) await customers.remove(ctx, c);
         },
@@ -92,7 +106,7 @@ export const testClocksModule: ResourceModule = {
         const advancing: TestClock = { ...clock, status: "advancing", status_details: { advancing: { target_frozen_time: params.frozen_time } } };
         await testClocks.update(ctx, clock, advancing, { event: "test_helpers.test_clock.advancing" });
         // Time moves in steps so that each piece of billing work sees the clock at its own moment.
-        await ctx.services.advanceTestClock?.(ctx, clock.id, params.frozen_time);
+        await ctx.services.relations.port(testClockRelations.advance)?.(ctx, clock.id, params.frozen_time);
         const current = (await testClocks.get(ctx, clock.id))!;
         const ready: TestClock = { ...current, frozen_time: params.frozen_time, status: "ready", status_details: {} };
         await testClocks.update(ctx, current, ready, { event: "test_helpers.test_clock.ready" });

@@ -23,9 +23,6 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 }
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
-  // kernel → payments, billing (the context carries their settings and the payment chaos port)
-  ...edgesTo("payments/decision.ts", "1a", "the context carries the PaymentChaos type; relations make it a port", ["kernel/context.ts"]),
-  ...edgesTo("billing/options.ts", "1a", "the context carries BillingSettings; the billing settings ride on the services", ["kernel/context.ts"]),
   // client → server
   ...edgesTo("kernel/namespace.ts", "3", "client/ sits below kernel/ in the table, yet the SDK client takes the namespace header and name check from the kernel: the table or the check has to move", ["client/stripe-client.ts"]),
   // generated → stripe
@@ -43,11 +40,6 @@ export interface KnownCycle {
 }
 
 export const KNOWN_CYCLES: readonly KnownCycle[] = [
-  {
-    files: ["kernel/context.ts", "payments/decision.ts", "payments/set-up.ts"],
-    until: "1a",
-    why: "the context carries the payment chaos port's type; relations make it a port",
-  },
   { files: ["options-check.ts", "paper-tiger.ts"], until: "1a", why: "the option checks take the options' types (type-only); the types move with createRuntime(options, modules)" },
   { files: ["resources/prices.ts", "resources/products.ts"], until: "2", why: "products reach prices through a port (default_price_data) and the registry" },
   { files: ["server/api-chaos.ts", "server/app.ts"], until: "3", why: "api-chaos takes app's RequestState type" },
@@ -84,9 +76,6 @@ export const ALLOWED_STATE: readonly KnownState[] = [
 
 /** Per-server state kept in modules, and hooks wired at import: relations (1a) put them on each server's registry. */
 export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
-  ...[
-    ["resources/test-clocks.ts", "testClockHooks"],
-  ].map(([file, name]) => ({ file: file!, name: name!, until: "1a" as const, why: "a hook object filled at import: hooks and ports on the registry" })),
   { file: "kernel/namespace.ts", name: "namespaceScope", until: "1a", why: "one namespace scope for every server in the process: one per server" },
 ];
 

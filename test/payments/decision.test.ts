@@ -9,8 +9,9 @@ import { ManualClock } from "../../src/clock/clock.js";
 import { EventRecorder } from "../../src/events/recorder.js";
 import { createContext, type Context } from "../../src/kernel/context.js";
 import { ResourceRegistry } from "../../src/kernel/registry.js";
+import type { Relate } from "../../src/kernel/relations.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { attachDecline, chaosCode, decidePayment, decideSetup, type PaymentChaos, type PaymentRequest } from "../../src/payments/decision.js";
+import { attachDecline, chaosCode, decidePayment, decideSetup, paymentChaosPort, type PaymentChaos, type PaymentRequest } from "../../src/payments/decision.js";
 import { approvedOutcome, declinedOutcome, radarBlockOutcome } from "../../src/payments/outcomes.js";
 import { markSetUp } from "../../src/payments/set-up.js";
 import { cardFingerprint, testCardForPaymentMethod } from "../../src/payments/test-cards.js";
@@ -36,8 +37,9 @@ function context(chaos?: PaymentChaos): Context {
   const store = new MemoryStore();
   const clock = new ManualClock(Date.parse("2026-03-01T00:00:00Z"));
   const events = new EventRecorder(store, clock, "2026-10-28.endive");
-  const relations = new ResourceRegistry([]).relations;
-  return createContext({ store, clock, realClock: clock, events, apiVersion: "2026-10-28.endive", relations, ...(chaos ? { paymentChaos: chaos } : {}) }, "ns1", null, null);
+  const server = { name: "server", endpoints: [], relate: (r: Relate) => void (chaos && r.provide(paymentChaosPort, chaos)) };
+  const relations = new ResourceRegistry([server]).relations;
+  return createContext({ store, clock, realClock: clock, events, apiVersion: "2026-10-28.endive", relations }, "ns1", null, null);
 }
 
 function request(shortcut: string, extra: Partial<PaymentRequest> = {}): PaymentRequest {

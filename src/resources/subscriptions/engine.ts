@@ -8,8 +8,8 @@
  */
 import type { Context } from "../../kernel/context.js";
 import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../invoices/index.js";
-import { cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
-import { billingSettings, type BillingSettings } from "../../billing/options.js";
+import { billingOf, cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
+import type { BillingSettings } from "../../billing/options.js";
 import { periodAt } from "../../billing/periods.js";
 import { cycleOf, periodOf, withPeriod } from "./model.js";
 import { at } from "../../billing/time.js";
@@ -158,7 +158,7 @@ async function exhausted(ctx: Context, inv: Invoice, s: BillingSettings, now: nu
  * `null` for the server clock). Each runs at the moment it was due.
  */
 export async function runUntil(ctx: Context, clock: string | null, until: number, beforeStep?: (time: number) => Promise<void>): Promise<number> {
-  const settings = billingSettings(ctx.services.billing);
+  const settings = billingOf(ctx);
   const key = clock ?? SERVER_CLOCK;
   let done = 0;
   for (;;) {

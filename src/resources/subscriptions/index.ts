@@ -19,7 +19,7 @@ import {
   type Subscription,
   type SubscriptionItem,
 } from "./model.js";
-import { billingSettings } from "../../billing/options.js";
+import { billingSettings, type BillingSettings } from "../../billing/options.js";
 import { randomChars } from "../../stripe/ids.js";
 import { crudEndpoints } from "../../kernel/crud.js";
 import { customerRelations, customers, type Customer } from "../customers.js";
@@ -49,10 +49,19 @@ import { products } from "../products.js";
 import { Resource } from "../../kernel/resource.js";
 import type { PaymentOutcome } from "../../payments/decision.js";
 import { decideFirstPayment } from "./first-payment.js";
+import { optionalPort } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 
 export type { Subscription, SubscriptionItem };
+
+/** The port through which the server provides its billing settings (optional: without it, the defaults). */
+export const billingSettingsPort = optionalPort<BillingSettings>("server.billingSettings");
+
+/** The billing settings of the context's server. */
+export function billingOf(ctx: Context): BillingSettings {
+  return billingSettings(ctx.services.relations.port(billingSettingsPort));
+}
 
 export const subscriptions: Resource<Subscription> = new Resource<Subscription>({
   object: "subscription",
@@ -641,7 +650,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     next = await store(ctx, next, { ...next, latest_invoice: inv.id }, false);
     const open = await finalizeInvoice(ctx, inv, now);
     if (open.status === "open" && next.collection_method === "charge_automatically") {
-      const retry = billingSettings(ctx.services.billing).retryDays[0];
+      const retry = billingOf(ctx).retryDays[0];
       const attempt = await attemptPayment(ctx, open, { now, offSession: params.off_session ?? true, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
       if (attempt.error && params.payment_behavior === "error_if_incomplete") throw attempt.error;
     }
@@ -687,7 +696,7 @@ export async function renewInvoice(
   let next = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
   const open = await finalizeInvoice(ctx, inv, now);
   if (open.status === "open" && sub.collection_method === "charge_automatically") {
-    const retry = billingSettings(ctx.services.billing).retryDays[0];
+    const retry = billingOf(ctx).retryDays[0];
     await attemptPayment(ctx, open, { now, offSession, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
   }
   next = (await subscriptions.get(ctx, sub.id))!;
