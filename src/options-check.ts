@@ -12,7 +12,7 @@ import { MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeout
 import { isApiVersion } from "./kernel/version.js";
 import type { BillingOptions } from "./billing/options.js";
 import type { Clock } from "./clock/clock.js";
-import type { PaperTigerOptions, WebhookEndpointOption } from "./paper-tiger.js";
+import type { PaperTigerOptions, WebhookEndpointOption } from "./options.js";
 import type { WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
 import { LOG_FORMATS, LOG_LEVELS, type LoggerOptions } from "./log/logger.js";
 

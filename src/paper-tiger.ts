@@ -8,14 +8,14 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { checkAdvance, monotonicClock, type Clock } from "./clock/clock.js";
 import { ServerClock, type ClockMode } from "./clock/server-clock.js";
 import { BillingRunner } from "./resources/subscriptions/runner.js";
-import { billingSettings, type BillingOptions } from "./billing/options.js";
+import { billingSettings } from "./billing/options.js";
 import { billingSettingsPort } from "./resources/subscriptions/index.js";
 import { setFrozenTime, testClockRelations } from "./resources/test-clocks.js";
 import { timeControlRoutes } from "./server/time-routes.js";
 import { EventRecorder } from "./events/recorder.js";
 import type { Services } from "./kernel/context.js";
 import { paymentChaosPort, type PaymentChaos } from "./payments/decision.js";
-import { WebhookDispatcher, type EventHandler, type ListenerFilter, type WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
+import { WebhookDispatcher, type EventHandler, type ListenerFilter } from "./webhooks/dispatcher.js";
 import type { DeliveryAttempt } from "./webhooks/delivery-log.js";
 import { webhookControlRoutes } from "./server/webhook-routes.js";
 import { createWebhookEndpoint } from "./resources/webhook-endpoints.js";
@@ -29,7 +29,7 @@ import { testControlRoutes } from "./server/test-routes.js";
 import { Idempotency } from "./server/idempotency.js";
 import { Housekeeping } from "./server/housekeeping.js";
 import { flushAllNamespaces, flushNamespace } from "./server/release.js";
-import { checkNamespace, currentNamespace, namespaceScope, type NamespaceBy } from "./kernel/namespace.js";
+import { checkNamespace, NamespaceScope } from "./kernel/namespace.js";
 import type { Runtime } from "./server/runtime.js";
 import { DEFAULT_API_VERSION } from "./kernel/version.js";
 import { MemoryStore } from "./store/memory-store.js";
@@ -43,8 +43,8 @@ import type { Store } from "./store/store.js";
 import type Stripe from "stripe";
 import { loadStripe, stripeClientFor, type StripeClientOptions } from "./client/stripe-client.js";
 import { checkOptions } from "./options-check.js";
-import { resolveTimeouts, type Timeouts } from "./server/timeouts.js";
-import { fastifyLogger, type LoggerOptions } from "./log/logger.js";
+import { resolveTimeouts } from "./server/timeouts.js";
+import { fastifyLogger } from "./log/logger.js";
 import { deliveryMessage, undeliveredHeader, undeliveredMessage } from "./log/lines.js";
 import { RequestJournal, type JournaledRequest, type RecordedApiRequest, type RequestFilter } from "./journal/request-journal.js";
 import { expectRequest, type RequestExpectation } from "./journal/expect-request.js";
@@ -59,106 +59,10 @@ export const DEFAULT_JOURNAL_LIMIT = 1000;
 const SUMMARY_LINES = 50;
 
 import { DEFAULT_HOST, DEFAULT_PORT } from "./server/address.js";
+import type { PaperTigerOptions } from "./options.js";
 
 export { DEFAULT_HOST, DEFAULT_PORT };
-
-/** Options of {@link startPaperTiger}. */
-export interface PaperTigerOptions {
-  /** TCP port; `0` picks a free one. Default 12111. */
-  port?: number;
-  /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
-  /** Namespace requests without the namespace header by their API key (`"api_key"`), or put them in `global` (`"header"`, the default). */
-  namespaceBy?: NamespaceBy;
-  /**
-   * The operator's token. When set, server-wide operations over HTTP (moving
-   * server time, writing the chaos layer of `global`, and, when namespacing by
-   * API key, anything in the `global` namespace) need it in the
-   * `X-Paper-Tiger-Control-Token` header; others get a 403. Default: none,
-   * and any test key may perform them.
-   */
-  controlToken?: string;
-  /** The `Stripe-Version` answered when a request names none. Default: the version the official SDK pins. */
-  apiVersion?: string;
-  /** Largest request body accepted, in bytes. Default 1 MiB. */
-  bodyLimit?: number;
-  /**
-   * How long the server waits on a client, in milliseconds (0 disables one):
-   * `requestTimeout` for a whole request (default 30 s; a request still
-   * arriving then gets a 408 and the connection is closed), `headersTimeout`
-   * for its request line and headers (default 10 s), `keepAliveTimeout` for
-   * the next request on an idle connection (default 72 s), `connectionTimeout`
-   * for any silence on a socket (default 0: off).
-   */
-  timeouts?: Partial<Timeouts>;
-  /** Where state lives. Default: a new in-memory store. */
-  store?: Store;
-  /**
-   * The server clock: `{ mode: "real" | "manual" | "accelerated", multiplier?, start? }`
-   * (default real time), or any {@link Clock} (a `ManualClock` in tests).
-   */
-  clock?: Clock | { mode: ClockMode; multiplier?: number; start?: number | Date };
-  /**
-   * Real time for what is network behaviour or housekeeping, not business
-   * time: event-chaos windows, delays and jitter, webhook retry waits,
-   * retention. Default: the monotonic system clock. Inject a `ManualClock`
-   * in tests to move it without sleeping.
-   */
-  realClock?: Clock;
-  /**
-   * Events kept across all namespaces; beyond it the oldest go (they also go
-   * after 30 days of real time, as Stripe's). Default 100,000.
-   */
-  maxEvents?: number;
-  /** Subscription billing: retry schedule, final action, notices. */
-  billing?: BillingOptions;
-  /** Server-wide chaos configuration at start (the layer below every runtime `configure`). */
-  chaos?: ChaosConfigInput;
-  /** Seed of the chaos random streams; shorthand for `chaos.seed`. */
-  seed?: number;
-  /**
-   * Webhook endpoints to register at start. They live in the `global`
-   * namespace and receive the events of every namespace. A string is a URL
-   * subscribed to every event.
-   */
-  webhooks?: ReadonlyArray<string | WebhookEndpointOption>;
-  /** The signing secret of endpoints registered at start that name none (so an app's configured secret just works). */
-  webhookSecret?: string;
-  /** Retry schedule, timeout and concurrency of webhook delivery. */
-  webhookDelivery?: WebhookDeliveryOptions;
-  /**
-   * The log, through Fastify's own logger (pino): a line per request (time,
-   * namespace, method, path, status, duration, request id, and marks for
-   * injected faults, idempotent replays and declines), a line per webhook
-   * attempt, and at close a summary of what was still undelivered. `true`
-   * logs at `info` to stdout, human-readable on a terminal and JSON lines
-   * otherwise; or `{ level, format: "json" | "pretty", destination }`.
-   * Default `false`: a server started inside a test suite prints nothing
-   * (the `paper-tiger` command logs by default).
-   *
-   * @example
-   * ```ts
-   * await using pt = await startPaperTiger({ port: 0, logger: { level: "info", format: "pretty" } });
-   * ```
-   */
-  logger?: boolean | LoggerOptions;
-  /**
-   * The request journal, which {@link PaperTiger.requests},
-   * {@link PaperTiger.expectRequest} and `GET /_requests` read: the newest
-   * `limit` requests to `/v1` per namespace (default 1000), released when the
-   * namespace is flushed or cleaned up. `false` turns it off. Default on.
-   */
-  requestJournal?: boolean | { limit?: number };
-}
-
-/** A webhook endpoint registered at start. */
-export interface WebhookEndpointOption {
-  url: string;
-  /** `whsec_...`; default: {@link PaperTigerOptions.webhookSecret}, else a new random secret. */
-  secret?: string;
-  /** Event types; default `["*"]`. */
-  enabledEvents?: string[];
-}
+export type { PaperTigerOptions, WebhookEndpointOption } from "./options.js";
 
 /** A webhook endpoint registered at start, with its secret. */
 export interface RegisteredWebhook {
@@ -275,8 +179,8 @@ export class PaperTiger implements AsyncDisposable {
     this.events = { subscribe: (fn, filter) => dispatcher.subscribe(fn, filter) };
     this.webhooks = {
       registered,
-      deliveries: (filter = {}) => dispatcher.deliveries(filter.namespace ?? currentNamespace(), filter),
-      resend: async (eventId, options = {}) => (await dispatcher.resend(options.namespace ?? currentNamespace(), eventId)) ?? [],
+      deliveries: (filter = {}) => dispatcher.deliveries(filter.namespace ?? runtime.scope.current(), filter),
+      resend: async (eventId, options = {}) => (await dispatcher.resend(options.namespace ?? runtime.scope.current(), eventId)) ?? [],
       flush: () => dispatcher.flush(),
     };
     this.host = host;
@@ -328,7 +232,7 @@ export class PaperTiger implements AsyncDisposable {
    */
   requests(filter: RequestFilter & { namespace?: string } = {}): JournaledRequest[] {
     const { namespace, ...rest } = filter;
-    return this.#journal().list(namespace !== undefined ? checkNamespace(namespace) : currentNamespace(), rest);
+    return this.#journal().list(namespace !== undefined ? checkNamespace(namespace) : this.runtime.scope.current(), rest);
   }
 
   /**
@@ -345,7 +249,7 @@ export class PaperTiger implements AsyncDisposable {
    */
   expectRequest(expected: RequestExpectation & { namespace?: string }): JournaledRequest {
     const { namespace, ...rest } = expected;
-    const ns = namespace !== undefined ? checkNamespace(namespace) : currentNamespace();
+    const ns = namespace !== undefined ? checkNamespace(namespace) : this.runtime.scope.current();
     const matched = expectRequest(this.#journal().list(ns), rest, ns);
     return matched[matched.length - 1]!;
   }
@@ -367,7 +271,7 @@ export class PaperTiger implements AsyncDisposable {
    * ```
    */
   waitForEvent(type: string, options: { timeout?: number; namespace?: string; since?: Date | number } = {}): Promise<StripeEvent> {
-    const ns = options.namespace !== undefined ? checkNamespace(options.namespace) : currentNamespace();
+    const ns = options.namespace !== undefined ? checkNamespace(options.namespace) : this.runtime.scope.current();
     const timeout = options.timeout ?? 5000;
     if (!(timeout >= 0) || !Number.isFinite(timeout)) throw new RangeError(`waitForEvent timeout must be milliseconds >= 0, got ${timeout}`);
     const since = options.since instanceof Date ? options.since.getTime() : options.since;
@@ -389,7 +293,7 @@ export class PaperTiger implements AsyncDisposable {
     return {
       name,
       flush: () => flushNamespace(this.runtime, name),
-      run: (fn) => namespaceScope.run(name, fn),
+      run: (fn) => this.runtime.scope.run(name, fn),
       chaos,
       cleanup: () => chaos.cleanup(),
     };
@@ -397,7 +301,7 @@ export class PaperTiger implements AsyncDisposable {
 
   /** Runs `fn` with `name` as the implicit namespace of in-process calls such as {@link flush}. */
   runInNamespace<T>(name: string, fn: () => T): T {
-    return namespaceScope.run(checkNamespace(name), fn);
+    return this.runtime.scope.run(checkNamespace(name), fn);
   }
 
   /**
@@ -406,7 +310,7 @@ export class PaperTiger implements AsyncDisposable {
    * chaos counters. Its chaos configuration stays; {@link cleanup} resets it too.
    */
   flush(): Promise<void> {
-    return flushNamespace(this.runtime, currentNamespace());
+    return flushNamespace(this.runtime, this.runtime.scope.current());
   }
 
   /** {@link flush} for every namespace. */
@@ -426,22 +330,22 @@ export class PaperTiger implements AsyncDisposable {
    * ```
    */
   withChaos<T>(config: ChaosConfigInput, fn: () => T | Promise<T>): Promise<T> {
-    return withChaos(this.chaos.for(currentNamespace()), config, fn);
+    return withChaos(this.chaos.for(this.runtime.scope.current()), config, fn);
   }
 
   /** {@link withChaos} for payment chaos only. */
   withPaymentChaos<T>(payment: Partial<PaymentChaosConfig>, fn: () => T | Promise<T>): Promise<T> {
-    return withPaymentChaos(this.chaos.for(currentNamespace()), payment, fn);
+    return withPaymentChaos(this.chaos.for(this.runtime.scope.current()), payment, fn);
   }
 
   /** {@link withChaos} for API chaos only. */
   withApiChaos<T>(api: ChaosConfigInput["api"] & Partial<Pick<ApiChaosConfig, "timeout_ms">>, fn: () => T | Promise<T>): Promise<T> {
-    return withApiChaos(this.chaos.for(currentNamespace()), api, fn);
+    return withApiChaos(this.chaos.for(this.runtime.scope.current()), api, fn);
   }
 
   /** {@link withChaos} for event chaos only. */
   withEventChaos<T>(events: Partial<EventChaosConfig>, fn: () => T | Promise<T>): Promise<T> {
-    return withEventChaos(this.chaos.for(currentNamespace()), events, fn);
+    return withEventChaos(this.chaos.for(this.runtime.scope.current()), events, fn);
   }
 
   /** Resets the current namespace's chaos and deletes everything it holds. */
@@ -542,7 +446,16 @@ function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
  * first: an unknown or invalid one rejects with a `PaperTigerOptionError`
  * naming it, the value and what is accepted, and nothing starts.
  */
-export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
+export function startPaperTiger(options: PaperTigerOptions = {}): Promise<PaperTiger> {
+  return startServer(options, RESOURCE_MODULES);
+}
+
+/**
+ * @internal {@link startPaperTiger} with the resource modules the server
+ * serves (in registration order), so that tests can start servers whose
+ * modules and relations differ.
+ */
+export async function startServer(options: PaperTigerOptions, modules: readonly ResourceModule[]): Promise<PaperTiger> {
   checkOptions(options);
   // `pt.stripe()` is synchronous: the optional SDK is imported now, while the server starts.
   const stripeLoaded = loadStripe();
@@ -554,11 +467,12 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
   const realClock = options.realClock ?? monotonicClock;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const events = new EventRecorder(store, clock, apiVersion, { realClock, ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}) });
+  const scope = new NamespaceScope();
   const chaos = new ChaosCoordinator({
     clock,
     realClock,
     config: options.seed !== undefined ? { ...options.chaos, seed: options.seed } : (options.chaos ?? {}),
-    resolveNamespace: currentNamespace,
+    resolveNamespace: () => scope.current(),
     onCleanup: (ns) => flushNamespace(runtime, ns),
   });
   // What the server itself provides its modules, after them in the registry.
@@ -574,11 +488,11 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
       });
     },
   };
-  const registry = new ResourceRegistry([...RESOURCE_MODULES, server]);
+  const registry = new ResourceRegistry([...modules, server]);
   const services: Services = { store, clock, realClock, events, apiVersion, relations: registry.relations };
   const billing = new BillingRunner(services);
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
-  for (const m of RESOURCE_MODULES) m.setup?.(registry);
+  for (const m of modules) m.setup?.(registry);
   const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes, ...journalControlRoutes];
   const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
   events.setSink(webhooks);
@@ -602,6 +516,7 @@ export async function startPaperTiger(options: PaperTigerOptions = {}): Promise<
     webhooks,
     billing,
     controlRoutes,
+    scope,
     journal: journalOf(options.requestJournal),
   };
   const registered: RegisteredWebhook[] = [];

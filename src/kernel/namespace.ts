@@ -52,10 +52,17 @@ export function resolveNamespace(header: string | string[] | undefined, apiKey: 
   return `${home}:${named}`;
 }
 
-/** Scopes in-process calls to a namespace (see `PaperTiger.runInNamespace`). */
-export const namespaceScope = new AsyncLocalStorage<string>();
+/** Scopes one server's in-process calls to a namespace (see `PaperTiger.runInNamespace`); each server has its own. */
+export class NamespaceScope {
+  readonly #storage = new AsyncLocalStorage<string>();
 
-/** The namespace in-process calls act on: the innermost `runInNamespace`, else `global`. */
-export function currentNamespace(): string {
-  return namespaceScope.getStore() ?? GLOBAL_NAMESPACE;
+  /** Runs `fn` with `name` as the implicit namespace of this server's in-process calls. */
+  run<T>(name: string, fn: () => T): T {
+    return this.#storage.run(name, fn);
+  }
+
+  /** The namespace in-process calls act on: the innermost {@link run}, else `global`. */
+  current(): string {
+    return this.#storage.getStore() ?? GLOBAL_NAMESPACE;
+  }
 }

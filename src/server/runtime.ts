@@ -7,7 +7,7 @@ import type { Services } from "../kernel/context.js";
 import type { ResourceRegistry } from "../kernel/registry.js";
 import type { Idempotency } from "./idempotency.js";
 import type { Housekeeping } from "./housekeeping.js";
-import type { NamespaceBy } from "../kernel/namespace.js";
+import type { NamespaceBy, NamespaceScope } from "../kernel/namespace.js";
 import type { ControlRoute } from "./control.js";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
@@ -42,6 +42,8 @@ export interface Runtime {
   readonly webhooks: WebhookDispatcher;
   readonly billing: BillingRunner;
   readonly controlRoutes: readonly ControlRoute[];
+  /** The implicit namespace of in-process calls (`runInNamespace`), this server's own. */
+  readonly scope: NamespaceScope;
   /** What the app sent, per namespace; absent when the journal is off. */
   readonly journal: RequestJournal<RecordedApiRequest> | undefined;
 }

@@ -40,7 +40,6 @@ export interface KnownCycle {
 }
 
 export const KNOWN_CYCLES: readonly KnownCycle[] = [
-  { files: ["options-check.ts", "paper-tiger.ts"], until: "1a", why: "the option checks take the options' types (type-only); the types move with createRuntime(options, modules)" },
   { files: ["resources/prices.ts", "resources/products.ts"], until: "2", why: "products reach prices through a port (default_price_data) and the registry" },
   { files: ["server/api-chaos.ts", "server/app.ts"], until: "3", why: "api-chaos takes app's RequestState type" },
   { files: ["server/control.ts", "server/runtime.ts"], until: "3", why: "the runtime lists control routes, whose handlers take the runtime (types)" },
@@ -74,10 +73,12 @@ export const ALLOWED_STATE: readonly KnownState[] = [
   { file: "stripe/spec/operations.ts", name: "byTemplate", why: "lazily built index of the same table" },
 ];
 
-/** Per-server state kept in modules, and hooks wired at import: relations (1a) put them on each server's registry. */
-export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [
-  { file: "kernel/namespace.ts", name: "namespaceScope", until: "1a", why: "one namespace scope for every server in the process: one per server" },
-];
+/**
+ * Per-server state kept in modules, and hooks wired at import. None is left:
+ * relations put hooks, ports, includes and a module's per-server state on
+ * each server's registry.
+ */
+export const KNOWN_STATE: readonly (KnownState & { readonly until: Step })[] = [];
 
 /** An import a state machine (or a pure module it imports) may not make: `from` imports `to`, relative to `src/`. */
 export const KNOWN_MACHINE_IMPORTS: readonly KnownEdge[] = [
