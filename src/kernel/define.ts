@@ -12,7 +12,9 @@
  * - update: the object or 404 → rules → `prepare` → parameters applied →
  *   `build` → store and `<prefix>.updated` with `previous_attributes`
  *   (nothing when nothing changed) → `after`;
- * - retrieve, delete, and list with cursors, `created` and declared filters.
+ * - retrieve, delete, and list with cursors, `created` and declared filters;
+ * - under a parent (`/v1/customers/:customer/tax_ids`), each of them first
+ *   requires the parent named in the path, and sees only its children.
  *
  * Parameter shapes are compiled on an endpoint's first request, so a server
  * starts without reading Stripe's descriptions. Absent steps cost nothing.
@@ -20,6 +22,7 @@
 import { operationAt } from "../stripe/spec/operations.js";
 import { operationParams } from "../stripe/spec/operation-params.js";
 import type { IndexKey } from "../store/store.js";
+import { Errors } from "./errors/index.js";
 import { applyParams, type FieldRules } from "./apply.js";
 import type { Context } from "./context.js";
 import type { Endpoint, HttpMethod, ResponseKind } from "./endpoint.js";
@@ -28,7 +31,7 @@ import { LIST_PARAMS, listPage, type ListParams } from "./list.js";
 import type { Shape } from "./params/param.js";
 import type { Parsed } from "./params/parsed.js";
 import type { ResourceModule } from "./registry.js";
-import { Resource, type ExpandTarget, type Include, type Includable, type StripeObject } from "./resource.js";
+import { Resource, requireStored, type ExpandTarget, type Include, type Includable, type StripeObject } from "./resource.js";
 import { checkRules, type Rule } from "./params/rules.js";
 import { objectFactory, type ObjectFactory } from "./skeleton.js";
 import { stripeShape, type Selection, type Take } from "./params/stripe-shapes.js";
@@ -70,6 +73,19 @@ export interface ListDecl<T, L> {
   readonly filter?: { readonly [K in keyof Parsed<L>]?: ListFilter<T, NonNullable<Parsed<L>[K]>> };
 }
 
+/**
+ * The object a nested collection lives under. The parent is read from the
+ * store by its object name, so the child's module never imports the parent's.
+ */
+export interface ParentDecl<T> {
+  /** Stripe's object name of the parent (`customer`). */
+  readonly object: string;
+  /** The noun of "No such customer: 'cus_x'"; default: the object name with spaces. */
+  readonly noun?: string;
+  /** The child's field naming its parent; an index of the same name lists a parent's children. */
+  readonly field: keyof T & string;
+}
+
 /** The declaration of a resource: Stripe's object, its collection, and its operations. */
 export interface ResourceDecl<T extends StripeObject, C, U, L, PC = undefined, PU = undefined> {
   /** Stripe's object name; its generated skeleton is the empty object. */
@@ -77,6 +93,8 @@ export interface ResourceDecl<T extends StripeObject, C, U, L, PC = undefined, P
   readonly idPrefix: string;
   /** The collection path (`/v1/tax_rates`); Stripe's operations on it give the parameter shapes. */
   readonly path: string;
+  /** The parent of a nested collection, whose id is the path's first `:name` segment. */
+  readonly parent?: ParentDecl<T>;
   /** The noun of "No such tax rate: 'txr_x'"; default: the object name with spaces. */
   readonly noun?: string;
   /** Event type prefix; default the object name; `null`: Stripe sends no events for it. */
@@ -105,12 +123,14 @@ export interface ResourceDef<T extends StripeObject> {
 export function defineResource<T extends StripeObject, C = unknown, U = unknown, L = unknown, PC = undefined, PU = undefined>(
   d: ResourceDecl<T, C, U, L, PC, PU>,
 ): ResourceDef<T> {
+  const parent = d.parent ? parentOf(d.path, d.parent) : undefined;
+  const indexes = parent ? { ...d.indexes, [parent.field]: parent.key } : d.indexes;
   const resource = new Resource<T>({
     object: d.object,
     idPrefix: d.idPrefix,
     noun: d.noun ?? d.object.replace(/_/g, " "),
     ...(d.eventPrefix !== undefined ? { eventPrefix: d.eventPrefix } : {}),
-    ...(d.indexes ? { indexes: d.indexes } : {}),
+    ...(indexes ? { indexes } : {}),
     ...(d.expandable ? { expandable: d.expandable } : {}),
     ...(d.includable ? { includable: d.includable } : {}),
   });
@@ -122,23 +142,34 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
     endpoints.push(lazyEndpoint(method, path, resource as unknown as Resource<StripeObject>, shape, run, extra));
   };
 
+  /** One object of the collection, or its 404: under a parent, only that parent's child. */
+  const requireOne = async (ctx: Context, path: PathParams): Promise<T> => {
+    const owner = parent && (await parent.require(ctx, path));
+    const obj = await resource.require(ctx, path.id!);
+    if (parent && obj[parent.field] !== owner) throw Errors.resourceMissing(resource.noun, path.id!);
+    return obj;
+  };
+
   if (d.list) {
     const list = d.list;
-    add("GET", d.path, () => listShape(d.path, (list.params ?? {}) as Selection), (ctx, params) => {
+    add("GET", d.path, () => listShape(d.path, (list.params ?? {}) as Selection), async (ctx, params, path) => {
       const given = params as Record<string, unknown>;
       const filters = Object.entries(list.filter ?? {}) as Array<[string, ListFilter<T, unknown>]>;
       const narrowing = allOf(filters.map(([name, make]) => given[name] !== undefined && make(given[name])));
-      return listPage(ctx, resource, d.path, params as ListParams, narrowing);
+      if (!parent) return listPage(ctx, resource, d.path, params as ListParams, narrowing);
+      const owner = await parent.require(ctx, path);
+      return listPage(ctx, resource, parent.url(path), params as ListParams, { ...narrowing, where: { index: parent.field, value: owner } });
     }, { kind: "list" });
   }
 
   if (d.create) {
     const create = d.create;
-    add("POST", d.path, () => shapeOf("POST", d.path, create.params as Selection), async (ctx, params) => {
+    add("POST", d.path, () => shapeOf("POST", d.path, create.params as Selection), async (ctx, params, path) => {
       const p = params as Parsed<C>;
+      const owner = parent && { [parent.field]: await parent.require(ctx, path) };
       if (create.rules) checkRules(create.rules, params);
       const prepared = (create.prepare ? await create.prepare(ctx, p) : undefined) as PC;
-      const base = factory({ ...d.defaults?.(ctx), id: resource.newId(), created: ctx.now(), livemode: false } as unknown as Partial<T>);
+      const base = factory({ ...d.defaults?.(ctx), ...owner, id: resource.newId(), created: ctx.now(), livemode: false } as unknown as Partial<T>);
       let obj = applyParams(base, params, create.fields);
       if (create.build) obj = await create.build(ctx, p, obj, prepared);
       obj = await resource.insert(ctx, obj);
@@ -147,13 +178,13 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
   }
 
   if (d.retrieve) {
-    add("GET", one, () => shapeOf("GET", one, {}), (ctx, _params, path) => resource.require(ctx, path.id!));
+    add("GET", one, () => shapeOf("GET", one, {}), (ctx, _params, path) => requireOne(ctx, path));
   }
 
   if (d.update) {
     const update = d.update;
     add("POST", one, () => shapeOf("POST", one, update.params as Selection), async (ctx, params, path) => {
-      const current = await resource.require(ctx, path.id!);
+      const current = await requireOne(ctx, path);
       const p = params as Parsed<U>;
       if (update.rules) checkRules(update.rules, params);
       const prepared = (update.prepare ? await update.prepare(ctx, p, current) : undefined) as PU;
@@ -167,7 +198,7 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
   if (d.del) {
     const del = d.del;
     add("DELETE", one, () => shapeOf("DELETE", one, {}), async (ctx, _params, path) => {
-      const current = await resource.require(ctx, path.id!);
+      const current = await requireOne(ctx, path);
       if (del !== true) await del.check(ctx, current);
       return resource.remove(ctx, current);
     });
@@ -177,11 +208,57 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
   return { resource, factory, module: { name: d.path.slice(d.path.lastIndexOf("/") + 1).replaceAll("_", "-"), resources: [resource as unknown as Resource<StripeObject>], endpoints } };
 }
 
+type PathParams = Readonly<Record<string, string>>;
+
+/** A nested collection's parent, resolved from the declaration. */
+interface Parent<T> {
+  readonly field: keyof T & string;
+  /** The index key: a child's parent id. */
+  readonly key: IndexKey<T>;
+  /** The parent's id from the path, or its 404 when it does not exist (or was deleted). */
+  require(ctx: Context, path: PathParams): Promise<string>;
+  /** The collection's URL for that parent (a list's `url`). */
+  url(path: PathParams): string;
+}
+
+function parentOf<T>(collection: string, decl: ParentDecl<T>): Parent<T> {
+  const name = /:([a-z_]+)/.exec(collection)?.[1];
+  if (!name) throw new Error(`defineResource: ${collection} names no parent in its path`);
+  const noun = decl.noun ?? decl.object.replace(/_/g, " ");
+  return {
+    field: decl.field,
+    key: (obj) => {
+      const id = obj[decl.field];
+      return typeof id === "string" ? id : null;
+    },
+    async require(ctx, path) {
+      await requireStored(ctx, decl.object, noun, path[name]!);
+      return path[name]!;
+    },
+    url: (path) => collection.replace(`:${name}`, path[name]!),
+  };
+}
+
+/**
+ * An endpoint served with one of Stripe's operation shapes, compiled on its
+ * first request: for operations a declaration does not cover.
+ */
+export function stripeEndpoint(
+  method: HttpMethod,
+  path: string,
+  resource: Resource<StripeObject> | undefined,
+  selection: Selection,
+  run: Endpoint["run"],
+  extra: { kind?: ResponseKind } = {},
+): Endpoint {
+  return lazyEndpoint(method, path, resource, () => (extra.kind === "list" ? listShape(path, selection) : shapeOf(method, path, selection)), run, extra);
+}
+
 /** An endpoint whose parameter shape is compiled on first use, then kept. */
 function lazyEndpoint(
   method: HttpMethod,
   path: string,
-  resource: Resource<StripeObject>,
+  resource: Resource<StripeObject> | undefined,
   compile: () => Shape,
   run: Endpoint["run"],
   extra: { kind?: ResponseKind; publishable?: true },
@@ -190,7 +267,7 @@ function lazyEndpoint(
   return {
     method,
     path,
-    resource,
+    ...(resource ? { resource } : {}),
     ...extra,
     get params() {
       return (shape ??= compile());

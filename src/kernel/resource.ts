@@ -54,6 +54,20 @@ export interface ResourceSpec<T extends StripeObject> {
   readonly timeOf?: (ctx: Context, obj: T) => Promise<number | undefined>;
 }
 
+/**
+ * A live object of type `object` from the store, or Stripe's
+ * `resource_missing` error (404 when the id is in the URL, `param` "id";
+ * 400 when it came from the body). For a module that must check another
+ * module's object without importing it.
+ */
+export async function requireStored<T extends StoredObject>(ctx: Context, object: string, noun: string, id: string, param = "id"): Promise<T> {
+  const obj = await ctx.store.get<T>(ctx.ns, object, id);
+  if (!obj || (obj as { deleted?: boolean }).deleted === true) {
+    throw Errors.resourceMissing(noun, id, param, param === "id" ? 404 : 400);
+  }
+  return obj;
+}
+
 /** Options for a stored change. */
 export interface ChangeOptions {
   /** The event type to record instead of the default; `false` records none. */
@@ -99,12 +113,8 @@ export class Resource<T extends StripeObject> {
    * The live object, or Stripe's `resource_missing` error: 404 when the id is
    * in the URL (`param` "id"), 400 when it came from the body.
    */
-  async require(ctx: Context, id: string, param = "id"): Promise<T> {
-    const obj = await ctx.store.get<T>(ctx.ns, this.object, id);
-    if (!obj || (obj as { deleted?: boolean }).deleted === true) {
-      throw Errors.resourceMissing(this.noun, id, param, param === "id" ? 404 : 400);
-    }
-    return obj;
+  require(ctx: Context, id: string, param = "id"): Promise<T> {
+    return requireStored<T>(ctx, this.object, this.noun, id, param);
   }
 
   /** Stores a new object and records `<prefix>.created`. */

@@ -22,6 +22,7 @@ import { subscriptionItemsModule } from "./subscription-items.js";
 import { testClocksModule } from "./test-clocks.js";
 import { shippingRates } from "./shipping-rates.js";
 import { taxRates } from "./tax-rates.js";
+import { taxIdsModule } from "./tax-ids/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -45,4 +46,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   testClocksModule,
   taxRates.module,
   shippingRates.module,
+  taxIdsModule,
 ];

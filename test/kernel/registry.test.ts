@@ -34,6 +34,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "test-clocks",
         "tax-rates",
         "shipping-rates",
+        "tax-ids",
       ],
     );
   });

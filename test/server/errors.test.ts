@@ -59,6 +59,18 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
     params: { colour: "red" },
     ...invalid(400, "Received unknown parameter: colour", { code: "parameter_unknown", param: "colour" }),
   },
+  taxIdInvalid: {
+    method: "POST",
+    path: "/v1/tax_ids",
+    params: { type: "eu_vat", value: "DE12345" },
+    ...invalid(400, "Invalid value for eu_vat.", { code: "tax_id_invalid", param: "value" }),
+  },
+  valueNotImplemented: {
+    method: "POST",
+    path: "/v1/tax_ids",
+    params: { type: "eu_vat", value: "DE123456789", owner: { type: "account", account: "acct_1" } },
+    ...invalid(400, "paper-tiger does not implement owner[type]=account yet (Stripe accepts it). Use another value or leave the parameter out.", { param: "owner[type]" }),
+  },
   parameterMissing: {
     method: "POST",
     path: "/v1/prices",

@@ -45,6 +45,11 @@ export const Errors = defineErrors({
   /** A rule of several parameters (kernel rules): given where another parameter does not allow it. */
   parameterNotAllowed: (param: string, when: Readonly<Record<string, unknown>>) =>
     invalidRequest(400, `${param} can only be set when ${conditionText(when)}.`, { param }),
+  /** A value of a parameter Stripe accepts that paper-tiger does not model yet (`owner[type]=account`: no connected accounts). */
+  valueNotImplemented: (param: string, value: string) =>
+    invalidRequest(400, `paper-tiger does not implement ${param}=${value} yet (Stripe accepts it). Use another value or leave the parameter out.`, { param }),
+  /** A tax ID whose value is not in its type's format (Stripe's docs, tax calculations: "Invalid value for eu_vat."). */
+  taxIdInvalid: (type: string, param: string) => invalidRequest(400, `Invalid value for ${type}.`, { code: "tax_id_invalid", param }),
   /** Prices and shipping rates: `tax_behavior` is set once, from `unspecified`. */
   taxBehaviorFixed: () => invalidRequest(400, "tax_behavior cannot be changed once it is set to inclusive or exclusive.", { param: "tax_behavior" }),
   /** An array longer than the parameter allows. */
