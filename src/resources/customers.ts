@@ -6,9 +6,10 @@
 import { randomChars } from "../stripe/ids.js";
 import { Errors } from "../kernel/errors/index.js";
 import { crudEndpoints } from "../kernel/crud.js";
-import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { ADDRESS, addressOf, mergeMetadata, p, type Param, type ParamType } from "../kernel/params/param.js";
+import { stripeParam } from "../kernel/params/stripe-shapes.js";
 import { Resource } from "../kernel/resource.js";
-import { hook, port, type Hook, type Port } from "../kernel/relation-keys.js";
+import { hook, optionalPort, port, type Hook, type Port } from "../kernel/relation-keys.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { listOf } from "../kernel/list.js";
@@ -83,7 +84,8 @@ const COMMON = {
 const CREATE = {
   ...COMMON,
   payment_method: p.id(),
-  tax_id_data: unsupported("tax IDs"),
+  // Stripe's own shape: the types of its enum, each entry's type and value required.
+  tax_id_data: stripeParam("POST /v1/customers", "tax_id_data") as Param<ReadonlyArray<{ readonly type: string; readonly value: string }>, false>,
   test_clock: p.id(),
 } as const;
 
@@ -122,7 +124,9 @@ export interface CustomerRelations {
   readonly checkDefaultPaymentMethod: Port<(ctx: Context, customerId: string, paymentMethod: string) => Promise<void>>;
   /** Checks a `test_clock` id and returns the clock's frozen time (Unix seconds). */
   readonly testClockTime: Port<(ctx: Context, clockId: string) => Promise<number>>;
-  /** Runs before a customer is deleted: sources removed, payment methods detached, subscriptions canceled, in module order. */
+  /** `tax_id_data` on create; without a provider, refused as not implemented. */
+  readonly prepareTaxIds: Port<PrepareTaxIds | undefined>;
+  /** Runs before a customer is deleted: sources removed, payment methods detached, subscriptions canceled, tax IDs deleted, in module order. */
   readonly beforeDelete: Hook<[ctx: Context, customer: Customer]>;
 }
 
@@ -133,6 +137,7 @@ export const customerRelations: CustomerRelations = {
   checkDefaultSource: port("customers.checkDefaultSource"),
   checkDefaultPaymentMethod: port("customers.checkDefaultPaymentMethod"),
   testClockTime: port("customers.testClockTime"),
+  prepareTaxIds: optionalPort<PrepareTaxIds>("customers.prepareTaxIds"),
   beforeDelete: hook("customers.beforeDelete"),
 };
 
@@ -148,6 +153,9 @@ export interface PreparedSource {
   /** Saves the card; `replacing` is the default source it replaces, which is deleted. */
   save(customer: Customer, replacing: string | null): Promise<void>;
 }
+
+/** Checks `tax_id_data` before anything is stored; answers the function that creates the tax IDs on the new customer. */
+type PrepareTaxIds = (data: ReadonlyArray<{ readonly type: string; readonly value: string }>, param: string) => (ctx: Context, customer: string) => Promise<void>;
 
 async function applyCommon(ctx: Context, id: string, base: Customer, params: Common): Promise<Customer> {
   checkInvoicePrefix(params.invoice_prefix);
@@ -235,13 +243,21 @@ export async function createCustomer(ctx: Context, params: ParamType<ReturnType<
   const defaultIsAttached = prepared !== undefined && params.invoice_settings?.default_payment_method === params.payment_method;
   const common = defaultIsAttached ? { ...params, invoice_settings: { ...params.invoice_settings, default_payment_method: undefined } } : params;
   const source = params.source !== undefined ? await prepareSource(ctx, params.source) : undefined;
+  const taxIds = params.tax_id_data !== undefined ? prepareTaxIds(ctx, params.tax_id_data) : undefined;
   let customer = await applyCommon(ctx, id, blank, common);
   if (defaultIsAttached) customer = { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: prepared!.id } };
   if (source) customer = { ...customer, default_source: source.id };
   customer = await customers.insert(ctx, customer);
   if (source) await source.save(customer, null);
   if (prepared) await prepared.attach(customer);
+  if (taxIds) await taxIds(ctx, customer.id);
   return customer;
+}
+
+function prepareTaxIds(ctx: Context, data: ReadonlyArray<{ readonly type: string; readonly value: string }>): (ctx: Context, customer: string) => Promise<void> {
+  const prepare = ctx.services.relations.port(customerRelations.prepareTaxIds);
+  if (!prepare) throw Errors.parameterNotImplemented("tax_id_data");
+  return prepare(data, "tax_id_data");
 }
 
 function prepareSource(ctx: Context, source: string): Promise<PreparedSource> {

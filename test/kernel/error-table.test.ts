@@ -26,6 +26,8 @@ const CYCLE = { interval: "month", count: 1 };
 
 const SAMPLES: Samples = {
   api: {
+    valueNotImplemented: ["owner[type]", "account"],
+    taxIdInvalid: ["eu_vat", "value"],
     parameterUnknown: ["colour"],
     parameterMissing: ["currency"],
     parameterInvalidInteger: ["balance", "55.00"],

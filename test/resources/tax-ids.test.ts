@@ -234,3 +234,81 @@ describe("/v1/tax_ids", { timeout: 120_000 }, () => {
     await assert.rejects(stripe.taxIds.retrieve("txi_missing"), missing("No such tax id: 'txi_missing'"));
   });
 });
+
+describe("tax IDs on customers", { timeout: 120_000 }, () => {
+  test("tax_id_data on create: each entry a tax ID of the new customer, with its events in order", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const c = await stripe.customers.create({
+      name: "Acme",
+      tax_id_data: [
+        { type: "eu_vat", value: "DE000000000" },
+        { type: "us_ein", value: "12-3456789" },
+      ],
+    });
+    assert.equal(c.tax_ids, undefined, "not embedded unless expanded (Stripe 2020-08-27 and later)");
+    const list = await stripe.customers.listTaxIds(c.id);
+    assert.deepEqual(list.data.map((t) => [t.type, t.value, t.customer]), [
+      ["us_ein", "12-3456789", c.id],
+      ["eu_vat", "DE000000000", c.id],
+    ]);
+    assert.equal(list.data[1]!.verification?.status, "verified", "the magic number's outcome");
+    const events = (await stripe.events.list()).data.reverse().map((e) => e.type);
+    assert.deepEqual(events, ["customer.created", "customer.tax_id.created", "customer.tax_id.updated", "customer.tax_id.created"]);
+  });
+
+  test("a bad tax_id_data entry: Stripe's error at its index, and neither the customer nor any tax ID is stored", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    await assert.rejects(
+      stripe.customers.create({ email: "a@b.co", tax_id_data: [{ type: "eu_vat", value: "DE123456789" }, { type: "gb_vat", value: "GB1" }] }),
+      invalidRequest("tax_id_data[1][value]", "tax_id_invalid", "Invalid value for gb_vat."),
+    );
+    await assert.rejects(
+      stripe.customers.create({ tax_id_data: [{ type: "xx_vat", value: "1" }] } as unknown as Stripe.CustomerCreateParams),
+      invalidRequest("tax_id_data[0][type]", undefined, /must be one of/),
+    );
+    await assert.rejects(
+      stripe.customers.create({ tax_id_data: [{ type: "eu_vat" }] } as unknown as Stripe.CustomerCreateParams),
+      invalidRequest("tax_id_data[0][value]", "parameter_missing"),
+    );
+    assert.deepEqual((await stripe.customers.list()).data, [], "no customer");
+    assert.deepEqual((await stripe.events.list()).data, [], "no event");
+    const sneaky = await stripe.customers.create();
+    assert.deepEqual((await stripe.customers.listTaxIds(sneaky.id)).data, []);
+  });
+
+  test("expand[]=tax_ids embeds the customer's tax IDs, newest first, with its list URL", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const c = await stripe.customers.create();
+    assert.deepEqual({ ...(await stripe.customers.retrieve(c.id, { expand: ["tax_ids"] }) as Stripe.Customer).tax_ids }, { object: "list", data: [], has_more: false, url: `/v1/customers/${c.id}/tax_ids` });
+    const a = await stripe.customers.createTaxId(c.id, { type: "eu_vat", value: "DE123456789" });
+    const b = await stripe.customers.createTaxId(c.id, { type: "au_abn", value: "12345678912" });
+    const got = (await stripe.customers.retrieve(c.id, { expand: ["tax_ids"] })) as Stripe.Customer;
+    assert.deepEqual(got.tax_ids!.data.map((t) => t.id), [b.id, a.id]);
+    assert.equal(got.tax_ids!.url, `/v1/customers/${c.id}/tax_ids`);
+    const deep = (await stripe.customers.retrieve(c.id, { expand: ["tax_ids.data.customer"] })) as Stripe.Customer;
+    assert.equal((deep.tax_ids!.data[0]!.customer as Stripe.Customer).id, c.id);
+    const listed = await stripe.customers.list({ expand: ["data.tax_ids"] });
+    assert.equal(listed.data[0]!.tax_ids!.data.length, 2);
+    for (let i = 0; i < 10; i++) await stripe.customers.createTaxId(c.id, { type: "us_ein", value: `12-345678${i}` });
+    const page = ((await stripe.customers.retrieve(c.id, { expand: ["tax_ids"] })) as Stripe.Customer).tax_ids!;
+    assert.equal(page.data.length, 10, "the first page");
+    assert.equal(page.has_more, true);
+  });
+
+  test("deleting a customer deletes its tax IDs, each with customer.tax_id.deleted", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const c = await stripe.customers.create({ tax_id_data: [{ type: "eu_vat", value: "DE123456789" }] });
+    const other = await stripe.customers.create({ tax_id_data: [{ type: "eu_vat", value: "FR12345678901" }] });
+    const [t] = (await stripe.customers.listTaxIds(c.id)).data;
+    await stripe.customers.del(c.id);
+    await assert.rejects(stripe.taxIds.retrieve(t!.id), missing(`No such tax id: '${t!.id}'`));
+    await assert.rejects(stripe.customers.listTaxIds(c.id), missing(`No such customer: '${c.id}'`));
+    assert.equal((await stripe.customers.listTaxIds(other.id)).data.length, 1, "another customer's are kept");
+    const deleted = (await stripe.events.list({ type: "customer.tax_id.deleted" })).data;
+    assert.deepEqual(deleted.map((e) => (e.data.object as Stripe.TaxId).id), [t!.id]);
+  });
+});

@@ -14,8 +14,9 @@
  * only for customers' tax IDs (`customer.tax_id.*`), so the account's own
  * send none.
  *
- * This module does not import the customers module: customers are read from
- * the store by their object name, and customers.ts calls the functions below.
+ * Customers reach tax IDs through the relations customers declares, supplied
+ * in this module's `relate(r)`: `tax_id_data` on create, the `tax_ids` list
+ * under `expand[]`, and the tax IDs deleted with their customer.
  */
 import type { Stripe, Wire } from "../../stripe/types.js";
 import type { Context } from "../../kernel/context.js";
@@ -25,6 +26,7 @@ import { listOf, listPage, type ListObject, type ListParams } from "../../kernel
 import type { ResourceModule } from "../../kernel/registry.js";
 import { requireStored, type ChangeOptions } from "../../kernel/resource.js";
 import { taxIdFacts } from "./formats.js";
+import { customerRelations, customers } from "../customers.js";
 
 /** A tax ID as stored and returned. */
 export type TaxId = Wire<Stripe.TaxId>;
@@ -129,11 +131,18 @@ const TOP_LEVEL = [
 ];
 
 /** Customer tax IDs and `/v1/tax_ids`: one resource, one module. */
-export const taxIdsModule: ResourceModule = { ...customerTaxIds.module, endpoints: [...customerTaxIds.module.endpoints, ...TOP_LEVEL] };
+export const taxIdsModule: ResourceModule = {
+  ...customerTaxIds.module,
+  endpoints: [...customerTaxIds.module.endpoints, ...TOP_LEVEL],
+  relate(r) {
+    r.provide(customerRelations.prepareTaxIds, prepareTaxIdData);
+    r.include(customers, "tax_ids", (ctx, c) => customerTaxIdList(ctx, c.id));
+    r.on(customerRelations.beforeDelete, (ctx, c) => deleteCustomerTaxIds(ctx, c.id));
+  },
+};
 
 /** `tax_id_data` on customer create, checked before anything is stored: the function that creates the tax IDs once the customer is. */
-export function prepareTaxIdData(data: readonly TaxIdInput[] | undefined, param = "tax_id_data"): (ctx: Context, customer: string) => Promise<void> {
-  const entries = data ?? [];
+function prepareTaxIdData(entries: readonly TaxIdInput[], param: string): (ctx: Context, customer: string) => Promise<void> {
   entries.forEach((entry, i) => checked(entry, `${param}[${i}][value]`));
   return async (ctx, customer) => {
     for (const [i, entry] of entries.entries()) await insertTaxId(ctx, entry, customer, `${param}[${i}][value]`);
@@ -141,13 +150,13 @@ export function prepareTaxIdData(data: readonly TaxIdInput[] | undefined, param 
 }
 
 /** A customer's `tax_ids` list as Stripe embeds it under `expand[]=tax_ids`: the first page, newest first. */
-export async function customerTaxIdList(ctx: Context, customer: string): Promise<ListObject<TaxId>> {
+async function customerTaxIdList(ctx: Context, customer: string): Promise<ListObject<TaxId>> {
   const page = await taxIds.list(ctx, { limit: 10, where: { index: "customer", value: customer } });
   return listOf(page.data, `/v1/customers/${customer}/tax_ids`, page.hasMore);
 }
 
 /** Deletes a customer's tax IDs (the customer is being deleted), each with `customer.tax_id.deleted`. */
-export async function deleteCustomerTaxIds(ctx: Context, customer: string): Promise<void> {
+async function deleteCustomerTaxIds(ctx: Context, customer: string): Promise<void> {
   for (;;) {
     const page = await taxIds.list(ctx, { limit: 100, where: { index: "customer", value: customer } });
     for (const t of page.data) await taxIds.remove(ctx, t);
