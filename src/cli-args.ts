@@ -12,6 +12,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tige
 import { checkControlToken } from "./server/control-token.js";
 import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "./log/logger.js";
+import { DEFAULT_API_VERSION, isApiVersion } from "./kernel/version.js";
 
 /** A server flag: a flag and where its value goes in the options. */
 interface ServerFlag<T> extends Flag<T> {
@@ -105,6 +106,17 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     help: "Signing secret of the --webhook endpoints, so an app's configured secret just works",
     parse: parsers.matching(/^whsec_[A-Za-z0-9_]+$/, "whsec_ followed by letters, digits or _"),
     apply: (o, v: string) => (o.webhookSecret = v),
+  }),
+  row({
+    name: "api-version",
+    value: "<version>",
+    default: DEFAULT_API_VERSION,
+    help: "The Stripe API version of requests without a Stripe-Version header, of events and of --webhook endpoints (an account's default version)",
+    parse: parsers.checked((v: string) => {
+      if (!isApiVersion(v)) throw new Error("not a Stripe API version");
+      return v;
+    }, `a Stripe API version such as ${DEFAULT_API_VERSION}`),
+    apply: (o, v: string) => (o.apiVersion = v),
   }),
   row({
     name: "control-token",

@@ -8,6 +8,7 @@ import type { Clock } from "../clock/clock.js";
 import type { EventRecorder } from "../events/recorder.js";
 import type { Store } from "../store/store.js";
 import type { Relations } from "./relation-keys.js";
+import { versionView, type ApiVersionView } from "./versions/view.js";
 
 /** Shared, long-lived services of one server. */
 export interface Services {
@@ -36,12 +37,21 @@ export interface Context {
   readonly idempotencyKey: string | null;
   /** Whether the caller used a publishable key (Stripe.js, mobile SDKs), which Stripe allows fewer things. */
   readonly publishable: boolean;
+  /** The API version the operation runs in (the request's, or the server's for automatic work): its behaviour defaults are `version.features`. */
+  readonly version: ApiVersionView;
   /** Server time, Unix seconds. */
   now(): number;
 }
 
-/** Builds a context for an operation in `ns`. */
-export function createContext(services: Services, ns: string, requestId: string | null, idempotencyKey: string | null, publishable = false): Context {
+/** Builds a context for an operation in `ns`, in `version` (default: the server's). */
+export function createContext(
+  services: Services,
+  ns: string,
+  requestId: string | null,
+  idempotencyKey: string | null,
+  publishable = false,
+  version: ApiVersionView = versionView(services.apiVersion),
+): Context {
   return {
     services,
     store: services.store,
@@ -49,6 +59,7 @@ export function createContext(services: Services, ns: string, requestId: string 
     requestId,
     idempotencyKey,
     publishable,
+    version,
     now: () => Math.floor(services.clock.now() / 1000),
   };
 }

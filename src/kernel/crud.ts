@@ -8,7 +8,7 @@
 import { Errors } from "./errors/index.js";
 import { CursorNotFoundError } from "../store/store.js";
 import { endpoint, type Endpoint } from "./endpoint.js";
-import { LIST_PARAMS, listPage, type ListNarrowing, type ListParams } from "./list.js";
+import { LIST_PARAMS, listPage, TOTAL_COUNT, type ListNarrowing, type ListParams } from "./list.js";
 import { p, type Shape, type ShapeType } from "./params/param.js";
 import { compileSearch, decodePageToken, encodePageToken, type SearchSpec } from "./search.js";
 import type { Context } from "./context.js";
@@ -157,5 +157,4 @@ export function crudEndpoints<T extends StripeObject, C extends Shape = Shape, U
   return out;
 }
 
-/** Marks the lazily computed `total_count` of a search result. */
-export const TOTAL_COUNT = Symbol("total_count");
+export { TOTAL_COUNT };

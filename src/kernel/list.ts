@@ -28,6 +28,9 @@ export interface ListObject<T> {
   url: string;
 }
 
+/** Marks the lazily computed `total_count` of a list or search result (asked for with `include[]` or `expand[]`). */
+export const TOTAL_COUNT = Symbol("total_count");
+
 /** Extra narrowing a resource adds to a page query. */
 export type ListNarrowing<T> = Pick<ListQuery<T>, "where" | "filter"> & { created?: RangeFilter };
 
@@ -49,7 +52,10 @@ export async function listPage<T extends StripeObject>(
   if (created) query.created = created;
   try {
     const page = await resource.list(ctx, query);
-    return { object: "list", data: page.data, has_more: page.hasMore, url };
+    const { limit: _limit, startingAfter: _after, endingBefore: _before, ...counted } = query;
+    // Counted only when asked for (`include[]=total_count`, older versions).
+    const count = () => ctx.store.count<T>(ctx.ns, resource.object, counted);
+    return Object.assign({ object: "list" as const, data: page.data, has_more: page.hasMore, url }, { [TOTAL_COUNT]: count });
   } catch (err) {
     if (err instanceof CursorNotFoundError) throw Errors.resourceMissing(resource.noun, err.id, err.param, 400);
     throw err;

@@ -1,7 +1,7 @@
 /**
  * @module version
  * The Stripe API version: the one the official SDK pins unless a request asks
- * for another well-formed one.
+ * for another well-formed one, and how two versions compare.
  */
 import { Errors } from "./errors/index.js";
 
@@ -10,15 +10,55 @@ export const DEFAULT_API_VERSION = "2026-10-28.endive";
 
 const VERSION = /^(\d{4})-(\d{2})-(\d{2})(\.[a-z]+)?$/;
 const FIRST_VERSION = "2011-01-01";
+
+/**
+ * Stripe's named releases since `2024-09-30.acacia`, by first date: every
+ * version of a release carries its name (the pinned versions of stripe-node's
+ * CHANGELOG: `2024-09-30.acacia` ... `2026-10-28.endive`). `preview` versions
+ * exist beside them.
+ */
+const RELEASES: readonly (readonly [first: string, name: string])[] = [
+  ["2024-09-30", "acacia"],
+  ["2025-03-31", "basil"],
+  ["2025-09-30", "clover"],
+  ["2026-03-25", "dahlia"],
+  ["2026-09-30", "endive"],
+];
+
 const accepted = new Set<string>();
 
-/** Whether `value` is a well-formed API version (`2026-10-28` or `2026-10-28.endive`, a real date, not before Stripe's first). */
+/** The release a version date belongs to, or `undefined` before named releases. */
+function releaseOf(date: string): string | undefined {
+  let name: string | undefined;
+  for (const [first, n] of RELEASES) if (date >= first) name = n;
+  return name;
+}
+
+/**
+ * Whether `value` is a well-formed API version Stripe can have: a real date,
+ * not before Stripe's first nor after the newest this server knows, with the
+ * release name of its date when it has one (`2026-10-28.endive`; a wrong name,
+ * `2025-03-31.clover`, is not a version).
+ */
 export function isApiVersion(value: string): boolean {
   const m = VERSION.exec(value);
   if (!m) return false;
   const date = `${m[1]}-${m[2]}-${m[3]}`;
   const t = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date && date >= FIRST_VERSION;
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date || date < FIRST_VERSION) return false;
+  if (date > versionDate(DEFAULT_API_VERSION)) return false;
+  const suffix = m[4]?.slice(1);
+  return suffix === undefined || suffix === "preview" || suffix === releaseOf(date);
+}
+
+/** The date part of a version (`2025-03-31` of `2025-03-31.basil`), which orders versions. */
+export function versionDate(version: string): string {
+  return version.slice(0, 10);
+}
+
+/** Whether `version` is older than `than` (by date: a release name never changes the order). */
+export function isBefore(version: string, than: string): boolean {
+  return versionDate(version) < versionDate(than);
 }
 
 /** Validates a `Stripe-Version` request header; answers the version to use. */

@@ -11,8 +11,10 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { newRequestId } from "../stripe/ids.js";
 import { createContext } from "../kernel/context.js";
-import { expandResponse, resolveExpandPaths } from "../kernel/expand.js";
-import { TOTAL_COUNT } from "../kernel/crud.js";
+import { expandResponse, resolveExpandPaths, type ExpandVersion } from "../kernel/expand.js";
+import { TOTAL_COUNT } from "../kernel/list.js";
+import { versionView, type ApiVersionView } from "../kernel/versions/view.js";
+import { renderAnswer, renderEnv, renderValue } from "../kernel/versions/render.js";
 import { p, parseShape, type Shape } from "../kernel/params/param.js";
 import type { Endpoint } from "../kernel/endpoint.js";
 import { authenticate, authenticateParam, KEY_PARAM, type ApiKey } from "./auth.js";
@@ -254,17 +256,27 @@ function rawParams(req: FastifyRequest): Record<string, unknown> {
   return req.url.includes("?") ? { ...query, ...body } : body;
 }
 
-/** Parses an endpoint's parameters plus `expand`. */
-function parseParams(rt: Runtime, ep: Endpoint, raw: Record<string, unknown>): { params: Record<string, unknown>; expand: string[] } {
+interface ParsedRequest {
+  params: Record<string, unknown>;
+  expand: string[];
+  /** Lazily computed list fields asked for (`include[]=total_count`, where the version takes it). */
+  include: readonly string[];
+}
+
+/** Parses an endpoint's parameters plus `expand`, and the parameters only the request's version still takes. */
+function parseParams(rt: Runtime, ep: Endpoint, raw: Record<string, unknown>, view: ApiVersionView, version: ExpandVersion | undefined): ParsedRequest {
+  const extra = ep.kind === "list" ? view.extraParams("list") : undefined;
   // A copy without `expand`, by loop: rest syntax is slow on the prototype-less objects qs makes.
   const rest = Object.create(null) as Record<string, unknown>;
-  for (const k in raw) if (k !== "expand" && Object.hasOwn(raw, k)) rest[k] = raw[k];
+  const taken = Object.create(null) as Record<string, unknown>;
+  for (const k in raw) if (k !== "expand" && Object.hasOwn(raw, k)) (extra && Object.hasOwn(extra, k) ? taken : rest)[k] = raw[k];
   const rawExpand = raw.expand;
   const expand = rawExpand === undefined || rawExpand === "" ? [] : EXPAND.parse(rawExpand, "expand");
   const params = parseShape(ep.params as Shape, rest, "") as Record<string, unknown>;
+  const versioned = extra ? (parseShape(extra, taken, "") as { include?: string[] }) : {};
   // Resolved before anything runs: a path that cannot be expanded is a 400 that changes nothing.
-  resolveExpandPaths(rt.registry, ep.resource, ep.kind ?? "object", expand);
-  return { params, expand };
+  resolveExpandPaths(rt.registry, ep.resource, ep.kind ?? "object", expand, version);
+  return { params, expand, include: versioned.include ?? [] };
 }
 
 async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -296,12 +308,20 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
 
   const execute = async (): Promise<StoredResponse> => {
     try {
-      const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null, state.publishable);
-      const { params, expand } = parseParams(rt, ep, raw);
+      const view = versionView(state.apiVersion);
+      // An endpoint a newer version removed is, for that version, a URL Stripe does not have.
+      if (view.removes(ep.method, ep.path)) throw Errors.unrecognizedUrl(req.method, path);
+      const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null, state.publishable, view);
+      const env = renderEnv(ctx, rt.registry);
+      const version: ExpandVersion | undefined = view.current ? undefined : { view, render: async (o) => (await renderValue(o, view, env)) as Record<string, unknown> };
+      const { params, expand, include } = parseParams(rt, ep, raw, view, version);
       let body = await ep.run(ctx, params, pathParams);
-      body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand);
-      const count = (body as { [TOTAL_COUNT]?: () => Promise<number> })[TOTAL_COUNT];
-      if (count && expand.includes("total_count")) body = { ...(body as object), total_count: await count() };
+      const count = (body as { [TOTAL_COUNT]?: () => Promise<number> } | null)?.[TOTAL_COUNT];
+      // The core answers in the newest version; the request's version gets the changes since undone.
+      body = await renderAnswer(body, view, env);
+      body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand, version);
+      const counted = ep.kind === "search" ? expand.includes("total_count") : include.includes("total_count");
+      if (count && counted) body = { ...(body as object), total_count: await count() };
       return { status: 200, body };
     } catch (err) {
       const e = err instanceof StripeError ? err : toStripeError(err as Error, rt.options.bodyLimit);

@@ -40,6 +40,7 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
     "log-level": { value: "debug" },
     "log-format": { value: "pretty" },
     "request-journal": { value: "10" },
+    "api-version": { value: "2023-10-16" },
     // A switch: its variable takes true or false.
     quiet: { value: "true" },
   };

@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_API_VERSION } from "../../src/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { versionView } from "../../src/kernel/versions/view.js";
 
 interface Coverage {
   object: string;
@@ -36,6 +37,12 @@ const REQUIRED: Readonly<Record<string, string>> = {
 
 /** A concrete path for an operation's template. */
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "x1");
+
+
+/** A `Stripe-Version` header for an operation the newest version removed (served to older versions only); none otherwise. */
+function versionHaving(o: { method: string; path: string }): Record<string, string> {
+  return versionView(DEFAULT_API_VERSION).removes(o.method, o.path) ? { "Stripe-Version": "2025-02-24.acacia" } : {};
+}
 
 describe("GET /_meta/coverage", { timeout: 120_000 }, () => {
   test("answers JSON without a key: the operations Stripe has, which the server implements, grouped by SDK resource", async () => {
@@ -76,7 +83,7 @@ describe("GET /_meta/coverage", { timeout: 120_000 }, () => {
     await using s = await startTestServer();
     const c = await coverage(s);
     for (const o of c.operations) {
-      const res = await s.raw(o.method, concrete(o.path), o.method === "POST" ? { body: "" } : {});
+      const res = await s.raw(o.method, concrete(o.path), { ...(o.method === "POST" ? { body: "" } : {}), headers: versionHaving(o) });
       const message = String(res.json?.error?.message ?? "");
       const operation = `${o.method} ${o.path}${o.sdk ? ` (stripe.${o.sdk})` : ""}`;
       if (o.implemented) {
@@ -99,7 +106,7 @@ describe("GET /_meta/coverage", { timeout: 120_000 }, () => {
         if (path.includes("{")) continue;
         for (const name of names) {
           const form = `${REQUIRED[key] ?? ""}${encodeURIComponent(name)}=1`;
-          const res = await s.raw(method, method === "GET" ? `${path}?${form}` : path, method === "GET" ? {} : { body: form });
+          const res = await s.raw(method, method === "GET" ? `${path}?${form}` : path, { ...(method === "GET" ? {} : { body: form }), headers: versionHaving({ method, path }) });
           assert.equal(res.status, 400, `${key} ${name}: ${res.text}`);
           assert.equal(res.json.error.param, name, `${key} ${name}: ${res.text}`);
           checked++;

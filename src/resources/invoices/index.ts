@@ -28,6 +28,7 @@ import type { PaymentOutcome } from "../../payments/decision.js";
 import { Resource } from "../../kernel/resource.js";
 import { hook, optionalPort, port, type Hook, type Port } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
+import { LINKS } from "../../kernel/versions/change.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
 
@@ -47,11 +48,18 @@ export const invoices: Resource<Invoice> = new Resource<Invoice>({
     test_clock: "test_helpers.test_clock",
     "parent.subscription_details.subscription": "subscription",
   },
+  includable: {
+    // The payments of an invoice, listed only on request (2025-03-31.basil on): here its one PaymentIntent.
+    payments: async (ctx, inv) => {
+      const pi = await existingIntent(ctx, inv);
+      return listOf(pi ? [invoicePayment(inv, pi)] : [], `/v1/invoice_payments?invoice=${inv.id}`);
+    },
+  },
   timeOf: (ctx, i) => nowFor(ctx, typeof i.test_clock === "string" ? i.test_clock : null),
 });
 
-/** Which PaymentIntent pays which invoice. */
-const PAYMENTS = "invoice_payment_intent";
+/** Which PaymentIntent pays which invoice (older API versions show it on both). */
+const PAYMENTS = LINKS.invoicePayment;
 
 /** Moments of invoices the subscription module follows, and the preview it provides. */
 export interface InvoiceRelations {
@@ -465,6 +473,25 @@ async function existingIntent(ctx: Context, inv: Invoice): Promise<PaymentIntent
   return id ? paymentIntents.get(ctx, id) : undefined;
 }
 
+/** An invoice's PaymentIntent as Stripe's `invoice_payment` object (its id follows the PaymentIntent's, so it is stable). */
+function invoicePayment(inv: Invoice, pi: PaymentIntent) {
+  const paid = pi.status === "succeeded";
+  return {
+    id: `inpay_${pi.id.slice(3)}`,
+    object: "invoice_payment",
+    amount_paid: paid ? pi.amount_received : null,
+    amount_requested: pi.amount,
+    created: pi.created,
+    currency: pi.currency,
+    invoice: inv.id,
+    is_default: true,
+    livemode: false,
+    payment: { type: "payment_intent", payment_intent: pi.id },
+    status: paid ? "paid" : pi.status === "canceled" ? "canceled" : "open",
+    status_transitions: { canceled_at: pi.canceled_at, paid_at: paid ? inv.status_transitions.paid_at : null },
+  };
+}
+
 /** The attempts the server's invoices are making themselves (namespace and PaymentIntent id): they record their failures with their own retry time. */
 const COLLECTING = port<Set<string>>("invoices.collecting");
 
@@ -752,16 +779,7 @@ export const invoicesModule: ResourceModule = {
       kind: "list",
       async run(ctx, params, path) {
         const inv = await invoices.require(ctx, path.id!);
-        const all = inv.lines.data;
-        let start = 0;
-        if (params.starting_after !== undefined) {
-          const i = all.findIndex((l) => l.id === params.starting_after);
-          if (i < 0) throw Errors.resourceMissing("line item", params.starting_after, "starting_after", 400);
-          start = i + 1;
-        }
-        const limit = params.limit ?? 10;
-        const page = all.slice(start, start + limit);
-        return listOf(page, `/v1/invoices/${inv.id}/lines`, start + limit < all.length);
+        return pageOfLines(inv.lines.data, params, `/v1/invoices/${inv.id}/lines`);
       },
     }),
     endpoint({
@@ -769,25 +787,61 @@ export const invoicesModule: ResourceModule = {
       path: "/v1/invoices/create_preview",
       params: PREVIEW,
       resource: invoices as never,
+      run: (ctx, params) => preview(ctx, params),
+    }),
+    // Versions before 2025-03-31.basil: the upcoming invoice, an id-less preview, and its lines.
+    endpoint({
+      method: "GET",
+      path: "/v1/invoices/upcoming",
+      params: PREVIEW,
+      resource: invoices as never,
       async run(ctx, params) {
-        if (params.subscription !== undefined) {
-          const preview = ctx.services.relations.port(invoiceRelations.subscriptionPreview);
-          if (!preview) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
-          return preview(ctx, params.subscription);
-        }
-        if (params.customer === undefined) throw Errors.parameterMissing("customer");
-        const c = await customers.require(ctx, params.customer, "customer");
-        const pending = await pendingItems(ctx, c.id);
-        if (pending.length === 0) throw InvoicePreviewErrors.noUpcoming(c.id);
-        const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
-        const id = `upcoming_in_${randomChars(14)}`;
-        const currency = pending[0]!.currency;
-        const lines = pending.filter((ii) => ii.currency === currency).map((ii) => buildLine(id, currency, itemLine(ii)));
-        return previewInvoice(c, currency, now, lines, id);
+        const { id: _id, ...upcoming } = await preview(ctx, params);
+        return upcoming;
+      },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/v1/invoices/upcoming/lines",
+      params: { ...PREVIEW, limit: p.integer({ min: 1, max: 100 }), starting_after: p.id(), ending_before: p.id() },
+      kind: "list",
+      async run(ctx, params) {
+        const inv = await preview(ctx, params);
+        return pageOfLines(inv.lines.data, params, "/v1/invoices/upcoming/lines");
       },
     }),
   ],
 };
+
+/** The invoice `create_preview` answers: a subscription's next renewal, or a customer's pending items. */
+async function preview(ctx: Context, params: { customer?: string; subscription?: string }): Promise<Invoice> {
+  if (params.subscription !== undefined) {
+    const preview = ctx.services.relations.port(invoiceRelations.subscriptionPreview);
+    if (!preview) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
+    return preview(ctx, params.subscription);
+  }
+  if (params.customer === undefined) throw Errors.parameterMissing("customer");
+  const c = await customers.require(ctx, params.customer, "customer");
+  const pending = await pendingItems(ctx, c.id);
+  if (pending.length === 0) throw InvoicePreviewErrors.noUpcoming(c.id);
+  const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
+  const id = `upcoming_in_${randomChars(14)}`;
+  const currency = pending[0]!.currency;
+  const lines = pending.filter((ii) => ii.currency === currency).map((ii) => buildLine(id, currency, itemLine(ii)));
+  return previewInvoice(c, currency, now, lines, id);
+}
+
+/** One page of an invoice's lines, by line id cursor. */
+function pageOfLines(all: InvoiceLine[], params: { limit?: number; starting_after?: string }, url: string) {
+  let start = 0;
+  if (params.starting_after !== undefined) {
+    const i = all.findIndex((l) => l.id === params.starting_after);
+    if (i < 0) throw Errors.resourceMissing("line item", params.starting_after, "starting_after", 400);
+    start = i + 1;
+  }
+  const limit = params.limit ?? 10;
+  return listOf(all.slice(start, start + limit), url, start + limit < all.length);
+}
 
 /** An invoice that is not stored: a preview of what would be billed. */
 export function previewInvoice(c: Customer, currency: string, now: number, lines: InvoiceLine[], id = `upcoming_in_${randomChars(14)}`): Invoice {

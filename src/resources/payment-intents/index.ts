@@ -422,8 +422,8 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     await checkUsableFor(ctx, ref, params.customer ?? null);
   }
   const id = paymentIntents.newId();
-  // Without a list of types, current API versions enable automatic payment methods.
-  const apm = types === undefined ? (params.automatic_payment_methods ?? { enabled: true }) : null;
+  // Without a list of types, versions from 2023-08-16 enable automatic payment methods; older ones take cards.
+  const apm = types === undefined ? (params.automatic_payment_methods ?? (ctx.version.features.automatic_payment_methods_by_default ? { enabled: true } : null)) : null;
   const pi: PaymentIntent = {
     id,
     object: "payment_intent",

@@ -180,7 +180,8 @@ async function createSetupIntent(ctx: Context, params: CreateParams): Promise<Se
     await checkUsableFor(ctx, ref, params.customer ?? null, "SetupIntent");
   }
   const id = setupIntents.newId();
-  const apm = types === undefined ? (params.automatic_payment_methods ?? { enabled: true }) : null;
+  // Without a list of types, versions from 2023-08-16 enable automatic payment methods; older ones take cards.
+  const apm = types === undefined ? (params.automatic_payment_methods ?? (ctx.version.features.automatic_payment_methods_by_default ? { enabled: true } : null)) : null;
   const si: SetupIntent = {
     id,
     object: "setup_intent",
