@@ -32,6 +32,7 @@ import { flushAllNamespaces, flushNamespace } from "./server/release.js";
 import { checkNamespace, NamespaceScope } from "./kernel/namespace.js";
 import type { Runtime } from "./server/runtime.js";
 import { DEFAULT_API_VERSION } from "./kernel/version.js";
+import { renderEnv, renderEvent } from "./kernel/versions/render.js";
 import { MemoryStore } from "./store/memory-store.js";
 import { ChaosCoordinator } from "./chaos/coordinator.js";
 import type { ChaosConfigInput } from "./chaos/config.js";
@@ -494,7 +495,9 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
   for (const r of registry.all()) store.defineCollection(r.object, { indexes: r.spec.indexes ?? {} });
   for (const m of modules) m.setup?.(registry);
   const controlRoutes: ControlRoute[] = [healthRoute, ...testControlRoutes, ...chaosControlRoutes, ...webhookControlRoutes, ...timeControlRoutes, ...journalControlRoutes];
-  const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery);
+  const renderIn = (ns: string, event: StripeEvent, version: string) =>
+    renderEvent(event as unknown as Record<string, unknown>, renderEnv(createContext(services, ns, null, null), registry), version) as Promise<unknown> as Promise<StripeEvent>;
+  const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery, renderIn);
   events.setSink(webhooks);
   // Keys age on real time: moving the server clock must never turn a retry into a duplicate.
   const idempotency = new Idempotency(store, () => realClock.now());

@@ -63,8 +63,19 @@ interface Listener {
   readonly matches: (ns: string, type: string) => boolean;
 }
 
+/** Renders an event in an API version (its `data.object` in that version's shape). */
+export type EventRenderer = (ns: string, event: StripeEvent, version: string) => Promise<StripeEvent>;
+
 type Target =
-  | { readonly kind: "endpoint"; readonly home: string; readonly id: string; readonly url: string; readonly secret: string }
+  | {
+      readonly kind: "endpoint";
+      readonly home: string;
+      readonly id: string;
+      readonly url: string;
+      readonly secret: string;
+      /** The endpoint's `api_version`; `null`: the event's own. */
+      readonly apiVersion: string | null;
+    }
   | { readonly kind: "listener"; readonly listener: Listener };
 
 /** The attempts of one event's delivery (or resend): resolved when all have been made. */
@@ -116,10 +127,13 @@ export class WebhookDispatcher implements EventSink {
   readonly #abort = new AbortController();
   #closing = false;
   #onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
+  readonly #render: EventRenderer;
 
-  constructor(services: Services, chaos: ChaosCoordinator, options: WebhookDeliveryOptions = {}) {
+  /** `render` shapes each event for its receiver's API version (default: as stored). */
+  constructor(services: Services, chaos: ChaosCoordinator, options: WebhookDeliveryOptions = {}, render?: EventRenderer) {
     this.#services = services;
     this.#chaos = chaos;
+    this.#render = render ?? (async (_ns, event) => event);
     this.#schedule = options.retrySchedule ?? [1000, 5000, 30_000, 120_000];
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#queue = new WorkQueue<Job>(options.concurrency ?? 64, (job) => this.#send(job));
@@ -164,7 +178,7 @@ export class WebhookDispatcher implements EventSink {
     for (const e of page.data) {
       if (e.status !== "enabled" || !(e.enabled_events.includes("*") || e.enabled_events.includes(type))) continue;
       const secret = await endpointSecret({ store: this.#services.store, ns: home }, e.id);
-      if (secret) out.push({ kind: "endpoint", home, id: e.id, url: e.url, secret });
+      if (secret) out.push({ kind: "endpoint", home, id: e.id, url: e.url, secret, apiVersion: e.api_version ?? null });
     }
     return out;
   }
@@ -229,7 +243,8 @@ export class WebhookDispatcher implements EventSink {
     const t = job.target;
     if (t.kind === "listener") {
       try {
-        await t.listener.fn(job.event, { namespace: job.ns, attempt: job.attempt, duplicate: job.duplicate });
+        const event = await this.#render(job.ns, job.event, job.event.api_version);
+        await t.listener.fn(event, { namespace: job.ns, attempt: job.attempt, duplicate: job.duplicate });
         await this.#finish(job, { status: null, ok: true, error: null, duration: performance.now() - started });
       } catch (err) {
         await this.#finish(job, { status: null, ok: false, error: `listener threw: ${err instanceof Error ? err.message : String(err)}`, duration: performance.now() - started });
@@ -243,7 +258,8 @@ export class WebhookDispatcher implements EventSink {
       return;
     }
     const current = (await this.#services.store.get<StripeEvent>(job.ns, EVENTS, job.event.id)) ?? job.event;
-    const body = JSON.stringify(current, null, 2);
+    // An endpoint created with an api_version gets its events in that version, as Stripe renders them.
+    const body = JSON.stringify(await this.#render(job.ns, current, t.apiVersion ?? current.api_version), null, 2);
     // Signed with wall-clock time so receivers' tolerance checks pass even when the server clock is moved.
     const headers = { ...HEADERS, "stripe-signature": signatureHeader(body, t.secret) };
     const result = await post(endpoint.url, body, headers, this.#timeoutMs, this.#abort.signal);

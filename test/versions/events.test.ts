@@ -1,0 +1,59 @@
+/**
+ * Events carry their version: `data.object` is rendered in the event's own
+ * `api_version` (the server's default when it was recorded) whenever it is
+ * listed or retrieved, whatever the request's version; an endpoint created
+ * with an `api_version` receives its events rendered in that version.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DEFAULT_API_VERSION, startWebhookReceiver } from "../../src/index.js";
+import { startTestServer, TEST_KEY } from "../helpers/server.js";
+
+describe("API versions: events", { timeout: 60_000 }, () => {
+  test("an event is rendered in its own api_version, not in the version of the request that reads it", async () => {
+    await using s = await startTestServer({ apiVersion: "2022-08-01" });
+    const stripe = s.stripe();
+    // The SDK pins today's version, so the PaymentIntent is answered in it...
+    const pi = await stripe.paymentIntents.create({ amount: 800, currency: "usd", payment_method: "pm_card_visa", confirm: true, allowed_payment_method_types: ["card"] });
+    assert.equal(typeof pi.latest_charge, "string");
+    // ...but its event was recorded in the server's 2022-08-01, and says so to every reader.
+    const [event] = (await stripe.events.list({ type: "payment_intent.succeeded" })).data;
+    assert.equal(event!.api_version, "2022-08-01");
+    const object = event!.data.object as unknown as { charges?: { data: { id: string }[] }; latest_charge?: string };
+    assert.deepEqual(object.charges?.data.map((c) => c.id), [pi.latest_charge]);
+    assert.equal(object.latest_charge, undefined);
+    const old = s.pt.stripe({ apiKey: TEST_KEY, apiVersion: "2020-03-02" as never });
+    const again = await old.events.retrieve(event!.id);
+    assert.equal(again.api_version, "2022-08-01");
+    assert.deepEqual(again.data.object, event!.data.object, "the same rendering for a reader on another version");
+    assert.equal((again.data.object as { sources?: unknown }).sources, undefined);
+  });
+
+  test("an endpoint created with an api_version receives events rendered in it; one without, in the event's own", async () => {
+    await using pinned = await startWebhookReceiver({ secret: "whsec_unused" });
+    await using plain = await startWebhookReceiver({ secret: "whsec_unused" });
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const a = await stripe.webhookEndpoints.create({ url: pinned.url, enabled_events: ["payment_intent.succeeded"], api_version: "2022-08-01" });
+    const b = await stripe.webhookEndpoints.create({ url: plain.url, enabled_events: ["payment_intent.succeeded"] });
+    pinned.secret = a.secret!;
+    plain.secret = b.secret!;
+    const pi = await stripe.paymentIntents.create({
+      amount: 800,
+      currency: "usd",
+      payment_method: "pm_card_visa",
+      confirm: true,
+      automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+    });
+    await s.pt.webhooks.flush();
+    const [old] = pinned.events;
+    assert.equal(pinned.requests[0]!.verified, true, "signed over the rendered body");
+    assert.equal(old!.api_version, "2022-08-01");
+    assert.equal((old!.data.object as { charges?: { data: { id: string }[] } }).charges?.data[0]?.id, pi.latest_charge);
+    assert.equal((old!.data.object as { latest_charge?: string }).latest_charge, undefined);
+    const [current] = plain.events;
+    assert.equal(current!.api_version, DEFAULT_API_VERSION);
+    assert.equal((current!.data.object as { latest_charge?: string }).latest_charge, pi.latest_charge);
+    assert.equal(current!.id, old!.id, "the same event");
+  });
+});
