@@ -36,6 +36,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
+  { file: "examples/api-versions.ts", expect: [/^number true succeeded\nnumber false\n2023-10-16$/m] },
   { file: "examples/webhooks.ts", expect: [/^true\n6 3\n3$/m] },
   { file: "examples/shared-server.ts", expect: [/^0\n1200\n401\nsucceeded\n403\n200$/m] },
   { file: "examples/request-journal.ts", expect: [/^order-6735 200 Bearer sk_test_\*\*\*\ntrue\nExpected a request matching \{ method: 'POST', path: '\/v1\/refunds' \} in namespace "checkout", but none of the 1 recorded matches:\n {2}POST \/v1\/payment_intents 200 req_\.\.\.\n {6}path: expected '\/v1\/refunds', got '\/v1\/payment_intents'$/m] },
