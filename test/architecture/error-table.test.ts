@@ -41,6 +41,10 @@ export const ALLOWED_PLAIN_ERRORS: readonly AllowedPlainErrors[] = [
     messages: ["`clock mode must be real, manual or accelerated, g", "`clock multiplier must be a positive number, got $", "`The server clock only moves forward (advance by $", "`The server clock only moves forward (from ${new D"],
   },
   { file: "events/retention.ts", why: OPTIONS, messages: ["`maxEvents must be a positive integer, got ${n}`"] },
+  { file: "cli-args.ts", why: "the command line: the message is printed to the terminal of whoever ran it", messages: ["\"not a Stripe API version\""] },
+  { file: "kernel/define.ts", why: DEFINITION, messages: ["`defineResource: ${collection} names no parent in "] },
+  { file: "kernel/relations.ts", why: `${DEFINITION}; relations are declared and checked when a server is built, before it listens`, messages: ["`No module provides the port${missing.length > 1 ?", "`Module ${module} relates (${what}) after its serv", "`Module ${module} ${what} ${key.kind} ${key.name},", "`Module ${module} declares ${key.kind} ${key.name}", "`The ${key.kind} ${key.name} is declared twice, by", "`The port ${port.name} is provided twice, by ${by.", "`Module ${module} includes ${resource.object}.${fi"] },
+  { file: "kernel/relations.ts", why: `${INVARIANT}: the readiness check already refused a server whose required ports have no provider`, messages: ["`No module of this server provides the port ${port"] },
   { file: "kernel/client-secret.ts", why: DEFINITION, messages: ["`${ep.method} ${ep.path}: withClientSecret needs t"] },
   { file: "kernel/define.ts", why: DEFINITION, messages: ["`defineResource: Stripe has no operation ${method}"] },
   {
