@@ -98,6 +98,55 @@ export function storeContract(name: string, make: () => Store): void {
       await assert.rejects(store.replace("ns", "thing", { id: "nope", object: "thing", created: 1 }));
     });
 
+    test("an entry that leaves an index key and comes back is listed once, and stays listed when the others leave", async () => {
+      const store = make();
+      store.defineCollection("thing", { indexes: { tag: (o: Obj) => o.tag } });
+      await store.insert<Obj>("ns", "thing", { id: "x0", object: "thing", created: 1, tag: "a" });
+      await store.insert<Obj>("ns", "thing", { id: "x1", object: "thing", created: 2, tag: "a" });
+      // x1 is the newest of key a when it comes back: it is still in that list, waiting to be compacted.
+      await store.replace<Obj>("ns", "thing", { id: "x1", object: "thing", created: 2, tag: "b" });
+      await store.replace<Obj>("ns", "thing", { id: "x1", object: "thing", created: 2, tag: "a" });
+      const a = await store.list<Obj>("ns", "thing", { limit: 10, where: { index: "tag", value: "a" } });
+      assert.deepEqual(ids(a.data), ["x1", "x0"]);
+      // Once x0 is gone, every entry of key a but x1 is dead: the key must stay for x1.
+      assert.equal(await store.remove("ns", "thing", "x0"), true);
+      const left = await store.list<Obj>("ns", "thing", { limit: 10, where: { index: "tag", value: "a" } });
+      assert.deepEqual(ids(left.data), ["x1"]);
+      assert.equal(await store.count("ns", "thing", { where: { index: "tag", value: "a" } }), 1);
+    });
+
+    test("an entry moved to an index key ahead of newer ones, out of time order, is found by created ranges", async () => {
+      const store = make();
+      store.defineCollection("thing", { indexes: { tag: (o: Obj) => o.tag } });
+      // x0 is oldest by insertion but newest by time: moved to key b, it goes in front of x1.
+      await store.insert<Obj>("ns", "thing", { id: "x0", object: "thing", created: 400, tag: "a" });
+      await store.insert<Obj>("ns", "thing", { id: "x1", object: "thing", created: 300, tag: "b" });
+      await store.replace<Obj>("ns", "thing", { id: "x0", object: "thing", created: 400, tag: "b" });
+      const page = await store.list<Obj>("ns", "thing", { limit: 10, where: { index: "tag", value: "b" }, created: { gte: 350 } });
+      assert.deepEqual(ids(page.data), ["x0"]);
+    });
+
+    test("a second object older than the first is found by created ranges", async () => {
+      const store = make();
+      store.defineCollection("thing", {});
+      await store.insert<Obj>("ns", "thing", { id: "x0", object: "thing", created: 2000 });
+      await store.insert<Obj>("ns", "thing", { id: "x1", object: "thing", created: 1000 });
+      const page = await store.list<Obj>("ns", "thing", { limit: 10, created: { gte: 1500 } });
+      assert.deepEqual(ids(page.data), ["x0"]);
+    });
+
+    test("removing the last live object keeps the tombstones of the others", async () => {
+      const store = make();
+      store.defineCollection("thing", {});
+      await store.insert<Obj>("ns", "thing", { id: "x0", object: "thing", created: 1 });
+      await store.insert<Obj>("ns", "thing", { id: "x1", object: "thing", created: 2 });
+      const tombstone = { id: "x0", deleted: true };
+      await store.remove("ns", "thing", "x0", tombstone);
+      assert.equal(await store.remove("ns", "thing", "x1"), true);
+      assert.deepEqual(await store.get("ns", "thing", "x0"), { id: "x0", deleted: true });
+      await assert.rejects(store.insert("ns", "thing", { id: "x0", object: "thing", created: 3 }), "a deleted id is not reused");
+    });
+
     test("remove leaves a tombstone and leaves lists and indexes", async () => {
       const store = await setup(100);
       for (let i = 0; i < 90; i++) {
@@ -136,6 +185,19 @@ export function storeContract(name: string, make: () => Store): void {
       const window = await store.list<Obj>("ns", "thing", { limit: 100, created: { gt: 1040, lte: 1045 } });
       assert.deepEqual(ids(window.data), ["t45", "t44", "t43", "t42", "t41"]);
       assert.equal(await store.count("ns", "thing", { created: { gte: 1050 } }), 15);
+    });
+
+    test("created ranges stay right after removals compact a list into one running backwards in time", async () => {
+      // x0 and x1 run backwards in time; removing the 32 objects after them compacts the list to just those two.
+      const store = make();
+      store.defineCollection("thing", {});
+      await store.insert<Obj>("ns", "thing", { id: "x0", object: "thing", created: 2000 });
+      await store.insert<Obj>("ns", "thing", { id: "x1", object: "thing", created: 1000 });
+      for (let i = 0; i < 32; i++) await store.insert<Obj>("ns", "thing", { id: `t${i}`, object: "thing", created: 3000 + i });
+      for (let i = 0; i < 32; i++) assert.equal(await store.remove("ns", "thing", `t${i}`), true);
+      const page = await store.list<Obj>("ns", "thing", { limit: 10, created: { gte: 1500 } });
+      assert.deepEqual(ids(page.data), ["x0"]);
+      assert.deepEqual(ids((await store.list<Obj>("ns", "thing", { limit: 10 })).data), ["x1", "x0"]);
     });
 
     test("filters apply while walking, with correct has_more", async () => {
