@@ -103,7 +103,7 @@ export const ROLES: Readonly<Record<Folder, string>> = {
   log: "The log's configuration and lines (pino through Fastify).",
   server: "HTTP only: the Fastify app, auth, namespaces, body parsing, idempotency, API chaos at the door, control routes.",
   cli: "The command's tools (flags, listen, trigger): clients of a running server.",
-  root: "The composition root: `index.ts` (the library's API), `paper-tiger.ts` (one server from options), `cli.ts` and `cli-args.ts`.",
+  root: "The composition root: `index.ts` (the library's API), `paper-tiger.ts` (one server from options), `options.ts` (their types), `cli.ts` and `cli-args.ts`.",
 };
 
 /** Whether a file of `from` may import a file of `to`. */
