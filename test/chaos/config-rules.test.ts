@@ -174,6 +174,8 @@ describe("chaos configuration rules", { timeout: 30_000 }, () => {
           e.path === "api" &&
           e.message === `api.timeout_rate + api.rate_limit_rate + api.error_rate + api.reset_rate + api.lost_response_rate must add up to at most 1, got ${sum}`,
       );
+    // The room is 1e-9, its edge included.
+    assert.doesNotThrow(() => validateEffective(withRates({ timeout_rate: 1, rate_limit_rate: 1e-9 })));
     over({ lost_response_rate: 0.5, reset_rate: 0.5000001 }, "1");
     over({ timeout_rate: 0.6, lost_response_rate: 0.6 }, "1.2");
     over({ rate_limit_rate: 0.5, error_rate: 0.5, reset_rate: 0.25 }, "1.25");
@@ -208,6 +210,19 @@ describe("chaos configuration rules", { timeout: 30_000 }, () => {
     assert.deepEqual(resolve([]), defaultConfig());
     assert.deepEqual(resolve([{ payment: { decline_weights: { lost_card: 1 } } }, { payment: { decline_weights: null } }]).payment.decline_weights, null);
     assert.deepEqual(resolve([{ events: { event_types: ["a.*", "b.*"] } }, { events: { event_types: ["c.*"] } }]).events.event_types, ["c.*"], "arrays replace");
+  });
+
+  test("configure: null on any section resets it to the defaults; overrides join a section configured without them", () => {
+    const chaos = new ChaosCoordinator();
+    chaos.configure({ payment: { failure_rate: 0.5 }, events: { delay_ms: 5, event_types: ["invoice.*"] }, api: { error_rate: 0.1, latency_ms: 7 } });
+    chaos.configure({ payment: null, events: null, api: null });
+    const reset = chaos.getConfig();
+    assert.deepEqual([reset.payment, reset.events, reset.api], [defaultConfig().payment, defaultConfig().events, defaultConfig().api]);
+    assert.deepEqual(chaos.getLayer(), {});
+    chaos.configure({ api: { error_rate: 0.1 } });
+    chaos.configure({ api: { endpoint_overrides: { "/v1/customers": "rate_limit" } } });
+    assert.deepEqual(chaos.getConfig().api.endpoint_overrides, { "/v1/customers": "rate_limit" });
+    assert.equal(chaos.shouldApiFail("/v1/customers", "POST").kind, "rate_limit");
   });
 
   test("the coordinator keeps its own copy of what it is given", () => {

@@ -26,7 +26,8 @@ export const MUTATION_MODULES = {
   },
   "chaos-config": {
     mutate: ["src/chaos/config.ts"],
-    tests: ["test/chaos/config-rules.test.ts", "test/chaos/config.test.ts", "test/chaos/coordinator.test.ts"],
+    // The form-encoded control plane reads each rule's `nullable` and `kind`.
+    tests: ["test/chaos/config-rules.test.ts", "test/chaos/config.test.ts", "test/chaos/coordinator.test.ts", "test/server/chaos-form.test.ts"],
   },
   idempotency: {
     mutate: ["src/server/idempotency.ts"],

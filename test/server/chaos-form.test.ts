@@ -117,6 +117,37 @@ describe("the /_chaos control plane in form encoding", { timeout: 120_000 }, () 
     assert.deepEqual((await s.raw("GET", "/_chaos/config")).json, before);
   });
 
+  test("an empty value clears the keys that take null, and is refused for every other kind of key", async () => {
+    await using s = await startTestServer();
+    const set = await s.raw("POST", "/_chaos/config", {
+      body: form(
+        ["seed", "42"],
+        ["payment[decline_weights][lost_card]", "1"],
+        ["events[event_types][]", "invoice.*"],
+        ["api[endpoint_overrides][/v1/customers]", "timeout"],
+      ),
+    });
+    assert.equal(set.status, 200, set.text);
+    const cleared = await s.raw("POST", "/_chaos/config", {
+      body: form(["seed", ""], ["payment[decline_weights]", ""], ["events[event_types]", ""], ["api[endpoint_overrides]", ""]),
+    });
+    assert.equal(cleared.status, 200, cleared.text);
+    assert.deepEqual(
+      [cleared.json.payment.decline_weights, cleared.json.events.event_types, cleared.json.api.endpoint_overrides],
+      [null, null, {}],
+    );
+    // A cleared seed is one picked at random, so 42 only by a one-in-billions chance.
+    assert.equal(typeof cleared.json.seed, "number");
+    assert.notEqual(cleared.json.seed, 42);
+    const before = (await s.raw("GET", "/_chaos/config")).json;
+    for (const key of ["payment[failure_rate]", "payment[decline_codes]", "events[out_of_order]", "events[delay_ms]", "api[timeout_ms]"]) {
+      const res = await s.raw("POST", "/_chaos/config", { body: form([key, ""]) });
+      assert.equal(res.status, 400, key);
+      assert.match(res.json.error.message, /got ""/, key);
+    }
+    assert.deepEqual((await s.raw("GET", "/_chaos/config")).json, before);
+  });
+
   test("JSON stays typed: a string where a number belongs is refused", async () => {
     await using s = await startTestServer();
     const res = await s.raw("POST", "/_chaos/config", { body: { payment: { failure_rate: "0.5" } } });
