@@ -98,7 +98,6 @@ export function buildCharge(s: ChargeSpec): Charge {
     receipt_number: null,
     receipt_url: ok ? `https://pay.stripe.com/receipts/payment/${randomChars(64)}` : null,
     refunded: false,
-    refunds: { object: "list", data: [], has_more: false, url: `/v1/charges/${s.id}/refunds` },
     review: null,
     shipping: s.shipping,
     source: s.source,

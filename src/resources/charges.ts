@@ -23,6 +23,7 @@ import { cards } from "./cards.js";
 import { resolveToken, spendToken, type ResolvedToken } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import { listOf } from "../kernel/list.js";
 
 export type { Charge };
 
@@ -34,6 +35,9 @@ export const charges: Resource<Charge> = new Resource<Charge>({
     payment_intent: (c) => (typeof c.payment_intent === "string" ? c.payment_intent : null),
   },
   expandable: { customer: "customer", payment_intent: "payment_intent" },
+  // Since 2022-11-15 a charge's refunds come only on request (`expand[]=refunds`);
+  // the refunds module fills the list in. https://docs.stripe.com/upgrades#2022-11-15
+  includable: { refunds: { items: "refund", compute: async (_ctx, c) => listOf([], `/v1/charges/${c.id}/refunds`) } },
 });
 
 /** What the charge endpoints need from the PaymentIntent module, provided there. */
@@ -99,32 +103,24 @@ export function checkRefundable(charge: Charge, amount: number | undefined): num
 }
 
 /**
- * Applies a refund to its charge (`amount_refunded`, `refunded`, the
- * embedded refunds list); records `charge.refunded` when money went back.
+ * Applies a refund to its charge (`amount_refunded`, `refunded`); records
+ * `charge.refunded`.
  */
-export async function applyRefund(ctx: Context, charge: Charge, refund: Wire<Stripe.Refund>, opts: { moneyReturned: boolean }): Promise<Charge> {
-  const amountRefunded = opts.moneyReturned ? charge.amount_refunded + refund.amount : charge.amount_refunded;
-  const list = charge.refunds?.data ?? [];
-  const next: Charge = {
-    ...charge,
-    amount_refunded: amountRefunded,
-    refunded: amountRefunded >= charge.amount,
-    refunds: { object: "list", data: [refund, ...list.filter((r) => r.id !== refund.id)].slice(0, 10), has_more: list.length >= 10, url: `/v1/charges/${charge.id}/refunds` },
-  };
+export async function applyRefund(ctx: Context, charge: Charge, refund: Wire<Stripe.Refund>): Promise<Charge> {
+  const amountRefunded = charge.amount_refunded + refund.amount;
+  const next: Charge = { ...charge, amount_refunded: amountRefunded, refunded: amountRefunded >= charge.amount };
   await charges.update(ctx, charge, next, { event: false });
-  if (opts.moneyReturned) await charges.emit(ctx, "charge.refunded", next);
+  await charges.emit(ctx, "charge.refunded", next);
   return next;
 }
 
-/** Replaces a refund's copy in its charge's embedded list (after the refund changed). */
-export async function refreshRefund(ctx: Context, refund: Wire<Stripe.Refund>, opts: { amountRefundedDelta?: number } = {}): Promise<void> {
+/** Gives a refund's amount back to its charge's `amount_refunded` (the refund failed after it succeeded). */
+export async function unapplyRefund(ctx: Context, refund: Wire<Stripe.Refund>): Promise<void> {
   if (typeof refund.charge !== "string") return;
   const charge = await charges.get(ctx, refund.charge);
   if (!charge) return;
-  const delta = opts.amountRefundedDelta ?? 0;
-  const amountRefunded = charge.amount_refunded + delta;
-  const data = (charge.refunds?.data ?? []).map((r) => (r.id === refund.id ? refund : r));
-  await charges.update(ctx, charge, { ...charge, amount_refunded: amountRefunded, refunded: amountRefunded >= charge.amount, refunds: { ...charge.refunds!, data } }, { event: false });
+  const amountRefunded = charge.amount_refunded - refund.amount;
+  await charges.update(ctx, charge, { ...charge, amount_refunded: amountRefunded, refunded: amountRefunded >= charge.amount }, { event: false });
 }
 
 const SHIPPING = p.object({

@@ -10,15 +10,16 @@ import { Errors } from "../kernel/errors/index.js";
 import { newBalanceTransactionId } from "../payments/charge-builder.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";
-import { applyRefund, charges, checkRefundable, refreshRefund, type Charge } from "./charges.js";
+import { applyRefund, charges, checkRefundable, unapplyRefund, type Charge } from "./charges.js";
 import { createContext, type Context } from "../kernel/context.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { endpoint } from "../kernel/endpoint.js";
-import { LIST_PARAMS, listPage, type ListParams } from "../kernel/list.js";
+import { LIST_PARAMS, listOf, listPage, type ListParams } from "../kernel/list.js";
 import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
 import { paymentIntents } from "./payment-intents/index.js";
 import { Resource } from "../kernel/resource.js";
 import type { ResourceModule } from "../kernel/registry.js";
+import type { Relate } from "../kernel/relations.js";
 import type { Refund } from "../stripe/objects.js";
 
 export type { Refund };
@@ -103,7 +104,7 @@ async function createRefund(ctx: Context, charge: Charge, params: Omit<CreatePar
     ...(params.instructions_email !== undefined ? { instructions_email: params.instructions_email } : {}),
   };
   await refunds.insert(ctx, refund);
-  await applyRefund(ctx, charge, refund, { moneyReturned: true });
+  await applyRefund(ctx, charge, refund);
   if (behaviour !== "succeed") scheduleSettlement(ctx, refund.id, behaviour);
   return refund;
 }
@@ -134,21 +135,29 @@ async function settle(ctx: Context, id: string, behaviour: Exclude<RefundBehavio
     const { pending_reason: _reason, ...rest } = current;
     const next: Refund = { ...rest, status: "succeeded", destination_details: { card: { reference: arn(), reference_status: "available", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" } };
     await refunds.update(ctx, current, next, { event: "refund.updated" });
-    await refreshRefund(ctx, next);
     return;
   }
   if (current.status !== "succeeded") return;
   const next: Refund = { ...current, status: "failed", failure_reason: "expired_or_canceled_card", failure_balance_transaction: newBalanceTransactionId() };
   await refunds.update(ctx, current, next, { event: false });
   await refunds.emit(ctx, "refund.failed", next);
-  await refreshRefund(ctx, next, { amountRefundedDelta: -current.amount });
+  await unapplyRefund(ctx, next);
 }
 
 const UPDATE = { metadata: p.metadata() } as const;
 
+/** A charge's `refunds` list, on request: its ten newest refunds. */
+function relate(r: Relate): void {
+  r.include(charges, "refunds", async (ctx, c) => {
+    const page = await refunds.list(ctx, { limit: 10, where: { index: "charge", value: c.id } });
+    return listOf(page.data, `/v1/charges/${c.id}/refunds`, page.hasMore);
+  });
+}
+
 export const refundsModule: ResourceModule = {
   name: "refunds",
   resources: [refunds as never],
+  relate,
   endpoints: [
     ...crudEndpoints(refunds, {
       path: "/v1/refunds",
@@ -162,9 +171,7 @@ export const refundsModule: ResourceModule = {
       update: {
         params: UPDATE,
         async run(ctx, current, params) {
-          const next = await refunds.update(ctx, current, { ...current, metadata: mergeMetadata(current.metadata ?? {}, params.metadata) });
-          await refreshRefund(ctx, next);
-          return next;
+          return refunds.update(ctx, current, { ...current, metadata: mergeMetadata(current.metadata ?? {}, params.metadata) });
         },
       },
       list: {

@@ -36,12 +36,18 @@ describe("refunds", { timeout: 120_000 }, () => {
     assert.match(first.balance_transaction as string, /^txn_/);
     assert.equal(first.destination_details?.type, "card");
     assert.deepEqual(skeletonMismatches("refund", first), []);
-    let charge = await stripe.charges.retrieve(chargeId);
+    let charge = await stripe.charges.retrieve(chargeId, { expand: ["refunds"] });
     assert.deepEqual([charge.amount_refunded, charge.refunded, charge.refunds?.data.map((r) => r.id)], [500, false, [first.id]]);
+    // Since 2022-11-15 the list comes only on request, on lists and events too.
+    assert.equal(Object.hasOwn(await stripe.charges.retrieve(chargeId), "refunds"), false);
+    const [listed] = (await stripe.charges.list({ expand: ["data.refunds"] })).data;
+    assert.deepEqual(listed?.refunds?.data.map((r) => r.id), [first.id]);
+    const [firstRefunded] = (await stripe.events.list({ type: "charge.refunded" })).data;
+    assert.equal(Object.hasOwn(firstRefunded!.data.object, "refunds"), false);
 
     const rest = await stripe.refunds.create({ charge: chargeId });
     assert.equal(rest.amount, 1500, "the default is what is left");
-    charge = await stripe.charges.retrieve(chargeId);
+    charge = await stripe.charges.retrieve(chargeId, { expand: ["refunds"] });
     assert.deepEqual([charge.amount_refunded, charge.refunded, charge.refunds?.data.map((r) => r.id)], [2000, true, [rest.id, first.id]]);
 
     await assert.rejects(
@@ -110,7 +116,7 @@ describe("refunds", { timeout: 120_000 }, () => {
     assert.deepEqual(updated.metadata, { note: "x" });
     const [event] = (await stripe.events.list({ type: "refund.updated" })).data;
     assert.deepEqual(event?.data.previous_attributes, { metadata: { note: null } });
-    assert.deepEqual((await stripe.charges.retrieve(a.latest_charge as string)).refunds?.data[0]?.metadata, { note: "x" }, "the charge's copy follows");
+    assert.deepEqual((await stripe.charges.retrieve(a.latest_charge as string, { expand: ["refunds"] })).refunds?.data[0]?.metadata, { note: "x" }, "the charge's copy follows");
     assert.deepEqual((await stripe.refunds.list({ charge: a.latest_charge as string })).data.map((r) => r.id), [ra.id]);
     assert.deepEqual((await stripe.refunds.list({ payment_intent: b.id })).data.map((r) => r.id), [rb.id]);
     assert.deepEqual((await stripe.refunds.list()).data.map((r) => r.id), [rb.id, ra.id]);
@@ -144,7 +150,7 @@ describe("refunds", { timeout: 120_000 }, () => {
     await until(async () => (await stripe.refunds.retrieve(pending.id)).status === "succeeded" && (await stripe.refunds.retrieve(willFail.id)).status === "failed");
     const failed = await stripe.refunds.retrieve(willFail.id);
     assert.equal(failed.failure_reason, "expired_or_canceled_card");
-    const charge = await stripe.charges.retrieve(failing.latest_charge as string);
+    const charge = await stripe.charges.retrieve(failing.latest_charge as string, { expand: ["refunds"] });
     assert.deepEqual([charge.amount_refunded, charge.refunded, charge.refunds?.data[0]?.status], [0, false, "failed"]);
     const types = (await eventTypes(stripe)).filter((t) => t.startsWith("refund."));
     assert.deepEqual(types, ["refund.created", "refund.created", "refund.updated", "refund.failed"]);

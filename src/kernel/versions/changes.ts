@@ -21,9 +21,7 @@
  * - 2026-09-30.endive: `payment_method_types` is no longer a parameter of
  *   PaymentIntent and SetupIntent create, update and confirm
  *   (`allowed_payment_method_types` instead); the core takes both spellings,
- *   so older versions lose nothing;
- * - Charge `refunds` embedded before 2022-11-15: the core still embeds it
- *   (the row below makes sure older versions always get it).
+ *   so older versions lose nothing.
  */
 import { LINKS, type Obj, type RenderEnv, type VersionChange } from "./change.js";
 import { p } from "../params/param.js";
@@ -115,10 +113,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     object: "charge",
     source: "https://docs.stripe.com/upgrades#2022-11-15: Charge refunds no longer included by default",
     async down(ch, env) {
-      if (objectOf(ch.refunds)) return ch;
-      const id = String(ch.id);
-      const refunds = await env.related("refund", "charge", id, 10);
-      return { ...ch, refunds: listOf(refunds, `/v1/charges/${id}/refunds`, refunds.length >= 10) };
+      return objectOf(ch.refunds) ? ch : { ...ch, refunds: await env.include(ch, "refunds") };
     },
   },
   {

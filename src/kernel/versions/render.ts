@@ -24,7 +24,9 @@ export function renderEnv(ctx: Context, registry: ResourceRegistry): RenderEnv {
       return found && !(found as { deleted?: boolean }).deleted ? (found as unknown as Obj) : undefined;
     },
     async include(obj, field) {
-      const include = typeof obj.object === "string" ? registry.get(obj.object)?.includable.get(field) : undefined;
+      // Through the registry: a module that holds the data may have filled the field in (`r.include`).
+      const res = typeof obj.object === "string" ? registry.get(obj.object) : undefined;
+      const include = res ? registry.includable(res, field) : undefined;
       return include ? include.compute(ctx, obj as never) : undefined;
     },
     link: (bucket, key) => ctx.store.kvGet<string>(ctx.ns, bucket, key),
