@@ -18,6 +18,13 @@ export interface ObjectReport {
 
 const MAX_DEPTH = 6;
 
+/**
+ * Optional fields Stripe's example objects still show but that newer API
+ * versions return only on request (the examples predate the change):
+ * Charge `refunds` since 2022-11-15 (https://docs.stripe.com/upgrades#2022-11-15).
+ */
+const ON_REQUEST_SINCE_EXAMPLES: Readonly<Record<string, readonly string[]>> = { charge: ["refunds"] };
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 interface Context {
@@ -98,7 +105,7 @@ export function objectFacts(
   const exampleKeys = new Set(Object.keys(example ?? {}));
   for (const field of obj.fields) {
     if (field.expandable) expandable.push(field.name);
-    if (!field.always && !exampleKeys.has(field.name)) {
+    if (!field.always && (!exampleKeys.has(field.name) || ON_REQUEST_SINCE_EXAMPLES[obj.name]?.includes(field.name))) {
       onRequest.push(field.name);
       continue;
     }

@@ -13,7 +13,7 @@ import { endpoint } from "../kernel/endpoint.js";
 import { LIST_PARAMS, listOf, listPage, type ListParams } from "../kernel/list.js";
 import { mergeMetadata, p } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
-import { resolveToken, spendToken } from "./tokens.js";
+import { resolveSource, SOURCE, spendToken, type SourceInput } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { Relate } from "../kernel/relations.js";
@@ -36,8 +36,8 @@ export async function requireCustomerCard(ctx: Context, customer: string, id: st
 }
 
 /** Validates a token for a customer; the card is created by `save`. */
-async function prepareCard(ctx: Context, token: string, param: string): Promise<{ id: string; save(customer: Customer, replacing: string | null): Promise<LegacyCard> }> {
-  const resolved = await resolveToken(ctx, token, param);
+async function prepareCard(ctx: Context, source: SourceInput, param: string): Promise<{ id: string; save(customer: Customer, replacing: string | null): Promise<LegacyCard> }> {
+  const resolved = await resolveSource(ctx, source, param);
   const declined = attachDecline(resolved.facts);
   if (declined) throw declineError(declined, "charge");
   const id = cards.newId();
@@ -86,7 +86,7 @@ export const cardsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/customers/:customer/sources",
-      params: { source: p.id().required(), metadata: p.metadata(), validate: p.boolean() },
+      params: { source: SOURCE.required(), metadata: p.metadata(), validate: p.boolean() },
       resource: cards as never,
       async run(ctx, params, path) {
         const customer = await customers.require(ctx, path.customer!);

@@ -20,7 +20,7 @@ import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } fro
 import { Resource } from "../kernel/resource.js";
 import { port, type Port } from "../kernel/relation-keys.js";
 import { cards } from "./cards.js";
-import { resolveToken, spendToken, type ResolvedToken } from "./tokens.js";
+import { resolveSource, SOURCE, spendToken, type ResolvedToken } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { listOf } from "../kernel/list.js";
@@ -149,7 +149,7 @@ const CREATE = {
   amount: p.integer().required(),
   currency: p.string().required(),
   customer: p.id(),
-  source: p.id(),
+  source: SOURCE,
   capture: p.boolean(),
   description: p.string({ max: 40000 }),
   metadata: p.metadata(),
@@ -182,14 +182,14 @@ async function legacySource(ctx: Context, params: CreateParams): Promise<LegacyS
       if (!card || (card as { deleted?: boolean }).deleted) throw PaymentErrors.customerHasNoSource();
       return { facts: factsOfLegacyCard(card), card };
     }
-    if (params.source.startsWith("card_")) {
+    if (typeof params.source === "string" && params.source.startsWith("card_")) {
       const card = await cards.get(ctx, params.source);
       if (!card || (card as { deleted?: boolean }).deleted || card.customer !== customer.id) throw PaymentErrors.sourceNotOfCustomer(params.source, customer.id);
       return { facts: factsOfLegacyCard(card), card };
     }
   }
   if (params.source === undefined) throw PaymentErrors.chargeNeedsSource();
-  const token = await resolveToken(ctx, params.source, "source");
+  const token = await resolveSource(ctx, params.source, "source");
   const card = token.card ?? legacyCard(token.facts, cards.newId(), null);
   return { facts: token.facts, card, token };
 }

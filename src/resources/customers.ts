@@ -14,6 +14,7 @@ import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { listOf } from "../kernel/list.js";
 import type { Customer } from "../stripe/objects.js";
+import { SOURCE, type SourceInput } from "./tokens.js";
 
 export type { Customer };
 
@@ -75,7 +76,7 @@ const COMMON = {
   phone: p.string({ max: 20 }).emptiable(),
   preferred_locales: p.array(p.string(), { max: 20 }).emptiable(),
   shipping: SHIPPING.emptiable(),
-  source: p.id(),
+  source: SOURCE,
   tax: p.object({ ip_address: p.string().emptiable(), validate_location: p.enum(["deferred", "immediately"]) }),
   tax_exempt: p.enum(["exempt", "none", "reverse"]).emptiable(),
   validate: p.boolean(),
@@ -117,7 +118,7 @@ export interface CustomerRelations {
    * Validates `source` (a card token) before anything is stored; answers the
    * id of the card it becomes and the function that saves it on the customer.
    */
-  readonly prepareSource: Port<(ctx: Context, source: string) => Promise<PreparedSource>>;
+  readonly prepareSource: Port<(ctx: Context, source: SourceInput) => Promise<PreparedSource>>;
   /** Checks that `default_source` names one of this customer's sources. */
   readonly checkDefaultSource: Port<(ctx: Context, customerId: string, source: string) => Promise<void>>;
   /** Checks that `invoice_settings.default_payment_method` may be used by this customer. */
@@ -260,7 +261,7 @@ function prepareTaxIds(ctx: Context, data: ReadonlyArray<{ readonly type: string
   return prepare(data, "tax_id_data");
 }
 
-function prepareSource(ctx: Context, source: string): Promise<PreparedSource> {
+function prepareSource(ctx: Context, source: SourceInput): Promise<PreparedSource> {
   return ctx.services.relations.port(customerRelations.prepareSource)(ctx, source);
 }
 

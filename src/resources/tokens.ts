@@ -11,7 +11,7 @@ import { factsFromInput, factsOf, factsOfLegacyCard, legacyCard, SHORTCUT_PROVID
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForToken } from "../payments/test-cards.js";
 import { endpoint } from "../kernel/endpoint.js";
-import { p, unsupported } from "../kernel/params/param.js";
+import { p, unsupported, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
@@ -29,7 +29,7 @@ export const CARD_DATA = {
   cvc: p.string({ max: 10 }),
 } as const;
 
-const TOKEN_CARD = p.object({
+const TOKEN_CARD_SHAPE = {
   ...CARD_DATA,
   name: p.string({ max: 5000 }),
   address_line1: p.string({ max: 5000 }),
@@ -40,7 +40,21 @@ const TOKEN_CARD = p.object({
   address_country: p.string({ max: 5000 }),
   currency: p.string(),
   networks: p.object({ preferred: p.enum(["cartes_bancaires", "mastercard", "visa"]) }),
-});
+} as const;
+
+const TOKEN_CARD = p.object(TOKEN_CARD_SHAPE);
+
+/**
+ * A legacy `source`: a token id, or the card's details as a hash
+ * (`source[object]=card&source[number]=...`), which Stripe's Charges and
+ * Customers APIs took before Stripe.js tokens and still take on accounts
+ * allowed to send raw card data, as paper-tiger's test mode is (it takes raw
+ * card data on tokens and PaymentMethods too).
+ */
+export const SOURCE = p.either(p.id(), p.object({ object: p.enum(["card"]).required(), ...TOKEN_CARD_SHAPE }), (raw) => (typeof raw === "string" ? "a" : "b"));
+
+/** A `source` as parsed by {@link SOURCE}. */
+export type SourceInput = ParamType<typeof SOURCE>;
 
 /** A card token, ready to be used: its card's facts, and the stored token to spend (absent for test tokens). */
 export interface ResolvedToken {
@@ -61,9 +75,40 @@ export async function resolveToken(ctx: Context, id: string, param: string): Pro
   return { facts: factsOfLegacyCard(token.card!), card: token.card!, token };
 }
 
+/**
+ * Resolves a legacy `source` given as `param`: a token (see
+ * {@link resolveToken}) or a card hash, checked as a token's card would be.
+ * Stores nothing.
+ */
+export async function resolveSource(ctx: Context, source: SourceInput, param: string): Promise<ResolvedToken> {
+  if (typeof source === "string") return resolveToken(ctx, source, param);
+  return { facts: cardFacts(source, ctx.now()), card: tokenCard(source, ctx.now()) };
+}
+
 /** Marks a created token as used; test tokens stay usable. */
 export async function spendToken(ctx: Context, resolved: ResolvedToken): Promise<void> {
   if (resolved.token) await tokens.update(ctx, resolved.token, { ...resolved.token, used: true }, { event: false });
+}
+
+type TokenCardInput = ParamType<typeof TOKEN_CARD>;
+
+function cardFacts(c: TokenCardInput, now: number): CardFacts {
+  return factsFromInput(c, { line1: c.address_line1 !== undefined, postal: c.address_zip !== undefined }, now);
+}
+
+/** The card a token's card data describes (not stored: a token or a customer holds it). */
+function tokenCard(c: TokenCardInput, now: number): Wire<Stripe.Card> {
+  return legacyCard(cardFacts(c, now), newId("card"), null, {
+    name: c.name ?? null,
+    address: {
+      city: c.address_city ?? null,
+      country: c.address_country ?? null,
+      line1: c.address_line1 ?? null,
+      line2: c.address_line2 ?? null,
+      postal_code: c.address_zip ?? null,
+      state: c.address_state ?? null,
+    },
+  });
 }
 
 export const tokensModule: ResourceModule = {
@@ -86,19 +131,7 @@ export const tokensModule: ResourceModule = {
       },
       resource: tokens as never,
       async run(ctx, params) {
-        const c = params.card;
-        const facts = factsFromInput(c, { line1: c.address_line1 !== undefined, postal: c.address_zip !== undefined }, ctx.now());
-        const card = legacyCard(facts, newId("card"), null, {
-          name: c.name ?? null,
-          address: {
-            city: c.address_city ?? null,
-            country: c.address_country ?? null,
-            line1: c.address_line1 ?? null,
-            line2: c.address_line2 ?? null,
-            postal_code: c.address_zip ?? null,
-            state: c.address_state ?? null,
-          },
-        });
+        const card = tokenCard(params.card, ctx.now());
         const token: Token = { id: tokens.newId(), object: "token", card, client_ip: null, created: ctx.now(), livemode: false, type: "card", used: false };
         return tokens.insert(ctx, token);
       },

@@ -108,6 +108,32 @@ describe("charges", { timeout: 120_000 }, () => {
     await cardError(() => stripe.charges.create({ amount: 1000, currency: "usd", customer: failing.id }));
   });
 
+  test("card details as a source hash, as older integrations send them: on a charge, a customer and a new customer source", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const year = new Date().getUTCFullYear() + 2;
+    // stripe-node's types kept only the token form; the API still takes the hash.
+    const hash = (number: string, cvc = "123") => ({ object: "card", number, exp_month: 12, exp_year: year, cvc }) as unknown as string;
+    const charge = await stripe.charges.create({ amount: 1500, currency: "usd", source: hash("4242424242424242") });
+    assert.deepEqual([charge.status, (charge.source as Stripe.Card).last4, (charge.source as Stripe.Card).exp_year, charge.payment_method_details?.card?.brand], ["succeeded", "4242", year, "visa"]);
+    await cardError(() => stripe.charges.create({ amount: 1500, currency: "usd", source: hash("4000000000000002") }));
+
+    const customer = await stripe.customers.create({ source: hash("5555555555554444") });
+    const saved = (await stripe.customers.retrieveSource(customer.id, customer.default_source as string)) as Stripe.Card;
+    assert.deepEqual([saved.last4, saved.brand, saved.customer], ["4444", "MasterCard", customer.id]);
+    const added = (await stripe.customers.createSource(customer.id, { source: hash("378282246310005", "1234") })) as Stripe.Card;
+    assert.deepEqual([added.last4, added.customer], ["0005", customer.id]);
+    const paid = await stripe.charges.create({ amount: 900, currency: "usd", customer: customer.id });
+    assert.equal((paid.source as Stripe.Card).id, saved.id);
+
+    // Bad card data is refused as a token's would be, and stores nothing.
+    await assert.rejects(stripe.customers.create({ source: hash("4242424242424241") }), stripeError(402, { code: "incorrect_number", param: "number" }));
+    await assert.rejects(stripe.charges.create({ amount: 1500, currency: "usd", source: { object: "bank_account", number: "4242424242424242", exp_month: 1, exp_year: year } as unknown as string }), stripeError(400, { param: "source[object]" }));
+    await assert.rejects(stripe.charges.create({ amount: 1500, currency: "usd", source: { object: "card", exp_month: 1, exp_year: year } as unknown as string }), stripeError(400, { code: "parameter_missing", param: "source[number]" }));
+    assert.equal((await stripe.customers.list()).data.length, 1);
+    assert.equal((await stripe.charges.list()).data.length, 3);
+  });
+
   test("update records charge.updated; list filters; search", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();
