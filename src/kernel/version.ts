@@ -4,6 +4,7 @@
  * for another well-formed one, and how two versions compare.
  */
 import { Errors } from "./errors/index.js";
+import { paramAt } from "../stripe/spec/operation-params.js";
 
 /** The API version stripe-node 23.1.0 pins, answered when a request names none. */
 export const DEFAULT_API_VERSION = "2026-10-28.endive";
@@ -27,6 +28,21 @@ const RELEASES: readonly (readonly [first: string, name: string])[] = [
 
 const accepted = new Set<string>();
 
+let known: ReadonlySet<string> | undefined;
+
+/**
+ * Every API version Stripe has released, as its own description lists them
+ * (the `api_version` enum of webhook endpoint create, generated from the
+ * OpenAPI spec and the newest SDK's types).
+ */
+function knownVersions(): ReadonlySet<string> {
+  if (!known) {
+    const node = paramAt("POST /v1/webhook_endpoints", "api_version");
+    known = new Set(node?.t === "e" ? node.v : []);
+  }
+  return known;
+}
+
 /** The release a version date belongs to, or `undefined` before named releases. */
 function releaseOf(date: string): string | undefined {
   let name: string | undefined;
@@ -35,10 +51,11 @@ function releaseOf(date: string): string | undefined {
 }
 
 /**
- * Whether `value` is a well-formed API version Stripe can have: a real date,
- * not before Stripe's first nor after the newest this server knows, with the
- * release name of its date when it has one (`2026-10-28.endive`; a wrong name,
- * `2025-03-31.clover`, is not a version).
+ * Whether `value` is an API version Stripe has: one it released
+ * (`2020-08-27`, `2026-10-28.endive`), a released named version without its
+ * name (`2025-03-31`), or a `preview` version of a date within the named
+ * releases. A date Stripe released nothing on (`2020-08-28`) or a wrong
+ * release name (`2025-03-31.clover`) is not a version.
  */
 export function isApiVersion(value: string): boolean {
   const m = VERSION.exec(value);
@@ -48,7 +65,10 @@ export function isApiVersion(value: string): boolean {
   if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date || date < FIRST_VERSION) return false;
   if (date > versionDate(DEFAULT_API_VERSION)) return false;
   const suffix = m[4]?.slice(1);
-  return suffix === undefined || suffix === "preview" || suffix === releaseOf(date);
+  const release = releaseOf(date);
+  if (suffix === "preview") return release !== undefined;
+  if (suffix === undefined) return knownVersions().has(release ? `${date}.${release}` : date);
+  return knownVersions().has(value);
 }
 
 /** The date part of a version (`2025-03-31` of `2025-03-31.basil`), which orders versions. */

@@ -10,6 +10,7 @@ import { newWebhookSecret } from "../stripe/signature.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
+import { isApiVersion } from "../kernel/version.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { WebhookEndpoint } from "../stripe/objects.js";
@@ -69,7 +70,7 @@ export async function createWebhookEndpoint(ctx: Context, params: CreateParams, 
   const url = checkUrl(params.url);
   const enabled = checkEvents(params.enabled_events);
   if (params.connect) throw WebhookEndpointErrors.connectUnsupported();
-  if (params.api_version !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(params.api_version)) {
+  if (params.api_version !== undefined && !isApiVersion(params.api_version)) {
     throw WebhookEndpointErrors.invalidApiVersion(params.api_version);
   }
   if (secret !== undefined && !/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw WebhookEndpointErrors.secretMalformed();

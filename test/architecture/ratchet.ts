@@ -65,6 +65,7 @@ export const ALLOWED_STATE: readonly KnownState[] = [
   { file: "kernel/params/param.ts", name: "shapeEntries", why: "memo: a shape's entries, keyed by the frozen shape object" },
   { file: "kernel/params/stripe-shapes.ts", name: "compiledDefs", why: "memo: compiled generated parameter definitions (facts)" },
   { file: "kernel/version.ts", name: "accepted", why: "memo: accepted Stripe-Version values" },
+  { file: "kernel/version.ts", name: "known", why: "memo: the released API versions, read once from the generated facts" },
   { file: "kernel/versions/view.ts", name: "views", why: "memo: the view of an API version is a function of the version (facts)" },
   { file: "stripe/ids.ts", name: "cursor", why: "position in the pool of random bytes; ids only need to be unique" },
   { file: "stripe/spec/operation-params.ts", name: "parsedDefs", why: "memo: parsed generated definitions (facts)" },

@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_API_VERSION, startWebhookReceiver } from "../../src/index.js";
 import { startTestServer, TEST_KEY } from "../helpers/server.js";
+import { stripeError } from "../helpers/payments.js";
 
 describe("API versions: events", { timeout: 60_000 }, () => {
   test("an event is rendered in its own api_version, not in the version of the request that reads it", async () => {
@@ -55,5 +56,14 @@ describe("API versions: events", { timeout: 60_000 }, () => {
     assert.equal(current!.api_version, DEFAULT_API_VERSION);
     assert.equal((current!.data.object as { latest_charge?: string }).latest_charge, pi.latest_charge);
     assert.equal(current!.id, old!.id, "the same event");
+
+    // An endpoint's version is one Stripe released, as a request's is; a refused one stores nothing.
+    for (const bad of ["2022-08-02", "2025-03-31.clover", "soon"]) {
+      await assert.rejects(
+        stripe.webhookEndpoints.create({ url: plain.url, enabled_events: ["*"], api_version: bad as never }),
+        stripeError(400, { param: "api_version", message: `Invalid api_version: ${bad}` }),
+      );
+    }
+    assert.equal((await stripe.webhookEndpoints.list()).data.length, 2);
   });
 });

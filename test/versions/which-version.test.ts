@@ -40,13 +40,13 @@ describe("API versions: which version", { timeout: 60_000 }, () => {
 
   test("malformed or unknown versions are Stripe's 400, whatever the endpoint", async () => {
     await using s = await startTestServer();
-    for (const bad of ["2020-13-45", "latest", "2025-03-31.clover", "2023-10-16.basil", "2099-01-01", "2010-12-31"]) {
+    for (const bad of ["2020-13-45", "latest", "2025-03-31.clover", "2023-10-16.basil", "2099-01-01", "2010-12-31", "2020-08-28", "2024-01-01", "2025-04-01.basil"]) {
       const res = await s.raw("GET", "/v1/customers", { headers: { "Stripe-Version": bad } });
       assert.equal(res.status, 400, bad);
       assert.equal(res.json.error.type, "invalid_request_error");
       assert.equal(res.json.error.message, `Invalid Stripe API version: ${bad}. You can find the list of Stripe API versions at https://docs.stripe.com/upgrades#api-versions.`);
     }
-    for (const good of ["2025-03-31.basil", "2024-09-30.acacia", "2019-12-03", "2025-11-17.preview"]) {
+    for (const good of ["2025-03-31.basil", "2024-09-30.acacia", "2019-12-03", "2011-01-01", "2025-11-17.preview", "2025-03-01.dashboard"]) {
       assert.equal((await s.raw("GET", "/v1/customers", { headers: { "Stripe-Version": good } })).status, 200, good);
     }
   });
