@@ -66,4 +66,21 @@ describe("API versions: events", { timeout: 60_000 }, () => {
     }
     assert.equal((await stripe.webhookEndpoints.list()).data.length, 2);
   });
+
+  test("an update's previous_attributes follow its version: a changed price shows as the old plan before 2025-03-31.basil", async () => {
+    await using s = await startTestServer({ apiVersion: "2024-06-20" });
+    const stripe = s.stripe();
+    const customer = await stripe.customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
+    const product = await stripe.products.create({ name: "Plan" });
+    const [a, b] = await Promise.all([1000, 2000].map((unit_amount) => stripe.prices.create({ currency: "usd", unit_amount, recurring: { interval: "month" }, product: product.id })));
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: a!.id }] });
+    await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, price: b!.id }], proration_behavior: "none" });
+    const [updated] = (await stripe.events.list({ type: "customer.subscription.updated" })).data;
+    assert.equal(updated!.api_version, "2024-06-20");
+    const previous = updated!.data.previous_attributes as Record<string, { id?: string; amount?: number }>;
+    assert.equal(previous.plan?.id, a!.id, "the one-item subscription's plan, as that version has it");
+    assert.equal(previous.plan?.amount, 1000);
+    assert.equal((updated!.data.object as { plan?: { id: string } }).plan?.id, b!.id);
+    assert.equal(Object.hasOwn(previous, "quantity"), false, "unchanged fields stay out");
+  });
 });

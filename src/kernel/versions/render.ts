@@ -10,6 +10,7 @@ import type { Context } from "../context.js";
 import type { ResourceRegistry } from "../registry.js";
 import type { Obj, RenderEnv } from "./change.js";
 import { versionView, type ApiVersionView } from "./view.js";
+import { previousAttributes } from "../../events/event.js";
 
 /** What rendering reads: the context's namespace, through the registry's resources. */
 export function renderEnv(ctx: Context, registry: ResourceRegistry): RenderEnv {
@@ -70,7 +71,32 @@ export async function renderEvent(event: Obj, env: RenderEnv, version?: string):
   const data = isObj(event.data) ? event.data : undefined;
   if (!data || (view.current && target === event.api_version)) return event;
   const object = await renderValue(data.object, view, env);
-  return { ...event, api_version: view.name, data: { ...data, object } };
+  const previous = isObj(data.previous_attributes) && isObj(data.object) ? await renderPrevious(data.object, data.previous_attributes, object, view, env) : undefined;
+  return { ...event, api_version: view.name, data: { ...data, object, ...(previous ? { previous_attributes: previous } : {}) } };
+}
+
+/**
+ * An update's `previous_attributes` in `view`'s version: the object as it was
+ * (today's object with the old values put back) rendered like the object
+ * itself, then compared with the rendered object, so a change that moved a
+ * field (a period from the subscription to its items) shows where the older
+ * version has it.
+ */
+async function renderPrevious(object: Obj, previous: Obj, rendered: unknown, view: ApiVersionView, env: RenderEnv): Promise<Obj> {
+  const before = await renderValue(restore(object, previous), view, env);
+  return previousAttributes(isObj(before) ? before : {}, isObj(rendered) ? rendered : {}) ?? {};
+}
+
+/** An object with its `previous_attributes` put back: the inverse of `previousAttributes`. */
+function restore(now: Obj, previous: Obj): Obj {
+  const out: Obj = { ...now };
+  for (const key in previous) {
+    if (!Object.hasOwn(previous, key)) continue;
+    const old = previous[key];
+    const cur = now[key];
+    out[key] = isObj(old) && isObj(cur) && !("object" in cur) && !("id" in cur) ? restore(cur, old) : old;
+  }
+  return out;
 }
 
 /** Renders an answer in `view`'s version; the core's answer itself when nothing differs. */
