@@ -8,7 +8,9 @@
 import type { Stripe } from "../stripe/types.js";
 import { Errors } from "../kernel/errors/index.js";
 import { declineError } from "../kernel/errors/card.js";
-import { factsFromInput, factsOf, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts } from "../payments/card-details.js";
+import { factsFromInput, factsOf, factsOfLegacyCard, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts, type LegacyCard } from "../payments/card-details.js";
+import { billingOfLegacyCard } from "../payments/charge-builder.js";
+import { cards } from "./cards.js";
 import { attachDecline } from "../payments/decision.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
@@ -95,10 +97,40 @@ export type PaymentMethodRef =
   | { readonly kind: "stored"; readonly pm: PaymentMethod }
   | { readonly kind: "shortcut"; readonly id: string; readonly card: TestCard; readonly pending: PaymentMethod };
 
-/** Looks up a PaymentMethod id given as `param`; `pm_card_*` shortcuts resolve to the PaymentMethod they will create. */
+/**
+ * A customer's legacy card as the PaymentMethod Stripe shows for it: the same
+ * `card_` id, `type=card`. Stripe takes card ids wherever a PaymentMethod id
+ * is accepted (its PaymentMethods guide: "compatible with Cards and Sources"),
+ * so a customer saved with `source=tok_visa` can pay invoices and intents.
+ */
+function paymentMethodOfCard(ctx: Context, card: LegacyCard): PaymentMethod {
+  return {
+    id: card.id,
+    object: "payment_method",
+    allow_redisplay: "unspecified",
+    billing_details: billingOfLegacyCard(card),
+    card: paymentMethodCard(factsOfLegacyCard(card)),
+    created: ctx.now(),
+    customer: card.customer as string | null,
+    customer_account: null,
+    livemode: false,
+    metadata: card.metadata ?? {},
+    type: "card",
+  };
+}
+
+/**
+ * Looks up a PaymentMethod id given as `param`; `pm_card_*` shortcuts resolve
+ * to the PaymentMethod they will create, a customer's `card_` to its view as a
+ * PaymentMethod.
+ */
 export async function resolvePaymentMethod(ctx: Context, id: string, param = "payment_method"): Promise<PaymentMethodRef> {
   const card = testCardForPaymentMethod(id);
   if (card) return { kind: "shortcut", id, card, pending: buildCardPaymentMethod(ctx, factsOf(card, SHORTCUT_PROVIDED, ctx.now())) };
+  if (id.startsWith("card_")) {
+    const legacy = await cards.get(ctx, id);
+    if (legacy && !(legacy as { deleted?: boolean }).deleted) return { kind: "stored", pm: paymentMethodOfCard(ctx, legacy) };
+  }
   const pm = await paymentMethods.require(ctx, id, param);
   return { kind: "stored", pm };
 }

@@ -62,8 +62,7 @@ describe("invoices and invoice items", { timeout: 120_000 }, () => {
     const cases: Array<{ customer: string; params: Stripe.InvoicePayParams; code: string; then?: Stripe.InvoicePayParams }> = [
       { customer: b.customer.id, params: { payment_method: "pm_missing" }, code: "resource_missing", then: { payment_method: "pm_card_visa" } },
       { customer: (await b.stripe.customers.create({ email: "nocard@example.com" })).id, params: {}, code: "invoice_no_payment_method_types", then: { paid_out_of_band: true } },
-      // Legacy card sources do not pay PaymentIntents yet; until they do, refusing changes nothing.
-      { customer: (await b.stripe.customers.create({ source: "tok_visa" })).id, params: {}, code: "resource_missing" },
+      { customer: b.customer.id, params: { payment_method: "card_missing" }, code: "resource_missing" },
     ];
     for (const c of cases) {
       await b.stripe.invoiceItems.create({ customer: c.customer, amount: 700, currency: "usd" });

@@ -134,6 +134,32 @@ describe("charges", { timeout: 120_000 }, () => {
     assert.equal((await stripe.charges.list()).data.length, 3);
   });
 
+  test("a customer saved with a card source pays with it: subscriptions, invoices, PaymentIntents take the card_ id as a PaymentMethod", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const customer = await stripe.customers.create({ source: "tok_visa" });
+    const card = customer.default_source as string;
+    const price = await stripe.prices.create({ currency: "usd", unit_amount: 500, recurring: { interval: "month" }, product_data: { name: "Legacy plan" } });
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], expand: ["latest_invoice"] });
+    assert.deepEqual([sub.status, (sub.latest_invoice as Stripe.Invoice).status, (sub.latest_invoice as Stripe.Invoice).amount_paid], ["active", "paid", 500]);
+
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 300, currency: "usd" });
+    const invoice = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: "include" });
+    assert.deepEqual([(await stripe.invoices.pay(invoice.id)).status], ["paid"]);
+
+    const pi = await stripe.paymentIntents.create({ amount: 700, currency: "usd", customer: customer.id, payment_method: card, confirm: true, automatic_payment_methods: { enabled: true, allow_redirects: "never" }, expand: ["latest_charge"] });
+    const charge = pi.latest_charge as Stripe.Charge;
+    assert.deepEqual([pi.status, pi.payment_method, charge.payment_method, charge.payment_method_details?.card?.last4], ["succeeded", card, card, "4242"]);
+    const asPm = await stripe.paymentMethods.retrieve(card);
+    assert.deepEqual([asPm.id, asPm.object, asPm.type, asPm.customer, asPm.card?.last4, asPm.card?.brand], [card, "payment_method", "card", customer.id, "4242", "visa"]);
+
+    // The card stays its customer's.
+    const other = await stripe.customers.create({});
+    await assert.rejects(stripe.paymentIntents.create({ amount: 500, currency: "usd", customer: other.id, payment_method: card, confirm: true }), stripeError(400, { code: "parameter_missing" }));
+    const declining = await stripe.customers.create({ source: "tok_chargeCustomerFail" });
+    await assert.rejects(stripe.subscriptions.create({ customer: declining.id, items: [{ price: price.id }], payment_behavior: "error_if_incomplete" }), stripeError(402, { code: "card_declined" }));
+  });
+
   test("update records charge.updated; list filters; search", async () => {
     await using s = await startTestServer();
     const stripe = s.stripe();
