@@ -20,6 +20,7 @@ import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } fro
 import { Resource } from "../kernel/resource.js";
 import { port, type Port } from "../kernel/relation-keys.js";
 import { cards } from "./cards.js";
+import { factsOfSource, sources, type Source } from "./sources.js";
 import { resolveSource, SOURCE, spendToken, type ResolvedToken } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
@@ -171,6 +172,8 @@ interface LegacySource {
   readonly facts: CardFacts;
   readonly card: LegacyCard;
   readonly token?: ResolvedToken;
+  /** Billing details that are not the card's own (a Source's owner). */
+  readonly billing?: Charge["billing_details"];
 }
 
 async function legacySource(ctx: Context, params: CreateParams): Promise<LegacySource> {
@@ -178,20 +181,49 @@ async function legacySource(ctx: Context, params: CreateParams): Promise<LegacyS
     const customer = await customers.require(ctx, params.customer, "customer");
     if (params.source === undefined) {
       const id = typeof customer.default_source === "string" ? customer.default_source : null;
-      const card = id ? await cards.get(ctx, id) : undefined;
-      if (!card || (card as { deleted?: boolean }).deleted) throw PaymentErrors.customerHasNoSource();
-      return { facts: factsOfLegacyCard(card), card };
+      const saved = id ? await savedSource(ctx, id) : undefined;
+      if (!saved) throw PaymentErrors.customerHasNoSource();
+      return saved;
     }
-    if (typeof params.source === "string" && params.source.startsWith("card_")) {
-      const card = await cards.get(ctx, params.source);
-      if (!card || (card as { deleted?: boolean }).deleted || card.customer !== customer.id) throw PaymentErrors.sourceNotOfCustomer(params.source, customer.id);
-      return { facts: factsOfLegacyCard(card), card };
+    if (typeof params.source === "string" && (params.source.startsWith("card_") || params.source.startsWith("src_"))) {
+      const saved = await savedSource(ctx, params.source);
+      if (!saved || saved.card.customer !== customer.id) throw PaymentErrors.sourceNotOfCustomer(params.source, customer.id);
+      return saved;
     }
   }
   if (params.source === undefined) throw PaymentErrors.chargeNeedsSource();
+  // A card Source may be charged once without a customer (Stripe's Sources guide: single-use charges).
+  if (typeof params.source === "string" && params.source.startsWith("src_")) {
+    const src = await sources.require(ctx, params.source, "source");
+    if (typeof src.customer === "string") throw PaymentErrors.sourceOfCustomer(src.id, src.customer);
+    return sourceOfSource(src);
+  }
   const token = await resolveSource(ctx, params.source, "source");
   const card = token.card ?? legacyCard(token.facts, cards.newId(), null);
   return { facts: token.facts, card, token };
+}
+
+/** A card Source as a legacy charge uses it: the charge's `source` is the Source itself, its billing details the Source's owner. */
+function sourceOfSource(src: Source): LegacySource {
+  const owner = src.owner;
+  const billing: Charge["billing_details"] = {
+    address: (owner?.address as Charge["billing_details"]["address"]) ?? { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+    email: owner?.email ?? null,
+    name: owner?.name ?? null,
+    phone: owner?.phone ?? null,
+    tax_id: null,
+  };
+  return { facts: factsOfSource(src), card: src as unknown as LegacyCard, billing };
+}
+
+/** A customer's saved card or attached card Source, as a legacy charge uses it. */
+async function savedSource(ctx: Context, id: string): Promise<LegacySource | undefined> {
+  if (id.startsWith("src_")) {
+    const src = await sources.get(ctx, id);
+    return src ? sourceOfSource(src) : undefined;
+  }
+  const card = await cards.get(ctx, id);
+  return card && !(card as { deleted?: boolean }).deleted ? { facts: factsOfLegacyCard(card), card } : undefined;
 }
 
 /** `POST /v1/charges`: the legacy Charges API. A decline answers 402 after the failed charge is stored. */
@@ -203,7 +235,8 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
   const decision = await decidePayment(ctx, { customer, paymentMethod: null, card: source.facts, amount: params.amount, currency, offSession: true });
   const outcome = decision as Exclude<PaymentOutcome, { kind: "requires_action" }>;
   const id = charges.newId();
-  const sourceCard: LegacyCard = { ...source.card, customer };
+  // A Source keeps its own shape (it says which customer it is attached to, if any).
+  const sourceCard: LegacyCard = source.billing ? source.card : { ...source.card, customer };
   const charge = buildCharge({
     id,
     now: ctx.now(),
@@ -213,7 +246,7 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
     paymentIntent: null,
     paymentMethod: sourceCard.id,
     card: source.facts,
-    billingDetails: billingOfLegacyCard(sourceCard),
+    billingDetails: source.billing ?? billingOfLegacyCard(sourceCard),
     source: sourceCard,
     capture: params.capture ?? true,
     outcome,

@@ -11,6 +11,7 @@ import { declineError } from "../kernel/errors/card.js";
 import { factsFromInput, factsOf, factsOfLegacyCard, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts, type LegacyCard } from "../payments/card-details.js";
 import { billingOfLegacyCard } from "../payments/charge-builder.js";
 import { cards } from "./cards.js";
+import { factsOfSource, sources } from "./sources.js";
 import { attachDecline } from "../payments/decision.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
@@ -130,6 +131,15 @@ export async function resolvePaymentMethod(ctx: Context, id: string, param = "pa
   if (id.startsWith("card_")) {
     const legacy = await cards.get(ctx, id);
     if (legacy && !(legacy as { deleted?: boolean }).deleted) return { kind: "stored", pm: paymentMethodOfCard(ctx, legacy) };
+  }
+  if (id.startsWith("src_")) {
+    const src = await sources.get(ctx, id);
+    if (src?.type === "card") {
+      const view = paymentMethodOfCard(ctx, { ...(src as unknown as LegacyCard), customer: src.customer ?? null });
+      const owner = src.owner;
+      const billing = { address: (owner?.address as PaymentMethod["billing_details"]["address"]) ?? { ...EMPTY_ADDRESS }, email: owner?.email ?? null, name: owner?.name ?? null, phone: owner?.phone ?? null, tax_id: null };
+      return { kind: "stored", pm: { ...view, card: paymentMethodCard(factsOfSource(src)), billing_details: billing } };
+    }
   }
   const pm = await paymentMethods.require(ctx, id, param);
   return { kind: "stored", pm };

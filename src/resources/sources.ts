@@ -14,7 +14,7 @@
  */
 import type { Stripe, Wire } from "../stripe/types.js";
 import { randomChars } from "../stripe/ids.js";
-import { factsFromInput, LEGACY_BRAND, type CardFacts } from "../payments/card-details.js";
+import { factsFromInput, factsOfLegacyCard, LEGACY_BRAND, type CardFacts, type LegacyCard } from "../payments/card-details.js";
 import { behaviourOf } from "../payments/test-cards.js";
 import { Errors, PaymentErrors } from "../kernel/errors/index.js";
 import { withClientSecret } from "../kernel/client-secret.js";
@@ -30,7 +30,19 @@ import type { ResourceModule } from "../kernel/registry.js";
 /** A Source as stored and returned. */
 export type Source = Wire<Stripe.Source>;
 
-export const sources: Resource<Source> = new Resource<Source>({ object: "source", idPrefix: "src", eventPrefix: null });
+export const sources: Resource<Source> = new Resource<Source>({
+  object: "source",
+  idPrefix: "src",
+  eventPrefix: null,
+  // A reusable Source attached to a customer is one of its `sources`.
+  indexes: { customer: (s) => (typeof s.customer === "string" ? s.customer : null) },
+});
+
+/** The card facts of a card Source, as a charge reads them. */
+export function factsOfSource(source: Source): CardFacts {
+  const c = source.card!;
+  return factsOfLegacyCard({ ...c, id: source.id, object: "card", address_city: null, address_country: null, address_line1: null, address_line2: null, address_state: null, address_zip: null, customer: source.customer ?? null, metadata: source.metadata ?? {}, name: source.owner?.name ?? null } as unknown as LegacyCard);
+}
 
 /**
  * The modelled parameters: Stripe's generated shapes for the ones it lists; `card`, the type-specific hash

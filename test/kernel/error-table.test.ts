@@ -124,6 +124,9 @@ const SAMPLES: Samples = {
     customerHasNoSource: [],
     chargeNeedsSource: [],
     sourceNotOfCustomer: ["card_123", "cus_123"],
+    sourceAttachedElsewhere: [],
+    sourceOfCustomer: ["src_123", "cus_123"],
+    sourceNotChargeable: ["src_123", "consumed"],
   },
   card: {
     cardData: ["incorrect_number"],

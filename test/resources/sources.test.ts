@@ -91,4 +91,53 @@ describe("card sources", { timeout: 120_000 }, () => {
     // A publishable key may not list events (or do anything else a server does).
     await assert.rejects(client.events.list(), stripeError(401));
   });
+
+  test("attached to a customer, a card Source is one of its sources: its default, charged, paying invoices, detached as consumed", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe({ key: SK });
+    const src = await stripe.sources.create({ type: "card", token: "tok_mastercard", owner: { name: "Jenny Rosen" } });
+    const customer = await stripe.customers.create({ source: src.id });
+    assert.equal(customer.default_source, src.id);
+    const attached = (await stripe.customers.retrieveSource(customer.id, src.id)) as Stripe.Source;
+    assert.deepEqual([attached.object, attached.customer, attached.status], ["source", customer.id, "chargeable"]);
+    const card = (await stripe.customers.createSource(customer.id, { source: "tok_visa" })) as Stripe.Card;
+    const all = await stripe.customers.listSources(customer.id);
+    assert.deepEqual(all.data.map((x) => x.id).sort(), [card.id, src.id].sort());
+    assert.deepEqual((await stripe.customers.listSources(customer.id, { object: "source" } as never)).data.map((x) => x.id), [src.id]);
+    const expanded = (await stripe.customers.retrieve(customer.id, { expand: ["sources", "default_source"] })) as Stripe.Customer;
+    assert.equal((expanded.default_source as Stripe.Source).object, "source");
+    assert.equal(expanded.sources?.data.length, 2);
+
+    const charge = await stripe.charges.create({ amount: 1200, currency: "usd", customer: customer.id });
+    assert.deepEqual([charge.status, (charge.source as Stripe.Source).id, charge.payment_method_details?.card?.last4, charge.billing_details.name], ["succeeded", src.id, "4444", "Jenny Rosen"]);
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 400, currency: "usd" });
+    const invoice = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: "include" });
+    const paid = await stripe.invoices.pay(invoice.id);
+    assert.equal(paid.status, "paid");
+
+    // Attached once; charged without its customer is refused.
+    const other = await stripe.customers.create({});
+    await assert.rejects(stripe.customers.createSource(other.id, { source: src.id }), stripeError(400, { param: "source" }));
+    await assert.rejects(stripe.charges.create({ amount: 500, currency: "usd", source: src.id }), stripeError(400, { param: "source" }));
+    assert.equal((await stripe.customers.listSources(other.id)).data.length, 0);
+
+    const detached = (await stripe.customers.deleteSource(customer.id, src.id)) as unknown as Stripe.Source;
+    assert.deepEqual([detached.id, detached.status, detached.customer], [src.id, "consumed", undefined]);
+    assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).default_source, card.id, "the card becomes the default");
+    assert.deepEqual((await stripe.events.list({ type: "customer.source.*" } as never)).data.map((e) => e.type), ["customer.source.deleted", "customer.source.created", "customer.source.created"]);
+  });
+
+  test("the older /v1/customers/:id/cards routes are the sources routes", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe({ key: SK });
+    const customer = await stripe.customers.create({});
+    const created = await s.raw("POST", `/v1/customers/${customer.id}/cards`, { body: "source=tok_amex" });
+    assert.equal(created.status, 200);
+    assert.deepEqual([created.json.object, created.json.last4, created.json.customer], ["card", "0005", customer.id]);
+    const listed = await s.raw("GET", `/v1/customers/${customer.id}/cards`);
+    assert.deepEqual(listed.json.data.map((c: { id: string }) => c.id), [created.json.id]);
+    assert.equal((await s.raw("GET", `/v1/customers/${customer.id}/cards/${created.json.id}`)).json.id, created.json.id);
+    assert.equal((await s.raw("DELETE", `/v1/customers/${customer.id}/cards/${created.json.id}`)).json.deleted, true);
+    assert.equal((await s.raw("GET", `/v1/customers/${customer.id}/cards/${created.json.id}`)).status, 404);
+  });
 });

@@ -84,9 +84,9 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     assert.equal(list.json.error.message, notImplemented("GET /v1/coupons (stripe.coupons.list)"));
 
     // An operation Stripe describes that the SDK no longer calls has no SDK method to name.
-    const cards = await s.raw("GET", `/v1/customers/${customer.id}/cards`);
+    const cards = await s.raw("POST", `/v1/customers/${customer.id}/cards/card_123`, { body: "name=Jenny" });
     assert.equal(cards.status, 404);
-    assert.equal(cards.json.error.message, notImplemented("GET /v1/customers/{customer}/cards"));
+    assert.equal(cards.json.error.message, notImplemented("POST /v1/customers/{customer}/cards/{id}"));
 
     // Nothing happened: the customer is as created, and no event followed its creation.
     assert.equal((await stripe.customers.retrieve(customer.id) as Stripe.Customer).balance, 0);

@@ -180,6 +180,13 @@ export const PaymentErrors = defineErrors({
   customerHasNoSource: () =>
     new StripeError(402, { type: "card_error", code: "missing", doc_url: docUrl("missing"), message: "Cannot charge a customer that has no active card", param: "card" }),
   chargeNeedsSource: () => invalidRequest(400, "Must provide source or customer.", { code: "parameter_missing", param: "source" }),
+  // Worded after the PaymentMethod one, which the reference records.
+  sourceAttachedElsewhere: (param = "source") => invalidRequest(400, "The source you provided has already been attached to a customer.", { param }),
+  sourceNotChargeable: (id: string, status: string, param = "source") =>
+    invalidRequest(400, `The source ${id} has a status of ${status} and cannot be used: a source must be reusable and chargeable to be saved to a customer.`, { param }),
+  // Worded after the PaymentMethod one, which the reference records.
+  sourceOfCustomer: (source: string, customer: string) =>
+    invalidRequest(400, `The \`source\` parameter supplied ${source} belongs to the Customer ${customer}. Please include the Customer in the \`customer\` parameter.`, { param: "source" }),
   sourceNotOfCustomer: (source: string, customer: string) =>
     invalidRequest(400, `Customer ${customer} does not have a linked source with ID ${source}.`, { code: "missing", param: "source" }),
 });
