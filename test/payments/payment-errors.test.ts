@@ -217,6 +217,19 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
       message: `Customer ${owner.id} does not have a linked source with ID card_nope.`,
     });
 
+    const src = await stripe.sources.create({ type: "card", token: "tok_visa" });
+    const holder = await stripe.customers.create({ source: src.id });
+    await expect("sourceAttachedElsewhere", stripe.customers.createSource(owner.id, { source: src.id }), 400, { param: "source", message: "The source you provided has already been attached to a customer." });
+    await expect("sourceOfCustomer", stripe.charges.create({ amount: 1000, currency: "usd", source: src.id }), 400, {
+      param: "source",
+      message: `The \`source\` parameter supplied ${src.id} belongs to the Customer ${holder.id}. Please include the Customer in the \`customer\` parameter.`,
+    });
+    await stripe.customers.deleteSource(holder.id, src.id);
+    await expect("sourceNotChargeable", stripe.customers.createSource(owner.id, { source: src.id }), 400, {
+      param: "source",
+      message: `The source ${src.id} has a status of consumed and cannot be used: a source must be reusable and chargeable to be saved to a customer.`,
+    });
+
     assert.deepEqual([...seen].sort(), Object.keys(PaymentErrors).sort(), "every entry was provoked");
   });
 });
