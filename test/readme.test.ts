@@ -82,7 +82,7 @@ describe("README examples", { timeout: 120_000 }, () => {
     // The table lists what the server serves, so it names served operations and not unserved ones.
     const table = readme.split("<!-- table: implemented -->\n")[1]!.split("\n<!-- end table: implemented -->")[0]!;
     assert.match(table, /^\| `stripe\.customers` \| `list`, `create`, `search`, `retrieve`, `update`, `del`,/m);
-    assert.match(table, /^\| `stripe\.customers` \|.*\| .*`createBalanceTransaction`/m);
+    assert.match(table, /^\| `stripe\.customers` \|.*\| .*`createFundingInstructions`/m);
     assert.doesNotMatch(table, /stripe\.coupons/);
   });
 

@@ -23,6 +23,7 @@ import { testClocksModule } from "./test-clocks.js";
 import { shippingRates } from "./shipping-rates.js";
 import { taxRates } from "./tax-rates.js";
 import { taxIdsModule } from "./tax-ids/index.js";
+import { customerBalanceModule } from "./customer-balance.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -47,4 +48,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   taxRates.module,
   shippingRates.module,
   taxIdsModule,
+  customerBalanceModule,
 ];

@@ -21,11 +21,12 @@ describe("billing below the minimum charge", { timeout: 120_000 }, () => {
     assert.equal(first.amount_due, 30);
     assert.equal((await b.stripe.charges.list()).data.length, 0, "nothing was charged");
     assert.equal(((await b.stripe.customers.retrieve(b.customer.id)) as Stripe.Customer).balance, 30);
-    // The renewal does the same instead of failing the billing run.
+    // The balance is applied to the next invoice: the renewal collects 30 + 30, above the minimum, so it is charged.
     await b.s.pt.time.advance({ days: 32 });
     const invoices = await b.stripe.invoices.list({ subscription: sub.id });
-    assert.deepEqual(invoices.data.map((i) => i.status), ["paid", "paid"]);
-    assert.equal(((await b.stripe.customers.retrieve(b.customer.id)) as Stripe.Customer).balance, 60);
+    assert.deepEqual(invoices.data.map((i) => [i.status, i.total, i.starting_balance, i.amount_due, i.amount_paid]), [["paid", 30, 30, 60, 60], ["paid", 30, 0, 30, 30]]);
+    assert.deepEqual((await b.stripe.charges.list()).data.map((c) => c.amount), [60]);
+    assert.equal(((await b.stripe.customers.retrieve(b.customer.id)) as Stripe.Customer).balance, 0);
     assert.equal((await b.stripe.subscriptions.retrieve(sub.id)).status, "active");
   });
 

@@ -155,6 +155,9 @@ const SAMPLES: Samples = {
     priceRecurring: ["price_123"],
     currencyMismatch: ["usd", "eur"],
   },
+  customerBalance: {
+    currencyMismatch: ["eur", "usd"],
+  },
   subscription: {
     daysUntilDueNotAllowed: [],
     notInFuture: ["trial_end"],

@@ -35,6 +35,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "tax-rates",
         "shipping-rates",
         "tax-ids",
+        "customer-balance",
       ],
     );
   });

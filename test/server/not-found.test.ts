@@ -74,10 +74,10 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     assert.match(coupon.requestId ?? "", /^req_/);
 
     // A templated path is named by its template, the way the coverage lists it.
-    const balance = await sdkError(stripe.customers.createBalanceTransaction(customer.id, { amount: -500, currency: "usd" }));
+    const balance = await sdkError(stripe.customers.createFundingInstructions(customer.id, { bank_transfer: { type: "us_bank_transfer" }, currency: "usd", funding_type: "bank_transfer" }));
     assert.ok(balance instanceof Stripe.errors.StripeInvalidRequestError);
     assert.equal(balance.statusCode, 404);
-    assert.equal(balance.message, notImplemented("POST /v1/customers/{customer}/balance_transactions (stripe.customers.createBalanceTransaction)"));
+    assert.equal(balance.message, notImplemented("POST /v1/customers/{customer}/funding_instructions (stripe.customers.createFundingInstructions)"));
 
     const list = await s.raw("GET", "/v1/coupons?limit=3");
     assert.equal(list.status, 404);

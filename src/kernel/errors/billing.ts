@@ -38,6 +38,12 @@ export const InvoiceErrors = defineErrors({
     invalidRequest(400, `You can only add or change items of a draft invoice; ${id} is ${status}.`, { param: "invoice", code: "invoice_not_editable" }),
 });
 
+/** Customer balance refusals: one currency per customer (Stripe's balance transaction reference). */
+export const CustomerBalanceErrors = defineErrors({
+  currencyMismatch: (currency: string, customerCurrency: string) =>
+    invalidRequest(400, `The customer's balance is in ${customerCurrency}; a balance transaction in ${currency} cannot be added to it.`, { param: "currency" }),
+});
+
 /** Invoice previews (`POST /v1/invoices/create_preview`). */
 export const InvoicePreviewErrors = defineErrors({
   /** A customer with nothing pending. */

@@ -7,7 +7,7 @@
  * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
 import { Errors } from "./api.js";
-import { InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
+import { CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
 import { EventErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
@@ -31,6 +31,7 @@ export const ERROR_TABLE = {
   invoice: InvoiceErrors,
   invoicePreview: InvoicePreviewErrors,
   invoiceItem: InvoiceItemErrors,
+  customerBalance: CustomerBalanceErrors,
   subscription: SubscriptionErrors,
   testClock: TestClockErrors,
   price: PriceErrors,

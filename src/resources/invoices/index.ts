@@ -71,6 +71,8 @@ export interface InvoiceRelations {
   readonly closed: Hook<[ctx: Context, invoice: Invoice]>;
   /** The next renewal invoice of a subscription, not stored; a server without subscriptions knows none. */
   readonly subscriptionPreview: Port<((ctx: Context, subscription: string) => Promise<Invoice>) | undefined>;
+  /** Applies the customer's balance to an invoice being finalized (at most `due` of a credit); answers the balance before and after. */
+  readonly applyBalance: Port<((ctx: Context, invoice: Invoice, due: number) => Promise<{ starting: number; ending: number }>) | undefined>;
 }
 
 /** The keys of {@link InvoiceRelations}, which the invoice module declares. */
@@ -79,6 +81,7 @@ export const invoiceRelations: InvoiceRelations = {
   paymentFailed: hook("invoices.paymentFailed"),
   closed: hook("invoices.closed"),
   subscriptionPreview: optionalPort("invoices.subscriptionPreview"),
+  applyBalance: optionalPort("invoices.applyBalance"),
 };
 
 /** A line to put on a new invoice. */
@@ -332,12 +335,17 @@ async function nextNumber(ctx: Context, customerId: string): Promise<string> {
  */
 export async function finalizeInvoice(ctx: Context, draft: Invoice, now: number): Promise<Invoice> {
   if (draft.status !== "draft") throw InvoiceErrors.alreadyFinalized();
+  const balance = await ctx.services.relations.port(invoiceRelations.applyBalance)?.(ctx, draft, draft.amount_due);
+  const shift = balance ? balance.starting - balance.ending : 0;
   const open: Invoice = {
     ...draft,
     status: "open",
     number: await nextNumber(ctx, String(draft.customer)),
     effective_at: now,
-    ending_balance: 0,
+    starting_balance: balance?.starting ?? 0,
+    ending_balance: balance?.ending ?? 0,
+    amount_due: draft.amount_due + shift,
+    amount_remaining: draft.amount_remaining + shift,
     hosted_invoice_url: `https://invoice.stripe.com/i/acct_papertiger/test_${draft.id}`,
     invoice_pdf: `https://pay.stripe.com/invoice/acct_papertiger/test_${draft.id}/pdf`,
     status_transitions: { ...draft.status_transitions, finalized_at: now },
