@@ -15,7 +15,9 @@ import { createContext, type Context } from "../kernel/context.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { LIST_PARAMS, listOf, listPage, type ListParams } from "../kernel/list.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { mergeMetadata, p, type ShapeType } from "../kernel/params/param.js";
+import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
+import type { Stripe } from "../stripe/types.js";
 import { paymentIntents } from "./payment-intents/index.js";
 import { Resource } from "../kernel/resource.js";
 import type { ResourceModule } from "../kernel/registry.js";
@@ -37,22 +39,19 @@ export const refunds: Resource<Refund> = new Resource<Refund>({
 /** How long the delayed refund cards take to settle, in server-clock milliseconds. */
 export const DELAYED_REFUND_MS = 5_000;
 
-const REASON = p.enum(["duplicate", "fraudulent", "requested_by_customer"]);
+/** A refund of no money is not a refund (Stripe: "Invalid positive integer"); Stripe's description says only "integer". */
+const AMOUNT = override(p.integer({ min: 1 }), "a refund's amount is a positive integer (Stripe's API reference: refunds, amount)");
 
-const CREATE = {
-  charge: p.id(),
-  payment_intent: p.id(),
-  amount: p.integer({ min: 1 }),
-  reason: REASON,
-  metadata: p.metadata(),
-  instructions_email: p.string(),
-  customer: unsupported("customer balance refunds"),
-  origin: unsupported("customer balance refunds"),
-  refund_application_fee: unsupported("application fees"),
-  reverse_transfer: unsupported("transfers"),
-} as const;
+const CREATE = sdkShape<Stripe.RefundCreateParams>("POST /v1/refunds", {
+  charge: true,
+  payment_intent: true,
+  amount: AMOUNT,
+  reason: true,
+  metadata: true,
+  instructions_email: true,
+});
 
-type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+type CreateParams = ShapeType<typeof CREATE>;
 
 /** Finds the charge a refund is for, refusing uncaptured and unpaid ones. */
 async function chargeToRefund(ctx: Context, params: Pick<CreateParams, "charge" | "payment_intent">): Promise<Charge> {
@@ -144,7 +143,7 @@ async function settle(ctx: Context, id: string, behaviour: Exclude<RefundBehavio
   await unapplyRefund(ctx, next);
 }
 
-const UPDATE = { metadata: p.metadata() } as const;
+const UPDATE = sdkShape<Stripe.RefundUpdateParams>("POST /v1/refunds/{refund}", { metadata: true });
 
 /** A charge's `refunds` list, on request: its ten newest refunds. */
 function relate(r: Relate): void {
@@ -197,7 +196,7 @@ export const refundsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/charges/:charge/refunds",
-      params: { amount: p.integer({ min: 1 }), reason: REASON, metadata: p.metadata(), instructions_email: p.string() },
+      params: sdkShape<Omit<Stripe.RefundCreateParams, "charge">>("POST /v1/charges/{charge}/refunds", { amount: AMOUNT, reason: true, metadata: true, instructions_email: true }),
       resource: refunds as never,
       async run(ctx, params, path) {
         const charge = await charges.require(ctx, path.charge!);

@@ -17,6 +17,7 @@ import { Errors } from "../errors/index.js";
 import { operationParams, resolveNode } from "../../stripe/spec/operation-params.js";
 import type { ObjectNode, ParamNode } from "../../stripe/spec/nodes.js";
 import { NotModelledParam, Param, p, type Shape } from "./param.js";
+import type { ParsedValue } from "./parsed.js";
 
 type AnyParam = Param<unknown, boolean>;
 
@@ -77,6 +78,21 @@ export function stripeShape(key: string, selection: Selection): Shape {
   const shape = objectShape(root, selection === "all" ? undefined : selection, key);
   delete shape.expand;
   return shape;
+}
+
+/**
+ * A shape typed as the SDK's parameters parse (`ParsedValue` of each), for
+ * endpoints written by hand: a handler reads `params.amount` as the SDK types
+ * it, with Stripe's required parameters required. Parameters the selection
+ * leaves out keep their type but never arrive (they are refused).
+ */
+export type SdkShape<C> = {
+  readonly [K in Exclude<keyof C, "expand">]-?: Param<Exclude<ParsedValue<C[K]>, undefined>, object extends Pick<C, K> ? false : true>;
+};
+
+/** {@link stripeShape}, typed from the SDK's parameter type `C` (`Stripe.RefundCreateParams`). */
+export function sdkShape<C>(key: string, selection: Selection<C>): SdkShape<C> {
+  return stripeShape(key, selection as Selection) as unknown as SdkShape<C>;
 }
 
 /** One parameter of an operation (`POST /v1/customers`, `invoice_settings`), taken as `take` says. */
