@@ -11,7 +11,8 @@ import { factsFromInput, factsOf, factsOfLegacyCard, legacyCard, SHORTCUT_PROVID
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForToken } from "../payments/test-cards.js";
 import { endpoint } from "../kernel/endpoint.js";
-import { p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { p, type ParamType } from "../kernel/params/param.js";
+import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
@@ -120,18 +121,16 @@ export const tokensModule: ResourceModule = {
       path: "/v1/tokens",
       // Stripe.js tokenizes cards in the browser with the publishable key.
       publishable: true,
-      params: {
-        card: TOKEN_CARD.required(),
-        customer: unsupported("tokens for connected accounts"),
-        bank_account: unsupported("bank account tokens"),
-        cvc_update: unsupported("CVC update tokens"),
-        person: unsupported("person tokens"),
-        pii: unsupported("PII tokens"),
-        account: unsupported("account tokens"),
-      },
+      // Card tokens are the only kind modelled: the others' parameters (account, bank_account, person, pii, ...) are refused by name.
+      params: sdkShape<Stripe.TokenCreateParams>("POST /v1/tokens", {
+        card: override(
+          TOKEN_CARD.required(),
+          "card tokens are made from card details only, so card is required and a hash; its number, expiry and CVC are read as the card checks (card-details.ts) take them",
+        ),
+      }),
       resource: tokens as never,
       async run(ctx, params) {
-        const card = tokenCard(params.card, ctx.now());
+        const card = tokenCard(params.card as unknown as TokenCardInput, ctx.now());
         const token: Token = { id: tokens.newId(), object: "token", card, client_ip: null, created: ctx.now(), livemode: false, type: "card", used: false };
         return tokens.insert(ctx, token);
       },
