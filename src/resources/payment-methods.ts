@@ -19,7 +19,9 @@ import { crudEndpoints } from "../kernel/crud.js";
 import { customerRelations, customers, setDefaultPaymentMethod, type Customer } from "./customers.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { LIST_PARAMS, listPage, type ListParams } from "../kernel/list.js";
-import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import type { Parsed } from "../kernel/params/parsed.js";
+import { addressOf, mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
+import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import { Resource } from "../kernel/resource.js";
 import { resolveToken, spendToken, CARD_DATA } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
@@ -40,15 +42,8 @@ export const paymentMethods: Resource<PaymentMethod> = new Resource<PaymentMetho
 /** PaymentMethods that were detached, or used without a customer: Stripe refuses to use them again. */
 const SPENT = "payment_method_spent";
 
-const BILLING_DETAILS = p.object({
-  address: ADDRESS.emptiable(),
-  email: p.string({ max: 800 }).emptiable(),
-  name: p.string({ max: 5000 }).emptiable(),
-  phone: p.string({ max: 5000 }).emptiable(),
-  tax_id: p.string({ max: 5000 }).emptiable(),
-});
-
-type BillingInput = ParamType<typeof BILLING_DETAILS>;
+/** `billing_details` as parsed (create and update take the same hash). */
+type BillingInput = Parsed<Stripe.PaymentMethodCreateParams>["billing_details"];
 
 const CARD_PARAM = p.either(
   p.object({ token: p.string().required() }),
@@ -271,22 +266,20 @@ function relate(r: Relate): void {
   });
 }
 
-const CREATE = {
-  type: p.string().required(),
-  card: CARD_PARAM,
-  billing_details: BILLING_DETAILS,
-  metadata: p.metadata(),
-  allow_redisplay: ALLOW_REDISPLAY,
-  customer: unsupported("cloning payment methods for connected accounts"),
-  payment_method: unsupported("cloning payment methods for connected accounts"),
-} as const;
+const CREATE = sdkShape<Stripe.PaymentMethodCreateParams>("POST /v1/payment_methods", {
+  type: true,
+  card: override(CARD_PARAM, "card details or a card token, told apart by token as card-details.ts reads them; networks is not modelled"),
+  billing_details: true,
+  metadata: true,
+  allow_redisplay: true,
+});
 
-const UPDATE = {
-  billing_details: BILLING_DETAILS,
-  metadata: p.metadata(),
-  allow_redisplay: ALLOW_REDISPLAY,
-  card: p.object({ exp_month: p.integer({ min: 1, max: 12 }), exp_year: p.integer(), networks: p.object({ preferred: p.string().emptiable() }) }),
-} as const;
+const UPDATE = sdkShape<Stripe.PaymentMethodUpdateParams>("POST /v1/payment_methods/{payment_method}", {
+  billing_details: true,
+  metadata: true,
+  allow_redisplay: true,
+  card: { exp_month: override(p.integer({ min: 1, max: 12 }), "a month is 1 to 12; Stripe's description says only integer"), exp_year: true },
+});
 
 const LIST = { customer: p.id(), type: p.string() } as const;
 
@@ -318,9 +311,11 @@ export const paymentMethodsModule: ResourceModule = {
         // Stripe.js and the mobile SDKs create PaymentMethods with the publishable key.
         publishable: true,
         async run(ctx, params) {
+          // Stripe's description leaves type optional for cloning, which is not modelled: without it, type is required.
+          if (params.type === undefined) throw Errors.parameterMissing("type");
           if (params.type !== "card") throw PaymentErrors.paymentMethodTypeUnsupported(params.type);
           if (params.card === undefined) throw Errors.parameterMissing("card");
-          const card = params.card;
+          const card = params.card as unknown as ParamType<typeof CARD_PARAM>;
           let facts: CardFacts;
           let spend: (() => Promise<void>) | undefined;
           if ("token" in card) {

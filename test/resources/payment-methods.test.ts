@@ -271,4 +271,17 @@ describe("payment methods", { timeout: 120_000 }, () => {
     const [event] = (await stripe.events.list({ type: "payment_method.updated" })).data;
     assert.deepEqual((event?.data.previous_attributes as { metadata?: unknown } | undefined)?.metadata, { a: null });
   });
+
+  test("what is not modelled is refused by name: cloning (customer), other types' hashes, card networks on update; type is required", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const notModelled = (param: string) =>
+      isError(400, { type: "StripeInvalidRequestError", param, message: `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.` });
+    await assert.rejects(stripe.paymentMethods.create({ customer: "cus_x", payment_method: "pm_x" }), notModelled("customer"));
+    await assert.rejects(stripe.paymentMethods.create({ type: "sepa_debit", sepa_debit: { iban: "DE89370400440532013000" } }), notModelled("sepa_debit"));
+    await assert.rejects(stripe.paymentMethods.create({ card: { token: "tok_visa" } }), isError(400, { code: "parameter_missing", param: "type" }));
+    const customer = await stripe.customers.create({});
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await assert.rejects(stripe.paymentMethods.update(pm.id, { card: { networks: { preferred: "visa" } } }), notModelled("card[networks]"));
+  });
 });
