@@ -16,7 +16,8 @@ import { crudEndpoints } from "../kernel/crud.js";
 import { customers } from "./customers.js";
 import { endpoint } from "../kernel/endpoint.js";
 import { allOf } from "../kernel/filters.js";
-import { ADDRESS, addressOf, mergeMetadata, p, unsupported, type ParamType } from "../kernel/params/param.js";
+import { ADDRESS, addressOf, mergeMetadata, p, type ShapeType } from "../kernel/params/param.js";
+import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import { Resource } from "../kernel/resource.js";
 import { port, type Port } from "../kernel/relation-keys.js";
 import { cards } from "./cards.js";
@@ -132,8 +133,17 @@ const SHIPPING = p.object({
   tracking_number: p.string().emptiable(),
 });
 
+/** `shipping` as parsed: Stripe's hash, or the hand-written one PaymentIntents still declare. */
+export interface ShippingInput {
+  readonly address: Parameters<typeof addressOf>[0];
+  readonly name: string;
+  readonly carrier?: string | null | undefined;
+  readonly phone?: string | null | undefined;
+  readonly tracking_number?: string | null | undefined;
+}
+
 /** A charge's or PaymentIntent's `shipping` from parameters. */
-export function shippingOf(input: ParamType<typeof SHIPPING> | null | undefined): Charge["shipping"] {
+export function shippingOf(input: ShippingInput | null | undefined): Charge["shipping"] {
   if (!input) return null;
   return {
     address: addressOf(input.address)!,
@@ -146,26 +156,25 @@ export function shippingOf(input: ParamType<typeof SHIPPING> | null | undefined)
 
 export { SHIPPING };
 
-const CREATE = {
-  amount: p.integer().required(),
-  currency: p.string().required(),
-  customer: p.id(),
-  source: SOURCE,
-  capture: p.boolean(),
-  description: p.string({ max: 40000 }),
-  metadata: p.metadata(),
-  receipt_email: p.string(),
-  shipping: SHIPPING,
-  statement_descriptor: p.string({ max: 22 }),
-  statement_descriptor_suffix: p.string({ max: 22 }),
-  transfer_group: p.string(),
-  application_fee_amount: unsupported("application fees"),
-  on_behalf_of: unsupported("connected accounts"),
-  transfer_data: unsupported("transfers"),
-  radar_options: unsupported("Radar options"),
-} as const;
+const CREATE = sdkShape<Stripe.ChargeCreateParams>("POST /v1/charges", {
+  // Stripe's description leaves both optional (older API forms); a charge answers "Missing required param" without them.
+  amount: override(p.integer().required(), "a charge needs its amount (Stripe: Missing required param: amount)"),
+  currency: override(p.string().required(), "a charge needs its currency (Stripe: Missing required param: currency)"),
+  customer: true,
+  // Stripe's description lists an id only; older integrations also send the card's details as a hash (see SOURCE).
+  source: override(SOURCE, "a token, card, Source id or the card details as a hash (source[object]=card), as the legacy Charges API takes them"),
+  capture: true,
+  description: true,
+  metadata: true,
+  receipt_email: true,
+  shipping: true,
+  statement_descriptor: true,
+  statement_descriptor_suffix: true,
+  transfer_group: true,
+});
 
-type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+/** Amount and currency are required here (see CREATE). */
+type CreateParams = ShapeType<typeof CREATE> & { amount: number; currency: string };
 
 /** The card a legacy charge uses, resolved without storing anything. */
 interface LegacySource {
@@ -265,15 +274,15 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
   return charge;
 }
 
-const UPDATE = {
-  description: p.string({ max: 40000 }).emptiable(),
-  metadata: p.metadata(),
-  receipt_email: p.string().emptiable(),
-  shipping: SHIPPING.emptiable(),
-  fraud_details: p.object({ user_report: p.enum(["fraudulent", "safe"]).emptiable() }),
-  transfer_group: p.string(),
-  customer: p.id(),
-} as const;
+const UPDATE = sdkShape<Stripe.ChargeUpdateParams>("POST /v1/charges/{charge}", {
+  description: true,
+  metadata: true,
+  receipt_email: true,
+  shipping: true,
+  fraud_details: true,
+  transfer_group: true,
+  customer: true,
+});
 
 export const chargesModule: ResourceModule = {
   name: "charges",
@@ -338,15 +347,13 @@ export const chargesModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/charges/:id/capture",
-      params: {
-        amount: p.integer({ min: 1 }),
-        receipt_email: p.string(),
-        statement_descriptor: p.string({ max: 22 }),
-        statement_descriptor_suffix: p.string({ max: 22 }),
-        transfer_group: p.string(),
-        application_fee_amount: unsupported("application fees"),
-        transfer_data: unsupported("transfers"),
-      },
+      params: sdkShape<Stripe.ChargeCaptureParams>("POST /v1/charges/{charge}/capture", {
+        amount: override(p.integer({ min: 1 }), "a capture takes a positive amount; Stripe's description says only integer"),
+        receipt_email: true,
+        statement_descriptor: true,
+        statement_descriptor_suffix: true,
+        transfer_group: true,
+      }),
       resource: charges as never,
       async run(ctx, params, path) {
         const charge = await charges.require(ctx, path.id!);

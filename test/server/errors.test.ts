@@ -153,8 +153,8 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   },
   parameterUnsupported: {
     method: "POST",
-    path: "/v1/charges",
-    params: { amount: 500, currency: "usd", source: "tok_visa", transfer_data: { destination: "acct_1" } },
+    path: "/v1/payment_intents",
+    params: { amount: 500, currency: "usd", transfer_data: { destination: "acct_1" } },
     ...invalid(400, "paper-tiger does not support transfers (parameter transfer_data) yet. Leave it out of the request.", { param: "transfer_data" }),
   },
   parameterTooLong: {
