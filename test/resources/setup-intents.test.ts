@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
+import { invalidRequest } from "../helpers/errors.js";
 
 describe("setup intents", { timeout: 120_000 }, () => {
   test("create, then confirm with a card: succeeded and saved on the customer", async () => {
@@ -122,5 +123,21 @@ describe("setup intents", { timeout: 120_000 }, () => {
     assert.deepEqual((await stripe.setupIntents.list({ payment_method: done.payment_method as string })).data.map((x) => x.id), [fresh.id]);
     const types = await eventTypes(stripe, "setup_intent.*");
     assert.deepEqual(types, ["setup_intent.created", "setup_intent.canceled", "setup_intent.created", "setup_intent.created", "setup_intent.succeeded"]);
+  });
+
+  test("parameters Stripe has and SetupIntents do not model are refused by name, nested ones too, and nothing is stored", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const notModelled = (param: string) => invalidRequest(param, undefined, `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.`);
+    await assert.rejects(stripe.setupIntents.create({ ...CARD_ONLY, on_behalf_of: "acct_1" }), notModelled("on_behalf_of"));
+    await assert.rejects(stripe.setupIntents.create({ ...CARD_ONLY, single_use: { amount: 100, currency: "usd" } }), notModelled("single_use"));
+    await assert.rejects(
+      stripe.setupIntents.create({ ...CARD_ONLY, payment_method_options: { card: { network: "visa" } } }),
+      notModelled("payment_method_options[card][network]"),
+    );
+    const si = await stripe.setupIntents.create(CARD_ONLY);
+    await assert.rejects(stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_visa", mandate_data: { customer_acceptance: { type: "offline" } } }), notModelled("mandate_data"));
+    await assert.rejects(stripe.setupIntents.update(si.id, { flow_directions: ["inbound"] }), notModelled("flow_directions"));
+    assert.deepEqual((await stripe.setupIntents.list()).data.map((x) => [x.id, x.status]), [[si.id, "requires_payment_method"]]);
   });
 });

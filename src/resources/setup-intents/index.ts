@@ -11,7 +11,7 @@ import type { StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
 import { authenticationFailedError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { decideSetup, forcedSetupDecline } from "../../payments/decision.js";
-import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
+import { ALLOWED_TYPES, LEGACY_TYPES, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { markSetUp } from "../../payments/set-up.js";
 import { crudEndpoints } from "../../kernel/crud.js";
@@ -19,7 +19,9 @@ import { customers } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { withClientSecret } from "../../kernel/client-secret.js";
 import { allOf } from "../../kernel/filters.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
+import { mergeMetadata, p, type ShapeType } from "../../kernel/params/param.js";
+import { sdkShape } from "../../kernel/params/stripe-shapes.js";
+import type { Stripe } from "../../stripe/types.js";
 import {
   attachPaymentMethod,
   checkUsableFor,
@@ -54,53 +56,51 @@ async function save(ctx: Context, before: SetupIntent, after: SetupIntent, event
   return after;
 }
 
-const PAYMENT_METHOD_OPTIONS = p.object({ card: p.object({ request_three_d_secure: p.enum(["any", "automatic", "challenge"]) }) });
+/** The card's 3-D Secure request is the only option modelled. */
+const PAYMENT_METHOD_OPTIONS = { card: { request_three_d_secure: true } } as const;
 
-const CONFIRM_PARAMS = {
-  payment_method: p.id(),
-  return_url: p.string({ max: 2048 }),
-  use_stripe_sdk: p.boolean(),
-  mandate_data: unsupported("mandates"),
-  payment_method_data: unsupported("payment_method_data (create the PaymentMethod first, or use a pm_card_* id)"),
-} as const;
-
-const CREATE = {
-  ...CONFIRM_PARAMS,
-  automatic_payment_methods: p.object({ enabled: p.boolean().required(), allow_redirects: p.enum(["always", "never"]) }),
-  confirm: p.boolean(),
-  customer: p.id(),
-  description: p.string({ max: 1000 }),
-  metadata: p.metadata(),
+/** What a confirmation takes, on create with `confirm` and on `/confirm`. */
+const CONFIRMING = {
+  payment_method: true,
+  return_url: true,
+  use_stripe_sdk: true,
   payment_method_options: PAYMENT_METHOD_OPTIONS,
-  ...METHOD_TYPE_PARAMS,
-  usage: p.enum(["off_session", "on_session"]),
-  attach_to_self: unsupported("attach_to_self"),
-  flow_directions: unsupported("flow_directions"),
-  on_behalf_of: unsupported("connected accounts"),
-  single_use: unsupported("single-use mandates"),
-  payment_method_configuration: unsupported("payment method configurations"),
-  excluded_payment_method_types: unsupported("excluded_payment_method_types"),
+  allowed_payment_method_types: ALLOWED_TYPES,
 } as const;
 
-const CONFIRM = { ...CONFIRM_PARAMS, ...METHOD_TYPE_PARAMS, payment_method_options: PAYMENT_METHOD_OPTIONS } as const;
+// `payment_method_types` is the older versions' spelling, gone from Stripe's newest description (see method-types.ts).
+const CREATE = {
+  ...sdkShape<Stripe.SetupIntentCreateParams>("POST /v1/setup_intents", {
+    ...CONFIRMING,
+    automatic_payment_methods: true,
+    confirm: true,
+    customer: true,
+    description: true,
+    metadata: true,
+    usage: true,
+  }),
+  payment_method_types: LEGACY_TYPES,
+};
+
+const CONFIRM = { ...sdkShape<Stripe.SetupIntentConfirmParams>("POST /v1/setup_intents/{intent}/confirm", CONFIRMING), payment_method_types: LEGACY_TYPES };
 
 const UPDATE = {
-  customer: p.id(),
-  description: p.string({ max: 1000 }).emptiable(),
-  metadata: p.metadata(),
-  payment_method: p.id(),
-  ...METHOD_TYPE_PARAMS,
-  payment_method_options: PAYMENT_METHOD_OPTIONS,
-  attach_to_self: unsupported("attach_to_self"),
-  flow_directions: unsupported("flow_directions"),
-  excluded_payment_method_types: unsupported("excluded_payment_method_types"),
-} as const;
+  ...sdkShape<Stripe.SetupIntentUpdateParams>("POST /v1/setup_intents/{intent}", {
+    customer: true,
+    description: true,
+    metadata: true,
+    payment_method: true,
+    allowed_payment_method_types: ALLOWED_TYPES,
+    payment_method_options: PAYMENT_METHOD_OPTIONS,
+  }),
+  payment_method_types: LEGACY_TYPES,
+};
 
-type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
-type ConfirmParams = ParamType<ReturnType<typeof p.object<typeof CONFIRM>>>;
-type UpdateParams = ParamType<ReturnType<typeof p.object<typeof UPDATE>>>;
+type CreateParams = ShapeType<typeof CREATE>;
+type ConfirmParams = ShapeType<typeof CONFIRM>;
+type UpdateParams = ShapeType<typeof UPDATE>;
 
-function cardOptions(input: ParamType<typeof PAYMENT_METHOD_OPTIONS> | undefined, current: SetupIntent["payment_method_options"]): SetupIntent["payment_method_options"] {
+function cardOptions(input: ConfirmParams["payment_method_options"], current: SetupIntent["payment_method_options"]): SetupIntent["payment_method_options"] {
   const base = current?.card ?? { mandate_options: null, network: null, request_three_d_secure: "automatic" as const };
   const requested = input?.card?.request_three_d_secure;
   return { ...current, card: requested === undefined ? base : { ...base, request_three_d_secure: requested } };
@@ -309,7 +309,7 @@ export const setupIntentsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/setup_intents/:id/cancel",
-      params: { cancellation_reason: p.enum(["abandoned", "duplicate", "requested_by_customer"]) },
+      params: sdkShape<Stripe.SetupIntentCancelParams>("POST /v1/setup_intents/{intent}/cancel", { cancellation_reason: true }),
       resource: setupIntents as never,
       async run(ctx, params, path) {
         const current = await setupIntents.require(ctx, path.id!);
