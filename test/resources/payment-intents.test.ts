@@ -4,6 +4,7 @@ import Stripe from "stripe";
 import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, cardError, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
+import { invalidRequest } from "../helpers/errors.js";
 
 describe("payment intents", { timeout: 120_000 }, () => {
   test("create without confirm, retrieve, update, list by customer, search; no events but payment_intent.created", async () => {
@@ -511,5 +512,22 @@ describe("payment intents", { timeout: 120_000 }, () => {
     assert.deepEqual([res.json.status, res.json.payment_method_types, res.json.automatic_payment_methods], ["succeeded", ["card"], null]);
     const both = await s.raw("POST", "/v1/payment_intents", { body: "amount=1000&currency=usd&payment_method_types[]=card&allowed_payment_method_types[]=card" });
     assert.deepEqual([both.status, both.json.error.code], [400, "parameters_exclusive"]);
+  });
+
+  test("parameters Stripe has and PaymentIntents do not model are refused by name, nested ones too, and nothing is stored", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const notModelled = (param: string) => invalidRequest(param, undefined, `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.`);
+    const base = { amount: 1000, currency: "usd", ...CARD_ONLY };
+    await assert.rejects(stripe.paymentIntents.create({ ...base, transfer_data: { destination: "acct_1" } }), notModelled("transfer_data"));
+    await assert.rejects(stripe.paymentIntents.create({ ...base, application_fee_amount: 10 }), notModelled("application_fee_amount"));
+    await assert.rejects(
+      stripe.paymentIntents.create({ ...base, payment_method_options: { card: { installments: { enabled: true } } } }),
+      notModelled("payment_method_options[card][installments]"),
+    );
+    const pi = await stripe.paymentIntents.create(base);
+    await assert.rejects(stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa", mandate_data: { customer_acceptance: { type: "offline" } } }), notModelled("mandate_data"));
+    await assert.rejects(stripe.paymentIntents.update(pi.id, { payment_method_data: { type: "card" } }), notModelled("payment_method_data"));
+    assert.deepEqual((await stripe.paymentIntents.list()).data.map((x) => [x.id, x.status]), [[pi.id, "requires_payment_method"]]);
   });
 });

@@ -153,9 +153,9 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   },
   parameterUnsupported: {
     method: "POST",
-    path: "/v1/payment_intents",
-    params: { amount: 500, currency: "usd", transfer_data: { destination: "acct_1" } },
-    ...invalid(400, "paper-tiger does not support transfers (parameter transfer_data) yet. Leave it out of the request.", { param: "transfer_data" }),
+    path: "/v1/subscriptions",
+    params: { customer: "cus_any", items: [{ price: "price_any" }], backdate_start_date: 1700000000 },
+    ...invalid(400, "paper-tiger does not support backdated subscriptions (parameter backdate_start_date) yet. Leave it out of the request.", { param: "backdate_start_date" }),
   },
   parameterTooLong: {
     method: "POST",

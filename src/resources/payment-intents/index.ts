@@ -14,15 +14,16 @@ import { checkMoney } from "../../payments/amounts.js";
 import { buildCharge } from "../../payments/charge-builder.js";
 import { authenticationFailedError, authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
-import { METHOD_TYPE_PARAMS, methodTypesOf } from "../../payments/method-types.js";
+import { ALLOWED_TYPES, LEGACY_TYPES, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { markSetUp } from "../../payments/set-up.js";
-import { captureCharge, chargeRelations, charges, recordCharge, releaseCharge, shippingOf, SHIPPING } from "../charges.js";
+import { captureCharge, chargeRelations, charges, recordCharge, releaseCharge, shippingOf } from "../charges.js";
 import { crudEndpoints } from "../../kernel/crud.js";
 import { customers } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { withClientSecret } from "../../kernel/client-secret.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
+import { mergeMetadata, p, type ShapeType } from "../../kernel/params/param.js";
+import { override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import {
   attachPaymentMethod,
   cardFactsOf,
@@ -76,100 +77,76 @@ export const paymentIntentRelations: PaymentIntentRelations = {
   paymentFailed: hook("payment-intents.paymentFailed"),
 };
 
-const OFF_SESSION = p.either(p.boolean(), p.enum(["one_off", "recurring"]), (raw) => (raw === "one_off" || raw === "recurring" ? "b" : "a"));
-
-const PAYMENT_METHOD_OPTIONS = p.object({
-  card: p
-    .object({
-      capture_method: p.enum(["manual"]).emptiable(),
-      request_three_d_secure: p.enum(["any", "automatic", "challenge"]),
-      setup_future_usage: p.enum(["none", "off_session", "on_session"]).emptiable(),
-    })
-    .emptiable(),
-});
-
-const AUTOMATIC_PAYMENT_METHODS = p.object({ enabled: p.boolean().required(), allow_redirects: p.enum(["always", "never"]) });
+/** The card options modelled: capture method, 3-D Secure request and future usage. */
+const PAYMENT_METHOD_OPTIONS = { card: { capture_method: true, request_three_d_secure: true, setup_future_usage: true } } as const;
 
 /** Parameters confirming shares with create-with-confirm. */
-const CONFIRM_PARAMS = {
-  payment_method: p.id(),
-  off_session: OFF_SESSION,
-  return_url: p.string({ max: 2048 }),
-  error_on_requires_action: p.boolean(),
-  use_stripe_sdk: p.boolean(),
-  mandate: unsupported("mandates"),
-  mandate_data: unsupported("mandates"),
-  payment_method_data: unsupported("payment_method_data (create the PaymentMethod first, or use a pm_card_* id)"),
-  radar_options: unsupported("Radar options"),
+const CONFIRMING = {
+  payment_method: true,
+  off_session: true,
+  return_url: true,
+  error_on_requires_action: true,
+  use_stripe_sdk: true,
+  capture_method: true,
+  payment_method_options: PAYMENT_METHOD_OPTIONS,
+  allowed_payment_method_types: ALLOWED_TYPES,
+  receipt_email: true,
+  setup_future_usage: true,
+  shipping: true,
 } as const;
 
+// `payment_method_types` is the older versions' spelling, gone from Stripe's newest description (see method-types.ts).
 const CREATE = {
-  ...CONFIRM_PARAMS,
-  amount: p.integer().required(),
-  currency: p.string().required(),
-  automatic_payment_methods: AUTOMATIC_PAYMENT_METHODS,
-  capture_method: p.enum(["automatic", "automatic_async", "manual"]),
-  confirm: p.boolean(),
-  confirmation_method: p.enum(["automatic", "manual"]),
-  customer: p.id(),
-  description: p.string({ max: 1000 }),
-  metadata: p.metadata(),
-  payment_method_options: PAYMENT_METHOD_OPTIONS,
-  ...METHOD_TYPE_PARAMS,
-  receipt_email: p.string(),
-  setup_future_usage: p.enum(["off_session", "on_session"]),
-  shipping: SHIPPING,
-  statement_descriptor: p.string({ max: 22 }),
-  statement_descriptor_suffix: p.string({ max: 22 }),
-  transfer_group: p.string(),
-  application_fee_amount: unsupported("application fees"),
-  on_behalf_of: unsupported("connected accounts"),
-  transfer_data: unsupported("transfers"),
-  payment_method_configuration: unsupported("payment method configurations"),
-  excluded_payment_method_types: unsupported("excluded_payment_method_types"),
-  hooks: unsupported("hooks"),
-  amount_details: unsupported("amount_details"),
-  payment_details: unsupported("payment_details"),
-} as const;
+  ...sdkShape<Stripe.PaymentIntentCreateParams>("POST /v1/payment_intents", {
+    ...CONFIRMING,
+    amount: true,
+    currency: true,
+    automatic_payment_methods: true,
+    confirm: true,
+    confirmation_method: true,
+    customer: true,
+    description: true,
+    metadata: true,
+    statement_descriptor: true,
+    statement_descriptor_suffix: true,
+    transfer_group: true,
+  }),
+  payment_method_types: LEGACY_TYPES,
+};
 
 const CONFIRM = {
-  ...CONFIRM_PARAMS,
-  capture_method: p.enum(["automatic", "automatic_async", "manual"]),
-  payment_method_options: PAYMENT_METHOD_OPTIONS,
-  ...METHOD_TYPE_PARAMS,
-  receipt_email: p.string().emptiable(),
-  setup_future_usage: p.enum(["off_session", "on_session"]).emptiable(),
-  shipping: SHIPPING.emptiable(),
-} as const;
+  ...sdkShape<Stripe.PaymentIntentConfirmParams>("POST /v1/payment_intents/{intent}/confirm", CONFIRMING),
+  payment_method_types: LEGACY_TYPES,
+};
 
 const UPDATE = {
-  amount: p.integer(),
-  currency: p.string(),
-  capture_method: p.enum(["automatic", "automatic_async", "manual"]),
-  customer: p.id(),
-  description: p.string({ max: 1000 }).emptiable(),
-  metadata: p.metadata(),
-  payment_method: p.id().emptiable(),
-  payment_method_options: PAYMENT_METHOD_OPTIONS,
-  ...METHOD_TYPE_PARAMS,
-  receipt_email: p.string().emptiable(),
-  setup_future_usage: p.enum(["off_session", "on_session"]).emptiable(),
-  shipping: SHIPPING.emptiable(),
-  statement_descriptor: p.string({ max: 22 }).emptiable(),
-  statement_descriptor_suffix: p.string({ max: 22 }).emptiable(),
-  transfer_group: p.string(),
-  application_fee_amount: unsupported("application fees"),
-  transfer_data: unsupported("transfers"),
-  payment_method_data: unsupported("payment_method_data"),
-  excluded_payment_method_types: unsupported("excluded_payment_method_types"),
-} as const;
+  ...sdkShape<Stripe.PaymentIntentUpdateParams>("POST /v1/payment_intents/{intent}", {
+    amount: true,
+    currency: true,
+    capture_method: true,
+    customer: true,
+    description: true,
+    metadata: true,
+    // Recorded from the SDK's own use: payment_method="" detaches it, though Stripe's description does not mark it emptiable.
+    payment_method: override(p.string({ max: 5000 }).emptiable(), "Stripe unsets the payment method with \"\" (test/resources/recorded-params.test.ts)"),
+    payment_method_options: PAYMENT_METHOD_OPTIONS,
+    allowed_payment_method_types: ALLOWED_TYPES,
+    receipt_email: true,
+    setup_future_usage: true,
+    shipping: true,
+    statement_descriptor: true,
+    statement_descriptor_suffix: true,
+    transfer_group: true,
+  }),
+  payment_method_types: LEGACY_TYPES,
+};
 
-type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+type CreateParams = ShapeType<typeof CREATE>;
 /** Parameters of {@link createPaymentIntent}. */
 export type PaymentIntentCreateParams = CreateParams;
-type ConfirmParams = ParamType<ReturnType<typeof p.object<typeof CONFIRM>>>;
-type UpdateParams = ParamType<ReturnType<typeof p.object<typeof UPDATE>>>;
-type OptionsParam = ParamType<typeof PAYMENT_METHOD_OPTIONS>;
+type ConfirmParams = ShapeType<typeof CONFIRM>;
+type UpdateParams = ShapeType<typeof UPDATE>;
+type OptionsParam = ConfirmParams["payment_method_options"];
 
 function cardOptions(input: OptionsParam | undefined, current: PaymentIntent["payment_method_options"]): PaymentIntent["payment_method_options"] {
   const base: NonNullable<PaymentIntent["payment_method_options"]>["card"] = current?.card ?? {
@@ -643,15 +620,13 @@ export const paymentIntentsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/payment_intents/:id/capture",
-      params: {
-        amount_to_capture: p.integer({ min: 1 }),
-        metadata: p.metadata(),
-        statement_descriptor: p.string({ max: 22 }),
-        statement_descriptor_suffix: p.string({ max: 22 }),
-        final_capture: p.boolean(),
-        application_fee_amount: unsupported("application fees"),
-        transfer_data: unsupported("transfers"),
-      },
+      params: sdkShape<Stripe.PaymentIntentCaptureParams>("POST /v1/payment_intents/{intent}/capture", {
+        amount_to_capture: override(p.integer({ min: 1 }), "a capture takes a positive amount; Stripe's description says only integer"),
+        metadata: true,
+        statement_descriptor: true,
+        statement_descriptor_suffix: true,
+        final_capture: true,
+      }),
       resource: paymentIntents as never,
       async run(ctx, params, path) {
         const current = await paymentIntents.require(ctx, path.id!);
@@ -665,7 +640,7 @@ export const paymentIntentsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/payment_intents/:id/cancel",
-      params: { cancellation_reason: p.enum(["abandoned", "duplicate", "fraudulent", "requested_by_customer"]) },
+      params: sdkShape<Stripe.PaymentIntentCancelParams>("POST /v1/payment_intents/{intent}/cancel", { cancellation_reason: true }),
       resource: paymentIntents as never,
       async run(ctx, params, path) {
         return cancelPaymentIntent(ctx, await paymentIntents.require(ctx, path.id!), params.cancellation_reason ?? null);
