@@ -291,4 +291,20 @@ describe("subscriptions", { timeout: 120_000 }, () => {
     await b.stripe.customers.del(b.customer.id);
     assert.equal((await b.stripe.subscriptions.retrieve(sub.id)).status, "canceled");
   });
+
+  test("create: what is not modelled is refused by name (coupon too, which only older versions have); customer and items are required; nothing is stored", async () => {
+    await using b = await billingSetup();
+    const refused = async (params: Record<string, unknown>, param: string, message: string) => {
+      const res = await b.s.raw("POST", "/v1/subscriptions", { body: { customer: b.customer.id, items: [{ price: b.price.id }], ...params } });
+      assert.deepEqual([res.status, res.json.error.param, res.json.error.message], [400, param, message], JSON.stringify(res.json));
+    };
+    const notModelled = (param: string) => `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.`;
+    await refused({ backdate_start_date: 1700000000 }, "backdate_start_date", notModelled("backdate_start_date"));
+    await refused({ coupon: "SAVE10" }, "coupon", notModelled("coupon"));
+    await refused({ items: [{ price: b.price.id, tax_rates: ["txr_1"] }] }, "items[0][tax_rates]", notModelled("items[0][tax_rates]"));
+    await refused({ payment_settings: { payment_method_types: ["card"] } }, "payment_settings[payment_method_types]", notModelled("payment_settings[payment_method_types]"));
+    const missing = await b.s.raw("POST", "/v1/subscriptions", { body: { customer: b.customer.id } });
+    assert.deepEqual([missing.status, missing.json.error.code, missing.json.error.param], [400, "parameter_missing", "items"]);
+    assert.deepEqual((await b.stripe.subscriptions.list({ status: "all" })).data, []);
+  });
 });

@@ -153,9 +153,9 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   },
   parameterUnsupported: {
     method: "POST",
-    path: "/v1/subscriptions",
-    params: { customer: "cus_any", items: [{ price: "price_any" }], backdate_start_date: 1700000000 },
-    ...invalid(400, "paper-tiger does not support backdated subscriptions (parameter backdate_start_date) yet. Leave it out of the request.", { param: "backdate_start_date" }),
+    path: "/v1/subscriptions/sub_any",
+    params: { pause_collection: { behavior: "void" } },
+    ...invalid(400, "paper-tiger does not support pausing collection (parameter pause_collection) yet. Leave it out of the request.", { param: "pause_collection" }),
   },
   parameterTooLong: {
     method: "POST",

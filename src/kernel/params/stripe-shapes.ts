@@ -71,6 +71,13 @@ class NotImplemented extends NotModelledParam {
 
 const NOT_IMPLEMENTED = new NotImplemented();
 
+/**
+ * The same refusal for a parameter older API versions have and Stripe's
+ * newest description no longer does (`coupon` on subscriptions), so that it
+ * is refused as not modelled rather than as unknown.
+ */
+export const notModelled: Param<never> = NOT_IMPLEMENTED;
+
 /** The shape of an operation's parameters (`POST /v1/customers`), without `expand` (the server reads it). */
 export function stripeShape(key: string, selection: Selection): Shape {
   const root = operationParams(key);

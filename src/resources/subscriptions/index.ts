@@ -42,6 +42,9 @@ import {
 } from "../invoices/index.js";
 import { listOf } from "../../kernel/list.js";
 import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
+import { notModelled, override, sdkShape } from "../../kernel/params/stripe-shapes.js";
+import type { Stripe } from "../../stripe/types.js";
+import type { CreateItem, SubscriptionCreate } from "./plan.js";
 import { createPaymentIntent } from "../payment-intents/index.js";
 import { paymentMethods } from "../payment-methods.js";
 import { prices, type Price } from "../prices.js";
@@ -89,59 +92,53 @@ const ITEM_OWNER = "subscription_item_owner";
 
 const ENDED = new Set(["canceled", "incomplete_expired"]);
 
-const ITEM = p.object({
-  price: p.id(),
-  price_data: p.object({
-    currency: p.string().required(),
-    product: p.id().required(),
-    recurring: p.object({ interval: p.enum(["day", "week", "month", "year"]).required(), interval_count: p.integer({ min: 1 }) }).required(),
-    unit_amount: p.integer({ min: 0 }),
-    unit_amount_decimal: p.decimal(),
-    tax_behavior: p.enum(["exclusive", "inclusive", "unspecified"]),
-  }),
-  quantity: p.integer({ min: 0 }),
-  metadata: p.metadata(),
-  discounts: unsupported("discounts"),
-  tax_rates: unsupported("tax rates"),
-  billing_thresholds: unsupported("usage thresholds"),
-  plan: p.id(),
-});
+/** Stripe's description says only "integer" for these counts; Stripe refuses a negative quantity, a cycle of no intervals, a negative price. */
+const QUANTITY = override(p.integer({ min: 0 }), "a quantity is never negative");
+const INTERVAL_COUNT = override(p.integer({ min: 1 }), "a cycle has at least one interval");
+const UNIT_AMOUNT = override(p.integer({ min: 0 }), "a price is never negative");
+const DAYS = override(p.integer({ min: 0, max: 730 }), "Stripe's API reference: days_until_due and trial_period_days are at most 730");
 
-type ItemParams = ParamType<typeof ITEM>;
-
-const PRORATION = p.enum(["always_invoice", "create_prorations", "none"]);
-
-const CREATE = {
-  customer: p.id().required(),
-  items: p.array(ITEM, { max: 20 }).required(),
-  add_invoice_items: p.array(p.object({ price: p.id(), quantity: p.integer({ min: 1 }) }), { max: 20 }),
-  billing_cycle_anchor: p.integer(),
-  cancel_at: p.integer(),
-  cancel_at_period_end: p.boolean(),
-  collection_method: p.enum(["charge_automatically", "send_invoice"]),
-  currency: p.string(),
-  days_until_due: p.integer({ min: 0, max: 730 }),
-  default_payment_method: p.id(),
-  description: p.string({ max: 500 }),
-  metadata: p.metadata(),
-  off_session: p.boolean(),
-  payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]),
-  payment_settings: p.object({ save_default_payment_method: p.enum(["off", "on_subscription"]), payment_method_types: p.array(p.string()).emptiable() }),
-  proration_behavior: PRORATION,
-  trial_end: p.timestamp({ allowNow: true }),
-  trial_from_plan: p.boolean(),
-  trial_period_days: p.integer({ min: 0, max: 730 }),
-  coupon: unsupported("coupons"),
-  discounts: unsupported("discounts"),
-  default_tax_rates: unsupported("tax rates"),
-  automatic_tax: unsupported("automatic tax"),
-  application_fee_percent: unsupported("application fees"),
-  transfer_data: unsupported("transfers"),
-  on_behalf_of: unsupported("Connect (on_behalf_of)"),
-  backdate_start_date: unsupported("backdated subscriptions"),
+const CREATE_ITEM = {
+  price: true,
+  plan: true,
+  price_data: { currency: true, product: true, recurring: { interval: true, interval_count: INTERVAL_COUNT }, unit_amount: UNIT_AMOUNT, unit_amount_decimal: true, tax_behavior: true },
+  quantity: QUANTITY,
+  metadata: true,
 } as const;
 
-type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
+const CREATE = {
+  ...sdkShape<Stripe.SubscriptionCreateParams>("POST /v1/subscriptions", {
+    customer: true,
+    items: CREATE_ITEM,
+    add_invoice_items: { price: true, quantity: override(p.integer({ min: 1 }), "an invoice item bills at least one unit") },
+    // The period-end forms of cancel_at (min_period_end, ...) are not modelled: a Unix time only.
+    cancel_at: override(p.timestamp(), "a Unix time only; the period-end forms are not modelled"),
+    billing_cycle_anchor: true,
+    cancel_at_period_end: true,
+    collection_method: true,
+    currency: true,
+    days_until_due: DAYS,
+    default_payment_method: true,
+    description: true,
+    metadata: true,
+    off_session: true,
+    payment_behavior: true,
+    payment_settings: { save_default_payment_method: true },
+    proration_behavior: true,
+    trial_end: true,
+    trial_from_plan: true,
+    trial_period_days: DAYS,
+  }),
+  // Older versions' single coupon, gone from Stripe's newest description.
+  coupon: notModelled,
+};
+
+/** Stripe's description leaves customer and items optional (a customer account may stand for the customer); here both are required. */
+const CREATE_RULES = ["customer", "items"] as const;
+
+// As parsed: the SDK types the enums open and decimals as objects, the parsers return Stripe's values and strings.
+type ItemParams = CreateItem;
+type CreateParams = SubscriptionCreate;
 
 const UPDATE = {
   items: p.array(p.object({ id: p.id(), price: p.id(), quantity: p.integer({ min: 0 }), deleted: p.boolean(), metadata: p.metadata(), clear_usage: p.boolean() }), { max: 20 }),
@@ -155,7 +152,7 @@ const UPDATE = {
   metadata: p.metadata(),
   off_session: p.boolean(),
   payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]),
-  proration_behavior: PRORATION,
+  proration_behavior: p.enum(["always_invoice", "create_prorations", "none"]),
   proration_date: p.integer(),
   trial_end: p.timestamp({ allowNow: true }),
   billing_cycle_anchor: p.enum(["now", "unchanged"]),
@@ -791,7 +788,13 @@ export const subscriptionsModule: ResourceModule = {
   endpoints: [
     ...crudEndpoints(subscriptions, {
       path: "/v1/subscriptions",
-      create: { params: CREATE, run: createSubscription },
+      create: {
+        params: CREATE,
+        run(ctx, params) {
+          for (const name of CREATE_RULES) if (params[name] === undefined) throw Errors.parameterMissing(name);
+          return createSubscription(ctx, params as unknown as CreateParams);
+        },
+      },
       update: { params: UPDATE, run: updateSubscription },
       list: {
         params: {
