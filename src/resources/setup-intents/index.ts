@@ -6,10 +6,11 @@
  * and a failure forced for the customer fail at set-up; 3-D Secure cards ask for a challenge; a successful set-up
  * attaches the card to the customer and, for `usage: off_session`, lets
  * cards that authenticate "unless set up" pay off-session later.
+ *
+ * The transitions are the machine's (machine.ts); this module reads the
+ * store, hands the machine what it read, and executes the effects it answers.
  */
-import type { StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
-import { authenticationFailedError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { decideSetup, forcedSetupDecline } from "../../payments/decision.js";
 import { ALLOWED_TYPES, LEGACY_TYPES, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
@@ -25,17 +26,15 @@ import type { Stripe } from "../../stripe/types.js";
 import {
   attachPaymentMethod,
   checkUsableFor,
-  materializePaymentMethod,
-  paymentMethodOf,
   paymentMethods,
   resolvePaymentMethod,
-  type PaymentMethod,
   type PaymentMethodRef,
 } from "../payment-methods.js";
 import { Resource } from "../../kernel/resource.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { SetupIntent } from "../../stripe/objects.js";
+import { refusal, setupIntentMachine, type SetupIntentInput } from "./machine.js";
 
 export type { SetupIntent };
 
@@ -106,83 +105,72 @@ function cardOptions(input: ConfirmParams["payment_method_options"], current: Se
   return { ...current, card: requested === undefined ? base : { ...base, request_three_d_secure: requested } };
 }
 
-const CONFIRMABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action"]);
-
-interface ConfirmPlan {
-  readonly si: SetupIntent;
-  readonly ref: PaymentMethodRef;
-  readonly returnUrl: string | undefined;
-}
-
-/** Checks a confirmation without storing anything. */
-async function planConfirm(ctx: Context, si: SetupIntent, params: Partial<ConfirmParams>, resolved?: PaymentMethodRef): Promise<ConfirmPlan> {
-  if (resolved === undefined && !CONFIRMABLE.has(si.status)) throw PaymentErrors.setupConfirmWrongStatus(si.status, si);
-  const pmId = params.payment_method ?? (typeof si.payment_method === "string" ? si.payment_method : null);
-  if (pmId === null) throw PaymentErrors.setupMissingPaymentMethod(si);
-  const ref = resolved ?? (await resolvePaymentMethod(ctx, pmId, "payment_method"));
-  await checkUsableFor(ctx, ref, typeof si.customer === "string" ? si.customer : null, "SetupIntent");
-  let next: SetupIntent = { ...si, payment_method: paymentMethodOf(ref).id };
+/** The fields the payment method types and card options set (confirm and update). */
+function methodPatch(params: Pick<UpdateParams, "allowed_payment_method_types" | "payment_method_types" | "payment_method_options">, current: SetupIntent): Partial<SetupIntent> {
+  const patch: Partial<SetupIntent> = {};
   const types = methodTypesOf(params);
-  if (types !== undefined) next = { ...next, allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null };
-  if (params.payment_method_options !== undefined) next = { ...next, payment_method_options: cardOptions(params.payment_method_options, si.payment_method_options) };
-  const apm = next.automatic_payment_methods;
-  if (apm?.enabled && apm.allow_redirects !== "never" && params.return_url === undefined) throw PaymentErrors.returnUrlRequired();
-  return { si: next, ref, returnUrl: params.return_url };
+  if (types !== undefined) Object.assign(patch, { allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null });
+  if (params.payment_method_options !== undefined) patch.payment_method_options = cardOptions(params.payment_method_options, current.payment_method_options);
+  return patch;
 }
 
-function challengeAction(si: SetupIntent, returnUrl: string | undefined): SetupIntent["next_action"] {
-  const source = `src_${randomChars(24)}`;
-  const url = `https://hooks.stripe.com/redirect/authenticate/${source}?client_secret=src_client_secret_${randomChars(24)}&setup_intent=${si.id}`;
-  if (returnUrl !== undefined) return { type: "redirect_to_url", redirect_to_url: { return_url: returnUrl, url } };
-  return { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: url, source } };
+/** Resolves a `payment_method` parameter and checks the SetupIntent's customer may use it; stores nothing. */
+async function usablePaymentMethod(ctx: Context, id: string, customer: string | null): Promise<PaymentMethodRef> {
+  const ref = await resolvePaymentMethod(ctx, id, "payment_method");
+  await checkUsableFor(ctx, ref, customer, "SetupIntent");
+  return ref;
 }
 
-/** A successful set-up: the card is saved on the customer and, for off-session usage, marked set up. */
-async function succeed(ctx: Context, stored: SetupIntent, si: SetupIntent, pm: PaymentMethod): Promise<SetupIntent> {
-  const done = await save(ctx, stored, { ...si, status: "succeeded", next_action: null, last_setup_error: null }, "setup_intent.succeeded");
-  if (typeof si.customer === "string") await attachPaymentMethod(ctx, { kind: "stored", pm }, si.customer);
-  if (si.usage === "off_session") await markSetUp(ctx, pm.id);
-  return done;
-}
-
-/** Carries out a checked confirmation; a decline is stored and returned as the 402 to answer. */
-async function executeConfirm(ctx: Context, stored: SetupIntent, plan: ConfirmPlan): Promise<{ si: SetupIntent; error?: StripeError }> {
-  const pm = await materializePaymentMethod(ctx, plan.ref);
-  const si: SetupIntent = { ...plan.si, payment_method: pm.id, last_setup_error: null, next_action: null };
-  const requested = si.payment_method_options?.card?.request_three_d_secure;
-  const challenge = (requested === "any" || requested === "challenge") && pm.card!.three_d_secure_usage?.supported !== false;
-  const outcome = forcedSetupDecline(ctx, typeof si.customer === "string" ? si.customer : null) ?? (challenge ? { kind: "requires_action" as const } : decideSetup(pm.card!));
-  switch (outcome.kind) {
-    case "succeed":
-      return { si: await succeed(ctx, stored, si, pm) };
-    case "requires_action":
-      return { si: await save(ctx, stored, { ...si, status: "requires_action", next_action: challengeAction(si, plan.returnUrl) }, "setup_intent.requires_action") };
-    case "decline": {
-      const failed: SetupIntent = {
-        ...si,
-        status: "requires_payment_method",
-        payment_method: null,
-        last_setup_error: { ...declineFields(outcome.decline_code, "setup_intent"), payment_method: pm } as SetupIntent["last_setup_error"],
-      };
-      await save(ctx, stored, failed, "setup_intent.setup_failed");
-      return { si: failed, error: declineError(outcome.decline_code, "setup_intent", { setup_intent: failed, payment_method: pm }) };
+/**
+ * Runs the machine on `state` and executes its effects in order: `stored` is
+ * the SetupIntent as stored (`null` before `insert`). A `decide` asks the
+ * set-up decision (a failure forced for the customer first, then the
+ * challenge asked for, then the card's own outcome) and feeds it back as
+ * `decided`; an `answer` throws the 402 once everything before it is stored.
+ */
+async function execute(ctx: Context, stored: SetupIntent | null, state: SetupIntent, input: SetupIntentInput): Promise<SetupIntent> {
+  const env = { challenge: { source: `src_${randomChars(24)}`, clientSecret: `src_client_secret_${randomChars(24)}` } };
+  const t = setupIntentMachine(state, input, env);
+  if ("error" in t) throw t.error;
+  let current = stored;
+  for (const effect of t.effects) {
+    switch (effect.type) {
+      case "materialize_payment_method":
+        if (!(await paymentMethods.get(ctx, effect.paymentMethod.id))) await paymentMethods.insert(ctx, effect.paymentMethod, { event: false });
+        break;
+      case "insert":
+        current = await setupIntents.insert(ctx, t.next);
+        break;
+      case "save":
+        current = await save(ctx, current!, t.next, effect.event ?? undefined);
+        break;
+      case "decide": {
+        const { request } = effect;
+        const outcome = forcedSetupDecline(ctx, request.customer) ?? (request.requestThreeDSecure ? { kind: "requires_action" as const } : decideSetup(request.card));
+        return execute(ctx, current, t.next, { type: "decided", outcome, attempt: effect.attempt });
+      }
+      case "attach_payment_method":
+        await attachPaymentMethod(ctx, { kind: "stored", pm: effect.paymentMethod }, effect.customer);
+        break;
+      case "mark_set_up":
+        await markSetUp(ctx, effect.paymentMethod);
+        break;
+      case "answer":
+        throw effect.error;
     }
   }
+  return current ?? t.next;
 }
 
 async function createSetupIntent(ctx: Context, params: CreateParams): Promise<SetupIntent> {
   const types = methodTypesOf(params);
   if (params.confirm !== true && params.return_url !== undefined) throw PaymentErrors.onlyWithConfirm("return_url");
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");
-  let ref: PaymentMethodRef | undefined;
-  if (params.payment_method !== undefined) {
-    ref = await resolvePaymentMethod(ctx, params.payment_method, "payment_method");
-    await checkUsableFor(ctx, ref, params.customer ?? null, "SetupIntent");
-  }
+  const ref = params.payment_method !== undefined ? await usablePaymentMethod(ctx, params.payment_method, params.customer ?? null) : null;
   const id = setupIntents.newId();
   // Without a list of types, versions from 2023-08-16 enable automatic payment methods; older ones take cards.
   const apm = types === undefined ? (params.automatic_payment_methods ?? (ctx.version.features.automatic_payment_methods_by_default ? { enabled: true } : null)) : null;
-  const si: SetupIntent = {
+  const draft: SetupIntent = {
     id,
     object: "setup_intent",
     allowed_payment_method_types: types ?? null,
@@ -203,72 +191,51 @@ async function createSetupIntent(ctx: Context, params: CreateParams): Promise<Se
     metadata: mergeMetadata({}, params.metadata),
     next_action: null,
     on_behalf_of: null,
-    payment_method: ref ? paymentMethodOf(ref).id : null,
+    payment_method: null,
     payment_method_configuration_details: apm?.enabled ? { id: "pmc_paper_tiger_default", parent: null } : null,
     payment_method_options: cardOptions(params.payment_method_options, null),
     payment_method_types: types ?? ["card"],
     single_use_mandate: null,
-    status: ref ? "requires_confirmation" : "requires_payment_method",
+    status: "requires_payment_method",
     usage: params.usage ?? "off_session",
   };
-  if (params.confirm !== true) {
-    if (ref) await materializePaymentMethod(ctx, ref);
-    return setupIntents.insert(ctx, si);
-  }
-  if (!ref) throw PaymentErrors.setupMissingPaymentMethod(si);
-  const plan = await planConfirm(ctx, si, params, ref);
-  if (ref.kind === "shortcut") await materializePaymentMethod(ctx, ref);
-  const stored = await setupIntents.insert(ctx, si);
-  const result = await executeConfirm(ctx, stored, plan);
-  if (result.error) throw result.error;
-  return result.si;
+  return execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? { returnUrl: params.return_url } : null });
+}
+
+async function confirmSetupIntent(ctx: Context, current: SetupIntent, params: ConfirmParams): Promise<SetupIntent> {
+  // The status is checked before the store is read, as Stripe answers a closed SetupIntent whatever the parameters.
+  const refused = refusal(current, "confirm");
+  if (refused) throw refused;
+  const pmId = params.payment_method ?? (typeof current.payment_method === "string" ? current.payment_method : null);
+  const ref = pmId === null ? null : await usablePaymentMethod(ctx, pmId, typeof current.customer === "string" ? current.customer : null);
+  return execute(ctx, current, current, { type: "confirm", paymentMethod: ref, patch: methodPatch(params, current), returnUrl: params.return_url });
 }
 
 async function updateSetupIntent(ctx: Context, current: SetupIntent, params: UpdateParams): Promise<SetupIntent> {
-  const closed = current.status === "succeeded" || current.status === "canceled";
-  if (closed && Object.keys(params).some((k) => k !== "metadata" && k !== "description")) {
-    throw PaymentErrors.setupUpdateWrongStatus(current.status, current);
-  }
-  const next: SetupIntent = { ...current };
+  const keys = Object.keys(params);
+  const refused = refusal(current, "update", keys);
+  if (refused) throw refused;
+  const patch: Partial<SetupIntent> = {};
   if (params.customer !== undefined) {
     await customers.require(ctx, params.customer, "customer");
-    next.customer = params.customer;
+    patch.customer = params.customer;
   }
-  let ref: PaymentMethodRef | undefined;
-  if (params.payment_method !== undefined) {
-    ref = await resolvePaymentMethod(ctx, params.payment_method, "payment_method");
-    await checkUsableFor(ctx, ref, typeof next.customer === "string" ? next.customer : null, "SetupIntent");
-  }
-  if (params.description !== undefined) next.description = params.description;
-  if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
-  const types = methodTypesOf(params);
-  if (types !== undefined) Object.assign(next, { allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null });
-  if (params.payment_method_options !== undefined) next.payment_method_options = cardOptions(params.payment_method_options, current.payment_method_options);
-  if (ref) {
-    next.payment_method = (await materializePaymentMethod(ctx, ref)).id;
-    next.status = "requires_confirmation";
-    next.next_action = null;
-  }
-  return save(ctx, current, next);
+  const customer = patch.customer ?? current.customer;
+  const ref = params.payment_method !== undefined ? await usablePaymentMethod(ctx, params.payment_method, typeof customer === "string" ? customer : null) : undefined;
+  if (params.description !== undefined) patch.description = params.description;
+  if (params.metadata !== undefined) patch.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
+  Object.assign(patch, methodPatch(params, current));
+  return execute(ctx, current, current, { type: "update", keys, patch, ...(ref ? { paymentMethod: ref } : {}) });
 }
 
 /** Completes or fails the pending 3-D Secure challenge of a `requires_action` SetupIntent. */
 export async function authenticateSetupIntent(ctx: Context, id: string, outcome: "succeed" | "fail"): Promise<SetupIntent> {
   const current = await setupIntents.require(ctx, id);
-  if (current.status !== "requires_action") throw PaymentErrors.authenticateWrongStatus("SetupIntent", current.status);
+  const refused = refusal(current, "authenticate");
+  if (refused) throw refused;
   const pm = await paymentMethods.require(ctx, current.payment_method as string, "payment_method");
-  if (outcome === "succeed") return succeed(ctx, current, current, pm);
-  const failed: SetupIntent = {
-    ...current,
-    status: "requires_payment_method",
-    payment_method: null,
-    next_action: null,
-    last_setup_error: authenticationFailedError("setup_intent", pm).body as SetupIntent["last_setup_error"],
-  };
-  return save(ctx, current, failed, "setup_intent.setup_failed");
+  return execute(ctx, current, current, { type: "authenticate", outcome, paymentMethod: pm });
 }
-
-const CANCELABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action"]);
 
 export const setupIntentsModule: ResourceModule = {
   name: "setup-intents",
@@ -298,10 +265,7 @@ export const setupIntentsModule: ResourceModule = {
         params: CONFIRM,
         resource: setupIntents as never,
         async run(ctx, params, path) {
-          const stored = await setupIntents.require(ctx, path.id!);
-          const result = await executeConfirm(ctx, stored, await planConfirm(ctx, stored, params));
-          if (result.error) throw result.error;
-          return result.si;
+          return confirmSetupIntent(ctx, await setupIntents.require(ctx, path.id!), params);
         },
       }),
       "SetupIntent",
@@ -313,9 +277,7 @@ export const setupIntentsModule: ResourceModule = {
       resource: setupIntents as never,
       async run(ctx, params, path) {
         const current = await setupIntents.require(ctx, path.id!);
-        if (!CANCELABLE.has(current.status)) throw PaymentErrors.setupCancelWrongStatus(current.status, current);
-        const next: SetupIntent = { ...current, status: "canceled", cancellation_reason: params.cancellation_reason ?? null, next_action: null };
-        return save(ctx, current, next, "setup_intent.canceled");
+        return execute(ctx, current, current, { type: "cancel", reason: params.cancellation_reason ?? null });
       },
     }),
   ],
