@@ -6,13 +6,15 @@
  * Every confirmation asks the payment decision; a decline is stored (failed
  * charge, PaymentIntent back to `requires_payment_method`, events) before the
  * 402 is answered.
+ *
+ * The transitions are the machine's (machine.ts); this module reads the
+ * store, hands the machine what it read, and executes the effects it answers.
  */
 import type { Stripe, Wire } from "../../stripe/types.js";
 import type { StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
 import { checkMoney } from "../../payments/amounts.js";
 import { buildCharge } from "../../payments/charge-builder.js";
-import { authenticationFailedError, authenticationNotHandledError, declineError, declineFields } from "../../kernel/errors/card.js";
 import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
 import { ALLOWED_TYPES, LEGACY_TYPES, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
@@ -29,8 +31,6 @@ import {
   cardFactsOf,
   checkUsableFor,
   markSpent,
-  materializePaymentMethod,
-  paymentMethodOf,
   paymentMethods,
   resolvePaymentMethod,
   type PaymentMethod,
@@ -41,6 +41,7 @@ import { hook, type Hook } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { PaymentIntent } from "../../stripe/objects.js";
+import { paymentIntentMachine, refusal, type ConfirmOptions, type PaymentIntentEffect, type PaymentIntentInput } from "./machine.js";
 
 export type { PaymentIntent };
 
@@ -171,74 +172,34 @@ function cardOptions(input: OptionsParam | undefined, current: PaymentIntent["pa
   return { ...current, card: next };
 }
 
-/** Applies a new list of accepted types: automatic payment methods give way to it. */
-function withMethodTypes(pi: PaymentIntent, types: string[] | undefined): PaymentIntent {
-  if (types === undefined) return pi;
-  return { ...pi, allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null };
+/** The fields a new list of accepted types sets: automatic payment methods give way to it. */
+function methodTypesPatch(types: string[] | undefined): Partial<PaymentIntent> {
+  if (types === undefined) return {};
+  return { allowed_payment_method_types: types, payment_method_types: types, automatic_payment_methods: null, payment_method_configuration_details: null };
 }
 
-/** The capture method that applies to card payments (the card option wins). */
-function captureMethodOf(pi: PaymentIntent): string {
-  return pi.payment_method_options?.card?.capture_method ?? pi.capture_method;
+/** The fields the confirm parameters set (capture method, card options, types, receipt email, future usage, shipping). */
+function confirmPatch(current: PaymentIntent, params: Partial<ConfirmParams>): Partial<PaymentIntent> {
+  const patch: Partial<PaymentIntent> = {};
+  if (params.capture_method !== undefined) patch.capture_method = params.capture_method;
+  if (params.payment_method_options !== undefined) patch.payment_method_options = cardOptions(params.payment_method_options, current.payment_method_options);
+  Object.assign(patch, methodTypesPatch(methodTypesOf(params)));
+  if (params.receipt_email !== undefined) patch.receipt_email = params.receipt_email;
+  if (params.setup_future_usage !== undefined) patch.setup_future_usage = params.setup_future_usage;
+  if (params.shipping !== undefined) patch.shipping = shippingOf(params.shipping) as PaymentIntent["shipping"];
+  return patch;
 }
 
-/** The future usage that applies to card payments (the card option wins; `none` clears it). */
-function futureUsageOf(pi: PaymentIntent): string | null {
-  const option = pi.payment_method_options?.card?.setup_future_usage;
-  if (option === "none") return null;
-  return option ?? pi.setup_future_usage;
+/** How a confirmation goes on, from its parameters. */
+function confirmOptions(params: Partial<ConfirmParams>): ConfirmOptions {
+  return { offSession: params.off_session !== undefined && params.off_session !== false, returnUrl: params.return_url, errorOnRequiresAction: params.error_on_requires_action === true };
 }
 
-/** A confirmation, checked: everything that can fail with a 400 has been tried. */
-interface ConfirmPlan {
-  /** The PaymentIntent with the confirm parameters applied (not stored). */
-  readonly pi: PaymentIntent;
-  readonly ref: PaymentMethodRef;
-  readonly offSession: boolean;
-  readonly returnUrl: string | undefined;
-  readonly errorOnRequiresAction: boolean;
-}
-
-const CONFIRMABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action"]);
-
-/** Checks a confirmation of `pi` with the confirm parameters applied, without storing anything. */
-async function planConfirm(ctx: Context, pi: PaymentIntent, params: Partial<ConfirmParams>, resolved?: PaymentMethodRef): Promise<ConfirmPlan> {
-  const checkState = resolved === undefined;
-  if (checkState) {
-    if (pi.status === "succeeded") throw PaymentErrors.confirmSucceeded(pi);
-    if (!CONFIRMABLE.has(pi.status)) throw PaymentErrors.confirmWrongStatus(pi.status, pi);
-  }
-  let next: PaymentIntent = { ...pi };
-  if (params.capture_method !== undefined) next.capture_method = params.capture_method;
-  if (params.payment_method_options !== undefined) next.payment_method_options = cardOptions(params.payment_method_options, pi.payment_method_options);
-  next = withMethodTypes(next, methodTypesOf(params));
-  if (params.receipt_email !== undefined) next.receipt_email = params.receipt_email;
-  if (params.setup_future_usage !== undefined) next.setup_future_usage = params.setup_future_usage;
-  if (params.shipping !== undefined) next.shipping = shippingOf(params.shipping);
-
-  const pmId = params.payment_method ?? (typeof pi.payment_method === "string" ? pi.payment_method : null);
-  if (pmId === null) throw PaymentErrors.confirmMissingPaymentMethod(typeof pi.customer === "string" ? pi.customer : null, pi);
-  const ref = resolved ?? (await resolvePaymentMethod(ctx, pmId, "payment_method"));
-  await checkUsableFor(ctx, ref, typeof pi.customer === "string" ? pi.customer : null);
-
-  const apm = next.automatic_payment_methods;
-  if (apm?.enabled && apm.allow_redirects !== "never" && params.return_url === undefined) throw PaymentErrors.returnUrlRequired();
-  next = { ...next, payment_method: paymentMethodOf(ref).id };
-  return {
-    pi: next,
-    ref,
-    offSession: params.off_session !== undefined && params.off_session !== false,
-    returnUrl: params.return_url,
-    errorOnRequiresAction: params.error_on_requires_action === true,
-  };
-}
-
-/** The `next_action` of a pending 3-D Secure challenge. */
-function challengeAction(pi: PaymentIntent, returnUrl: string | undefined): PaymentIntent["next_action"] {
-  const source = `src_${randomChars(24)}`;
-  const url = `https://hooks.stripe.com/redirect/authenticate/${source}?client_secret=src_client_secret_${randomChars(24)}&payment_intent=${pi.id}`;
-  if (returnUrl !== undefined) return { type: "redirect_to_url", redirect_to_url: { return_url: returnUrl, url } };
-  return { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: url, source } };
+/** Resolves a `payment_method` parameter and checks the PaymentIntent's customer may use it; stores nothing. */
+async function usablePaymentMethod(ctx: Context, id: string, customer: unknown): Promise<PaymentMethodRef> {
+  const ref = await resolvePaymentMethod(ctx, id, "payment_method");
+  await checkUsableFor(ctx, ref, typeof customer === "string" ? customer : null);
+  return ref;
 }
 
 /** The outcome of a confirmation: the stored PaymentIntent, and the 402 to answer with if it failed. */
@@ -247,35 +208,97 @@ export interface ConfirmResult {
   readonly error?: StripeError;
 }
 
+/** What an execution carries besides the machine's input. */
+interface Execution {
+  /** The payment decision, when the caller made it before storing anything (it is then not made, nor chaos consulted, a second time). */
+  readonly decided?: PaymentOutcome | undefined;
+  /** The full outcome of the decision fed back with `decided`: the charge is built from it. */
+  readonly outcome?: Exclude<PaymentOutcome, { kind: "requires_action" }>;
+}
+
 /**
- * Charges a PaymentIntent's PaymentMethod once the decision is known:
- * stores the charge, moves the PaymentIntent on and records Stripe's events
- * in order. `stored` is the PaymentIntent as stored, `pi` its new state.
+ * Runs the machine on `state` and executes its effects in order: `stored` is
+ * the PaymentIntent as stored (`null` before `insert`). A `decide` asks the
+ * payment decision (where payment chaos acts) and feeds it back as
+ * `decided`; an `answer` ends the execution with the 402 once everything
+ * before it is stored, for the caller to throw or keep.
  */
-async function settle(
-  ctx: Context,
-  stored: PaymentIntent,
-  pi: PaymentIntent,
-  pm: PaymentMethod,
-  outcome: Exclude<PaymentOutcome, { kind: "requires_action" }>,
-  threeDSecure: boolean,
-): Promise<ConfirmResult> {
-  const manual = captureMethodOf(pi) === "manual";
-  const customer = typeof pi.customer === "string" ? pi.customer : null;
-  const charge = buildCharge({
-    id: charges.newId(),
+async function execute(ctx: Context, stored: PaymentIntent | null, state: PaymentIntent, input: PaymentIntentInput, run: Execution = {}): Promise<ConfirmResult> {
+  const env = { now: ctx.now(), chargeId: charges.newId(), challenge: { source: `src_${randomChars(24)}`, clientSecret: `src_client_secret_${randomChars(24)}` } };
+  const t = paymentIntentMachine(state, input, env);
+  if ("error" in t) throw t.error;
+  let current = stored;
+  const next = t.next;
+  for (const effect of t.effects) {
+    switch (effect.type) {
+      case "materialize_payment_method":
+        if (!(await paymentMethods.get(ctx, effect.paymentMethod.id))) await paymentMethods.insert(ctx, effect.paymentMethod, { event: false });
+        break;
+      case "insert":
+        current = await paymentIntents.insert(ctx, next);
+        break;
+      case "decide": {
+        const outcome = run.decided ?? (await decidePayment(ctx, effect.request));
+        if (input.type === "authenticate" && outcome.kind === "requires_action") throw new Error("an authenticated payment cannot ask for authentication again");
+        return execute(ctx, current, next, { type: "decided", outcome, attempt: effect.attempt }, outcome.kind === "requires_action" ? {} : { outcome });
+      }
+      case "record_charge": {
+        const pm = (input as Extract<PaymentIntentInput, { type: "decided" }>).attempt.paymentMethod;
+        await recordCharge(ctx, chargeOf(ctx, next, pm, run.outcome!, effect));
+        break;
+      }
+      case "capture_charge":
+        await captureCharge(ctx, await charges.require(ctx, effect.charge, "latest_charge"), effect.amount);
+        break;
+      case "release_charge": {
+        const charge = await charges.get(ctx, effect.charge);
+        if (charge) await releaseCharge(ctx, charge);
+        break;
+      }
+      case "save":
+        current = await save(ctx, current!, next, effect.event ?? undefined);
+        break;
+      case "save_with_previous":
+        current = await paymentIntents.update(ctx, current!, next, { event: effect.event });
+        break;
+      case "attach_payment_method":
+        await attachPaymentMethod(ctx, { kind: "stored", pm: effect.paymentMethod }, effect.customer);
+        break;
+      case "mark_set_up":
+        await markSetUp(ctx, effect.paymentMethod);
+        break;
+      case "mark_spent":
+        await markSpent(ctx, effect.paymentMethod);
+        break;
+      case "remember_authentication":
+        await ctx.store.kvSet(ctx.ns, AUTHENTICATED, next.id, effect.paymentMethod);
+        break;
+      case "forget_authentication":
+        await ctx.store.kvDelete(ctx.ns, AUTHENTICATED, next.id);
+        break;
+      case "answer":
+        return { pi: current ?? next, error: effect.error };
+    }
+  }
+  return { pi: current ?? next };
+}
+
+/** The charge of an attempt, from the PaymentIntent the attempt leaves and the decision's outcome. */
+function chargeOf(ctx: Context, pi: PaymentIntent, pm: PaymentMethod, outcome: Exclude<PaymentOutcome, { kind: "requires_action" }>, effect: Extract<PaymentIntentEffect, { type: "record_charge" }>) {
+  return buildCharge({
+    id: effect.id,
     now: ctx.now(),
     amount: pi.amount,
     currency: pi.currency,
-    customer,
+    customer: typeof pi.customer === "string" ? pi.customer : null,
     paymentIntent: pi.id,
     paymentMethod: pm.id,
     card: cardFactsOf(pm),
     billingDetails: pm.billing_details,
     source: null,
-    capture: !manual,
+    capture: effect.capture,
     outcome,
-    threeDSecure,
+    threeDSecure: effect.threeDSecure,
     description: pi.description,
     metadata: pi.metadata,
     receiptEmail: pi.receipt_email,
@@ -284,78 +307,12 @@ async function settle(
     shipping: pi.shipping as Wire<Stripe.Charge>["shipping"],
     transferGroup: pi.transfer_group,
   });
-  await recordCharge(ctx, charge);
-  await ctx.store.kvDelete(ctx.ns, AUTHENTICATED, pi.id);
-
-  if (outcome.kind === "decline") {
-    const failed: PaymentIntent = {
-      ...pi,
-      status: "requires_payment_method",
-      payment_method: null,
-      latest_charge: charge.id,
-      next_action: null,
-      last_payment_error: { ...declineFields(outcome.decline_code, "payment_intent"), charge: charge.id, payment_method: pm } as PaymentIntent["last_payment_error"],
-    };
-    await save(ctx, stored, failed, "payment_intent.payment_failed");
-    return { pi: failed, error: declineError(outcome.decline_code, "payment_intent", { charge: charge.id, payment_intent: failed, payment_method: pm }) };
-  }
-
-  const paid: PaymentIntent = {
-    ...pi,
-    status: manual ? "requires_capture" : "succeeded",
-    amount_received: manual ? 0 : pi.amount,
-    amount_capturable: manual ? pi.amount : 0,
-    latest_charge: charge.id,
-    next_action: null,
-    last_payment_error: null,
-  };
-  await save(ctx, stored, paid, manual ? "payment_intent.amount_capturable_updated" : "payment_intent.succeeded");
-
-  // Saving the card for later: attach it to the customer, as Stripe does on success.
-  const usage = futureUsageOf(paid);
-  if (usage !== null && customer !== null) {
-    await attachPaymentMethod(ctx, { kind: "stored", pm }, customer);
-    if (usage === "off_session") await markSetUp(ctx, pm.id);
-  } else if (pm.customer === null && usage === null) {
-    await markSpent(ctx, pm.id);
-  }
-  return { pi: paid };
 }
 
-/** Carries out a checked confirmation. `stored` is the PaymentIntent as stored. */
-async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: ConfirmPlan, decided?: PaymentOutcome): Promise<ConfirmResult> {
-  const pm = await materializePaymentMethod(ctx, plan.ref);
-  const pi: PaymentIntent = { ...plan.pi, payment_method: pm.id, last_payment_error: null, next_action: null };
-  const customer = typeof pi.customer === "string" ? pi.customer : null;
-  const authenticatedWith = await ctx.store.kvGet<string>(ctx.ns, AUTHENTICATED, pi.id);
-  const request3ds = pi.payment_method_options?.card?.request_three_d_secure;
-  const decision = decided ?? await decidePayment(ctx, {
-    customer,
-    paymentMethod: pm.id,
-    card: pm.card!,
-    amount: pi.amount,
-    currency: pi.currency,
-    offSession: plan.offSession,
-    authenticated: authenticatedWith === pm.id,
-    requestThreeDSecure: (request3ds === "any" || request3ds === "challenge") && pm.card!.three_d_secure_usage?.supported !== false,
-  });
-
-  if (decision.kind === "requires_action") {
-    if (plan.errorOnRequiresAction) {
-      const failed: PaymentIntent = {
-        ...pi,
-        status: "requires_payment_method",
-        payment_method: null,
-        last_payment_error: { ...authenticationNotHandledError({}).body, payment_method: pm } as PaymentIntent["last_payment_error"],
-      };
-      await save(ctx, stored, failed, "payment_intent.payment_failed");
-      return { pi: failed, error: authenticationNotHandledError({ payment_intent: failed, payment_method: pm }) };
-    }
-    const pending: PaymentIntent = { ...pi, status: "requires_action", next_action: challengeAction(pi, plan.returnUrl) };
-    await save(ctx, stored, pending, "payment_intent.requires_action");
-    return { pi: pending };
-  }
-  return settle(ctx, stored, pi, pm, decision, authenticatedWith === pm.id);
+/** Throws the 402 of a result, else answers its PaymentIntent. */
+function answered(result: ConfirmResult): PaymentIntent {
+  if (result.error) throw result.error;
+  return result.pi;
 }
 
 /**
@@ -365,15 +322,21 @@ async function executeConfirm(ctx: Context, stored: PaymentIntent, plan: Confirm
  * `decided`: the payment decision, when the caller made it before storing
  * anything (it is then not made, nor chaos consulted, a second time).
  */
-export async function confirmPaymentIntent(ctx: Context, stored: PaymentIntent, params: Partial<ConfirmParams>, decided?: PaymentOutcome): Promise<ConfirmResult> {
-  return executeConfirm(ctx, stored, await planConfirm(ctx, stored, params), decided);
-}
-
-/** Confirms a stored PaymentIntent; throws the 402 after storing a decline. */
-async function confirm(ctx: Context, stored: PaymentIntent, params: Partial<ConfirmParams>): Promise<PaymentIntent> {
-  const result = await confirmPaymentIntent(ctx, stored, params);
-  if (result.error) throw result.error;
-  return result.pi;
+export async function confirmPaymentIntent(
+  ctx: Context,
+  stored: PaymentIntent,
+  params: Partial<ConfirmParams>,
+  decided?: PaymentOutcome,
+  publishable = false,
+): Promise<ConfirmResult> {
+  // The status is checked before the store is read, as today's answers pin.
+  const refused = refusal(stored, "confirm", { publishable });
+  if (refused) throw refused;
+  const pmId = params.payment_method ?? (typeof stored.payment_method === "string" ? stored.payment_method : null);
+  const ref = pmId === null ? null : await usablePaymentMethod(ctx, pmId, stored.customer);
+  const authenticatedWith = await ctx.store.kvGet<string>(ctx.ns, AUTHENTICATED, stored.id);
+  const input: PaymentIntentInput = { type: "confirm", paymentMethod: ref, patch: confirmPatch(stored, params), publishable, authenticatedWith: authenticatedWith ?? null, ...confirmOptions(params) };
+  return execute(ctx, stored, stored, input, { decided });
 }
 
 function newClientSecret(id: string): string {
@@ -393,15 +356,11 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     }
   }
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");
-  let ref: PaymentMethodRef | undefined;
-  if (params.payment_method !== undefined) {
-    ref = await resolvePaymentMethod(ctx, params.payment_method, "payment_method");
-    await checkUsableFor(ctx, ref, params.customer ?? null);
-  }
+  const ref = params.payment_method !== undefined ? await usablePaymentMethod(ctx, params.payment_method, params.customer) : null;
   const id = paymentIntents.newId();
   // Without a list of types, versions from 2023-08-16 enable automatic payment methods; older ones take cards.
   const apm = types === undefined ? (params.automatic_payment_methods ?? (ctx.version.features.automatic_payment_methods_by_default ? { enabled: true } : null)) : null;
-  const pi: PaymentIntent = {
+  const draft: PaymentIntent = {
     id,
     object: "payment_intent",
     allowed_payment_method_types: types ?? null,
@@ -430,7 +389,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     metadata: mergeMetadata({}, params.metadata),
     next_action: null,
     on_behalf_of: null,
-    payment_method: ref ? paymentMethodOf(ref).id : null,
+    payment_method: null,
     payment_method_configuration_details: apm?.enabled ? { id: "pmc_paper_tiger_default", parent: null } : null,
     payment_method_options: cardOptions(params.payment_method_options, null),
     payment_method_types: types ?? ["card"],
@@ -443,92 +402,51 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     source: null,
     statement_descriptor: params.statement_descriptor ?? null,
     statement_descriptor_suffix: params.statement_descriptor_suffix ?? null,
-    status: ref ? "requires_confirmation" : "requires_payment_method",
+    status: "requires_payment_method",
     transfer_data: null,
     transfer_group: params.transfer_group ?? null,
   };
-  if (params.confirm !== true) {
-    if (ref) await materializePaymentMethod(ctx, ref);
-    return paymentIntents.insert(ctx, pi);
-  }
-  // Everything a confirmation can refuse is checked before the PaymentIntent exists.
-  if (!ref) throw PaymentErrors.confirmMissingPaymentMethod(pi.customer as string | null, pi);
-  const plan = await planConfirm(ctx, pi, params, ref);
-  if (ref.kind === "shortcut") await materializePaymentMethod(ctx, ref);
-  const stored = await paymentIntents.insert(ctx, pi);
-  const result = await executeConfirm(ctx, stored, plan);
-  if (result.error) throw result.error;
-  return result.pi;
+  return answered(await execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? confirmOptions(params) : null }));
 }
 
 /** Applies `POST /v1/payment_intents/:id`. */
 async function updatePaymentIntent(ctx: Context, current: PaymentIntent, params: UpdateParams): Promise<PaymentIntent> {
-  const terminal = current.status === "succeeded" || current.status === "canceled";
-  const allowedWhenTerminal = new Set(["description", "metadata", "receipt_email", "shipping", "statement_descriptor", "statement_descriptor_suffix", "transfer_group"]);
-  if (terminal && Object.keys(params).some((k) => !allowedWhenTerminal.has(k))) throw PaymentErrors.updateWrongStatus(current.status, current);
-  const next: PaymentIntent = { ...current };
+  const keys = Object.keys(params);
+  const refused = refusal(current, "update", { keys });
+  if (refused) throw refused;
+  const patch: Partial<PaymentIntent> = {};
   if (params.amount !== undefined || params.currency !== undefined) {
-    next.currency = checkMoney(params.amount ?? current.amount, params.currency ?? current.currency);
-    next.amount = params.amount ?? current.amount;
+    patch.currency = checkMoney(params.amount ?? current.amount, params.currency ?? current.currency);
+    patch.amount = params.amount ?? current.amount;
   }
   if (params.customer !== undefined) {
     await customers.require(ctx, params.customer, "customer");
-    next.customer = params.customer;
+    patch.customer = params.customer;
   }
-  let ref: PaymentMethodRef | undefined;
-  if (params.payment_method !== undefined && params.payment_method !== null) {
-    ref = await resolvePaymentMethod(ctx, params.payment_method, "payment_method");
-    await checkUsableFor(ctx, ref, typeof next.customer === "string" ? next.customer : null);
-  }
-  const withTypes = withMethodTypes(next, methodTypesOf(params));
-  Object.assign(next, withTypes);
-  if (params.capture_method !== undefined) next.capture_method = params.capture_method;
-  if (params.description !== undefined) next.description = params.description;
-  if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
-  if (params.payment_method_options !== undefined) next.payment_method_options = cardOptions(params.payment_method_options, current.payment_method_options);
-  if (params.receipt_email !== undefined) next.receipt_email = params.receipt_email;
-  if (params.setup_future_usage !== undefined) next.setup_future_usage = params.setup_future_usage;
-  if (params.shipping !== undefined) next.shipping = shippingOf(params.shipping) as PaymentIntent["shipping"];
-  if (params.statement_descriptor !== undefined) next.statement_descriptor = params.statement_descriptor;
-  if (params.statement_descriptor_suffix !== undefined) next.statement_descriptor_suffix = params.statement_descriptor_suffix;
-  if (params.transfer_group !== undefined) next.transfer_group = params.transfer_group;
-  if (params.payment_method === null) {
-    next.payment_method = null;
-    next.status = "requires_payment_method";
-    next.next_action = null;
-  } else if (ref) {
-    next.payment_method = (await materializePaymentMethod(ctx, ref)).id;
-    next.status = "requires_confirmation";
-    next.next_action = null;
-  }
-  return save(ctx, current, next);
+  const ref =
+    params.payment_method === undefined ? undefined : params.payment_method === null ? null : await usablePaymentMethod(ctx, params.payment_method, patch.customer ?? current.customer);
+  Object.assign(patch, methodTypesPatch(methodTypesOf(params)));
+  if (params.capture_method !== undefined) patch.capture_method = params.capture_method;
+  if (params.description !== undefined) patch.description = params.description;
+  if (params.metadata !== undefined) patch.metadata = mergeMetadata(current.metadata, params.metadata);
+  if (params.payment_method_options !== undefined) patch.payment_method_options = cardOptions(params.payment_method_options, current.payment_method_options);
+  if (params.receipt_email !== undefined) patch.receipt_email = params.receipt_email;
+  if (params.setup_future_usage !== undefined) patch.setup_future_usage = params.setup_future_usage;
+  if (params.shipping !== undefined) patch.shipping = shippingOf(params.shipping) as PaymentIntent["shipping"];
+  if (params.statement_descriptor !== undefined) patch.statement_descriptor = params.statement_descriptor;
+  if (params.statement_descriptor_suffix !== undefined) patch.statement_descriptor_suffix = params.statement_descriptor_suffix;
+  if (params.transfer_group !== undefined) patch.transfer_group = params.transfer_group;
+  return answered(await execute(ctx, current, current, { type: "update", keys, patch, ...(ref !== undefined ? { paymentMethod: ref } : {}) }));
 }
 
 /** Captures a `requires_capture` PaymentIntent, in full or in part. */
 export async function capturePaymentIntent(ctx: Context, current: PaymentIntent, amountToCapture: number | undefined, extra: Partial<PaymentIntent> = {}): Promise<PaymentIntent> {
-  if (current.status === "succeeded") throw PaymentErrors.captureAlreadyCaptured(current);
-  if (current.status !== "requires_capture") throw PaymentErrors.captureWrongStatus(current.status, current);
-  const amount = amountToCapture ?? current.amount_capturable;
-  if (amount > current.amount_capturable) throw PaymentErrors.captureTooLarge(amount, current.amount_capturable);
-  const charge = await charges.require(ctx, current.latest_charge as string, "latest_charge");
-  await captureCharge(ctx, charge, amount);
-  const next: PaymentIntent = { ...current, ...extra, status: "succeeded", amount_received: amount, amount_capturable: 0 };
-  return save(ctx, current, next, "payment_intent.succeeded");
+  return answered(await execute(ctx, current, current, { type: "capture", amount: amountToCapture, patch: extra }));
 }
-
-const CANCELABLE = new Set(["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"]);
 
 /** Cancels a PaymentIntent; an authorised charge is released. */
 export async function cancelPaymentIntent(ctx: Context, current: PaymentIntent, reason: PaymentIntent["cancellation_reason"]): Promise<PaymentIntent> {
-  if (!CANCELABLE.has(current.status)) throw PaymentErrors.cancelWrongStatus(current.status, current);
-  const next: PaymentIntent = { ...current, status: "canceled", canceled_at: ctx.now(), cancellation_reason: reason, next_action: null, amount_capturable: 0 };
-  await save(ctx, current, next, "payment_intent.canceled");
-  await ctx.store.kvDelete(ctx.ns, AUTHENTICATED, current.id);
-  if (current.status === "requires_capture" && typeof current.latest_charge === "string") {
-    const charge = await charges.get(ctx, current.latest_charge);
-    if (charge) await releaseCharge(ctx, charge);
-  }
-  return next;
+  return answered(await execute(ctx, current, current, { type: "cancel", reason }));
 }
 
 /**
@@ -539,35 +457,11 @@ export async function cancelPaymentIntent(ctx: Context, current: PaymentIntent, 
  */
 export async function authenticatePaymentIntent(ctx: Context, id: string, outcome: "succeed" | "fail"): Promise<PaymentIntent> {
   const current = await paymentIntents.require(ctx, id);
-  if (current.status !== "requires_action") throw PaymentErrors.authenticateWrongStatus("PaymentIntent", current.status);
+  const refused = refusal(current, "authenticate");
+  if (refused) throw refused;
   const pm = await paymentMethods.require(ctx, current.payment_method as string, "payment_method");
-  if (outcome === "fail") {
-    const failed: PaymentIntent = {
-      ...current,
-      status: "requires_payment_method",
-      payment_method: null,
-      next_action: null,
-      last_payment_error: authenticationFailedError("payment_intent", pm).body as PaymentIntent["last_payment_error"],
-    };
-    return save(ctx, current, failed, "payment_intent.payment_failed");
-  }
-  if (current.confirmation_method === "manual") {
-    // The server confirms again; the challenge is not asked twice.
-    await ctx.store.kvSet(ctx.ns, AUTHENTICATED, current.id, pm.id);
-    return save(ctx, current, { ...current, status: "requires_confirmation", next_action: null });
-  }
-  const customer = typeof current.customer === "string" ? current.customer : null;
-  const decision = await decidePayment(ctx, {
-    customer,
-    paymentMethod: pm.id,
-    card: pm.card!,
-    amount: current.amount,
-    currency: current.currency,
-    offSession: false,
-    authenticated: true,
-  });
-  if (decision.kind === "requires_action") throw new Error("an authenticated payment cannot ask for authentication again");
-  return (await settle(ctx, current, { ...current, next_action: null }, pm, decision, true)).pi;
+  // The customer's browser gets the PaymentIntent, declined or not.
+  return (await execute(ctx, current, current, { type: "authenticate", outcome, paymentMethod: pm })).pi;
 }
 
 export const paymentIntentsModule: ResourceModule = {
@@ -610,9 +504,7 @@ export const paymentIntentsModule: ResourceModule = {
         resource: paymentIntents as never,
         async run(ctx, params, path) {
           const current = await paymentIntents.require(ctx, path.id!);
-          // Stripe: "When the confirmation method is manual, all payment attempts must be made using a secret key."
-          if (ctx.publishable && current.confirmation_method === "manual") throw PaymentErrors.confirmManualWithPublishableKey(current.id);
-          return confirm(ctx, current, params);
+          return answered(await confirmPaymentIntent(ctx, current, params, undefined, ctx.publishable));
         },
       }),
       "PaymentIntent",
