@@ -9,7 +9,7 @@
 import { Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import { at, nowFor } from "../../billing/time.js";
 import { amountFor } from "../../billing/pricing.js";
-import { boundary, remainingFraction, type Interval } from "../../billing/periods.js";
+import { boundary, remainingFraction } from "../../billing/periods.js";
 import {
   buildItem,
   cycleOf,
@@ -28,6 +28,7 @@ import { allOf } from "../../kernel/filters.js";
 import { insertInvoiceItem } from "../invoice-items.js";
 import {
   attemptPayment,
+  type PaymentAttempt,
   createInvoice,
   finalizeInvoice,
   invoiceRelations,
@@ -44,7 +45,8 @@ import { listOf } from "../../kernel/list.js";
 import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
 import { notModelled, override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
-import type { CreateItem, SubscriptionCreate } from "./plan.js";
+import { checkItems, checkParams, planSubscription, type CatalogLookup, type CreateItem, type SubscriptionCreate } from "./plan.js";
+import { checkPaymentMethodOwner, subscriptionMachine, type SubscriptionEffect, type SubscriptionInput } from "./machine.js";
 import { createPaymentIntent } from "../payment-intents/index.js";
 import { paymentMethods } from "../payment-methods.js";
 import { prices, type Price } from "../prices.js";
@@ -192,11 +194,6 @@ function checkRecurring(price: Price, param: string, currency: string | undefine
   }
 }
 
-/** What an inline price bills for a quantity, as the price it becomes would (`amountFor` of a per-unit price). */
-function inlineAmount(d: NonNullable<ItemParams["price_data"]>, quantity: number): number {
-  return Math.round((d.unit_amount ?? Number(d.unit_amount_decimal ?? 0)) * quantity);
-}
-
 /** Checks a payment method the subscription will charge: it must be attached to the customer. */
 async function checkPaymentMethod(ctx: Context, id: string, customer: string, param: string): Promise<void> {
   const pm = await paymentMethods.require(ctx, id, param);
@@ -229,224 +226,155 @@ async function store(ctx: Context, before: Subscription, after: Subscription, ev
   return subscriptions.update(ctx, before, after, event === undefined ? {} : { event });
 }
 
-/** Creates a subscription and its first invoice, charging it as `payment_behavior` says. */
-export async function createSubscription(ctx: Context, params: CreateParams): Promise<Subscription> {
+/** Reads every price and product the items name, for the plan's catalog checks (which keep today's order of refusals). */
+async function catalogFor(ctx: Context, p: SubscriptionCreate): Promise<CatalogLookup> {
+  const priceIds = [...p.items.map((item) => (item.price_data ? undefined : (item.price ?? item.plan))), ...(p.add_invoice_items ?? []).map((a) => a.price)];
+  const found = new Map<string, Price>();
+  for (const id of priceIds) {
+    const price = id === undefined ? undefined : await prices.get(ctx, id);
+    if (price) found.set(price.id, price);
+  }
+  const live = new Set<string>();
+  for (const item of p.items) {
+    const product = item.price_data && (await products.get(ctx, item.price_data.product));
+    if (product && !(product as { deleted?: boolean }).deleted) live.add(product.id);
+  }
+  return { price: (id) => found.get(id), product: (id) => live.has(id) };
+}
+
+/** An inline price as it will be created, for planning before anything is stored (the plan reads its amount, currency and cycle). */
+function inlinePrice(d: NonNullable<CreateItem["price_data"]>): Price {
+  const decimal = d.unit_amount_decimal ?? String(d.unit_amount ?? 0);
+  return {
+    id: "price_inline",
+    object: "price",
+    active: true,
+    billing_scheme: "per_unit",
+    currency: d.currency.toLowerCase(),
+    product: d.product,
+    recurring: { interval: d.recurring.interval, interval_count: d.recurring.interval_count ?? 1, meter: null, trial_period_days: null, usage_type: "licensed" },
+    tax_behavior: d.tax_behavior ?? "unspecified",
+    tiers_mode: null,
+    transform_quantity: null,
+    type: "recurring",
+    unit_amount: d.unit_amount ?? null,
+    unit_amount_decimal: decimal,
+  } as Price;
+}
+
+/** The effects a creation runs (the plan's, then the first invoice's and first payment's transitions). */
+type CreateEffect = Extract<
+  SubscriptionEffect,
+  { type: "own_items" | "insert" | "save" | "add_invoice_items" | "invoice" | "attempt_latest_invoice" | "ensure_payment_intent" | "void_latest_invoice" | "answer" }
+>;
+
+/**
+ * Creates a subscription and its first invoice, charging it as
+ * `payment_behavior` says: the plan (plan.ts) checks the parameters and the
+ * catalog and builds the subscription; this function reads what the plan
+ * needs, decides an `error_if_incomplete` first payment before anything is
+ * stored, then runs the plan's effects and feeds the first invoice and its
+ * payment to the subscription machine.
+ */
+async function createSubscription(ctx: Context, params: SubscriptionCreate): Promise<Subscription> {
   const customer = await customers.require(ctx, params.customer, "customer");
-  if (params.items.length === 0) throw Errors.parameterMissing("items");
-  const collection = params.collection_method ?? "charge_automatically";
-  if (collection === "send_invoice" && params.days_until_due === undefined) {
-    throw Errors.parameterMissing("days_until_due");
+  const testClock = typeof customer.test_clock === "string" ? customer.test_clock : null;
+  const now = await nowFor(ctx, testClock);
+  const bad = checkParams(params, now);
+  if (bad) throw bad;
+  if (params.default_payment_method !== undefined) {
+    const pm = await paymentMethods.require(ctx, params.default_payment_method, "default_payment_method");
+    const refused = checkPaymentMethodOwner(params.default_payment_method, typeof pm.customer === "string" ? pm.customer : null, customer.id, "default_payment_method");
+    if (refused) throw refused;
   }
-  if (collection === "charge_automatically" && params.days_until_due !== undefined) {
-    throw SubscriptionErrors.daysUntilDueNotAllowed();
-  }
-  if (params.trial_end !== undefined && (params.trial_period_days !== undefined || params.trial_from_plan)) {
-    throw Errors.parametersExclusive("trial_end", "trial_period_days");
-  }
-  const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
-  if (typeof params.trial_end === "number" && params.trial_end <= now) {
-    throw SubscriptionErrors.notInFuture("trial_end");
-  }
-  if (params.cancel_at !== undefined && params.cancel_at <= now) {
-    throw SubscriptionErrors.notInFuture("cancel_at");
-  }
-  if (params.default_payment_method !== undefined) await checkPaymentMethod(ctx, params.default_payment_method, customer.id, "default_payment_method");
-
-  // Resolve and check every price before anything is stored (inline price_data is created last).
-  const resolved: Array<{ price: Price | undefined; item: ItemParams; i: number }> = [];
-  let currency = params.currency?.toLowerCase();
-  let cycle: { interval: Interval; count: number } | undefined;
-  const seen = new Set<string>();
-  for (const [i, item] of params.items.entries()) {
-    if (item.price_data) {
-      resolved.push({ price: undefined, item, i });
-      continue;
-    }
-    const price = await priceOfItem(ctx, item, i);
-    checkRecurring(price, `items[${i}][price]`, currency, cycle);
-    if (seen.has(price.id)) throw SubscriptionErrors.duplicatePrice(price.id, `items[${i}][price]`);
-    seen.add(price.id);
-    currency ??= price.currency;
-    cycle ??= { interval: price.recurring!.interval as Interval, count: price.recurring!.interval_count };
-    resolved.push({ price, item, i });
-  }
-  for (const { item, i } of resolved) {
-    if (!item.price_data) continue;
-    const d = item.price_data;
-    if (currency !== undefined && d.currency.toLowerCase() !== currency) {
-      throw SubscriptionErrors.priceDataCurrency(i, currency);
-    }
-    if (cycle && (d.recurring.interval !== cycle.interval || (d.recurring.interval_count ?? 1) !== cycle.count)) {
-      throw SubscriptionErrors.priceDataInterval(i, cycle);
-    }
-    if (d.unit_amount === undefined && d.unit_amount_decimal === undefined) {
-      throw Errors.parameterMissing(`items[${i}][price_data][unit_amount]`);
-    }
-    await products.require(ctx, d.product, `items[${i}][price_data][product]`);
-  }
-  const addItems: Array<{ price: Price; quantity: number }> = [];
-  for (const [i, a] of (params.add_invoice_items ?? []).entries()) {
-    if (a.price === undefined) throw Errors.parameterMissing(`add_invoice_items[${i}][price]`);
-    const price = await prices.require(ctx, a.price, `add_invoice_items[${i}][price]`);
-    if (price.type !== "one_time") throw SubscriptionErrors.addItemRecurring(price.id, i);
-    addItems.push({ price, quantity: a.quantity ?? 1 });
-  }
-
-  // A subscription of inline prices only takes its currency and cycle from the first one.
-  const inline = resolved[0]!.item.price_data;
-  currency ??= resolved[0]!.price?.currency ?? inline!.currency.toLowerCase();
-  cycle ??= resolved[0]!.price
-    ? { interval: resolved[0]!.price.recurring!.interval as Interval, count: resolved[0]!.price.recurring!.interval_count }
-    : { interval: inline!.recurring.interval, count: inline!.recurring.interval_count ?? 1 };
-
-  let trialEnd: number | null = null;
-  if (typeof params.trial_end === "number") trialEnd = params.trial_end;
-  else if (params.trial_period_days !== undefined && params.trial_period_days > 0) trialEnd = now + params.trial_period_days * 86_400;
-  else if (params.trial_from_plan) {
-    // An inline price has no trial days of its own.
-    const days = resolved[0]!.price?.recurring?.trial_period_days;
-    if (days) trialEnd = now + days * 86_400;
-  }
-  const anchor = trialEnd ?? params.billing_cycle_anchor ?? now;
-  if (params.billing_cycle_anchor !== undefined && trialEnd === null) {
-    if (params.billing_cycle_anchor <= now || params.billing_cycle_anchor > boundary(now, cycle.interval, cycle.count, 1)) {
-      throw SubscriptionErrors.anchorOutOfRange();
-    }
-  }
-  const firstEnd = trialEnd ?? (params.billing_cycle_anchor !== undefined ? params.billing_cycle_anchor : boundary(anchor, cycle.interval, cycle.count, 1));
-  const period = { start: now, end: firstEnd };
-  // A first period shorter than a cycle (billing_cycle_anchor) is prorated unless told not to.
-  const fullPeriod = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
-  const share = params.billing_cycle_anchor !== undefined && trialEnd === null ? (params.proration_behavior === "none" ? 0 : remainingFraction(fullPeriod.start, fullPeriod.end, fullPeriod.end - (firstEnd - now))) : 1;
-  const lineAmount = (full: number) => (trialEnd !== null ? 0 : share === 1 ? full : Math.round(full * share));
-
+  const checked = checkItems(params, await catalogFor(ctx, params));
+  if ("error" in checked) throw checked.error;
+  const env = { now, subscriptionId: subscriptions.newId(), itemIds: params.items.map(() => `si_${randomChars(14)}`) };
+  // Planned with the inline prices as they will be: a bad anchor is refused, and the first payment decided, before any price exists.
+  const draft = planSubscription(params, customer, checked, params.items.map((item, i) => checked.prices[i] ?? inlinePrice(item.price_data!)), env);
+  if ("error" in draft) throw draft.error;
   const behavior = params.payment_behavior ?? "allow_incomplete";
   let decided: PaymentOutcome | undefined;
-  if (behavior === "error_if_incomplete" && collection === "charge_automatically") {
-    // The first invoice's total, as createInvoice will add it up: the items' lines and the one-time items in its currency.
-    const items = resolved.reduce((sum, r) => sum + lineAmount(r.price ? amountFor(r.price, r.item.quantity ?? 1) : inlineAmount(r.item.price_data!, r.item.quantity ?? 1)), 0);
-    const once = addItems.reduce((sum, a) => sum + (a.price.currency === currency ? amountFor(a.price, a.quantity) : 0), 0);
-    decided = await decideFirstPayment(ctx, { customer, amount: Math.max(0, items + once), currency, defaultPaymentMethod: params.default_payment_method, offSession: params.off_session ?? false });
+  if (behavior === "error_if_incomplete" && draft.next.collection_method === "charge_automatically") {
+    const order = draft.effects.find((e) => e.type === "invoice")!.order;
+    const items = order.lines.reduce((sum, l) => sum + l.amount, 0);
+    const once = checked.addItems.reduce((sum, a) => sum + (a.price.currency === draft.next.currency ? amountFor(a.price, a.quantity) : 0), 0);
+    decided = await decideFirstPayment(ctx, { customer, amount: Math.max(0, items + once), currency: draft.next.currency, defaultPaymentMethod: params.default_payment_method, offSession: params.off_session ?? false });
   }
 
   // From here on the subscription is created.
-  for (const r of resolved) if (!r.price) r.price = await priceOfItem(ctx, r.item, r.i);
-  const id = subscriptions.newId();
-  const items = resolved.map((r) => buildItem(`si_${randomChars(14)}`, id, r.price!, r.item.quantity ?? 1, now, period, mergeMetadata({}, r.item.metadata)));
-  const sub0: Subscription = withItems(
-    {
-      id,
-      object: "subscription",
-      application: null,
-      application_fee_percent: null,
-      automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-      billing_cycle_anchor: anchor,
-      billing_cycle_anchor_config: null,
-      billing_mode: { type: "classic", flexible: null },
-      billing_schedules: [],
-      billing_thresholds: null,
-      cancel_at: params.cancel_at ?? null,
-      cancel_at_period_end: params.cancel_at_period_end ?? false,
-      canceled_at: params.cancel_at_period_end ? now : null,
-      cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: params.cancel_at_period_end ? "cancellation_requested" : null },
-      collection_method: collection,
-      created: now,
-      currency,
-      customer: customer.id,
-      customer_account: null,
-      days_until_due: params.days_until_due ?? null,
-      default_payment_method: params.default_payment_method ?? null,
-      default_source: null,
-      default_tax_rates: [],
-      description: params.description ?? null,
-      discounts: [],
-      ended_at: null,
-      invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: "self" } },
-      items: listOf([], "") as Subscription["items"],
-      latest_invoice: null,
-      livemode: false,
-      managed_payments: null,
-      metadata: mergeMetadata({}, params.metadata),
-      next_pending_invoice_item_invoice: null,
-      on_behalf_of: null,
-      pause_collection: null,
-      payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: params.payment_settings?.save_default_payment_method ?? "off" },
-      pending_invoice_item_interval: null,
-      pending_setup_intent: null,
-      pending_update: null,
-      schedule: null,
-      start_date: now,
-      status: trialEnd !== null ? "trialing" : "incomplete",
-      test_clock: typeof customer.test_clock === "string" ? customer.test_clock : null,
-      transfer_data: null,
-      trial_end: trialEnd,
-      trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: "create_invoice" } },
-      trial_start: trialEnd !== null ? now : null,
-    } as Subscription,
-    items,
-  );
-  for (const item of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item.id, id);
-  let sub = await subscriptions.insert(ctx, sub0);
+  const itemPrices: Price[] = [];
+  for (const [i, item] of params.items.entries()) itemPrices.push(checked.prices[i] ?? (await priceOfItem(ctx, item, i)));
+  const plan = planSubscription(params, customer, checked, itemPrices, env);
+  if ("error" in plan) throw plan.error;
+  const machineEnv = { now, settings: billingOf(ctx) };
+  let sub = plan.next;
+  let invoice: Invoice | undefined;
+  let attempt: PaymentAttempt | undefined;
+  const run = async (effects: readonly SubscriptionEffect[]): Promise<void> => {
+    for (const effect of effects as readonly CreateEffect[]) {
+      switch (effect.type) {
+        case "own_items":
+          for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, sub.id);
+          break;
+        case "insert":
+          sub = await subscriptions.insert(ctx, effect.subscription);
+          break;
+        case "save":
+          sub = await store(ctx, sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
+          break;
+        case "add_invoice_items":
+          for (const item of effect.items) await insertInvoiceItem(ctx, item);
+          break;
+        case "invoice": {
+          const { order } = effect;
+          const inv = await createInvoice(ctx, {
+            customer,
+            currency: sub.currency,
+            lines: [...order.lines],
+            billingReason: order.reason,
+            collectionMethod: sub.collection_method,
+            periodStart: order.period.start,
+            periodEnd: order.period.end,
+            now,
+            subscription: { id: sub.id, metadata: sub.metadata },
+            daysUntilDue: order.daysUntilDue ?? null,
+            defaultPaymentMethod: null,
+            includePending: true,
+          });
+          if (order.link) sub = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
+          invoice = await finalizeInvoice(ctx, inv, now);
+          // Its hooks may have moved the subscription on (paid at once).
+          sub = (await subscriptions.get(ctx, sub.id))!;
+          break;
+        }
+        case "ensure_payment_intent":
+          // Nothing to charge (below the minimum charge): paid at once, as any automatic payment would be.
+          if (!(await settleWithoutCharge(ctx, invoice!, now))) await ensureIntent(ctx, invoice!);
+          sub = (await subscriptions.get(ctx, sub.id))!;
+          break;
+        case "attempt_latest_invoice":
+          attempt = await attemptPayment(ctx, invoice!, { now, offSession: effect.offSession, nextAttemptAt: null, ...(decided ? { decision: decided } : {}) });
+          sub = (await subscriptions.get(ctx, sub.id))!;
+          break;
+        case "void_latest_invoice":
+          await voidInvoice(ctx, attempt?.invoice ?? invoice!, now);
+          break;
+        case "answer":
+          throw effect.error;
+      }
+    }
+  };
+  const step = async (input: SubscriptionInput): Promise<void> => {
+    const t = subscriptionMachine(sub, input, machineEnv);
+    if ("error" in t) throw t.error;
+    await run(t.effects);
+  };
 
-  for (const a of addItems) {
-    await insertInvoiceItem(ctx, {
-      customer: customer.id,
-      amount: amountFor(a.price, a.quantity),
-      currency: a.price.currency,
-      description: null,
-      period: { start: now, end: now },
-      price: { id: a.price.id, product: String(a.price.product), unit_amount_decimal: a.price.unit_amount_decimal },
-      quantity: a.quantity,
-      subscription: id,
-      testClock: sub.test_clock as string | null,
-      date: now,
-    });
-  }
-
-  const lines = sub.items.data.map((item) => {
-    const l = lineFor(sub, item, period, trialEnd !== null);
-    return share === 1 ? l : { ...l, amount: Math.round(l.amount * share) };
-  });
-  let inv = await createInvoice(ctx, {
-    customer,
-    currency,
-    lines,
-    billingReason: "subscription_create",
-    collectionMethod: collection,
-    periodStart: now,
-    periodEnd: now,
-    now,
-    subscription: { id, metadata: sub.metadata },
-    daysUntilDue: params.days_until_due ?? null,
-    defaultPaymentMethod: null,
-    includePending: true,
-  });
-  sub = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
-  inv = await finalizeInvoice(ctx, inv, now);
-  sub = (await subscriptions.get(ctx, id))!;
-
-  if (inv.status === "paid") return sub;
-  if (collection === "send_invoice") {
-    return store(ctx, sub, { ...sub, status: "active" });
-  }
-  if (behavior === "default_incomplete") {
-    // Nothing to charge (below the minimum charge): paid at once, as any automatic payment would be.
-    if (await settleWithoutCharge(ctx, inv, now)) return (await subscriptions.get(ctx, id))!;
-    // The customer confirms the invoice's PaymentIntent client-side (latest_invoice.confirmation_secret).
-    await ensureIntent(ctx, inv);
-    return (await subscriptions.get(ctx, id))!;
-  }
-  const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? false, nextAttemptAt: null, ...(decided ? { decision: decided } : {}) });
-  sub = (await subscriptions.get(ctx, id))!;
-  if (attempt.invoice.status === "paid") return sub;
-  if (behavior === "error_if_incomplete") {
-    // The decision above lets through only payments that go through; should one fail all the same,
-    // the create ends what it stored.
-    await voidInvoice(ctx, attempt.invoice, now);
-    const expired = await store(ctx, sub, { ...sub, status: "incomplete_expired", ended_at: now });
-    void expired;
-    throw attempt.error ?? SubscriptionErrors.firstPaymentRequiresAction();
-  }
+  await run(plan.effects);
+  await step({ type: "first_invoice", invoice: invoice!.status === "paid" ? "paid" : "open", behavior, offSession: params.off_session ?? false });
+  // The decision above lets through only payments that go through; should one fail all the same, the create ends what it stored.
+  if (attempt) await step({ type: "first_payment", outcome: attempt.invoice.status === "paid" ? "paid" : "unpaid", behavior, error: attempt.error });
   return sub;
 }
 
