@@ -307,4 +307,21 @@ describe("subscriptions", { timeout: 120_000 }, () => {
     assert.deepEqual([missing.status, missing.json.error.code, missing.json.error.param], [400, "parameter_missing", "items"]);
     assert.deepEqual((await b.stripe.subscriptions.list({ status: "all" })).data, []);
   });
+
+  test("update: what is not modelled is refused by name (the older coupon too), before anything changes", async () => {
+    await using b = await billingSetup();
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }] });
+    const notModelled = (param: string) => `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.`;
+    for (const [params, param] of [
+      [{ pause_collection: { behavior: "void" } }, "pause_collection"],
+      [{ coupon: "SAVE10" }, "coupon"],
+      [{ discounts: [{ coupon: "SAVE10" }] }, "discounts"],
+      [{ default_tax_rates: ["txr_1"] }, "default_tax_rates"],
+      [{ items: [{ id: sub.items.data[0]!.id, tax_rates: ["txr_1"] }] }, "items[0][tax_rates]"],
+    ] as const) {
+      const res = await b.s.raw("POST", `/v1/subscriptions/${sub.id}`, { body: { ...params, metadata: { changed: "yes" } } });
+      assert.deepEqual([res.status, res.json.error.param, res.json.error.message], [400, param, notModelled(param)], JSON.stringify(res.json));
+    }
+    assert.deepEqual((await b.stripe.subscriptions.retrieve(sub.id)).metadata, {});
+  });
 });

@@ -32,7 +32,7 @@ function outcome(fn: () => unknown): Outcome {
   }
 }
 
-/** Refusals that only say "not modelled here": an unknown nested key, or today's `unsupported()`. */
+/** Refusals that only say "not modelled here": an unknown nested key, or a parameter refused as not implemented. */
 const notModelled = (o: Outcome): boolean =>
   !o.ok && (o.code === "parameter_unknown" || /^paper-tiger does not (support|implement)/.test(o.message));
 

@@ -44,7 +44,6 @@ const SAMPLES: Samples = {
     parameterNotAllowed: ["days_until_due", { collection_method: "send_invoice" }],
     taxBehaviorFixed: [],
     arrayTooLong: ["preferred_locales", 20],
-    parameterUnsupported: ["transfers", "reverse_transfer"],
     parameterTooLong: ["name", 150],
     parametersExclusive: ["starting_after", "ending_before"],
     integerOutOfRange: ["limit", 1, 100],

@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADDRESS, addressOf, mergeMetadata, p, parseShape, unsupported } from "../../src/kernel/params/param.js";
+import { ADDRESS, addressOf, mergeMetadata, p, parseShape } from "../../src/kernel/params/param.js";
 import { StripeError } from "../../src/kernel/errors/index.js";
 
 /** A matcher for `assert.throws`: a 400 with this param and message. */
@@ -134,7 +134,7 @@ describe("parameter parser", { timeout: 30_000 }, () => {
     assert.equal(mergeMetadata(current, undefined), current);
   });
 
-  test("other builders: booleans, enums, timestamps, records, ranges, unsupported parameters", () => {
+  test("other builders: booleans, enums, timestamps, records, ranges", () => {
     assert.equal(p.boolean().parse("true", "c"), true);
     assert.equal(p.boolean().parse(false, "c"), false);
     assert.throws(() => p.boolean().parse("yes", "c"), refused("c", "Invalid boolean: yes"));
@@ -151,9 +151,6 @@ describe("parameter parser", { timeout: 30_000 }, () => {
     assert.deepEqual(p.range().parse("100", "created"), { gte: 100, lte: 100 });
     assert.deepEqual(p.range().parse({ gt: "1", lte: 5 }, "created"), { gt: 1, lte: 5 });
     assert.throws(() => p.range().parse({ after: 1 }, "created"), refused("created[after]", "Received unknown parameter: created[after]"));
-    const u = unsupported("tax ids");
-    assert.throws(() => u.parse("x", "tax_id_data"), refused("tax_id_data", "paper-tiger does not support tax ids (parameter tax_id_data) yet. Leave it out of the request."));
-    assert.equal(u.parse("", "tax_id_data"), null, "unsetting an unsupported parameter is harmless");
   });
   test("decimals: digits with an optional fraction, kept as the text Stripe echoes back", () => {
     const d = p.decimal();

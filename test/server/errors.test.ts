@@ -151,12 +151,6 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
     params: { charge: "ch_any", reverse_transfer: true },
     ...invalid(400, "paper-tiger does not implement the parameter reverse_transfer yet (Stripe accepts it). Leave it out of the request.", { param: "reverse_transfer" }),
   },
-  parameterUnsupported: {
-    method: "POST",
-    path: "/v1/subscriptions/sub_any",
-    params: { pause_collection: { behavior: "void" } },
-    ...invalid(400, "paper-tiger does not support pausing collection (parameter pause_collection) yet. Leave it out of the request.", { param: "pause_collection" }),
-  },
   parameterTooLong: {
     method: "POST",
     path: "/v1/customers",

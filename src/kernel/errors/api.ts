@@ -54,9 +54,6 @@ export const Errors = defineErrors({
   taxBehaviorFixed: () => invalidRequest(400, "tax_behavior cannot be changed once it is set to inclusive or exclusive.", { param: "tax_behavior" }),
   /** An array longer than the parameter allows. */
   arrayTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must contain at most ${max} items`, { param }),
-  /** A part of a parameter Stripe accepts that paper-tiger does not model yet (`what`: which part). */
-  parameterUnsupported: (what: string, param: string) =>
-    invalidRequest(400, `paper-tiger does not support ${what} (parameter ${param}) yet. Leave it out of the request.`, { param }),
   parameterTooLong: (param: string, max: number) => invalidRequest(400, `Invalid ${param}: must be at most ${max} characters`, { param }),
   parametersExclusive: (a: string, b: string) =>
     invalidRequest(400, `You may only specify one of these parameters: ${a}, ${b}.`, { code: "parameters_exclusive", param: a }),

@@ -288,13 +288,6 @@ export class NotModelledParam extends Param<never> {
   readonly notModelled = true;
 }
 
-/** A parameter Stripe accepts but paper-tiger does not implement: refused with a clear 400 rather than ignored. */
-export function unsupported(what: string): Param<never> {
-  return new NotModelledParam((_raw, path) => {
-    throw Errors.parameterUnsupported(what, path);
-  }, false, true);
-}
-
 /** Stripe's address hash. */
 export const ADDRESS = p.object({
   city: p.string({ max: 200 }).emptiable(),

@@ -42,7 +42,7 @@ import {
   type LineInput,
 } from "../invoices/index.js";
 import { listOf } from "../../kernel/list.js";
-import { mergeMetadata, p, unsupported, type ParamType } from "../../kernel/params/param.js";
+import { mergeMetadata, p, type MetadataInput } from "../../kernel/params/param.js";
 import { notModelled, override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
 import { checkItems, checkParams, planSubscription, type CatalogLookup, type CreateItem, type SubscriptionCreate } from "./plan.js";
@@ -143,28 +143,46 @@ type ItemParams = CreateItem;
 type CreateParams = SubscriptionCreate;
 
 const UPDATE = {
-  items: p.array(p.object({ id: p.id(), price: p.id(), quantity: p.integer({ min: 0 }), deleted: p.boolean(), metadata: p.metadata(), clear_usage: p.boolean() }), { max: 20 }),
-  cancel_at: p.integer().emptiable(),
-  cancel_at_period_end: p.boolean(),
-  cancellation_details: p.object({ comment: p.string({ max: 5000 }).emptiable(), feedback: p.string().emptiable() }),
-  collection_method: p.enum(["charge_automatically", "send_invoice"]),
-  days_until_due: p.integer({ min: 0, max: 730 }),
-  default_payment_method: p.id().emptiable(),
-  description: p.string({ max: 500 }).emptiable(),
-  metadata: p.metadata(),
-  off_session: p.boolean(),
-  payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]),
-  proration_behavior: p.enum(["always_invoice", "create_prorations", "none"]),
-  proration_date: p.integer(),
-  trial_end: p.timestamp({ allowNow: true }),
-  billing_cycle_anchor: p.enum(["now", "unchanged"]),
-  coupon: unsupported("coupons"),
-  discounts: unsupported("discounts"),
-  default_tax_rates: unsupported("tax rates"),
-  pause_collection: unsupported("pausing collection"),
-} as const;
+  ...sdkShape<Stripe.SubscriptionUpdateParams>("POST /v1/subscriptions/{subscription_exposed_id}", {
+    items: { id: true, price: true, quantity: QUANTITY, deleted: true, metadata: true, clear_usage: true },
+    cancel_at: override(p.timestamp().emptiable(), "a Unix time, or \"\" to clear it; the period-end forms are not modelled"),
+    cancel_at_period_end: true,
+    cancellation_details: { comment: true, feedback: true },
+    collection_method: true,
+    days_until_due: DAYS,
+    default_payment_method: true,
+    description: true,
+    metadata: true,
+    off_session: true,
+    payment_behavior: true,
+    proration_behavior: true,
+    proration_date: true,
+    trial_end: true,
+    // On the wire Stripe takes the string (its newest description shows the hash of newer versions).
+    billing_cycle_anchor: override(p.enum(["now", "unchanged"]), "the string form, as the SDKs send it"),
+  }),
+  // Older versions' single coupon, gone from Stripe's newest description.
+  coupon: notModelled,
+};
 
-type UpdateParams = ParamType<ReturnType<typeof p.object<typeof UPDATE>>>;
+/** As parsed: the SDK types the enums open, the parsers return Stripe's values. */
+interface UpdateParams {
+  readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean }>;
+  readonly cancel_at?: number | null;
+  readonly cancel_at_period_end?: boolean;
+  readonly cancellation_details?: { comment?: string | null; feedback?: string | null };
+  readonly collection_method?: "charge_automatically" | "send_invoice";
+  readonly days_until_due?: number;
+  readonly default_payment_method?: string | null;
+  readonly description?: string | null;
+  readonly metadata?: MetadataInput | null;
+  readonly off_session?: boolean;
+  readonly payment_behavior?: "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
+  readonly proration_behavior?: "always_invoice" | "create_prorations" | "none";
+  readonly proration_date?: number;
+  readonly trial_end?: number | "now";
+  readonly billing_cycle_anchor?: "now" | "unchanged";
+}
 
 /** Resolves the price of an item parameter (`price`, legacy `plan`, or inline `price_data`). */
 async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<Price> {
@@ -723,7 +741,7 @@ export const subscriptionsModule: ResourceModule = {
           return createSubscription(ctx, params as unknown as CreateParams);
         },
       },
-      update: { params: UPDATE, run: updateSubscription },
+      update: { params: UPDATE, run: (ctx, current, params) => updateSubscription(ctx, current, params as unknown as UpdateParams) },
       list: {
         params: {
           customer: p.id(),
