@@ -4,6 +4,10 @@
  * decision (so test cards, forced failures and payment chaos all apply),
  * void and uncollectible, lines, previews and search. Subscription billing
  * creates its invoices through the functions exported here.
+ *
+ * Finalization, payment results, void, uncollectible, send, update and
+ * delete are the machine's transitions (machine.ts); this module reads the
+ * store and executes the effects they answer.
  */
 import { Errors, InvoiceErrors, InvoicePreviewErrors, StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
@@ -21,6 +25,7 @@ import {
   createPaymentIntent,
   paymentIntentRelations,
   paymentIntents,
+  voidPaymentIntent,
   type PaymentIntent,
 } from "../payment-intents/index.js";
 import { paymentMethods, resolvePaymentMethod } from "../payment-methods.js";
@@ -31,6 +36,7 @@ import type { Context } from "../../kernel/context.js";
 import { LINKS } from "../../kernel/versions/change.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
+import { invoiceMachine, type InvoiceInput, type InvoicePatch, type Numbering } from "./machine.js";
 
 export type { Invoice, InvoiceLine };
 
@@ -322,11 +328,76 @@ async function draftForItems(ctx: Context, id: string, customer: string): Promis
   return { currency: inv.currency };
 }
 
-async function nextNumber(ctx: Context, customerId: string): Promise<string> {
-  const c = await customers.require(ctx, customerId, "customer");
-  const seq = c.next_invoice_sequence ?? 1;
-  await customers.update(ctx, c, { ...c, next_invoice_sequence: seq + 1 }, { event: false });
-  return `${c.invoice_prefix ?? "INV"}-${String(seq).padStart(4, "0")}`;
+/** The customer's numbering for a finalization (`null`: the customer is gone). */
+async function numberingOf(ctx: Context, customerId: string): Promise<Numbering | null> {
+  const c = await customers.get(ctx, customerId);
+  if (!c || (c as { deleted?: boolean }).deleted) return null;
+  return { customer: c.id, prefix: c.invoice_prefix ?? null, sequence: c.next_invoice_sequence ?? null };
+}
+
+/** What running the machine came to: the invoice as last stored, and the error a request answers once everything is stored. */
+interface InvoiceRun {
+  readonly invoice: Invoice;
+  readonly error?: StripeError;
+  /** A deleted draft's tombstone. */
+  readonly removed?: { id: string; object: string; deleted: true };
+}
+
+/**
+ * Runs the invoice machine on `inv` at `now` (its test clock's time, else the
+ * server's) and executes the effects in order: the customer's numbering,
+ * stores and events, the PaymentIntent a void cancels, the hooks others
+ * follow, a collection through {@link attemptPayment}.
+ */
+async function runInvoice(ctx: Context, inv: Invoice, input: InvoiceInput, now: number, base: Invoice = inv): Promise<InvoiceRun> {
+  const t = invoiceMachine(inv, input, { now });
+  if ("error" in t) throw t.error;
+  // What the first store replaces, for its event's previous attributes.
+  let stored = base;
+  let removed: InvoiceRun["removed"];
+  for (const effect of t.effects) {
+    switch (effect.type) {
+      case "take_number": {
+        const c = await customers.require(ctx, effect.customer, "customer");
+        await customers.update(ctx, c, { ...c, next_invoice_sequence: effect.next }, { event: false });
+        break;
+      }
+      case "save":
+        stored = await invoices.update(ctx, stored, effect.invoice, effect.event === false ? { event: false } : {});
+        break;
+      case "emit":
+        await invoices.emit(ctx, effect.event, effect.invoice, effect.previous);
+        break;
+      case "notify":
+        await ctx.services.relations.emit(effect.hook === "paid" ? invoiceRelations.paid : effect.hook === "payment_failed" ? invoiceRelations.paymentFailed : invoiceRelations.closed, ctx, effect.invoice);
+        break;
+      case "cancel_payment_intent": {
+        const pi = await existingIntent(ctx, inv);
+        if (pi) await voidPaymentIntent(ctx, pi, now);
+        break;
+      }
+      case "collect":
+        stored = (await attemptPayment(ctx, stored, { now, offSession: effect.offSession, paymentMethod: effect.paymentMethod, nextAttemptAt: effect.nextAttemptAt })).invoice;
+        break;
+      case "release_items": {
+        const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: stored.id } })).data;
+        for (const ii of items) await invoiceItems.update(ctx, ii, { ...ii, invoice: null }, { event: false });
+        break;
+      }
+      case "remove":
+        removed = await invoices.remove(ctx, stored);
+        break;
+      case "answer":
+        return { invoice: stored, error: effect.error };
+    }
+  }
+  return removed ? { invoice: stored, removed } : { invoice: stored };
+}
+
+/** Throws the error of a run, else answers its invoice. */
+function answered(run: InvoiceRun): Invoice {
+  if (run.error) throw run.error;
+  return run.invoice;
 }
 
 /**
@@ -334,47 +405,30 @@ async function nextNumber(ctx: Context, customerId: string): Promise<string> {
  * `invoice.finalized`); an invoice that owes nothing is paid at once.
  */
 export async function finalizeInvoice(ctx: Context, draft: Invoice, now: number): Promise<Invoice> {
+  // The status is checked before the customer is read, as today's answers pin.
   if (draft.status !== "draft") throw InvoiceErrors.alreadyFinalized();
-  const balance = await ctx.services.relations.port(invoiceRelations.applyBalance)?.(ctx, draft, draft.amount_due);
-  const shift = balance ? balance.starting - balance.ending : 0;
-  const open: Invoice = {
-    ...draft,
-    status: "open",
-    number: await nextNumber(ctx, String(draft.customer)),
-    effective_at: now,
-    starting_balance: balance?.starting ?? 0,
-    ending_balance: balance?.ending ?? 0,
-    amount_due: draft.amount_due + shift,
-    amount_remaining: draft.amount_remaining + shift,
-    hosted_invoice_url: `https://invoice.stripe.com/i/acct_papertiger/test_${draft.id}`,
-    invoice_pdf: `https://pay.stripe.com/invoice/acct_papertiger/test_${draft.id}/pdf`,
-    status_transitions: { ...draft.status_transitions, finalized_at: now },
-    due_date: draft.collection_method === "send_invoice" ? (draft.due_date ?? now + 30 * 86_400) : null,
-    auto_advance: draft.auto_advance,
-  };
-  await invoices.update(ctx, draft, open, { event: false });
-  await invoices.emit(ctx, "invoice.finalized", open);
-  if (open.amount_due === 0) return markPaid(ctx, open, now, null);
-  return open;
+  const numbering = await numberingOf(ctx, String(draft.customer));
+  return answered(await runInvoice(ctx, await withBalance(ctx, draft, numbering), { type: "finalize", numbering }, now, draft));
 }
 
-/** Marks an open invoice paid and records Stripe's events. */
-export async function markPaid(ctx: Context, open: Invoice, now: number, pi: PaymentIntent | null, outOfBand = false): Promise<Invoice> {
-  const paid: Invoice = {
-    ...open,
-    status: "paid",
-    amount_paid: open.amount_due,
-    amount_remaining: 0,
-    attempted: open.attempted || pi !== null,
-    next_payment_attempt: null,
-    status_transitions: { ...open.status_transitions, paid_at: now },
-  };
-  if (outOfBand) (paid as { paid_out_of_band?: boolean }).paid_out_of_band = true;
-  await invoices.update(ctx, open, paid);
-  await invoices.emit(ctx, "invoice.paid", paid);
-  await invoices.emit(ctx, "invoice.payment_succeeded", paid);
-  await ctx.services.relations.emit(invoiceRelations.paid, ctx, paid);
-  return paid;
+/**
+ * A draft about to be finalized with its customer's balance applied
+ * (customer-balance.ts): `starting_balance`, `ending_balance`, and the amount
+ * due net of the credit used or plus the debt; the machine keeps them. Only
+ * when the invoice can be finalized (its customer still numbers invoices).
+ */
+async function withBalance(ctx: Context, draft: Invoice, numbering: Numbering | null): Promise<Invoice> {
+  const balance = numbering ? await ctx.services.relations.port(invoiceRelations.applyBalance)?.(ctx, draft, draft.amount_due) : undefined;
+  if (!balance) return draft;
+  const shift = balance.starting - balance.ending;
+  return { ...draft, starting_balance: balance.starting, ending_balance: balance.ending, amount_due: draft.amount_due + shift, amount_remaining: draft.amount_remaining + shift };
+}
+
+/** Marks an open invoice paid and records Stripe's events (`payment_intent`: a payment attempt settled it, which counts). */
+async function markPaid(ctx: Context, open: Invoice, now: number, by: "payment_intent" | "out_of_band" | "nothing_due"): Promise<Invoice> {
+  // The successful attempt is counted before its invoice.updated, whose previous attributes then leave the count out.
+  const counted = by === "payment_intent" ? { ...open, attempted: true, attempt_count: open.attempt_count + 1 } : open;
+  return answered(await runInvoice(ctx, open, { type: "paid", by }, now, counted));
 }
 
 /** The payment method an invoice is charged with: its own, its subscription's, then the customer's defaults. */
@@ -411,7 +465,7 @@ export async function settleWithoutCharge(ctx: Context, open: Invoice, now: numb
     const c = await customers.get(ctx, String(open.customer));
     if (c && !(c as { deleted?: boolean }).deleted) await customers.update(ctx, c, { ...c, balance: c.balance + open.amount_remaining });
   }
-  return markPaid(ctx, open, now, null);
+  return markPaid(ctx, open, now, "nothing_due");
 }
 
 /** What one payment attempt came to. */
@@ -437,7 +491,7 @@ export async function attemptPayment(
   const settled = await settleWithoutCharge(ctx, open, opts.now);
   if (settled) return { invoice: settled };
   const pm = await paymentMethodFor(ctx, open, opts.paymentMethod);
-  if (!pm) return { invoice: await recordFailure(ctx, open, opts.now, opts.nextAttemptAt ?? null), error: noPaymentMethod() };
+  if (!pm) return runInvoice(ctx, open, { type: "attempt_failed", reason: "no_payment_method", nextAttemptAt: opts.nextAttemptAt ?? null }, opts.now);
   // Resolved before a PaymentIntent exists: a payment method that cannot be used fails the attempt, and creates nothing.
   try {
     await resolvePaymentMethod(ctx, pm);
@@ -503,15 +557,9 @@ function invoicePayment(inv: Invoice, pi: PaymentIntent) {
 /** The attempts the server's invoices are making themselves (namespace and PaymentIntent id): they record their failures with their own retry time. */
 const COLLECTING = port<Set<string>>("invoices.collecting");
 
-/** Records a failed attempt: `invoice.payment_failed`, then `invoice.updated`. */
-async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttemptAt: number | null): Promise<Invoice> {
-  const failed: Invoice = { ...open, attempted: true, attempt_count: open.attempt_count + 1, next_payment_attempt: nextAttemptAt };
-  await invoices.update(ctx, open, failed, { event: false });
-  await invoices.emit(ctx, "invoice.payment_failed", failed);
-  await invoices.emit(ctx, "invoice.updated", failed, { attempt_count: open.attempt_count, attempted: open.attempted, next_payment_attempt: open.next_payment_attempt });
-  void now;
-  await ctx.services.relations.emit(invoiceRelations.paymentFailed, ctx, failed);
-  return failed;
+/** Records a failed attempt: `invoice.payment_failed`, then `invoice.updated` (`"keep"`: the retry schedule stays). */
+async function recordFailure(ctx: Context, open: Invoice, now: number, nextAttemptAt: number | null | "keep"): Promise<Invoice> {
+  return (await runInvoice(ctx, open, { type: "attempt_failed", reason: "declined", nextAttemptAt }, now)).invoice;
 }
 
 /** An invoice's PaymentIntent confirmed by the customer (3-D Secure, default_incomplete) settles the invoice. */
@@ -521,9 +569,8 @@ async function settleByIntent(ctx: Context, _before: PaymentIntent, pi: PaymentI
   if (!invoiceId) return;
   const inv = await invoices.get(ctx, invoiceId);
   if (!inv || inv.status !== "open") return;
-  const now = await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
   // Every payment attempt counts, the successful one too.
-  await markPaid(ctx, { ...inv, attempted: true, attempt_count: inv.attempt_count + 1 }, now, pi);
+  await markPaid(ctx, inv, await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null), "payment_intent");
 }
 
 /**
@@ -537,33 +584,17 @@ async function failByIntent(ctx: Context, pi: PaymentIntent): Promise<void> {
   if (!invoiceId) return;
   const inv = await invoices.get(ctx, invoiceId);
   if (!inv || inv.status !== "open") return;
-  await recordFailure(ctx, inv, await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null), inv.next_payment_attempt);
+  await recordFailure(ctx, inv, await nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null), "keep");
 }
 
-/** Voids an open invoice (records `invoice.voided`). */
+/** Voids an open invoice (records `invoice.voided`); its PaymentIntent, unless closed, is canceled. */
 export async function voidInvoice(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
-  if (inv.status !== "open" && inv.status !== "uncollectible") {
-    throw InvoiceErrors.cannotVoid(inv.id, inv.status);
-  }
-  const voided: Invoice = { ...inv, status: "void", amount_remaining: 0, next_payment_attempt: null, status_transitions: { ...inv.status_transitions, voided_at: now } };
-  await invoices.update(ctx, inv, voided, { event: false });
-  await invoices.emit(ctx, "invoice.voided", voided);
-  const pi = await existingIntent(ctx, inv);
-  if (pi && pi.status !== "succeeded" && pi.status !== "canceled") {
-    await paymentIntents.update(ctx, pi, { ...pi, status: "canceled", canceled_at: now, cancellation_reason: "void_invoice" }, { event: "payment_intent.canceled" });
-  }
-  await ctx.services.relations.emit(invoiceRelations.closed, ctx, voided);
-  return voided;
+  return answered(await runInvoice(ctx, inv, { type: "void" }, now));
 }
 
 /** Marks an open invoice uncollectible (records `invoice.marked_uncollectible`). */
 export async function markUncollectible(ctx: Context, inv: Invoice, now: number): Promise<Invoice> {
-  if (inv.status !== "open") throw InvoiceErrors.cannotMarkUncollectible(inv.id, inv.status);
-  const closed: Invoice = { ...inv, status: "uncollectible", next_payment_attempt: null, status_transitions: { ...inv.status_transitions, marked_uncollectible_at: now } };
-  await invoices.update(ctx, inv, closed, { event: false });
-  await invoices.emit(ctx, "invoice.marked_uncollectible", closed);
-  await ctx.services.relations.emit(invoiceRelations.closed, ctx, closed);
-  return closed;
+  return answered(await runInvoice(ctx, inv, { type: "mark_uncollectible" }, now));
 }
 
 async function invoiceNow(ctx: Context, inv: Invoice): Promise<number> {
@@ -645,30 +676,9 @@ export const invoicesModule: ResourceModule = {
           metadata: p.metadata(),
         },
         async run(ctx, current, params) {
-          const editable = current.status === "draft";
-          for (const key of ["collection_method", "days_until_due", "default_payment_method", "due_date"] as const) {
-            if (!editable && params[key] !== undefined) {
-              throw InvoiceErrors.fieldNotEditable(key, current.id, current.status);
-            }
-          }
-          const next: Invoice = { ...current };
-          if (params.auto_advance !== undefined) next.auto_advance = params.auto_advance;
-          if (params.collection_method !== undefined) next.collection_method = params.collection_method;
-          if (params.default_payment_method !== undefined) next.default_payment_method = params.default_payment_method;
-          if (params.description !== undefined) next.description = params.description;
-          if (params.footer !== undefined) next.footer = params.footer;
-          if (params.due_date !== undefined) next.due_date = params.due_date;
-          if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);
-          return invoices.update(ctx, current, next);
-        },
-      },
-      del: {
-        async run(ctx, current) {
-          if (current.status !== "draft") {
-            throw InvoiceErrors.cannotDelete(current.id, current.status);
-          }
-          const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: current.id } })).data;
-          for (const ii of items) await invoiceItems.update(ctx, ii, { ...ii, invoice: null }, { event: false });
+          const { metadata, ...fields } = params;
+          const patch: InvoicePatch = { ...fields, ...(metadata !== undefined ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}) };
+          return answered(await runInvoice(ctx, current, { type: "update", patch }, await invoiceNow(ctx, current)));
         },
       },
       list: {
@@ -704,18 +714,26 @@ export const invoicesModule: ResourceModule = {
       },
     }),
     endpoint({
+      method: "DELETE",
+      path: "/v1/invoices/:id",
+      params: {},
+      async run(ctx, _params, path) {
+        const current = await invoices.require(ctx, path.id!);
+        return (await runInvoice(ctx, current, { type: "delete" }, ctx.now())).removed;
+      },
+    }),
+    endpoint({
       method: "POST",
       path: "/v1/invoices/:id/finalize",
       params: { auto_advance: p.boolean() },
       resource: invoices as never,
       async run(ctx, params, path) {
         const inv = await invoices.require(ctx, path.id!);
-        const draft = params.auto_advance !== undefined ? { ...inv, auto_advance: params.auto_advance } : inv;
-        const open = await finalizeInvoice(ctx, draft, await invoiceNow(ctx, inv));
-        if (open.status === "open" && open.collection_method === "charge_automatically" && open.auto_advance) {
-          return (await attemptPayment(ctx, open, { now: await invoiceNow(ctx, open), offSession: true })).invoice;
-        }
-        return open;
+        if (inv.status !== "draft") throw InvoiceErrors.alreadyFinalized();
+        const numbering = await numberingOf(ctx, String(inv.customer));
+        // An invoice that advances automatically is collected at once.
+        const input: InvoiceInput = { type: "finalize", numbering, advance: true, ...(params.auto_advance !== undefined ? { autoAdvance: params.auto_advance } : {}) };
+        return answered(await runInvoice(ctx, await withBalance(ctx, inv, numbering), input, await invoiceNow(ctx, inv), inv));
       },
     }),
     endpoint({
@@ -742,7 +760,7 @@ export const invoicesModule: ResourceModule = {
         }
         if (inv.status === "paid") throw InvoiceErrors.alreadyPaid();
         if (inv.status !== "open") throw InvoiceErrors.cannotPay(inv.status);
-        if (params.paid_out_of_band) return markPaid(ctx, inv, now, null, true);
+        if (params.paid_out_of_band) return markPaid(ctx, inv, now, "out_of_band");
         const attempt = await attemptPayment(ctx, inv, { now, offSession: params.off_session ?? true, paymentMethod: params.payment_method ?? params.source ?? null });
         if (attempt.error) throw attempt.error;
         return attempt.invoice;
@@ -775,9 +793,7 @@ export const invoicesModule: ResourceModule = {
       resource: invoices as never,
       async run(ctx, _params, path) {
         const inv = await invoices.require(ctx, path.id!);
-        if (inv.status !== "open") throw InvoiceErrors.cannotSend(inv.id, inv.status);
-        await invoices.emit(ctx, "invoice.sent", inv);
-        return inv;
+        return answered(await runInvoice(ctx, inv, { type: "send" }, await invoiceNow(ctx, inv)));
       },
     }),
     endpoint({

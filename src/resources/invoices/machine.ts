@@ -136,7 +136,8 @@ function finalize(draft: Invoice, numbering: Numbering | null, now: number): Inv
     status: "open",
     number: `${numbering.prefix ?? "INV"}-${String(seq).padStart(4, "0")}`,
     effective_at: now,
-    ending_balance: 0,
+    // What the customer's balance came to once applied (the executor applies it), else nothing.
+    ending_balance: draft.ending_balance ?? 0,
     hosted_invoice_url: `https://invoice.stripe.com/i/acct_papertiger/test_${draft.id}`,
     invoice_pdf: `https://pay.stripe.com/invoice/acct_papertiger/test_${draft.id}/pdf`,
     status_transitions: { ...draft.status_transitions, finalized_at: now },

@@ -214,6 +214,8 @@ interface Execution {
   readonly decided?: PaymentOutcome | undefined;
   /** The full outcome of the decision fed back with `decided`: the charge is built from it. */
   readonly outcome?: Exclude<PaymentOutcome, { kind: "requires_action" }>;
+  /** The time of the change, when it is not the server's (an invoice on a test clock). */
+  readonly now?: number;
 }
 
 /**
@@ -224,7 +226,7 @@ interface Execution {
  * before it is stored, for the caller to throw or keep.
  */
 async function execute(ctx: Context, stored: PaymentIntent | null, state: PaymentIntent, input: PaymentIntentInput, run: Execution = {}): Promise<ConfirmResult> {
-  const env = { now: ctx.now(), chargeId: charges.newId(), challenge: { source: `src_${randomChars(24)}`, clientSecret: `src_client_secret_${randomChars(24)}` } };
+  const env = { now: run.now ?? ctx.now(), chargeId: charges.newId(), challenge: { source: `src_${randomChars(24)}`, clientSecret: `src_client_secret_${randomChars(24)}` } };
   const t = paymentIntentMachine(state, input, env);
   if ("error" in t) throw t.error;
   let current = stored;
@@ -442,6 +444,11 @@ async function updatePaymentIntent(ctx: Context, current: PaymentIntent, params:
 /** Captures a `requires_capture` PaymentIntent, in full or in part. */
 export async function capturePaymentIntent(ctx: Context, current: PaymentIntent, amountToCapture: number | undefined, extra: Partial<PaymentIntent> = {}): Promise<PaymentIntent> {
   return answered(await execute(ctx, current, current, { type: "capture", amount: amountToCapture, patch: extra }));
+}
+
+/** A voided invoice cancels its PaymentIntent at the invoice's time `now`; a closed one is left as it is. */
+export async function voidPaymentIntent(ctx: Context, pi: PaymentIntent, now: number): Promise<PaymentIntent> {
+  return answered(await execute(ctx, pi, pi, { type: "invoice_voided" }, { now }));
 }
 
 /** Cancels a PaymentIntent; an authorised charge is released. */
