@@ -4,8 +4,8 @@
  * of this folder check every import against it; the architecture notes render
  * it. Layers, lowest first:
  *
- *   0 generated, journal   1 stripe, clock, store   2 events, chaos   3 kernel, client, testing
- *   4 payments, billing   5 resources   6 webhooks   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
+ *   0 generated, journal   1 stripe, clock, store   2 events, chaos   3 kernel, testing
+ *   4 payments, billing, client   5 resources   6 webhooks   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
  */
 
 /** A folder directly under `src/`; `root` stands for the files directly in `src/`. */
@@ -55,8 +55,8 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   webhooks: WEBHOOKS,
   // The request journal and matching requests against expectations: pure, imports nothing.
   journal: [],
-  // The ChaosClient, used from other processes.
-  client: ["chaos", "stripe", "journal"],
+  // The ChaosClient, used from other processes; it names namespaces as the kernel checks them.
+  client: ["kernel", "chaos", "stripe", "journal"],
   // The webhook receiver for users' tests.
   testing: ["events", "stripe"],
   // The log's configuration and lines (pino through Fastify): facts of requests and deliveries in, text out.
@@ -74,8 +74,8 @@ export const LEVELS: readonly (readonly Folder[])[] = [
   ["generated", "journal"],
   ["stripe", "clock", "store"],
   ["events", "chaos"],
-  ["kernel", "client", "testing"],
-  ["payments", "billing"],
+  ["kernel", "testing"],
+  ["payments", "billing", "client"],
   ["resources"],
   ["webhooks"],
   ["log"],

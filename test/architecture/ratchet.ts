@@ -23,8 +23,6 @@ function edgesTo(to: string, until: Step, why: string, froms: readonly string[])
 }
 
 export const KNOWN_EDGES: readonly KnownEdge[] = [
-  // client → server
-  ...edgesTo("kernel/namespace.ts", "3", "client/ sits below kernel/ in the table, yet the SDK client takes the namespace header and name check from the kernel: the table or the check has to move", ["client/stripe-client.ts"]),
   // generated → stripe
   ...edgesTo("stripe/spec/fact-types.ts", "1c", "generated facts import their types from the readers; the generator can write the types beside them", [
     "generated/stripe-operations.ts",
