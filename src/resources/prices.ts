@@ -11,7 +11,7 @@ import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
-import { createProduct, products } from "./products.js";
+import { createProduct, productRelations, products } from "./products.js";
 import type { PRICE_DATA} from "./catalog-params.js";
 import { CURRENCY_OPTIONS, CUSTOM_UNIT_AMOUNT, INTERVALS, PRODUCT_DATA, TAX_BEHAVIOR, TIER } from "./catalog-params.js";
 import { checkCurrency } from "../payments/amounts.js";
@@ -209,6 +209,8 @@ async function releaseLookupKey(ctx: Context, holder: Price): Promise<void> {
 export const pricesModule: ResourceModule = {
   name: "prices",
   resources: [prices as never],
+  // A product's default price is a price like any other.
+  relate: (r) => r.provide(productRelations.defaultPrice, { check: (data, prefix) => void checkPriceParams(data, prefix), create: (ctx, data, options) => createPrice(ctx, data, options) }),
   endpoints: crudEndpoints(prices, {
     path: "/v1/prices",
     create: { params: CREATE, run: (ctx, params) => createPrice(ctx, params) },

@@ -10,11 +10,31 @@ import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
-import { checkPriceParams, createPrice, prices } from "./prices.js";
 import { FEATURES, PRICE_DATA, PRODUCT_DATA, TAX_DETAILS } from "./catalog-params.js";
+import { newId } from "../stripe/ids.js";
+import { requireStored } from "../kernel/resource.js";
+import { port, type Port } from "../kernel/relation-keys.js";
 import type { Product } from "../stripe/objects.js";
 
 export type { Product };
+
+/** A product's `default_price_data`, as parsed, with the product it prices. */
+export type DefaultPriceData = ParamType<typeof PRICE_DATA> & { product: string };
+
+/** What products need of prices, which the prices module provides (prices sit above products). */
+export interface ProductRelations {
+  readonly defaultPrice: Port<{
+    /** The price's own checks of `default_price_data`, before anything is stored. */
+    check(data: DefaultPriceData, paramPrefix: string): void;
+    /** Creates the default price with the id the product already names. */
+    create(ctx: Context, data: DefaultPriceData, options: { id: string; paramPrefix: string }): Promise<unknown>;
+  }>;
+}
+
+export const productRelations: ProductRelations = { defaultPrice: port("products.defaultPrice") };
+
+/** Stripe's object name of prices, read by name so that this module does not import theirs. */
+const PRICE = "price";
 
 export const products: Resource<Product> = new Resource<Product>({
   object: "product",
@@ -86,8 +106,9 @@ export async function createProduct(ctx: Context, params: CreateParams | Product
   const full = params as Partial<CreateParams>;
   const priceData = full.default_price_data;
   // Validate the default price before anything is stored, so a bad price creates no product either.
-  if (priceData) checkPriceParams({ ...priceData, product: "" }, "default_price_data");
-  const defaultPriceId = priceData ? prices.newId() : null;
+  const defaultPrices = ctx.services.relations.port(productRelations.defaultPrice);
+  if (priceData) defaultPrices.check({ ...priceData, product: "" }, "default_price_data");
+  const defaultPriceId = priceData ? newId("price") : null;
   const product: Product = {
     id,
     object: "product",
@@ -112,7 +133,7 @@ export async function createProduct(ctx: Context, params: CreateParams | Product
   };
   const stored = await products.insert(ctx, product);
   if (priceData && defaultPriceId) {
-    await createPrice(ctx, { ...priceData, product: id }, { id: defaultPriceId, paramPrefix: "default_price_data" });
+    await defaultPrices.create(ctx, { ...priceData, product: id }, { id: defaultPriceId, paramPrefix: "default_price_data" });
   }
   return stored;
 }
@@ -120,6 +141,7 @@ export async function createProduct(ctx: Context, params: CreateParams | Product
 export const productsModule: ResourceModule = {
   name: "products",
   resources: [products as never],
+  relate: (r) => r.declare(productRelations.defaultPrice),
   endpoints: crudEndpoints(products, {
     path: "/v1/products",
     create: { params: CREATE, run: (ctx, params) => createProduct(ctx, params) },
@@ -128,7 +150,7 @@ export const productsModule: ResourceModule = {
       async run(ctx, current, params) {
         const next: Product = { ...current, updated: ctx.now() };
         if (params.default_price !== undefined) {
-          const price = await prices.require(ctx, params.default_price, "default_price");
+          const price = await requireStored<{ id: string; product: unknown; active: boolean }>(ctx, PRICE, "price", params.default_price, "default_price");
           if (price.product !== current.id) {
             throw ProductErrors.defaultPriceOtherProduct(price.id, String(price.product), current.id);
           }
@@ -157,7 +179,7 @@ export const productsModule: ResourceModule = {
     },
     del: {
       async run(ctx, current) {
-        const n = await ctx.store.count(ctx.ns, prices.object, { where: { index: "product", value: current.id } });
+        const n = await ctx.store.count(ctx.ns, PRICE, { where: { index: "product", value: current.id } });
         if (n > 0) throw ProductErrors.hasPrices();
       },
     },

@@ -38,7 +38,6 @@ export interface KnownCycle {
 }
 
 export const KNOWN_CYCLES: readonly KnownCycle[] = [
-  { files: ["resources/prices.ts", "resources/products.ts"], until: "2", why: "products reach prices through a port (default_price_data) and the registry" },
   { files: ["server/api-chaos.ts", "server/app.ts"], until: "3", why: "api-chaos takes app's RequestState type" },
   { files: ["server/control.ts", "server/runtime.ts"], until: "3", why: "the runtime lists control routes, whose handlers take the runtime (types)" },
 ];
