@@ -20,13 +20,9 @@ export const LIST_PARAMS = {
 /** Parsed list parameters. */
 export type ListParams = ShapeType<typeof LIST_PARAMS>;
 
-/** Stripe's list object. */
-export interface ListObject<T> {
-  object: "list";
-  data: T[];
-  has_more: boolean;
-  url: string;
-}
+import type { ListObject } from "./list-object.js";
+
+export { listOf, type ListObject } from "./list-object.js";
 
 /** Marks the lazily computed `total_count` of a list or search result (asked for with `include[]` or `expand[]`). */
 export const TOTAL_COUNT = Symbol("total_count");
@@ -66,9 +62,4 @@ function mergeRanges(a: RangeFilter | undefined, b: RangeFilter | undefined): Ra
   if (!a) return b;
   if (!b) return a;
   return { ...a, ...b };
-}
-
-/** Wraps already-materialised objects (embedded lists such as `customer.subscriptions`) in a list envelope. */
-export function listOf<T>(data: T[], url: string, hasMore = false): ListObject<T> {
-  return { object: "list", data, has_more: hasMore, url };
 }

@@ -18,6 +18,9 @@ import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { checkMoney } from "../payments/amounts.js";
 import type { InvoiceItem } from "../stripe/objects.js";
+import type { InvoiceItemInput } from "./invoices/machine.js";
+
+export type { InvoiceItemInput };
 
 export type { InvoiceItem };
 
@@ -31,23 +34,6 @@ export const invoiceItems: Resource<InvoiceItem> = new Resource<InvoiceItem>({
   expandable: { customer: "customer", invoice: "invoice" },
 });
 
-/** What an invoice item charges for. */
-export interface InvoiceItemInput {
-  customer: string;
-  amount: number;
-  currency: string;
-  description: string | null;
-  period: { start: number; end: number };
-  price?: { id: string; product: string; unit_amount_decimal: string | null } | undefined;
-  quantity?: number;
-  proration?: boolean;
-  subscription?: string | null;
-  subscriptionItem?: string | null;
-  invoice?: string | null;
-  metadata?: Record<string, string>;
-  testClock: string | null;
-  date: number;
-}
 
 /** Stores a new invoice item (records `invoiceitem.created`). */
 export function insertInvoiceItem(ctx: Context, input: InvoiceItemInput): Promise<InvoiceItem> {

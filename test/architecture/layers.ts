@@ -117,13 +117,13 @@ export function isFolder(name: string): name is Folder {
 
 /**
  * What a `machine.ts` (a pure state machine, tested as tables) may import:
- * the machine types, the error table, metadata merging, Stripe's types (type-only), other
+ * the machine types, the error table, metadata merging, the list object, Stripe's types (type-only), other
  * machines, and pure modules (sibling modules of its own folder, what the
  * intents share, the billing arithmetic), which then keep the same rules.
  * Paths relative to `src/`.
  */
 export const MACHINE_IMPORTS = {
-  files: ["kernel/machine.ts", "kernel/params/metadata.ts"],
+  files: ["kernel/machine.ts", "kernel/params/metadata.ts", "kernel/list-object.ts"],
   folders: ["kernel/errors/"],
   typeOnlyFolders: ["stripe/"],
   pureFolders: ["resources/intents/", "billing/"],

@@ -36,7 +36,9 @@ import type { Context } from "../../kernel/context.js";
 import { LINKS } from "../../kernel/versions/change.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
-import { invoiceMachine, type InvoiceInput, type InvoicePatch, type Numbering } from "./machine.js";
+import { invoiceMachine, type InvoiceInput, type InvoicePatch, type LineInput, type Numbering } from "./machine.js";
+
+export type { LineInput };
 
 export type { Invoice, InvoiceLine };
 
@@ -89,20 +91,6 @@ export const invoiceRelations: InvoiceRelations = {
   subscriptionPreview: optionalPort("invoices.subscriptionPreview"),
   applyBalance: optionalPort("invoices.applyBalance"),
 };
-
-/** A line to put on a new invoice. */
-export interface LineInput {
-  amount: number;
-  description: string | null;
-  period: { start: number; end: number };
-  quantity: number | null;
-  price?: { id: string; product: string; unit_amount_decimal: string | null } | undefined;
-  subscription?: string | null;
-  subscriptionItem?: string | null;
-  invoiceItem?: string | null;
-  proration?: boolean;
-  metadata?: Record<string, string>;
-}
 
 function buildLine(invoiceId: string, currency: string, l: LineInput): InvoiceLine {
   const fromSubscriptionItem = l.subscriptionItem != null;

@@ -14,6 +14,40 @@ import type { Invoice } from "../../stripe/objects.js";
 
 const DAY = 86_400;
 
+/** A line to put on a new invoice. */
+export interface LineInput {
+  amount: number;
+  description: string | null;
+  period: { start: number; end: number };
+  quantity: number | null;
+  price?: { id: string; product: string; unit_amount_decimal: string | null } | undefined;
+  subscription?: string | null;
+  subscriptionItem?: string | null;
+  invoiceItem?: string | null;
+  proration?: boolean;
+  metadata?: Record<string, string>;
+}
+
+
+/** What an invoice item charges for. */
+export interface InvoiceItemInput {
+  customer: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  period: { start: number; end: number };
+  price?: { id: string; product: string; unit_amount_decimal: string | null } | undefined;
+  quantity?: number;
+  proration?: boolean;
+  subscription?: string | null;
+  subscriptionItem?: string | null;
+  invoice?: string | null;
+  metadata?: Record<string, string>;
+  testClock: string | null;
+  date: number;
+}
+
+
 /** What the handler supplies: the invoice's time (its test clock's, else the server's). */
 export interface InvoiceEnv {
   readonly now: number;

@@ -5,7 +5,7 @@
  * derived from the price, and items are embedded as a list.
  */
 import type { Subscription, SubscriptionItem, Price } from "../../stripe/objects.js";
-import { listOf } from "../../kernel/list.js";
+import { listOf } from "../../kernel/list-object.js";
 import { boundary, periodAt, type Interval } from "../../billing/periods.js";
 
 export type { Subscription, SubscriptionItem };

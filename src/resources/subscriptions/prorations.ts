@@ -7,7 +7,7 @@
 import { amountFor } from "../../billing/pricing.js";
 import { remainingFraction } from "../../billing/periods.js";
 import { periodOf, type Subscription, type SubscriptionItem } from "./model.js";
-import type { InvoiceItemInput } from "../invoice-items.js";
+import type { InvoiceItemInput } from "../invoices/machine.js";
 
 /** One item change: removed (`before` only), added (`after` only), or replaced. */
 export interface ItemChange {
