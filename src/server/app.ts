@@ -76,6 +76,7 @@ const EXPAND = p.array(p.string({ max: 500 }));
 /** Builds the Fastify app for a runtime (not yet listening). */
 export function buildApp(rt: Runtime): FastifyInstance {
   const timeouts = rt.options.timeouts;
+  const clientErrors = clientErrorHandler({ apiVersion: rt.options.apiVersion, ...timeouts, maxHeaderSize: MAX_HEADER_SIZE });
   const app = Fastify({
     logger: rt.options.logger,
     // One line per request, written by the request observer instead of Fastify's two.
@@ -102,8 +103,9 @@ export function buildApp(rt: Runtime): FastifyInstance {
       const err = error.code === "FST_ERR_BAD_URL" ? Errors.malformedUrl(req.url.split("?")[0] ?? req.url) : toStripeError(error, rt.options.bodyLimit);
       sendError(reply, err, req.id, rt.options.apiVersion);
     },
-    clientErrorHandler: clientErrorHandler({ apiVersion: rt.options.apiVersion, ...timeouts, maxHeaderSize: MAX_HEADER_SIZE }),
+    clientErrorHandler: clientErrors.handler,
   });
+  app.server.on("request", clientErrors.track);
   // Set on the server itself: Fastify reads 0 as "its default" for some of these.
   app.server.headersTimeout = timeouts.headersTimeout;
   app.server.keepAliveTimeout = timeouts.keepAliveTimeout;

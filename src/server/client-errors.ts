@@ -52,16 +52,36 @@ export function rawErrorResponse(err: StripeError, apiVersion: string): string {
   );
 }
 
-/** Builds the server's `clientError` handler (Fastify's `clientErrorHandler`). */
-export function clientErrorHandler(settings: ClientErrorSettings): (err: Error & { code?: string }, socket: Socket) => void {
-  // Sockets this server answered already: per server, so that nothing outlives it.
+/**
+ * The server's `clientError` handler (Fastify's `clientErrorHandler`), and
+ * `track`, to be called for every request the server reads: a parser error
+ * in bytes pipelined behind requests still being handled is answered after
+ * their answers, in order, as HTTP/1.1 requires (answered at once, the 400
+ * would reach the client as the answer to the earlier request).
+ */
+export function clientErrorHandler(settings: ClientErrorSettings): {
+  readonly handler: (err: Error & { code?: string }, socket: Socket) => void;
+  readonly track: (req: IncomingMessage, res: ServerResponse) => void;
+} {
+  // Sockets this server answered already, and the answers still owed on each: per server, so that nothing outlives it.
   const answered = new WeakSet<Socket>();
-  return (err, socket) => {
-    // A reset or a socket already gone: nobody to answer. A second parser error on a socket answered already: nothing more to say.
-    if (err.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
-    answered.add(socket);
-    // Answer unless a response is half written on this socket (the answer would corrupt it); after a whole
-    // response (e.g. an early 417 or 401 whose request body then turned out malformed) it is the next answer.
+  const owed = new WeakMap<Socket, Map<ServerResponse, IncomingMessage>>();
+  const track = (req: IncomingMessage, res: ServerResponse): void => {
+    // A pipelined request's response has no socket until the ones before it are done; its request has.
+    const socket = req.socket;
+    let set = owed.get(socket);
+    if (!set) owed.set(socket, (set = new Map()));
+    set.set(res, req);
+    const done = () => {
+      set.delete(res);
+      if (set.size === 0) owed.delete(socket);
+    };
+    res.once("finish", done);
+    res.once("close", done);
+  };
+  const answer = (err: Error & { code?: string }, socket: Socket): void => {
+    if (socket.destroyed) return;
+    // A response half written on this socket (one not tracked): the answer would corrupt it.
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean; writableEnded?: boolean } })._httpMessage;
     if (!socket.writable || (inFlight?.headersSent && !inFlight.writableEnded)) {
       socket.destroy();
@@ -73,6 +93,30 @@ export function clientErrorHandler(settings: ClientErrorSettings): (err: Error &
     linger.unref();
     socket.once("close", () => clearTimeout(linger));
   };
+  const handler = (err: Error & { code?: string }, socket: Socket): void => {
+    // A reset or a socket already gone: nobody to answer. A second parser error on a socket answered already: nothing more to say.
+    if (err.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
+    answered.add(socket);
+    // Answers owed to requests read in full: the error is in bytes after them. (A request still arriving is the
+    // one the error is in: it gets no answer of its own.) After a whole response, e.g. an early 417 whose request
+    // body then turned out malformed, the error is simply the next answer.
+    const waitFor = [...(owed.get(socket) ?? [])].filter(([, req]) => req.complete).map(([res]) => res);
+    if (waitFor.length === 0) {
+      answer(err, socket);
+      return;
+    }
+    let left = waitFor.length;
+    for (const res of waitFor) {
+      const one = () => {
+        res.off("finish", one);
+        res.off("close", one);
+        if (--left === 0) answer(err, socket);
+      };
+      res.once("finish", one);
+      res.once("close", one);
+    }
+  };
+  return { handler, track };
 }
 
 /**

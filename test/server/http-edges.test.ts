@@ -114,6 +114,24 @@ describe("framework and client errors are Stripe-shaped", { timeout: 120_000 }, 
     assert.equal((await s.stripe().customers.list()).data.length, 0);
   });
 
+  test("bytes that start no request, behind a request still being handled: its answer first, then the 400", { timeout: 30_000 }, async () => {
+    await using s = await startTestServer();
+    for (const [path, headers] of [
+      ["/v1/customers", AUTH],
+      ["/_chaos/config", { ...AUTH, "x-paper-tiger-namespace": "pipelined" }],
+    ] as const) {
+      const conn = await RawConnection.open(s.pt.port);
+      // A body one byte short of its Content-Length's byte: that byte starts the next "request", which no parser reads.
+      const body = path === "/v1/customers" ? "email=a%40b.co" : "api[error_rate]=00";
+      await conn.send(rawRequest("POST", path, { ...headers, "content-type": "application/x-www-form-urlencoded", "content-length": String(body.length - 1) }) + body);
+      const first = await conn.response();
+      assert.equal(first.status, 200, `${path}: ${first.body}`);
+      const broken = await conn.response();
+      assertStripeError(broken, 400, /HPE_INVALID_METHOD/);
+      await assertClosedCleanly(broken, conn);
+    }
+  });
+
   test("control routes with an empty id are unknown URLs, as API routes are", { timeout: 30_000 }, async () => {
     await using s = await startTestServer();
     for (const path of ["/_chaos/customers//failure", "/_test/payment_intents//authenticate", "/_webhooks/events//resend"]) {
