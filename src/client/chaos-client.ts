@@ -102,7 +102,7 @@ export class ChaosClient {
   async clearSimulation(customerId: string): Promise<void> {
     await this.#call("DELETE", `/_chaos/customers/${encodeURIComponent(customerId)}/failure`);
   }
-  /** Delivers every held event; resolves once delivered. */
+  /** Delivers every held event; resolves once delivered, or once the server's flush bound (30 s) runs out, deliveries going on. */
   async flushEvents(): Promise<void> {
     await this.#call("POST", "/_chaos/events/flush");
   }

@@ -13,6 +13,7 @@ import { p, parseShape } from "../kernel/params/param.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { ChaosErrors, type StripeError } from "../kernel/errors/index.js";
 import { configFromForm } from "./chaos-form.js";
+import { flushTimeout } from "./webhook-routes.js";
 import type { Runtime } from "./runtime.js";
 
 /** A chaos configuration error as a Stripe-shaped 400 naming the key. */
@@ -96,8 +97,9 @@ export const chaosControlRoutes: readonly ControlRoute[] = [
     method: "POST",
     path: "/_chaos/events/flush",
     async handler(rt, req) {
-      await chaosOf(rt, req).flushEvents();
-      return { body: { object: "chaos.events_flush", flushed: true } };
+      // Held events are released now; the answer waits for their deliveries within the bound, as a webhook flush does.
+      const report = await rt.webhooks.flushWithin(req.ns, flushTimeout(req), req.signal);
+      return { body: { object: "chaos.events_flush", ...report } };
     },
   },
   {

@@ -96,6 +96,30 @@ interface Job {
   readonly resend: boolean;
   /** The last attempt, made at close: no retry follows. */
   readonly final: boolean;
+  /** Where a resend collects the attempts it made. */
+  readonly made?: DeliveryAttempt[];
+}
+
+/** What a bounded flush answers, counted over the attempts owed in its namespace when it began. */
+export interface FlushReport {
+  /** Every one of them was made within the bound. */
+  readonly flushed: boolean;
+  /** Made and answered with a 2xx (or taken by a listener). */
+  readonly delivered: number;
+  /** Made and failed: retried on the schedule while retries are left. */
+  readonly failed: number;
+  /** Still queued or running at the answer: they go on in the background. */
+  readonly pending: number;
+  /** Deliveries of the namespace waiting for a retry at the answer. */
+  readonly retrying: number;
+}
+
+/** A bounded flush waiting for the attempts owed when it began. */
+interface FlushWatch {
+  readonly jobs: Set<Job>;
+  delivered: number;
+  failed: number;
+  done: () => void;
 }
 
 /** Counts one attempt of a group as made. */
@@ -122,6 +146,11 @@ export class WebhookDispatcher implements EventSink {
   /** Endpoints registered at start: they receive the events of every namespace. */
   readonly #serverWide = new Set<string>();
   readonly #retries = new Map<ClockTimer, Job>();
+  /** Attempts queued or running, per namespace (a key only while it has some): what a bounded flush waits for. */
+  readonly #owed = new Map<string, Set<Job>>();
+  readonly #watches = new Set<FlushWatch>();
+  /** Attempts that succeeded, until they are settled. */
+  readonly #succeeded = new WeakSet<Job>();
   readonly #closeTimeoutMs: number;
   /** Aborts every request still running when close() runs out of patience. */
   readonly #abort = new AbortController();
@@ -207,14 +236,15 @@ export class WebhookDispatcher implements EventSink {
   }
 
   // One promise and one group per event, plain jobs per target: a backlog behind a hung receiver stays small.
-  #attemptAll(ns: string, event: StripeEvent, targets: readonly Target[], duplicate: boolean, resend: boolean, dropped = false): Promise<void> {
+  #attemptAll(ns: string, event: StripeEvent, targets: readonly Target[], duplicate: boolean, resend: boolean, dropped = false, made?: DeliveryAttempt[]): Promise<void> {
     if (targets.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const group: AttemptGroup = { remaining: targets.length, resolve };
       for (const target of targets) {
-        const job: Job = { group, ns, event, target, attempt: 1, duplicate, resend, final: false };
+        const job: Job = { group, ns, event, target, attempt: 1, duplicate, resend, final: false, made };
         if (dropped) {
-          const settle = () => settleGroup(job);
+          this.#track(job);
+          const settle = () => this.#settle(job);
           void this.#drop(job).then(settle, settle);
         } else this.#attempt(job);
       }
@@ -227,14 +257,35 @@ export class WebhookDispatcher implements EventSink {
   }
 
   #attempt(job: Job): void {
+    this.#track(job);
     this.#queue.push(job);
+  }
+
+  #track(job: Job): void {
+    let jobs = this.#owed.get(job.ns);
+    if (!jobs) this.#owed.set(job.ns, (jobs = new Set()));
+    jobs.add(job);
+  }
+
+  /** An attempt was made (or given up): off the namespace's owed attempts, counted by the flushes waiting for it. */
+  #settle(job: Job): void {
+    const jobs = this.#owed.get(job.ns);
+    if (jobs?.delete(job) && jobs.size === 0) this.#owed.delete(job.ns);
+    for (const watch of this.#watches) {
+      if (!watch.jobs.delete(job)) continue;
+      if (this.#succeeded.has(job)) watch.delivered++;
+      else watch.failed++;
+      if (watch.jobs.size === 0) watch.done();
+    }
+    this.#succeeded.delete(job);
+    settleGroup(job);
   }
 
   async #send(job: Job): Promise<void> {
     try {
       await this.#sendOnce(job);
     } finally {
-      settleGroup(job);
+      this.#settle(job);
     }
   }
 
@@ -296,6 +347,8 @@ export class WebhookDispatcher implements EventSink {
       next_retry_at: nextAt,
     };
     this.log.add(attempt);
+    job.made?.push(attempt);
+    if (r.ok) this.#succeeded.add(job);
     this.#onAttempt?.(attempt);
     if (!r.ok && !r.stop) this.#chaos.for(job.ns).recordStat("deliveries_failed");
     if (r.ok && t.kind === "endpoint" && !job.duplicate && !job.resend) await this.#countDown(job.ns, job.event.id);
@@ -332,12 +385,36 @@ export class WebhookDispatcher implements EventSink {
 
   /** Sends a stored event again to the namespace's matching endpoints, now and without chaos; answers the attempts. */
   async resend(ns: string, eventId: string): Promise<DeliveryAttempt[] | undefined> {
+    return (await this.resendWithin(ns, eventId, Infinity))?.attempts;
+  }
+
+  /**
+   * {@link resend}, answering within `timeoutMs` of real time (or when
+   * `signal` aborts): the attempts made by then, and how many are still
+   * running (they go on in the background).
+   */
+  async resendWithin(ns: string, eventId: string, timeoutMs: number, signal?: AbortSignal): Promise<{ attempts: DeliveryAttempt[]; pending: number } | undefined> {
     const event = await this.#services.store.get<StripeEvent>(ns, EVENTS, eventId);
     if (!event) return undefined;
     const { plan } = await this.plan(ns, event.type);
     const targets = (plan as Target[]).filter((t) => t.kind === "endpoint");
-    await this.#attemptAll(ns, event, targets, false, true);
-    return this.log.list(ns, { event: eventId, limit: targets.length });
+    const made: DeliveryAttempt[] = [];
+    const all = this.#attemptAll(ns, event, targets, false, true, false, made);
+    if (Number.isFinite(timeoutMs)) {
+      await new Promise<void>((resolve) => {
+        const clock = this.#services.realClock;
+        const finish = () => {
+          clock.clearTimeout(timer);
+          signal?.removeEventListener("abort", finish);
+          resolve();
+        };
+        const timer = clock.setTimeout(finish, timeoutMs);
+        signal?.addEventListener("abort", finish, { once: true });
+        void all.then(finish);
+      });
+    } else await all;
+    const attempts = made.slice().reverse();
+    return { attempts, pending: targets.length - attempts.length };
   }
 
   /** Delivers held events of `ns` (all namespaces when omitted) and waits until no delivery is in flight. */
@@ -345,6 +422,37 @@ export class WebhookDispatcher implements EventSink {
     const names = ns !== undefined ? [ns] : this.#chaos.namespaces();
     await Promise.all(names.map((n) => this.#chaos.for(n).flushEvents()));
     await this.#queue.idle();
+  }
+
+  /**
+   * Delivers held events of `ns` now and waits, at most `timeoutMs` of real
+   * time (or until `signal` aborts), for every attempt owed in `ns` at that
+   * moment; answers what was delivered and what is still owed. What is not
+   * done by then goes on in the background: a receiver that never answers
+   * holds the answer no longer than the bound.
+   */
+  async flushWithin(ns: string, timeoutMs: number, signal?: AbortSignal): Promise<FlushReport> {
+    // Releasing is synchronous: the released events' attempts are owed before the snapshot below.
+    void this.#chaos.for(ns).flushEvents();
+    const watch: FlushWatch = { jobs: new Set(this.#owed.get(ns)), delivered: 0, failed: 0, done: () => {} };
+    if (watch.jobs.size > 0 && !signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        const clock = this.#services.realClock;
+        const finish = () => {
+          clock.clearTimeout(timer);
+          signal?.removeEventListener("abort", finish);
+          this.#watches.delete(watch);
+          resolve();
+        };
+        const timer = clock.setTimeout(finish, timeoutMs);
+        signal?.addEventListener("abort", finish, { once: true });
+        watch.done = finish;
+        this.#watches.add(watch);
+      });
+    }
+    let retrying = 0;
+    for (const job of this.#retries.values()) if (job.ns === ns) retrying++;
+    return { flushed: watch.jobs.size === 0, delivered: watch.delivered, failed: watch.failed, pending: watch.jobs.size, retrying };
   }
 
   /** Deliveries waiting for a retry. */
