@@ -127,3 +127,105 @@ describe("subscriptions: error_if_incomplete creates nothing when the first paym
     assert.deepEqual(await footprint(b, b.customer.id), before);
   });
 });
+
+/** What a refused update could have changed, read through the API. */
+async function updateFootprint(b: BillingSetup, sub: string): Promise<unknown> {
+  const { stripe } = b;
+  const customer = b.customer.id;
+  return {
+    subscription: await stripe.subscriptions.retrieve(sub),
+    items: (await stripe.subscriptionItems.list({ subscription: sub, limit: 100 })).data,
+    invoices: (await stripe.invoices.list({ customer, limit: 100 })).data,
+    invoiceItems: (await stripe.invoiceItems.list({ customer, limit: 100 })).data,
+    paymentIntents: (await stripe.paymentIntents.list({ customer, limit: 100 })).data,
+    charges: (await stripe.charges.list({ customer, limit: 100 })).data,
+    events: (await stripe.events.list({ limit: 100 })).data,
+  };
+}
+
+describe("subscriptions: error_if_incomplete updates nothing when the update's payment fails", { timeout: 120_000 }, () => {
+  /** An active, paid subscription whose customer's default card then declines, and a dearer price to move to. */
+  async function declining(b: BillingSetup) {
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }] });
+    assert.equal(sub.status, "active");
+    const product = typeof b.price.product === "string" ? b.price.product : b.price.product.id;
+    const dearer = await b.stripe.prices.create({ currency: "usd", unit_amount: 3000, product, recurring: { interval: "month" } });
+    const pm = await b.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: b.customer.id });
+    await b.stripe.customers.update(b.customer.id, { invoice_settings: { default_payment_method: pm.id } });
+    return { sub, dearer };
+  }
+
+  test("always_invoice and a declining card: 402 card_error, and the subscription, its items, invoices and events are unchanged (a retry too)", async () => {
+    await using b = await billingSetup();
+    const { sub, dearer } = await declining(b);
+    const before = await updateFootprint(b, sub.id);
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(
+        b.stripe.subscriptions.update(
+          sub.id,
+          { items: [{ id: sub.items.data[0]!.id, price: dearer.id }], proration_behavior: "always_invoice", payment_behavior: "error_if_incomplete" },
+          { idempotencyKey: "eii-update" },
+        ),
+        (e: unknown) => e instanceof Stripe.errors.StripeCardError && e.statusCode === 402 && e.type === "StripeCardError" && e.decline_code === "generic_decline",
+      );
+      assert.deepEqual(await updateFootprint(b, sub.id), before, `attempt ${i + 1} changed nothing`);
+    }
+  });
+
+  test("a new billing interval (the cycle restarts and is invoiced now) and a declining card: 402, and nothing changes", async () => {
+    await using b = await billingSetup();
+    const { sub } = await declining(b);
+    const product = typeof b.price.product === "string" ? b.price.product : b.price.product.id;
+    const yearly = await b.stripe.prices.create({ currency: "usd", unit_amount: 10_000, product, recurring: { interval: "year" } });
+    await b.s.pt.time.advance({ days: 10 });
+    const before = await updateFootprint(b, sub.id);
+    await assert.rejects(
+      b.stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, price: yearly.id }], payment_behavior: "error_if_incomplete" }),
+      (e: unknown) => e instanceof Stripe.errors.StripeCardError && e.statusCode === 402,
+    );
+    assert.deepEqual(await updateFootprint(b, sub.id), before);
+  });
+
+  test("a card that asks for 3-D Secure, on session: 402, and nothing changes", async () => {
+    await using b = await billingSetup();
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }] });
+    const product = typeof b.price.product === "string" ? b.price.product : b.price.product.id;
+    const dearer = await b.stripe.prices.create({ currency: "usd", unit_amount: 3000, product, recurring: { interval: "month" } });
+    const pm = await b.stripe.paymentMethods.attach("pm_card_threeDSecureRequired", { customer: b.customer.id });
+    const before = await updateFootprint(b, sub.id);
+    await assert.rejects(
+      b.stripe.subscriptions.update(sub.id, {
+        items: [{ id: sub.items.data[0]!.id, price: dearer.id }],
+        proration_behavior: "always_invoice",
+        payment_behavior: "error_if_incomplete",
+        default_payment_method: pm.id,
+        off_session: false,
+      }),
+      (e: unknown) => e instanceof Stripe.errors.StripeError && e.statusCode === 402 && /requires authentication/.test(e.message),
+    );
+    assert.deepEqual(await updateFootprint(b, sub.id), before);
+  });
+
+  test("the same update with a card that pays is applied and its invoice paid (the positive control)", async () => {
+    await using b = await billingSetup();
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }] });
+    const product = typeof b.price.product === "string" ? b.price.product : b.price.product.id;
+    const dearer = await b.stripe.prices.create({ currency: "usd", unit_amount: 3000, product, recurring: { interval: "month" } });
+    const updated = await b.stripe.subscriptions.update(
+      sub.id,
+      { items: [{ id: sub.items.data[0]!.id, price: dearer.id }], proration_behavior: "always_invoice", payment_behavior: "error_if_incomplete", expand: ["latest_invoice"] },
+    );
+    assert.equal(updated.items.data[0]!.price.id, dearer.id);
+    const invoice = updated.latest_invoice as Stripe.Invoice;
+    assert.equal(invoice.billing_reason, "subscription_update");
+    assert.equal(invoice.status, "paid");
+  });
+
+  test("allow_incomplete keeps Stripe's default: the update is applied and its invoice left open", async () => {
+    await using b = await billingSetup();
+    const { sub, dearer } = await declining(b);
+    const updated = await b.stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, price: dearer.id }], proration_behavior: "always_invoice", expand: ["latest_invoice"] });
+    assert.equal(updated.items.data[0]!.price.id, dearer.id);
+    assert.equal((updated.latest_invoice as Stripe.Invoice).status, "open");
+  });
+});

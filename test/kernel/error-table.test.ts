@@ -171,6 +171,7 @@ const SAMPLES: Samples = {
     addItemRecurring: ["price_123", 0],
     anchorOutOfRange: [],
     firstPaymentRequiresAction: [],
+    updatePaymentRequiresAction: [],
     alreadyEnded: ["canceled"],
     endedUpdate: ["items"],
     prorationDateOutside: [],

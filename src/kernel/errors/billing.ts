@@ -84,6 +84,7 @@ export const SubscriptionErrors = defineErrors({
   addItemRecurring: (price: string, i: number) => invalidRequest(400, `The price ${price} is recurring; add_invoice_items takes one-time prices.`, { param: `add_invoice_items[${i}][price]` }),
   anchorOutOfRange: () => invalidRequest(400, "billing_cycle_anchor must be in the future and within one billing period.", { param: "billing_cycle_anchor" }),
   firstPaymentRequiresAction: () => invalidRequest(402, "The first payment of this subscription requires authentication.", { code: "subscription_payment_intent_invalid_parameter" }),
+  updatePaymentRequiresAction: () => invalidRequest(402, "The payment for this subscription update requires authentication; the subscription was not updated.", { code: "subscription_payment_intent_invalid_parameter" }),
   alreadyEnded: (status: string) => invalidRequest(400, `This subscription is already ${status}.`, { code: "resource_missing" }),
   endedUpdate: (param: string) => invalidRequest(400, "A canceled subscription can only update its cancellation_details and metadata.", { param }),
   prorationDateOutside: () => invalidRequest(400, "proration_date must fall within the current billing period.", { param: "proration_date" }),

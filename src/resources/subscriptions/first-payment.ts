@@ -7,6 +7,10 @@
  * be paid. [...] this parameter does not create a subscription and returns an
  * error instead." So a create that would not be paid answers its error and
  * leaves no subscription, invoice, PaymentIntent, charge or event behind.
+ * The same holds for an update that invoices at once (`proration_behavior=
+ * always_invoice`, a reset billing cycle): "this parameter does not update
+ * the subscription and returns an error instead" (subscription update,
+ * `payment_behavior`), so the update's payment is decided before it applies.
  */
 import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
 import { declineError, type StripeError } from "../../kernel/errors/index.js";
@@ -26,6 +30,8 @@ export interface FirstCharge {
   /** The subscription's `default_payment_method`, if given. */
   readonly defaultPaymentMethod: string | undefined;
   readonly offSession: boolean;
+  /** Which payment: a create's first invoice (default), or the invoice an update makes. */
+  readonly of?: "create" | "update";
 }
 
 /**
@@ -55,14 +61,14 @@ export async function decideFirstPayment(ctx: Context, first: FirstCharge): Prom
     currency: first.currency,
     offSession: first.offSession,
   });
-  const refusal = refusalOf(decision);
+  const refusal = refusalOf(decision, first.of ?? "create");
   if (refusal) throw refusal;
   return decision;
 }
 
-function refusalOf(decision: PaymentOutcome): StripeError | undefined {
+function refusalOf(decision: PaymentOutcome, of: "create" | "update"): StripeError | undefined {
   if (decision.kind === "decline") return declineError(decision.decline_code, "payment_intent");
-  if (decision.kind === "requires_action") return SUBSCRIPTION_ERRORS.firstPaymentRequiresAction();
+  if (decision.kind === "requires_action") return of === "create" ? SUBSCRIPTION_ERRORS.firstPaymentRequiresAction() : SUBSCRIPTION_ERRORS.updatePaymentRequiresAction();
   return undefined;
 }
 

@@ -25,7 +25,8 @@ import { crudEndpoints } from "../../kernel/crud.js";
 import { customerRelations, customers, type Customer } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { allOf } from "../../kernel/filters.js";
-import { insertInvoiceItem } from "../invoice-items.js";
+import { insertInvoiceItem, pendingItems, type InvoiceItemInput } from "../invoice-items.js";
+import { prorations, type ItemChange } from "./prorations.js";
 import {
   attemptPayment,
   type PaymentAttempt,
@@ -430,41 +431,9 @@ async function pastDueByInvoice(ctx: Context, inv: Invoice): Promise<void> {
   if (sub.status === "active" || sub.status === "trialing") await store(ctx, sub, { ...sub, status: "past_due" });
 }
 
-/** Builds prorations for changing the items of `sub` at `when`, as pending invoice items. */
-async function prorate(
-  ctx: Context,
-  sub: Subscription,
-  changes: Array<{ before?: SubscriptionItem; after?: SubscriptionItem }>,
-  when: number,
-): Promise<void> {
-  const period = periodOf(sub);
-  const share = remainingFraction(period.start, period.end, when);
-  if (share <= 0) return;
-  const customer = String(sub.customer);
-  const testClock = typeof sub.test_clock === "string" ? sub.test_clock : null;
-  const date = new Date(when * 1000).toISOString().slice(0, 10);
-  const entry = async (item: SubscriptionItem, sign: 1 | -1, label: string) => {
-    const amount = sign * Math.round(amountFor(item.price, item.quantity ?? 1) * share);
-    if (amount === 0) return;
-    await insertInvoiceItem(ctx, {
-      customer,
-      amount,
-      currency: sub.currency,
-      description: `${label} on ${item.quantity ?? 1} × ${String(item.price.product)} after ${date}`,
-      period: { start: when, end: period.end },
-      price: { id: item.price.id, product: String(item.price.product), unit_amount_decimal: item.price.unit_amount_decimal },
-      quantity: item.quantity ?? 1,
-      proration: true,
-      subscription: sub.id,
-      subscriptionItem: item.id,
-      testClock,
-      date: when,
-    });
-  };
-  for (const { before, after } of changes) {
-    if (before) await entry(before, -1, "Unused time");
-    if (after) await entry(after, 1, "Remaining time");
-  }
+/** Stores the prorations for changing the items of `sub` at `when` as pending invoice items (the same ones an update's payment was decided on). */
+async function prorate(ctx: Context, sub: Subscription, changes: readonly ItemChange[], when: number): Promise<void> {
+  for (const input of prorations(sub, changes, when)) await insertInvoiceItem(ctx, input);
 }
 
 /** Updates a subscription. */
@@ -527,9 +496,8 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   }
   if (items.length === 0) throw SubscriptionErrors.lastItem();
 
-  // Everything is checked: apply.
+  // Everything is checked: the subscription as it will be, in memory until its payment (if any) is decided.
   let next: Subscription = withItems({ ...current }, items);
-  for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
   if (params.cancel_at_period_end !== undefined) {
     next.cancel_at_period_end = params.cancel_at_period_end;
     next.canceled_at = params.cancel_at_period_end ? now : null;
@@ -570,12 +538,19 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   }
 
   const trialing = next.status === "trialing" && !resetAnchor;
-  if (!trialing && behavior !== "none" && changes.length > 0 && current.status !== "trialing") {
-    await prorate(ctx, current, changes.map((c) => c) as never, prorationDate);
+  const prorates = !trialing && behavior !== "none" && changes.length > 0 && current.status !== "trialing";
+  const invoicesNow = resetAnchor || (behavior === "always_invoice" && changes.length > 0 && !trialing);
+  let decided: PaymentOutcome | undefined;
+  if (invoicesNow && params.payment_behavior === "error_if_incomplete" && next.collection_method === "charge_automatically") {
+    decided = await decideUpdatePayment(ctx, current, next, { prorations: prorates ? prorations(current, changes, prorationDate) : [], restart: resetAnchor, offSession: params.off_session ?? true });
   }
+
+  // From here on the update is applied.
+  for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
+  if (prorates) await prorate(ctx, current, changes, prorationDate);
   next = await store(ctx, current, next);
 
-  if (resetAnchor) return restartCycle(ctx, next, now, params.off_session ?? true);
+  if (resetAnchor) return restartCycle(ctx, next, now, params.off_session ?? true, decided);
   if (behavior === "always_invoice" && changes.length > 0 && !trialing) {
     const c = await customers.require(ctx, customer, "customer");
     const inv = await createInvoice(ctx, {
@@ -594,8 +569,8 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     const open = await finalizeInvoice(ctx, inv, now);
     if (open.status === "open" && next.collection_method === "charge_automatically") {
       const retry = billingOf(ctx).retryDays[0];
-      const attempt = await attemptPayment(ctx, open, { now, offSession: params.off_session ?? true, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
-      if (attempt.error && params.payment_behavior === "error_if_incomplete") throw attempt.error;
+      // With error_if_incomplete the payment was decided above (a refusal answered before anything was written); the attempt follows it.
+      await attemptPayment(ctx, open, { now, offSession: params.off_session ?? true, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null, ...(decided ? { decision: decided } : {}) });
     }
     next = (await subscriptions.get(ctx, next.id))!;
   }
@@ -603,13 +578,34 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
 }
 
 /** Starts a new billing cycle now (trial ended early, interval changed, anchor reset): invoices at once. */
-async function restartCycle(ctx: Context, sub: Subscription, now: number, offSession: boolean): Promise<Subscription> {
+async function restartCycle(ctx: Context, sub: Subscription, now: number, offSession: boolean, decision?: PaymentOutcome): Promise<Subscription> {
   const cycle = cycleOf(sub);
   const period = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
   let next: Subscription = withPeriod({ ...sub, billing_cycle_anchor: now, status: sub.status === "trialing" ? "active" : sub.status }, period);
   if (sub.status === "trialing") next.trial_end = now;
   next = await store(ctx, sub, next);
-  return renewInvoice(ctx, next, period, now, "subscription_update", offSession);
+  return renewInvoice(ctx, next, period, now, "subscription_update", offSession, decision);
+}
+
+/**
+ * Decides, before an `error_if_incomplete` update applies, the payment of
+ * the invoice it will make at once: the customer's pending items of this
+ * subscription, the update's prorations and, when the cycle restarts, the
+ * new period of every item, as createInvoice and renewInvoice will add them
+ * up. Throws the refusal; resolves the decision the attempt then follows.
+ */
+async function decideUpdatePayment(
+  ctx: Context,
+  current: Subscription,
+  next: Subscription,
+  parts: { prorations: readonly InvoiceItemInput[]; restart: boolean; offSession: boolean },
+): Promise<PaymentOutcome | undefined> {
+  const customer = await customers.require(ctx, String(current.customer), "customer");
+  const pending = (await pendingItems(ctx, customer.id, current.id)).filter((ii) => ii.currency === next.currency);
+  let amount = pending.reduce((sum, ii) => sum + ii.amount, 0) + parts.prorations.reduce((sum, ii) => sum + ii.amount, 0);
+  if (parts.restart) amount += next.items.data.reduce((sum, item) => sum + amountFor(item.price, item.quantity ?? 1), 0);
+  const pm = typeof next.default_payment_method === "string" ? next.default_payment_method : undefined;
+  return decideFirstPayment(ctx, { customer, amount: Math.max(0, amount), currency: next.currency, defaultPaymentMethod: pm, offSession: parts.offSession, of: "update" });
 }
 
 /** Invoices the period that starts now and charges it; the subscription follows the payment. */
@@ -620,6 +616,7 @@ export async function renewInvoice(
   now: number,
   reason: "subscription_cycle" | "subscription_update",
   offSession = true,
+  decision?: PaymentOutcome,
 ): Promise<Subscription> {
   const c = await customers.require(ctx, String(sub.customer), "customer");
   const lines = sub.items.data.map((item) => lineFor(sub, item, period, false));
@@ -640,7 +637,7 @@ export async function renewInvoice(
   const open = await finalizeInvoice(ctx, inv, now);
   if (open.status === "open" && sub.collection_method === "charge_automatically") {
     const retry = billingOf(ctx).retryDays[0];
-    await attemptPayment(ctx, open, { now, offSession, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null });
+    await attemptPayment(ctx, open, { now, offSession, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null, ...(decision ? { decision } : {}) });
   }
   next = (await subscriptions.get(ctx, sub.id))!;
   return next;

@@ -115,7 +115,11 @@ export interface InvoiceOrder {
   readonly finalize: "always" | "when_lines";
   /** It becomes `latest_invoice` (stored without an event) before it is finalized. */
   readonly link: boolean;
-  /** Collected at once when finalized `open`; `answerErrors`: the request answers a decline with its 402, after everything is stored. */
+  /**
+   * Collected at once when finalized `open`; `answerErrors`: the request answers a decline with its 402. The
+   * handler decides an `error_if_incomplete` update's payment before applying it (first-payment.ts), so there a
+   * refusal stores nothing; this model still stores first.
+   */
   readonly collect: { readonly offSession: boolean; readonly nextAttemptAt: number | null; readonly answerErrors: boolean } | null;
 }
 
