@@ -25,7 +25,7 @@ import { startPaperTiger, type PaperTiger } from "../../src/index.js";
 import { RawConnection, type RawHttpResponse } from "../helpers/raw-http.js";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { LOOPBACK_URLS, RECEIVER_PORT, requestArb, routesOf, type FuzzRequest, type Ref, type Value } from "./requests.js";
+import { chainFor, LOOPBACK_URLS, RECEIVER_PORT, requestArb, routesOf, type FuzzRequest, type Latest, type Ref, type Value } from "./requests.js";
 
 /** What must stay at zero. */
 export interface FuzzCounts {
@@ -44,8 +44,13 @@ export interface FuzzReport {
   readonly counts: FuzzCounts;
   /** Answers by status. */
   readonly statuses: Readonly<Record<string, number>>;
-  /** Routes that answered a 2xx at least once, of all routes drawn: how deep the run went. */
-  readonly routesServed: { readonly served: number; readonly of: number; readonly never: readonly string[] };
+  /**
+   * Routes that answered a 2xx at least once, of all routes: how deep the run went. `counts`: 2xx answers
+   * per route; `never`: the routes that had none (those of `NEVER_2XX` have a stated reason).
+   */
+  readonly routesServed: { readonly served: number; readonly of: number; readonly never: readonly string[]; readonly counts: Readonly<Record<string, number>> };
+  /** HTTP requests sent: the drawn ones, the chain steps before them, and the opening sweep. */
+  readonly sent: number;
   /** A few failing requests per count, described. */
   readonly examples: Readonly<Record<keyof FuzzCounts, string[]>>;
   readonly durationMs: number;
@@ -70,7 +75,8 @@ const BATCH = 500;
 const ANSWER_WAIT_MS = 15_000;
 /** Routes that do bulk work on purpose (billing years of renewals, waiting for deliveries) get longer. */
 const BULK = /^\/(_time\/advance|_webhooks\/|_chaos\/(config|events\/flush|cleanup)|v1\/test_helpers\/test_clocks\/[^/]+\/advance)/;
-const BULK_WAIT_MS = 120_000;
+/** Longer than the longest a flush or resend may be asked to wait (120 s), which then answers. */
+const BULK_WAIT_MS = 150_000;
 /** Requests per worker before it moves to fresh namespaces. */
 const ROTATE_EVERY = 2_500;
 /** Below the server's keep-alive timeout (72 s), with a margin. */
@@ -117,7 +123,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
   const statuses: Record<string, number> = {};
-  const served = new Set<string>();
+  const served = new Map<string, number>();
   const namespaces = new Set<string>(["global"]);
   const concurrency = options.concurrency ?? 4;
   let next = 0;
@@ -125,9 +131,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   let batchIndex = -1;
   let batch: FuzzRequest[] = [];
   let arb: fc.Arbitrary<FuzzRequest> | undefined;
+  // First, one chain per route: every route gets a well-formed request past validation, whatever is drawn after.
+  const sweep = routesOf(pt.runtime).flatMap((r) => chainFor(r) ?? []);
+  let swept = 0;
+  const counter = { sent: 0 };
 
-  // Requests are drawn in seeded batches, in one order, whichever worker sends them.
-  const draw = (): FuzzRequest | undefined => {
+  // Requests are drawn in seeded batches, in one order, whichever worker sends them; the sweep's are not counted.
+  const draw = (): { req: FuzzRequest; counted: boolean } | undefined => {
+    if (swept < sweep.length) return { req: sweep[swept++]!, counted: false };
     if (next >= options.requests) return undefined;
     const i = next++;
     const b = Math.floor(i / BATCH);
@@ -136,15 +147,16 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       arb ??= requestArb(routesOf(pt.runtime));
       batch = fc.sample(arb, { seed: options.seed + b, numRuns: BATCH });
     }
-    return batch[i % BATCH];
+    return { req: batch[i % BATCH]!, counted: true };
   };
 
   try {
     await Promise.all(
       Array.from({ length: concurrency }, async (_, w) => {
-        const worker = new Worker(pt, receiverPort, w, namespaces, writers, statuses, served, note);
-        for (let req = draw(); req !== undefined; req = draw()) {
-          await worker.send(req);
+        const worker = new Worker(pt, receiverPort, w, namespaces, writers, statuses, served, counter, note);
+        for (let d = draw(); d !== undefined; d = draw()) {
+          await worker.send(d.req);
+          if (!d.counted) continue;
           done++;
           if (options.onProgress && done % (options.progressEvery ?? 10_000) === 0) options.onProgress(done, counts);
         }
@@ -166,8 +178,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     process.off("unhandledRejection", onCrash);
     lag.disable();
   }
-  const routes = routesOf(pt.runtime);
-  return { requests: done, seed: options.seed, counts, statuses, routesServed: { served: served.size, of: routes.length, never: routes.map((r) => `${r.method} ${r.path}`).filter((r) => !served.has(r)) }, examples, durationMs: Date.now() - started, maxEventLoopDelayMs: Math.round(lag.max / 1e6) };
+  const routes = routesOf(pt.runtime).map((r) => `${r.method} ${r.path}`);
+  const perRoute = Object.fromEntries(routes.map((r) => [r, served.get(r) ?? 0]));
+  return {
+    requests: done,
+    seed: options.seed,
+    counts,
+    statuses,
+    routesServed: { served: routes.filter((r) => served.has(r)).length, of: routes.length, never: routes.filter((r) => !served.has(r)), counts: perRoute },
+    sent: counter.sent,
+    examples,
+    durationMs: Date.now() - started,
+    maxEventLoopDelayMs: Math.round(lag.max / 1e6),
+  };
 }
 
 /** One worker: its own connection and namespaces, and the ids its requests created there. */
@@ -190,7 +213,8 @@ class Worker {
     readonly namespaces: Set<string>,
     readonly writers: Set<string>,
     readonly statuses: Record<string, number>,
-    readonly served: Set<string>,
+    readonly served: Map<string, number>,
+    readonly counter: { sent: number },
     readonly note: (what: keyof FuzzCounts, text: string) => void,
   ) {
     this.#own = this.#namespacesOf(0);
@@ -238,11 +262,15 @@ class Worker {
     this.#conn?.close();
   }
 
-  /** The namespace header to send: the worker's own namespaces, shared ones from worker 0 only. */
+  /**
+   * The namespace header to send: the worker's own namespaces, shared ones from worker 0 only. Chaos is
+   * never configured in a shared namespace: `global`'s layer reaches every namespace, so other workers'
+   * requests would meet it before it is turned off again.
+   */
   #namespaceOf(req: FuzzRequest, salt: number): { header: string | null; ns: string } {
     // Mostly the first namespace, so requests meet the objects earlier requests created there.
     const own = this.#own[salt % 10 === 0 ? 1 : 0]!;
-    if (req.namespace === undefined || this.index !== 0) return { header: own, ns: own };
+    if (req.namespace === undefined || this.index !== 0 || CHAOS_ROUTES.has(`${req.method} ${req.route}`)) return { header: own, ns: own };
     if (req.namespace === null || req.namespace === "") return { header: req.namespace, ns: "global" };
     return { header: req.namespace, ns: req.namespace };
   }
@@ -250,6 +278,10 @@ class Worker {
   #resolve(v: Value, ns: string): Value {
     if (Array.isArray(v)) return v.map((x) => this.#resolve(x, ns));
     if (v !== null && typeof v === "object") {
+      if (typeof (v as Latest).$latest === "string" && Object.keys(v).length === 1) {
+        const prefix = (v as Latest).$latest;
+        return this.#pools.get(ns)?.get(prefix)?.at(-1) ?? `${prefix}_missing`;
+      }
       if (typeof (v as Ref).$ref === "string" && typeof (v as Ref).pick === "number" && Object.keys(v).length === 2) {
         const r = v as Ref;
         const ids = this.#pools.get(ns)?.get(r.$ref);
@@ -278,8 +310,17 @@ class Worker {
     for (const v of Object.values(json)) if (v !== null && typeof v === "object") this.#learn(v, ns, depth + 1);
   }
 
+  /** Sends a request, after the chain of requests before it (each checked as any other). */
   async send(req: FuzzRequest): Promise<void> {
     await this.#rotate();
+    const chained = req.before !== undefined;
+    for (const step of req.before ?? []) await this.#sendOne(step, true);
+    await this.#sendOne(req, chained);
+  }
+
+  /** `chained`: part of a chain, which keeps to the worker's first namespace, where its steps made their objects. */
+  async #sendOne(req: FuzzRequest, chained: boolean): Promise<void> {
+    this.counter.sent++;
     // Idle past the keep-alive timeout (a long bulk request of this worker's ran meanwhile): the server closed it, as announced.
     if (this.#conn && Date.now() - this.#lastAnswer > IDLE_CLOSE_MS) {
       this.#conn.close();
@@ -287,7 +328,7 @@ class Worker {
       this.#promisedOpen = false;
     }
     const salt = JSON.stringify(req.pathParams).length + req.route.length;
-    const { header: nsHeader, ns } = this.#namespaceOf(req, salt);
+    const { header: nsHeader, ns } = this.#namespaceOf(req, chained ? 1 : salt);
     if (/^[A-Za-z0-9_.:-]{1,128}$/.test(ns)) this.namespaces.add(ns);
     const { bytes, head, summary } = encode(req, nsHeader, (v) => this.#resolve(v, ns));
     // Bytes that start no request leave a reused connection waiting for one (the keep-alive timeout applies):
@@ -360,7 +401,7 @@ class Worker {
         this.note("nonStripeBodies", `not JSON: ${text}`);
       } else {
         this.#learn(res.json, ns);
-        if (req.method === "GET" || req.method === "POST" || req.method === "DELETE" || req.method === "PUT") this.served.add(`${req.method} ${req.route}`);
+        if (req.method === "GET" || req.method === "POST" || req.method === "DELETE" || req.method === "PUT") this.served.set(`${req.method} ${req.route}`, (this.served.get(`${req.method} ${req.route}`) ?? 0) + 1);
       }
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 402 && requestId && this.writers.has(requestId)) this.note("writesOnRejected", text);

@@ -19,8 +19,13 @@ export interface Ref {
   readonly pick: number;
 }
 
+/** The object of a kind created last in the request's namespace: what a chain's earlier step made. */
+export interface Latest {
+  readonly $latest: string;
+}
+
 /** A generated value: JSON-like, with references to created objects. */
-export type Value = string | number | boolean | null | Ref | readonly Value[] | { readonly [k: string]: Value };
+export type Value = string | number | boolean | null | Ref | Latest | readonly Value[] | { readonly [k: string]: Value };
 
 /** Transport damage a well-behaved client never sends. */
 export type Damage =
@@ -54,6 +59,8 @@ export interface FuzzRequest {
   readonly stripeVersion: string | null;
   readonly extraHeaders: ReadonlyArray<readonly [string, string]>;
   readonly damage: Damage;
+  /** Well-formed requests sent first, in order, in the same namespace: the state this one needs (a chain). */
+  readonly before?: readonly FuzzRequest[];
 }
 
 /** Names every JavaScript object answers to. */
@@ -278,12 +285,15 @@ export function routesOf(rt: Runtime): RouteSpec[] {
   const routes: RouteSpec[] = [];
   for (const ep of rt.registry.endpoints) {
     const prefixes: Record<string, string> = {};
-    for (const m of ep.path.matchAll(/:(\w+)/g)) prefixes[m[1]!] = m[1] === "id" ? (ep.resource?.idPrefix ?? "x") : (PARAM_PREFIX[m[1]!] ?? "x");
+    // The collection the `:id` follows names its prefix (some endpoints, such as deletes, declare no resource).
+    const collection = /^(.*)\/:id(\/[a-z_]+)?$/.exec(ep.path)?.[1];
+    const own = (collection && prefixOfCollection(collection)) || ep.resource?.idPrefix || "x";
+    for (const m of ep.path.matchAll(/:(\w+)/g)) prefixes[m[1]!] = m[1] === "id" ? own : (PARAM_PREFIX[m[1]!] ?? "x");
     routes.push({ method: ep.method, path: ep.path, names: [...Object.keys(ep.params), "expand", "limit", "starting_after"], prefixes });
   }
   for (const r of rt.controlRoutes) {
     const prefix = r.path.includes("payment_intents") ? "pi" : r.path.includes("setup_intents") ? "seti" : r.path.includes("events") ? "evt" : "cus";
-    routes.push({ method: r.method, path: r.path, names: ["outcome", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
+    routes.push({ method: r.method, path: r.path, names: ["outcome", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed", "timeout"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
   }
   routes.push({ method: "GET", path: "/v1/nope/:id", names: [], prefixes: { id: "x" } }, { method: "POST", path: "/", names: [], prefixes: {} }, { method: "GET", path: "/_nope", names: [], prefixes: {} });
   return routes;
@@ -371,10 +381,168 @@ export function requestArb(routes: readonly RouteSpec[]): fc.Arbitrary<FuzzReque
       damage: damageArb(),
     });
     // Well-formed requests reach deep states (paid invoices, refunds, renewals) for the hostile ones to hit.
-    return fc.oneof({ weight: 2, arbitrary: clean }, { weight: 3, arbitrary: hostile });
+    const chain = chainFor(route);
+    return fc.oneof({ weight: 2, arbitrary: clean }, { weight: 3, arbitrary: hostile }, { weight: chain ? 1 : 0, arbitrary: fc.constant(chain ?? ({} as FuzzRequest)) });
   });
   // Creates come first in any state that matters: they are drawn more often.
   // Wiping a namespace is rare, so state can build up.
   const weight = (r: RouteSpec) => (RECIPES[`${r.method} ${r.path}`] && !r.path.includes(":") ? 60 : /flush|cleanup/.test(r.path) ? 1 : 10);
   return fc.oneof(...byRoute.map((arbitrary, i) => ({ weight: weight(routes[i]!), arbitrary })));
+}
+
+// Chains: for every route, a well-formed request that succeeds, after the well-formed requests that make
+// the state it needs (a customer to delete, a manual-capture PaymentIntent to capture, an open invoice
+// to void), so every route is explored past validation. Every run starts with one chain per route; chains
+// are drawn among the other requests too, so deep states keep being built for the hostile requests.
+
+/** A well-formed request: the worker's namespace, the test key, no damage. */
+function well(method: string, route: string, params: Value = {}, pathParams: Readonly<Record<string, Value>> = {}, before: readonly FuzzRequest[] = []): FuzzRequest {
+  return {
+    method,
+    route,
+    pathParams,
+    pathTwist: "none",
+    params,
+    encoding: "form",
+    malformed: "",
+    contentType: null,
+    namespace: undefined,
+    auth: "Bearer sk_test_fuzz",
+    idempotencyKey: null,
+    stripeVersion: null,
+    extraHeaders: [],
+    damage: { kind: "none" },
+    ...(before.length ? { before } : {}),
+  };
+}
+
+const L = (prefix: string): Latest => ({ $latest: prefix });
+const META = { metadata: { chain: "1" } };
+const CUS = well("POST", "/v1/customers", { email: "chain@example.com", payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
+const PROD = well("POST", "/v1/products", { name: "Chain" });
+const PRICE = well("POST", "/v1/prices", { currency: "usd", unit_amount: 1000, product: L("prod"), recurring: { interval: "month" } });
+const SUB = [CUS, PROD, PRICE, well("POST", "/v1/subscriptions", { customer: L("cus"), items: [{ price: L("price") }] })];
+const SECOND_ITEM = [...SUB, PRICE, well("POST", "/v1/subscription_items", { subscription: L("sub"), price: L("price") })];
+const PI = (body: Record<string, Value> = {}) => well("POST", "/v1/payment_intents", { amount: 2000, currency: "usd", payment_method_types: ["card"], ...body });
+const CHARGE = (body: Record<string, Value> = {}) => well("POST", "/v1/charges", { amount: 2000, currency: "usd", source: "tok_visa", ...body });
+const SETI = (body: Record<string, Value> = {}) => well("POST", "/v1/setup_intents", { payment_method_types: ["card"], ...body });
+const PM = well("POST", "/v1/payment_methods", { type: "card", card: { token: "tok_visa" } });
+const ATTACHED = [CUS, PM, well("POST", "/v1/payment_methods/:id/attach", { customer: L("cus") }, { id: L("pm") })];
+const DRAFT = [CUS, well("POST", "/v1/invoiceitems", { customer: L("cus"), amount: 500, currency: "usd" }), well("POST", "/v1/invoices", { customer: L("cus"), pending_invoice_items_behavior: "include" })];
+const OPEN = [
+  CUS,
+  well("POST", "/v1/invoiceitems", { customer: L("cus"), amount: 500, currency: "usd" }),
+  well("POST", "/v1/invoices", { customer: L("cus"), pending_invoice_items_behavior: "include", collection_method: "send_invoice", days_until_due: 30 }),
+  well("POST", "/v1/invoices/:id/finalize", {}, { id: L("in") }),
+];
+const EVENT = [CUS, well("GET", "/v1/events", { limit: 1 })];
+const CARD = [CUS, well("POST", "/v1/customers/:customer/sources", { source: "tok_visa" }, { customer: L("cus") })];
+const CUSTOMER_TAX_ID = [CUS, well("POST", "/v1/customers/:customer/tax_ids", { type: "us_ein", value: "12-3456789" }, { customer: L("cus") })];
+const REFUND = [CHARGE(), well("POST", "/v1/charges/:charge/refunds", {}, { charge: L("ch") })];
+const DUE_BY_CUSTOMER = { customer: L("cus"), subscription: L("sub") };
+
+/** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
+const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: readonly FuzzRequest[] }>> = {
+  "/v1/customers": { prefix: "cus", steps: [CUS] },
+  "/v1/products": { prefix: "prod", steps: [PROD] },
+  "/v1/prices": { prefix: "price", steps: [PROD, PRICE] },
+  "/v1/tokens": { prefix: "tok", steps: [well("POST", "/v1/tokens", { card: { number: "4242424242424242", exp_month: 12, exp_year: 2034, cvc: "123" } })] },
+  "/v1/sources": { prefix: "src", steps: [well("POST", "/v1/sources", { type: "card", token: "tok_visa" })] },
+  "/v1/payment_methods": { prefix: "pm", steps: [PM] },
+  "/v1/charges": { prefix: "ch", steps: [CHARGE()] },
+  "/v1/payment_intents": { prefix: "pi", steps: [PI()] },
+  "/v1/refunds": { prefix: "re", steps: [CHARGE(), well("POST", "/v1/refunds", { charge: L("ch") })] },
+  "/v1/setup_intents": { prefix: "seti", steps: [SETI()] },
+  "/v1/webhook_endpoints": { prefix: "we", steps: [well("POST", "/v1/webhook_endpoints", { url: LOOPBACK_URLS[0]!, enabled_events: ["*"] })] },
+  "/v1/invoiceitems": { prefix: "ii", steps: [CUS, well("POST", "/v1/invoiceitems", { customer: L("cus"), amount: 500, currency: "usd" })] },
+  "/v1/invoices": { prefix: "in", steps: DRAFT },
+  "/v1/subscriptions": { prefix: "sub", steps: SUB },
+  "/v1/subscription_items": { prefix: "si", steps: SECOND_ITEM },
+  "/v1/test_helpers/test_clocks": { prefix: "clock", steps: [well("POST", "/v1/test_helpers/test_clocks", { frozen_time: 1_790_000_000, name: "chain" })] },
+  "/v1/tax_rates": { prefix: "txr", steps: [well("POST", "/v1/tax_rates", { display_name: "VAT", percentage: 20, inclusive: false })] },
+  "/v1/shipping_rates": { prefix: "shr", steps: [well("POST", "/v1/shipping_rates", { display_name: "Ground", type: "fixed_amount", fixed_amount: { amount: 500, currency: "usd" } })] },
+  "/v1/tax_ids": { prefix: "txi", steps: [well("POST", "/v1/tax_ids", { type: "us_ein", value: "12-3456789" })] },
+  "/v1/events": { prefix: "evt", steps: EVENT },
+};
+
+/** Chains the general rule below does not give: [requests before, params, path params]. */
+const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, Readonly<Record<string, Value>>]>> = {
+  "POST /v1/payment_methods/:id/attach": [[CUS, PM], { customer: L("cus") }, { id: L("pm") }],
+  "POST /v1/payment_methods/:id/detach": [ATTACHED, {}, { id: L("pm") }],
+  // Stripe updates only a PaymentMethod saved to a customer.
+  "POST /v1/payment_methods/:id": [ATTACHED, META, { id: L("pm") }],
+  "GET /v1/customers/:customer/payment_methods": [[CUS], {}, { customer: L("cus") }],
+  "GET /v1/customers/:customer/payment_methods/:id": [ATTACHED, {}, { customer: L("cus"), id: L("pm") }],
+  "POST /v1/customers/:customer/sources": [[CUS], { source: "tok_visa" }, { customer: L("cus") }],
+  "GET /v1/customers/:customer/sources": [[CUS], {}, { customer: L("cus") }],
+  "GET /v1/customers/:customer/sources/:id": [CARD, {}, { customer: L("cus"), id: L("card") }],
+  "DELETE /v1/customers/:customer/sources/:id": [CARD, {}, { customer: L("cus"), id: L("card") }],
+  "POST /v1/customers/:customer/tax_ids": [[CUS], { type: "us_ein", value: "12-3456789" }, { customer: L("cus") }],
+  "GET /v1/customers/:customer/tax_ids": [[CUS], {}, { customer: L("cus") }],
+  "GET /v1/customers/:customer/tax_ids/:id": [CUSTOMER_TAX_ID, {}, { customer: L("cus"), id: L("txi") }],
+  "DELETE /v1/customers/:customer/tax_ids/:id": [CUSTOMER_TAX_ID, {}, { customer: L("cus"), id: L("txi") }],
+  "POST /v1/charges/:id/capture": [[CHARGE({ capture: false })], {}, { id: L("ch") }],
+  "POST /v1/charges/:charge/refunds": [[CHARGE()], {}, { charge: L("ch") }],
+  "GET /v1/charges/:charge/refunds": [[CHARGE()], {}, { charge: L("ch") }],
+  "GET /v1/charges/:charge/refunds/:id": [REFUND, {}, { charge: L("ch"), id: L("re") }],
+  "POST /v1/payment_intents/:id/confirm": [[PI({ payment_method: "pm_card_visa" })], {}, { id: L("pi") }],
+  "POST /v1/payment_intents/:id/capture": [[PI({ payment_method: "pm_card_visa", confirm: true, capture_method: "manual" })], {}, { id: L("pi") }],
+  "POST /v1/setup_intents/:id/confirm": [[SETI({ payment_method: "pm_card_visa" })], {}, { id: L("seti") }],
+  "POST /v1/invoices/:id/pay": [OPEN, {}, { id: L("in") }],
+  "POST /v1/invoices/:id/void": [OPEN, {}, { id: L("in") }],
+  "POST /v1/invoices/:id/mark_uncollectible": [OPEN, {}, { id: L("in") }],
+  "POST /v1/invoices/:id/send": [OPEN, {}, { id: L("in") }],
+  "POST /v1/invoices/create_preview": [SUB, DUE_BY_CUSTOMER, {}],
+
+  "GET /v1/subscription_items": [SUB, { subscription: L("sub") }, {}],
+  "POST /v1/subscription_items": [[...SUB, PRICE], { subscription: L("sub"), price: L("price") }, {}],
+  "POST /v1/subscription_items/:id": [SUB, { quantity: 2 }, { id: L("si") }],
+  "POST /v1/test_helpers/test_clocks/:id/advance": [MAKES["/v1/test_helpers/test_clocks"]!.steps, { frozen_time: 1_790_086_400 }, { id: L("clock") }],
+  "POST /_test/payment_intents/:id/authenticate": [[PI({ payment_method: "pm_card_authenticationRequired", confirm: true })], { outcome: "succeed" }, { id: L("pi") }],
+  "POST /_test/setup_intents/:id/authenticate": [[SETI({ payment_method: "pm_card_authenticationRequired", confirm: true })], { outcome: "succeed" }, { id: L("seti") }],
+  "POST /_chaos/customers/:id/failure": [[CUS], { decline_code: "card_declined", times: 1 }, { id: L("cus") }],
+  "DELETE /_chaos/customers/:id/failure": [[CUS], {}, { id: L("cus") }],
+  "POST /_webhooks/events/:id/resend": [EVENT, {}, { id: L("evt") }],
+  "POST /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
+  "PUT /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
+  "POST /_time/advance": [[], { seconds: 60 }, {}],
+};
+
+/**
+ * Routes no well-formed request can answer with a 2xx, and why: the fuzz
+ * test accepts exactly these in its list of routes never answered a 2xx.
+ */
+export const NEVER_2XX: Readonly<Record<string, string>> = {
+  "POST /v1/refunds/:id/cancel": "card refunds never wait for an action, so none can be canceled (Stripe: only refunds requiring action can be)",
+  "GET /v1/nope/:id": "an unknown route, drawn on purpose",
+  "POST /": "an unknown route, drawn on purpose",
+  "GET /_nope": "an unknown route, drawn on purpose",
+};
+
+/** The id prefix of a collection's objects, by its path; nested collections by their last segment. */
+function prefixOfCollection(collection: string): string | undefined {
+  const nested: Record<string, string> = { sources: "card", tax_ids: "txi", refunds: "re", payment_methods: "pm" };
+  return MAKES[collection]?.prefix ?? nested[collection.split("/").at(-1)!];
+}
+
+/** The chain for a route: the requests it needs, then a well-formed request of its own; `undefined` for the routes of {@link NEVER_2XX}. */
+export function chainFor(route: { readonly method: string; readonly path: string }): FuzzRequest | undefined {
+  const key = `${route.method} ${route.path}`;
+  if (NEVER_2XX[key] !== undefined) return undefined;
+  // Served in the API versions before its removal (2025-03-31.basil) only.
+  if (key === "GET /v1/invoices/upcoming" || key === "GET /v1/invoices/upcoming/lines") return { ...well(route.method, route.path, DUE_BY_CUSTOMER, {}, SUB), stripeVersion: "2025-02-24.acacia" };
+  const special = CHAINS[key];
+  if (special) return well(route.method, route.path, special[1], special[2], special[0]);
+  // A create of a collection: the steps that make one end with it.
+  const made = MAKES[route.path];
+  if (made && route.method === "POST") {
+    const last = made.steps.at(-1)!;
+    return { ...last, ...(made.steps.length > 1 ? { before: made.steps.slice(0, -1) } : {}) };
+  }
+  // An object's own route (`/v1/things/:id`, `/v1/things/:id/action`): one is made first.
+  const m = /^(.*)\/:id(\/[a-z_]+)?$/.exec(route.path);
+  const owner = m ? MAKES[m[1]!] : undefined;
+  if (m && owner) return well(route.method, route.path, route.method === "POST" && m[2] === undefined ? META : {}, { id: L(owner.prefix) }, owner.steps);
+  // Lists, searches and control routes answer a plain request.
+  return well(route.method, route.path, route.path.endsWith("/search") ? { query: "metadata['chain']:'1'" } : {});
 }

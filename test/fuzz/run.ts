@@ -5,13 +5,16 @@
  */
 import { parseArgs } from "node:util";
 import { runFuzz, type FuzzCounts } from "./engine.js";
+import { NEVER_2XX } from "./requests.js";
 
 const USAGE = `Usage: npm run fuzz -- [--requests <n>] [--seed <n>] [--concurrency <n>]
 
 The long fuzz run against a fresh in-process server. Prints the counts that
 must all be 0 (crashes, unplanned 5xx, non-Stripe bodies, dropped
-connections, unanswered requests, rejected requests that recorded an event)
-and exits 1 if any is not.
+connections, unanswered requests, rejected requests that recorded an event),
+the 2xx answers per route and the routes that never had one, and exits 1 if
+a count is not 0 or a route had no 2xx without a stated reason. Every run
+starts with one well-formed chain per route (not counted in --requests).
 
 Options:
   --requests <n>     Requests to send (default 20000)
@@ -51,10 +54,15 @@ const report = await runFuzz({
 });
 console.log(`done in ${(report.durationMs / 1000).toFixed(1)} s; longest event-loop block ${report.maxEventLoopDelayMs} ms`);
 console.log("statuses:", JSON.stringify(report.statuses));
-console.log(`routes that answered 2xx: ${report.routesServed.served} of ${report.routesServed.of}; never: ${report.routesServed.never.join(", ")}`);
+console.log(`${report.sent} HTTP requests sent (the drawn ones, chain steps, and one chain per route first)`);
+console.log(`routes that answered 2xx: ${report.routesServed.served} of ${report.routesServed.of}`);
+console.log(`2xx per route: ${Object.entries(report.routesServed.counts).map(([r, n]) => `${r} ${n}`).join(", ")}`);
+const unexplained = report.routesServed.never.filter((r) => NEVER_2XX[r] === undefined);
+for (const r of report.routesServed.never) console.log(`  never 2xx: ${r}${NEVER_2XX[r] !== undefined ? ` (${NEVER_2XX[r]})` : " (no stated reason)"}`);
 console.log("counts (each must be 0):");
 for (const [k, v] of Object.entries(report.counts)) console.log(`  ${k.padEnd(20)} ${v}`);
-let failed = false;
+let failed = unexplained.length > 0;
+if (failed) console.log(`\nroutes never answered a 2xx without a stated reason: ${unexplained.join(", ")}`);
 for (const [k, list] of Object.entries(report.examples)) {
   if (report.counts[k as keyof FuzzCounts] === 0) continue;
   failed = true;
