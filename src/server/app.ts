@@ -14,7 +14,8 @@ import { createContext } from "../kernel/context.js";
 import { expandResponse, resolveExpandPaths, type ExpandVersion } from "../kernel/expand.js";
 import { TOTAL_COUNT } from "../kernel/list.js";
 import { versionView, type ApiVersionView } from "../kernel/versions/view.js";
-import { renderAnswer, renderEnv, renderValue } from "../kernel/versions/render.js";
+import { needsRendering, renderEnv, renderValue } from "../kernel/versions/render.js";
+import type { RenderEnv } from "../kernel/versions/change.js";
 import { p, parseShape, type Shape } from "../kernel/params/param.js";
 import type { Endpoint } from "../kernel/endpoint.js";
 import { authenticate, authenticateParam, KEY_PARAM, type ApiKey } from "./auth.js";
@@ -130,7 +131,8 @@ export function buildApp(rt: Runtime): FastifyInstance {
     }
   });
 
-  app.addHook("onRequest", async (req) => {
+  // A callback hook, not an async one: no promise and no extra turn per request (a throw is Fastify's error path all the same).
+  app.addHook("onRequest", (req, _reply, done) => {
     const state: RequestState = {
       requestId: req.id,
       ns: "global",
@@ -144,13 +146,14 @@ export function buildApp(rt: Runtime): FastifyInstance {
     };
     req.pt = state;
     const config = req.routeOptions.config;
-    if (config?.noAuth) return;
+    if (config?.noAuth) return done();
     // Stripe.js sends no Authorization header but a `key` parameter: admitted once the body is parsed.
     if (req.headers.authorization === undefined && config?.publishable) {
       state.keyInParams = true;
-      return;
+      return done();
     }
-    admit(rt, req, authenticate(req.headers.authorization));
+    admit(rt, req, authenticate(req.headers.authorization), config);
+    done();
   });
 
   observeRequests(app, rt);
@@ -214,9 +217,8 @@ export function buildApp(rt: Runtime): FastifyInstance {
  * does not take them, resolves the namespace and version, and asks for the
  * control token when the request reaches beyond its namespace.
  */
-function admit(rt: Runtime, req: FastifyRequest, key: ApiKey): void {
+function admit(rt: Runtime, req: FastifyRequest, key: ApiKey, config: FastifyRequest["routeOptions"]["config"] = req.routeOptions.config): void {
   const state = req.pt;
-  const config = req.routeOptions.config;
   if (key.kind === "publishable" && !config?.publishable) throw Errors.publishableApiKey();
   state.apiKey = key.key;
   state.publishable = key.kind === "publishable";
@@ -314,14 +316,16 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
       // An endpoint a newer version removed is, for that version, a URL Stripe does not have.
       if (view.removes(ep.method, ep.path)) throw Errors.unrecognizedUrl(req.method, path);
       const ctx = createContext(rt.services, state.ns, state.requestId, key ?? null, state.publishable, view);
-      const env = renderEnv(ctx, rt.registry);
-      const version: ExpandVersion | undefined = view.current ? undefined : { view, render: async (o) => (await renderValue(o, view, env)) as Record<string, unknown> };
+      // Built only when something is rendered: the newest version's answers (most requests) go out as made.
+      let env: RenderEnv | undefined;
+      const envOf = () => (env ??= renderEnv(ctx, rt.registry));
+      const version: ExpandVersion | undefined = view.current ? undefined : { view, render: async (o) => (await renderValue(o, view, envOf())) as Record<string, unknown> };
       const { params, expand, include } = parseParams(rt, ep, raw, view, version);
       let body = await ep.run(ctx, params, pathParams);
       const count = (body as { [TOTAL_COUNT]?: () => Promise<number> } | null)?.[TOTAL_COUNT];
       // The core answers in the newest version; the request's version gets the changes since undone.
-      body = await renderAnswer(body, view, env);
-      body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand, version);
+      if (needsRendering(body, view)) body = await renderValue(body, view, envOf());
+      if (expand.length > 0) body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand, version);
       const counted = ep.kind === "search" ? expand.includes("total_count") : include.includes("total_count");
       if (count && counted) body = { ...(body as object), total_count: await count() };
       return { status: 200, body };
@@ -353,12 +357,15 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
 }
 
 function pathOf(req: FastifyRequest): string {
-  return req.url.split("?")[0]!;
+  const q = req.url.indexOf("?");
+  return q < 0 ? req.url : req.url.slice(0, q);
 }
 
 /** `/v1/customers/` matches `/v1/customers/:id` with an empty id; Stripe treats it as an unknown URL. */
 function hasEmptyParam(req: FastifyRequest): boolean {
-  return Object.values(req.params as Record<string, string>).some((v) => v === "");
+  const params = req.params as Record<string, string>;
+  for (const k in params) if (params[k] === "") return true;
+  return false;
 }
 
 /**

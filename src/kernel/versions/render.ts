@@ -99,8 +99,8 @@ function restore(now: Obj, previous: Obj): Obj {
   return out;
 }
 
-/** Renders an answer in `view`'s version; the core's answer itself when nothing differs. */
-export function renderAnswer(body: unknown, view: ApiVersionView, env: RenderEnv): Promise<unknown> | unknown {
-  if (view.current && !holdsEvents(body)) return body;
-  return renderValue(body, view, env);
+/** Whether an answer differs in `view`'s version: the newest version's answers go out as the core made them, but for events' objects. */
+export function needsRendering(body: unknown, view: ApiVersionView): boolean {
+  return !view.current || holdsEvents(body);
 }
+
