@@ -29,7 +29,7 @@ export type EventListener = (ns: string, event: StripeEvent) => void;
  * will receive it (`pending_webhooks`); `publish` runs after.
  */
 export interface EventSink {
-  plan(ns: string, type: string): Promise<{ pending: number; plan: unknown }>;
+  plan(ns: string, type: string): Promise<{ pending: number; plan: unknown }> | { pending: number; plan: unknown };
   publish(ns: string, event: StripeEvent, plan: unknown): void;
 }
 
@@ -81,7 +81,9 @@ export class EventRecorder {
     previous?: Record<string, unknown>,
     created: number = Math.floor(this.#clock.now() / 1000),
   ): Promise<StripeEvent> {
-    const planned = this.#sink ? await this.#sink.plan(origin.ns, type) : undefined;
+    // Awaited only when the sink has to look (a plain value otherwise: no promise turn per event).
+    const asked = this.#sink?.plan(origin.ns, type);
+    const planned = asked instanceof Promise ? await asked : asked;
     const event: StripeEvent = {
       id: newId("evt"),
       object: "event",
@@ -96,7 +98,8 @@ export class EventRecorder {
     await this.#store.insert(origin.ns, EVENTS, event);
     // Published before older events make room, so even an event the cap drops at once is delivered.
     if (planned) this.#sink!.publish(origin.ns, event, planned.plan);
-    await this.retention.track(origin.ns, event.id);
+    const expiring = this.retention.track(origin.ns, event.id);
+    if (expiring) await expiring;
     for (const listener of this.#listeners) {
       try {
         listener(origin.ns, event);

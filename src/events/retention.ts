@@ -71,8 +71,12 @@ export class EventRetention {
     return [...this.#held.keys()];
   }
 
-  /** Records a stored event, then drops what the cap or the age limit no longer allows. */
-  async track(ns: string, id: string): Promise<void> {
+  /**
+   * Records a stored event, then drops what the cap or the age limit no
+   * longer allows: a promise only when something is dropped (most events
+   * drop nothing, and then cost no promise).
+   */
+  track(ns: string, id: string): Promise<void> | undefined {
     let held = this.#held.get(ns);
     if (!held) {
       held = { count: 0, generation: ++this.#generation };
@@ -84,7 +88,9 @@ export class EventRetention {
     this.#ids.push(id);
     this.#at.push(this.#clock.now());
     this.#gen.push(held.generation);
-    await this.expire();
+    const now = this.#at[this.#at.length - 1]!;
+    if (this.#live <= this.#max && !(this.#at[this.#head]! < now - this.#maxAgeMs)) return undefined;
+    return this.expire();
   }
 
   /** Drops the oldest events beyond the cap and those older than the retention period. */

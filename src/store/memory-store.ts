@@ -83,6 +83,10 @@ export class MemoryStore implements Store {
     return c;
   }
 
+  holds(ns: string, collection: string): boolean {
+    return this.#coll(ns, collection, false) !== undefined;
+  }
+
   async get<T extends StoredObject>(ns: string, collection: string, id: string): Promise<T | undefined> {
     const c = this.#coll(ns, collection, false);
     if (!c) return undefined;

@@ -77,6 +77,13 @@ export class CursorNotFoundError extends Error {
 export interface Store {
   /** Declares a collection and its indexes. Idempotent; call at startup. */
   defineCollection(collection: string, spec?: CollectionSpec): void;
+  /**
+   * Optional, synchronous: whether `ns` holds any object or tombstone of
+   * `collection`. A store that can answer without I/O provides it, so hot
+   * paths can skip an asynchronous query whose answer is empty (events with
+   * no webhook endpoint to plan for); others leave it out.
+   */
+  holds?(ns: string, collection: string): boolean;
   /** The object with this id, or its tombstone once removed with one, or `undefined`. */
   get<T extends StoredObject>(ns: string, collection: string, id: string): Promise<T | undefined>;
   /** Adds a new object as the newest of its collection. Throws if the id exists. */

@@ -128,6 +128,11 @@ function settleGroup(job: Job): void {
   if (group && --group.remaining === 0) group.resolve();
 }
 
+/** How one event goes out: how many endpoints it is owed to (its `pending_webhooks`), and the targets. */
+type EventPlan = { pending: number; plan: unknown };
+/** The plan of an event nothing receives (shared: never changed). */
+const NO_TARGETS: EventPlan = Object.freeze({ pending: 0, plan: Object.freeze([]) });
+
 const HEADERS = {
   "content-type": "application/json; charset=utf-8",
   "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
@@ -212,8 +217,25 @@ export class WebhookDispatcher implements EventSink {
     return out;
   }
 
-  /** Targets for an event: the namespace's endpoints, server-wide endpoints, matching listeners. */
-  async plan(ns: string, type: string): Promise<{ pending: number; plan: unknown }> {
+  /**
+   * Targets for an event: the namespace's endpoints, server-wide endpoints,
+   * matching listeners. Answered at once, without a store query, when the
+   * store can tell that no endpoint exists where the event could go (most
+   * events of most namespaces): recording stays synchronous then.
+   */
+  plan(ns: string, type: string): Promise<EventPlan> | EventPlan {
+    const store = this.#services.store;
+    const EP = webhookEndpoints.object;
+    if (store.holds && !store.holds(ns, EP) && (ns === "global" || this.#serverWide.size === 0 || !store.holds("global", EP))) {
+      if (this.#listeners.size === 0) return NO_TARGETS;
+      const targets: Target[] = [];
+      for (const listener of this.#listeners) if (listener.matches(ns, type)) targets.push({ kind: "listener", listener });
+      return { pending: 0, plan: targets };
+    }
+    return this.#plan(ns, type);
+  }
+
+  async #plan(ns: string, type: string): Promise<EventPlan> {
     const targets = await this.#endpointsFor(ns, type);
     if (ns !== "global" && this.#serverWide.size > 0) {
       for (const t of await this.#endpointsFor("global", type)) if (t.kind === "endpoint" && this.#serverWide.has(t.id)) targets.push(t);

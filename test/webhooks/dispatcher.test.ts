@@ -88,6 +88,29 @@ describe("webhook dispatcher", { timeout: 60_000 }, () => {
     assert.equal(e.pending_webhooks, 0, "listeners are not counted in pending_webhooks");
   });
 
+  test("an event no endpoint could receive is planned at once, without a store query; endpoints of the namespace and server-wide ones are still found", async () => {
+    const { dispatcher, endpoint } = setup();
+    const none = dispatcher.plan("ns1", "customer.created");
+    assert.ok(!(none instanceof Promise), "planned synchronously");
+    assert.deepEqual(none, { pending: 0, plan: [] });
+    const got: string[] = [];
+    dispatcher.subscribe((e) => void got.push(e.id), { namespace: "ns1" });
+    const listened = dispatcher.plan("ns1", "customer.created");
+    assert.ok(!(listened instanceof Promise));
+    assert.equal(listened.pending, 0);
+    assert.equal((listened.plan as unknown[]).length, 1, "the listener is a target");
+    await endpoint("ns1", "http://127.0.0.1:9/hook");
+    const own = dispatcher.plan("ns1", "customer.created");
+    assert.ok(own instanceof Promise, "an endpoint exists: the store is asked");
+    assert.equal((await own).pending, 1);
+    const wide = await endpoint("global", "http://127.0.0.1:9/all");
+    assert.equal((await dispatcher.plan("ns2", "customer.created")).pending, 0, "a global endpoint not server-wide receives only global events");
+    dispatcher.addServerWide(wide.id);
+    const other = dispatcher.plan("ns2", "customer.created");
+    assert.ok(other instanceof Promise);
+    assert.equal((await other).pending, 1, "a server-wide endpoint receives every namespace's events");
+  });
+
   test("listener filters: types with wildcards and a namespace; unsubscribe removes every registration of a function", async () => {
     const { dispatcher, emit, settle } = setup();
     const seen: string[] = [];
