@@ -151,7 +151,8 @@ export class Resource<T extends StripeObject> {
 
   /** Records an event about `obj` outside the standard create/update/delete ones. */
   async emit(ctx: Context, type: string, obj: T, previous?: Record<string, unknown>): Promise<StripeEvent> {
-    const created = await this.spec.timeOf?.(ctx, obj);
+    // Awaited only where the resource follows its own clock: most record on the server's.
+    const created = this.spec.timeOf ? await this.spec.timeOf(ctx, obj) : undefined;
     return ctx.services.events.record(
       { ns: ctx.ns, requestId: ctx.requestId, idempotencyKey: ctx.idempotencyKey },
       type,
