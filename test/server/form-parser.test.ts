@@ -47,7 +47,7 @@ const form = fc.array(part, { maxLength: 12 }).map((parts) => parts.join("&"));
 /** Forms whose keys repeat or nest into each other, where qs combines values. */
 const clashing = fc.array(fc.tuple(fc.constantFrom("a", "a[b]", "a[b][c]", "a[0]", "b"), value), { minLength: 1, maxLength: 5 }).map((ps) => ps.map(([k, v]) => `${k}=${v}`).join("&"));
 
-describe("form parser", () => {
+describe("form parser", { timeout: 120_000 }, () => {
   test("parseForm gives what qs gives, for any form (the single pass or qs behind it)", () => {
     fc.assert(
       fc.property(fc.oneof(form, clashing), (text) => {

@@ -5,7 +5,7 @@ import { storeContract } from "./contract.js";
 
 storeContract("MemoryStore", () => new MemoryStore());
 
-describe("MemoryStore.holds", () => {
+describe("MemoryStore.holds", { timeout: 10_000 }, () => {
   test("answers whether a namespace holds anything of a collection, synchronously: live objects and tombstones count", async () => {
     const store = new MemoryStore();
     assert.equal(store.holds("a", "thing"), false);
