@@ -83,7 +83,7 @@ describe("README examples", { timeout: 120_000 }, () => {
     const table = readme.split("<!-- table: implemented -->\n")[1]!.split("\n<!-- end table: implemented -->")[0]!;
     assert.match(table, /^\| `stripe\.customers` \| `list`, `create`, `search`, `retrieve`, `update`, `del`,/m);
     assert.match(table, /^\| `stripe\.customers` \|.*\| .*`createFundingInstructions`/m);
-    assert.doesNotMatch(table, /stripe\.coupons/);
+    assert.doesNotMatch(table, /stripe\.topups/);
   });
 
   test("the README's commands exist", () => {

@@ -104,6 +104,12 @@ export interface ResourceDecl<T extends StripeObject, C, U, L, PC = undefined, P
   readonly includable?: Readonly<Record<string, Includable<T> | Include<T>>>;
   /** Fields a new object has beyond the generated skeleton (Stripe's defaults). */
   readonly defaults?: (ctx: Context) => Partial<T>;
+  /**
+   * The object as answered now, from the stored one: fields that follow the
+   * clock (a coupon's `valid` once its `redeem_by` has passed). Applied to
+   * every answer of the collection, never to what is stored or to events.
+   */
+  readonly view?: (ctx: Context, obj: T) => T | Promise<T>;
   readonly create?: CreateDecl<T, C, PC>;
   readonly retrieve?: true;
   readonly update?: UpdateDecl<T, U, PU>;
@@ -137,6 +143,8 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
   let made: ObjectFactory<T> | undefined;
   const factory: ObjectFactory<T> = (fields) => (made ??= objectFactory<T>(d.object))(fields);
   const one = `${d.path}/:id`;
+  const view = d.view;
+  const shown = view ? (ctx: Context, obj: T) => view(ctx, obj) : (_ctx: Context, obj: T) => obj;
   const endpoints: Endpoint[] = [];
   const add = (method: HttpMethod, path: string, shape: () => Shape, run: Endpoint["run"], extra: { kind?: ResponseKind; publishable?: true } = {}) => {
     endpoints.push(lazyEndpoint(method, path, resource as unknown as Resource<StripeObject>, shape, run, extra));
@@ -156,9 +164,11 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
       const given = params as Record<string, unknown>;
       const filters = Object.entries(list.filter ?? {}) as Array<[string, ListFilter<T, unknown>]>;
       const narrowing = allOf(filters.map(([name, make]) => given[name] !== undefined && make(given[name])));
-      if (!parent) return listPage(ctx, resource, d.path, params as ListParams, narrowing);
-      const owner = await parent.require(ctx, path);
-      return listPage(ctx, resource, parent.url(path), params as ListParams, { ...narrowing, where: { index: parent.field, value: owner } });
+      const page = parent
+        ? await listPage(ctx, resource, parent.url(path), params as ListParams, { ...narrowing, where: { index: parent.field, value: await parent.require(ctx, path) } })
+        : await listPage(ctx, resource, d.path, params as ListParams, narrowing);
+      if (view) page.data = await Promise.all(page.data.map((obj) => view(ctx, obj)));
+      return page;
     }, { kind: "list" });
   }
 
@@ -173,12 +183,12 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
       let obj = applyParams(base, params, create.fields);
       if (create.build) obj = await create.build(ctx, p, obj, prepared);
       obj = await resource.insert(ctx, obj);
-      return (create.after && (await create.after(ctx, obj, prepared))) || obj;
+      return shown(ctx, (create.after && (await create.after(ctx, obj, prepared))) || obj);
     }, create.publishable ? { publishable: true } : {});
   }
 
   if (d.retrieve) {
-    add("GET", one, () => shapeOf("GET", one, {}), (ctx, _params, path) => requireOne(ctx, path));
+    add("GET", one, () => shapeOf("GET", one, {}), async (ctx, _params, path) => shown(ctx, await requireOne(ctx, path)));
   }
 
   if (d.update) {
@@ -191,7 +201,7 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
       let next = applyParams(current, params, update.fields);
       if (update.build) next = await update.build(ctx, p, next, current, prepared);
       const stored = await resource.update(ctx, current, next);
-      return (update.after && (await update.after(ctx, stored, prepared))) || stored;
+      return shown(ctx, (update.after && (await update.after(ctx, stored, prepared))) || stored);
     });
   }
 

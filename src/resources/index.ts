@@ -24,6 +24,7 @@ import { shippingRates } from "./shipping-rates.js";
 import { taxRates } from "./tax-rates.js";
 import { taxIdsModule } from "./tax-ids/index.js";
 import { customerBalanceModule } from "./customer-balance.js";
+import { coupons } from "./coupons.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -49,4 +50,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   shippingRates.module,
   taxIdsModule,
   customerBalanceModule,
+  coupons.module,
 ];

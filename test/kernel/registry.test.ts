@@ -36,6 +36,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "shipping-rates",
         "tax-ids",
         "customer-balance",
+        "coupons",
       ],
     );
   });

@@ -60,7 +60,7 @@ describe("GET /_meta/coverage", { timeout: 120_000 }, () => {
 
     const op = (method: string, path: string) => c.operations.find((o) => o.method === method && o.path === path);
     assert.deepEqual(op("POST", "/v1/customers"), { method: "POST", path: "/v1/customers", sdk: "customers.create", implemented: true });
-    assert.deepEqual(op("POST", "/v1/coupons"), { method: "POST", path: "/v1/coupons", sdk: "coupons.create", implemented: false });
+    assert.deepEqual(op("POST", "/v1/topups"), { method: "POST", path: "/v1/topups", sdk: "topups.create", implemented: false });
     assert.deepEqual(op("GET", "/v1/charges/{charge}/refunds"), { method: "GET", path: "/v1/charges/{charge}/refunds", sdk: "", implemented: true });
 
     const resource = (name: string) => c.resources.find((r) => r.resource === name)!;
@@ -68,7 +68,7 @@ describe("GET /_meta/coverage", { timeout: 120_000 }, () => {
     for (const m of ["create", "retrieve", "update", "del", "list", "search"]) assert.ok(customers.implemented.includes(m), m);
     assert.ok(customers.missing.includes("createFundingInstructions"));
     assert.ok(customers.missing.includes("POST /v1/customers/{customer}/cards/{id}"), "an operation the SDK no longer calls, under the resource whose path it extends");
-    assert.deepEqual(resource("coupons"), { resource: "coupons", implemented: [], missing: ["list", "create", "retrieve", "update", "del"], parameters_not_implemented: {} });
+    assert.deepEqual(resource("topups"), { resource: "topups", implemented: [], missing: ["list", "create", "retrieve", "update", "cancel"], parameters_not_implemented: {} });
     assert.ok(resource("charges").implemented.includes("GET /v1/charges/{charge}/refunds"));
     assert.ok(customers.implemented.includes("GET /v1/customers/{customer}/cards"));
     assert.ok(resource("billingPortal.sessions").missing.includes("create"));

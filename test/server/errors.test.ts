@@ -182,9 +182,9 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   },
   operationNotImplemented: {
     method: "POST",
-    path: "/v1/coupons",
-    params: { percent_off: 10 },
-    ...invalid(404, "paper-tiger does not implement POST /v1/coupons (stripe.coupons.create) yet; GET /_meta/coverage lists what it implements."),
+    path: "/v1/topups",
+    params: { amount: 1000 },
+    ...invalid(404, "paper-tiger does not implement POST /v1/topups (stripe.topups.create) yet; GET /_meta/coverage lists what it implements."),
   },
   cannotExpand: {
     // On a create: paths are resolved before the endpoint runs, so the refused create stores nothing.

@@ -50,7 +50,7 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     for (const [method, path] of [
       ["GET", "/v1/customers/"],
       ["POST", "/v1/customers/"],
-      ["POST", "/v1/coupons/"],
+      ["POST", "/v1/topups/"],
       ["GET", "/v1/customers/cus_1/balance_transactions/"],
     ] as const) {
       const res = await s.raw(method, path);
@@ -65,13 +65,13 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     const stripe = s.stripe();
     const customer = await stripe.customers.create({ email: "a@b.co" });
 
-    const coupon = await sdkError(stripe.coupons.create({ percent_off: 10, duration: "once" }));
-    assert.ok(coupon instanceof Stripe.errors.StripeInvalidRequestError, coupon.constructor.name);
+    const topup = await sdkError(stripe.topups.create({ amount: 1000, currency: "usd" }));
+    assert.ok(topup instanceof Stripe.errors.StripeInvalidRequestError, topup.constructor.name);
     assert.deepEqual(
-      [coupon.statusCode, coupon.rawType, coupon.code, coupon.param, coupon.doc_url, coupon.message],
-      [404, "invalid_request_error", undefined, undefined, undefined, notImplemented("POST /v1/coupons (stripe.coupons.create)")],
+      [topup.statusCode, topup.rawType, topup.code, topup.param, topup.doc_url, topup.message],
+      [404, "invalid_request_error", undefined, undefined, undefined, notImplemented("POST /v1/topups (stripe.topups.create)")],
     );
-    assert.match(coupon.requestId ?? "", /^req_/);
+    assert.match(topup.requestId ?? "", /^req_/);
 
     // A templated path is named by its template, the way the coverage lists it.
     const balance = await sdkError(stripe.customers.createFundingInstructions(customer.id, { bank_transfer: { type: "us_bank_transfer" }, currency: "usd", funding_type: "bank_transfer" }));
@@ -79,9 +79,9 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     assert.equal(balance.statusCode, 404);
     assert.equal(balance.message, notImplemented("POST /v1/customers/{customer}/funding_instructions (stripe.customers.createFundingInstructions)"));
 
-    const list = await s.raw("GET", "/v1/coupons?limit=3");
+    const list = await s.raw("GET", "/v1/topups?limit=3");
     assert.equal(list.status, 404);
-    assert.equal(list.json.error.message, notImplemented("GET /v1/coupons (stripe.coupons.list)"));
+    assert.equal(list.json.error.message, notImplemented("GET /v1/topups (stripe.topups.list)"));
 
     // An operation Stripe describes that the SDK no longer calls has no SDK method to name.
     const cards = await s.raw("POST", `/v1/customers/${customer.id}/cards/card_123`, { body: "name=Jenny" });
@@ -143,12 +143,12 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     s.pt.chaos.configure({
       api: {
         endpoint_overrides: {
-          "POST /v1/coupons": "rate_limit",
+          "POST /v1/topups": "rate_limit",
           "/v1/payment_widgets*": { custom_response: { status: 200, body: { id: "pw_1", object: "payment_widget" } } },
         },
       },
     });
-    const limited = await sdkError(stripe.coupons.create({ percent_off: 10, duration: "once" }));
+    const limited = await sdkError(stripe.topups.create({ amount: 1000, currency: "usd" }));
     assert.ok(limited instanceof Stripe.errors.StripeRateLimitError, limited.constructor.name);
     assert.equal(limited.statusCode, 429);
     const widget = await s.raw("GET", "/v1/payment_widgets/pw_1");
@@ -156,13 +156,13 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     assert.deepEqual(widget.json, { id: "pw_1", object: "payment_widget" });
     assert.equal(s.pt.chaos.getStats().api_rate_limits, 1);
     // Overrides are per operation: other unserved ones answer as before.
-    const list = await sdkError(stripe.coupons.list());
+    const list = await sdkError(stripe.topups.list());
     assert.equal(list.statusCode, 404);
-    assert.equal(list.message, notImplemented("GET /v1/coupons (stripe.coupons.list)"));
+    assert.equal(list.message, notImplemented("GET /v1/topups (stripe.topups.list)"));
     // Once chaos is off, the overridden operation answers the not-implemented 404 too.
     await s.pt.chaos.reset();
-    const plain = await sdkError(stripe.coupons.create({ percent_off: 10, duration: "once" }));
+    const plain = await sdkError(stripe.topups.create({ amount: 1000, currency: "usd" }));
     assert.equal(plain.statusCode, 404);
-    assert.equal(plain.message, notImplemented("POST /v1/coupons (stripe.coupons.create)"));
+    assert.equal(plain.message, notImplemented("POST /v1/topups (stripe.topups.create)"));
   });
 });

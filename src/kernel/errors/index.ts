@@ -12,6 +12,7 @@ import { CardErrors } from "./card.js";
 import { EventErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
 import { ControlErrors } from "./control.js";
+import { CouponErrors, PromotionCodeErrors } from "./discounts.js";
 import { PaymentErrors } from "./payment.js";
 
 export * from "./error.js";
@@ -22,6 +23,7 @@ export * from "./billing.js";
 export * from "./catalog.js";
 export * from "./chaos.js";
 export * from "./control.js";
+export * from "./discounts.js";
 
 /** Every section of the error table, by name: what the table tests walk. */
 export const ERROR_TABLE = {
@@ -36,6 +38,8 @@ export const ERROR_TABLE = {
   testClock: TestClockErrors,
   price: PriceErrors,
   product: ProductErrors,
+  coupon: CouponErrors,
+  promotionCode: PromotionCodeErrors,
   webhookEndpoint: WebhookEndpointErrors,
   event: EventErrors,
   chaos: ChaosErrors,

@@ -1,0 +1,50 @@
+/**
+ * @module errors/discounts
+ * The refusals of coupons and promotion codes. The coupon messages are
+ * Stripe's as recorded in answers of its API (quoted in public issue threads
+ * and in other mocks' recorded cases): the percent/amount pair, the currency
+ * an amount needs, the months a repeating coupon needs (Stripe names
+ * `duration`, not `duration_in_months`), the bounds of `percent_off`, a taken
+ * id and a `redeem_by` in the past. The others say what is wrong in the same style.
+ */
+import { defineErrors, invalidRequest } from "./error.js";
+
+/** A number as Stripe's messages print it (a Ruby float: `0.0`, `150.0`, `12.5`). */
+const float = (n: number): string => (Number.isInteger(n) ? `${n}.0` : String(n));
+
+/** Coupon refusals. */
+export const CouponErrors = defineErrors({
+  noDiscount: () => invalidRequest(400, "Must provide percent_off or amount_off.", { code: "parameter_missing" }),
+  bothDiscounts: () => invalidRequest(400, "Received both percent_off and amount_off parameters. Please pass in only one."),
+  amountWithoutCurrency: () => invalidRequest(400, "You must pass currency when passing amount_off", { param: "currency" }),
+  repeatingWithoutMonths: () =>
+    invalidRequest(400, "The duration_in_months param must be set when creating a coupon with a repeating duration", { param: "duration" }),
+  monthsWithoutRepeating: (duration: string) =>
+    invalidRequest(400, `duration_in_months can only be set when duration is repeating; this coupon's duration is ${duration}.`, { param: "duration_in_months" }),
+  percentTooSmall: (value: number) =>
+    invalidRequest(400, `This value must be greater than or equal to 0.01 (it currently is '${float(value)}').`, { param: "percent_off" }),
+  percentTooLarge: (value: number) => invalidRequest(400, `This value must be less than or equal to 100 (it currently is '${float(value)}').`, { param: "percent_off" }),
+  alreadyExists: () => invalidRequest(400, "Coupon already exists.", { code: "resource_already_exists" }),
+  /** `redeem_by` of a coupon, `expires_at` of a promotion code. */
+  timestampPast: (param: string, value: number) =>
+    invalidRequest(
+      400,
+      `The parameter \`${param}\` expects a unix timestamp representing a date and time in the future. You specified the value \`${value}\` which is in the past.`,
+      { param },
+    ),
+});
+
+/** Promotion code refusals. */
+export const PromotionCodeErrors = defineErrors({
+  /** Stripe sends no code and no param with it (as recorded). */
+  codeTaken: (code: string) => invalidRequest(400, `An active promotion code with \`code: ${code}\` already exists.`),
+  codeInvalid: (code: string) =>
+    invalidRequest(400, `This value must match the regex pattern. (/\\A[a-zA-Z0-9\\-_]+\\z/ does not match for the value ${code}).`, { param: "code" }),
+  couponMissing: () => invalidRequest(400, "You must pass promotion.coupon when passing promotion", { param: "promotion.coupon" }),
+  couponInvalid: (coupon: string) => invalidRequest(400, `Coupon ${coupon} is no longer valid; a promotion code needs a valid coupon.`, { param: "promotion[coupon]" }),
+  expiresAfterRedeemBy: (redeemBy: number) =>
+    invalidRequest(400, `expires_at cannot be later than the coupon's redeem_by (${redeemBy}).`, { param: "expires_at" }),
+  minimumWithoutCurrency: () =>
+    invalidRequest(400, "You must pass minimum_amount_currency when passing minimum_amount", { param: "restrictions[minimum_amount_currency]" }),
+  reactivateTaken: (code: string) => invalidRequest(400, `An active promotion code with \`code: ${code}\` already exists.`, { param: "active" }),
+});
