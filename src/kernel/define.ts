@@ -64,13 +64,15 @@ export interface UpdateDecl<T, U, P = undefined> {
   after?(ctx: Context, obj: T, prepared: P): Promise<T | void>;
 }
 
-/** Narrows a list by one parameter's value. */
-export type ListFilter<T, V> = (value: V) => (obj: T) => boolean;
+/** Narrows a list by one parameter's value; `ctx` for filters that follow the clock. */
+export type ListFilter<T, V> = (value: V, ctx: Context) => (obj: T) => boolean;
 
 /** What a list declares: the filters Stripe has for it (`limit`, cursors and `created` are the kernel's). */
 export interface ListDecl<T, L> {
   readonly params?: Selection<L>;
   readonly filter?: { readonly [K in keyof Parsed<L>]?: ListFilter<T, NonNullable<Parsed<L>[K]>> };
+  /** Checks that read the store before listing (an object a filter names must exist). */
+  prepare?(ctx: Context, p: Parsed<L>): Promise<void>;
 }
 
 /**
@@ -163,7 +165,8 @@ export function defineResource<T extends StripeObject, C = unknown, U = unknown,
     add("GET", d.path, () => listShape(d.path, (list.params ?? {}) as Selection), async (ctx, params, path) => {
       const given = params as Record<string, unknown>;
       const filters = Object.entries(list.filter ?? {}) as Array<[string, ListFilter<T, unknown>]>;
-      const narrowing = allOf(filters.map(([name, make]) => given[name] !== undefined && make(given[name])));
+      if (list.prepare) await list.prepare(ctx, params as Parsed<L>);
+      const narrowing = allOf(filters.map(([name, make]) => given[name] !== undefined && make(given[name], ctx)));
       const page = parent
         ? await listPage(ctx, resource, parent.url(path), params as ListParams, { ...narrowing, where: { index: parent.field, value: await parent.require(ctx, path) } })
         : await listPage(ctx, resource, d.path, params as ListParams, narrowing);

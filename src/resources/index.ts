@@ -25,6 +25,7 @@ import { taxRates } from "./tax-rates.js";
 import { taxIdsModule } from "./tax-ids/index.js";
 import { customerBalanceModule } from "./customer-balance.js";
 import { coupons } from "./coupons.js";
+import { promotionCodes } from "./promotion-codes.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -51,4 +52,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   taxIdsModule,
   customerBalanceModule,
   coupons.module,
+  promotionCodes.module,
 ];

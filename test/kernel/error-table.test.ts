@@ -215,6 +215,8 @@ const SAMPLES: Samples = {
     couponMissing: [],
     couponInvalid: ["SPRING25"],
     expiresAfterRedeemBy: [1_767_225_600],
+    maxRedemptionsAboveCoupon: [50],
+    cannotReactivate: ["promo_123"],
     minimumWithoutCurrency: [],
     reactivateTaken: ["SPRING"],
   },

@@ -37,6 +37,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "tax-ids",
         "customer-balance",
         "coupons",
+        "promotion-codes",
       ],
     );
   });

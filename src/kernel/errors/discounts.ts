@@ -44,6 +44,11 @@ export const PromotionCodeErrors = defineErrors({
   couponInvalid: (coupon: string) => invalidRequest(400, `Coupon ${coupon} is no longer valid; a promotion code needs a valid coupon.`, { param: "promotion[coupon]" }),
   expiresAfterRedeemBy: (redeemBy: number) =>
     invalidRequest(400, `expires_at cannot be later than the coupon's redeem_by (${redeemBy}).`, { param: "expires_at" }),
+  maxRedemptionsAboveCoupon: (max: number) =>
+    invalidRequest(400, `max_redemptions cannot be greater than the coupon's max_redemptions (${max}).`, { param: "max_redemptions" }),
+  /** Expired, used up, or its coupon no longer valid: Stripe's docs say such a code is permanently inactive. */
+  cannotReactivate: (id: string) =>
+    invalidRequest(400, `Promotion code ${id} has expired, reached its max_redemptions or lost its coupon, and cannot be reactivated.`, { param: "active" }),
   minimumWithoutCurrency: () =>
     invalidRequest(400, "You must pass minimum_amount_currency when passing minimum_amount", { param: "restrictions[minimum_amount_currency]" }),
   reactivateTaken: (code: string) => invalidRequest(400, `An active promotion code with \`code: ${code}\` already exists.`, { param: "active" }),
