@@ -26,6 +26,7 @@ import { taxIdsModule } from "./tax-ids/index.js";
 import { customerBalanceModule } from "./customer-balance.js";
 import { coupons } from "./coupons.js";
 import { promotionCodes } from "./promotion-codes.js";
+import { plansModule } from "./plans.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -53,4 +54,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   customerBalanceModule,
   coupons.module,
   promotionCodes.module,
+  plansModule,
 ];

@@ -191,6 +191,9 @@ const SAMPLES: Samples = {
     intervalTooLong: [36, "month", "recurring[interval_count]"],
     lookupKeyTaken: ["price_123"],
   },
+  plan: {
+    alreadyExists: [],
+  },
   product: {
     invalidId: ["a b", "id"],
     alreadyExists: ["id"],

@@ -38,6 +38,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "customer-balance",
         "coupons",
         "promotion-codes",
+        "plans",
       ],
     );
   });

@@ -16,6 +16,12 @@ export const PriceErrors = defineErrors({
   lookupKeyTaken: (holder: string) => invalidRequest(400, `A price (\`${holder}\`) already uses that lookup key.`, { param: "lookup_key" }),
 });
 
+/** Plan refusals (the legacy API of recurring prices). */
+export const PlanErrors = defineErrors({
+  /** A plan or price already has the id: they share one collection. */
+  alreadyExists: () => invalidRequest(400, "Plan already exists.", { code: "resource_already_exists" }),
+});
+
 /** Product refusals. */
 export const ProductErrors = defineErrors({
   invalidId: (id: string, param: string) => invalidRequest(400, `Invalid id: ${id}. Product ids may contain letters, digits, '_' and '-'.`, { param }),

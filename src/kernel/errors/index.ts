@@ -9,7 +9,7 @@
 import { Errors } from "./api.js";
 import { CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
-import { EventErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
+import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
 import { ControlErrors } from "./control.js";
 import { CouponErrors, PromotionCodeErrors } from "./discounts.js";
@@ -37,6 +37,7 @@ export const ERROR_TABLE = {
   subscription: SubscriptionErrors,
   testClock: TestClockErrors,
   price: PriceErrors,
+  plan: PlanErrors,
   product: ProductErrors,
   coupon: CouponErrors,
   promotionCode: PromotionCodeErrors,
