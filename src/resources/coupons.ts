@@ -52,9 +52,10 @@ export function requireCoupon(ctx: Context, id: string, param: string): Promise<
   return requireStored<Coupon>(ctx, "coupon", "coupon", id, param);
 }
 
-/** Counts one more redemption of the coupon (a discount made with it). */
+/** Counts one more redemption of the coupon (a discount made with it): a count, not a change of the coupon, so no event. */
 export async function redeemCoupon(ctx: Context, coupon: Coupon): Promise<Coupon> {
-  return coupons.resource.update(ctx, coupon, { ...coupon, times_redeemed: coupon.times_redeemed + 1 });
+  const stored = (await coupons.resource.get(ctx, coupon.id)) ?? coupon;
+  return coupons.resource.update(ctx, stored, { ...stored, times_redeemed: stored.times_redeemed + 1 }, { event: false });
 }
 
 /** What create's checks hand on: the fields kept beside the coupon. */

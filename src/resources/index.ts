@@ -27,6 +27,7 @@ import { customerBalanceModule } from "./customer-balance.js";
 import { coupons } from "./coupons.js";
 import { promotionCodes } from "./promotion-codes.js";
 import { plansModule } from "./plans.js";
+import { discountsModule } from "./discounts.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -55,4 +56,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   coupons.module,
   promotionCodes.module,
   plansModule,
+  discountsModule,
 ];

@@ -223,6 +223,16 @@ const SAMPLES: Samples = {
     minimumWithoutCurrency: [],
     reactivateTaken: ["SPRING"],
   },
+  discount: {
+    couponExpired: ["SPRING25", "discounts[0][coupon]"],
+    couponUsedUp: ["SPRING25", "discounts[0][coupon]"],
+    couponCurrency: ["FIVE", "usd", "eur", "discounts[0][coupon]"],
+    promotionCodeInactive: ["SPRING", "discounts[0][promotion_code]"],
+    promotionCodeCustomer: ["discounts[0][promotion_code]"],
+    promotionCodeNotFirstTime: ["discounts[0][promotion_code]"],
+    oneSource: ["discounts[0]"],
+    duplicate: ["discounts[1][coupon]"],
+  },
   webhookEndpoint: {
     urlNotAbsolute: ["nope", "url"],
     urlScheme: ["ftp://x", "url"],

@@ -39,6 +39,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "coupons",
         "promotion-codes",
         "plans",
+        "discounts",
       ],
     );
   });

@@ -53,3 +53,22 @@ export const PromotionCodeErrors = defineErrors({
     invalidRequest(400, "You must pass minimum_amount_currency when passing minimum_amount", { param: "restrictions[minimum_amount_currency]" }),
   reactivateTaken: (code: string) => invalidRequest(400, `An active promotion code with \`code: ${code}\` already exists.`, { param: "active" }),
 });
+
+/**
+ * Refusals of discounts (`discounts[]` on invoices and subscriptions). `coupon_expired`
+ * is a code of Stripe's list; "Coupon expired: <id>" and the prior-transactions message
+ * are Stripe's as quoted in integrations that handle them.
+ */
+export const DiscountErrors = defineErrors({
+  couponExpired: (coupon: string, param: string) => invalidRequest(400, `Coupon expired: ${coupon}`, { param, code: "coupon_expired" }),
+  couponUsedUp: (coupon: string, param: string) =>
+    invalidRequest(400, `Coupon ${coupon} has been redeemed the maximum number of times (max_redemptions).`, { param, code: "coupon_expired" }),
+  couponCurrency: (coupon: string, couponCurrency: string, currency: string, param: string) =>
+    invalidRequest(400, `Coupon ${coupon} takes an amount off in ${couponCurrency} and has no currency_options amount for ${currency}.`, { param }),
+  promotionCodeInactive: (code: string, param: string) => invalidRequest(400, `The promotion code ${code} is not active.`, { param }),
+  promotionCodeCustomer: (param: string) => invalidRequest(400, "This promotion code cannot be redeemed by this customer.", { param }),
+  promotionCodeNotFirstTime: (param: string) =>
+    invalidRequest(400, "This promotion code cannot be redeemed because the associated customer has prior transactions.", { param }),
+  oneSource: (param: string) => invalidRequest(400, `${param} takes exactly one of coupon, promotion_code and discount.`, { param }),
+  duplicate: (param: string) => invalidRequest(400, "The same coupon or promotion code cannot be applied twice.", { param }),
+});

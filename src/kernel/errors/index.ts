@@ -12,7 +12,7 @@ import { CardErrors } from "./card.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
 import { ControlErrors } from "./control.js";
-import { CouponErrors, PromotionCodeErrors } from "./discounts.js";
+import { CouponErrors, DiscountErrors, PromotionCodeErrors } from "./discounts.js";
 import { PaymentErrors } from "./payment.js";
 
 export * from "./error.js";
@@ -41,6 +41,7 @@ export const ERROR_TABLE = {
   product: ProductErrors,
   coupon: CouponErrors,
   promotionCode: PromotionCodeErrors,
+  discount: DiscountErrors,
   webhookEndpoint: WebhookEndpointErrors,
   event: EventErrors,
   chaos: ChaosErrors,

@@ -39,6 +39,7 @@ import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
 import { invoiceMachine, type InvoiceInput, type InvoicePatch, type LineInput, type Numbering } from "./machine.js";
 
 export type { LineInput };
+import { planDiscounts, withDiscounts, type DiscountRequest } from "../discounts.js";
 
 export type { Invoice, InvoiceLine };
 
@@ -55,6 +56,7 @@ export const invoices: Resource<Invoice> = new Resource<Invoice>({
     default_payment_method: "payment_method",
     test_clock: "test_helpers.test_clock",
     "parent.subscription_details.subscription": "subscription",
+    discounts: "discount",
   },
   includable: {
     // The payments of an invoice, listed only on request (2025-03-31.basil on): here its one PaymentIntent.
@@ -198,6 +200,8 @@ export interface NewInvoice {
   autoAdvance?: boolean;
   /** Also take the customer's pending invoice items (of this subscription, for subscription invoices). */
   includePending?: boolean;
+  /** The invoice's discounts, given its id (ids of discount objects, applied in order). */
+  discounts?: (invoiceId: string) => Promise<string[]>;
 }
 
 /** Creates a draft invoice (records `invoice.created`); pending items are moved onto it. */
@@ -239,7 +243,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     default_source: null,
     default_tax_rates: [],
     description: n.description ?? null,
-    discounts: [],
+    discounts: n.discounts ? await n.discounts(id) : [],
     due_date: n.collectionMethod === "send_invoice" ? n.now + (n.daysUntilDue ?? 30) * 86_400 : null,
     effective_at: null,
     ending_balance: null,
@@ -293,7 +297,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     }
   }
   lines.push(...n.lines);
-  const inv = withTotals(base, lines.map((l) => buildLine(id, n.currency, l)));
+  const inv = await withDiscounts(ctx, withTotals(base, lines.map((l) => buildLine(id, n.currency, l))));
   for (const ii of moved) await invoiceItems.update(ctx, ii, { ...ii, invoice: id }, { event: false });
   return invoices.insert(ctx, inv);
 }
@@ -305,7 +309,7 @@ async function refreshDraft(ctx: Context, invoiceId: string): Promise<void> {
   const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: invoiceId } })).data.reverse();
   const kept = inv.lines.data.filter((l) => l.parent?.type === "subscription_item_details" && !l.parent.subscription_item_details?.invoice_item);
   const lines = [...items.map((ii) => buildLine(inv.id, inv.currency, itemLine(ii))), ...kept];
-  await invoices.update(ctx, inv, withTotals(inv, lines));
+  await invoices.update(ctx, inv, await withDiscounts(ctx, withTotals(inv, lines)));
 }
 
 /** Checks that an invoice is a draft of `customer` that may receive items. */
@@ -589,6 +593,11 @@ async function invoiceNow(ctx: Context, inv: Invoice): Promise<number> {
   return nowFor(ctx, typeof inv.test_clock === "string" ? inv.test_clock : null);
 }
 
+/** `discounts[]`: coupons, promotion codes or existing discounts, applied in order; `""` clears them. */
+const DISCOUNTS = p.array(p.object({ coupon: p.string({ max: 5000 }), promotion_code: p.string({ max: 5000 }), discount: p.string({ max: 5000 }) })).emptiable();
+
+const at = (i: number) => `discounts[${i}]`;
+
 const CREATE = {
   customer: p.id().required(),
   auto_advance: p.boolean(),
@@ -601,6 +610,7 @@ const CREATE = {
   metadata: p.metadata(),
   pending_invoice_items_behavior: p.enum(["exclude", "include"]),
   subscription: p.id(),
+  discounts: DISCOUNTS,
 } as const;
 
 /** Preview parameters (`POST /v1/invoices/create_preview`). */
@@ -632,7 +642,9 @@ export const invoicesModule: ResourceModule = {
           const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
           const pending = params.pending_invoice_items_behavior === "include" ? await pendingItems(ctx, c.id) : [];
           const currency = (params.currency ?? pending[0]?.currency ?? c.currency ?? "usd").toLowerCase();
+          const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: c.id, currency }, at) : undefined;
           const inv = await createInvoice(ctx, {
+            ...(plan ? { discounts: (invoice: string) => plan.commit(ctx, { invoice }) } : {}),
             customer: c,
             currency,
             lines: [],
@@ -662,11 +674,17 @@ export const invoicesModule: ResourceModule = {
           due_date: p.integer(),
           footer: p.string({ max: 5000 }).emptiable(),
           metadata: p.metadata(),
+          discounts: DISCOUNTS,
         },
         async run(ctx, current, params) {
-          const { metadata, ...fields } = params;
+          const { metadata, discounts, ...fields } = params;
+          if (discounts !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("discounts", current.id, current.status);
+          // Checked before anything is written: a discount that cannot apply changes nothing.
+          const plan = discounts !== undefined ? await planDiscounts(ctx, (discounts ?? []) as DiscountRequest[], { customer: String(current.customer), invoice: current.id, currency: current.currency }, at) : undefined;
           const patch: InvoicePatch = { ...fields, ...(metadata !== undefined ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}) };
-          return answered(await runInvoice(ctx, current, { type: "update", patch }, await invoiceNow(ctx, current)));
+          const updated = answered(await runInvoice(ctx, current, { type: "update", patch }, await invoiceNow(ctx, current)));
+          if (!plan) return updated;
+          return invoices.update(ctx, updated, await withDiscounts(ctx, { ...updated, discounts: await plan.commit(ctx, { invoice: current.id }) }));
         },
       },
       list: {

@@ -1,0 +1,214 @@
+/**
+ * @module discounts
+ * Discount objects: a coupon (directly or through a promotion code) applied
+ * to an invoice or a subscription, from `discounts[]` items (`coupon`,
+ * `promotion_code`, or an existing `discount` to reuse). Stripe has no
+ * discounts endpoint; they are answered as ids on their objects and expand
+ * to these. Applying a coupon counts a redemption of the coupon (and of the
+ * promotion code), and a repeating coupon's discount ends its months after
+ * it starts. A discount keeps its coupon's terms, so deleting the coupon
+ * later leaves the discounts made with it working, as Stripe's docs say.
+ */
+import type { Stripe, Wire } from "../stripe/types.js";
+import type { Invoice, InvoiceLine } from "../stripe/objects.js";
+import { DiscountErrors } from "../kernel/errors/index.js";
+import { Resource } from "../kernel/resource.js";
+import type { Context } from "../kernel/context.js";
+import type { ResourceModule } from "../kernel/registry.js";
+import { applyDiscounts, type DiscountTerms } from "../billing/discounts.js";
+import { boundary } from "../billing/periods.js";
+import { couponValid, redeemCoupon, requireCoupon, type Coupon } from "./coupons.js";
+import { redeemPromotionCode, requirePromotionCode, type PromotionCode } from "./promotion-codes.js";
+
+/** A discount as stored and returned. */
+export type Discount = Wire<Stripe.Discount>;
+
+export const discounts: Resource<Discount> = new Resource<Discount>({
+  object: "discount",
+  idPrefix: "di",
+  // Stripe's discount events are about customers' discounts (customer.discount.*), recorded by who applies them.
+  eventPrefix: null,
+  expandable: { customer: "customer", promotion_code: "promotion_code", "source.coupon": "coupon" },
+});
+
+export const discountsModule: ResourceModule = { name: "discounts", resources: [discounts as never], endpoints: [] };
+
+/** One `discounts[]` item as Stripe's parameters take it. */
+export interface DiscountRequest {
+  readonly coupon?: string | undefined;
+  readonly promotion_code?: string | undefined;
+  readonly discount?: string | undefined;
+}
+
+/** What a discount is applied to. */
+export interface DiscountOwner {
+  readonly customer: string;
+  readonly invoice?: string | null;
+  readonly subscription?: string | null;
+  /** The currency amounts are taken off in. */
+  readonly currency: string;
+}
+
+/** The coupon's terms as the discount keeps them. */
+interface Terms {
+  readonly coupon: string;
+  readonly percent_off: number | null;
+  readonly amount_off: number | null;
+  readonly currency: string | null;
+  readonly currency_options: Readonly<Record<string, { amount_off: number }>>;
+  readonly products: readonly string[] | null;
+}
+
+const TERMS = "discount.terms";
+const APPLIES_TO = "coupon.applies_to";
+const CURRENCY_OPTIONS = "coupon.currency_options";
+
+async function termsOf(ctx: Context, coupon: Coupon): Promise<Terms> {
+  const applies = await ctx.store.kvGet<{ products: string[] } | null>(ctx.ns, APPLIES_TO, coupon.id);
+  const options = (await ctx.store.kvGet<Record<string, { amount_off: number }>>(ctx.ns, CURRENCY_OPTIONS, coupon.id)) ?? {};
+  return {
+    coupon: coupon.id,
+    percent_off: coupon.percent_off,
+    amount_off: coupon.amount_off,
+    currency: coupon.currency,
+    currency_options: options,
+    products: applies?.products ?? null,
+  };
+}
+
+/** The amount a coupon takes off in `currency`, or `undefined` when it has none there. */
+function amountIn(t: Terms, currency: string): number | undefined {
+  if (t.amount_off === null) return undefined;
+  if (t.currency === currency) return t.amount_off;
+  return t.currency_options[currency]?.amount_off;
+}
+
+/** Whether the customer has paid or been invoiced before (a promotion code's first-time restriction, per Stripe's coupons guide). */
+async function hasPriorTransactions(ctx: Context, customer: string, except: string | null | undefined): Promise<boolean> {
+  const charges = await ctx.store.list<{ id: string; status: string }>(ctx.ns, "charge", { limit: 100, where: { index: "customer", value: customer } });
+  if (charges.data.some((c) => c.status === "succeeded")) return true;
+  const invoices = await ctx.store.list<Invoice>(ctx.ns, "invoice", { limit: 100, where: { index: "customer", value: customer } });
+  return invoices.data.some((i) => i.id !== except && i.status !== "draft" && i.status !== "void");
+}
+
+/** Checked `discounts[]` items, to be applied once their object exists. */
+export interface DiscountPlan {
+  /** Creates the discounts (a reused one is taken as it is), counts the redemptions; the ids in order. */
+  commit(ctx: Context, on: { invoice?: string | null; subscription?: string | null }): Promise<string[]>;
+}
+
+/**
+ * Checks every item against the store and the clock; stores nothing (the
+ * plan's `commit` does). `at(i)` is the item's parameter name (`discounts[0]`).
+ */
+export async function planDiscounts(ctx: Context, requests: readonly DiscountRequest[], owner: DiscountOwner, at: (i: number) => string): Promise<DiscountPlan> {
+  const now = ctx.now();
+  const planned: Array<{ reuse?: Discount; coupon?: Coupon; code?: PromotionCode; terms?: Terms }> = [];
+  const seen = new Set<string>();
+  for (const [i, r] of requests.entries()) {
+    const given = [r.coupon, r.promotion_code, r.discount].filter((x) => x !== undefined).length;
+    if (given !== 1) throw DiscountErrors.oneSource(at(i));
+    if (r.discount !== undefined) {
+      planned.push({ reuse: await discounts.require(ctx, r.discount, `${at(i)}[discount]`) });
+      continue;
+    }
+    let code: PromotionCode | undefined;
+    let param = `${at(i)}[coupon]`;
+    let couponId = r.coupon;
+    if (r.promotion_code !== undefined) {
+      param = `${at(i)}[promotion_code]`;
+      code = await requirePromotionCode(ctx, r.promotion_code, param);
+      if (!code.active) throw DiscountErrors.promotionCodeInactive(code.code, param);
+      if (code.customer !== null && code.customer !== owner.customer) throw DiscountErrors.promotionCodeCustomer(param);
+      if (code.restrictions.first_time_transaction && (await hasPriorTransactions(ctx, owner.customer, owner.invoice))) {
+        throw DiscountErrors.promotionCodeNotFirstTime(param);
+      }
+      couponId = typeof code.promotion.coupon === "string" ? code.promotion.coupon : (code.promotion.coupon?.id ?? "");
+    }
+    const coupon = await requireCoupon(ctx, couponId!, param);
+    if (!couponValid(coupon, now)) {
+      if (coupon.redeem_by !== null && now >= coupon.redeem_by) throw DiscountErrors.couponExpired(coupon.id, param);
+      throw DiscountErrors.couponUsedUp(coupon.id, param);
+    }
+    if (seen.has(coupon.id)) throw DiscountErrors.duplicate(param);
+    seen.add(coupon.id);
+    const terms = await termsOf(ctx, coupon);
+    if (terms.amount_off !== null && amountIn(terms, owner.currency) === undefined) {
+      throw DiscountErrors.couponCurrency(coupon.id, terms.currency ?? "", owner.currency, param);
+    }
+    planned.push({ coupon, ...(code ? { code } : {}), terms });
+  }
+  return {
+    async commit(ctx, on) {
+      const ids: string[] = [];
+      for (const p of planned) {
+        if (p.reuse) {
+          ids.push(p.reuse.id);
+          continue;
+        }
+        const coupon = p.coupon!;
+        const discount: Discount = {
+          id: discounts.newId(),
+          object: "discount",
+          checkout_session: null,
+          customer: owner.customer,
+          customer_account: null,
+          end: coupon.duration === "repeating" && coupon.duration_in_months ? boundary(now, "month", coupon.duration_in_months, 1) : null,
+          invoice: on.invoice ?? null,
+          invoice_item: null,
+          promotion_code: p.code?.id ?? null,
+          source: { coupon: coupon.id, type: "coupon" },
+          start: now,
+          subscription: on.subscription ?? null,
+          subscription_item: null,
+        };
+        await discounts.insert(ctx, discount);
+        await ctx.store.kvSet(ctx.ns, TERMS, discount.id, p.terms);
+        await redeemCoupon(ctx, coupon);
+        if (p.code) await redeemPromotionCode(ctx, p.code.id);
+        ids.push(discount.id);
+      }
+      return ids;
+    },
+  };
+}
+
+/** The product a line bills, for coupons limited to some products. */
+const productOf = (l: InvoiceLine): string | null => {
+  const details = (l.pricing as { price_details?: { product?: unknown } } | null)?.price_details;
+  return typeof details?.product === "string" ? details.product : null;
+};
+
+/**
+ * The invoice with its discounts applied: each line's `discounts` and
+ * `discount_amounts`, the invoice's `total_discount_amounts`, and the totals
+ * less what the discounts took. Line amounts stay before discounts.
+ */
+export async function withDiscounts(ctx: Context, inv: Invoice): Promise<Invoice> {
+  const ids = inv.discounts.map((d) => (typeof d === "string" ? d : d.id));
+  if (ids.length === 0 && !inv.total_discount_amounts?.length) return inv;
+  const terms: DiscountTerms[] = [];
+  for (const id of ids) {
+    const t = await ctx.store.kvGet<Terms>(ctx.ns, TERMS, id);
+    if (!t) continue;
+    terms.push({ id, percentOff: t.percent_off, amountOff: t.amount_off === null ? null : (amountIn(t, inv.currency) ?? 0), products: t.products });
+  }
+  const lines = inv.lines.data;
+  const result = applyDiscounts(
+    lines.map((l) => ({ amount: l.amount, discountable: l.discountable, product: productOf(l) })),
+    terms,
+  );
+  // A line's `discounts` are its own (line-level) ones; `discount_amounts` also hold its share of the invoice's.
+  const discounted = lines.map((l, i) => ({ ...l, discount_amounts: [...result.lines[i]!] }));
+  const total = inv.subtotal - result.total;
+  const due = Math.max(0, total);
+  return {
+    ...inv,
+    lines: { ...inv.lines, data: discounted },
+    total,
+    total_excluding_tax: total,
+    total_discount_amounts: [...result.totals],
+    amount_due: due,
+    amount_remaining: due - inv.amount_paid,
+  };
+}
