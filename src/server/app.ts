@@ -268,7 +268,10 @@ interface ParsedRequest {
 }
 
 /** Parses an endpoint's parameters plus `expand`, and the parameters only the request's version still takes. */
-function parseParams(rt: Runtime, ep: Endpoint, raw: Record<string, unknown>, view: ApiVersionView, version: ExpandVersion | undefined): ParsedRequest {
+function parseParams(rt: Runtime, ep: Endpoint, given: Record<string, unknown>, view: ApiVersionView, version: ExpandVersion | undefined): ParsedRequest {
+  let raw = given;
+  // An older version's parameters, rewritten into the newest ones the endpoint parses.
+  for (const change of view.requestChanges(`${ep.method} ${ep.path}`)) raw = change.up(raw);
   const extra = ep.kind === "list" ? view.extraParams("list") : undefined;
   // A copy without `expand`, by loop: rest syntax is slow on the prototype-less objects qs makes.
   const rest = Object.create(null) as Record<string, unknown>;

@@ -70,8 +70,20 @@ export interface ParamsChange extends Common {
   readonly params: Shape;
 }
 
+/**
+ * An endpoint's parameters changed: `up` rewrites a request of a version
+ * before the change into the newer parameters (`coupon` into
+ * `promotion[coupon]`), before they are parsed.
+ */
+export interface RequestChange extends Common {
+  readonly kind: "request";
+  /** `POST /v1/promotion_codes`, with `:name` segments as the endpoint declares them. */
+  readonly endpoint: string;
+  readonly up: (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+}
+
 /** One API version change. */
-export type VersionChange = ShapeChange | FeatureChange | EndpointsChange | ParamsChange;
+export type VersionChange = ShapeChange | FeatureChange | EndpointsChange | ParamsChange | RequestChange;
 
 /**
  * Buckets of values the resources keep beside their objects that older shapes

@@ -27,6 +27,7 @@ import { LINKS, type Obj, type RenderEnv, type VersionChange } from "./change.js
 import { p } from "../params/param.js";
 
 const FIRST_BASIL = "2025-03-31.basil";
+const FIRST_CLOVER = "2025-09-30.clover";
 const BASIL_INVOICES = "https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices";
 const BASIL_PARENT = "https://docs.stripe.com/changelog/basil/2025-03-31/adds-new-parent-field-to-invoicing-objects";
 
@@ -68,6 +69,19 @@ function planOf(price: Obj | undefined): Obj | null {
 async function priceOf(obj: Obj, env: RenderEnv): Promise<Obj | undefined> {
   const id = str(objectOf(objectOf(obj.pricing)?.price_details)?.price);
   return id ? env.get("price", id) : undefined;
+}
+
+/** The first of an object's discounts, as the older single `discount` field held it (the whole object). */
+async function firstDiscount(discounts: unknown, env: RenderEnv): Promise<Obj | null> {
+  const first: unknown = Array.isArray(discounts) ? discounts[0] : undefined;
+  if (objectOf(first)) return first as Obj;
+  return typeof first === "string" ? ((await env.get("discount", first)) ?? null) : null;
+}
+
+/** The coupon an object names by id, as older versions embedded it (the whole object; `null` once deleted). */
+async function couponOf(id: unknown, env: RenderEnv): Promise<Obj | null> {
+  if (objectOf(id)) return id as Obj;
+  return typeof id === "string" ? ((await env.get("coupon", id)) ?? null) : null;
 }
 
 /** Old `total_tax_amounts`/`tax_amounts` entries from the newer `total_taxes`/`taxes`. */
@@ -127,8 +141,8 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     kind: "shape",
     object: "subscription",
     source:
-      "https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end; discount removed (stripe-node 18 types); plan and quantity of one-item subscriptions (issue of this feature, responses of older versions)",
-    down(sub) {
+      "https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end; discount removed (stripe-node 18 types; the first of discounts before); plan and quantity of one-item subscriptions (issue of this feature, responses of older versions)",
+    async down(sub, env) {
       const items = (objectOf(sub.items)?.data ?? []) as Obj[];
       const first = items[0];
       const one = items.length === 1 ? first : undefined;
@@ -136,7 +150,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
         ...sub,
         current_period_end: first?.current_period_end ?? sub.start_date,
         current_period_start: first?.current_period_start ?? sub.start_date,
-        discount: null,
+        discount: await firstDiscount(sub.discounts, env),
         plan: one?.plan ?? null,
         quantity: one?.quantity ?? null,
       };
@@ -168,7 +182,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
         ...inv,
         application_fee_amount: null,
         charge: str(pi?.latest_charge),
-        discount: null,
+        discount: await firstDiscount(inv.discounts, env),
         paid: inv.status === "paid",
         paid_out_of_band: false,
         payment_intent: piId,
@@ -263,5 +277,36 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     on: "list",
     params: { include: p.array(p.enum(["total_count"])) },
     source: "include[]=total_count on lists: gone from basil (issue of this feature; stripe-node 14 types, lib.d.ts: total_count deprecated)",
+  },
+  {
+    version: FIRST_CLOVER,
+    kind: "shape",
+    object: "promotion_code",
+    source: "https://docs.stripe.com/changelog/clover/2025-09-30/polymorphic-coupon: coupon (auto-expanded) replaced by promotion.coupon",
+    async down(pc, env) {
+      const { promotion, ...rest } = pc;
+      return { ...rest, coupon: await couponOf(objectOf(promotion)?.coupon, env) };
+    },
+  },
+  {
+    version: FIRST_CLOVER,
+    kind: "request",
+    endpoint: "POST /v1/promotion_codes",
+    source: "https://docs.stripe.com/changelog/clover/2025-09-30/polymorphic-coupon: the coupon parameter became promotion[coupon] with promotion[type]=coupon",
+    up(raw) {
+      if (raw.coupon === undefined || raw.promotion !== undefined) return { ...raw };
+      const { coupon, ...rest } = raw;
+      return { ...rest, promotion: { type: "coupon", coupon } };
+    },
+  },
+  {
+    version: FIRST_CLOVER,
+    kind: "shape",
+    object: "discount",
+    source: "https://docs.stripe.com/changelog/clover/2025-09-30/add-discount-source-property: coupon (auto-expanded) replaced by source",
+    async down(d, env) {
+      const { source, ...rest } = d;
+      return { ...rest, coupon: await couponOf(objectOf(source)?.coupon, env) };
+    },
   },
 ];

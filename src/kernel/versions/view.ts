@@ -6,7 +6,7 @@
  */
 import { DEFAULT_API_VERSION, isBefore } from "../version.js";
 import type { Shape } from "../params/param.js";
-import type { ExpandTarget, Feature, ShapeChange, VersionChange } from "./change.js";
+import type { ExpandTarget, Feature, RequestChange, ShapeChange, VersionChange } from "./change.js";
 import { VERSION_CHANGES } from "./changes.js";
 
 /** What one API version changes in the core's behaviour and answers. */
@@ -25,6 +25,8 @@ export interface ApiVersionView {
   removes(method: string, path: string): boolean;
   /** Parameters this version still takes on every endpoint of a kind, beyond the endpoint's own. */
   extraParams(kind: "list"): Shape | undefined;
+  /** The rewrites of a request to `endpoint` (`POST /v1/promotion_codes`) into the newest parameters, oldest first. */
+  requestChanges(endpoint: string): readonly RequestChange[];
 }
 
 const ALL_FEATURES: readonly Feature[] = ["automatic_payment_methods_by_default"];
@@ -41,10 +43,13 @@ export function buildVersionView(version: string, changes: readonly VersionChang
   const shapes = new Map<string, ShapeChange[]>();
   const removed = new Set<string>();
   const extra: Record<string, unknown> = {};
+  const requests = new Map<string, RequestChange[]>();
   for (const c of undone) {
     if (c.kind === "feature") features[c.feature] = false;
     else if (c.kind === "shape") shapes.set(c.object, [...(shapes.get(c.object) ?? []), c]);
     else if (c.kind === "params") Object.assign(extra, c.params);
+    // `undone` is newest first; a request is brought up oldest first.
+    else if (c.kind === "request") requests.set(c.endpoint, [c, ...(requests.get(c.endpoint) ?? [])]);
   }
   // The endpoints a change removed are gone from its version on; older versions still have them.
   for (const c of changes) if (c.kind === "endpoints" && !undone.includes(c)) for (const e of c.removed) removed.add(e);
@@ -61,6 +66,7 @@ export function buildVersionView(version: string, changes: readonly VersionChang
     },
     removes: (method, path) => removed.has(`${method} ${path}`),
     extraParams: () => extraShape,
+    requestChanges: (endpoint) => requests.get(endpoint) ?? [],
   };
 }
 
