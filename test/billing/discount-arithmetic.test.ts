@@ -3,7 +3,7 @@
  * per line, amounts shared in proportion with the rounding cents on the first
  * lines, discounts one after another, products, and lines no discount takes.
  */
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { applyDiscounts, type DiscountableLine, type DiscountTerms } from "../../src/billing/discounts.js";
 
@@ -32,12 +32,14 @@ const CASES: Array<[string, DiscountableLine[], DiscountTerms[], ReturnType<type
   ["lines that are not discountable, credits and lines without a product", [line(1000, "prod_a", false), line(-500), line(1000, null)], [pct("d1", 50, ["prod_a"]), pct("d2", 10)], { lines: [{}, {}, { d2: 100 }], total: 100 }],
 ];
 
-for (const [name, lines, discounts, expected] of CASES) {
-  test(`discount arithmetic: ${name}`, () => assert.deepEqual(taken(lines, discounts), expected));
-}
+describe("discount arithmetic", { timeout: 10_000 }, () => {
+  for (const [name, lines, discounts, expected] of CASES) {
+    test(name, () => assert.deepEqual(taken(lines, discounts), expected));
+  }
 
-test("discount arithmetic: totals are per discount, in discount order", () => {
-  const r = applyDiscounts([line(1000), line(1000)], [off("d1", 500), pct("d2", 10)]);
-  assert.deepEqual(r.totals, [{ amount: 500, discount: "d1" }, { amount: 150, discount: "d2" }]);
-  assert.equal(r.total, 650);
+  test("totals are per discount, in discount order", () => {
+    const r = applyDiscounts([line(1000), line(1000)], [off("d1", 500), pct("d2", 10)]);
+    assert.deepEqual(r.totals, [{ amount: 500, discount: "d1" }, { amount: 150, discount: "d2" }]);
+    assert.equal(r.total, 650);
+  });
 });
