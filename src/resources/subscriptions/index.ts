@@ -9,7 +9,7 @@
 import { Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import { at, nowFor } from "../../billing/time.js";
 import { amountFor } from "../../billing/pricing.js";
-import { boundary, remainingFraction } from "../../billing/periods.js";
+import { boundary } from "../../billing/periods.js";
 import {
   buildItem,
   cycleOf,
