@@ -56,6 +56,8 @@ export interface FuzzReport {
   readonly durationMs: number;
   /** The longest the event loop was blocked, in ms: how long one request held every other. */
   readonly maxEventLoopDelayMs: number;
+  /** The slowest answers (ms from sending to the whole answer), slowest first: where a long block came from. */
+  readonly slowest: readonly { readonly ms: number; readonly request: string }[];
 }
 
 export interface FuzzOptions {
@@ -134,7 +136,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   // First, one chain per route: every route gets a well-formed request past validation, whatever is drawn after.
   const sweep = routesOf(pt.runtime).flatMap((r) => chainFor(r) ?? []);
   let swept = 0;
-  const counter = { sent: 0 };
+  const counter = { sent: 0, slowest: [] as { ms: number; request: string }[] };
 
   // Requests are drawn in seeded batches, in one order, whichever worker sends them; the sweep's are not counted.
   const draw = (): { req: FuzzRequest; counted: boolean } | undefined => {
@@ -190,6 +192,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     examples,
     durationMs: Date.now() - started,
     maxEventLoopDelayMs: Math.round(lag.max / 1e6),
+    slowest: counter.slowest,
   };
 }
 
@@ -214,7 +217,7 @@ class Worker {
     readonly writers: Set<string>,
     readonly statuses: Record<string, number>,
     readonly served: Map<string, number>,
-    readonly counter: { sent: number },
+    readonly counter: { sent: number; slowest: { ms: number; request: string }[] },
     readonly note: (what: keyof FuzzCounts, text: string) => void,
   ) {
     this.#own = this.#namespacesOf(0);
@@ -340,10 +343,12 @@ class Worker {
     }
     const conn = await this.#connection();
     if (process.env.FUZZ_DEBUG) console.error(`[${this.index}] ${summary.slice(0, 200)}`);
+    const sentAt = Date.now();
     await conn.send(bytes);
     let res: RawHttpResponse;
     try {
       res = await conn.response({ head, timeoutMs: BULK.test(req.route) ? BULK_WAIT_MS : ANSWER_WAIT_MS });
+      this.#noteTime(Date.now() - sentAt, summary);
     } catch (err) {
       const ending = conn.ending;
       if (ending !== undefined) this.note("droppedConnections", `no answer, connection ${ending}: ${summary}${this.#promisedOpen ? ` (after: ${this.#last})` : ""}`);
@@ -368,6 +373,15 @@ class Worker {
     if ((req.route === "/_test/flush" || req.route === "/_chaos/cleanup") && res.status < 300) this.#pools.delete(ns);
     // Chaos a request turned on is turned off before this worker's next request.
     if (CHAOS_ROUTES.has(`${req.method} ${req.route}`) && res.status < 300) await this.#resetChaos(nsHeader, summary);
+  }
+
+  /** Keeps the ten slowest answers. */
+  #noteTime(ms: number, summary: string): void {
+    const slowest = this.counter.slowest;
+    if (slowest.length >= 10 && ms <= slowest.at(-1)!.ms) return;
+    slowest.push({ ms, request: summary.slice(0, 200) });
+    slowest.sort((a, b) => b.ms - a.ms);
+    slowest.length = Math.min(slowest.length, 10);
   }
 
   /** Turns chaos off again, on a connection of its own (the worker's may carry what a damaged request left). */

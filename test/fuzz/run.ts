@@ -54,6 +54,8 @@ const report = await runFuzz({
 });
 console.log(`done in ${(report.durationMs / 1000).toFixed(1)} s; longest event-loop block ${report.maxEventLoopDelayMs} ms`);
 console.log("statuses:", JSON.stringify(report.statuses));
+console.log("slowest answers:");
+for (const { ms, request } of report.slowest) console.log(`  ${String(ms).padStart(7)} ms  ${request}`);
 console.log(`${report.sent} HTTP requests sent (the drawn ones, chain steps, and one chain per route first)`);
 console.log(`routes that answered 2xx: ${report.routesServed.served} of ${report.routesServed.of}`);
 console.log(`2xx per route: ${Object.entries(report.routesServed.counts).map(([r, n]) => `${r} ${n}`).join(", ")}`);
