@@ -440,6 +440,11 @@ const CARD = [CUS, well("POST", "/v1/customers/:customer/sources", { source: "to
 const CUSTOMER_TAX_ID = [CUS, well("POST", "/v1/customers/:customer/tax_ids", { type: "us_ein", value: "12-3456789" }, { customer: L("cus") })];
 const REFUND = [CHARGE(), well("POST", "/v1/charges/:charge/refunds", {}, { charge: L("ch") })];
 const DUE_BY_CUSTOMER = { customer: L("cus"), subscription: L("sub") };
+const BALANCE = [CUS, well("POST", "/v1/customers/:customer/balance_transactions", { amount: -500, currency: "usd" }, { customer: L("cus") })];
+// Coupon ids carry no prefix (Stripe's are free-form), so the chains name theirs; a second create of one is a 400 the next step does not need.
+const COUPON = (id: string) => well("POST", "/v1/coupons", { id, percent_off: 25, duration: "once" });
+const PROMO = [COUPON("fuzzpromo"), well("POST", "/v1/promotion_codes", { promotion: { type: "coupon", coupon: "fuzzpromo" } })];
+const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
 const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: readonly FuzzRequest[] }>> = {
@@ -463,6 +468,8 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/shipping_rates": { prefix: "shr", steps: [well("POST", "/v1/shipping_rates", { display_name: "Ground", type: "fixed_amount", fixed_amount: { amount: 500, currency: "usd" } })] },
   "/v1/tax_ids": { prefix: "txi", steps: [well("POST", "/v1/tax_ids", { type: "us_ein", value: "12-3456789" })] },
   "/v1/events": { prefix: "evt", steps: EVENT },
+  "/v1/promotion_codes": { prefix: "promo", steps: PROMO },
+  "/v1/plans": { prefix: "price", steps: [PLAN] },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -477,6 +484,18 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/customers/:customer/sources": [[CUS], {}, { customer: L("cus") }],
   "GET /v1/customers/:customer/sources/:id": [CARD, {}, { customer: L("cus"), id: L("card") }],
   "DELETE /v1/customers/:customer/sources/:id": [CARD, {}, { customer: L("cus"), id: L("card") }],
+  "POST /v1/customers/:customer/cards": [[CUS], { source: "tok_visa" }, { customer: L("cus") }],
+  "GET /v1/customers/:customer/cards": [[CUS], {}, { customer: L("cus") }],
+  "GET /v1/customers/:customer/cards/:id": [CARD, {}, { customer: L("cus"), id: L("card") }],
+  "DELETE /v1/customers/:customer/cards/:id": [CARD, {}, { customer: L("cus"), id: L("card") }],
+  "POST /v1/customers/:customer/balance_transactions": [[CUS], { amount: -500, currency: "usd" }, { customer: L("cus") }],
+  "GET /v1/customers/:customer/balance_transactions": [[CUS], {}, { customer: L("cus") }],
+  "GET /v1/customers/:customer/balance_transactions/:id": [BALANCE, {}, { customer: L("cus"), id: L("cbtxn") }],
+  "POST /v1/customers/:customer/balance_transactions/:id": [BALANCE, META, { customer: L("cus"), id: L("cbtxn") }],
+  "POST /v1/coupons": [[], { percent_off: 10, duration: "forever" }, {}],
+  "GET /v1/coupons/:id": [[COUPON("fuzzget")], {}, { id: "fuzzget" }],
+  "POST /v1/coupons/:id": [[COUPON("fuzzupdate")], META, { id: "fuzzupdate" }],
+  "DELETE /v1/coupons/:id": [[COUPON("fuzzdelete")], {}, { id: "fuzzdelete" }],
   "POST /v1/customers/:customer/tax_ids": [[CUS], { type: "us_ein", value: "12-3456789" }, { customer: L("cus") }],
   "GET /v1/customers/:customer/tax_ids": [[CUS], {}, { customer: L("cus") }],
   "GET /v1/customers/:customer/tax_ids/:id": [CUSTOMER_TAX_ID, {}, { customer: L("cus"), id: L("txi") }],
