@@ -2,8 +2,8 @@
  * Coupons, promotion codes and discounts in older API versions: before
  * 2025-09-30.clover a promotion code is created with `coupon` and embeds the
  * coupon, and a discount embeds its coupon (no `source`); before
- * 2025-03-31.basil subscriptions and invoices also have the single
- * `discount`, the first of their discounts.
+ * 2025-03-31.basil invoices also have the single `discount`, the first of
+ * their discounts (subscriptions too, once they take discounts).
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,29 +33,28 @@ describe("API versions: coupons, promotion codes, discounts", { timeout: 60_000 
     assert.equal((today as unknown as Loose).coupon, undefined);
 
     const customer = await s.stripe().customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
-    const price = await s.stripe().prices.create({ currency: "usd", unit_amount: 1000, product_data: { name: "P" }, recurring: { interval: "month" } });
-    const sub = await old.subscriptions!.create!({ customer: customer.id, items: [{ price: price.id }], discounts: [{ promotion_code: pc.id }], expand: ["discounts"] });
-    const [discount] = sub.discounts;
+    await s.stripe().invoiceItems.create({ customer: customer.id, amount: 1000, currency: "usd" });
+    const inv = await old.invoices!.create!({ customer: customer.id, pending_invoice_items_behavior: "include", discounts: [{ promotion_code: pc.id }], expand: ["discounts"] });
+    const [discount] = inv.discounts;
     assert.equal(discount.object, "discount");
     assert.equal(discount.source, undefined);
     assert.equal(discount.coupon.id, "TEN");
     assert.equal(discount.promotion_code, pc.id);
   });
 
-  test("before basil: subscriptions and invoices have discount, the first of their discounts", async () => {
+  test("before basil: invoices have discount, the first of their discounts", async () => {
     await using s = await startTestServer();
     const old = client(s, "2024-06-20");
     const stripe = s.stripe();
     await stripe.coupons.create({ id: "HALF", percent_off: 50 });
     const customer = await stripe.customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
-    const price = await stripe.prices.create({ currency: "usd", unit_amount: 1000, product_data: { name: "P" }, recurring: { interval: "month" } });
-    const sub = await old.subscriptions!.create!({ customer: customer.id, items: [{ price: price.id }], coupon: "HALF", expand: ["latest_invoice"] });
-    assert.equal(sub.discount.object, "discount");
-    assert.equal(sub.discount.coupon.id, "HALF");
-    assert.equal(sub.discount.subscription, sub.id);
-    assert.equal(sub.latest_invoice.discount.id, sub.discount.id);
-    assert.equal(sub.latest_invoice.total, 500);
-    const plain = await old.subscriptions!.create!({ customer: customer.id, items: [{ price: price.id }] });
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 1000, currency: "usd" });
+    const inv = await old.invoices!.create!({ customer: customer.id, pending_invoice_items_behavior: "include", discounts: [{ coupon: "HALF" }] });
+    assert.equal(inv.discount.object, "discount");
+    assert.equal(inv.discount.coupon.id, "HALF");
+    assert.equal(inv.discount.invoice, inv.id);
+    assert.equal(inv.total, 500);
+    const plain = await old.invoices!.create!({ customer: customer.id });
     assert.equal(plain.discount, null);
   });
 });
