@@ -9,6 +9,7 @@
  * Each change is recorded twice, as `plan.*` and as `price.*`, the event types
  * Stripe has for the one object.
  */
+import { planOf as planOfPrice } from "./subscriptions/model.js";
 import type { Stripe, Wire } from "../stripe/types.js";
 import type { Price } from "../stripe/objects.js";
 import { Errors, PlanErrors } from "../kernel/errors/index.js";
@@ -30,30 +31,9 @@ export type Plan = Wire<Stripe.Plan>;
 /** Plans' own events; the objects live in the prices' collection. */
 const plans = new Resource<Plan & StripeObject>({ object: "plan", idPrefix: "plan", expandable: { product: "product" } });
 
-/** The plan view of a recurring price. */
+/** The plan view of a recurring price: the legacy plan object subscription items embed. */
 export function planOf(price: Price): Plan {
-  const r = price.recurring!;
-  return {
-    id: price.id,
-    object: "plan",
-    active: price.active,
-    amount: price.unit_amount,
-    amount_decimal: price.unit_amount_decimal,
-    billing_scheme: price.billing_scheme,
-    created: price.created,
-    currency: price.currency,
-    interval: r.interval,
-    interval_count: r.interval_count,
-    livemode: false,
-    metadata: price.metadata,
-    meter: r.meter,
-    nickname: price.nickname,
-    product: price.product,
-    tiers_mode: price.tiers_mode,
-    transform_usage: price.transform_quantity ? { divide_by: price.transform_quantity.divide_by, round: price.transform_quantity.round } : null,
-    trial_period_days: r.trial_period_days,
-    usage_type: r.usage_type,
-  } as Plan;
+  return planOfPrice(price) as Plan;
 }
 
 /** The recurring price a plan id names, or Stripe's 404 for the plan. */
