@@ -15,6 +15,10 @@ import { cycleOf, periodOf, withPeriod } from "./model.js";
 import { at } from "../../billing/time.js";
 
 const DAY = 86_400;
+/** A billing run lets other requests in after this many pieces of work... */
+export const YIELD_EVERY = 50;
+/** ...or this many ms of work, whichever comes first. */
+const YIELD_AFTER_MS = 20;
 /** Notices already sent: `${kind}:${subscription}:${moment}`. */
 const SENT = "billing_notice_sent";
 
@@ -161,12 +165,22 @@ export async function runUntil(ctx: Context, clock: string | null, until: number
   const settings = billingOf(ctx);
   const key = clock ?? SERVER_CLOCK;
   let done = 0;
+  let sinceYield = 0;
+  let yielded = performance.now();
   for (;;) {
     const w = await nextWork(ctx, key, until, settings);
     if (!w) return done;
     await beforeStep?.(w.at);
     await perform(at(ctx, w.at), w, settings);
     done++;
+    // The in-memory store answers in microtasks, so a long run (years of renewals) would hold the event
+    // loop, and every other request, until it ends: between two pieces of work (a consistent state) it
+    // lets the loop turn, every few pieces or milliseconds.
+    if (++sinceYield >= YIELD_EVERY || performance.now() - yielded >= YIELD_AFTER_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sinceYield = 0;
+      yielded = performance.now();
+    }
     // Guard against a subscription that would never stop producing work at one instant.
     if (done > 1_000_000) throw new Error("billing did not settle");
   }
