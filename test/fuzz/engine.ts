@@ -361,9 +361,15 @@ class Worker {
     this.#lastAnswer = Date.now();
     this.#check(req, res, head, summary, ns);
     if (process.env.FUZZ_DEBUG) console.error(`[${this.index}]   -> ${res.status} ${res.json?.error?.message ?? ""}`.slice(0, 300));
-    this.#promisedOpen = res.headers.connection !== "close";
+    // A body one byte short leaves that byte on the socket: the server answers it on its own, after this
+    // answer and with Connection: close (a 400, or the headers timeout's 408 for a method's first letter),
+    // so the connection is not this worker's to reuse, whatever this answer said.
+    this.#promisedOpen = res.headers.connection !== "close" && req.damage.kind !== "short_length";
     this.#last = `${summary.slice(0, 200)} -> ${res.status} connection: ${res.headers.connection}`;
-    if (!this.#promisedOpen) {
+    if (req.damage.kind === "short_length") {
+      conn.close();
+      this.#conn = undefined;
+    } else if (!this.#promisedOpen) {
       // Said close: the server closes; never reuse the socket.
       await conn.ended(2_000);
       conn.close();
