@@ -18,6 +18,7 @@ import { webhookEndpointsModule } from "./webhook-endpoints.js";
 import { invoiceItemsModule } from "./invoice-items.js";
 import { invoicesModule } from "./invoices/index.js";
 import { subscriptionsModule } from "./subscriptions/index.js";
+import { subscriptionLifecycleModule } from "./subscriptions/lifecycle.js";
 import { subscriptionItemsModule } from "./subscription-items.js";
 import { testClocksModule } from "./test-clocks.js";
 import { shippingRates } from "./shipping-rates.js";
@@ -47,6 +48,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   invoiceItemsModule,
   invoicesModule,
   subscriptionsModule,
+  subscriptionLifecycleModule,
   subscriptionItemsModule,
   testClocksModule,
   taxRates.module,

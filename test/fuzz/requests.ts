@@ -444,6 +444,14 @@ const BALANCE = [CUS, well("POST", "/v1/customers/:customer/balance_transactions
 // Coupon ids carry no prefix (Stripe's are free-form), so the chains name theirs; a second create of one is a 400 the next step does not need.
 const COUPON = (id: string) => well("POST", "/v1/coupons", { id, percent_off: 25, duration: "once" });
 const PROMO = [COUPON("fuzzpromo"), well("POST", "/v1/promotion_codes", { promotion: { type: "coupon", coupon: "fuzzpromo" } })];
+// A trial that ends with nothing to charge pauses the subscription; a day later it can be resumed.
+const PAUSED = [
+  well("POST", "/v1/customers", { email: "cardless@example.com" }),
+  PROD,
+  PRICE,
+  well("POST", "/v1/subscriptions", { customer: L("cus"), items: [{ price: L("price") }], trial_period_days: 1, trial_settings: { end_behavior: { missing_payment_method: "pause" } } }),
+  well("POST", "/_time/advance", { seconds: 86_400 }),
+];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -513,6 +521,7 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "POST /v1/invoices/:id/send": [OPEN, {}, { id: L("in") }],
   "POST /v1/invoices/create_preview": [SUB, DUE_BY_CUSTOMER, {}],
 
+  "POST /v1/subscriptions/:id/resume": [PAUSED, {}, { id: L("sub") }],
   "GET /v1/subscription_items": [SUB, { subscription: L("sub") }, {}],
   "POST /v1/subscription_items": [[...SUB, PRICE], { subscription: L("sub"), price: L("price") }, {}],
   "POST /v1/subscription_items/:id": [SUB, { quantity: 2 }, { id: L("si") }],

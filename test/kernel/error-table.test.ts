@@ -177,6 +177,7 @@ const SAMPLES: Samples = {
     prorationDateOutside: [],
     noSuchItem: ["si_123", "items[0][id]"],
     lastItem: [],
+    notPaused: ["active"],
   },
   testClock: {
     advancing: [],

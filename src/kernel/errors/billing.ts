@@ -90,6 +90,8 @@ export const SubscriptionErrors = defineErrors({
   prorationDateOutside: () => invalidRequest(400, "proration_date must fall within the current billing period.", { param: "proration_date" }),
   noSuchItem: (id: string, param: string) => invalidRequest(400, `No such subscription item: '${id}'`, { param, code: "resource_missing" }),
   lastItem: () => invalidRequest(400, "A subscription must keep at least one item; cancel it instead.", { param: "items" }),
+  // Our wording: Stripe resumes only subscriptions in status=paused (its resume reference), its message is not recorded.
+  notPaused: (status: string) => invalidRequest(400, `Only a paused subscription can be resumed; this subscription is ${status}.`),
 });
 
 /** Test clock refusals. */

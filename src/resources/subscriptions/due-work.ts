@@ -48,12 +48,13 @@ export function workOf(view: BillingView, s: BillingSettings): Work[] {
   const sub = view.subscription;
   const out: Work[] = [];
   const status = sub.status;
-  if (status === "canceled" || status === "incomplete_expired") return out;
+  // A paused subscription (a trial that ended without a payment method) waits for its resume.
+  if (status === "canceled" || status === "incomplete_expired" || status === "paused") return out;
   if (status === "incomplete") return [{ kind: "incomplete_expiry", at: sub.created + s.incompleteExpiryHours * 3600, subscription: sub.id }];
   const period = periodOf(sub);
   if (status === "trialing" && sub.trial_end !== null) {
     const notice = sub.trial_end - s.trialWillEndDays * DAY;
-    // A trial shorter than the notice gets none.
+    // A trial shorter than the notice gets it from the request that set the trial, at once, not from billing.
     if (notice >= (sub.trial_start ?? sub.created) && !view.sent.has(noticeKey("trial_will_end", sub.id, sub.trial_end))) out.push({ kind: "trial_will_end", at: notice, subscription: sub.id });
   }
   if (!sub.cancel_at_period_end && status !== "trialing") {

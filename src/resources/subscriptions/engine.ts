@@ -8,19 +8,19 @@
  */
 import type { Context } from "../../kernel/context.js";
 import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../invoices/index.js";
-import { billingOf, cancelSubscription, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
+import { endTrialWithoutPaymentMethod, resumeCollection } from "./lifecycle.js";
+import { billingOf, cancelSubscription, collectionPausedAt, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { periodAt } from "../../billing/periods.js";
 import { cycleOf, periodOf, withPeriod } from "./model.js";
 import { at } from "../../billing/time.js";
+import { markNoticeSent, noticeSent, type NoticeKind } from "./notices.js";
 
 const DAY = 86_400;
 /** A billing run lets other requests in after this many pieces of work... */
 export const YIELD_EVERY = 50;
 /** ...or this many ms of work, whichever comes first. */
 const YIELD_AFTER_MS = 20;
-/** Notices already sent: `${kind}:${subscription}:${moment}`. */
-const SENT = "billing_notice_sent";
 
 type Work =
   | { kind: "trial_will_end"; at: number; sub: Subscription }
@@ -29,15 +29,17 @@ type Work =
   | { kind: "cancel_at"; at: number; sub: Subscription }
   | { kind: "retry"; at: number; sub: Subscription; invoice: Invoice }
   | { kind: "incomplete_expiry"; at: number; sub: Subscription }
-  | { kind: "overdue"; at: number; sub: Subscription; invoice: Invoice };
+  | { kind: "overdue"; at: number; sub: Subscription; invoice: Invoice }
+  | { kind: "resume_collection"; at: number; sub: Subscription };
 
 /** Every piece of work a subscription has coming, earliest first. */
 async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<Work[]> {
   const out: Work[] = [];
   const status = sub.status;
-  if (status === "canceled" || status === "incomplete_expired") return out;
+  // A paused subscription (a trial that ended without a payment method) waits for its resume.
+  if (status === "canceled" || status === "incomplete_expired" || status === "paused") return out;
   const period = periodOf(sub);
-  const sent = async (kind: string, moment: number) => (await ctx.store.kvGet<boolean>(ctx.ns, SENT, `${kind}:${sub.id}:${moment}`)) === true;
+  const sent = (kind: NoticeKind, moment: number) => noticeSent(ctx, kind, sub.id, moment);
   if (status === "incomplete") {
     out.push({ kind: "incomplete_expiry", at: sub.created + s.incompleteExpiryHours * 3600, sub });
     return out;
@@ -48,8 +50,12 @@ async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Prom
   }
   if (!sub.cancel_at_period_end && status !== "trialing") {
     const notice = period.end - s.upcomingDays * DAY;
-    if (notice > period.start && !(await sent("upcoming", period.end))) out.push({ kind: "upcoming", at: notice, sub });
+    // Stripe's pause guide: while collection is paused with behavior=void, no upcoming invoice webhooks are sent.
+    const silenced = collectionPausedAt(sub, notice) === "void";
+    if (notice > period.start && !silenced && !(await sent("upcoming", period.end))) out.push({ kind: "upcoming", at: notice, sub });
   }
+  const resumesAt = sub.pause_collection?.resumes_at;
+  if (typeof resumesAt === "number") out.push({ kind: "resume_collection", at: resumesAt, sub });
   if (sub.cancel_at !== null && sub.cancel_at < period.end) out.push({ kind: "cancel_at", at: sub.cancel_at, sub });
   else out.push({ kind: "period_end", at: period.end, sub });
   if (typeof sub.latest_invoice === "string") {
@@ -79,20 +85,16 @@ async function nextWork(ctx: Context, clock: string, until: number, s: BillingSe
   return best;
 }
 
-async function mark(ctx: Context, kind: string, sub: string, moment: number): Promise<void> {
-  await ctx.store.kvSet(ctx.ns, SENT, `${kind}:${sub}:${moment}`, true);
-}
-
 async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void> {
   const sub = (await subscriptions.get(ctx, w.sub.id)) ?? w.sub;
   switch (w.kind) {
     case "trial_will_end":
-      await mark(ctx, "trial_will_end", sub.id, sub.trial_end ?? 0);
+      await markNoticeSent(ctx, "trial_will_end", sub.id, sub.trial_end ?? 0);
       await subscriptions.emit(ctx, "customer.subscription.trial_will_end", sub);
       return;
     case "upcoming": {
       const period = periodOf(sub);
-      await mark(ctx, "upcoming", sub.id, period.end);
+      await markNoticeSent(ctx, "upcoming", sub.id, period.end);
       const preview = await upcomingInvoice(ctx, sub);
       // Stripe's upcoming invoice has no id.
       const { id: _id, ...withoutId } = preview;
@@ -114,6 +116,7 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
       // after `w.at` is found from an estimate, not counted from the anchor: a walk from the anchor costs
       // every renewal as many steps as cycles passed, which a years-long advance of a daily price makes quadratic.
       const period = { start: w.at, end: periodAt(anchor, cycle.interval, cycle.count, w.at).end };
+      if (sub.status === "trialing" && (await endTrialWithoutPaymentMethod(ctx, sub))) return;
       let next = withPeriod(sub, period);
       if (sub.status === "trialing") next = { ...next, status: "active" };
       next = await subscriptions.update(ctx, sub, next);
@@ -137,6 +140,9 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
       if (fresh.status === "incomplete") await subscriptions.update(ctx, fresh, { ...fresh, status: "incomplete_expired", ended_at: w.at });
       return;
     }
+    case "resume_collection":
+      await resumeCollection(ctx, sub);
+      return;
     case "overdue": {
       await invoices.emit(ctx, "invoice.overdue", w.invoice);
       if (sub.status === "active") await subscriptions.update(ctx, sub, { ...sub, status: "past_due" });

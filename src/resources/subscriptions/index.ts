@@ -55,6 +55,7 @@ import { products } from "../products.js";
 import { Resource } from "../../kernel/resource.js";
 import type { PaymentOutcome } from "../../payments/decision.js";
 import { decideFirstPayment } from "./first-payment.js";
+import { markNoticeSent, noticeSent } from "./notices.js";
 import { optionalPort } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
@@ -131,6 +132,7 @@ const CREATE = {
     trial_end: true,
     trial_from_plan: true,
     trial_period_days: DAYS,
+    trial_settings: { end_behavior: { missing_payment_method: true } },
   }),
   // Older versions' single coupon, gone from Stripe's newest description.
   coupon: notModelled,
@@ -159,6 +161,8 @@ const UPDATE = {
     proration_behavior: true,
     proration_date: true,
     trial_end: true,
+    trial_settings: { end_behavior: { missing_payment_method: true } },
+    pause_collection: { behavior: true, resumes_at: true },
     // On the wire Stripe takes the string (its newest description shows the hash of newer versions).
     billing_cycle_anchor: override(p.enum(["now", "unchanged"]), "the string form, as the SDKs send it"),
   }),
@@ -182,8 +186,16 @@ interface UpdateParams {
   readonly proration_behavior?: "always_invoice" | "create_prorations" | "none";
   readonly proration_date?: number;
   readonly trial_end?: number | "now";
+  readonly trial_settings?: { end_behavior: { missing_payment_method: MissingPaymentMethod } };
+  /** `""` clears it (parsed as `null`). */
+  readonly pause_collection?: { behavior: PauseBehavior; resumes_at?: number } | null;
   readonly billing_cycle_anchor?: "now" | "unchanged";
 }
+
+/** What a trial that ends without a payment method does (`trial_settings.end_behavior.missing_payment_method`). */
+export type MissingPaymentMethod = "cancel" | "create_invoice" | "pause";
+/** What becomes of the invoices a subscription makes while its collection is paused. */
+export type PauseBehavior = "keep_as_draft" | "mark_uncollectible" | "void";
 
 /** Resolves the price of an item parameter (`price`, legacy `plan`, or inline `price_data`). */
 async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<Price> {
@@ -394,7 +406,26 @@ async function createSubscription(ctx: Context, params: SubscriptionCreate): Pro
   await step({ type: "first_invoice", invoice: invoice!.status === "paid" ? "paid" : "open", behavior, offSession: params.off_session ?? false });
   // The decision above lets through only payments that go through; should one fail all the same, the create ends what it stored.
   if (attempt) await step({ type: "first_payment", outcome: attempt.invoice.status === "paid" ? "paid" : "unpaid", behavior, error: attempt.error });
+  await trialNoticeIfDue(ctx, sub, now);
   return sub;
+}
+
+/** `customer.subscription.trial_will_end` for the trial as it stands, once per trial end. */
+async function sendTrialNotice(ctx: Context, sub: Subscription, now: number): Promise<void> {
+  const moment = sub.trial_end ?? now;
+  if (await noticeSent(ctx, "trial_will_end", sub.id, moment)) return;
+  await markNoticeSent(ctx, "trial_will_end", sub.id, moment);
+  await subscriptions.emit(ctx, "customer.subscription.trial_will_end", sub);
+}
+
+/**
+ * A trial that ends sooner than the notice period gets its notice at once (Stripe sends it at
+ * creation for a short trial); a longer one gets it from billing, the period before its end.
+ */
+async function trialNoticeIfDue(ctx: Context, sub: Subscription, now: number): Promise<void> {
+  if (sub.status !== "trialing" || sub.trial_end === null) return;
+  if (sub.trial_end - billingOf(ctx).trialWillEndDays * 86_400 > now) return;
+  await sendTrialNotice(ctx, sub, now);
 }
 
 /** Makes sure an open invoice has a PaymentIntent for the customer to confirm. */
@@ -516,6 +547,8 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   if (params.default_payment_method !== undefined) next.default_payment_method = params.default_payment_method;
   if (params.description !== undefined) next.description = params.description;
   if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
+  if (params.trial_settings !== undefined) next.trial_settings = { end_behavior: { ...next.trial_settings?.end_behavior, missing_payment_method: params.trial_settings.end_behavior.missing_payment_method } } as Subscription["trial_settings"];
+  if (params.pause_collection !== undefined) next.pause_collection = params.pause_collection && { behavior: params.pause_collection.behavior, resumes_at: params.pause_collection.resumes_at ?? null };
 
   const behavior = params.proration_behavior ?? "create_prorations";
   let resetAnchor = params.billing_cycle_anchor === "now" || intervalChange !== undefined;
@@ -549,6 +582,9 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
   if (prorates) await prorate(ctx, current, changes, prorationDate);
   next = await store(ctx, current, next);
+  // Stripe sends trial_will_end "when a trial is ended immediately (using trial_end=now)", and at once for a trial that ends sooner than the notice.
+  if (params.trial_end === "now" && current.status === "trialing") await sendTrialNotice(ctx, next, now);
+  else if (params.trial_end !== undefined) await trialNoticeIfDue(ctx, next, now);
 
   if (resetAnchor) return restartCycle(ctx, next, now, params.off_session ?? true, decided);
   if (behavior === "always_invoice" && changes.length > 0 && !trialing) {
@@ -617,10 +653,17 @@ export async function renewInvoice(
   reason: "subscription_cycle" | "subscription_update",
   offSession = true,
   decision?: PaymentOutcome,
+  /** The part of the period billed (a resume into a period already under way). */
+  share = 1,
 ): Promise<Subscription> {
   const c = await customers.require(ctx, String(sub.customer), "customer");
-  const lines = sub.items.data.map((item) => lineFor(sub, item, period, false));
+  const lines = sub.items.data.map((item) => {
+    const line = lineFor(sub, item, period, false);
+    return share === 1 ? line : { ...line, amount: Math.round(line.amount * share) };
+  });
+  const paused = collectionPausedAt(sub, now);
   const inv = await createInvoice(ctx, {
+    ...(paused ? { autoAdvance: false } : {}),
     customer: c,
     currency: sub.currency,
     lines,
@@ -634,6 +677,10 @@ export async function renewInvoice(
     includePending: true,
   });
   let next = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
+  if (paused) {
+    await pausedInvoice(ctx, inv, paused, now);
+    return (await subscriptions.get(ctx, sub.id))!;
+  }
   const open = await finalizeInvoice(ctx, inv, now);
   if (open.status === "open" && sub.collection_method === "charge_automatically") {
     const retry = billingOf(ctx).retryDays[0];
@@ -641,6 +688,26 @@ export async function renewInvoice(
   }
   next = (await subscriptions.get(ctx, sub.id))!;
   return next;
+}
+
+/** How its invoices are handled at `now` while its collection is paused, or `undefined`. */
+export function collectionPausedAt(sub: Subscription, now: number): PauseBehavior | undefined {
+  const pause = sub.pause_collection;
+  if (!pause) return undefined;
+  return pause.resumes_at === null || pause.resumes_at > now ? (pause.behavior as PauseBehavior) : undefined;
+}
+
+/**
+ * An invoice made while collection is paused, as Stripe's "Pause payment collection" guide says:
+ * `keep_as_draft` leaves it a draft that does not advance on its own, `mark_uncollectible`
+ * finalizes it and marks it uncollectible, `void` finalizes and voids it; none is charged.
+ */
+async function pausedInvoice(ctx: Context, draft: Invoice, behavior: PauseBehavior, now: number): Promise<void> {
+  if (behavior === "keep_as_draft") return;
+  const open = await finalizeInvoice(ctx, draft, now);
+  if (open.status !== "open") return;
+  if (behavior === "void") await voidInvoice(ctx, open, now);
+  else await markUncollectible(ctx, open, now);
 }
 
 /** Cancels a subscription now (records `customer.subscription.deleted`). */

@@ -63,6 +63,7 @@ export interface SubscriptionCreate {
   readonly trial_end?: number | "now";
   readonly trial_from_plan?: boolean;
   readonly trial_period_days?: number;
+  readonly trial_settings?: { readonly end_behavior: { readonly missing_payment_method: "cancel" | "create_invoice" | "pause" } };
 }
 
 /** Refuses what the parameters alone make impossible, at the customer's time `now`. */
@@ -221,7 +222,7 @@ export function planSubscription(p: SubscriptionCreate, customer: Customer, chec
       test_clock: testClock,
       transfer_data: null,
       trial_end: trialEnd,
-      trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: "create_invoice" } },
+      trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: p.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice" } },
       trial_start: trialEnd !== null ? now : null,
     } as Subscription,
     items,

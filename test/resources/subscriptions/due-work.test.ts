@@ -38,8 +38,9 @@ const ROWS: Array<[name: string, v: BillingView, expected: string[], settings?: 
   ["cancel_at after the period end waits for a later period", view({ ...ACTIVE, cancel_at: PE + DAY }), ["upcoming@672h", "period_end@744h"]],
   ["a trial: trial_will_end 3 days before it ends, no upcoming invoice, then the conversion", view(TRIAL), ["trial_will_end@264h", "period_end@336h"]],
   ["trial_will_end goes once", view(TRIAL, undefined, [noticeKey("trial_will_end", "sub_1", T0 + 14 * DAY)]), ["period_end@336h"]],
-  // today: Stripe sends trial_will_end at once when fewer than three days remain.
-  ["today: a trial shorter than the notice gets none", view(SHORT_TRIAL), ["period_end@48h"]],
+  // Stripe sends trial_will_end at once when fewer than three days remain: the create or update does (test/billing/lifecycle.test.ts).
+  ["billing sends no notice for a trial shorter than the notice", view(SHORT_TRIAL), ["period_end@48h"]],
+  ["a paused subscription has nothing coming until it is resumed", view({ ...TRIAL, status: "paused" }), []],
   ["a failed renewal is retried when the invoice says", view({ ...ACTIVE, status: "past_due" }, RENEWAL), ["upcoming@672h", "period_end@744h", "retry@816h"]],
   ["no next attempt, no retry", view({ ...ACTIVE, status: "past_due" }, { ...RENEWAL, next_payment_attempt: null }), ["upcoming@672h", "period_end@744h"]],
   ["a paid invoice has nothing to retry", view(ACTIVE, { ...RENEWAL, status: "paid" }), ["upcoming@672h", "period_end@744h"]],
