@@ -48,6 +48,23 @@ describe("invoices and invoice items", { timeout: 120_000 }, () => {
     assert.equal((await b.stripe.invoices.pay(inv.id)).status, "paid", "the next attempt goes through");
   });
 
+  test("sending a draft finalizes it first, then sends it; a paid invoice can be sent again", async () => {
+    await using b = await billingSetup();
+    await b.stripe.invoiceItems.create({ customer: b.customer.id, amount: 1500, currency: "usd" });
+    const draft = await b.stripe.invoices.create({ customer: b.customer.id, collection_method: "send_invoice", days_until_due: 14, pending_invoice_items_behavior: "include" });
+    const since = (await b.stripe.events.list({ limit: 1 })).data[0]!.id;
+    const sent = await b.stripe.invoices.sendInvoice(draft.id);
+    assert.equal(sent.status, "open");
+    assert.match(sent.number ?? "", /-0001$/);
+    assert.equal(sent.amount_remaining, 1500);
+    const types = (await b.stripe.events.list({ ending_before: since, limit: 100 })).data.map((e) => e.type).reverse();
+    assert.deepEqual(types.filter((t) => t === "invoice.finalized" || t === "invoice.sent"), ["invoice.finalized", "invoice.sent"]);
+    const paid = await b.stripe.invoices.pay(sent.id, { paid_out_of_band: true });
+    const again = await b.stripe.invoices.sendInvoice(paid.id);
+    assert.equal(again.status, "paid");
+    assert.equal((await b.stripe.events.list({ type: "invoice.sent" })).data.length, 2);
+  });
+
   test("paying a draft with nothing due pays it by finalizing it", async () => {
     await using b = await billingSetup();
     const empty = await b.stripe.invoices.create({ customer: b.customer.id });

@@ -47,7 +47,6 @@ describe("state errors, through the server", { timeout: 120_000 }, () => {
       return stripe.invoices.create({ customer: cus.id, collection_method: "send_invoice", days_until_due: 30, pending_invoice_items_behavior: "include" });
     };
     const draft = await draftOf();
-    await refused(stripe.invoices.sendInvoice(draft.id), { code: NOT_EDITABLE, message: `You can only send an open invoice; ${draft.id} is draft.` });
     await refused(stripe.invoices.markUncollectible(draft.id), { code: NOT_EDITABLE, message: `You can only mark an open invoice uncollectible; ${draft.id} is draft.` });
     await refused(stripe.invoices.voidInvoice(draft.id), { code: NOT_EDITABLE, message: `You can only void an open or uncollectible invoice; ${draft.id} is draft.` });
     assert.equal((await stripe.invoices.retrieve(draft.id)).status, "draft");
@@ -67,6 +66,7 @@ describe("state errors, through the server", { timeout: 120_000 }, () => {
 
     const voided = await stripe.invoices.voidInvoice(open.id);
     await refused(stripe.invoices.pay(voided.id), { code: NOT_EDITABLE, message: "You cannot pay an invoice that is void." });
+    await refused(stripe.invoices.sendInvoice(voided.id), { code: NOT_EDITABLE, message: `You can only send a draft, open or paid invoice; ${voided.id} is void.` });
     assert.equal((await stripe.invoices.retrieve(open.id)).status, "void");
 
     const paid = await stripe.invoices.pay((await stripe.invoices.finalizeInvoice((await draftOf()).id)).id, { paid_out_of_band: true });

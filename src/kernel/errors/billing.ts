@@ -28,7 +28,7 @@ export const InvoiceErrors = defineErrors({
     invalidRequest(400, `You can only void an open or uncollectible invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
   cannotMarkUncollectible: (id: string, status: string | null) =>
     invalidRequest(400, `You can only mark an open invoice uncollectible; ${id} is ${status}.`, { code: "invoice_not_editable" }),
-  cannotSend: (id: string, status: string | null) => invalidRequest(400, `You can only send an open invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
+  cannotSend: (id: string, status: string | null) => invalidRequest(400, `You can only send a draft, open or paid invoice; ${id} is ${status}.`, { code: "invoice_not_editable" }),
   fieldNotEditable: (key: string, id: string, status: string | null) =>
     invalidRequest(400, `You can only update ${key} of a draft invoice; ${id} is ${status}.`, { param: key, code: "invoice_not_editable" }),
   cannotDelete: (id: string, status: string | null) =>

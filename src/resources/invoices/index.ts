@@ -798,8 +798,11 @@ export const invoicesModule: ResourceModule = {
       params: {},
       resource: invoices as never,
       async run(ctx, _params, path) {
-        const inv = await invoices.require(ctx, path.id!);
-        return answered(await runInvoice(ctx, inv, { type: "send" }, await invoiceNow(ctx, inv)));
+        let inv = await invoices.require(ctx, path.id!);
+        const now = await invoiceNow(ctx, inv);
+        // Stripe's reference: "Stripe automatically finalizes drafts before sending and attempting payment on invoices."
+        if (inv.status === "draft") inv = await finalizeInvoice(ctx, inv, now);
+        return answered(await runInvoice(ctx, inv, { type: "send" }, now));
       },
     }),
     endpoint({

@@ -298,7 +298,8 @@ export const invoiceMachine: Machine<Invoice, InvoiceInput, InvoiceEffect, Invoi
       return move(closed, { type: "save", invoice: closed, event: false }, { type: "emit", event: "invoice.marked_uncollectible", invoice: closed }, { type: "notify", hook: "closed", invoice: closed });
     }
     case "send":
-      if (inv.status !== "open") return { error: INVOICE_ERRORS.cannotSend(inv.id, status) };
+      // Stripe's reference: "When sending invoices that have already been paid, there will be no reference to the payment in the email."
+      if (inv.status !== "open" && inv.status !== "paid") return { error: INVOICE_ERRORS.cannotSend(inv.id, status) };
       return stay(inv, { type: "emit", event: "invoice.sent", invoice: inv });
     case "overdue":
       return stay(inv, { type: "emit", event: "invoice.overdue", invoice: inv });

@@ -152,7 +152,9 @@ const ROWS: Array<[name: string, state: Invoice, input: InvoiceInput, expect: Ex
   ],
   ["mark_uncollectible: only an open invoice", invoice(), { type: "mark_uncollectible" }, { error: ["cannotMarkUncollectible", "in_1", "draft"] }],
   ["send: an open invoice", openInvoice(), { type: "send" }, { status: "open", effects: ["emit:invoice.sent"] }],
-  ["send: not a draft", invoice(), { type: "send" }, { error: ["cannotSend", "in_1", "draft"] }],
+  ["send: a paid invoice too (Stripe's email then says nothing of the payment)", openInvoice({ status: "paid" }), { type: "send" }, { status: "paid", effects: ["emit:invoice.sent"] }],
+  ["send: not a void one (the handler finalizes a draft before it sends)", openInvoice({ status: "void" }), { type: "send" }, { error: ["cannotSend", "in_1", "void"] }],
+  ["send: the machine never sends a draft", invoice(), { type: "send" }, { error: ["cannotSend", "in_1", "draft"] }],
   ["overdue: billing says so", openInvoice({ collection_method: "send_invoice", due_date: T0 }), { type: "overdue" }, { status: "open", effects: ["emit:invoice.overdue"] }],
 
   // update, items, delete
