@@ -178,6 +178,7 @@ const SAMPLES: Samples = {
     noSuchItem: ["si_123", "items[0][id]"],
     lastItem: [],
     notPaused: ["active"],
+    pendingUpdateParam: ["metadata"],
   },
   testClock: {
     advancing: [],

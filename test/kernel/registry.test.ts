@@ -30,6 +30,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "invoice-items",
         "invoices",
         "subscriptions",
+        "subscription-lifecycle",
         "subscription-items",
         "test-clocks",
         "tax-rates",

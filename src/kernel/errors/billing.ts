@@ -91,6 +91,9 @@ export const SubscriptionErrors = defineErrors({
   noSuchItem: (id: string, param: string) => invalidRequest(400, `No such subscription item: '${id}'`, { param, code: "resource_missing" }),
   lastItem: () => invalidRequest(400, "A subscription must keep at least one item; cancel it instead.", { param: "items" }),
   // Our wording: Stripe resumes only subscriptions in status=paused (its resume reference), its message is not recorded.
+  // Our wording: Stripe's pending updates reference lists the parameters a pending update takes; its message is not recorded.
+  pendingUpdateParam: (param: string) =>
+    invalidRequest(400, `${param} cannot be used with payment_behavior=pending_if_incomplete: a pending update takes only items (price, quantity), billing_cycle_anchor, trial_end, trial_from_plan, add_invoice_items and the proration parameters.`, { param }),
   notPaused: (status: string) => invalidRequest(400, `Only a paused subscription can be resumed; this subscription is ${status}.`),
 });
 

@@ -9,7 +9,7 @@
 import type { Context } from "../../kernel/context.js";
 import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../invoices/index.js";
 import { endTrialWithoutPaymentMethod, resumeCollection } from "./lifecycle.js";
-import { billingOf, cancelSubscription, collectionPausedAt, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
+import { billingOf, cancelSubscription, collectionPausedAt, expirePendingUpdate, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { periodAt } from "../../billing/periods.js";
 import { cycleOf, periodOf, withPeriod } from "./model.js";
@@ -30,7 +30,8 @@ type Work =
   | { kind: "retry"; at: number; sub: Subscription; invoice: Invoice }
   | { kind: "incomplete_expiry"; at: number; sub: Subscription }
   | { kind: "overdue"; at: number; sub: Subscription; invoice: Invoice }
-  | { kind: "resume_collection"; at: number; sub: Subscription };
+  | { kind: "resume_collection"; at: number; sub: Subscription }
+  | { kind: "pending_update_expiry"; at: number; sub: Subscription };
 
 /** Every piece of work a subscription has coming, earliest first. */
 async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<Work[]> {
@@ -54,6 +55,7 @@ async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Prom
     const silenced = collectionPausedAt(sub, notice) === "void";
     if (notice > period.start && !silenced && !(await sent("upcoming", period.end))) out.push({ kind: "upcoming", at: notice, sub });
   }
+  if (sub.pending_update) out.push({ kind: "pending_update_expiry", at: sub.pending_update.expires_at, sub });
   const resumesAt = sub.pause_collection?.resumes_at;
   if (typeof resumesAt === "number") out.push({ kind: "resume_collection", at: resumesAt, sub });
   if (sub.cancel_at !== null && sub.cancel_at < period.end) out.push({ kind: "cancel_at", at: sub.cancel_at, sub });
@@ -140,6 +142,9 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
       if (fresh.status === "incomplete") await subscriptions.update(ctx, fresh, { ...fresh, status: "incomplete_expired", ended_at: w.at });
       return;
     }
+    case "pending_update_expiry":
+      if (sub.pending_update) await expirePendingUpdate(ctx, sub, w.at);
+      return;
     case "resume_collection":
       await resumeCollection(ctx, sub);
       return;

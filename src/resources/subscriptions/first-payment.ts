@@ -66,6 +66,23 @@ export async function decideFirstPayment(ctx: Context, first: FirstCharge): Prom
   return decision;
 }
 
+/**
+ * The same decision for `payment_behavior=pending_if_incomplete`, which does not refuse: `fails`
+ * when the invoice would stay unpaid (no payment method, a decline, 3-D Secure), so the update
+ * waits for its payment instead of applying. An unusable payment method is still its own error.
+ */
+export async function foreseePayment(ctx: Context, first: FirstCharge): Promise<{ readonly outcome: PaymentOutcome | undefined; readonly fails: boolean }> {
+  if (first.amount <= 0 || first.amount < minimumChargeAmount(first.currency)) return { outcome: undefined, fails: false };
+  const c = first.customer;
+  const id = first.defaultPaymentMethod ?? stringOr(c.invoice_settings?.default_payment_method) ?? stringOr(c.default_source);
+  if (id === undefined) return { outcome: undefined, fails: true };
+  const ref = await resolvePaymentMethod(ctx, id);
+  await checkUsableFor(ctx, ref, c.id);
+  const pm = paymentMethodOf(ref);
+  const outcome = await decidePayment(ctx, { customer: c.id, paymentMethod: pm.id, card: pm.card ?? {}, amount: first.amount, currency: first.currency, offSession: first.offSession });
+  return { outcome, fails: refusalOf(outcome, "update") !== undefined };
+}
+
 function refusalOf(decision: PaymentOutcome, of: "create" | "update"): StripeError | undefined {
   if (decision.kind === "decline") return declineError(decision.decline_code, "payment_intent");
   if (decision.kind === "requires_action") return of === "create" ? SUBSCRIPTION_ERRORS.firstPaymentRequiresAction() : SUBSCRIPTION_ERRORS.updatePaymentRequiresAction();

@@ -54,7 +54,8 @@ import { prices, type Price } from "../prices.js";
 import { products } from "../products.js";
 import { Resource } from "../../kernel/resource.js";
 import type { PaymentOutcome } from "../../payments/decision.js";
-import { decideFirstPayment } from "./first-payment.js";
+import { decideFirstPayment, foreseePayment, type FirstCharge } from "./first-payment.js";
+import { pendingUpdateOf, refusedPendingParam } from "./pending-update.js";
 import { markNoticeSent, noticeSent } from "./notices.js";
 import { optionalPort } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
@@ -449,6 +450,8 @@ async function settleByInvoice(ctx: Context, inv: Invoice): Promise<void> {
   if (!inv.subscription) return;
   const sub = await subscriptions.get(ctx, inv.subscription);
   if (!sub || ENDED.has(sub.status)) return;
+  const deferred = await deferredBy(ctx, sub, inv);
+  if (deferred) return applyPendingUpdate(ctx, sub, deferred);
   if (sub.status === "incomplete" || sub.status === "past_due" || sub.status === "unpaid") {
     await store(ctx, sub, { ...sub, status: "active" });
   }
@@ -459,6 +462,8 @@ async function pastDueByInvoice(ctx: Context, inv: Invoice): Promise<void> {
   if (!inv.subscription || inv.billing_reason === "subscription_create" || inv.collection_method !== "charge_automatically") return;
   const sub = await subscriptions.get(ctx, inv.subscription);
   if (!sub) return;
+  // A pending update's invoice: the subscription goes on as if no update was made.
+  if (await deferredBy(ctx, sub, inv)) return;
   if (sub.status === "active" || sub.status === "trialing") await store(ctx, sub, { ...sub, status: "past_due" });
 }
 
@@ -474,6 +479,11 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     const allowed = new Set(["metadata", "cancellation_details"]);
     const bad = Object.keys(params).find((k) => !allowed.has(k));
     if (bad) throw SubscriptionErrors.endedUpdate(bad);
+  }
+  const pendingIfIncomplete = params.payment_behavior === "pending_if_incomplete";
+  if (pendingIfIncomplete) {
+    const bad = refusedPendingParam(params as unknown as Record<string, unknown>);
+    if (bad) throw SubscriptionErrors.pendingUpdateParam(bad);
   }
   const customer = String(current.customer);
   if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer, "default_payment_method");
@@ -577,6 +587,11 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   if (invoicesNow && params.payment_behavior === "error_if_incomplete" && next.collection_method === "charge_automatically") {
     decided = await decideUpdatePayment(ctx, current, next, { prorations: prorates ? prorations(current, changes, prorationDate) : [], restart: resetAnchor, offSession: params.off_session ?? true });
   }
+  if (invoicesNow && pendingIfIncomplete && next.collection_method === "charge_automatically") {
+    const foreseen = await foreseePayment(ctx, await updateCharge(ctx, current, next, { prorations: prorates ? prorations(current, changes, prorationDate) : [], restart: resetAnchor, offSession: true }));
+    decided = foreseen.outcome;
+    if (foreseen.fails) return deferUpdate(ctx, current, next, { prorates, changes, prorationDate, resetAnchor, trialEndGiven: params.trial_end !== undefined, now, decided });
+  }
 
   // From here on the update is applied.
   for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
@@ -613,14 +628,91 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   return next;
 }
 
-/** Starts a new billing cycle now (trial ended early, interval changed, anchor reset): invoices at once. */
-async function restartCycle(ctx: Context, sub: Subscription, now: number, offSession: boolean, decision?: PaymentOutcome): Promise<Subscription> {
+/** `sub` with a new billing cycle from `now` (a trial ends, the anchor resets), and that cycle's period. */
+function restarted(sub: Subscription, now: number): { next: Subscription; period: { start: number; end: number } } {
   const cycle = cycleOf(sub);
   const period = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
-  let next: Subscription = withPeriod({ ...sub, billing_cycle_anchor: now, status: sub.status === "trialing" ? "active" : sub.status }, period);
+  const next: Subscription = withPeriod({ ...sub, billing_cycle_anchor: now, status: sub.status === "trialing" ? "active" : sub.status }, period);
   if (sub.status === "trialing") next.trial_end = now;
-  next = await store(ctx, sub, next);
+  return { next, period };
+}
+
+/** Starts a new billing cycle now (trial ended early, interval changed, anchor reset): invoices at once. */
+async function restartCycle(ctx: Context, sub: Subscription, now: number, offSession: boolean, decision?: PaymentOutcome): Promise<Subscription> {
+  const { next: restartedSub, period } = restarted(sub, now);
+  const next = await store(ctx, sub, restartedSub);
   return renewInvoice(ctx, next, period, now, "subscription_update", offSession, decision);
+}
+
+/** A pending update waiting for its invoice: the subscription as it will be once paid. */
+const PENDING = "subscription_pending_update";
+interface Deferred {
+  readonly invoice: string;
+  readonly next: Subscription;
+}
+
+/**
+ * A `pending_if_incomplete` update whose payment fails (pending-update.ts): its invoice is made
+ * and attempted as the update would make it, but the subscription keeps its items, period and
+ * status and only gains `pending_update`; the update applies when the invoice is paid.
+ */
+async function deferUpdate(
+  ctx: Context,
+  current: Subscription,
+  planned: Subscription,
+  o: { prorates: boolean; changes: readonly ItemChange[]; prorationDate: number; resetAnchor: boolean; trialEndGiven: boolean; now: number; decided: PaymentOutcome | undefined },
+): Promise<Subscription> {
+  const { now } = o;
+  const target = o.resetAnchor ? restarted(planned, now) : { next: planned, period: { start: o.prorationDate, end: periodOf(planned).end } };
+  if (o.prorates) await prorate(ctx, current, o.changes, o.prorationDate);
+  const c = await customers.require(ctx, String(current.customer), "customer");
+  const inv = await createInvoice(ctx, {
+    customer: c,
+    currency: current.currency,
+    lines: o.resetAnchor ? target.next.items.data.map((item) => lineFor(target.next, item, target.period, false)) : [],
+    billingReason: "subscription_update",
+    collectionMethod: current.collection_method,
+    periodStart: target.period.start,
+    periodEnd: target.period.end,
+    now,
+    subscription: { id: current.id, metadata: current.metadata },
+    includePending: true,
+  });
+  await ctx.store.kvSet<Deferred>(ctx.ns, PENDING, current.id, { invoice: inv.id, next: target.next });
+  const waiting = await store(ctx, current, { ...current, latest_invoice: inv.id, pending_update: pendingUpdateOf(current, planned, now, o.resetAnchor, o.trialEndGiven) });
+  const open = await finalizeInvoice(ctx, inv, now);
+  // The customer settles it (a new payment method, 3-D Secure, /pay); nothing retries it on its own.
+  if (open.status === "open") await attemptPayment(ctx, open, { now, offSession: true, nextAttemptAt: null, ...(o.decided ? { decision: o.decided } : {}) });
+  return (await subscriptions.get(ctx, waiting.id))!;
+}
+
+/** The update a subscription's pending update waits for, when `inv` is its invoice. */
+async function deferredBy(ctx: Context, sub: Subscription, inv: Invoice): Promise<Deferred | undefined> {
+  if (!sub.pending_update) return undefined;
+  const d = await ctx.store.kvGet<Deferred>(ctx.ns, PENDING, sub.id);
+  return d && d.invoice === inv.id ? d : undefined;
+}
+
+/** Its invoice was paid: the pending update applies (`customer.subscription.updated`, `...pending_update_applied`). */
+async function applyPendingUpdate(ctx: Context, sub: Subscription, d: Deferred): Promise<void> {
+  for (const it of d.next.items.data) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, sub.id);
+  await ctx.store.kvDelete(ctx.ns, PENDING, sub.id);
+  const applied = await store(ctx, sub, { ...d.next, latest_invoice: sub.latest_invoice, pending_update: null, metadata: sub.metadata });
+  await subscriptions.emit(ctx, "customer.subscription.pending_update_applied", applied);
+}
+
+/**
+ * Its `expires_at` passed with the invoice unpaid: the invoice is voided and the update discarded
+ * (`customer.subscription.pending_update_expired`), as Stripe's pending updates reference says.
+ */
+export async function expirePendingUpdate(ctx: Context, sub: Subscription, now: number): Promise<void> {
+  const d = await ctx.store.kvGet<Deferred>(ctx.ns, PENDING, sub.id);
+  await ctx.store.kvDelete(ctx.ns, PENDING, sub.id);
+  const inv = d ? await invoices.get(ctx, d.invoice) : undefined;
+  if (inv && inv.status === "open") await voidInvoice(ctx, inv, now);
+  const fresh = (await subscriptions.get(ctx, sub.id))!;
+  const cleared = await store(ctx, fresh, { ...fresh, pending_update: null });
+  await subscriptions.emit(ctx, "customer.subscription.pending_update_expired", cleared);
 }
 
 /**
@@ -636,12 +728,22 @@ async function decideUpdatePayment(
   next: Subscription,
   parts: { prorations: readonly InvoiceItemInput[]; restart: boolean; offSession: boolean },
 ): Promise<PaymentOutcome | undefined> {
+  return decideFirstPayment(ctx, await updateCharge(ctx, current, next, parts));
+}
+
+/** What the invoice an update makes at once will charge. */
+async function updateCharge(
+  ctx: Context,
+  current: Subscription,
+  next: Subscription,
+  parts: { prorations: readonly InvoiceItemInput[]; restart: boolean; offSession: boolean },
+): Promise<FirstCharge> {
   const customer = await customers.require(ctx, String(current.customer), "customer");
   const pending = (await pendingItems(ctx, customer.id, current.id)).filter((ii) => ii.currency === next.currency);
   let amount = pending.reduce((sum, ii) => sum + ii.amount, 0) + parts.prorations.reduce((sum, ii) => sum + ii.amount, 0);
   if (parts.restart) amount += next.items.data.reduce((sum, item) => sum + amountFor(item.price, item.quantity ?? 1), 0);
   const pm = typeof next.default_payment_method === "string" ? next.default_payment_method : undefined;
-  return decideFirstPayment(ctx, { customer, amount: Math.max(0, amount), currency: next.currency, defaultPaymentMethod: pm, offSession: parts.offSession, of: "update" });
+  return { customer, amount: Math.max(0, amount), currency: next.currency, defaultPaymentMethod: pm, offSession: parts.offSession, of: "update" };
 }
 
 /** Invoices the period that starts now and charges it; the subscription follows the payment. */

@@ -259,6 +259,8 @@ describe("subscription machine", { timeout: 10_000 }, () => {
     plan.add("updatePaymentRequiresAction");
     // Resuming a paused subscription is lifecycle.ts's own endpoint: test/billing/lifecycle.test.ts.
     plan.add("notPaused");
+    // Checked by the handler before a pending_if_incomplete update (pending-update.ts): test/billing/pending-updates.test.ts.
+    plan.add("pendingUpdateParam");
     const used = new Set(ROWS.flatMap(([, , , , x]) => [x.error?.[0], Array.isArray(x.answer) ? x.answer[0] : undefined]).filter(Boolean));
     assert.deepEqual(Object.keys(SUBSCRIPTION_ERRORS).filter((id) => !used.has(id as never) && !plan.has(id)), []);
   });
