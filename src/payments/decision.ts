@@ -43,6 +43,12 @@ export interface PaymentRequest {
   readonly currency: string;
   /** The customer is not present (`off_session`): a card that needs 3-D Secure fails instead of asking. */
   readonly offSession: boolean;
+  /**
+   * An invoice collected off session: a card that needs 3-D Secure asks the customer through the
+   * invoice (`invoice.payment_action_required`, its hosted page) instead of failing, as Stripe
+   * Billing does for a renewal that needs authentication.
+   */
+  readonly asksCustomer?: boolean;
   /** A 3-D Secure challenge for this attempt was just completed successfully. */
   readonly authenticated?: boolean;
   /** The integration asked for a challenge (`request_three_d_secure: any | challenge`) and the card supports one. */
@@ -94,7 +100,7 @@ function cardOutcome(behaviour: CardBehaviour, req: PaymentRequest, setUp: boole
       return { kind: "decline", decline_code: "fraudulent", decline: DECLINES.fraudulent, outcome: radarBlockOutcome(), blocked: true, source: "card" };
     case "three_ds": {
       const needed = behaviour.when === "always" || !setUp;
-      if (needed && !req.authenticated) return req.offSession ? decline("authentication_required", "card") : { kind: "requires_action" };
+      if (needed && !req.authenticated) return req.offSession && !req.asksCustomer ? decline("authentication_required", "card") : { kind: "requires_action" };
       return behaviour.after.kind === "decline" ? decline(behaviour.after.decline_code, "card") : undefined;
     }
     default: {

@@ -145,7 +145,7 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
     await b.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: (await b.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id })).id } });
     // The anchor is the trial's end (day 10); the period around day 25 is day 10 to day 41 (2026-01-25 to 2026-02-25), 31 days.
     await b.s.pt.time.advance({ days: 15 });
-    const prorated = await b.stripe.subscriptions.resume(one.id, { billing_cycle_anchor: { type: "unchanged" } as never, expand: ["latest_invoice"] });
+    const prorated = await b.stripe.subscriptions.resume(one.id, { billing_cycle_anchor: { type: "unchanged" }, expand: ["latest_invoice"] });
     const inv = prorated.latest_invoice as Stripe.Invoice;
     assert.equal(prorated.billing_cycle_anchor, T0 + 10 * DAY);
     assert.equal(prorated.items.data[0]!.current_period_end, T0 + 41 * DAY);
@@ -183,6 +183,37 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
     const after = await b.stripe.subscriptions.retrieve(sub.id, { expand: ["latest_invoice"] });
     assert.equal(after.status, "past_due");
     assert.equal((after.latest_invoice as Stripe.Invoice).amount_remaining, 1000);
+  });
+
+  test("a renewal that needs 3-D Secure asks the customer: invoice.payment_action_required, past_due, then paid once authenticated", async () => {
+    await using b = await billingSetup({}, "pm_card_authenticationRequired");
+    const sub = await b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }], trial_period_days: 7 });
+    const since = (await b.stripe.events.list({ limit: 1 })).data[0]!.id;
+    await b.s.pt.time.advance({ days: 7 });
+    const waiting = await b.stripe.subscriptions.retrieve(sub.id, { expand: ["latest_invoice"] });
+    assert.equal(waiting.status, "past_due");
+    const inv = waiting.latest_invoice as Stripe.Invoice;
+    assert.equal(inv.status, "open");
+    const types = await eventTypes(b.stripe, since);
+    assert.ok(types.includes("invoice.payment_action_required"), types.join(" "));
+    assert.ok(!types.includes("charge.failed"), "asked, not declined");
+    assert.ok(!types.includes("invoice.payment_failed"));
+    const [pi] = (await b.stripe.paymentIntents.list({ customer: b.customer.id, limit: 1 })).data;
+    assert.equal(pi!.status, "requires_action");
+    assert.equal(pi!.amount, 1000);
+    const done = await b.s.raw("POST", `/_test/payment_intents/${pi!.id}/authenticate`, { body: "outcome=succeed" });
+    assert.equal(done.status, 200, done.text);
+    assert.equal((await b.stripe.invoices.retrieve(inv.id)).status, "paid");
+    assert.equal((await b.stripe.subscriptions.retrieve(sub.id)).status, "active");
+  });
+
+  test("a direct off-session PaymentIntent with the same card still declines with authentication_required", async () => {
+    await using b = await billingSetup({}, "pm_card_authenticationRequired");
+    const err = await b.stripe.paymentIntents
+      .create({ amount: 500, currency: "usd", customer: b.customer.id, payment_method: b.customer.invoice_settings.default_payment_method as string, off_session: true, confirm: true, payment_method_types: ["card"] })
+      .then(() => assert.fail("paid"), (e: unknown) => e as Stripe.errors.StripeError);
+    assert.equal(err.statusCode, 402);
+    assert.equal(err.code, "authentication_required");
   });
 
   describe("pause_collection", () => {

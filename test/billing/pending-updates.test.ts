@@ -90,7 +90,7 @@ describe("pending updates", { timeout: 120_000 }, () => {
     const { sub } = await upgraded(b);
     await b.s.pt.time.advance({ days: 10 });
     b.s.pt.chaos.simulateFailure(b.customer.id, "insufficient_funds", { times: 1 });
-    const waiting = await b.stripe.subscriptions.update(sub.id, { billing_cycle_anchor: "now", proration_behavior: "none", payment_behavior: "pending_if_incomplete" });
+    const waiting = await b.stripe.subscriptions.update(sub.id, { billing_cycle_anchor: { type: "now" }, proration_behavior: "none", payment_behavior: "pending_if_incomplete" });
     const now = T0 + 10 * 86_400;
     assert.equal(waiting.billing_cycle_anchor, T0);
     assert.equal(waiting.pending_update?.billing_cycle_anchor, now);
@@ -109,7 +109,7 @@ describe("pending updates", { timeout: 120_000 }, () => {
     for (const [params, param] of [
       [{ metadata: { plan: "big" } }, "metadata"],
       [{ items: [{ id: item.id, price: big.id, metadata: { a: "1" } }] }, "items[0][metadata]"],
-    ] as const) {
+    ] as Array<[Stripe.SubscriptionUpdateParams, string]>) {
       const err = await b.stripe.subscriptions.update(sub.id, { ...params, payment_behavior: "pending_if_incomplete", proration_behavior: "always_invoice" }).then(
         () => assert.fail("accepted"),
         (e: unknown) => e as Stripe.errors.StripeError,

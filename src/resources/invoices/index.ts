@@ -77,6 +77,8 @@ export interface InvoiceRelations {
   readonly paid: Hook<[ctx: Context, invoice: Invoice]>;
   /** A payment attempt of an invoice failed (after its events). */
   readonly paymentFailed: Hook<[ctx: Context, invoice: Invoice]>;
+  /** A payment attempt of an invoice waits for the customer's 3-D Secure (after `invoice.payment_action_required`). */
+  readonly actionRequired: Hook<[ctx: Context, invoice: Invoice]>;
   /** An invoice was voided or marked uncollectible. */
   readonly closed: Hook<[ctx: Context, invoice: Invoice]>;
   /** The next renewal invoice of a subscription, not stored; a server without subscriptions knows none. */
@@ -89,6 +91,7 @@ export interface InvoiceRelations {
 export const invoiceRelations: InvoiceRelations = {
   paid: hook("invoices.paid"),
   paymentFailed: hook("invoices.paymentFailed"),
+  actionRequired: hook("invoices.actionRequired"),
   closed: hook("invoices.closed"),
   subscriptionPreview: optionalPort("invoices.subscriptionPreview"),
   applyBalance: optionalPort("invoices.applyBalance"),
@@ -509,7 +512,7 @@ export async function attemptPayment(
   collecting.add(attempt);
   let result: Awaited<ReturnType<typeof confirmPaymentIntent>>;
   try {
-    result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession }, opts.decision);
+    result = await confirmPaymentIntent(ctx, pi, { payment_method: pm, off_session: opts.offSession }, opts.decision, false, true);
   } finally {
     collecting.delete(attempt);
   }
@@ -517,6 +520,7 @@ export async function attemptPayment(
   if (result.pi.status === "succeeded") return { invoice: after };
   if (result.pi.status === "requires_action") {
     await invoices.emit(ctx, "invoice.payment_action_required", after);
+    await ctx.services.relations.emit(invoiceRelations.actionRequired, ctx, after);
     return { invoice: after, requiresAction: true };
   }
   return { invoice: await recordFailure(ctx, after, opts.now, opts.nextAttemptAt ?? null), ...(result.error ? { error: result.error } : {}) };

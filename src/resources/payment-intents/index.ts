@@ -330,6 +330,8 @@ export async function confirmPaymentIntent(
   params: Partial<ConfirmParams>,
   decided?: PaymentOutcome,
   publishable = false,
+  /** An invoice collects it: a card that needs 3-D Secure asks the customer rather than declining. */
+  byInvoice = false,
 ): Promise<ConfirmResult> {
   // The status is checked before the store is read, as today's answers pin.
   const refused = refusal(stored, "confirm", { publishable });
@@ -337,7 +339,7 @@ export async function confirmPaymentIntent(
   const pmId = params.payment_method ?? (typeof stored.payment_method === "string" ? stored.payment_method : null);
   const ref = pmId === null ? null : await usablePaymentMethod(ctx, pmId, stored.customer);
   const authenticatedWith = await ctx.store.kvGet<string>(ctx.ns, AUTHENTICATED, stored.id);
-  const input: PaymentIntentInput = { type: "confirm", paymentMethod: ref, patch: confirmPatch(stored, params), publishable, authenticatedWith: authenticatedWith ?? null, ...confirmOptions(params) };
+  const input: PaymentIntentInput = { type: "confirm", paymentMethod: ref, patch: confirmPatch(stored, params), publishable, authenticatedWith: authenticatedWith ?? null, ...confirmOptions(params), ...(byInvoice ? { asksCustomer: true } : {}) };
   return execute(ctx, stored, stored, input, { decided });
 }
 

@@ -63,6 +63,8 @@ export interface ConfirmOptions {
   readonly offSession: boolean;
   readonly returnUrl: string | undefined;
   readonly errorOnRequiresAction: boolean;
+  /** Confirmed by an invoice's collection: a card that needs 3-D Secure asks instead of declining (the payments module's `asksCustomer`). */
+  readonly asksCustomer?: boolean;
 }
 
 /** What the executor carries from `decide` back into `decided`. */
@@ -84,6 +86,7 @@ export interface DecideRequest {
   readonly offSession: boolean;
   readonly authenticated: boolean;
   readonly requestThreeDSecure?: boolean;
+  readonly asksCustomer?: boolean;
 }
 
 export type PaymentIntentInput =
@@ -275,6 +278,7 @@ function decide(pi: PaymentIntent, pm: PaymentMethod, options: ConfirmOptions, a
       amount: pi.amount,
       currency: pi.currency,
       offSession: options.offSession,
+      ...(options.asksCustomer ? { asksCustomer: true } : {}),
       authenticated,
       requestThreeDSecure: challengeRequested(pi.payment_method_options?.card?.request_three_d_secure, pm),
     },

@@ -43,7 +43,7 @@ import {
   type LineInput,
 } from "../invoices/index.js";
 import { listOf } from "../../kernel/list.js";
-import { mergeMetadata, p, type MetadataInput } from "../../kernel/params/param.js";
+import { mergeMetadata, p, Param, type MetadataInput } from "../../kernel/params/param.js";
 import { notModelled, override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
 import { checkItems, checkParams, planSubscription, type CatalogLookup, type CreateItem, type SubscriptionCreate } from "./plan.js";
@@ -102,6 +102,20 @@ const QUANTITY = override(p.integer({ min: 0 }), "a quantity is never negative")
 const INTERVAL_COUNT = override(p.integer({ min: 1 }), "a cycle has at least one interval");
 const UNIT_AMOUNT = override(p.integer({ min: 0 }), "a price is never negative");
 const DAYS = override(p.integer({ min: 0, max: 730 }), "Stripe's API reference: days_until_due and trial_period_days are at most 730");
+
+/**
+ * `billing_cycle_anchor` of an update or a resume: Stripe's newest description (and the SDK built
+ * on it) sends the hash `billing_cycle_anchor[type]`, older versions and SDKs the bare string; both
+ * are taken and parse to the string.
+ */
+export const ANCHOR = override(
+  new Param<"now" | "unchanged">((raw, path) => {
+    const kind = p.enum(["now", "unchanged"]);
+    if (typeof raw === "string") return kind.parse(raw, path);
+    return p.object({ type: kind.required() }).parse(raw, path).type;
+  }, false, false),
+  "the hash of the newest version (billing_cycle_anchor[type]) or the string older versions send",
+);
 
 const CREATE_ITEM = {
   price: true,
@@ -164,8 +178,7 @@ const UPDATE = {
     trial_end: true,
     trial_settings: { end_behavior: { missing_payment_method: true } },
     pause_collection: { behavior: true, resumes_at: true },
-    // On the wire Stripe takes the string (its newest description shows the hash of newer versions).
-    billing_cycle_anchor: override(p.enum(["now", "unchanged"]), "the string form, as the SDKs send it"),
+    billing_cycle_anchor: ANCHOR,
   }),
   // Older versions' single coupon, gone from Stripe's newest description.
   coupon: notModelled,
@@ -894,6 +907,8 @@ export const subscriptionsModule: ResourceModule = {
     r.include(customers, "subscriptions", subscriptionsOf);
     r.on(invoiceRelations.paid, settleByInvoice);
     r.on(invoiceRelations.paymentFailed, pastDueByInvoice);
+    // Stripe Billing: a renewal that needs authentication leaves the subscription past_due until the customer completes it.
+    r.on(invoiceRelations.actionRequired, pastDueByInvoice);
     r.provide(invoiceRelations.subscriptionPreview, async (ctx, id) => upcomingInvoice(ctx, await subscriptions.require(ctx, id, "subscription")));
     r.include(invoices, "confirmation_secret", confirmationSecret);
   },

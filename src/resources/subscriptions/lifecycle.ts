@@ -8,8 +8,7 @@
  * `resumes_at`. Billing (engine.ts) calls in at the trial's end and at
  * `resumes_at`; the resume endpoint is this module's own.
  */
-import { Param, p } from "../../kernel/params/param.js";
-import { override, sdkShape } from "../../kernel/params/stripe-shapes.js";
+import { sdkShape } from "../../kernel/params/stripe-shapes.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { SubscriptionErrors } from "../../kernel/errors/index.js";
 import { nowFor } from "../../billing/time.js";
@@ -18,7 +17,7 @@ import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { Stripe } from "../../stripe/types.js";
 import { customers } from "../customers.js";
-import { cancelSubscription, renewInvoice, subscriptions, type Subscription } from "./index.js";
+import { ANCHOR, cancelSubscription, renewInvoice, subscriptions, type Subscription } from "./index.js";
 import { cycleOf, withPeriod } from "./model.js";
 
 /** Whether a renewal would find something to charge: the subscription's default, or the customer's. */
@@ -50,16 +49,6 @@ export async function endTrialWithoutPaymentMethod(ctx: Context, sub: Subscripti
 export async function resumeCollection(ctx: Context, sub: Subscription): Promise<void> {
   await subscriptions.update(ctx, sub, { ...sub, pause_collection: null });
 }
-
-/** Stripe's newest description takes `billing_cycle_anchor[type]`; older SDKs send the bare string. */
-const ANCHOR = override(
-  new Param<"now" | "unchanged">((raw, path) => {
-    const kind = p.enum(["now", "unchanged"]);
-    if (typeof raw === "string") return kind.parse(raw, path);
-    return p.object({ type: kind.required() }).parse(raw, path).type;
-  }, false, false),
-  "the hash of the newest version (billing_cycle_anchor[type]) or the string older SDKs send",
-);
 
 const RESUME = sdkShape<Stripe.SubscriptionResumeParams>("POST /v1/subscriptions/{subscription}/resume", {
   billing_cycle_anchor: ANCHOR,
