@@ -63,3 +63,29 @@ function mergeRanges(a: RangeFilter | undefined, b: RangeFilter | undefined): Ra
   if (!b) return a;
   return { ...a, ...b };
 }
+
+/**
+ * One page of a list that lives inside an object (an invoice's or a quote's lines), in its own
+ * order: `starting_after` pages forward, `ending_before` back; a cursor that is not in the list
+ * is Stripe's `resource_missing` for it.
+ */
+export function pageOfArray<T extends { readonly id: string }>(
+  all: readonly T[],
+  params: { readonly limit?: number; readonly starting_after?: string; readonly ending_before?: string },
+  url: string,
+  noun = "line item",
+): ListObject<T> {
+  const limit = params.limit ?? 10;
+  const at = (cursor: string, param: string): number => {
+    const i = all.findIndex((x) => x.id === cursor);
+    if (i < 0) throw Errors.resourceMissing(noun, cursor, param, 400);
+    return i;
+  };
+  if (params.ending_before !== undefined) {
+    const end = at(params.ending_before, "ending_before");
+    const start = Math.max(0, end - limit);
+    return { object: "list", data: all.slice(start, end), has_more: start > 0, url };
+  }
+  const start = params.starting_after !== undefined ? at(params.starting_after, "starting_after") + 1 : 0;
+  return { object: "list", data: all.slice(start, start + limit), has_more: start + limit < all.length, url };
+}

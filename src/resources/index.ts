@@ -29,6 +29,7 @@ import { coupons } from "./coupons.js";
 import { promotionCodes } from "./promotion-codes.js";
 import { plansModule } from "./plans.js";
 import { discountsModule } from "./discounts.js";
+import { quotesModule } from "./quotes/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -59,4 +60,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   promotionCodes.module,
   plansModule,
   discountsModule,
+  quotesModule,
 ];

@@ -25,7 +25,8 @@ import type { ControlRoute } from "./control.js";
 import { errorEnvelope, Errors, StripeError } from "../kernel/errors/index.js";
 import type { StoredResponse } from "./idempotency.js";
 import { NAMESPACE_HEADER, resolveNamespace } from "../kernel/namespace.js";
-import { sendError, sendJson, toJson } from "./respond.js";
+import { sendError, sendFile, sendJson, toJson } from "./respond.js";
+import { FileBody } from "../kernel/file-body.js";
 import type { Runtime } from "./runtime.js";
 import { resolveApiVersion } from "../kernel/version.js";
 import { applyApiDecision, loseResponse } from "./api-chaos.js";
@@ -325,6 +326,8 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
       const version: ExpandVersion | undefined = view.current ? undefined : { view, render: async (o) => (await renderValue(o, view, envOf())) as Record<string, unknown> };
       const { params, expand, include } = parseParams(rt, ep, raw, view, version);
       let body = await ep.run(ctx, params, pathParams);
+      // A file (a quote's PDF) goes out as its bytes: nothing to render, expand or count.
+      if (body instanceof FileBody) return { status: 200, body };
       const count = (body as { [TOTAL_COUNT]?: () => Promise<number> } | null)?.[TOTAL_COUNT];
       // The core answers in the newest version; the request's version gets the changes since undone.
       if (needsRendering(body, view)) body = await renderValue(body, view, envOf());
@@ -343,6 +346,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
     if (lost) return lose(rt, lost, req, reply);
     state.response = res;
     applyHeaders(reply, res);
+    if (res.body instanceof FileBody) return sendFile(reply, res.body, state.requestId, state.apiVersion);
     return sendJson(reply, res.status, toJson(res.body), state.requestId, state.apiVersion);
   }
   const outcome = await rt.idempotency.run(state.ns, key, `${req.method} ${path}`, raw, state.requestId, execute);

@@ -5,6 +5,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { errorEnvelope, type StripeError } from "../kernel/errors/index.js";
+import type { FileBody } from "../kernel/file-body.js";
 
 /** Serialises a response body the way Stripe prints it. */
 export function toJson(body: unknown): string {
@@ -21,6 +22,13 @@ export function sendJson(reply: FastifyReply, status: number, json: string, requ
   reply.code(status).header("content-type", "application/json").header("request-id", requestId);
   if (apiVersion !== null) reply.header("stripe-version", apiVersion);
   return reply.send(json);
+}
+
+/** Sends a file answer (a quote's PDF) with its content type. */
+export function sendFile(reply: FastifyReply, file: FileBody, requestId: string, apiVersion: string | null): FastifyReply {
+  reply.code(200).header("content-type", file.contentType).header("request-id", requestId);
+  if (apiVersion !== null) reply.header("stripe-version", apiVersion);
+  return reply.send(Buffer.from(file.bytes));
 }
 
 /** Sends a Stripe error, with its extra headers (e.g. `Retry-After`). */

@@ -77,6 +77,7 @@ export const ALLOWED_PLAIN_ERRORS: readonly AllowedPlainErrors[] = [
   { file: "resources/intents/attempt.ts", why: INVARIANT, messages: ["`unknown ${noun} status ${status}`"] },
   { file: "resources/payment-intents/index.ts", why: INVARIANT, messages: ['"an authenticated payment cannot ask for authentic'] },
   { file: "resources/subscriptions/engine.ts", why: `${INVARIANT} (a billing loop that never settles)`, messages: ['"billing did not settle"'] },
+  { file: "resources/quotes/machine.ts", why: INVARIANT, messages: ['"quote finalize: the handler drew no number"'] },
   { file: "resources/subscriptions/machine.ts", why: INVARIANT, messages: ['"subscription update: the handler drew too few ite'] },
   { file: "server/api-chaos.ts", why: `${INVARIANT} (an API chaos decision the switch does not know)`, messages: ["`unhandled API chaos decision ${JSON.stringify(nev"] },
   { file: "server/control-token.ts", why: OPTIONS, messages: ['"the control token must be 1 to 512 visible ASCII '] },

@@ -210,7 +210,7 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
   test("a direct off-session PaymentIntent with the same card still declines with authentication_required", async () => {
     await using b = await billingSetup({}, "pm_card_authenticationRequired");
     const err = await b.stripe.paymentIntents
-      .create({ amount: 500, currency: "usd", customer: b.customer.id, payment_method: b.customer.invoice_settings.default_payment_method as string, off_session: true, confirm: true, payment_method_types: ["card"] })
+      .create({ amount: 500, currency: "usd", customer: b.customer.id, payment_method: b.customer.invoice_settings.default_payment_method as string, off_session: true, confirm: true, allowed_payment_method_types: ["card"] })
       .then(() => assert.fail("paid"), (e: unknown) => e as Stripe.errors.StripeError);
     assert.equal(err.statusCode, 402);
     assert.equal(err.code, "authentication_required");

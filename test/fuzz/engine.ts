@@ -28,6 +28,11 @@ import type { AddressInfo } from "node:net";
 import { chainFor, LOOPBACK_URLS, RECEIVER_PORT, requestArb, routesOf, type FuzzRequest, type Latest, type Ref, type Value } from "./requests.js";
 
 /** What must stay at zero. */
+/** Routes whose 2xx answer is a file, not JSON: its content type and how its bytes start. */
+const FILE_ROUTES: Readonly<Record<string, { readonly type: string; readonly magic: string }>> = {
+  "GET /v1/quotes/:id/pdf": { type: "application/pdf", magic: "%PDF-" },
+};
+
 export interface FuzzCounts {
   crashes: number;
   unplanned5xx: number;
@@ -417,6 +422,11 @@ class Worker {
         const e = (res.json as { error?: { type?: unknown; message?: unknown } } | undefined)?.error;
         const envelope = res.json && typeof res.json === "object" && Object.keys(res.json).length === 1 && e && ERROR_TYPES.has(e.type as string) && typeof e.message === "string" && e.message.length > 0;
         if (!envelope || !/^application\/json/.test(res.headers["content-type"] ?? "")) this.note("nonStripeBodies", text);
+      } else if (FILE_ROUTES[`${req.method} ${req.route}`] !== undefined) {
+        // A file answer (a quote's PDF): its declared type, and the bytes that type starts with.
+        const want = FILE_ROUTES[`${req.method} ${req.route}`]!;
+        if (res.headers["content-type"] !== want.type || !res.body.startsWith(want.magic)) this.note("nonStripeBodies", `not ${want.type}: ${text}`);
+        else this.served.set(`${req.method} ${req.route}`, (this.served.get(`${req.method} ${req.route}`) ?? 0) + 1);
       } else if (res.json === undefined || typeof res.json !== "object") {
         this.note("nonStripeBodies", `not JSON: ${text}`);
       } else {

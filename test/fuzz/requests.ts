@@ -452,6 +452,8 @@ const PAUSED = [
   well("POST", "/v1/subscriptions", { customer: L("cus"), items: [{ price: L("price") }], trial_period_days: 1, trial_settings: { end_behavior: { missing_payment_method: "pause" } } }),
   well("POST", "/_time/advance", { seconds: 86_400 }),
 ];
+const QUOTE = [CUS, PROD, PRICE, well("POST", "/v1/quotes", { customer: L("cus"), line_items: [{ price: L("price") }] })];
+const OPEN_QUOTE = [...QUOTE, well("POST", "/v1/quotes/:id/finalize", {}, { id: L("qt") })];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -478,6 +480,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/events": { prefix: "evt", steps: EVENT },
   "/v1/promotion_codes": { prefix: "promo", steps: PROMO },
   "/v1/plans": { prefix: "price", steps: [PLAN] },
+  "/v1/quotes": { prefix: "qt", steps: QUOTE },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -522,6 +525,12 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "POST /v1/invoices/create_preview": [SUB, DUE_BY_CUSTOMER, {}],
 
   "POST /v1/subscriptions/:id/resume": [PAUSED, {}, { id: L("sub") }],
+  "POST /v1/quotes/:id/finalize": [QUOTE, {}, { id: L("qt") }],
+  "POST /v1/quotes/:id/accept": [OPEN_QUOTE, {}, { id: L("qt") }],
+  "POST /v1/quotes/:id/cancel": [QUOTE, {}, { id: L("qt") }],
+  "GET /v1/quotes/:id/pdf": [OPEN_QUOTE, {}, { id: L("qt") }],
+  "GET /v1/quotes/:id/line_items": [QUOTE, {}, { id: L("qt") }],
+  "GET /v1/quotes/:id/computed_upfront_line_items": [QUOTE, {}, { id: L("qt") }],
   "GET /v1/subscription_items": [SUB, { subscription: L("sub") }, {}],
   "POST /v1/subscription_items": [[...SUB, PRICE], { subscription: L("sub"), price: L("price") }, {}],
   "POST /v1/subscription_items/:id": [SUB, { quantity: 2 }, { id: L("si") }],

@@ -180,6 +180,18 @@ const SAMPLES: Samples = {
     notPaused: ["active"],
     pendingUpdateParam: ["metadata"],
   },
+  quote: {
+    notDraft: ["qt_123", "open", "update"],
+    noCustomer: [],
+    expiresInPast: [],
+    notOpen: ["qt_123", "draft"],
+    expired: ["qt_123"],
+    notCancelable: ["qt_123", "accepted"],
+    priceInactive: ["price_123", "line_items[0][price]"],
+    currencyMismatch: ["usd", "line_items[1][price]"],
+    intervalMismatch: ["line_items[1][price]"],
+    pdfOfDraft: ["qt_123"],
+  },
   testClock: {
     advancing: [],
     notAfterFrozenTime: [1_767_225_600],

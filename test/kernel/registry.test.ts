@@ -41,6 +41,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "promotion-codes",
         "plans",
         "discounts",
+        "quotes",
       ],
     );
   });

@@ -59,6 +59,23 @@ export const InvoiceItemErrors = defineErrors({
 
 const FUTURE = "Invalid timestamp: must be an integer Unix timestamp in the future.";
 
+/**
+ * Quote refusals. Our wording: Stripe's quotes guide says which status allows which action, its
+ * messages are not recorded.
+ */
+export const QuoteErrors = defineErrors({
+  notDraft: (id: string, status: string, action: string) => invalidRequest(400, `You can only ${action} a draft quote; ${id} is ${status}.`),
+  noCustomer: () => invalidRequest(400, "A quote needs a customer before it can be finalized.", { param: "customer" }),
+  expiresInPast: () => invalidRequest(400, FUTURE, { param: "expires_at" }),
+  notOpen: (id: string, status: string) => invalidRequest(400, `You can only accept an open quote; ${id} is ${status}.`),
+  expired: (id: string) => invalidRequest(400, `The quote ${id} has expired and can no longer be accepted.`),
+  notCancelable: (id: string, status: string) => invalidRequest(400, `You can only cancel a draft or open quote; ${id} is ${status}.`),
+  priceInactive: (price: string, param: string) => invalidRequest(400, `The price specified (${price}) is inactive. This field only accepts active prices.`, { param }),
+  currencyMismatch: (currency: string, param: string) => invalidRequest(400, `All line items of a quote must share one currency (${currency}).`, { param }),
+  intervalMismatch: (param: string) => invalidRequest(400, "All recurring line items of a quote must share one billing interval.", { param }),
+  pdfOfDraft: (id: string) => invalidRequest(400, `The quote ${id} is a draft; finalize it to download its PDF.`),
+});
+
 /** Subscription refusals. */
 export const SubscriptionErrors = defineErrors({
   daysUntilDueNotAllowed: () => invalidRequest(400, "days_until_due can only be set when collection_method is send_invoice.", { param: "days_until_due" }),

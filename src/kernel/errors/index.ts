@@ -7,7 +7,7 @@
  * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
 import { Errors } from "./api.js";
-import { CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
+import { CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
@@ -35,6 +35,7 @@ export const ERROR_TABLE = {
   invoiceItem: InvoiceItemErrors,
   customerBalance: CustomerBalanceErrors,
   subscription: SubscriptionErrors,
+  quote: QuoteErrors,
   testClock: TestClockErrors,
   price: PriceErrors,
   plan: PlanErrors,

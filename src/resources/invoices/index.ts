@@ -18,7 +18,7 @@ import { customers, type Customer } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { allOf } from "../../kernel/filters.js";
 import { invoiceItemRelations, invoiceItems, pendingItems, subscriptionOf, type InvoiceItem } from "../invoice-items.js";
-import { listOf } from "../../kernel/list.js";
+import { listOf, pageOfArray } from "../../kernel/list.js";
 import { mergeMetadata, p } from "../../kernel/params/param.js";
 import {
   confirmPaymentIntent,
@@ -869,15 +869,8 @@ async function preview(ctx: Context, params: { customer?: string; subscription?:
 }
 
 /** One page of an invoice's lines, by line id cursor. */
-function pageOfLines(all: InvoiceLine[], params: { limit?: number; starting_after?: string }, url: string) {
-  let start = 0;
-  if (params.starting_after !== undefined) {
-    const i = all.findIndex((l) => l.id === params.starting_after);
-    if (i < 0) throw Errors.resourceMissing("line item", params.starting_after, "starting_after", 400);
-    start = i + 1;
-  }
-  const limit = params.limit ?? 10;
-  return listOf(all.slice(start, start + limit), url, start + limit < all.length);
+function pageOfLines(all: InvoiceLine[], params: { limit?: number; starting_after?: string; ending_before?: string }, url: string) {
+  return pageOfArray(all, params, url);
 }
 
 /** An invoice that is not stored: a preview of what would be billed. */

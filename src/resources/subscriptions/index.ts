@@ -321,7 +321,7 @@ type CreateEffect = Extract<
  * stored, then runs the plan's effects and feeds the first invoice and its
  * payment to the subscription machine.
  */
-async function createSubscription(ctx: Context, params: SubscriptionCreate): Promise<Subscription> {
+export async function createSubscription(ctx: Context, params: SubscriptionCreate): Promise<Subscription> {
   const customer = await customers.require(ctx, params.customer, "customer");
   const testClock = typeof customer.test_clock === "string" ? customer.test_clock : null;
   const now = await nowFor(ctx, testClock);
