@@ -16,6 +16,11 @@ async function cardless(b: Awaited<ReturnType<typeof billingSetup>>): Promise<St
   return b.stripe.customers.create({ email: "trial@example.com" });
 }
 
+/** A subscription of `customer` to the setup's price, trialing for `days`, that ends its trial as `missing` says. */
+function trialing(b: Awaited<ReturnType<typeof billingSetup>>, customer: string, days: number, missing: "cancel" | "create_invoice" | "pause"): Promise<Stripe.Subscription> {
+  return b.stripe.subscriptions.create({ customer, items: [{ price: b.price.id }], trial_period_days: days, trial_settings: { end_behavior: { missing_payment_method: missing } } });
+}
+
 async function invoicesOf(stripe: Stripe, subscription: string): Promise<Stripe.Invoice[]> {
   return (await stripe.invoices.list({ subscription, limit: 100 })).data.reverse();
 }
@@ -56,12 +61,7 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
   test("missing_payment_method=cancel: the trial's end cancels a subscription with nothing to charge, with no invoice", async () => {
     await using b = await billingSetup();
     const customer = await cardless(b);
-    const sub = await b.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: b.price.id }],
-      trial_period_days: 7,
-      trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
-    });
+    const sub = await trialing(b, customer.id, 7, "cancel");
     assert.equal(sub.trial_settings?.end_behavior.missing_payment_method, "cancel");
     await b.s.pt.time.advance({ days: 7 });
     const after = await b.stripe.subscriptions.retrieve(sub.id);
@@ -74,12 +74,7 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
 
   test("missing_payment_method=cancel leaves a subscription that can pay alone: it converts and pays", async () => {
     await using b = await billingSetup();
-    const sub = await b.stripe.subscriptions.create({
-      customer: b.customer.id,
-      items: [{ price: b.price.id }],
-      trial_period_days: 7,
-      trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
-    });
+    const sub = await trialing(b, b.customer.id, 7, "cancel");
     await b.s.pt.time.advance({ days: 7 });
     const after = await b.stripe.subscriptions.retrieve(sub.id, { expand: ["latest_invoice"] });
     assert.equal(after.status, "active");
@@ -89,12 +84,7 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
   test("missing_payment_method=pause: paused, no invoices while paused; resume invoices a new period and activates", async () => {
     await using b = await billingSetup();
     const customer = await cardless(b);
-    const sub = await b.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: b.price.id }],
-      trial_period_days: 7,
-      trial_settings: { end_behavior: { missing_payment_method: "pause" } },
-    });
+    const sub = await trialing(b, customer.id, 7, "pause");
     const created = (await b.stripe.events.list({ limit: 1 })).data[0]!.id;
     await b.s.pt.time.advance({ days: 7 });
     const paused = await b.stripe.subscriptions.retrieve(sub.id);
@@ -126,7 +116,7 @@ describe("subscription lifecycle", { timeout: 120_000 }, () => {
   test("resume: a payment that fails leaves the subscription past_due", async () => {
     await using b = await billingSetup();
     const customer = await cardless(b);
-    const sub = await b.stripe.subscriptions.create({ customer: customer.id, items: [{ price: b.price.id }], trial_period_days: 1, trial_settings: { end_behavior: { missing_payment_method: "pause" } } });
+    const sub = await trialing(b, customer.id, 1, "pause");
     await b.s.pt.time.advance({ days: 1 });
     const resumed = await b.stripe.subscriptions.resume(sub.id, { expand: ["latest_invoice"] });
     assert.equal(resumed.status, "past_due");

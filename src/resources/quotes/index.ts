@@ -23,7 +23,7 @@ import type { ResourceModule } from "../../kernel/registry.js";
 import { amountFor } from "../../billing/pricing.js";
 import { nowFor } from "../../billing/time.js";
 import { customers } from "../customers.js";
-import { prices, type Price } from "../prices.js";
+import { createPrice, prices, type Price } from "../prices.js";
 import { products } from "../products.js";
 import { createInvoice } from "../invoices/index.js";
 import { createSubscription } from "../subscriptions/index.js";
@@ -120,7 +120,6 @@ async function resolveLines(ctx: Context, given: readonly LineParam[], current: 
     if (l.price !== undefined) price = await prices.require(ctx, l.price, `${param}[price]`);
     else if (l.price_data) {
       await products.require(ctx, l.price_data.product, `${param}[price_data][product]`);
-      const { createPrice } = await import("../prices.js");
       price = await createPrice(ctx, { ...l.price_data }, { paramPrefix: `${param}[price_data]` });
     } else if (kept) price = kept.price!;
     else throw Errors.parameterMissing(`${param}[price]`);
