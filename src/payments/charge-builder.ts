@@ -8,7 +8,10 @@ import { newId, randomChars } from "../stripe/ids.js";
 import { DECLINES, type DeclineSpec } from "../stripe/declines.js";
 import { chargeCardDetails, type CardFacts, type LegacyCard } from "./card-details.js";
 import type { PaymentOutcome } from "./decision.js";
+import { approvedOutcome } from "./outcomes.js";
+import type { SepaDetails } from "./sepa-debit.js";
 import type { Charge } from "../stripe/objects.js";
+import type { Stripe, Wire } from "../stripe/types.js";
 
 export type { Charge };
 
@@ -51,40 +54,62 @@ export function newBalanceTransactionId(): string {
   return newId("txn");
 }
 
-/** Builds the charge a payment attempt produced. */
-export function buildCharge(s: ChargeSpec): Charge {
-  const ok = s.outcome.kind === "succeed";
-  const decline: DeclineSpec | undefined = s.outcome.kind === "decline" ? DECLINES[s.outcome.decline_code] : undefined;
-  const captured = ok && s.capture;
+/** What every charge is made of, whatever moved the money. */
+type CommonSpec = Omit<ChargeSpec, "card" | "capture" | "outcome" | "threeDSecure" | "source"> & { readonly source: ChargeSpec["source"] | Wire<Stripe.Source> };
+
+/** The fields every charge has, for a charge that `ok` went through (or is on its way). */
+function baseCharge(s: CommonSpec, ok: boolean): Omit<Charge, "amount_captured" | "balance_transaction" | "captured" | "failure_code" | "failure_message" | "fraud_details" | "outcome" | "paid" | "payment_method_details" | "status"> {
   return {
     id: s.id,
     object: "charge",
     amount: s.amount,
-    amount_captured: captured ? s.amount : 0,
     amount_refunded: 0,
     application: null,
     application_fee: null,
     application_fee_amount: null,
-    balance_transaction: captured ? newBalanceTransactionId() : null,
     billing_details: s.billingDetails,
     calculated_statement_descriptor: ok ? [s.statementDescriptor ?? ACCOUNT_DESCRIPTOR, s.statementDescriptorSuffix].filter(Boolean).join("* ") : null,
-    captured,
     created: s.now,
     currency: s.currency,
     customer: s.customer,
     description: s.description,
     disputed: false,
     failure_balance_transaction: null,
-    failure_code: decline ? decline.code : null,
-    failure_message: decline ? decline.message : null,
-    fraud_details: s.outcome.kind === "decline" && s.outcome.blocked ? { stripe_report: "fraudulent" } : {},
     livemode: false,
     metadata: s.metadata,
     on_behalf_of: null,
-    outcome: s.outcome.outcome,
-    paid: ok,
     payment_intent: s.paymentIntent,
     payment_method: s.paymentMethod,
+    receipt_email: s.receiptEmail,
+    receipt_number: null,
+    receipt_url: ok ? `https://pay.stripe.com/receipts/payment/${randomChars(64)}` : null,
+    refunded: false,
+    review: null,
+    shipping: s.shipping,
+    source: s.source as Charge["source"],
+    source_transfer: null,
+    statement_descriptor: s.statementDescriptor,
+    statement_descriptor_suffix: s.statementDescriptorSuffix,
+    transfer_data: null,
+    transfer_group: s.transferGroup,
+  };
+}
+
+/** Builds the charge a payment attempt produced. */
+export function buildCharge(s: ChargeSpec): Charge {
+  const ok = s.outcome.kind === "succeed";
+  const decline: DeclineSpec | undefined = s.outcome.kind === "decline" ? DECLINES[s.outcome.decline_code] : undefined;
+  const captured = ok && s.capture;
+  return {
+    ...baseCharge(s, ok),
+    amount_captured: captured ? s.amount : 0,
+    balance_transaction: captured ? newBalanceTransactionId() : null,
+    captured,
+    failure_code: decline ? decline.code : null,
+    failure_message: decline ? decline.message : null,
+    fraud_details: s.outcome.kind === "decline" && s.outcome.blocked ? { stripe_report: "fraudulent" } : {},
+    outcome: s.outcome.outcome,
+    paid: ok,
     payment_method_details: {
       card: chargeCardDetails(s.card, {
         amountAuthorized: ok ? s.amount : null,
@@ -94,19 +119,45 @@ export function buildCharge(s: ChargeSpec): Charge {
       }),
       type: "card",
     },
-    receipt_email: s.receiptEmail,
-    receipt_number: null,
-    receipt_url: ok ? `https://pay.stripe.com/receipts/payment/${randomChars(64)}` : null,
-    refunded: false,
-    review: null,
-    shipping: s.shipping,
-    source: s.source,
-    source_transfer: null,
-    statement_descriptor: s.statementDescriptor,
-    statement_descriptor_suffix: s.statementDescriptorSuffix,
     status: ok ? "succeeded" : "failed",
-    transfer_data: null,
-    transfer_group: s.transferGroup,
+  } as Charge;
+}
+
+/** A SEPA debit's charge: its bank details, the Source it debits. */
+export type SepaChargeSpec = CommonSpec & { readonly details: SepaDetails; readonly source: Wire<Stripe.Source> };
+
+/**
+ * The charge of a SEPA debit as it is created: `pending`, its funds on the
+ * way (a balance transaction already), not `paid` until it settles
+ * (Stripe's SEPA Direct Debit Sources guide: the charge is pending until the
+ * debit succeeds or fails). Radar does not assess bank debits.
+ */
+export function buildSepaCharge(s: SepaChargeSpec): Charge {
+  return {
+    ...baseCharge(s, true),
+    amount_captured: s.amount,
+    balance_transaction: newBalanceTransactionId(),
+    captured: true,
+    failure_code: null,
+    failure_message: null,
+    fraud_details: {},
+    outcome: { ...approvedOutcome(), risk_level: "not_assessed" },
+    paid: false,
+    payment_method_details: { sepa_debit: { ...s.details, mandate: null }, type: "sepa_debit" },
+    status: "pending",
+  } as Charge;
+}
+
+/** A pending SEPA charge settled: `succeeded` and paid, or `failed` with its failure and the reversal of its funds. */
+export function settledSepaCharge(charge: Charge, failure: { readonly code: string; readonly message: string } | undefined): Charge {
+  if (!failure) return { ...charge, paid: true, status: "succeeded" };
+  return {
+    ...charge,
+    failure_balance_transaction: newBalanceTransactionId(),
+    failure_code: failure.code,
+    failure_message: failure.message,
+    outcome: { ...charge.outcome!, network_status: "declined_by_network", reason: null, seller_message: "The bank refused the debit.", type: "issuer_declined" },
+    status: "failed",
   };
 }
 

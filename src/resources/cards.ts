@@ -14,7 +14,7 @@ import { LIST_PARAMS, listOf, listPage, type ListObject, type ListParams } from 
 import { mergeMetadata, p } from "../kernel/params/param.js";
 import { Resource } from "../kernel/resource.js";
 import { resolveSource, SOURCE, spendToken, type SourceInput } from "./tokens.js";
-import { factsOfSource, sources, type Source } from "./sources.js";
+import { factsOfSource, isSepaSource, sources, type Source } from "./sources.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
@@ -86,7 +86,8 @@ async function prepareCardSource(ctx: Context, id: string, param: string): Promi
   const src = await sources.require(ctx, id, param);
   if (typeof src.customer === "string") throw PaymentErrors.sourceAttachedElsewhere(param);
   if (src.status !== "chargeable" || src.usage !== "reusable") throw PaymentErrors.sourceNotChargeable(id, src.status, param);
-  const declined = attachDecline(factsOfSource(src));
+  // Only a card has an issuer to decline the attachment; a SEPA mandate is accepted with its Source.
+  const declined = isSepaSource(src) ? undefined : attachDecline(factsOfSource(src));
   if (declined) throw declineError(declined, "charge");
   return {
     id,

@@ -82,7 +82,11 @@ const SAMPLES: Samples = {
   },
   payment: {
     invalidCurrency: ["usx"],
-    sourceTypeNotImplemented: ["sepa_debit"],
+    sourceTypeNotImplemented: ["ideal"],
+    sourceHashOfOtherType: ["card", "sepa_debit"],
+    ibanInvalid: ["sepa_debit[iban]"],
+    sepaCurrency: ["usd"],
+    sepaNoManualCapture: [],
     amountTooSmall: [50, "usd"],
     amountTooLarge: ["usd"],
     confirmManualWithPublishableKey: ["pi_123"],

@@ -207,7 +207,20 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
     await expect("tokenAlreadyUsed", stripe.charges.create({ amount: 1000, currency: "usd", source: token.id }), 400, { code: "token_already_used", param: "source", message: `You cannot use a Stripe token more than once: ${token.id}.` });
     await expect("sourceTypeNotImplemented", stripe.sources.create({ type: "ideal" }), 400, {
       param: "type",
-      message: 'paper-tiger implements card Sources only, not Sources of type "ideal" (Stripe accepts them). Use type=card, or a PaymentMethod.',
+      message: 'paper-tiger implements card and sepa_debit Sources only, not Sources of type "ideal" (Stripe accepts them). Use type=card or type=sepa_debit, or a PaymentMethod.',
+    });
+    const sepaSource = (extra: Record<string, unknown>) => ({ type: "sepa_debit", currency: "eur", owner: { name: "Jenny Rosen" }, sepa_debit: { iban: "AT611904300234573201" }, ...extra }) as unknown as Stripe.SourceCreateParams;
+    await expect("ibanInvalid", stripe.sources.create(sepaSource({ sepa_debit: { iban: "AT611904300234573200" } })), 400, {
+      code: "account_number_invalid",
+      param: "sepa_debit[iban]",
+      message: "The IBAN you provided is invalid: check its country code, length and check digits.",
+    });
+    await expect("sepaCurrency", stripe.sources.create(sepaSource({ currency: "USD" })), 400, { param: "currency", message: "SEPA Direct Debit debits euros only; the currency usd is not supported." });
+    await expect("sourceHashOfOtherType", stripe.sources.create(sepaSource({ token: "tok_visa" })), 400, { param: "token", message: "The token parameter does not apply to Sources of type sepa_debit." });
+    const sepaCustomer = await stripe.customers.create({ source: (await stripe.sources.create(sepaSource({}))).id });
+    await expect("sepaNoManualCapture", stripe.charges.create({ amount: 1000, currency: "eur", customer: sepaCustomer.id, capture: false }), 400, {
+      param: "capture",
+      message: "A SEPA Direct Debit charge cannot be authorized now and captured later: leave capture at its default (true).",
     });
     await expect("customerHasNoSource", stripe.charges.create({ amount: 1000, currency: "usd", customer: cus.id }), 402, { type: "card_error", code: "missing", param: "card", message: "Cannot charge a customer that has no active card" });
     await expect("chargeNeedsSource", stripe.charges.create({ amount: 1000, currency: "usd" }), 400, { code: "parameter_missing", param: "source", message: "Must provide source or customer." });

@@ -174,7 +174,16 @@ export const PaymentErrors = defineErrors({
 
   /** `POST /v1/sources` of a type other than card: Stripe has it, paper-tiger does not model it. */
   sourceTypeNotImplemented: (type: string) =>
-    invalidRequest(400, `paper-tiger implements card Sources only, not Sources of type ${JSON.stringify(type)} (Stripe accepts them). Use type=card, or a PaymentMethod.`, { param: "type" }),
+    invalidRequest(400, `paper-tiger implements card and sepa_debit Sources only, not Sources of type ${JSON.stringify(type)} (Stripe accepts them). Use type=card or type=sepa_debit, or a PaymentMethod.`, { param: "type" }),
+  // Our wording: a type's own hash given for another type would otherwise be ignored.
+  sourceHashOfOtherType: (param: string, type: string) =>
+    invalidRequest(400, `The ${param} parameter does not apply to Sources of type ${type}.`, { param }),
+  // Stripe's error codes (as stripe-node types them from Stripe's spec) have no IBAN-specific one; account_number_invalid is
+  // "the bank account number provided is invalid". The message is our wording.
+  ibanInvalid: (param: string) => invalidRequest(400, "The IBAN you provided is invalid: check its country code, length and check digits.", { code: "account_number_invalid", param }),
+  // Stripe's SEPA Direct Debit guide: SEPA debits are in euros only; the message is our wording.
+  sepaNoManualCapture: () => invalidRequest(400, "A SEPA Direct Debit charge cannot be authorized now and captured later: leave capture at its default (true).", { param: "capture" }),
+  sepaCurrency: (currency: string) => invalidRequest(400, `SEPA Direct Debit debits euros only; the currency ${currency.toLowerCase()} is not supported.`, { param: "currency" }),
   tokenAlreadyUsed: (token: string, param = "source") =>
     invalidRequest(400, `You cannot use a Stripe token more than once: ${token}.`, { code: "token_already_used", param }),
   customerHasNoSource: () =>
