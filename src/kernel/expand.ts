@@ -165,7 +165,7 @@ async function expandObject(
   const expandValue = async (value: unknown): Promise<unknown> => {
     if (typeof value === "string") {
       const targetRes = targetFor(registry, target, value);
-      const stored = targetRes ? await targetRes.get(ctx, value) : undefined;
+      const stored = targetRes ? ((await targetRes.get(ctx, value)) ?? (await targetRes.spec.viewOf?.(ctx, value))) : undefined;
       if (!stored) return value;
       const found = version ? await version.render(stored as unknown as Obj) : (stored as unknown as Obj);
       return rest.length ? expandObject(ctx, registry, found, targetRes, rest, version) : found;

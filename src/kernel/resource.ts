@@ -52,6 +52,12 @@ export interface ResourceSpec<T extends StripeObject> {
   readonly includable?: Readonly<Record<string, Includable<T> | Include<T>>>;
   /** The time an object was created in, when it follows its own clock (test clocks); Unix seconds. */
   readonly timeOf?: (ctx: Context, obj: T) => Promise<number | undefined>;
+  /**
+   * An object of this type that another store holds under an id of its own
+   * (a customer's legacy card seen as a PaymentMethod), for `expand[]` of an
+   * id this resource's store does not have.
+   */
+  readonly viewOf?: (ctx: Context, id: string) => Promise<T | undefined>;
 }
 
 /**

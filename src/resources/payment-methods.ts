@@ -37,7 +37,20 @@ export const paymentMethods: Resource<PaymentMethod> = new Resource<PaymentMetho
   noun: "PaymentMethod",
   indexes: { customer: (pm) => (typeof pm.customer === "string" ? pm.customer : null) },
   expandable: { customer: "customer" },
+  // A PaymentIntent paid with a customer's saved card (`card_`) or card Source (`src_`) names it as its payment_method;
+  // Stripe expands it to the PaymentMethod view of that card (its PaymentMethods API reference: cards and Sources can be used as PaymentMethods).
+  viewOf: async (ctx, id) => (id.startsWith("card_") || id.startsWith("src_") ? legacyView(ctx, id) : undefined),
 });
+
+/** The PaymentMethod view of a saved card or card Source, or `undefined` when there is none. */
+async function legacyView(ctx: Context, id: string): Promise<PaymentMethod | undefined> {
+  try {
+    const ref = await resolvePaymentMethod(ctx, id);
+    return ref.kind === "stored" ? ref.pm : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** PaymentMethods that were detached, or used without a customer: Stripe refuses to use them again. */
 const SPENT = "payment_method_spent";

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type Stripe from "stripe";
 import { startTestServer } from "../helpers/server.js";
+import { CARD_ONLY } from "../helpers/payments.js";
 
 /** Names every JavaScript object answers to, sent where a field name is expected. */
 const PROTOTYPE_NAMES = ["__proto__", "constructor", "hasOwnProperty", "valueOf", "toString", "toLocaleString", "isPrototypeOf"];
@@ -105,5 +106,25 @@ describe("expand paths are resolved before the endpoint runs", { timeout: 120_00
     assert.equal((listed.data[0]!.customer as Stripe.Customer).id, customer.id);
     const found = await stripe.subscriptions.search({ query: "status:'active'", expand: ["total_count", "data.customer"] });
     assert.equal((found.data[0]!.customer as Stripe.Customer).id, customer.id);
+  });
+
+  test("a PaymentIntent paid with a customer's saved card or card Source expands its payment_method to the PaymentMethod view", { timeout: 30_000 }, async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const customer = await stripe.customers.create({ source: "tok_mastercard" });
+    const card = customer.default_source as string;
+    assert.match(card, /^card_/);
+    const pi = await stripe.paymentIntents.create({ amount: 1500, currency: "usd", customer: customer.id, payment_method: card, confirm: true, ...CARD_ONLY });
+    assert.equal(pi.status, "succeeded");
+    const seen = await stripe.paymentIntents.retrieve(pi.id, { expand: ["payment_method"] });
+    const pm = seen.payment_method as Stripe.PaymentMethod;
+    assert.deepEqual([pm.object, pm.id, pm.type, pm.card?.last4, pm.card?.brand, pm.customer], ["payment_method", card, "card", "4444", "mastercard", customer.id]);
+    const source = await stripe.sources.create({ type: "card", token: "tok_visa" });
+    const owner = await stripe.customers.create({ source: source.id });
+    const bySource = await stripe.paymentIntents.create({ amount: 900, currency: "usd", customer: owner.id, payment_method: source.id, confirm: true, ...CARD_ONLY, expand: ["payment_method"] });
+    const view = bySource.payment_method as Stripe.PaymentMethod;
+    assert.deepEqual([view.object, view.id, view.card?.last4], ["payment_method", source.id, "4242"]);
+    const none = await stripe.paymentIntents.create({ amount: 900, currency: "usd", expand: ["payment_method"] });
+    assert.equal(none.payment_method, null, "nothing to expand");
   });
 });
