@@ -167,6 +167,19 @@ describe("chaos coordinator", { timeout: 120_000 }, () => {
     assert.deepEqual(chaos.namespaces(), []);
   });
 
+  test("resetting the server-wide layer forgets empty namespaces but keeps a forced failure another one still holds", async () => {
+    const chaos = new ChaosCoordinator({ clock: new ManualClock(0) });
+    chaos.for("forced").simulateFailure("cus_1", "lost_card", { times: 2 });
+    chaos.configure({ api: { error_rate: 1 } });
+    assert.equal(chaos.for("inherits").shouldApiFail("/v1/customers").kind, "server_error");
+    await chaos.clearActivity("inherits");
+    await chaos.reset();
+    assert.deepEqual(chaos.namespaces(), ["forced"], "only the namespace with a forced failure left holds state");
+    assert.equal(chaos.for("forced").forcedPaymentFailure("cus_1"), "lost_card");
+    assert.equal(chaos.for("forced").forcedPaymentFailure("cus_1"), "lost_card");
+    assert.equal(chaos.for("forced").forcedPaymentFailure("cus_1"), undefined, "used up after its two times");
+  });
+
   test("stats equal the decisions handed out under interleaved async callers", async () => {
     const chaos = new ChaosCoordinator({ config: { seed: 77 } });
     chaos.configure({ api: { error_rate: 0.3, timeout_rate: 0.1 } });
