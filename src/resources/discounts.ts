@@ -47,6 +47,8 @@ export interface DiscountOwner {
   readonly subscription?: string | null;
   /** The currency amounts are taken off in. */
   readonly currency: string;
+  /** The owner's time (its test clock's), where discounts start; the server's by default. */
+  readonly now?: number;
 }
 
 /** The coupon's terms as the discount keeps them. */
@@ -57,6 +59,8 @@ interface Terms {
   readonly currency: string | null;
   readonly currency_options: Readonly<Record<string, { amount_off: number }>>;
   readonly products: readonly string[] | null;
+  /** The coupon's duration (absent in terms stored before it was kept). */
+  readonly duration?: Coupon["duration"];
 }
 
 const TERMS = "discount.terms";
@@ -73,6 +77,7 @@ async function termsOf(ctx: Context, coupon: Coupon): Promise<Terms> {
     currency: coupon.currency,
     currency_options: options,
     products: applies?.products ?? null,
+    duration: coupon.duration,
   };
 }
 
@@ -102,21 +107,23 @@ export interface DiscountPlan {
  * plan's `commit` does). `at(i)` is the item's parameter name (`discounts[0]`).
  */
 export async function planDiscounts(ctx: Context, requests: readonly DiscountRequest[], owner: DiscountOwner, at: (i: number) => string): Promise<DiscountPlan> {
-  const now = ctx.now();
+  const now = owner.now ?? ctx.now();
+  // The legacy single `coupon` / `promotion_code` parameters are named bare (`at` answers "").
+  const name = (i: number, field: string): string => (at(i) === "" ? field : `${at(i)}[${field}]`);
   const planned: Array<{ reuse?: Discount; coupon?: Coupon; code?: PromotionCode; terms?: Terms }> = [];
   const seen = new Set<string>();
   for (const [i, r] of requests.entries()) {
     const given = [r.coupon, r.promotion_code, r.discount].filter((x) => x !== undefined).length;
-    if (given !== 1) throw DiscountErrors.oneSource(at(i));
+    if (given !== 1) throw DiscountErrors.oneSource(at(i) || "discounts");
     if (r.discount !== undefined) {
-      planned.push({ reuse: await discounts.require(ctx, r.discount, `${at(i)}[discount]`) });
+      planned.push({ reuse: await discounts.require(ctx, r.discount, name(i, "discount")) });
       continue;
     }
     let code: PromotionCode | undefined;
-    let param = `${at(i)}[coupon]`;
+    let param = name(i, "coupon");
     let couponId = r.coupon;
     if (r.promotion_code !== undefined) {
-      param = `${at(i)}[promotion_code]`;
+      param = name(i, "promotion_code");
       code = await requirePromotionCode(ctx, r.promotion_code, param);
       if (!code.active) throw DiscountErrors.promotionCodeInactive(code.code, param);
       if (code.customer !== null && code.customer !== owner.customer) throw DiscountErrors.promotionCodeCustomer(param);
@@ -211,4 +218,46 @@ export async function withDiscounts(ctx: Context, inv: Invoice): Promise<Invoice
     amount_due: due,
     amount_remaining: due - inv.amount_paid,
   };
+}
+
+const USED_ONCE = "discount.used_once";
+
+/**
+ * Which of a subscription's discounts apply to an invoice it makes at `now`:
+ * its own that are still in force, or, when it has none of its own, its
+ * customer's (Stripe's subscriptions guide: a customer's discount applies to
+ * the subscriptions that have no discount of their own). A repeating
+ * discount stops at its `end`; a `once` one applies to the first invoice it
+ * meets only. With `invoice`, that invoice takes the `once` ones (a preview
+ * passes none, and takes nothing).
+ */
+export async function discountsInForce(
+  ctx: Context,
+  own: readonly (string | { id: string })[],
+  customerDiscount: string | { id: string } | null | undefined,
+  now: number,
+  invoice: string | null,
+): Promise<string[]> {
+  const ids = (list: readonly (string | { id: string })[]) => list.map((d) => (typeof d === "string" ? d : d.id));
+  const candidates = own.length > 0 ? ids(own) : customerDiscount ? ids([customerDiscount]) : [];
+  const out: string[] = [];
+  for (const id of candidates) {
+    const d = await discounts.get(ctx, id);
+    if (!d || (d.end !== null && now >= d.end)) continue;
+    const terms = await ctx.store.kvGet<Terms>(ctx.ns, TERMS, id);
+    if (terms?.duration === "once") {
+      const usedBy = await ctx.store.kvGet<string>(ctx.ns, USED_ONCE, id);
+      if (usedBy && usedBy !== invoice) continue;
+      if (invoice !== null) await ctx.store.kvSet(ctx.ns, USED_ONCE, id, invoice);
+    }
+    out.push(id);
+  }
+  return out;
+}
+
+/** The discount as `DELETE .../discount` answers it. */
+export function deletedDiscount(d: Discount): Wire<Stripe.DeletedDiscount> {
+  const { end: _end, ...rest } = d;
+  void _end;
+  return { ...rest, deleted: true } as Wire<Stripe.DeletedDiscount>;
 }

@@ -525,6 +525,11 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "POST /v1/invoices/create_preview": [SUB, DUE_BY_CUSTOMER, {}],
 
   "POST /v1/subscriptions/:id/resume": [PAUSED, {}, { id: L("sub") }],
+  "DELETE /v1/subscriptions/:id/discount": [
+    [CUS, PROD, PRICE, COUPON("fuzzsubdiscount"), well("POST", "/v1/subscriptions", { customer: L("cus"), items: [{ price: L("price") }], discounts: [{ coupon: "fuzzsubdiscount" }] })],
+    {},
+    { id: L("sub") },
+  ],
   "POST /v1/quotes/:id/finalize": [QUOTE, {}, { id: L("qt") }],
   "POST /v1/quotes/:id/accept": [OPEN_QUOTE, {}, { id: L("qt") }],
   "POST /v1/quotes/:id/cancel": [QUOTE, {}, { id: L("qt") }],

@@ -250,6 +250,7 @@ const SAMPLES: Samples = {
     promotionCodeNotFirstTime: ["discounts[0][promotion_code]"],
     oneSource: ["discounts[0]"],
     duplicate: ["discounts[1][coupon]"],
+    noDiscount: ["subscription", "sub_123"],
   },
   webhookEndpoint: {
     urlNotAbsolute: ["nope", "url"],

@@ -71,4 +71,6 @@ export const DiscountErrors = defineErrors({
     invalidRequest(400, "This promotion code cannot be redeemed because the associated customer has prior transactions.", { param }),
   oneSource: (param: string) => invalidRequest(400, `${param} takes exactly one of coupon, promotion_code and discount.`, { param }),
   duplicate: (param: string) => invalidRequest(400, "The same coupon or promotion code cannot be applied twice.", { param }),
+  noDiscount: (owner: "customer" | "subscription", id: string) =>
+    invalidRequest(404, `No active discount for ${owner}: ${id}`, { code: "resource_missing" }),
 });

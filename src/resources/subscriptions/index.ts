@@ -6,7 +6,7 @@
  * charged through the one payment decision; renewals and dunning are run by
  * the billing engine as time passes.
  */
-import { Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
+import { DiscountErrors, Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import { at, nowFor } from "../../billing/time.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary } from "../../billing/periods.js";
@@ -43,8 +43,9 @@ import {
   type LineInput,
 } from "../invoices/index.js";
 import { listOf } from "../../kernel/list.js";
+import { deletedDiscount, discounts as discountObjects, discountsInForce, planDiscounts, withDiscounts, type DiscountRequest } from "../discounts.js";
 import { mergeMetadata, p, Param, type MetadataInput } from "../../kernel/params/param.js";
-import { notModelled, override, sdkShape } from "../../kernel/params/stripe-shapes.js";
+import { override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
 import { checkItems, checkParams, planSubscription, type CatalogLookup, type CreateItem, type SubscriptionCreate } from "./plan.js";
 import { checkPaymentMethodOwner, subscriptionMachine, type SubscriptionEffect, type SubscriptionInput } from "./machine.js";
@@ -85,6 +86,7 @@ export const subscriptions: Resource<Subscription> = new Resource<Subscription>(
     default_payment_method: "payment_method",
     latest_invoice: "invoice",
     test_clock: "test_helpers.test_clock",
+    discounts: "discount",
   },
   timeOf: (ctx, s) => nowFor(ctx, typeof s.test_clock === "string" ? s.test_clock : null),
 });
@@ -116,6 +118,26 @@ export const ANCHOR = override(
   }, false, false),
   "the hash of the newest version (billing_cycle_anchor[type]) or the string older versions send",
 );
+
+/** `discounts[]`: coupons, promotion codes or existing discounts, applied in order; `""` clears them. */
+const DISCOUNTS = p.array(p.object({ coupon: p.string({ max: 5000 }), promotion_code: p.string({ max: 5000 }), discount: p.string({ max: 5000 }) })).emptiable();
+
+/** The discounts a create or update asks for: `discounts[]`, or the legacy single coupon or promotion code; `undefined`: no change. */
+function discountAsk(params: DiscountParams): { requests: DiscountRequest[]; at: (i: number) => string } | undefined {
+  const given = [params.discounts, params.coupon, params.promotion_code].filter((x) => x !== undefined).length;
+  if (given > 1) throw Errors.parametersExclusive(params.coupon !== undefined ? "coupon" : "discounts", params.promotion_code !== undefined ? "promotion_code" : "discounts");
+  if (params.discounts !== undefined) return { requests: [...(params.discounts ?? [])], at: (i) => `discounts[${i}]` };
+  if (params.coupon !== undefined) return { requests: params.coupon === null ? [] : [{ coupon: params.coupon }], at: () => "" };
+  if (params.promotion_code !== undefined) return { requests: [{ promotion_code: params.promotion_code }], at: () => "" };
+  return undefined;
+}
+
+/** The discount parameters of a create or update, as parsed (`""` clears: `null`). */
+interface DiscountParams {
+  readonly discounts?: readonly DiscountRequest[] | null;
+  readonly coupon?: string | null;
+  readonly promotion_code?: string;
+}
 
 const CREATE_ITEM = {
   price: true,
@@ -149,8 +171,10 @@ const CREATE = {
     trial_period_days: DAYS,
     trial_settings: { end_behavior: { missing_payment_method: true } },
   }),
-  // Older versions' single coupon, gone from Stripe's newest description.
-  coupon: notModelled,
+  discounts: DISCOUNTS,
+  // Older versions' single coupon and promotion code, gone from Stripe's newest description: one discount each.
+  coupon: p.string({ max: 5000 }),
+  promotion_code: p.string({ max: 5000 }),
 };
 
 /** Stripe's description leaves customer and items optional (a customer account may stand for the customer); here both are required. */
@@ -180,12 +204,14 @@ const UPDATE = {
     pause_collection: { behavior: true, resumes_at: true },
     billing_cycle_anchor: ANCHOR,
   }),
-  // Older versions' single coupon, gone from Stripe's newest description.
-  coupon: notModelled,
+  discounts: DISCOUNTS,
+  // Older versions' single coupon and promotion code, gone from Stripe's newest description: one discount each.
+  coupon: p.string({ max: 5000 }).emptiable(),
+  promotion_code: p.string({ max: 5000 }),
 };
 
 /** As parsed: the SDK types the enums open, the parsers return Stripe's values. */
-interface UpdateParams {
+interface UpdateParams extends DiscountParams {
   readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean }>;
   readonly cancel_at?: number | null;
   readonly cancel_at_period_end?: boolean;
@@ -335,6 +361,9 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   const checked = checkItems(params, await catalogFor(ctx, params));
   if ("error" in checked) throw checked.error;
   const env = { now, subscriptionId: subscriptions.newId(), itemIds: params.items.map(() => `si_${randomChars(14)}`) };
+  const ask = discountAsk(params as DiscountParams);
+  const currency = params.currency ?? checked.prices.find((x) => x !== undefined)?.currency ?? params.items[0]?.price_data?.currency ?? "usd";
+  const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer: customer.id, subscription: env.subscriptionId, currency: currency.toLowerCase(), now }, ask.at) : undefined;
   // Planned with the inline prices as they will be: a bad anchor is refused, and the first payment decided, before any price exists.
   const draft = planSubscription(params, customer, checked, params.items.map((item, i) => checked.prices[i] ?? inlinePrice(item.price_data!)), env);
   if ("error" in draft) throw draft.error;
@@ -353,6 +382,7 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   const plan = planSubscription(params, customer, checked, itemPrices, env);
   if ("error" in plan) throw plan.error;
   const machineEnv = { now, settings: billingOf(ctx) };
+  const discountIds = discountPlan ? await discountPlan.commit(ctx, { subscription: env.subscriptionId }) : [];
   let sub = plan.next;
   let invoice: Invoice | undefined;
   let attempt: PaymentAttempt | undefined;
@@ -363,7 +393,7 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
           for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, sub.id);
           break;
         case "insert":
-          sub = await subscriptions.insert(ctx, effect.subscription);
+          sub = await subscriptions.insert(ctx, { ...effect.subscription, discounts: discountIds });
           break;
         case "save":
           sub = await store(ctx, sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
@@ -386,6 +416,7 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
             daysUntilDue: order.daysUntilDue ?? null,
             defaultPaymentMethod: null,
             includePending: true,
+            discounts: (invoice) => discountsInForce(ctx, sub.discounts, customer.discount, now, invoice),
           });
           if (order.link) sub = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
           invoice = await finalizeInvoice(ctx, inv, now);
@@ -550,6 +581,9 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   }
   if (items.length === 0) throw SubscriptionErrors.lastItem();
 
+  const ask = discountAsk(params);
+  const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer, subscription: current.id, currency: current.currency, now }, ask.at) : undefined;
+
   // Everything is checked: the subscription as it will be, in memory until its payment (if any) is decided.
   let next: Subscription = withItems({ ...current }, items);
   if (params.cancel_at_period_end !== undefined) {
@@ -609,6 +643,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   // From here on the update is applied.
   for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
   if (prorates) await prorate(ctx, current, changes, prorationDate);
+  if (discountPlan) next = { ...next, discounts: await discountPlan.commit(ctx, { subscription: current.id }) };
   next = await store(ctx, current, next);
   // Stripe sends trial_will_end "when a trial is ended immediately (using trial_end=now)", and at once for a trial that ends sooner than the notice.
   if (params.trial_end === "now" && current.status === "trialing") await sendTrialNotice(ctx, next, now);
@@ -628,6 +663,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
       now,
       subscription: { id: next.id, metadata: next.metadata },
       includePending: true,
+      discounts: (invoice) => discountsInForce(ctx, next.discounts, c.discount, now, invoice),
     });
     next = await store(ctx, next, { ...next, latest_invoice: inv.id }, false);
     const open = await finalizeInvoice(ctx, inv, now);
@@ -790,6 +826,7 @@ export async function renewInvoice(
     subscription: { id: sub.id, metadata: sub.metadata },
     daysUntilDue: sub.days_until_due,
     includePending: true,
+    discounts: (invoice) => discountsInForce(ctx, sub.discounts, c.discount, now, invoice),
   });
   let next = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
   if (paused) {
@@ -882,7 +919,10 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
   const id = `upcoming_in_${randomChars(14)}`;
   const lines = previewLines(id, sub.currency, [...pending, ...sub.items.data.map((item) => lineFor(sub, item, period, false))]);
   const preview = previewInvoice(c, sub.currency, now, lines, id);
-  return { ...preview, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
+  // The renewal's discounts as they will stand at its start (the period's end).
+  const ids = await discountsInForce(ctx, sub.discounts, c.discount, period.start, null);
+  const discounted = await withDiscounts(ctx, { ...preview, discounts: ids });
+  return { ...discounted, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
 }
 
 /** Deleting a customer ends their subscriptions, as on Stripe. */
@@ -959,6 +999,21 @@ export const subscriptionsModule: ResourceModule = {
           created: { type: "number", get: (s) => s.created },
           status: { type: "string", get: (s) => s.status },
         },
+      },
+    }),
+    endpoint({
+      method: "DELETE",
+      path: "/v1/subscriptions/:id/discount",
+      params: {},
+      resource: discountObjects as never,
+      async run(ctx, _params, path) {
+        const sub = await subscriptions.require(ctx, path.id!);
+        const first = sub.discounts[0];
+        const discount = first === undefined ? undefined : await discountObjects.get(ctx, typeof first === "string" ? first : first.id);
+        if (!discount) throw DiscountErrors.noDiscount("subscription", sub.id);
+        // The endpoint removes the one discount older versions show (the first); the others stay.
+        await store(ctx, sub, { ...sub, discounts: sub.discounts.slice(1) });
+        return deletedDiscount(discount);
       },
     }),
     endpoint({
