@@ -80,6 +80,9 @@ const COMMON = {
   tax: p.object({ ip_address: p.string().emptiable(), validate_location: p.enum(["deferred", "immediately"]) }),
   tax_exempt: p.enum(["exempt", "none", "reverse"]).emptiable(),
   validate: p.boolean(),
+  // The customer's discount: a coupon ("" removes it) or a promotion code.
+  coupon: p.string({ max: 5000 }).emptiable(),
+  promotion_code: p.string({ max: 5000 }),
 } as const;
 
 const CREATE = {
@@ -125,6 +128,11 @@ export interface CustomerRelations {
   readonly checkDefaultPaymentMethod: Port<(ctx: Context, customerId: string, paymentMethod: string) => Promise<void>>;
   /** Checks a `test_clock` id and returns the clock's frozen time (Unix seconds). */
   readonly testClockTime: Port<(ctx: Context, clockId: string) => Promise<number>>;
+  /**
+   * Checks `coupon` / `promotion_code` before anything is stored; answers the
+   * function that makes the customer's discount (`null`: removed).
+   */
+  readonly prepareDiscount: Port<PrepareDiscount>;
   /** `tax_id_data` on create; without a provider, refused as not implemented. */
   readonly prepareTaxIds: Port<PrepareTaxIds | undefined>;
   /** Runs before a customer is deleted: sources removed, payment methods detached, subscriptions canceled, tax IDs deleted, in module order. */
@@ -139,6 +147,7 @@ export const customerRelations: CustomerRelations = {
   checkDefaultPaymentMethod: port("customers.checkDefaultPaymentMethod"),
   testClockTime: port("customers.testClockTime"),
   prepareTaxIds: optionalPort<PrepareTaxIds>("customers.prepareTaxIds"),
+  prepareDiscount: port("customers.prepareDiscount"),
   beforeDelete: hook("customers.beforeDelete"),
 };
 
@@ -157,6 +166,31 @@ export interface PreparedSource {
 
 /** Checks `tax_id_data` before anything is stored; answers the function that creates the tax IDs on the new customer. */
 type PrepareTaxIds = (data: ReadonlyArray<{ readonly type: string; readonly value: string }>, param: string) => (ctx: Context, customer: string) => Promise<void>;
+
+/** What a customer's discount is made from. */
+export interface DiscountAsk {
+  readonly coupon?: string | null | undefined;
+  readonly promotion_code?: string | undefined;
+}
+
+/** Checks a customer's discount parameters; the answer makes the discount once the customer may have it. */
+type PrepareDiscount = (ctx: Context, customer: { id: string; now: number }, ask: DiscountAsk) => Promise<() => Promise<NonNullable<Customer["discount"]> | null>>;
+
+/** The discount a create or update asks for, checked, or `undefined` when it names none. */
+async function prepareDiscount(ctx: Context, id: string, now: number, params: DiscountAsk): Promise<(() => Promise<NonNullable<Customer["discount"]> | null>) | undefined> {
+  if (params.coupon === undefined && params.promotion_code === undefined) return undefined;
+  if (params.coupon !== undefined && params.promotion_code !== undefined) throw Errors.parametersExclusive("coupon", "promotion_code");
+  return ctx.services.relations.port(customerRelations.prepareDiscount)(ctx, { id, now }, params);
+}
+
+/** `customer.discount.created`, `.updated` (another coupon) or `.deleted`, as the discount changed. */
+async function discountEvent(ctx: Context, before: Customer["discount"], after: Customer["discount"]): Promise<void> {
+  const type = before && after ? "updated" : after ? "created" : before ? "deleted" : undefined;
+  const subject = after ?? before;
+  // Switched to another coupon: the previous attributes are the old discount's source.
+  const previous = before && after ? { source: before.source } : undefined;
+  if (type && subject) await ctx.services.events.record({ ns: ctx.ns, requestId: ctx.requestId, idempotencyKey: ctx.idempotencyKey }, `customer.discount.${type}`, subject, previous);
+}
 
 async function applyCommon(ctx: Context, id: string, base: Customer, params: Common): Promise<Customer> {
   checkInvoicePrefix(params.invoice_prefix);
@@ -245,13 +279,16 @@ export async function createCustomer(ctx: Context, params: ParamType<ReturnType<
   const common = defaultIsAttached ? { ...params, invoice_settings: { ...params.invoice_settings, default_payment_method: undefined } } : params;
   const source = params.source !== undefined ? await prepareSource(ctx, params.source) : undefined;
   const taxIds = params.tax_id_data !== undefined ? prepareTaxIds(ctx, params.tax_id_data) : undefined;
+  const discount = await prepareDiscount(ctx, id, created, params);
   let customer = await applyCommon(ctx, id, blank, common);
+  if (discount) customer = { ...customer, discount: await discount() };
   if (defaultIsAttached) customer = { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: prepared!.id } };
   if (source) customer = { ...customer, default_source: source.id };
   customer = await customers.insert(ctx, customer);
   if (source) await source.save(customer, null);
   if (prepared) await prepared.attach(customer);
   if (taxIds) await taxIds(ctx, customer.id);
+  if (discount) await discountEvent(ctx, null, customer.discount);
   return customer;
 }
 
@@ -287,14 +324,20 @@ export const customersModule: ResourceModule = {
         const { default_source, source: sourceParam, ...rest } = params;
         if (default_source !== undefined) await ctx.services.relations.port(customerRelations.checkDefaultSource)(ctx, current.id, default_source);
         const source = sourceParam !== undefined ? await prepareSource(ctx, sourceParam) : undefined;
+        const clock = typeof current.test_clock === "string" ? current.test_clock : null;
+        const now = clock ? await ctx.services.relations.port(customerRelations.testClockTime)(ctx, clock) : ctx.now();
+        const discount = await prepareDiscount(ctx, current.id, now, rest);
         let next = await applyCommon(ctx, current.id, current, rest);
+        if (discount) next = { ...next, discount: await discount() };
         if (default_source !== undefined) next = { ...next, default_source };
         if (source) {
           // A new source replaces the default one, as on Stripe.
           await source.save(current, typeof current.default_source === "string" ? current.default_source : null);
           next = { ...next, default_source: source.id };
         }
-        return customers.update(ctx, current, next);
+        const updated = await customers.update(ctx, current, next);
+        if (discount) await discountEvent(ctx, current.discount, updated.discount);
+        return updated;
       },
     },
     del: {

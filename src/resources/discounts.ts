@@ -19,6 +19,8 @@ import { applyDiscounts, type DiscountTerms } from "../billing/discounts.js";
 import { boundary } from "../billing/periods.js";
 import { couponValid, redeemCoupon, requireCoupon, type Coupon } from "./coupons.js";
 import { redeemPromotionCode, requirePromotionCode, type PromotionCode } from "./promotion-codes.js";
+import { customerRelations, customers, type DiscountAsk } from "./customers.js";
+import { endpoint } from "../kernel/endpoint.js";
 
 /** A discount as stored and returned. */
 export type Discount = Wire<Stripe.Discount>;
@@ -31,7 +33,38 @@ export const discounts: Resource<Discount> = new Resource<Discount>({
   expandable: { customer: "customer", promotion_code: "promotion_code", "source.coupon": "coupon" },
 });
 
-export const discountsModule: ResourceModule = { name: "discounts", resources: [discounts as never], endpoints: [] };
+/** A customer's discount from `coupon` or `promotion_code`, checked; the answer makes it (`null`: `coupon=""` removes it). */
+async function prepareCustomerDiscount(ctx: Context, customer: { id: string; now: number }, ask: DiscountAsk): Promise<() => Promise<Discount | null>> {
+  if (ask.coupon === null) return async () => null;
+  const request: DiscountRequest = ask.coupon !== undefined ? { coupon: ask.coupon } : { promotion_code: ask.promotion_code! };
+  const plan = await planDiscounts(ctx, [request], { customer: customer.id, currency: "", now: customer.now }, () => "");
+  return async () => {
+    const [id] = await plan.commit(ctx, {});
+    return (await discounts.get(ctx, id!)) ?? null;
+  };
+}
+
+export const discountsModule: ResourceModule = {
+  name: "discounts",
+  resources: [discounts as never],
+  relate: (r) => r.provide(customerRelations.prepareDiscount, prepareCustomerDiscount),
+  endpoints: [
+    endpoint({
+      method: "DELETE",
+      path: "/v1/customers/:id/discount",
+      params: {},
+      resource: discounts as never,
+      async run(ctx, _params, path) {
+        const customer = await customers.require(ctx, path.id!);
+        const discount = customer.discount;
+        if (!discount) throw DiscountErrors.noDiscount("customer", customer.id);
+        await customers.update(ctx, customer, { ...customer, discount: null });
+        await ctx.services.events.record({ ns: ctx.ns, requestId: ctx.requestId, idempotencyKey: ctx.idempotencyKey }, "customer.discount.deleted", discount);
+        return deletedDiscount(discount as Discount);
+      },
+    }),
+  ],
+};
 
 /** One `discounts[]` item as Stripe's parameters take it. */
 export interface DiscountRequest {
@@ -140,7 +173,8 @@ export async function planDiscounts(ctx: Context, requests: readonly DiscountReq
     if (seen.has(coupon.id)) throw DiscountErrors.duplicate(param);
     seen.add(coupon.id);
     const terms = await termsOf(ctx, coupon);
-    if (terms.amount_off !== null && amountIn(terms, owner.currency) === undefined) {
+    // A customer's discount has no currency to check yet ("" then): its invoices take what the coupon has in theirs.
+    if (terms.amount_off !== null && owner.currency !== "" && amountIn(terms, owner.currency) === undefined) {
       throw DiscountErrors.couponCurrency(coupon.id, terms.currency ?? "", owner.currency, param);
     }
     planned.push({ coupon, ...(code ? { code } : {}), terms });

@@ -200,3 +200,71 @@ describe("subscription discounts", { timeout: 60_000 }, () => {
     assert.deepEqual((await stripe.subscriptions.retrieve(sub.id)).discounts, sub.discounts, "the update changed nothing");
   });
 });
+
+describe("customer discounts", { timeout: 60_000 }, () => {
+  test("coupon on a customer: customer.discount, its events, and its subscriptions' invoices discounted unless they have discounts of their own", async () => {
+    await using s = await startTestServer();
+    const { stripe, clock, customer, price } = await setUp(s);
+    const since = (await stripe.events.list({ limit: 1 })).data[0]!.id;
+    const tenth = await stripe.coupons.create({ percent_off: 10, duration: "forever", id: "TENTH" });
+    const fifth = await stripe.coupons.create({ percent_off: 20, duration: "repeating", duration_in_months: 1, id: "FIFTH" });
+    const withTenth = await stripe.customers.update(customer.id, { coupon: tenth.id } as Stripe.CustomerUpdateParams);
+    const d1 = withTenth.discount!;
+    assert.equal(d1.object, "discount");
+    assert.equal(d1.customer, customer.id);
+    assert.equal(d1.subscription, null);
+    assert.equal(d1.start, T0, "at the customer's test clock time");
+    assert.deepEqual(d1.source, { coupon: "TENTH", type: "coupon" });
+    assert.equal((await stripe.coupons.retrieve(tenth.id)).times_redeemed, 1);
+
+    const plain = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    assert.deepEqual(plain.discounts, [], "the customer's discount is not the subscription's");
+    const own = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], discounts: [{ coupon: fifth.id }] });
+    const invoice = await stripe.invoices.create({ customer: customer.id });
+    assert.deepEqual(invoice.discounts, [d1.id], "a one-off invoice takes the customer's discount too");
+
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: month(1) });
+    assert.deepEqual(await invoicesOf(stripe, plain.id), [
+      { subtotal: 1000, due: 900, off: 100 },
+      { subtotal: 1000, due: 900, off: 100 },
+    ]);
+    // Its own discount ended after a month: still not the customer's, as long as the subscription lists it.
+    assert.deepEqual(await invoicesOf(stripe, own.id), [
+      { subtotal: 1000, due: 800, off: 200 },
+      { subtotal: 1000, due: 1000, off: 0 },
+    ]);
+
+    const switched = await stripe.customers.update(customer.id, { coupon: fifth.id } as Stripe.CustomerUpdateParams);
+    assert.notEqual(switched.discount!.id, d1.id);
+    const deleted = await stripe.customers.deleteDiscount(customer.id);
+    assert.equal(deleted.deleted, true);
+    assert.equal(deleted.id, switched.discount!.id);
+    assert.equal((await stripe.customers.retrieve(customer.id) as Stripe.Customer).discount, null);
+    await assert.rejects(stripe.customers.deleteDiscount(customer.id), refused(404, undefined, new RegExp(`No active discount for customer: ${customer.id}`), "resource_missing"));
+
+    const events = (await stripe.events.list({ ending_before: since, limit: 100 })).data.reverse().filter((e) => e.type.startsWith("customer.discount."));
+    assert.deepEqual(events.map((e) => [e.type, (e.data.object as Stripe.Discount).id]), [
+      ["customer.discount.created", d1.id],
+      ["customer.discount.updated", switched.discount!.id],
+      ["customer.discount.deleted", switched.discount!.id],
+    ]);
+  });
+
+  test("a promotion code on customer create; bad ones are refused and change nothing", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const coupon = await stripe.coupons.create({ amount_off: 500, currency: "usd", duration: "once" });
+    const code = await stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "WELCOME" });
+    const c = await stripe.customers.create({ email: "a@example.com", promotion_code: code.id } as Stripe.CustomerCreateParams);
+    assert.equal(c.discount!.promotion_code, code.id);
+    assert.equal((await stripe.promotionCodes.retrieve(code.id)).times_redeemed, 1);
+    const before = (await stripe.customers.list()).data.length;
+    await assert.rejects(stripe.customers.create({ coupon: "nope" } as Stripe.CustomerCreateParams), refused(400, "coupon", /No such coupon: 'nope'/, "resource_missing"));
+    await assert.rejects(stripe.customers.create({ coupon: coupon.id, promotion_code: code.id } as Stripe.CustomerCreateParams), refused(400, "coupon", /only specify one of these parameters: coupon, promotion_code/, "parameters_exclusive"));
+    assert.equal((await stripe.customers.list()).data.length, before, "no customer was made");
+    await assert.rejects(stripe.customers.update(c.id, { promotion_code: "promo_nope", name: "X" } as Stripe.CustomerUpdateParams), refused(400, "promotion_code", /No such promotion code/));
+    const after = (await stripe.customers.retrieve(c.id)) as Stripe.Customer;
+    assert.equal(after.name, null);
+    assert.equal(after.discount!.id, c.discount!.id);
+  });
+});

@@ -525,6 +525,7 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "POST /v1/invoices/create_preview": [SUB, DUE_BY_CUSTOMER, {}],
 
   "POST /v1/subscriptions/:id/resume": [PAUSED, {}, { id: L("sub") }],
+  "DELETE /v1/customers/:id/discount": [[COUPON("fuzzcusdiscount"), well("POST", "/v1/customers", { coupon: "fuzzcusdiscount" })], {}, { id: L("cus") }],
   "DELETE /v1/subscriptions/:id/discount": [
     [CUS, PROD, PRICE, COUPON("fuzzsubdiscount"), well("POST", "/v1/subscriptions", { customer: L("cus"), items: [{ price: L("price") }], discounts: [{ coupon: "fuzzsubdiscount" }] })],
     {},

@@ -39,7 +39,7 @@ import type { Invoice, InvoiceLine } from "../../stripe/objects.js";
 import { invoiceMachine, type InvoiceInput, type InvoicePatch, type LineInput, type Numbering } from "./machine.js";
 
 export type { LineInput };
-import { planDiscounts, withDiscounts, type DiscountRequest } from "../discounts.js";
+import { discountsInForce, planDiscounts, withDiscounts, type DiscountRequest } from "../discounts.js";
 
 export type { Invoice, InvoiceLine };
 
@@ -646,9 +646,10 @@ export const invoicesModule: ResourceModule = {
           const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
           const pending = params.pending_invoice_items_behavior === "include" ? await pendingItems(ctx, c.id) : [];
           const currency = (params.currency ?? pending[0]?.currency ?? c.currency ?? "usd").toLowerCase();
-          const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: c.id, currency }, at) : undefined;
+          const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: c.id, currency, now }, at) : undefined;
           const inv = await createInvoice(ctx, {
-            ...(plan ? { discounts: (invoice: string) => plan.commit(ctx, { invoice }) } : {}),
+            // Without discounts of its own, the customer's discount applies (Stripe's coupons guide).
+            discounts: plan ? (invoice: string) => plan.commit(ctx, { invoice }) : (invoice: string) => discountsInForce(ctx, [], c.discount, now, invoice),
             customer: c,
             currency,
             lines: [],
