@@ -14,7 +14,9 @@
  * (Stripe applies an object's discounts in the order they are listed); an
  * amount off never takes more than is left, and is shared among the lines it
  * applies to in proportion to their amounts, the cents left by rounding
- * going to the first lines.
+ * going to the first lines. A line's own discounts (an invoice item's, a
+ * subscription item's) come first, then the invoice's on what they left: the
+ * caller lists them in that order.
  */
 
 /** A line as discounts see it. */
@@ -34,6 +36,8 @@ export interface DiscountTerms {
   readonly amountOff: number | null;
   /** Only lines of these products; `null`: every line. */
   readonly products: readonly string[] | null;
+  /** A line's own discount: only the lines at these positions (absent: the invoice's, every line). */
+  readonly lines?: readonly number[];
 }
 
 /** What one discount took off one line, or off the invoice. */
@@ -55,7 +59,9 @@ export function applyDiscounts(lines: readonly DiscountableLine[], discounts: re
   const perLine: DiscountAmount[][] = lines.map(() => []);
   const totals: DiscountAmount[] = [];
   for (const d of discounts) {
-    const eligible = lines.map((l, i) => left[i]! > 0 && (d.products === null || (l.product !== null && d.products.includes(l.product))));
+    const eligible = lines.map(
+      (l, i) => left[i]! > 0 && (d.lines === undefined || d.lines.includes(i)) && (d.products === null || (l.product !== null && d.products.includes(l.product))),
+    );
     const shares = d.percentOff !== null ? percentShares(left, eligible, d.percentOff) : amountShares(left, eligible, d.amountOff ?? 0);
     let sum = 0;
     shares.forEach((share, i) => {

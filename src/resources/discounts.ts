@@ -132,7 +132,7 @@ async function hasPriorTransactions(ctx: Context, customer: string, except: stri
 /** Checked `discounts[]` items, to be applied once their object exists. */
 export interface DiscountPlan {
   /** Creates the discounts (a reused one is taken as it is), counts the redemptions; the ids in order. */
-  commit(ctx: Context, on: { invoice?: string | null; subscription?: string | null }): Promise<string[]>;
+  commit(ctx: Context, on: { invoice?: string | null; subscription?: string | null; invoiceItem?: string | null }): Promise<string[]>;
 }
 
 /**
@@ -196,7 +196,7 @@ export async function planDiscounts(ctx: Context, requests: readonly DiscountReq
           customer_account: null,
           end: coupon.duration === "repeating" && coupon.duration_in_months ? boundary(now, "month", coupon.duration_in_months, 1) : null,
           invoice: on.invoice ?? null,
-          invoice_item: null,
+          invoice_item: on.invoiceItem ?? null,
           promotion_code: p.code?.id ?? null,
           source: { coupon: coupon.id, type: "coupon" },
           start: now,
@@ -226,15 +226,19 @@ const productOf = (l: InvoiceLine): string | null => {
  * less what the discounts took. Line amounts stay before discounts.
  */
 export async function withDiscounts(ctx: Context, inv: Invoice): Promise<Invoice> {
-  const ids = inv.discounts.map((d) => (typeof d === "string" ? d : d.id));
-  if (ids.length === 0 && !inv.total_discount_amounts?.length) return inv;
+  const idOf = (d: string | { id: string }): string => (typeof d === "string" ? d : d.id);
+  const ids = inv.discounts.map(idOf);
+  const lines = inv.lines.data;
+  const own = lines.flatMap((l, i) => (l.discounts ?? []).map((d) => ({ id: idOf(d), line: i })));
+  if (ids.length === 0 && own.length === 0 && !inv.total_discount_amounts?.length) return inv;
   const terms: DiscountTerms[] = [];
-  for (const id of ids) {
+  // Each line's own discounts first (on that line only), then the invoice's.
+  for (const { id, line } of [...own, ...ids.map((id) => ({ id, line: undefined }))]) {
     const t = await ctx.store.kvGet<Terms>(ctx.ns, TERMS, id);
     if (!t) continue;
-    terms.push({ id, percentOff: t.percent_off, amountOff: t.amount_off === null ? null : (amountIn(t, inv.currency) ?? 0), products: t.products });
+    const amountOff = t.amount_off === null ? null : (amountIn(t, inv.currency) ?? 0);
+    terms.push({ id, percentOff: t.percent_off, amountOff, products: t.products, ...(line !== undefined ? { lines: [line] } : {}) });
   }
-  const lines = inv.lines.data;
   const result = applyDiscounts(
     lines.map((l) => ({ amount: l.amount, discountable: l.discountable, product: productOf(l) })),
     terms,

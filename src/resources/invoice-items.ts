@@ -19,6 +19,7 @@ import type { ResourceModule } from "../kernel/registry.js";
 import { checkMoney } from "../payments/amounts.js";
 import type { InvoiceItem } from "../stripe/objects.js";
 import type { InvoiceItemInput } from "./invoices/machine.js";
+import { planDiscounts, type DiscountRequest } from "./discounts.js";
 
 export type { InvoiceItemInput };
 
@@ -31,7 +32,7 @@ export const invoiceItems: Resource<InvoiceItem> = new Resource<InvoiceItem>({
     customer: (ii) => (typeof ii.customer === "string" ? ii.customer : null),
     invoice: (ii) => (typeof ii.invoice === "string" ? ii.invoice : "pending"),
   },
-  expandable: { customer: "customer", invoice: "invoice" },
+  expandable: { customer: "customer", invoice: "invoice", discounts: "discount" },
 });
 
 
@@ -39,7 +40,7 @@ export const invoiceItems: Resource<InvoiceItem> = new Resource<InvoiceItem>({
 export function insertInvoiceItem(ctx: Context, input: InvoiceItemInput): Promise<InvoiceItem> {
   const quantity = input.quantity ?? 1;
   const item: InvoiceItem = {
-    id: invoiceItems.newId(),
+    id: input.id ?? invoiceItems.newId(),
     object: "invoiceitem",
     amount: input.amount,
     currency: input.currency,
@@ -48,7 +49,7 @@ export function insertInvoiceItem(ctx: Context, input: InvoiceItemInput): Promis
     date: input.date,
     description: input.description,
     discountable: !input.proration,
-    discounts: [],
+    discounts: [...(input.discounts ?? [])],
     invoice: input.invoice ?? null,
     livemode: false,
     metadata: input.metadata ?? {},
@@ -101,6 +102,10 @@ export const invoiceItemRelations: InvoiceItemRelations = {
   changed: hook("invoice-items.changed"),
 };
 
+/** `discounts[]`: the item's own coupons, promotion codes or existing discounts, applied in order; `""` clears them. */
+const DISCOUNTS = p.array(p.object({ coupon: p.string({ max: 5000 }), promotion_code: p.string({ max: 5000 }), discount: p.string({ max: 5000 }) })).emptiable();
+const at = (i: number): string => `discounts[${i}]`;
+
 const CREATE = {
   customer: p.id().required(),
   amount: p.integer(),
@@ -115,6 +120,7 @@ const CREATE = {
   quantity: p.integer({ min: 1 }),
   subscription: p.id(),
   unit_amount_decimal: p.decimal(),
+  discounts: DISCOUNTS,
 } as const;
 
 type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
@@ -154,7 +160,11 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
     if (!sub || sub.customer !== customer.id) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
   }
   const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
+  const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: customer.id, currency, now }, at) : undefined;
+  const id = invoiceItems.newId();
   const created = await insertInvoiceItem(ctx, {
+    id,
+    ...(plan ? { discounts: await plan.commit(ctx, { invoiceItem: id }) } : {}),
     customer: customer.id,
     amount,
     currency,
@@ -180,10 +190,15 @@ export const invoiceItemsModule: ResourceModule = {
     path: "/v1/invoiceitems",
     create: { params: CREATE, run: createItem },
     update: {
-      params: { amount: p.integer(), description: p.string({ max: 500 }).emptiable(), metadata: p.metadata(), quantity: p.integer({ min: 1 }), discountable: p.boolean() },
+      params: { amount: p.integer(), description: p.string({ max: 500 }).emptiable(), metadata: p.metadata(), quantity: p.integer({ min: 1 }), discountable: p.boolean(), discounts: DISCOUNTS },
       async run(ctx, current, params) {
         if (current.invoice !== null) await ctx.services.relations.port(invoiceItemRelations.draftInvoice)(ctx, String(current.invoice), String(current.customer));
+        const clock = typeof current.test_clock === "string" ? current.test_clock : null;
+        const owner = { customer: String(current.customer), currency: current.currency, now: await nowFor(ctx, clock) };
+        // Checked before anything is written: a discount that cannot apply changes nothing.
+        const plan = params.discounts !== undefined ? await planDiscounts(ctx, (params.discounts ?? []) as DiscountRequest[], owner, at) : undefined;
         const next: InvoiceItem = { ...current };
+        if (plan) next.discounts = await plan.commit(ctx, { invoiceItem: current.id });
         if (params.amount !== undefined) next.amount = params.amount;
         if (params.description !== undefined) next.description = params.description;
         if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata ?? {}, params.metadata);

@@ -107,7 +107,7 @@ function buildLine(invoiceId: string, currency: string, l: LineInput): InvoiceLi
     description: l.description,
     discount_amounts: [],
     discountable: !l.proration,
-    discounts: [],
+    discounts: [...(l.discounts ?? [])],
     invoice: invoiceId,
     livemode: false,
     metadata: l.metadata ?? {},
@@ -164,6 +164,7 @@ export function itemLine(ii: InvoiceItem): LineInput {
     invoiceItem: ii.id,
     proration: ii.proration,
     metadata: ii.metadata ?? {},
+    discounts: (ii.discounts ?? []).map((d) => (typeof d === "string" ? d : d.id)),
   };
 }
 

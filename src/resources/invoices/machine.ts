@@ -26,6 +26,8 @@ export interface LineInput {
   invoiceItem?: string | null;
   proration?: boolean;
   metadata?: Record<string, string>;
+  /** The line's own discounts (an invoice item's, a subscription item's). */
+  discounts?: readonly string[];
 }
 
 
@@ -45,6 +47,10 @@ export interface InvoiceItemInput {
   metadata?: Record<string, string>;
   testClock: string | null;
   date: number;
+  /** Its own discounts (ids of discount objects), applied to its line before the invoice's. */
+  discounts?: readonly string[];
+  /** Its id, when made beforehand (its discounts name it). */
+  id?: string;
 }
 
 
