@@ -132,7 +132,7 @@ async function hasPriorTransactions(ctx: Context, customer: string, except: stri
 /** Checked `discounts[]` items, to be applied once their object exists. */
 export interface DiscountPlan {
   /** Creates the discounts (a reused one is taken as it is), counts the redemptions; the ids in order. */
-  commit(ctx: Context, on: { invoice?: string | null; subscription?: string | null; invoiceItem?: string | null }): Promise<string[]>;
+  commit(ctx: Context, on: { invoice?: string | null; subscription?: string | null; invoiceItem?: string | null; subscriptionItem?: string | null }): Promise<string[]>;
 }
 
 /**
@@ -201,7 +201,7 @@ export async function planDiscounts(ctx: Context, requests: readonly DiscountReq
           source: { coupon: coupon.id, type: "coupon" },
           start: now,
           subscription: on.subscription ?? null,
-          subscription_item: null,
+          subscription_item: on.subscriptionItem ?? null,
         };
         await discounts.insert(ctx, discount);
         await ctx.store.kvSet(ctx.ns, TERMS, discount.id, p.terms);

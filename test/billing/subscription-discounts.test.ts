@@ -268,3 +268,41 @@ describe("customer discounts", { timeout: 60_000 }, () => {
     assert.equal(after.discount!.id, c.discount!.id);
   });
 });
+
+describe("subscription item discounts", { timeout: 60_000 }, () => {
+  test("items[].discounts on create and update take from their item's line before the subscription's discounts, on every invoice while they last", async () => {
+    await using s = await startTestServer();
+    const { stripe, clock, customer, price } = await setUp(s);
+    const other = await stripe.products.create({ name: "Add-on" });
+    const addOn = await stripe.prices.create({ currency: "usd", unit_amount: 400, product: other.id, recurring: { interval: "month" } });
+    const itemOnce = await stripe.coupons.create({ amount_off: 100, currency: "usd", duration: "once" });
+    const subTenth = await stripe.coupons.create({ percent_off: 10, duration: "forever" });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, discounts: [{ coupon: itemOnce.id }] }, { price: addOn.id }],
+      discounts: [{ coupon: subTenth.id }],
+      expand: ["latest_invoice"],
+    });
+    const [withOwn, plain] = sub.items.data;
+    assert.equal(withOwn!.discounts.length, 1);
+    assert.deepEqual(plain!.discounts, []);
+    const first = sub.latest_invoice as Stripe.Invoice;
+    assert.deepEqual(first.lines.data[0]!.discounts, withOwn!.discounts, "the item's line lists its own discount");
+    // $10 - $1 = $9 less 10%; $4 less 10%.
+    assert.deepEqual(first.lines.data.map((l) => l.discount_amounts?.map((d) => d.amount)), [[100, 90], [40]]);
+    assert.equal(first.amount_due, 1170);
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: month(1) });
+    assert.deepEqual((await invoicesOf(stripe, sub.id))[1], { subtotal: 1400, due: 1260, off: 140 }, "the once item discount is spent");
+
+    const half = await stripe.coupons.create({ percent_off: 50, duration: "forever" });
+    const updated = await stripe.subscriptions.update(sub.id, { items: [{ id: plain!.id, discounts: [{ coupon: half.id }] }], proration_behavior: "none" });
+    assert.equal(updated.items.data.find((it) => it.id === plain!.id)!.discounts.length, 1);
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: month(2) });
+    // $10 less 10%; $4 - $2 = $2 less 10%.
+    assert.deepEqual((await invoicesOf(stripe, sub.id))[2], { subtotal: 1400, due: 1080, off: 320 });
+    await assert.rejects(
+      stripe.subscriptions.update(sub.id, { items: [{ id: plain!.id, discounts: [{ coupon: "nope" }] }] }),
+      refused(400, "items[0][discounts][0][coupon]", /No such coupon: 'nope'/, "resource_missing"),
+    );
+  });
+});

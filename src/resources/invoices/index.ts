@@ -206,11 +206,13 @@ export interface NewInvoice {
   includePending?: boolean;
   /** The invoice's discounts, given its id (ids of discount objects, applied in order). */
   discounts?: (invoiceId: string) => Promise<string[]>;
+  /** Its id, when chosen beforehand (its lines' discounts name it). */
+  id?: string;
 }
 
 /** Creates a draft invoice (records `invoice.created`); pending items are moved onto it. */
 export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoice> {
-  const id = invoices.newId();
+  const id = n.id ?? invoices.newId();
   const c = n.customer;
   const base: Invoice = {
     id,

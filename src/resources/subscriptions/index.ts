@@ -43,7 +43,7 @@ import {
   type LineInput,
 } from "../invoices/index.js";
 import { listOf } from "../../kernel/list.js";
-import { deletedDiscount, discounts as discountObjects, discountsInForce, planDiscounts, withDiscounts, type DiscountRequest } from "../discounts.js";
+import { deletedDiscount, discounts as discountObjects, discountsInForce, planDiscounts, withDiscounts, type DiscountPlan, type DiscountRequest } from "../discounts.js";
 import { mergeMetadata, p, Param, type MetadataInput } from "../../kernel/params/param.js";
 import { override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
@@ -145,6 +145,7 @@ const CREATE_ITEM = {
   price_data: { currency: true, product: true, recurring: { interval: true, interval_count: INTERVAL_COUNT }, unit_amount: UNIT_AMOUNT, unit_amount_decimal: true, tax_behavior: true },
   quantity: QUANTITY,
   metadata: true,
+  discounts: override(DISCOUNTS, "coupons, promotion codes or existing discounts; \"\" clears them"),
 } as const;
 
 const CREATE = {
@@ -186,7 +187,7 @@ type CreateParams = SubscriptionCreate;
 
 const UPDATE = {
   ...sdkShape<Stripe.SubscriptionUpdateParams>("POST /v1/subscriptions/{subscription_exposed_id}", {
-    items: { id: true, price: true, quantity: QUANTITY, deleted: true, metadata: true, clear_usage: true },
+    items: { id: true, price: true, quantity: QUANTITY, deleted: true, metadata: true, clear_usage: true, discounts: override(DISCOUNTS, "coupons, promotion codes or existing discounts; \"\" clears them") },
     cancel_at: override(p.timestamp().emptiable(), "a Unix time, or \"\" to clear it; the period-end forms are not modelled"),
     cancel_at_period_end: true,
     cancellation_details: { comment: true, feedback: true },
@@ -212,7 +213,7 @@ const UPDATE = {
 
 /** As parsed: the SDK types the enums open, the parsers return Stripe's values. */
 interface UpdateParams extends DiscountParams {
-  readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean }>;
+  readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean; discounts?: readonly DiscountRequest[] | null }>;
   readonly cancel_at?: number | null;
   readonly cancel_at_period_end?: boolean;
   readonly cancellation_details?: { comment?: string | null; feedback?: string | null };
@@ -286,6 +287,17 @@ function lineFor(sub: Subscription, item: SubscriptionItem, period: { start: num
     subscription: sub.id,
     subscriptionItem: item.id,
   };
+}
+
+/** Lines of subscription items with the items' own discounts in force at `now` (`invoice` takes the `once` ones; a preview passes `null`). */
+async function withItemDiscounts(ctx: Context, sub: Subscription, lines: readonly LineInput[], now: number, invoice: string | null): Promise<LineInput[]> {
+  const out: LineInput[] = [];
+  for (const l of lines) {
+    const item = l.subscriptionItem ? sub.items.data.find((it) => it.id === l.subscriptionItem) : undefined;
+    const own = item?.discounts ?? [];
+    out.push(own.length > 0 ? { ...l, discounts: await discountsInForce(ctx, own, null, now, invoice) } : l);
+  }
+  return out;
 }
 
 function formatMoney(price: Price): string {
@@ -364,6 +376,12 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   const ask = discountAsk(params as DiscountParams);
   const currency = params.currency ?? checked.prices.find((x) => x !== undefined)?.currency ?? params.items[0]?.price_data?.currency ?? "usd";
   const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer: customer.id, subscription: env.subscriptionId, currency: currency.toLowerCase(), now }, ask.at) : undefined;
+  const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
+  for (const [i, item] of params.items.entries()) {
+    if (!item.discounts) continue;
+    const plan = await planDiscounts(ctx, item.discounts as DiscountRequest[], { customer: customer.id, currency: currency.toLowerCase(), now }, (j) => `items[${i}][discounts][${j}]`);
+    itemPlans.push({ item: env.itemIds[i]!, plan });
+  }
   // Planned with the inline prices as they will be: a bad anchor is refused, and the first payment decided, before any price exists.
   const draft = planSubscription(params, customer, checked, params.items.map((item, i) => checked.prices[i] ?? inlinePrice(item.price_data!)), env);
   if ("error" in draft) throw draft.error;
@@ -383,6 +401,8 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   if ("error" in plan) throw plan.error;
   const machineEnv = { now, settings: billingOf(ctx) };
   const discountIds = discountPlan ? await discountPlan.commit(ctx, { subscription: env.subscriptionId }) : [];
+  const itemDiscounts = new Map<string, string[]>();
+  for (const { item, plan } of itemPlans) itemDiscounts.set(item, await plan.commit(ctx, { subscription: env.subscriptionId, subscriptionItem: item }));
   let sub = plan.next;
   let invoice: Invoice | undefined;
   let attempt: PaymentAttempt | undefined;
@@ -393,7 +413,7 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
           for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, sub.id);
           break;
         case "insert":
-          sub = await subscriptions.insert(ctx, { ...effect.subscription, discounts: discountIds });
+          sub = await subscriptions.insert(ctx, withItems({ ...effect.subscription, discounts: discountIds }, effect.subscription.items.data.map((it) => ({ ...it, discounts: itemDiscounts.get(it.id) ?? it.discounts }))));
           break;
         case "save":
           sub = await store(ctx, sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
@@ -403,10 +423,12 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
           break;
         case "invoice": {
           const { order } = effect;
+          const invoiceId = invoices.newId();
           const inv = await createInvoice(ctx, {
+            id: invoiceId,
             customer,
             currency: sub.currency,
-            lines: [...order.lines],
+            lines: await withItemDiscounts(ctx, sub, order.lines, now, invoiceId),
             billingReason: order.reason,
             collectionMethod: sub.collection_method,
             periodStart: order.period.start,
@@ -550,6 +572,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   const cycle = cycleOf(current);
   let items = [...current.items.data];
   const changes: Array<{ before?: SubscriptionItem; after?: SubscriptionItem }> = [];
+  const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
   let intervalChange: Price | undefined;
   for (const [i, change] of (params.items ?? []).entries()) {
     const param = `items[${i}]`;
@@ -576,6 +599,10 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     const next = existing
       ? ({ ...existing, price, plan: buildItem(existing.id, current.id, price, quantity, existing.created, period, metadata).plan, quantity, metadata } as SubscriptionItem)
       : buildItem(`si_${randomChars(14)}`, current.id, price, quantity, now, period, metadata);
+    if (change.discounts !== undefined) {
+      const plan = await planDiscounts(ctx, (change.discounts ?? []) as DiscountRequest[], { customer, currency: current.currency, now }, (j) => `${param}[discounts][${j}]`);
+      itemPlans.push({ item: next.id, plan });
+    }
     items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
     if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
   }
@@ -644,6 +671,10 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
   if (prorates) await prorate(ctx, current, changes, prorationDate);
   if (discountPlan) next = { ...next, discounts: await discountPlan.commit(ctx, { subscription: current.id }) };
+  for (const { item, plan } of itemPlans) {
+    const ids = await plan.commit(ctx, { subscription: current.id, subscriptionItem: item });
+    next = withItems(next, next.items.data.map((it) => (it.id === item ? { ...it, discounts: ids } : it)));
+  }
   next = await store(ctx, current, next);
   // Stripe sends trial_will_end "when a trial is ended immediately (using trial_end=now)", and at once for a trial that ends sooner than the notice.
   if (params.trial_end === "now" && current.status === "trialing") await sendTrialNotice(ctx, next, now);
@@ -813,11 +844,13 @@ export async function renewInvoice(
     return share === 1 ? line : { ...line, amount: Math.round(line.amount * share) };
   });
   const paused = collectionPausedAt(sub, now);
+  const invoiceId = invoices.newId();
   const inv = await createInvoice(ctx, {
+    id: invoiceId,
     ...(paused ? { autoAdvance: false } : {}),
     customer: c,
     currency: sub.currency,
-    lines,
+    lines: await withItemDiscounts(ctx, sub, lines, now, invoiceId),
     billingReason: reason,
     collectionMethod: sub.collection_method,
     periodStart: period.start,
@@ -917,7 +950,8 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
   const { itemLine } = await import("../invoices/index.js");
   const pending = (await pendingItems(ctx, c.id, sub.id)).map(itemLine);
   const id = `upcoming_in_${randomChars(14)}`;
-  const lines = previewLines(id, sub.currency, [...pending, ...sub.items.data.map((item) => lineFor(sub, item, period, false))]);
+  const itemLines = await withItemDiscounts(ctx, sub, sub.items.data.map((item) => lineFor(sub, item, period, false)), period.start, null);
+  const lines = previewLines(id, sub.currency, [...pending, ...itemLines]);
   const preview = previewInvoice(c, sub.currency, now, lines, id);
   // The renewal's discounts as they will stand at its start (the period's end).
   const ids = await discountsInForce(ctx, sub.discounts, c.discount, period.start, null);

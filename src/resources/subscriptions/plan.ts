@@ -28,6 +28,8 @@ const DAY = 86_400;
 
 /** One entry of `items` on create, as parsed. */
 export interface CreateItem {
+  /** The item's own discounts (`items[i][discounts]`). */
+  readonly discounts?: readonly { coupon?: string; promotion_code?: string; discount?: string }[] | null;
   readonly price?: string;
   readonly plan?: string;
   readonly price_data?: {
