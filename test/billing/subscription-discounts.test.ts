@@ -306,3 +306,22 @@ describe("subscription item discounts", { timeout: 60_000 }, () => {
     );
   });
 });
+
+describe("subscription_items discounts", { timeout: 60_000 }, () => {
+  test("discounts on /v1/subscription_items create and update", async () => {
+    await using s = await startTestServer();
+    const { stripe, customer, price } = await setUp(s);
+    const other = await stripe.products.create({ name: "Add-on" });
+    const addOn = await stripe.prices.create({ currency: "usd", unit_amount: 400, product: other.id, recurring: { interval: "month" } });
+    const half = await stripe.coupons.create({ percent_off: 50, duration: "forever" });
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const item = await stripe.subscriptionItems.create({ subscription: sub.id, price: addOn.id, discounts: [{ coupon: half.id }], proration_behavior: "none" });
+    assert.equal(item.discounts.length, 1);
+    const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    // $10, and $4 less half.
+    assert.equal(preview.amount_due, 1200);
+    const cleared = await stripe.subscriptionItems.update(item.id, { discounts: "", proration_behavior: "none" });
+    assert.deepEqual(cleared.discounts, []);
+    assert.equal((await stripe.invoices.createPreview({ subscription: sub.id })).amount_due, 1400);
+  });
+});
