@@ -131,8 +131,8 @@ describe("paths the server does not serve", { timeout: 120_000 }, () => {
     const refund = await s.raw("POST", "/v1/charges/ch_1/refunds/re_1", { body: "metadata[a]=b" });
     assert.equal(refund.status, 404);
     assert.equal(refund.json.error.message, notImplemented("POST /v1/charges/{charge}/refunds/{refund}"));
-    const discount = await s.raw("DELETE", "/v1/customers/cus_1/discount");
-    assert.equal(discount.json.error.message, notImplemented("DELETE /v1/customers/{customer}/discount (stripe.customers.deleteDiscount)"));
+    const verify = await s.raw("POST", "/v1/customers/cus_1/sources/card_1/verify");
+    assert.equal(verify.json.error.message, notImplemented("POST /v1/customers/{customer}/sources/{id}/verify (stripe.customers.verifySource)"));
     // The price is still there: the refused DELETE changed nothing.
     assert.equal((await s.stripe().prices.retrieve(price.id)).active, true);
   });
