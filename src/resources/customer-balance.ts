@@ -88,6 +88,32 @@ async function applyBalance(ctx: Context, invoice: Invoice, due: number): Promis
   return { starting, ending };
 }
 
+/**
+ * Credits (a negative `amount`) or debits a customer's balance for a credit note: a transaction of
+ * type `credit_note` naming the note and its invoice, and the customer's new balance
+ * (`customer.updated`). Answers the transaction.
+ */
+export async function creditNoteTransaction(ctx: Context, invoice: Invoice, creditNote: string, amount: number): Promise<CustomerBalanceTransaction> {
+  const customer = await customers.require(ctx, String(invoice.customer), "customer");
+  const txn = await transactions.insert(
+    ctx,
+    customerBalanceTransactions.factory({
+      id: transactions.newId(),
+      created: ctx.now(),
+      livemode: false,
+      amount,
+      currency: invoice.currency,
+      customer: customer.id,
+      credit_note: creditNote,
+      ending_balance: customer.balance + amount,
+      invoice: invoice.id,
+      type: "credit_note",
+    }),
+  );
+  await customers.update(ctx, customer, { ...customer, balance: customer.balance + amount, currency: customer.currency ?? invoice.currency });
+  return txn;
+}
+
 /** Balance transactions, and the balance applied to invoices. */
 export const customerBalanceModule: ResourceModule = {
   ...customerBalanceTransactions.module,

@@ -30,6 +30,7 @@ import { promotionCodes } from "./promotion-codes.js";
 import { plansModule } from "./plans.js";
 import { discountsModule } from "./discounts.js";
 import { quotesModule } from "./quotes/index.js";
+import { creditNotesModule } from "./credit-notes.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -61,4 +62,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   plansModule,
   discountsModule,
   quotesModule,
+  creditNotesModule,
 ];

@@ -72,6 +72,14 @@ function refundBehaviourOf(charge: Charge): RefundBehaviour {
   return behaviourOf(charge.payment_method_details?.card?.fingerprint)?.refunds ?? "succeed";
 }
 
+/**
+ * Refunds `amount` of a charge through the one refund path (test cards' delayed and failing refunds
+ * included), as a credit note's `refund_amount` does; refuses what the charge cannot give back.
+ */
+export async function refundCharge(ctx: Context, chargeId: string, amount: number, metadata?: Record<string, string>): Promise<Refund> {
+  return createRefund(ctx, await chargeToRefund(ctx, { charge: chargeId }), { amount, ...(metadata ? { metadata } : {}) });
+}
+
 /** Creates a refund of `charge` (checked by the caller) and records `refund.created`, then `charge.refunded`. */
 async function createRefund(ctx: Context, charge: Charge, params: Omit<CreateParams, "charge" | "payment_intent">): Promise<Refund> {
   const amount = checkRefundable(charge, params.amount);

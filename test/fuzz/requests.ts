@@ -454,6 +454,7 @@ const PAUSED = [
 ];
 const QUOTE = [CUS, PROD, PRICE, well("POST", "/v1/quotes", { customer: L("cus"), line_items: [{ price: L("price") }] })];
 const OPEN_QUOTE = [...QUOTE, well("POST", "/v1/quotes/:id/finalize", {}, { id: L("qt") })];
+const CREDIT_NOTE = [...OPEN, well("POST", "/v1/credit_notes", { invoice: L("in"), amount: 100 })];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -481,6 +482,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/promotion_codes": { prefix: "promo", steps: PROMO },
   "/v1/plans": { prefix: "price", steps: [PLAN] },
   "/v1/quotes": { prefix: "qt", steps: QUOTE },
+  "/v1/credit_notes": { prefix: "cn", steps: CREDIT_NOTE },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -537,6 +539,10 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/quotes/:id/pdf": [OPEN_QUOTE, {}, { id: L("qt") }],
   "GET /v1/quotes/:id/line_items": [QUOTE, {}, { id: L("qt") }],
   "GET /v1/quotes/:id/computed_upfront_line_items": [QUOTE, {}, { id: L("qt") }],
+  "GET /v1/credit_notes/preview": [OPEN, { invoice: L("in"), amount: 100 }, {}],
+  "GET /v1/credit_notes/preview/lines": [OPEN, { invoice: L("in"), lines: [{ type: "custom_line_item", unit_amount: 100 }] }, {}],
+  "GET /v1/credit_notes/:credit_note/lines": [CREDIT_NOTE, {}, { credit_note: L("cn") }],
+  "POST /v1/credit_notes/:id/void": [CREDIT_NOTE, {}, { id: L("cn") }],
   "GET /v1/subscription_items": [SUB, { subscription: L("sub") }, {}],
   "POST /v1/subscription_items": [[...SUB, PRICE], { subscription: L("sub"), price: L("price") }, {}],
   "POST /v1/subscription_items/:id": [SUB, { quantity: 2 }, { id: L("si") }],

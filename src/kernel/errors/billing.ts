@@ -76,6 +76,31 @@ export const QuoteErrors = defineErrors({
   pdfOfDraft: (id: string) => invalidRequest(400, `The quote ${id} is a draft; finalize it to download its PDF.`),
 });
 
+/**
+ * Credit note refusals. Stripe's API reference for credit notes states the rules (a finalized invoice,
+ * at most what is left to credit, the refund, credit and out-of-band amounts adding up to the
+ * post-payment amount, void only while the invoice is open); the wording is in the same style.
+ */
+export const CreditNoteErrors = defineErrors({
+  invoiceNotFinalized: (invoice: string, status: string | null) =>
+    invalidRequest(400, `You can only create a credit note for an open or paid invoice; ${invoice} is ${status ?? "a draft"}.`, { param: "invoice" }),
+  amountTooLarge: (amount: number, left: number) =>
+    invalidRequest(400, `The credit note's total (${amount}) is greater than the amount that can still be credited on the invoice (${left}).`, { param: "amount" }),
+  lineAmountTooLarge: (amount: number, left: number, param: string) =>
+    invalidRequest(400, `The amount to credit for this line (${amount}) is greater than what can still be credited on it (${left}).`, { param }),
+  amountMismatch: (amount: number, lines: number) => invalidRequest(400, `The amount (${amount}) must equal the sum of the credit note's lines (${lines}).`, { param: "amount" }),
+  nothingToCredit: () => invalidRequest(400, "One of amount, lines, or shipping_cost must be provided.", { param: "amount" }),
+  zeroTotal: () => invalidRequest(400, "A credit note's total must be greater than 0.", { param: "amount" }),
+  sumMismatch: (sum: number, post: number) =>
+    invalidRequest(400, `The sum of refund_amount, credit_amount and out_of_band_amount (${sum}) must equal the credit note's post_payment_amount (${post}).`),
+  noChargeToRefund: (invoice: string) => invalidRequest(400, `Invoice ${invoice} was not paid with a charge, so refund_amount cannot be used.`, { param: "refund_amount" }),
+  refundNotOfInvoice: (refund: string, invoice: string, param: string) => invalidRequest(400, `The refund ${refund} is not a refund of the payment of invoice ${invoice}.`, { param }),
+  lineNotOnInvoice: (line: string, invoice: string, param: string) => invalidRequest(400, `The invoice line item ${line} is not on invoice ${invoice}.`, { param, code: "resource_missing" }),
+  lineParamNotAllowed: (field: string, type: string, param: string) => invalidRequest(400, `${field} can not be used with a line of type ${type}.`, { param }),
+  voidInvoiceNotOpen: (id: string, status: string | null) => invalidRequest(400, `You can only void a credit note while its invoice is open; the invoice of ${id} is ${status}.`),
+  alreadyVoid: (id: string) => invalidRequest(400, `The credit note ${id} is already void.`),
+});
+
 /** Subscription refusals. */
 export const SubscriptionErrors = defineErrors({
   daysUntilDueNotAllowed: () => invalidRequest(400, "days_until_due can only be set when collection_method is send_invoice.", { param: "days_until_due" }),

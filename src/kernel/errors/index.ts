@@ -7,7 +7,7 @@
  * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
 import { Errors } from "./api.js";
-import { CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
+import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
@@ -36,6 +36,7 @@ export const ERROR_TABLE = {
   customerBalance: CustomerBalanceErrors,
   subscription: SubscriptionErrors,
   quote: QuoteErrors,
+  creditNote: CreditNoteErrors,
   testClock: TestClockErrors,
   price: PriceErrors,
   plan: PlanErrors,

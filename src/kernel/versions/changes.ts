@@ -219,6 +219,27 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
   {
     version: FIRST_BASIL,
     kind: "shape",
+    object: "credit_note",
+    source: "refund and tax_amounts removed from CreditNote (stripe-node 18.0.0 CHANGELOG)",
+    expandable: { refund: "refund" },
+    down(note) {
+      const refunds = Array.isArray(note.refunds) ? (note.refunds as Obj[]) : [];
+      return { ...note, refund: str(refunds[0]?.refund) ?? null, tax_amounts: taxAmounts(note.total_taxes) };
+    },
+  },
+  {
+    version: FIRST_BASIL,
+    kind: "shape",
+    object: "credit_note_line_item",
+    source: "tax_amounts, amount_excluding_tax and unit_amount_excluding_tax removed from CreditNoteLineItem (stripe-node 18.0.0 CHANGELOG)",
+    down(line) {
+      const unit = line.unit_amount_decimal;
+      return { ...line, amount_excluding_tax: line.amount, tax_amounts: taxAmounts(line.taxes), unit_amount_excluding_tax: typeof unit === "string" ? unit : null };
+    },
+  },
+  {
+    version: FIRST_BASIL,
+    kind: "shape",
     object: "line_item",
     source: `${BASIL_PARENT}; tax_amounts, tax_rates, amount_excluding_tax, unit_amount_excluding_tax removed (stripe-node 18 CHANGELOG)`,
     async down(line, env) {

@@ -529,6 +529,12 @@ export async function attemptPayment(
   return { invoice: await recordFailure(ctx, after, opts.now, opts.nextAttemptAt ?? null), ...(result.error ? { error: result.error } : {}) };
 }
 
+/** The charge that paid an invoice, if a payment attempt paid it (credit notes refund it). */
+export async function chargeOfInvoice(ctx: Context, inv: Invoice): Promise<string | null> {
+  const pi = await existingIntent(ctx, inv);
+  return pi?.status === "succeeded" && typeof pi.latest_charge === "string" ? pi.latest_charge : null;
+}
+
 async function existingIntent(ctx: Context, inv: Invoice): Promise<PaymentIntent | undefined> {
   const id = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, inv.id);
   return id ? paymentIntents.get(ctx, id) : undefined;
