@@ -29,6 +29,9 @@ async function coverage(s: TestServer): Promise<Coverage> {
 /** Required parameters of the operations whose required ones are read before the rest. */
 const REQUIRED: Readonly<Record<string, string>> = {
   "POST /v1/charges": "amount=100&currency=usd&",
+  "POST /v1/credit_notes": "invoice=in_1&",
+  "GET /v1/credit_notes/preview": "invoice=in_1&",
+  "GET /v1/credit_notes/preview/lines": "invoice=in_1&",
   "POST /v1/payment_intents": "amount=100&currency=usd&",
   "POST /v1/payment_methods": "type=card&",
   "POST /v1/subscriptions": "customer=cus_1&items[0][price]=price_1&",
