@@ -11,6 +11,7 @@ import { customers } from "./customers.js";
 import { allOf } from "../kernel/filters.js";
 import { mergeMetadata, p, type ParamType } from "../kernel/params/param.js";
 import { prices } from "./prices.js";
+import { resolveTaxRates } from "./tax-rates.js";
 import { checkCurrency } from "../payments/amounts.js";
 import { Resource } from "../kernel/resource.js";
 import { hook, port, type Hook, type Port } from "../kernel/relation-keys.js";
@@ -66,7 +67,7 @@ export function insertInvoiceItem(ctx: Context, input: InvoiceItemInput): Promis
     proration: input.proration ?? false,
     quantity,
     quantity_decimal: String(quantity),
-    tax_rates: [],
+    tax_rates: (input.taxRates ?? []) as InvoiceItem["tax_rates"],
     test_clock: input.testClock,
   } as InvoiceItem;
   return invoiceItems.insert(ctx, item);
@@ -119,6 +120,7 @@ const CREATE = {
   pricing: p.object({ price: p.id() }),
   quantity: p.integer({ min: 1 }),
   subscription: p.id(),
+  tax_rates: p.array(p.string({ max: 5000 })),
   unit_amount_decimal: p.decimal(),
   discounts: DISCOUNTS,
 } as const;
@@ -159,12 +161,14 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
     const sub = await ctx.store.get<{ id: string; customer: string; deleted?: boolean }>(ctx.ns, "subscription", params.subscription);
     if (!sub || sub.customer !== customer.id) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);
   }
+  const taxRates = await resolveTaxRates(ctx, params.tax_rates, "tax_rates");
   const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
   const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: customer.id, currency, now }, at) : undefined;
   const id = invoiceItems.newId();
   const created = await insertInvoiceItem(ctx, {
     id,
     ...(plan ? { discounts: await plan.commit(ctx, { invoiceItem: id }) } : {}),
+    taxRates,
     customer: customer.id,
     amount,
     currency,
@@ -190,14 +194,16 @@ export const invoiceItemsModule: ResourceModule = {
     path: "/v1/invoiceitems",
     create: { params: CREATE, run: createItem },
     update: {
-      params: { amount: p.integer(), description: p.string({ max: 500 }).emptiable(), metadata: p.metadata(), quantity: p.integer({ min: 1 }), discountable: p.boolean(), discounts: DISCOUNTS },
+      params: { amount: p.integer(), description: p.string({ max: 500 }).emptiable(), metadata: p.metadata(), quantity: p.integer({ min: 1 }), discountable: p.boolean(), discounts: DISCOUNTS, tax_rates: p.array(p.string({ max: 5000 })).emptiable() },
       async run(ctx, current, params) {
         if (current.invoice !== null) await ctx.services.relations.port(invoiceItemRelations.draftInvoice)(ctx, String(current.invoice), String(current.customer));
         const clock = typeof current.test_clock === "string" ? current.test_clock : null;
         const owner = { customer: String(current.customer), currency: current.currency, now: await nowFor(ctx, clock) };
-        // Checked before anything is written: a discount that cannot apply changes nothing.
+        // Checked before anything is written: a discount or a tax rate that cannot apply changes nothing.
         const plan = params.discounts !== undefined ? await planDiscounts(ctx, (params.discounts ?? []) as DiscountRequest[], owner, at) : undefined;
+        const taxRates = params.tax_rates !== undefined ? await resolveTaxRates(ctx, params.tax_rates, "tax_rates") : undefined;
         const next: InvoiceItem = { ...current };
+        if (taxRates !== undefined) next.tax_rates = taxRates as InvoiceItem["tax_rates"];
         if (plan) next.discounts = await plan.commit(ctx, { invoiceItem: current.id });
         if (params.amount !== undefined) next.amount = params.amount;
         if (params.description !== undefined) next.description = params.description;

@@ -6,6 +6,8 @@
  * parameters, so they are refused as unknown, as Stripe refuses them).
  */
 import type { Stripe, Wire } from "../stripe/types.js";
+import type { Context } from "../kernel/context.js";
+import { Errors, TaxRateErrors } from "../kernel/errors/index.js";
 import { defineResource, eq } from "../kernel/define.js";
 import { p } from "../kernel/params/param.js";
 import { override } from "../kernel/params/stripe-shapes.js";
@@ -34,3 +36,19 @@ export const taxRates = defineResource<TaxRate, Stripe.TaxRateCreateParams, Stri
   update: { params: EDITABLE },
   list: { params: { active: true, inclusive: true }, filter: { active: eq("active"), inclusive: eq("inclusive") } },
 });
+
+/**
+ * The tax rates `ids` name, checked before anything is written: each must
+ * exist and be active. `param` names the list (`tax_rates`, `default_tax_rates`).
+ */
+export async function resolveTaxRates(ctx: Context, ids: readonly string[] | null | undefined, param: string): Promise<TaxRate[]> {
+  const out: TaxRate[] = [];
+  for (const [i, id] of (ids ?? []).entries()) {
+    const rate = await taxRates.resource.get(ctx, id);
+    if (!rate) throw Errors.resourceMissing("tax_rate", id, `${param}[${i}]`, 400);
+    if (!rate.active) throw TaxRateErrors.inactive(id, `${param}[${i}]`);
+    out.push(rate);
+  }
+  return out;
+}
+

@@ -158,6 +158,9 @@ const SAMPLES: Samples = {
     priceRecurring: ["price_123"],
     currencyMismatch: ["usd", "eur"],
   },
+  taxRate: {
+    inactive: ["txr_123", "default_tax_rates[0]"],
+  },
   customerBalance: {
     currencyMismatch: ["eur", "usd"],
   },

@@ -146,3 +146,9 @@ export const TestClockErrors = defineErrors({
     invalidRequest(400, `The frozen_time must be after the test clock's current frozen_time (${frozenTime}).`, { param: "frozen_time" }),
   cannotAdvance: (problem: string) => invalidRequest(400, `The test clock cannot be advanced: ${problem}.`, { param: "frozen_time" }),
 });
+
+/** Tax rate refusals, where an object applies tax rates (invoices, invoice items, subscriptions and their items). */
+export const TaxRateErrors = defineErrors({
+  /** Archived rates apply to nothing new (Stripe's tax rate docs: an archived rate "can't be used with new applications"). */
+  inactive: (id: string, param: string) => invalidRequest(400, `The tax rate ${id} is archived (active=false) and cannot be applied.`, { param }),
+});

@@ -7,7 +7,7 @@
  * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
 import { Errors } from "./api.js";
-import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TestClockErrors } from "./billing.js";
+import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
@@ -33,6 +33,7 @@ export const ERROR_TABLE = {
   invoice: InvoiceErrors,
   invoicePreview: InvoicePreviewErrors,
   invoiceItem: InvoiceItemErrors,
+  taxRate: TaxRateErrors,
   customerBalance: CustomerBalanceErrors,
   subscription: SubscriptionErrors,
   quote: QuoteErrors,

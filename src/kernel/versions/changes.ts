@@ -96,6 +96,20 @@ function taxAmounts(taxes: unknown): Obj[] {
   }));
 }
 
+/**
+ * A line's own tax rates, as older versions listed them on the line (whole
+ * objects): its invoice item's, else its subscription item's; rates the line
+ * has from the invoice's `default_tax_rates` are not its own (Stripe lists
+ * those on the invoice only).
+ */
+async function lineTaxRates(invoiceItem: string | null, subscriptionItem: string | null, env: RenderEnv): Promise<unknown[]> {
+  const ii = invoiceItem ? await env.get("invoiceitem", invoiceItem) : undefined;
+  if (Array.isArray(ii?.tax_rates) && ii.tax_rates.length) return ii.tax_rates;
+  const si = subscriptionItem ?? str(objectOf(objectOf(ii?.parent)?.subscription_details)?.subscription_item);
+  const item = si ? await env.get("subscription_item", si) : undefined;
+  return Array.isArray(item?.tax_rates) ? item.tax_rates : [];
+}
+
 /** Every change, oldest first. */
 export const VERSION_CHANGES: readonly VersionChange[] = [
   {
@@ -241,7 +255,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     version: FIRST_BASIL,
     kind: "shape",
     object: "line_item",
-    source: `${BASIL_PARENT}; tax_amounts, tax_rates, amount_excluding_tax, unit_amount_excluding_tax removed (stripe-node 18 CHANGELOG)`,
+    source: `${BASIL_PARENT}; tax_amounts (now taxes), tax_rates, amount_excluding_tax, unit_amount_excluding_tax removed (stripe-node 18 CHANGELOG)`,
     async down(line, env) {
       const parent = objectOf(line.parent);
       const sub = objectOf(parent?.subscription_item_details);
@@ -250,19 +264,21 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
       const price = await priceOf(line, env);
       const amount = Number(line.amount);
       const quantity = typeof line.quantity === "number" ? line.quantity : null;
+      const taxes = taxAmounts(line.taxes);
+      const excluding = amount - taxes.filter((t) => t.inclusive).reduce((sum, t) => sum + Number(t.amount), 0);
       return {
         ...line,
-        amount_excluding_tax: amount,
+        amount_excluding_tax: excluding,
         invoice_item: str(from?.invoice_item) ?? undefined,
         plan: planOf(price),
         price: price ?? null,
         proration: from?.proration === true,
         proration_details: from?.proration_details ?? { credited_items: null },
         subscription_item: str(sub?.subscription_item) ?? undefined,
-        tax_amounts: taxAmounts(line.taxes),
-        tax_rates: [],
+        tax_amounts: taxes,
+        tax_rates: await lineTaxRates(str(from?.invoice_item), str(sub?.subscription_item), env),
         type: sub ? "subscription" : "invoiceitem",
-        unit_amount_excluding_tax: quantity ? String(Math.round(amount / quantity)) : null,
+        unit_amount_excluding_tax: quantity ? String(Math.round(excluding / quantity)) : null,
       };
     },
   },

@@ -40,6 +40,8 @@ import { invoiceMachine, type InvoiceInput, type InvoicePatch, type LineInput, t
 
 export type { LineInput };
 import { discountsInForce, planDiscounts, withDiscounts, type DiscountRequest } from "../discounts.js";
+import { withTaxes } from "./taxes.js";
+import { resolveTaxRates, type TaxRate } from "../tax-rates.js";
 
 export type { Invoice, InvoiceLine };
 
@@ -208,6 +210,8 @@ export interface NewInvoice {
   discounts?: (invoiceId: string) => Promise<string[]>;
   /** Its id, when chosen beforehand (its lines' discounts name it). */
   id?: string;
+  /** Rates for lines without their own (resolved: they exist and are active). */
+  defaultTaxRates?: TaxRate[];
 }
 
 /** Creates a draft invoice (records `invoice.created`); pending items are moved onto it. */
@@ -247,7 +251,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     customer_tax_ids: [],
     default_payment_method: n.defaultPaymentMethod ?? null,
     default_source: null,
-    default_tax_rates: [],
+    default_tax_rates: (n.defaultTaxRates ?? []) as Invoice["default_tax_rates"],
     description: n.description ?? null,
     discounts: n.discounts ? await n.discounts(id) : [],
     due_date: n.collectionMethod === "send_invoice" ? n.now + (n.daysUntilDue ?? 30) * 86_400 : null,
@@ -303,7 +307,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     }
   }
   lines.push(...n.lines);
-  const inv = await withDiscounts(ctx, withTotals(base, lines.map((l) => buildLine(id, n.currency, l))));
+  const inv = await withTaxes(ctx, await withDiscounts(ctx, withTotals(base, lines.map((l) => buildLine(id, n.currency, l)))));
   for (const ii of moved) await invoiceItems.update(ctx, ii, { ...ii, invoice: id }, { event: false });
   return invoices.insert(ctx, inv);
 }
@@ -315,7 +319,7 @@ async function refreshDraft(ctx: Context, invoiceId: string): Promise<void> {
   const items = (await invoiceItems.list(ctx, { limit: 1000, where: { index: "invoice", value: invoiceId } })).data.reverse();
   const kept = inv.lines.data.filter((l) => l.parent?.type === "subscription_item_details" && !l.parent.subscription_item_details?.invoice_item);
   const lines = [...items.map((ii) => buildLine(inv.id, inv.currency, itemLine(ii))), ...kept];
-  await invoices.update(ctx, inv, await withDiscounts(ctx, withTotals(inv, lines)));
+  await invoices.update(ctx, inv, await withTaxes(ctx, await withDiscounts(ctx, withTotals(inv, lines))));
 }
 
 /** Checks that an invoice is a draft of `customer` that may receive items. */
@@ -624,6 +628,7 @@ const CREATE = {
   pending_invoice_items_behavior: p.enum(["exclude", "include"]),
   subscription: p.id(),
   discounts: DISCOUNTS,
+  default_tax_rates: p.array(p.string({ max: 5000 })),
 } as const;
 
 /** Preview parameters (`POST /v1/invoices/create_preview`). */
@@ -655,6 +660,7 @@ export const invoicesModule: ResourceModule = {
           const now = await nowFor(ctx, typeof c.test_clock === "string" ? c.test_clock : null);
           const pending = params.pending_invoice_items_behavior === "include" ? await pendingItems(ctx, c.id) : [];
           const currency = (params.currency ?? pending[0]?.currency ?? c.currency ?? "usd").toLowerCase();
+          const defaultTaxRates = await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates");
           const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: c.id, currency, now }, at) : undefined;
           const inv = await createInvoice(ctx, {
             // Without discounts of its own, the customer's discount applies (Stripe's coupons guide).
@@ -673,6 +679,7 @@ export const invoicesModule: ResourceModule = {
             metadata: mergeMetadata({}, params.metadata),
             autoAdvance: params.auto_advance ?? false,
             includePending: params.pending_invoice_items_behavior === "include",
+            defaultTaxRates,
           });
           if (method === "send_invoice" && params.due_date !== undefined) return invoices.update(ctx, inv, { ...inv, due_date: params.due_date }, { event: false });
           return inv;
@@ -689,16 +696,21 @@ export const invoicesModule: ResourceModule = {
           footer: p.string({ max: 5000 }).emptiable(),
           metadata: p.metadata(),
           discounts: DISCOUNTS,
+          default_tax_rates: p.array(p.string({ max: 5000 })).emptiable(),
         },
         async run(ctx, current, params) {
-          const { metadata, discounts, ...fields } = params;
+          const { metadata, discounts, default_tax_rates: taxRateIds, ...fields } = params;
           if (discounts !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("discounts", current.id, current.status);
+          if (taxRateIds !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("default_tax_rates", current.id, current.status);
+          const defaultTaxRates = taxRateIds !== undefined ? await resolveTaxRates(ctx, taxRateIds, "default_tax_rates") : undefined;
           // Checked before anything is written: a discount that cannot apply changes nothing.
           const plan = discounts !== undefined ? await planDiscounts(ctx, (discounts ?? []) as DiscountRequest[], { customer: String(current.customer), invoice: current.id, currency: current.currency }, at) : undefined;
           const patch: InvoicePatch = { ...fields, ...(metadata !== undefined ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}) };
           const updated = answered(await runInvoice(ctx, current, { type: "update", patch }, await invoiceNow(ctx, current)));
-          if (!plan) return updated;
-          return invoices.update(ctx, updated, await withDiscounts(ctx, { ...updated, discounts: await plan.commit(ctx, { invoice: current.id }) }));
+          if (!plan && !defaultTaxRates) return updated;
+          const rated = defaultTaxRates ? { ...updated, default_tax_rates: defaultTaxRates as Invoice["default_tax_rates"] } : updated;
+          const discounted = plan ? await withDiscounts(ctx, { ...rated, discounts: await plan.commit(ctx, { invoice: current.id }) }) : rated;
+          return invoices.update(ctx, updated, await withTaxes(ctx, discounted));
         },
       },
       list: {
@@ -875,7 +887,7 @@ async function preview(ctx: Context, params: { customer?: string; subscription?:
   const id = `upcoming_in_${randomChars(14)}`;
   const currency = pending[0]!.currency;
   const lines = pending.filter((ii) => ii.currency === currency).map((ii) => buildLine(id, currency, itemLine(ii)));
-  return previewInvoice(c, currency, now, lines, id);
+  return withTaxes(ctx, previewInvoice(c, currency, now, lines, id));
 }
 
 /** One page of an invoice's lines, by line id cursor. */

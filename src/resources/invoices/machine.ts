@@ -51,6 +51,8 @@ export interface InvoiceItemInput {
   discounts?: readonly string[];
   /** Its id, when made beforehand (its discounts name it). */
   id?: string;
+  /** The item's own tax rates (resolved). */
+  taxRates?: readonly object[];
 }
 
 
