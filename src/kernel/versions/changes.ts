@@ -102,11 +102,15 @@ function taxAmounts(taxes: unknown): Obj[] {
  * has from the invoice's `default_tax_rates` are not its own (Stripe lists
  * those on the invoice only).
  */
-async function lineTaxRates(invoiceItem: string | null, subscriptionItem: string | null, env: RenderEnv): Promise<unknown[]> {
+async function lineTaxRates(invoiceItem: string | null, subscriptionItem: string | null, subscription: string | null, env: RenderEnv): Promise<unknown[]> {
   const ii = invoiceItem ? await env.get("invoiceitem", invoiceItem) : undefined;
   if (Array.isArray(ii?.tax_rates) && ii.tax_rates.length) return ii.tax_rates;
-  const si = subscriptionItem ?? str(objectOf(objectOf(ii?.parent)?.subscription_details)?.subscription_item);
-  const item = si ? await env.get("subscription_item", si) : undefined;
+  const details = objectOf(objectOf(ii?.parent)?.subscription_details);
+  const si = subscriptionItem ?? str(details?.subscription_item);
+  const subId = subscription ?? str(details?.subscription);
+  // Subscription items live in their subscription.
+  const sub = si && subId ? await env.get("subscription", subId) : undefined;
+  const item = ((objectOf(sub?.items)?.data ?? []) as Obj[]).find((i) => i.id === si);
   return Array.isArray(item?.tax_rates) ? item.tax_rates : [];
 }
 
@@ -276,7 +280,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
         proration_details: from?.proration_details ?? { credited_items: null },
         subscription_item: str(sub?.subscription_item) ?? undefined,
         tax_amounts: taxes,
-        tax_rates: await lineTaxRates(str(from?.invoice_item), str(sub?.subscription_item), env),
+        tax_rates: await lineTaxRates(str(from?.invoice_item), str(sub?.subscription_item), str(from?.subscription), env),
         type: sub ? "subscription" : "invoiceitem",
         unit_amount_excluding_tax: quantity ? String(Math.round(excluding / quantity)) : null,
       };

@@ -218,6 +218,8 @@ export interface NewInvoice {
 export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoice> {
   const id = n.id ?? invoices.newId();
   const c = n.customer;
+  // A subscription's invoices take its default_tax_rates (Stripe's subscription reference: they apply to its invoices).
+  const subscriptionRates = n.subscription && !n.defaultTaxRates ? (await ctx.store.get<{ id: string; default_tax_rates?: TaxRate[] | null }>(ctx.ns, "subscription", n.subscription.id))?.default_tax_rates : undefined;
   const base: Invoice = {
     id,
     object: "invoice",
@@ -251,7 +253,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     customer_tax_ids: [],
     default_payment_method: n.defaultPaymentMethod ?? null,
     default_source: null,
-    default_tax_rates: (n.defaultTaxRates ?? []) as Invoice["default_tax_rates"],
+    default_tax_rates: (n.defaultTaxRates ?? subscriptionRates ?? []) as Invoice["default_tax_rates"],
     description: n.description ?? null,
     discounts: n.discounts ? await n.discounts(id) : [],
     due_date: n.collectionMethod === "send_invoice" ? n.now + (n.daysUntilDue ?? 30) * 86_400 : null,

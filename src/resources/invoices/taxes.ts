@@ -28,9 +28,13 @@ async function ownRates(ctx: Context, line: InvoiceLine): Promise<unknown[]> {
     const item = await invoiceItems.get(ctx, ii);
     if (item?.tax_rates?.length) return item.tax_rates;
   }
-  const si = parent?.subscription_item_details?.subscription_item ?? (ii ? subscriptionItemOf(await invoiceItems.get(ctx, ii)) : null);
-  if (si) {
-    const item = await ctx.store.get<{ id: string; tax_rates?: unknown[] | null }>(ctx.ns, "subscription_item", si);
+  const fromItem = ii ? await invoiceItems.get(ctx, ii) : undefined;
+  const si = parent?.subscription_item_details?.subscription_item ?? subscriptionItemOf(fromItem);
+  const subId = parent?.subscription_item_details?.subscription ?? parent?.invoice_item_details?.subscription ?? line.subscription;
+  if (si && typeof subId === "string") {
+    // Subscription items live in their subscription.
+    const sub = await ctx.store.get<{ id: string; items: { data: { id: string; tax_rates?: unknown[] | null }[] } }>(ctx.ns, "subscription", subId);
+    const item = sub?.items.data.find((i) => i.id === si);
     if (item?.tax_rates?.length) return item.tax_rates;
   }
   return [];

@@ -6,6 +6,8 @@
  * charged through the one payment decision; renewals and dunning are run by
  * the billing engine as time passes.
  */
+import { resolveTaxRates } from "../tax-rates.js";
+import { withTaxes } from "../invoices/taxes.js";
 import { DiscountErrors, Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import { at, nowFor } from "../../billing/time.js";
 import { amountFor } from "../../billing/pricing.js";
@@ -146,12 +148,14 @@ const CREATE_ITEM = {
   quantity: QUANTITY,
   metadata: true,
   discounts: override(DISCOUNTS, "coupons, promotion codes or existing discounts; \"\" clears them"),
+  tax_rates: true,
 } as const;
 
 const CREATE = {
   ...sdkShape<Stripe.SubscriptionCreateParams>("POST /v1/subscriptions", {
     customer: true,
     items: CREATE_ITEM,
+    default_tax_rates: true,
     add_invoice_items: { price: true, quantity: override(p.integer({ min: 1 }), "an invoice item bills at least one unit") },
     // The period-end forms of cancel_at (min_period_end, ...) are not modelled: a Unix time only.
     cancel_at: override(p.timestamp(), "a Unix time only; the period-end forms are not modelled"),
@@ -372,7 +376,11 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   }
   const checked = checkItems(params, await catalogFor(ctx, params));
   if ("error" in checked) throw checked.error;
-  const env = { now, subscriptionId: subscriptions.newId(), itemIds: params.items.map(() => `si_${randomChars(14)}`) };
+  const taxRates = {
+    defaults: await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates"),
+    items: await Promise.all(params.items.map((item, i) => resolveTaxRates(ctx, item.tax_rates, `items[${i}][tax_rates]`))),
+  };
+  const env = { now, subscriptionId: subscriptions.newId(), itemIds: params.items.map(() => `si_${randomChars(14)}`), taxRates };
   const ask = discountAsk(params as DiscountParams);
   const currency = params.currency ?? checked.prices.find((x) => x !== undefined)?.currency ?? params.items[0]?.price_data?.currency ?? "usd";
   const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer: customer.id, subscription: env.subscriptionId, currency: currency.toLowerCase(), now }, ask.at) : undefined;
@@ -953,10 +961,11 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
   const itemLines = await withItemDiscounts(ctx, sub, sub.items.data.map((item) => lineFor(sub, item, period, false)), period.start, null);
   const lines = previewLines(id, sub.currency, [...pending, ...itemLines]);
   const preview = previewInvoice(c, sub.currency, now, lines, id);
-  // The renewal's discounts as they will stand at its start (the period's end).
+  // The renewal's discounts as they will stand at its start (the period's end), then its taxes on the discounted amounts.
   const ids = await discountsInForce(ctx, sub.discounts, c.discount, period.start, null);
   const discounted = await withDiscounts(ctx, { ...preview, discounts: ids });
-  return { ...discounted, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
+  const taxed = await withTaxes(ctx, { ...discounted, default_tax_rates: sub.default_tax_rates ?? [] } as Invoice);
+  return { ...taxed, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
 }
 
 /** Deleting a customer ends their subscriptions, as on Stripe. */

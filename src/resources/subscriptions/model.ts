@@ -56,7 +56,7 @@ export function nextPeriod(anchor: number, cycle: { interval: Interval; count: n
 }
 
 /** A new subscription item. */
-export function buildItem(id: string, subscription: string, price: Price, quantity: number, created: number, period: { start: number; end: number }, metadata: Record<string, string>): SubscriptionItem {
+export function buildItem(id: string, subscription: string, price: Price, quantity: number, created: number, period: { start: number; end: number }, metadata: Record<string, string>, taxRates: readonly object[] = []): SubscriptionItem {
   return {
     id,
     object: "subscription_item",
@@ -71,7 +71,7 @@ export function buildItem(id: string, subscription: string, price: Price, quanti
     price,
     quantity,
     subscription,
-    tax_rates: [],
+    tax_rates: [...taxRates],
   } as SubscriptionItem;
 }
 

@@ -42,12 +42,14 @@ export interface CreateItem {
   };
   readonly quantity?: number;
   readonly metadata?: MetadataInput | null;
+  readonly tax_rates?: readonly string[] | null;
 }
 
 /** `POST /v1/subscriptions` as parsed (the parameters today's handler models). */
 export interface SubscriptionCreate {
   readonly customer: string;
   readonly items: readonly CreateItem[];
+  readonly default_tax_rates?: readonly string[] | null;
   readonly add_invoice_items?: readonly { readonly price?: string; readonly quantity?: number }[];
   readonly billing_cycle_anchor?: number;
   readonly cancel_at?: number;
@@ -147,6 +149,8 @@ export interface PlanEnv {
   readonly now: number;
   readonly subscriptionId: string;
   readonly itemIds: readonly string[];
+  /** The rates `default_tax_rates` and each item's `tax_rates` name, resolved (they exist and are active). */
+  readonly taxRates?: { readonly defaults: readonly object[]; readonly items: readonly (readonly object[])[] };
 }
 
 /** When the trial of a new subscription ends (`null`: no trial). */
@@ -174,7 +178,7 @@ export function planSubscription(p: SubscriptionCreate, customer: Customer, chec
   const firstEnd = trialEnd ?? p.billing_cycle_anchor ?? boundary(anchor, cycle.interval, cycle.count, 1);
   const period = { start: now, end: firstEnd };
   const id = env.subscriptionId;
-  const items = p.items.map((item, i) => buildItem(env.itemIds[i]!, id, prices[i]!, item.quantity ?? 1, now, period, mergeMetadata({}, item.metadata)));
+  const items = p.items.map((item, i) => buildItem(env.itemIds[i]!, id, prices[i]!, item.quantity ?? 1, now, period, mergeMetadata({}, item.metadata), env.taxRates?.items[i] ?? []));
   const collection = p.collection_method ?? "charge_automatically";
   const testClock = typeof customer.test_clock === "string" ? customer.test_clock : null;
   const sub: Subscription = withItems(
@@ -201,7 +205,7 @@ export function planSubscription(p: SubscriptionCreate, customer: Customer, chec
       days_until_due: p.days_until_due ?? null,
       default_payment_method: p.default_payment_method ?? null,
       default_source: null,
-      default_tax_rates: [],
+      default_tax_rates: [...(env.taxRates?.defaults ?? [])] as Subscription["default_tax_rates"],
       description: p.description ?? null,
       discounts: [],
       ended_at: null,
