@@ -99,9 +99,28 @@ describe("tax rates on subscriptions, older versions", { timeout: 60_000 }, () =
     const old = t.s.pt.stripe({ apiKey: TEST_KEY, apiVersion: "2024-06-20" as never, maxNetworkRetries: 0 }) as unknown as { invoices: { retrieve(id: string): Promise<Loose> } };
     const inv = await old.invoices.retrieve(String(sub.latest_invoice));
     assert.equal(inv.tax, 142);
-    const byPrice = new Map(inv.lines.data.map((l: Loose) => [l.price.id, l]));
-    assert.deepEqual(byPrice.get(t.extra.id).tax_rates.map((r: Loose) => r.id), [t.vat.id]);
-    assert.equal(byPrice.get(t.extra.id).amount_excluding_tax, 208);
-    assert.deepEqual(byPrice.get(t.basic.id).tax_rates, []);
+    const byPrice = new Map<string, Loose>(inv.lines.data.map((l: Loose) => [l.price.id, l]));
+    assert.deepEqual(byPrice.get(t.extra.id)!.tax_rates.map((r: Loose) => r.id), [t.vat.id]);
+    assert.equal(byPrice.get(t.extra.id)!.amount_excluding_tax, 208);
+    assert.deepEqual(byPrice.get(t.basic.id)!.tax_rates, []);
+  });
+});
+
+describe("tax rates on subscription updates", { timeout: 60_000 }, () => {
+  test("new default_tax_rates apply from the next renewal; an archived rate is refused and changes nothing", async () => {
+    await using t = await setup();
+    const { stripe } = t;
+    const sub = await stripe.subscriptions.create({ customer: t.customer.id, items: [{ price: t.basic.id }] });
+    const updated = await stripe.subscriptions.update(sub.id, { default_tax_rates: [t.sales.id] });
+    assert.deepEqual(updated.default_tax_rates?.map((r) => r.id), [t.sales.id]);
+    const old = await stripe.taxRates.create({ display_name: "Old", percentage: 1, inclusive: false });
+    await stripe.taxRates.update(old.id, { active: false });
+    await assert.rejects(stripe.subscriptions.update(sub.id, { default_tax_rates: [old.id] }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "default_tax_rates[0]");
+    assert.deepEqual((await stripe.subscriptions.retrieve(sub.id)).default_tax_rates?.map((r) => r.id), [t.sales.id]);
+    assert.equal((await stripe.invoices.createPreview({ subscription: sub.id })).total, 1100);
+    await stripe.testHelpers.testClocks.advance(t.clock.id, { frozen_time: Date.parse("2030-02-28T01:00:00Z") / 1000 });
+    const renewal = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]!;
+    assert.equal(renewal.billing_reason, "subscription_cycle");
+    assert.equal(renewal.amount_paid, 1100);
   });
 });

@@ -198,6 +198,7 @@ const UPDATE = {
     collection_method: true,
     days_until_due: DAYS,
     default_payment_method: true,
+    default_tax_rates: true,
     description: true,
     metadata: true,
     off_session: true,
@@ -224,6 +225,7 @@ interface UpdateParams extends DiscountParams {
   readonly collection_method?: "charge_automatically" | "send_invoice";
   readonly days_until_due?: number;
   readonly default_payment_method?: string | null;
+  readonly default_tax_rates?: readonly string[] | null;
   readonly description?: string | null;
   readonly metadata?: MetadataInput | null;
   readonly off_session?: boolean;
@@ -561,6 +563,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   }
   const customer = String(current.customer);
   if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer, "default_payment_method");
+  const defaultTaxRates = params.default_tax_rates !== undefined ? await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates") : undefined;
   if (params.collection_method === "send_invoice" && params.days_until_due === undefined && current.days_until_due === null) {
     throw Errors.parameterMissing("days_until_due");
   }
@@ -637,6 +640,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   if (params.collection_method !== undefined) next.collection_method = params.collection_method;
   if (params.days_until_due !== undefined) next.days_until_due = params.days_until_due;
   if (params.default_payment_method !== undefined) next.default_payment_method = params.default_payment_method;
+  if (defaultTaxRates !== undefined) next.default_tax_rates = defaultTaxRates as Subscription["default_tax_rates"];
   if (params.description !== undefined) next.description = params.description;
   if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
   if (params.trial_settings !== undefined) next.trial_settings = { end_behavior: { ...next.trial_settings?.end_behavior, missing_payment_method: params.trial_settings.end_behavior.missing_payment_method } } as Subscription["trial_settings"];
