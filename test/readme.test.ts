@@ -36,6 +36,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
   { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
+  { file: "examples/discounts-and-tax.ts", expect: [/^2000 500 150 1650\npaid 1650, paid 1650, paid 1650, paid 2200, paid 2200$/m] },
   { file: "examples/api-versions.ts", expect: [/^number true succeeded\nnumber false\n2023-10-16$/m] },
   { file: "examples/webhooks.ts", expect: [/^true\n6 3\n3$/m] },
   { file: "examples/shared-server.ts", expect: [/^0\n1200\n401\nsucceeded\n403\n200$/m] },
