@@ -253,6 +253,19 @@ async function savedSource(ctx: Context, id: string): Promise<LegacySource | und
   return card && !(card as { deleted?: boolean }).deleted ? { facts: factsOfLegacyCard(card), card } : undefined;
 }
 
+/** What a legacy charge takes from its parameters whatever it is paid with. */
+function chargeExtras(params: CreateParams) {
+  return {
+    description: params.description ?? null,
+    metadata: mergeMetadata({}, params.metadata),
+    receiptEmail: params.receipt_email ?? null,
+    statementDescriptor: params.statement_descriptor ?? null,
+    statementDescriptorSuffix: params.statement_descriptor_suffix ?? null,
+    shipping: shippingOf(params.shipping),
+    transferGroup: params.transfer_group ?? null,
+  };
+}
+
 /** `POST /v1/charges`: the legacy Charges API. A decline answers 402 after the failed charge is stored. */
 async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<Charge> {
   const currency = checkMoney(params.amount, params.currency);
@@ -280,13 +293,7 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
     capture: params.capture ?? true,
     outcome,
     threeDSecure: false,
-    description: params.description ?? null,
-    metadata: mergeMetadata({}, params.metadata),
-    receiptEmail: params.receipt_email ?? null,
-    statementDescriptor: params.statement_descriptor ?? null,
-    statementDescriptorSuffix: params.statement_descriptor_suffix ?? null,
-    shipping: shippingOf(params.shipping),
-    transferGroup: params.transfer_group ?? null,
+    ...chargeExtras(params),
   });
   if (source.token) await spendToken(ctx, source.token);
   await recordCharge(ctx, charge);
@@ -320,13 +327,7 @@ async function createSepaCharge(ctx: Context, params: CreateParams, src: Source,
     details: { bank_code: details.bank_code, branch_code: details.branch_code, country: details.country, fingerprint: details.fingerprint, last4: details.last4 },
     billingDetails: billingOfOwner(src),
     source: src,
-    description: params.description ?? null,
-    metadata: mergeMetadata({}, params.metadata),
-    receiptEmail: params.receipt_email ?? null,
-    statementDescriptor: params.statement_descriptor ?? null,
-    statementDescriptorSuffix: params.statement_descriptor_suffix ?? null,
-    shipping: shippingOf(params.shipping),
-    transferGroup: params.transfer_group ?? null,
+    ...chargeExtras(params),
   });
   await charges.insert(ctx, charge, { event: false });
   await charges.emit(ctx, "charge.pending", charge);
