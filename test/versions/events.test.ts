@@ -83,4 +83,30 @@ describe("API versions: events", { timeout: 60_000 }, () => {
     assert.equal((updated!.data.object as { plan?: { id: string } }).plan?.id, b!.id);
     assert.equal(Object.hasOwn(previous, "quantity"), false, "unchanged fields stay out");
   });
+  test("an event's embedded lists are as they were when it was recorded: a PaymentIntent's charges, a charge's refunds", async () => {
+    await using s = await startTestServer({ apiVersion: "2022-08-01", clock: { mode: "manual" } });
+    const stripe = s.stripe();
+    type Listed = { data: { id: string }[] };
+    const eventsOf = async (type: string) => (await stripe.events.list({ type })).data.reverse();
+    // Created and confirmed in one request: the created event came before any charge.
+    const pi = await stripe.paymentIntents.create({ amount: 800, currency: "usd", payment_method: "pm_card_chargeDeclined", confirm: true, allowed_payment_method_types: ["card"] }).catch((e: { raw: { payment_intent: { id: string } } }) => e.raw.payment_intent);
+    const first = (await stripe.paymentIntents.retrieve(pi.id)).latest_charge as string;
+    await s.pt.time.advance({ seconds: 5 });
+    const paid = await stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" });
+    const second = paid.latest_charge as string;
+    const charges = async (type: string) => (await eventsOf(type)).map((e) => ((e.data.object as unknown as { charges: Listed }).charges.data.map((c) => c.id)));
+    assert.deepEqual(await charges("payment_intent.created"), [[]]);
+    assert.deepEqual(await charges("payment_intent.payment_failed"), [[first]]);
+    assert.deepEqual(await charges("payment_intent.succeeded"), [[second, first]]);
+    // Refunded twice, in two requests: the first refund's event lists only its own refund.
+    const r1 = await stripe.refunds.create({ charge: second, amount: 100 });
+    await s.pt.time.advance({ seconds: 5 });
+    const r2 = await stripe.refunds.create({ charge: second, amount: 200 });
+    const refunds = (await eventsOf("charge.refunded")).map((e) => (e.data.object as unknown as { refunds: Listed }).refunds.data.map((r) => r.id));
+    assert.deepEqual(refunds, [[r1.id], [r2.id, r1.id]]);
+    // A request on that version still sees every charge and refund as they are now.
+    const old = s.pt.stripe({ apiKey: TEST_KEY, apiVersion: "2022-08-01" as never });
+    const now = (await old.paymentIntents.retrieve(pi.id)) as unknown as { charges: Listed };
+    assert.deepEqual(now.charges.data.map((c) => c.id), [second, first]);
+  });
 });

@@ -23,6 +23,12 @@ export interface RenderEnv {
   include(obj: Obj, field: string): Promise<unknown>;
   /** A value the resources keep beside their objects (see {@link LINKS}). */
   link(bucket: string, key: string): Promise<string | undefined>;
+  /**
+   * When an event's object is rendered: the event's `created` (seconds), so
+   * an embedded list can hold what existed when the event was recorded, as
+   * Stripe renders an event once, when it happens.
+   */
+  readonly asOf?: number;
 }
 
 /** The behaviour defaults a version decides, read by handlers from `ctx.version.features`. */

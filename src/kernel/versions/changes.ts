@@ -134,9 +134,12 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     source: "https://docs.stripe.com/upgrades#2022-11-15: PaymentIntent charges removed, latest_charge instead (stripe-node 11: #1614)",
     async down(pi, env) {
       const id = String(pi.id);
-      const charges = await env.related("charge", "payment_intent", id, 100);
-      const { latest_charge: _latest, ...rest } = pi;
-      return { ...rest, charges: listOf(charges, `/v1/charges?payment_intent=${id}`) };
+      const { latest_charge: latest, ...rest } = pi;
+      // Newest first, so the charges this PaymentIntent had then start at its `latest_charge`
+      // (none before its first attempt): exact for an event recorded before a later attempt.
+      const all = latest === null ? [] : await env.related("charge", "payment_intent", id, 100);
+      const from = all.findIndex((c) => c.id === latest);
+      return { ...rest, charges: listOf(from > 0 ? all.slice(from) : all, `/v1/charges?payment_intent=${id}`) };
     },
   },
   {
@@ -145,7 +148,13 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     object: "charge",
     source: "https://docs.stripe.com/upgrades#2022-11-15: Charge refunds no longer included by default",
     async down(ch, env) {
-      return objectOf(ch.refunds) ? ch : { ...ch, refunds: await env.include(ch, "refunds") };
+      if (objectOf(ch.refunds)) return ch;
+      const refunds = objectOf(await env.include(ch, "refunds"));
+      // An event's charge lists the refunds made by then, to the second (they carry no finer time).
+      // Refunds are stamped with server time; a charge on a test clock ahead of it is left whole.
+      const asOf = env.asOf;
+      if (asOf === undefined || !Array.isArray(refunds?.data) || Number(ch.created) > asOf) return { ...ch, refunds };
+      return { ...ch, refunds: { ...refunds, data: (refunds.data as Obj[]).filter((r) => !(Number(r.created) > asOf)) } };
     },
   },
   {

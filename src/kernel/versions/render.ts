@@ -70,8 +70,9 @@ export async function renderEvent(event: Obj, env: RenderEnv, version?: string):
   const view = versionView(target);
   const data = isObj(event.data) ? event.data : undefined;
   if (!data || (view.current && target === event.api_version)) return event;
-  const object = await renderValue(data.object, view, env);
-  const previous = isObj(data.previous_attributes) && isObj(data.object) ? await renderPrevious(data.object, data.previous_attributes, object, view, env) : undefined;
+  const at = typeof event.created === "number" ? { ...env, asOf: event.created } : env;
+  const object = await renderValue(data.object, view, at);
+  const previous = isObj(data.previous_attributes) && isObj(data.object) ? await renderPrevious(data.object, data.previous_attributes, object, view, at) : undefined;
   return { ...event, api_version: view.name, data: { ...data, object, ...(previous ? { previous_attributes: previous } : {}) } };
 }
 
