@@ -66,6 +66,8 @@ export interface TestCard {
   /** `card.three_d_secure_usage.supported`; true unless the card does not support 3-D Secure. */
   readonly threeDSecureSupported?: boolean;
   readonly refunds?: RefundBehaviour;
+  /** Funds from this card's payments skip the pending balance (Stripe's testing guide: 4000000000000077). */
+  readonly bypassPending?: true;
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -193,7 +195,7 @@ export const TEST_CARDS: readonly TestCard[] = [
   },
 
   // Other behaviours (§3.5). Disputes and fraud warnings are not simulated: these pay normally.
-  visa({ number: "4000000000000077", paymentMethods: ["pm_card_bypassPending"], tokens: ["tok_bypassPending"], behaviour: OK }),
+  visa({ number: "4000000000000077", paymentMethods: ["pm_card_bypassPending"], tokens: ["tok_bypassPending"], behaviour: OK, bypassPending: true }),
   visa({ number: "4000000000000259", paymentMethods: ["pm_card_createDispute"], tokens: ["tok_createDispute"], behaviour: OK }),
   visa({ number: "4000000000002685", paymentMethods: ["pm_card_createDisputeProductNotReceived"], tokens: ["tok_createDisputeProductNotReceived"], behaviour: OK }),
   visa({ number: "4000000000001976", paymentMethods: ["pm_card_createDisputeInquiry"], tokens: ["tok_createDisputeInquiry"], behaviour: OK }),

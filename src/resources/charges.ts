@@ -20,7 +20,7 @@ import { allOf } from "../kernel/filters.js";
 import { ADDRESS, addressOf, mergeMetadata, p, type ShapeType } from "../kernel/params/param.js";
 import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import { Resource } from "../kernel/resource.js";
-import { port, type Port } from "../kernel/relation-keys.js";
+import { hook, port, type Hook, type Port } from "../kernel/relation-keys.js";
 import { cards } from "./cards.js";
 import { factsOfSource, isSepaSource, sources, type Source } from "./sources.js";
 import { resolveSource, SOURCE, spendToken, type ResolvedToken } from "./tokens.js";
@@ -37,7 +37,7 @@ export const charges: Resource<Charge> = new Resource<Charge>({
     customer: (c) => (typeof c.customer === "string" ? c.customer : null),
     payment_intent: (c) => (typeof c.payment_intent === "string" ? c.payment_intent : null),
   },
-  expandable: { customer: "customer", payment_intent: "payment_intent" },
+  expandable: { customer: "customer", payment_intent: "payment_intent", balance_transaction: "balance_transaction", failure_balance_transaction: "balance_transaction" },
   // Since 2022-11-15 a charge's refunds come only on request (`expand[]=refunds`);
   // the refunds module fills the list in. https://docs.stripe.com/upgrades#2022-11-15
   includable: { refunds: { items: "refund", compute: async (_ctx, c) => listOf([], `/v1/charges/${c.id}/refunds`) } },
@@ -47,14 +47,23 @@ export const charges: Resource<Charge> = new Resource<Charge>({
 export interface ChargeRelations {
   /** Captures a PaymentIntent's charge through `POST /v1/charges/:id/capture`. */
   readonly capturePaymentIntent: Port<(ctx: Context, paymentIntent: string, amount: number | undefined) => Promise<void>>;
+  /** Money moved for a charge (captured, debited, bounced): it names a balance transaction not booked yet. */
+  readonly moneyMoved: Hook<[ctx: Context, charge: Charge]>;
 }
 
 /** The keys of {@link ChargeRelations}, which the charges module declares. */
-export const chargeRelations: ChargeRelations = { capturePaymentIntent: port("charges.capturePaymentIntent") };
+export const chargeRelations: ChargeRelations = { capturePaymentIntent: port("charges.capturePaymentIntent"), moneyMoved: hook("charges.moneyMoved") };
+
+/** Announces that `charge` moved money, when it names a balance transaction. */
+async function moneyMoved(ctx: Context, charge: Charge): Promise<void> {
+  const failure = (charge as { failure_balance_transaction?: unknown }).failure_balance_transaction;
+  if (typeof charge.balance_transaction === "string" || typeof failure === "string") await ctx.services.relations.emit(chargeRelations.moneyMoved, ctx, charge);
+}
 
 /** Stores a charge attempt and records `charge.succeeded` or `charge.failed`. */
 export async function recordCharge(ctx: Context, charge: Charge): Promise<Charge> {
   await charges.insert(ctx, charge, { event: false });
+  await moneyMoved(ctx, charge);
   await charges.emit(ctx, charge.status === "succeeded" ? "charge.succeeded" : "charge.failed", charge);
   return charge;
 }
@@ -77,6 +86,7 @@ export async function captureCharge(ctx: Context, charge: Charge, amount: number
     ...(details && card ? { payment_method_details: { ...details, card } } : {}),
   };
   await charges.update(ctx, charge, captured, { event: false });
+  await moneyMoved(ctx, captured);
   await charges.emit(ctx, "charge.captured", captured);
   return captured;
 }
@@ -330,6 +340,7 @@ async function createSepaCharge(ctx: Context, params: CreateParams, src: Source,
     ...chargeExtras(params),
   });
   await charges.insert(ctx, charge, { event: false });
+  await moneyMoved(ctx, charge);
   await charges.emit(ctx, "charge.pending", charge);
   const failure = decision.kind === "decline" ? sepaFailure(decision.decline_code) : behaviour.settles === "failed" ? sepaFailure(undefined) : undefined;
   const later = createContext(ctx.services, ctx.ns, null, null);
@@ -349,6 +360,7 @@ async function settleSepaCharge(ctx: Context, id: string, failure: { readonly co
   if (!current || current.status !== "pending") return;
   const next = settledSepaCharge(current, failure);
   await charges.update(ctx, current, next, { event: false });
+  await moneyMoved(ctx, next);
   await charges.emit(ctx, failure ? "charge.failed" : "charge.succeeded", next);
 }
 
@@ -365,7 +377,7 @@ const UPDATE = sdkShape<Stripe.ChargeUpdateParams>("POST /v1/charges/{charge}", 
 export const chargesModule: ResourceModule = {
   name: "charges",
   resources: [charges as never],
-  relate: (r) => r.declare(chargeRelations.capturePaymentIntent),
+  relate: (r) => r.declare(chargeRelations.capturePaymentIntent, chargeRelations.moneyMoved),
   endpoints: [
     ...crudEndpoints(charges, {
       path: "/v1/charges",

@@ -31,6 +31,7 @@ import { plansModule } from "./plans.js";
 import { discountsModule } from "./discounts.js";
 import { quotesModule } from "./quotes/index.js";
 import { creditNotesModule } from "./credit-notes.js";
+import { balanceModule } from "./balance.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -63,4 +64,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   discountsModule,
   quotesModule,
   creditNotesModule,
+  balanceModule,
 ];

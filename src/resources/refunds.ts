@@ -20,6 +20,7 @@ import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../stripe/types.js";
 import { paymentIntents } from "./payment-intents/index.js";
 import { Resource } from "../kernel/resource.js";
+import { hook, type Hook } from "../kernel/relation-keys.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { Relate } from "../kernel/relations.js";
 import type { Refund } from "../stripe/objects.js";
@@ -33,8 +34,14 @@ export const refunds: Resource<Refund> = new Resource<Refund>({
     charge: (r) => (typeof r.charge === "string" ? r.charge : null),
     payment_intent: (r) => (typeof r.payment_intent === "string" ? r.payment_intent : null),
   },
-  expandable: { charge: "charge", payment_intent: "payment_intent", customer: "customer", payment_method: "payment_method" },
+  expandable: { charge: "charge", payment_intent: "payment_intent", customer: "customer", payment_method: "payment_method", balance_transaction: "balance_transaction", failure_balance_transaction: "balance_transaction" },
 });
+
+/** The moments of refunds others follow. */
+export const refundRelations: { readonly moneyMoved: Hook<[ctx: Context, refund: Refund]> } = {
+  /** Money moved for a refund (made, or failed back): it names a balance transaction not booked yet. */
+  moneyMoved: hook("refunds.moneyMoved"),
+};
 
 /** How long the delayed refund cards take to settle, in server-clock milliseconds. */
 export const DELAYED_REFUND_MS = 5_000;
@@ -111,6 +118,7 @@ async function createRefund(ctx: Context, charge: Charge, params: Omit<CreatePar
     ...(params.instructions_email !== undefined ? { instructions_email: params.instructions_email } : {}),
   };
   await refunds.insert(ctx, refund);
+  await ctx.services.relations.emit(refundRelations.moneyMoved, ctx, refund);
   await applyRefund(ctx, charge, refund);
   if (behaviour !== "succeed") scheduleSettlement(ctx, refund.id, behaviour);
   return refund;
@@ -147,6 +155,7 @@ async function settle(ctx: Context, id: string, behaviour: Exclude<RefundBehavio
   if (current.status !== "succeeded") return;
   const next: Refund = { ...current, status: "failed", failure_reason: "expired_or_canceled_card", failure_balance_transaction: newBalanceTransactionId() };
   await refunds.update(ctx, current, next, { event: false });
+  await ctx.services.relations.emit(refundRelations.moneyMoved, ctx, next);
   await refunds.emit(ctx, "refund.failed", next);
   await unapplyRefund(ctx, next);
 }
@@ -155,6 +164,7 @@ const UPDATE = sdkShape<Stripe.RefundUpdateParams>("POST /v1/refunds/{refund}", 
 
 /** A charge's `refunds` list, on request: its ten newest refunds. */
 function relate(r: Relate): void {
+  r.declare(refundRelations.moneyMoved);
   r.include(charges, "refunds", async (ctx, c) => {
     const page = await refunds.list(ctx, { limit: 10, where: { index: "charge", value: c.id } });
     return listOf(page.data, `/v1/charges/${c.id}/refunds`, page.hasMore);

@@ -43,6 +43,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "discounts",
         "quotes",
         "credit-notes",
+        "balance",
       ],
     );
   });
