@@ -11,6 +11,7 @@ import { BillingRunner } from "./resources/subscriptions/runner.js";
 import { billingSettings } from "./billing/options.js";
 import { billingSettingsPort } from "./resources/subscriptions/index.js";
 import { setFrozenTime, testClockRelations } from "./resources/test-clocks.js";
+import { checkoutBaseUrlPort } from "./resources/checkout-sessions/index.js";
 import { timeControlRoutes } from "./server/time-routes.js";
 import { EventRecorder } from "./events/recorder.js";
 import type { Services } from "./kernel/context.js";
@@ -476,6 +477,8 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
     resolveNamespace: () => scope.current(),
     onCleanup: (ns) => flushNamespace(runtime, ns),
   });
+  // Where this server answers, once it listens: hosted Checkout Sessions link to their page on it.
+  const listening: { url?: string } = {};
   // What the server itself provides its modules, after them in the registry.
   const server: ResourceModule = {
     name: "server",
@@ -483,6 +486,7 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
     relate(r) {
       r.provide(paymentChaosPort, paymentChaosOf(chaos));
       r.provide(billingSettingsPort, billingSettings(options.billing));
+      r.provide(checkoutBaseUrlPort, () => listening.url);
       // Test clock advances bill every boundary crossed, moving the clock to each moment first.
       r.provide(testClockRelations.advance, async (ctx, clockId, until) => {
         await billing.runTestClock(ctx.ns, clockId, until, (t) => setFrozenTime(ctx, clockId, t));
@@ -543,5 +547,6 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
   const listenTextResolver = (address: string) => `paper-tiger listening on ${address}`;
   await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host, listenTextResolver }), stripeLoaded]);
   const address = app.server.address() as AddressInfo;
+  listening.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   return new PaperTiger(app, runtime, host, address.port, registered);
 }

@@ -32,6 +32,7 @@ import { discountsModule } from "./discounts.js";
 import { quotesModule } from "./quotes/index.js";
 import { creditNotesModule } from "./credit-notes.js";
 import { balanceModule } from "./balance.js";
+import { checkoutSessionsModule } from "./checkout-sessions/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -65,4 +66,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   quotesModule,
   creditNotesModule,
   balanceModule,
+  checkoutSessionsModule,
 ];

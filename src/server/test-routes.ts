@@ -5,6 +5,7 @@
 import { createContext } from "../kernel/context.js";
 import { authenticatePaymentIntent } from "../resources/payment-intents/index.js";
 import { authenticateSetupIntent } from "../resources/setup-intents/index.js";
+import { completeSession, type Completion } from "../resources/checkout-sessions/complete.js";
 import type { ControlRequest, ControlRoute } from "./control.js";
 import { Errors } from "../kernel/errors/index.js";
 import { flushNamespace } from "./release.js";
@@ -55,4 +56,35 @@ const authenticateSetupIntentRoute: ControlRoute = {
   },
 };
 
-export const testControlRoutes: readonly ControlRoute[] = [flushRoute, authenticatePaymentIntentRoute, authenticateSetupIntentRoute];
+/** The parameters of a completion, each a string; any other is refused by name. */
+const COMPLETION = { payment_method: "paymentMethod", card_number: "cardNumber", email: "email", name: "name", three_d_secure: "threeDSecure" } as const;
+
+function completionOf(req: ControlRequest): Completion {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.body)) {
+    if (!Object.hasOwn(COMPLETION, key)) throw Errors.parameterUnknown(key);
+    if (typeof value !== "string") throw Errors.parameterInvalidString(key, value);
+    out[COMPLETION[key as keyof typeof COMPLETION]] = value;
+  }
+  if (out.threeDSecure !== undefined && out.threeDSecure !== "succeed" && out.threeDSecure !== "fail") throw Errors.parameterInvalidEnum("three_d_secure", OUTCOMES);
+  return out as Completion;
+}
+
+/**
+ * `POST /_test/checkout/sessions/:id/complete` with `payment_method` (a test
+ * shortcut such as `pm_card_visa`, the default, or a PaymentMethod id) or
+ * `card_number` (a test card), and optionally `email`, `name` and
+ * `three_d_secure` (`succeed` or `fail`, for cards that ask for it): pays or
+ * sets up an open Checkout Session as its customer would on the page, and
+ * answers the completed session. A decline answers the card error and leaves
+ * the session open.
+ */
+const completeCheckoutSessionRoute: ControlRoute = {
+  method: "POST",
+  path: "/_test/checkout/sessions/:id/complete",
+  async handler(rt, req) {
+    return { body: await completeSession(contextOf(rt, req), req.params.id!, completionOf(req)) };
+  },
+};
+
+export const testControlRoutes: readonly ControlRoute[] = [flushRoute, authenticatePaymentIntentRoute, authenticateSetupIntentRoute, completeCheckoutSessionRoute];

@@ -292,8 +292,8 @@ export function routesOf(rt: Runtime): RouteSpec[] {
     routes.push({ method: ep.method, path: ep.path, names: [...Object.keys(ep.params), "expand", "limit", "starting_after"], prefixes });
   }
   for (const r of rt.controlRoutes) {
-    const prefix = r.path.includes("payment_intents") ? "pi" : r.path.includes("setup_intents") ? "seti" : r.path.includes("events") ? "evt" : "cus";
-    routes.push({ method: r.method, path: r.path, names: ["outcome", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed", "timeout"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
+    const prefix = r.path.includes("checkout/sessions") ? "cs_test" : r.path.includes("payment_intents") ? "pi" : r.path.includes("setup_intents") ? "seti" : r.path.includes("events") ? "evt" : "cus";
+    routes.push({ method: r.method, path: r.path, names: ["outcome", "payment_method", "card_number", "three_d_secure", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed", "timeout"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
   }
   routes.push({ method: "GET", path: "/v1/nope/:id", names: [], prefixes: { id: "x" } }, { method: "POST", path: "/", names: [], prefixes: {} }, { method: "GET", path: "/_nope", names: [], prefixes: {} });
   return routes;
@@ -455,6 +455,11 @@ const PAUSED = [
 const QUOTE = [CUS, PROD, PRICE, well("POST", "/v1/quotes", { customer: L("cus"), line_items: [{ price: L("price") }] })];
 const OPEN_QUOTE = [...QUOTE, well("POST", "/v1/quotes/:id/finalize", {}, { id: L("qt") })];
 const CREDIT_NOTE = [...OPEN, well("POST", "/v1/credit_notes", { invoice: L("in"), amount: 100 })];
+const CHECKOUT = [
+  PROD,
+  well("POST", "/v1/prices", { currency: "usd", unit_amount: 1000, product: L("prod") }),
+  well("POST", "/v1/checkout/sessions", { mode: "payment", success_url: "https://example.com/done", line_items: [{ price: L("price"), quantity: 2 }] }),
+];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -483,6 +488,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/plans": { prefix: "price", steps: [PLAN] },
   "/v1/quotes": { prefix: "qt", steps: QUOTE },
   "/v1/credit_notes": { prefix: "cn", steps: CREDIT_NOTE },
+  "/v1/checkout/sessions": { prefix: "cs_test", steps: CHECKOUT },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -543,6 +549,7 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/credit_notes/preview/lines": [OPEN, { invoice: L("in"), lines: [{ type: "custom_line_item", unit_amount: 100 }] }, {}],
   "GET /v1/credit_notes/:credit_note/lines": [CREDIT_NOTE, {}, { credit_note: L("cn") }],
   "POST /v1/credit_notes/:id/void": [CREDIT_NOTE, {}, { id: L("cn") }],
+  "POST /_test/checkout/sessions/:id/complete": [CHECKOUT, { payment_method: "pm_card_visa" }, { id: L("cs_test") }],
   "GET /v1/subscription_items": [SUB, { subscription: L("sub") }, {}],
   "POST /v1/subscription_items": [[...SUB, PRICE], { subscription: L("sub"), price: L("price") }, {}],
   "POST /v1/subscription_items/:id": [SUB, { quantity: 2 }, { id: L("si") }],

@@ -44,6 +44,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "quotes",
         "credit-notes",
         "balance",
+        "checkout-sessions",
       ],
     );
   });

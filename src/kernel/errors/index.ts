@@ -9,6 +9,7 @@
 import { Errors } from "./api.js";
 import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
+import { CheckoutErrors } from "./checkout.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
 import { ControlErrors } from "./control.js";
@@ -24,6 +25,7 @@ export * from "./catalog.js";
 export * from "./chaos.js";
 export * from "./control.js";
 export * from "./discounts.js";
+export * from "./checkout.js";
 
 /** Every section of the error table, by name: what the table tests walk. */
 export const ERROR_TABLE = {
@@ -37,6 +39,7 @@ export const ERROR_TABLE = {
   customerBalance: CustomerBalanceErrors,
   subscription: SubscriptionErrors,
   quote: QuoteErrors,
+  checkout: CheckoutErrors,
   creditNote: CreditNoteErrors,
   testClock: TestClockErrors,
   price: PriceErrors,

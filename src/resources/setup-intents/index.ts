@@ -96,6 +96,8 @@ const UPDATE = {
 };
 
 type CreateParams = ShapeType<typeof CREATE>;
+/** Parameters of {@link createSetupIntent}. */
+export type SetupIntentCreateParams = CreateParams;
 type ConfirmParams = ShapeType<typeof CONFIRM>;
 type UpdateParams = ShapeType<typeof UPDATE>;
 
@@ -162,7 +164,8 @@ async function execute(ctx: Context, stored: SetupIntent | null, state: SetupInt
   return current ?? t.next;
 }
 
-async function createSetupIntent(ctx: Context, params: CreateParams): Promise<SetupIntent> {
+/** `POST /v1/setup_intents`: creates a SetupIntent and, with `confirm=true`, confirms it (throwing the 402 of a failure once stored). */
+export async function createSetupIntent(ctx: Context, params: CreateParams): Promise<SetupIntent> {
   const types = methodTypesOf(params);
   if (params.confirm !== true && params.return_url !== undefined) throw PaymentErrors.onlyWithConfirm("return_url");
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");

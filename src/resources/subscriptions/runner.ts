@@ -6,6 +6,7 @@
  */
 import { createContext, type Services } from "../../kernel/context.js";
 import { runUntil } from "./engine.js";
+import { expireDueSessions } from "../checkout-sessions/index.js";
 
 /** Runs due billing work. */
 export class BillingRunner {
@@ -32,7 +33,10 @@ export class BillingRunner {
       let n = 0;
       for (const ns of await this.#services.store.namespaces()) {
         try {
-          n += await runUntil(createContext(this.#services, ns, null, null), null, now);
+          const ctx = createContext(this.#services, ns, null, null);
+          n += await runUntil(ctx, null, now);
+          // Checkout Sessions expire on the server clock too (they never follow a test clock).
+          await expireDueSessions(ctx);
         } catch (err) {
           // One namespace's failure must not stop billing for the others (namespaces are separate tests).
           console.error(`paper-tiger: billing failed in namespace ${ns}`, err);

@@ -1,0 +1,185 @@
+/**
+ * @module checkout-sessions/complete
+ * Completing a Checkout Session: what the customer's "Pay" does on the page,
+ * and what a test does over HTTP without a browser. It creates what Stripe's
+ * Checkout guides say a completed session leaves behind:
+ *
+ * - a customer, in `subscription` mode and with `customer_creation=always`
+ *   (else only `customer_details`), unless the session named one;
+ * - `payment` mode: a PaymentIntent for the session's total, confirmed with the
+ *   card (test cards and payment chaos decide as on any PaymentIntent); a
+ *   decline leaves the session open, keeps the PaymentIntent for the next try,
+ *   and answers the card error;
+ * - `subscription` mode: the subscription with the card as its default payment
+ *   method, its first invoice paid (a decline creates no subscription and
+ *   answers the card error; the session stays open);
+ * - `setup` mode: a confirmed SetupIntent;
+ *
+ * then `checkout.session.completed`. A payment still `processing` (a delayed
+ * method) leaves `payment_status=unpaid` until it settles, when
+ * `checkout.session.async_payment_succeeded` or `_failed` follows.
+ */
+import { CardErrors, CheckoutErrors, Errors } from "../../kernel/errors/index.js";
+import type { Context } from "../../kernel/context.js";
+import { testCardForNumber } from "../../payments/test-cards.js";
+import { createCustomer, customers, type Customer } from "../customers.js";
+import { attachPaymentMethod, resolvePaymentMethod } from "../payment-methods.js";
+import { authenticatePaymentIntent, confirmPaymentIntent, createPaymentIntent, paymentIntents, type PaymentIntent, type PaymentIntentCreateParams } from "../payment-intents/index.js";
+import { authenticateSetupIntent, createSetupIntent, type SetupIntentCreateParams } from "../setup-intents/index.js";
+import { createSubscription } from "../subscriptions/index.js";
+import type { SubscriptionCreate } from "../subscriptions/plan.js";
+import { invoices } from "../invoices/index.js";
+import { redeemCoupon, requireCoupon } from "../coupons.js";
+import { redeemPromotionCode } from "../promotion-codes.js";
+import { checkoutMachine, type CheckoutSession } from "./machine.js";
+import { checkoutSessions, current, extrasOf, linesOf, runSession } from "./index.js";
+
+/** What the customer gives on the page. */
+export interface Completion {
+  /** A PaymentMethod id or test shortcut (`pm_card_visa`, the default). */
+  readonly paymentMethod?: string;
+  /** A test card number, instead of `paymentMethod`. */
+  readonly cardNumber?: string;
+  readonly email?: string;
+  readonly name?: string;
+  /** The customer's answer to a 3-D Secure challenge, when the card asks for one (`succeed` by default). */
+  readonly threeDSecure?: "succeed" | "fail";
+}
+
+/** The PaymentMethod the customer pays with: the given id or shortcut, or a test card's shortcut. */
+function paymentMethodOf(c: Completion): string {
+  if (c.paymentMethod !== undefined && c.cardNumber !== undefined) throw Errors.parametersExclusive("payment_method", "card_number");
+  if (c.cardNumber !== undefined) {
+    const card = testCardForNumber(c.cardNumber);
+    const shortcut = card?.paymentMethods?.[0];
+    if (!shortcut) throw CheckoutErrors.unknownTestCard(c.cardNumber);
+    return shortcut;
+  }
+  return c.paymentMethod ?? "pm_card_visa";
+}
+
+/** Completes an open session as its customer would; answers it completed, or throws the card error of a decline. */
+export async function completeSession(ctx: Context, id: string, c: Completion): Promise<CheckoutSession> {
+  const s = await current(ctx, await checkoutSessions.require(ctx, id));
+  const refused = checkoutMachine(s, { type: "update" }, { now: ctx.now() });
+  if ("error" in refused) throw refused.error;
+  const pm = paymentMethodOf(c);
+  // The payment method is checked before anything is created for it.
+  const ref = await resolvePaymentMethod(ctx, pm, "payment_method");
+  const given = typeof s.customer === "string" ? await customers.require(ctx, s.customer, "customer") : undefined;
+  const email = c.email ?? s.customer_email ?? given?.email ?? null;
+  const wantsCustomer = s.mode === "subscription" || s.customer_creation === "always";
+  const customer = given ?? (wantsCustomer ? await createCustomer(ctx, { ...(email !== null ? { email } : {}), ...(c.name !== undefined ? { name: c.name } : {}) } as never) : undefined);
+  const details = {
+    address: null,
+    business_name: null,
+    email,
+    individual_name: null,
+    name: c.name ?? customer?.name ?? null,
+    phone: null,
+    tax_exempt: (customer?.tax_exempt ?? "none") as "none",
+    tax_ids: [],
+  };
+  const common: Partial<CheckoutSession> = {
+    customer: customer?.id ?? null,
+    customer_details: details,
+    // Without an address Stripe Tax finds no location to tax: the total keeps no tax.
+    ...(s.automatic_tax.enabled ? { automatic_tax: { ...s.automatic_tax, status: "complete" as const } } : {}),
+  };
+  if (s.mode === "payment") return completePayment(ctx, s, customer, ref.kind === "shortcut" ? pm : ref.pm.id, c, common);
+  if (s.mode === "subscription") return completeSubscription(ctx, s, customer!, pm, common);
+  return completeSetup(ctx, s, customer, pm, c, common);
+}
+
+async function redeem(ctx: Context, s: CheckoutSession): Promise<void> {
+  const extras = await extrasOf(ctx, s.id);
+  if (extras.promotion_code) await redeemPromotionCode(ctx, extras.promotion_code);
+  if (extras.coupon) await redeemCoupon(ctx, await requireCoupon(ctx, extras.coupon, "discounts[0][coupon]"));
+}
+
+async function completePayment(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, c: Completion, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
+  const total = s.amount_total ?? 0;
+  if (total === 0) {
+    await redeem(ctx, s);
+    return runSession(ctx, s, { type: "complete", fields: common, paid: "no_payment_required" });
+  }
+  const data = (await extrasOf(ctx, s.id)).payment_intent_data ?? {};
+  let pi: PaymentIntent;
+  if (typeof s.payment_intent === "string") {
+    // A try after a decline: the session's PaymentIntent, with the customer if one was made since.
+    pi = await paymentIntents.require(ctx, s.payment_intent, "payment_intent");
+    if (customer && pi.customer === null) pi = await paymentIntents.update(ctx, pi, { ...pi, customer: customer.id }, { event: false });
+  } else {
+    const params: PaymentIntentCreateParams = {
+      amount: total,
+      currency: s.currency!,
+      payment_method_types: ["card"],
+      ...(customer ? { customer: customer.id } : {}),
+      ...(data.capture_method !== undefined ? { capture_method: data.capture_method } : {}),
+      ...(data.description !== undefined ? { description: data.description } : {}),
+      ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+      ...(data.receipt_email !== undefined ? { receipt_email: data.receipt_email } : {}),
+      ...(data.setup_future_usage !== undefined ? { setup_future_usage: data.setup_future_usage } : {}),
+      ...(data.statement_descriptor !== undefined ? { statement_descriptor: data.statement_descriptor } : {}),
+      ...(data.statement_descriptor_suffix !== undefined ? { statement_descriptor_suffix: data.statement_descriptor_suffix } : {}),
+    } as PaymentIntentCreateParams;
+    pi = await createPaymentIntent(ctx, params);
+    s = await checkoutSessions.update(ctx, s, { ...s, payment_intent: pi.id, ...(customer ? { customer: customer.id } : {}) }, { event: false });
+  }
+  const result = await confirmPaymentIntent(ctx, pi, { payment_method: pm });
+  if (result.error) throw result.error;
+  pi = result.pi;
+  if (pi.status === "requires_action") {
+    pi = await authenticatePaymentIntent(ctx, pi.id, c.threeDSecure ?? "succeed");
+    // A failed challenge leaves the session open, as a decline does.
+    if (pi.status === "requires_payment_method") throw CardErrors.authenticationFailed("payment_intent", pi.last_payment_error?.payment_method);
+  }
+  // Stripe's Checkout fulfillment guide: `paid` once the funds are there; a delayed method or an authorisation waits as `unpaid`.
+  const paid = pi.status === "succeeded" ? "paid" : "unpaid";
+  await redeem(ctx, s);
+  return runSession(ctx, s, { type: "complete", fields: { ...common, payment_intent: pi.id }, paid });
+}
+
+async function completeSubscription(ctx: Context, s: CheckoutSession, customer: Customer, pm: string, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
+  const lines = await linesOf(ctx, s.id);
+  const extras = await extrasOf(ctx, s.id);
+  const data = extras.subscription_data ?? {};
+  const attached = await attachPaymentMethod(ctx, await resolvePaymentMethod(ctx, pm, "payment_method"), customer.id);
+  const recurring = lines.filter((l) => l.price?.recurring);
+  const once = lines.filter((l) => !l.price?.recurring);
+  const discount = extras.promotion_code ? [{ promotion_code: extras.promotion_code }] : extras.coupon ? [{ coupon: extras.coupon }] : undefined;
+  const params = {
+    customer: customer.id,
+    items: recurring.map((l) => ({ price: l.price!.id, quantity: l.quantity ?? 1 })),
+    ...(once.length > 0 ? { add_invoice_items: once.map((l) => ({ price: l.price!.id, quantity: l.quantity ?? 1 })) } : {}),
+    default_payment_method: attached.id,
+    // Checkout takes the first payment before it completes: a decline creates no subscription.
+    payment_behavior: "error_if_incomplete",
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+    ...(data.trial_period_days !== undefined ? { trial_period_days: data.trial_period_days } : {}),
+    ...(data.trial_end !== undefined ? { trial_end: data.trial_end } : {}),
+    ...(discount ? { discounts: discount } : {}),
+  } as SubscriptionCreate;
+  const sub = await createSubscription(ctx, params);
+  const invoiceId = typeof sub.latest_invoice === "string" ? sub.latest_invoice : (sub.latest_invoice?.id ?? null);
+  const invoice = invoiceId ? await invoices.get(ctx, invoiceId) : undefined;
+  const paid = invoice && invoice.amount_paid > 0 ? "paid" : invoice && invoice.amount_due === 0 ? "no_payment_required" : "unpaid";
+  return runSession(ctx, s, { type: "complete", fields: { ...common, subscription: sub.id, invoice: invoiceId }, paid });
+}
+
+async function completeSetup(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, c: Completion, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
+  const data = (await extrasOf(ctx, s.id)).setup_intent_data ?? {};
+  let si = await createSetupIntent(ctx, {
+    confirm: true,
+    payment_method: pm,
+    payment_method_types: ["card"],
+    usage: "off_session",
+    ...(customer ? { customer: customer.id } : {}),
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+  } as SetupIntentCreateParams);
+  if (si.status === "requires_action") si = await authenticateSetupIntent(ctx, si.id, c.threeDSecure ?? "succeed");
+  if (si.status !== "succeeded") throw CardErrors.authenticationFailed("setup_intent", si.last_setup_error?.payment_method);
+  return runSession(ctx, s, { type: "complete", fields: { ...common, setup_intent: si.id }, paid: "no_payment_required" });
+}
