@@ -216,6 +216,8 @@ const SAMPLES: Samples = {
     tooManyDiscounts: [],
     shippingRateInactive: ["shr_123", "shipping_options[0][shipping_rate]"],
     shippingCurrency: ["shr_123", "eur", "shipping_options[0][shipping_rate]"],
+    promotionCodesNotAllowed: [],
+    promotionCodeInvalid: ["SUMMER"],
     unknownTestCard: ["4111111111111112"],
   },
   creditNote: {

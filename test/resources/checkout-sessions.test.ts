@@ -308,4 +308,189 @@ describe("checkout sessions", { timeout: 120_000 }, () => {
     assert.equal(expired.json.error.message, `The Checkout Session ${s.id} is expired; only an open Checkout Session can be completed or updated.`);
     assert.deepEqual((await b.stripe.paymentIntents.list()).data, []);
   });
+
+  test("a subscription session creates the customer, the subscription and its paid first invoice, one-time lines on it", async () => {
+    const { b, monthly, tshirt } = await setup();
+    await using _ = b;
+    const s = await b.stripe.checkout.sessions.create({
+      mode: "subscription",
+      success_url: SUCCESS,
+      customer_email: "sub-new@example.com",
+      line_items: [{ price: monthly.id, quantity: 2 }, { price: tshirt.id }],
+      subscription_data: { description: "Team plan", metadata: { seats: "2" } },
+    });
+    assert.equal(s.mode, "subscription");
+    assert.equal(s.customer_creation, null);
+    assert.equal(s.amount_subtotal, 4000);
+    assert.equal(s.amount_total, 4000);
+    assert.equal(s.invoice_creation, null);
+    const done = (await complete(b, s.id)).json as Stripe.Checkout.Session;
+    assert.equal(done.status, "complete");
+    assert.equal(done.payment_status, "paid");
+    assert.equal(done.payment_intent, null);
+    const customer = (await b.stripe.customers.retrieve(done.customer as string)) as Stripe.Customer;
+    assert.equal(customer.email, "sub-new@example.com");
+    const sub = await b.stripe.subscriptions.retrieve(done.subscription as string);
+    assert.equal(sub.status, "active");
+    assert.equal(sub.customer, customer.id);
+    assert.equal(sub.description, "Team plan");
+    assert.deepEqual(sub.metadata, { seats: "2" });
+    assert.deepEqual(sub.items.data.map((i) => [i.price.id, i.quantity]), [[monthly.id, 2]]);
+    assert.equal(typeof sub.default_payment_method, "string");
+    const invoice = await b.stripe.invoices.retrieve(done.invoice as string);
+    assert.equal(invoice.id, sub.latest_invoice);
+    assert.equal(invoice.status, "paid");
+    assert.equal(invoice.amount_paid, 4000);
+    assert.deepEqual((await b.stripe.checkout.sessions.list({ subscription: sub.id })).data.map((x) => x.id), [s.id]);
+    assert.deepEqual(await checkoutEvents(b.stripe), ["checkout.session.completed"]);
+  });
+
+  test("a subscription with a trial is due nothing now; a declined first payment creates no subscription and leaves the session open", async () => {
+    const { b, monthly } = await setup();
+    await using _ = b;
+    const trial = await b.stripe.checkout.sessions.create({ mode: "subscription", success_url: SUCCESS, customer: b.customer.id, line_items: [{ price: monthly.id }], subscription_data: { trial_period_days: 14 } });
+    assert.equal(trial.amount_total, 0);
+    const done = (await complete(b, trial.id)).json as Stripe.Checkout.Session;
+    assert.equal(done.payment_status, "no_payment_required");
+    const sub = await b.stripe.subscriptions.retrieve(done.subscription as string);
+    assert.equal(sub.status, "trialing");
+    assert.equal(sub.trial_end, T0 + 14 * 86_400);
+    assert.equal(sub.customer, b.customer.id);
+
+    const s = await b.stripe.checkout.sessions.create({ mode: "subscription", success_url: SUCCESS, customer: b.customer.id, line_items: [{ price: monthly.id }] });
+    const subsBefore = (await b.stripe.subscriptions.list({ customer: b.customer.id })).data.length;
+    const declined = await complete(b, s.id, { payment_method: "pm_card_chargeDeclined" });
+    assert.equal(declined.status, 402);
+    assert.equal(declined.json.error.code, "card_declined");
+    assert.equal((await b.stripe.checkout.sessions.retrieve(s.id)).status, "open");
+    assert.equal((await b.stripe.subscriptions.list({ customer: b.customer.id })).data.length, subsBefore);
+    const paid = (await complete(b, s.id)).json as Stripe.Checkout.Session;
+    assert.equal(paid.payment_status, "paid");
+  });
+
+  test("a setup session confirms a SetupIntent with the card; it needs a currency and takes no line items", async () => {
+    const { b } = await setup();
+    await using _ = b;
+    const missing = await refusal(b.stripe.checkout.sessions.create({ mode: "setup", success_url: SUCCESS }));
+    assert.equal(missing.param, "currency");
+    const s = await b.stripe.checkout.sessions.create({ mode: "setup", success_url: SUCCESS, currency: "usd", customer: b.customer.id, setup_intent_data: { description: "Save a card", metadata: { why: "later" } } });
+    assert.equal(s.payment_status, "no_payment_required");
+    assert.equal(s.amount_total, null);
+    assert.equal(s.total_details, null);
+    const done = (await complete(b, s.id, { payment_method: "pm_card_mastercard" })).json as Stripe.Checkout.Session;
+    assert.equal(done.status, "complete");
+    assert.equal(done.payment_status, "no_payment_required");
+    const si = await b.stripe.setupIntents.retrieve(done.setup_intent as string);
+    assert.equal(si.status, "succeeded");
+    assert.equal(si.customer, b.customer.id);
+    assert.equal(si.description, "Save a card");
+    assert.deepEqual(si.metadata, { why: "later" });
+    const pm = await b.stripe.paymentMethods.retrieve(si.payment_method as string);
+    assert.equal(pm.card!.brand, "mastercard");
+    assert.equal(pm.customer, b.customer.id);
+    assert.deepEqual(await checkoutEvents(b.stripe), ["checkout.session.completed"]);
+  });
+
+  test("a coupon or promotion code in discounts takes its amount off; the PaymentIntent charges the discounted total; the coupon counts a redemption", async () => {
+    const { b, tshirt } = await setup();
+    await using _ = b;
+    const quarter = await b.stripe.coupons.create({ percent_off: 25, duration: "once" });
+    const s = await b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id, quantity: 2 }], discounts: [{ coupon: quarter.id }] });
+    assert.equal(s.amount_subtotal, 4000);
+    assert.equal(s.amount_total, 3000);
+    assert.deepEqual(s.total_details, { amount_discount: 1000, amount_shipping: 0, amount_tax: 0 });
+    assert.deepEqual(s.discounts, [{ coupon: quarter.id, promotion_code: null }]);
+    const items = await b.stripe.checkout.sessions.listLineItems(s.id);
+    assert.deepEqual(items.data.map((l) => [l.amount_subtotal, l.amount_discount, l.amount_total]), [[4000, 1000, 3000]]);
+    const done = (await complete(b, s.id)).json as Stripe.Checkout.Session;
+    assert.equal((await b.stripe.paymentIntents.retrieve(done.payment_intent as string)).amount, 3000);
+    assert.equal((await b.stripe.coupons.retrieve(quarter.id)).times_redeemed, 1);
+
+    const fiver = await b.stripe.coupons.create({ amount_off: 500, currency: "usd", duration: "once" });
+    const code = await b.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: fiver.id }, code: "FIVER" });
+    const promo = await b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }], discounts: [{ promotion_code: code.id }] });
+    assert.equal(promo.amount_total, 1500);
+    assert.deepEqual(promo.discounts, [{ coupon: null, promotion_code: code.id }]);
+    await complete(b, promo.id);
+    assert.equal((await b.stripe.promotionCodes.retrieve(code.id)).times_redeemed, 1);
+
+    const both = await refusal(b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }], discounts: [{ coupon: quarter.id }], allow_promotion_codes: true }));
+    assert.equal(both.message, "You may only specify one of these parameters: allow_promotion_codes, discounts.");
+    const missing = await refusal(b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }], discounts: [{ coupon: "nope" }] }));
+    assert.equal(missing.param, "discounts[0][coupon]");
+    assert.equal(missing.message, "No such coupon: 'nope'");
+  });
+
+  test("allow_promotion_codes: the code the customer types on the page prices the session again", async () => {
+    const { b, tshirt } = await setup();
+    await using _ = b;
+    const tenth = await b.stripe.coupons.create({ percent_off: 10, duration: "once" });
+    const code = await b.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: tenth.id }, code: "WELCOME10" });
+    const s = await b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }], allow_promotion_codes: true });
+    assert.equal(s.allow_promotion_codes, true);
+    assert.equal(s.amount_total, 2000);
+    const wrong = await complete(b, s.id, { promotion_code: "NOPE" });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.json.error.param, "promotion_code");
+    assert.equal((await b.stripe.checkout.sessions.retrieve(s.id)).amount_total, 2000);
+    const done = (await complete(b, s.id, { promotion_code: "welcome10" })).json as Stripe.Checkout.Session;
+    assert.equal(done.amount_total, 1800);
+    assert.deepEqual(done.discounts, [{ coupon: null, promotion_code: code.id }]);
+    assert.deepEqual(done.total_details, { amount_discount: 200, amount_shipping: 0, amount_tax: 0 });
+    assert.equal((await b.stripe.paymentIntents.retrieve(done.payment_intent as string)).amount, 1800);
+
+    const plain = await b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }] });
+    const refused = await complete(b, plain.id, { promotion_code: "WELCOME10" });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.error.message, "This Checkout Session does not allow promotion codes; create it with `allow_promotion_codes=true`.");
+  });
+
+  test("a subscription session's coupon discounts the subscription's first invoice", async () => {
+    const { b, monthly } = await setup();
+    await using _ = b;
+    const half = await b.stripe.coupons.create({ percent_off: 50, duration: "forever" });
+    const s = await b.stripe.checkout.sessions.create({ mode: "subscription", success_url: SUCCESS, customer: b.customer.id, line_items: [{ price: monthly.id }], discounts: [{ coupon: half.id }] });
+    assert.equal(s.amount_total, 500);
+    const done = (await complete(b, s.id)).json as Stripe.Checkout.Session;
+    const invoice = await b.stripe.invoices.retrieve(done.invoice as string);
+    assert.equal(invoice.amount_paid, 500);
+    const sub = await b.stripe.subscriptions.retrieve(done.subscription as string);
+    assert.equal(sub.discounts.length, 1);
+  });
+
+  test("shipping options: the first is chosen and added to the total; rates given inline are created; automatic tax waits for a location", async () => {
+    const { b, tshirt } = await setup();
+    await using _ = b;
+    const ground = await b.stripe.shippingRates.create({ display_name: "Ground", type: "fixed_amount", fixed_amount: { amount: 500, currency: "usd" } });
+    const s = await b.stripe.checkout.sessions.create({
+      mode: "payment",
+      success_url: SUCCESS,
+      line_items: [{ price: tshirt.id }],
+      shipping_address_collection: { allowed_countries: ["US", "CA"] },
+      shipping_options: [{ shipping_rate: ground.id }, { shipping_rate_data: { display_name: "Express", type: "fixed_amount", fixed_amount: { amount: 1500, currency: "usd" } } }],
+      automatic_tax: { enabled: true },
+    });
+    assert.deepEqual(s.shipping_address_collection, { allowed_countries: ["US", "CA"] });
+    assert.equal(s.shipping_options.length, 2);
+    assert.deepEqual(s.shipping_options[0], { shipping_amount: 500, shipping_rate: ground.id });
+    assert.equal(s.shipping_options[1]!.shipping_amount, 1500);
+    const express = await b.stripe.shippingRates.retrieve(s.shipping_options[1]!.shipping_rate as string);
+    assert.equal(express.display_name, "Express");
+    assert.deepEqual(s.shipping_cost, { amount_subtotal: 500, amount_tax: 0, amount_total: 500, shipping_rate: ground.id });
+    assert.equal(s.amount_subtotal, 2000);
+    assert.equal(s.amount_total, 2500);
+    assert.deepEqual(s.total_details, { amount_discount: 0, amount_shipping: 500, amount_tax: 0 });
+    assert.deepEqual(s.automatic_tax, { enabled: true, liability: { type: "self" }, provider: "stripe", status: "requires_location_inputs" });
+    const done = (await complete(b, s.id)).json as Stripe.Checkout.Session;
+    assert.equal((await b.stripe.paymentIntents.retrieve(done.payment_intent as string)).amount, 2500);
+    assert.equal(done.automatic_tax.status, "complete");
+    assert.equal(done.total_details!.amount_tax, 0);
+
+    const eur = await b.stripe.shippingRates.create({ display_name: "EU", type: "fixed_amount", fixed_amount: { amount: 700, currency: "eur" } });
+    const wrong = await refusal(b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }], shipping_options: [{ shipping_rate: eur.id }] }));
+    assert.equal(wrong.param, "shipping_options[0][shipping_rate]");
+    await b.stripe.shippingRates.update(ground.id, { active: false });
+    const inactive = await refusal(b.stripe.checkout.sessions.create({ mode: "payment", success_url: SUCCESS, line_items: [{ price: tshirt.id }], shipping_options: [{ shipping_rate: ground.id }] }));
+    assert.equal(inactive.message, `The shipping rate ${ground.id} is inactive.`);
+  });
 });

@@ -28,5 +28,7 @@ export const CheckoutErrors = defineErrors({
   shippingRateInactive: (rate: string, param: string) => invalidRequest(400, `The shipping rate ${rate} is inactive.`, { param }),
   shippingCurrency: (rate: string, currency: string, param: string) =>
     invalidRequest(400, `The shipping rate ${rate} has no amount in the Checkout Session's currency (${currency}).`, { param }),
+  promotionCodesNotAllowed: () => invalidRequest(400, "This Checkout Session does not allow promotion codes; create it with `allow_promotion_codes=true`.", { param: "promotion_code" }),
+  promotionCodeInvalid: (code: string) => invalidRequest(400, `The promotion code ${code} is invalid or can no longer be redeemed.`, { param: "promotion_code" }),
   unknownTestCard: (number: string) => invalidRequest(400, `${number} is not a test card number with a PaymentMethod shortcut; pass payment_method instead.`, { param: "card_number" }),
 });

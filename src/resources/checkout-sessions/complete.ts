@@ -32,7 +32,7 @@ import { invoices } from "../invoices/index.js";
 import { redeemCoupon, requireCoupon } from "../coupons.js";
 import { redeemPromotionCode } from "../promotion-codes.js";
 import { checkoutMachine, type CheckoutSession } from "./machine.js";
-import { checkoutSessions, current, extrasOf, linesOf, runSession } from "./index.js";
+import { applyPromotionCode, checkoutSessions, current, extrasOf, linesOf, runSession } from "./index.js";
 
 /** What the customer gives on the page. */
 export interface Completion {
@@ -42,6 +42,8 @@ export interface Completion {
   readonly cardNumber?: string;
   readonly email?: string;
   readonly name?: string;
+  /** A promotion code the customer types, on a session with `allow_promotion_codes`. */
+  readonly promotionCode?: string;
   /** The customer's answer to a 3-D Secure challenge, when the card asks for one (`succeed` by default). */
   readonly threeDSecure?: "succeed" | "fail";
 }
@@ -60,12 +62,13 @@ function paymentMethodOf(c: Completion): string {
 
 /** Completes an open session as its customer would; answers it completed, or throws the card error of a decline. */
 export async function completeSession(ctx: Context, id: string, c: Completion): Promise<CheckoutSession> {
-  const s = await current(ctx, await checkoutSessions.require(ctx, id));
+  let s = await current(ctx, await checkoutSessions.require(ctx, id));
   const refused = checkoutMachine(s, { type: "update" }, { now: ctx.now() });
   if ("error" in refused) throw refused.error;
   const pm = paymentMethodOf(c);
   // The payment method is checked before anything is created for it.
   const ref = await resolvePaymentMethod(ctx, pm, "payment_method");
+  if (c.promotionCode !== undefined) s = await applyPromotionCode(ctx, s, c.promotionCode);
   const given = typeof s.customer === "string" ? await customers.require(ctx, s.customer, "customer") : undefined;
   const email = c.email ?? s.customer_email ?? given?.email ?? null;
   const wantsCustomer = s.mode === "subscription" || s.customer_creation === "always";

@@ -29,7 +29,7 @@ import { customers } from "../customers.js";
 import { createPrice, prices, type Price } from "../prices.js";
 import { products } from "../products.js";
 import { couponValid, requireCoupon, type Coupon } from "../coupons.js";
-import { requirePromotionCode } from "../promotion-codes.js";
+import { promotionCodes, requirePromotionCode } from "../promotion-codes.js";
 import { shippingRates, type ShippingRate } from "../shipping-rates.js";
 import { checkoutMachine, type CheckoutInput, type CheckoutSession } from "./machine.js";
 
@@ -458,6 +458,42 @@ async function createSession(ctx: Context, p: SessionParams): Promise<CheckoutSe
   };
   await ctx.store.kvSet(ctx.ns, EXTRAS, id, extras);
   return checkoutSessions.insert(ctx, session, { event: false });
+}
+
+/**
+ * The promotion code the customer enters on the page of a session that allows
+ * them (`allow_promotion_codes`): the session is priced again with its coupon.
+ * `code` is what the customer types (case does not matter), as on Stripe's page.
+ */
+export async function applyPromotionCode(ctx: Context, s: CheckoutSession, code: string): Promise<CheckoutSession> {
+  if (s.allow_promotion_codes !== true) throw CheckoutErrors.promotionCodesNotAllowed();
+  const same = await promotionCodes.resource.list(ctx, { limit: 100, where: { index: "code", value: code.toLowerCase() } });
+  let found: { id: string; coupon: Coupon } | undefined;
+  for (const candidate of same.data) {
+    const live = await requirePromotionCode(ctx, candidate.id, "promotion_code");
+    const owner = typeof live.customer === "string" ? live.customer : null;
+    if (!live.active || (owner !== null && owner !== s.customer)) continue;
+    const couponId = typeof live.promotion.coupon === "string" ? live.promotion.coupon : (live.promotion.coupon?.id ?? "");
+    found = { id: live.id, coupon: await requireCoupon(ctx, couponId, "promotion_code") };
+    break;
+  }
+  if (!found) throw CheckoutErrors.promotionCodeInvalid(code);
+  const extras = await extrasOf(ctx, s.id);
+  const currency = s.currency ?? "usd";
+  const trial = s.mode === "subscription" && (extras.subscription_data?.trial_period_days !== undefined || extras.subscription_data?.trial_end !== undefined);
+  const lines = (await linesOf(ctx, s.id)).map((l) => ({ price: l.price as Price, quantity: l.quantity ?? 1 }));
+  const { items, subtotal, discount } = await priced(ctx, lines, found.coupon, currency, trial, `di_${randomChars(24)}`);
+  const shipping = s.shipping_cost?.amount_total ?? 0;
+  await ctx.store.kvSet(ctx.ns, LINES, s.id, items);
+  await ctx.store.kvSet(ctx.ns, EXTRAS, s.id, { ...extras, coupon: found.coupon.id, promotion_code: found.id });
+  const next: CheckoutSession = {
+    ...s,
+    amount_subtotal: subtotal,
+    amount_total: subtotal - discount + shipping,
+    total_details: { amount_discount: discount, amount_shipping: shipping, amount_tax: 0 },
+    discounts: [{ coupon: null, promotion_code: found.id }],
+  };
+  return checkoutSessions.update(ctx, s, next, { event: false });
 }
 
 /** The checks of {@link resolveLines} without creating anything: the currency of the lines, if any. */
