@@ -57,7 +57,7 @@ const authenticateSetupIntentRoute: ControlRoute = {
 };
 
 /** The parameters of a completion, each a string; any other is refused by name. */
-const COMPLETION = { payment_method: "paymentMethod", card_number: "cardNumber", email: "email", name: "name", three_d_secure: "threeDSecure", promotion_code: "promotionCode" } as const;
+const COMPLETION = { payment_method: "paymentMethod", card_number: "cardNumber", email: "email", name: "name", three_d_secure: "threeDSecure", promotion_code: "promotionCode", shipping_rate: "shippingRate" } as const;
 
 function completionOf(req: ControlRequest): Completion {
   const out: Record<string, string> = {};
@@ -74,7 +74,8 @@ function completionOf(req: ControlRequest): Completion {
  * `POST /_test/checkout/sessions/:id/complete` with `payment_method` (a test
  * shortcut such as `pm_card_visa`, the default, or a PaymentMethod id) or
  * `card_number` (a test card), and optionally `email`, `name`,
- * `promotion_code` (a code the customer types, where the session allows them) and
+ * `promotion_code` (a code the customer types, where the session allows them),
+ * `shipping_rate` (the shipping option picked, the first by default) and
  * `three_d_secure` (`succeed` or `fail`, for cards that ask for it): pays or
  * sets up an open Checkout Session as its customer would on the page, and
  * answers the completed session. A decline answers the card error and leaves

@@ -293,7 +293,7 @@ export function routesOf(rt: Runtime): RouteSpec[] {
   }
   for (const r of rt.controlRoutes) {
     const prefix = r.path.includes("checkout/sessions") ? "cs_test" : r.path.includes("payment_intents") ? "pi" : r.path.includes("setup_intents") ? "seti" : r.path.includes("events") ? "evt" : "cus";
-    routes.push({ method: r.method, path: r.path, names: ["outcome", "payment_method", "card_number", "three_d_secure", "promotion_code", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed", "timeout"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
+    routes.push({ method: r.method, path: r.path, names: ["outcome", "payment_method", "card_number", "three_d_secure", "promotion_code", "shipping_rate", "days", "seconds", "ms", "to", "decline_code", "times", "layer", "limit", "domain", "event", "endpoint", "api", "payment", "events", "seed", "timeout"], prefixes: r.path.includes(":id") ? { id: prefix } : {} });
   }
   routes.push({ method: "GET", path: "/v1/nope/:id", names: [], prefixes: { id: "x" } }, { method: "POST", path: "/", names: [], prefixes: {} }, { method: "GET", path: "/_nope", names: [], prefixes: {} });
   return routes;

@@ -218,6 +218,7 @@ const SAMPLES: Samples = {
     shippingCurrency: ["shr_123", "eur", "shipping_options[0][shipping_rate]"],
     promotionCodesNotAllowed: [],
     promotionCodeInvalid: ["SUMMER"],
+    notAShippingOption: ["shr_123"],
     unknownTestCard: ["4111111111111112"],
   },
   creditNote: {

@@ -481,8 +481,15 @@ describe("checkout sessions", { timeout: 120_000 }, () => {
     assert.equal(s.amount_total, 2500);
     assert.deepEqual(s.total_details, { amount_discount: 0, amount_shipping: 500, amount_tax: 0 });
     assert.deepEqual(s.automatic_tax, { enabled: true, liability: { type: "self" }, provider: "stripe", status: "requires_location_inputs" });
-    const done = (await complete(b, s.id)).json as Stripe.Checkout.Session;
-    assert.equal((await b.stripe.paymentIntents.retrieve(done.payment_intent as string)).amount, 2500);
+    const notOffered = await complete(b, s.id, { shipping_rate: "shr_other" });
+    assert.equal(notOffered.status, 400);
+    assert.equal(notOffered.json.error.param, "shipping_rate");
+    assert.equal((await b.stripe.checkout.sessions.retrieve(s.id)).amount_total, 2500);
+    const done = (await complete(b, s.id, { shipping_rate: express.id })).json as Stripe.Checkout.Session;
+    assert.equal(done.amount_total, 3500);
+    assert.deepEqual(done.shipping_cost, { amount_subtotal: 1500, amount_tax: 0, amount_total: 1500, shipping_rate: express.id });
+    assert.equal(done.total_details!.amount_shipping, 1500);
+    assert.equal((await b.stripe.paymentIntents.retrieve(done.payment_intent as string)).amount, 3500);
     assert.equal(done.automatic_tax.status, "complete");
     assert.equal(done.total_details!.amount_tax, 0);
 

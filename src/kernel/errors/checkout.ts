@@ -30,5 +30,6 @@ export const CheckoutErrors = defineErrors({
     invalidRequest(400, `The shipping rate ${rate} has no amount in the Checkout Session's currency (${currency}).`, { param }),
   promotionCodesNotAllowed: () => invalidRequest(400, "This Checkout Session does not allow promotion codes; create it with `allow_promotion_codes=true`.", { param: "promotion_code" }),
   promotionCodeInvalid: (code: string) => invalidRequest(400, `The promotion code ${code} is invalid or can no longer be redeemed.`, { param: "promotion_code" }),
+  notAShippingOption: (rate: string) => invalidRequest(400, `${rate} is not one of this Checkout Session's shipping options.`, { param: "shipping_rate" }),
   unknownTestCard: (number: string) => invalidRequest(400, `${number} is not a test card number with a PaymentMethod shortcut; pass payment_method instead.`, { param: "card_number" }),
 });

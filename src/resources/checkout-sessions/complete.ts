@@ -32,7 +32,7 @@ import { invoices } from "../invoices/index.js";
 import { redeemCoupon, requireCoupon } from "../coupons.js";
 import { redeemPromotionCode } from "../promotion-codes.js";
 import { checkoutMachine, type CheckoutSession } from "./machine.js";
-import { applyPromotionCode, checkoutSessions, current, extrasOf, linesOf, runSession } from "./index.js";
+import { applyPromotionCode, checkoutSessions, chooseShippingRate, withShippingRate, current, extrasOf, linesOf, runSession } from "./index.js";
 
 /** What the customer gives on the page. */
 export interface Completion {
@@ -44,6 +44,8 @@ export interface Completion {
   readonly name?: string;
   /** A promotion code the customer types, on a session with `allow_promotion_codes`. */
   readonly promotionCode?: string;
+  /** The shipping option the customer picks (a shipping rate id of the session's options; the first by default). */
+  readonly shippingRate?: string;
   /** The customer's answer to a 3-D Secure challenge, when the card asks for one (`succeed` by default). */
   readonly threeDSecure?: "succeed" | "fail";
 }
@@ -68,7 +70,10 @@ export async function completeSession(ctx: Context, id: string, c: Completion): 
   const pm = paymentMethodOf(c);
   // The payment method is checked before anything is created for it.
   const ref = await resolvePaymentMethod(ctx, pm, "payment_method");
+  // The choices are checked on a copy first, so a refused one changes nothing.
+  if (c.shippingRate !== undefined) withShippingRate(s, c.shippingRate);
   if (c.promotionCode !== undefined) s = await applyPromotionCode(ctx, s, c.promotionCode);
+  if (c.shippingRate !== undefined) s = await chooseShippingRate(ctx, s, c.shippingRate);
   const given = typeof s.customer === "string" ? await customers.require(ctx, s.customer, "customer") : undefined;
   const email = c.email ?? s.customer_email ?? given?.email ?? null;
   const wantsCustomer = s.mode === "subscription" || s.customer_creation === "always";

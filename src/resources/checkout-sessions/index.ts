@@ -496,6 +496,25 @@ export async function applyPromotionCode(ctx: Context, s: CheckoutSession, code:
   return checkoutSessions.update(ctx, s, next, { event: false });
 }
 
+/** The shipping option the customer picks on the page: one of the session's, its amount in place of the first's. */
+export function withShippingRate(s: CheckoutSession, rate: string): CheckoutSession {
+  const option = s.shipping_options.find((o) => (typeof o.shipping_rate === "string" ? o.shipping_rate : o.shipping_rate.id) === rate);
+  if (!option) throw CheckoutErrors.notAShippingOption(rate);
+  const before = s.shipping_cost?.amount_total ?? 0;
+  const amount = option.shipping_amount;
+  return {
+    ...s,
+    amount_total: (s.amount_total ?? 0) - before + amount,
+    shipping_cost: { amount_subtotal: amount, amount_tax: 0, amount_total: amount, shipping_rate: rate },
+    total_details: { ...s.total_details!, amount_shipping: amount },
+  };
+}
+
+/** Stores the customer's pick of {@link withShippingRate}. */
+export async function chooseShippingRate(ctx: Context, s: CheckoutSession, rate: string): Promise<CheckoutSession> {
+  return checkoutSessions.update(ctx, s, withShippingRate(s, rate), { event: false });
+}
+
 /** The checks of {@link resolveLines} without creating anything: the currency of the lines, if any. */
 async function resolveLinesDryRun(ctx: Context, mode: Mode, given: readonly LineParam[]): Promise<string | undefined> {
   if (mode === "setup") {
