@@ -6,13 +6,13 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { setImmediate as tick } from "node:timers/promises";
 import type Stripe from "stripe";
 import { ManualClock } from "../../src/clock/clock.js";
 import { SEPA_SETTLE_MS } from "../../src/payments/sepa-debit.js";
 import { DELAYED_REFUND_MS } from "../../src/resources/refunds.js";
 import { stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
+import { until } from "../helpers/settle.js";
 
 /** 2026-03-10 15:00 UTC: funds from then are available on 2026-03-12 00:00 UTC. */
 const START = Date.UTC(2026, 2, 10, 15);
@@ -27,14 +27,6 @@ async function txnOf(stripe: Stripe, chargeId: string): Promise<Stripe.BalanceTr
 }
 
 const funds = (b: Stripe.Balance) => ({ available: b.available.map((f) => [f.currency, f.amount]), pending: b.pending.map((f) => [f.currency, f.amount]) });
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await tick();
-  }
-  assert.fail("the server did not settle");
-}
 
 describe("balance and balance transactions", { timeout: 60_000 }, () => {
   test("a card charge books its amount less 2.9% + 30, pending until two days on at midnight, then available", async () => {

@@ -7,20 +7,12 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { setImmediate as tick } from "node:timers/promises";
 import type Stripe from "stripe";
 import { DELAYED_REFUND_MS } from "../../src/resources/refunds.js";
 import { billingSetup, eventTypes, type BillingSetup } from "../billing/helpers.js";
 import { stripeError } from "../helpers/payments.js";
 import { TEST_KEY } from "../helpers/server.js";
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await tick();
-  }
-  assert.fail("the server did not settle");
-}
+import { until } from "../helpers/settle.js";
 
 /** A finalized invoice of two lines: 3 × 1000 and 2000 (5000 in all); open, or paid by the customer's card. */
 async function invoiceOf(b: BillingSetup, paid: boolean): Promise<{ inv: Stripe.Invoice; three: Stripe.InvoiceLineItem; flat: Stripe.InvoiceLineItem }> {

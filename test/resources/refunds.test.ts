@@ -1,24 +1,16 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { setImmediate as tick } from "node:timers/promises";
 import type Stripe from "stripe";
 import { ManualClock } from "../../src/clock/clock.js";
 import { DELAYED_REFUND_MS } from "../../src/resources/refunds.js";
 import { skeletonMismatches } from "../helpers/skeletons.js";
 import { CARD_ONLY, eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
+import { setImmediate as tick } from "node:timers/promises";
+import { until } from "../helpers/settle.js";
 
 async function paid(stripe: Stripe, amount: number, paymentMethod = "pm_card_visa", extra: Partial<Stripe.PaymentIntentCreateParams> = {}): Promise<Stripe.PaymentIntent> {
   return stripe.paymentIntents.create({ amount, currency: "usd", payment_method: paymentMethod, confirm: true, ...CARD_ONLY, ...extra });
-}
-
-/** Waits for work the server does after a timer fired (a bounded number of event-loop turns, no wall-clock wait). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await tick();
-  }
-  assert.fail("the server did not settle");
 }
 
 describe("refunds", { timeout: 120_000 }, () => {

@@ -8,13 +8,14 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { setImmediate as tick } from "node:timers/promises";
 import type Stripe from "stripe";
 import { ManualClock } from "../../src/clock/clock.js";
 import { SEPA_DELAYED_SETTLE_MS, SEPA_SETTLE_MS } from "../../src/payments/sepa-debit.js";
 import { eventTypes, stripeError } from "../helpers/payments.js";
 import { skeletonMismatches, fieldsStripeLacks } from "../helpers/skeletons.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { setImmediate as tick } from "node:timers/promises";
+import { until } from "../helpers/settle.js";
 
 const SUCCEEDS = "AT611904300234573201";
 const SUCCEEDS_LATER = "AT321904300235473204";
@@ -24,15 +25,6 @@ const FAILS_LATER = "AT051904300235473205";
 /** The SDK's create params have no `sepa_debit` hash (Stripe's SEPA Sources guide documents it). */
 const sepa = (iban: string, extra: Record<string, unknown> = {}) =>
   ({ type: "sepa_debit", sepa_debit: { iban }, currency: "eur", owner: { name: "Jenny Rosen" }, ...extra }) as unknown as Stripe.SourceCreateParams;
-
-/** Waits for work the server does after a timer fired (a bounded number of event-loop turns, no wall-clock wait). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await tick();
-  }
-  assert.fail("the server did not settle");
-}
 
 /** A customer with a SEPA Source of this IBAN attached, and a charge of 1,000 cents debiting it. */
 async function debit(s: TestServer, iban: string): Promise<{ customer: Stripe.Customer; source: Stripe.Source; charge: Stripe.Charge }> {
