@@ -178,6 +178,24 @@ describe("checkout sessions", { timeout: 120_000 }, () => {
     assert.equal(s.success_url, null);
   });
 
+  test("before 2026-03-25.dahlia the modes are hosted, embedded and custom, in requests and answers; since, the old names are refused", async () => {
+    const { b, tshirt } = await setup();
+    await using _ = b;
+    const form = `mode=payment&ui_mode=embedded&return_url=https%3A%2F%2Fexample.com%2Fr&line_items[0][price]=${tshirt.id}&line_items[0][quantity]=1`;
+    const old = await b.s.raw("POST", "/v1/checkout/sessions", { body: form, headers: { "stripe-version": "2025-09-30.clover" } });
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.json.ui_mode, "embedded");
+    assert.match(old.json.client_secret, /_secret_/);
+    // The same session read on today's version.
+    assert.equal((await b.stripe.checkout.sessions.retrieve(old.json.id)).ui_mode, "embedded_page");
+    const hosted = await b.s.raw("POST", "/v1/checkout/sessions", { body: `mode=payment&success_url=https%3A%2F%2Fexample.com%2Fs&line_items[0][price]=${tshirt.id}&line_items[0][quantity]=1`, headers: { "stripe-version": "2024-06-20" } });
+    assert.equal(hosted.json.ui_mode, "hosted");
+    const refused = await b.s.raw("POST", "/v1/checkout/sessions", { body: form });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.error.param, "ui_mode");
+    assert.equal((await b.stripe.checkout.sessions.list()).data.length, 2);
+  });
+
   test("completing a payment session pays its total with a PaymentIntent and records checkout.session.completed", async () => {
     const { b, tshirt } = await setup();
     await using _ = b;

@@ -28,6 +28,10 @@ import { p } from "../params/param.js";
 
 const FIRST_BASIL = "2025-03-31.basil";
 const FIRST_CLOVER = "2025-09-30.clover";
+const FIRST_DAHLIA = "2026-03-25.dahlia";
+const DAHLIA_UI_MODES = "https://docs.stripe.com/changelog/dahlia/2026-03-25/updates-available-checkout-session-ui-modes";
+/** Checkout's `ui_mode` values before 2026-03-25.dahlia, and what they became. */
+const UI_MODES_UP: Readonly<Record<string, string>> = { hosted: "hosted_page", embedded: "embedded_page", custom: "elements" };
 const BASIL_INVOICES = "https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices";
 const BASIL_PARENT = "https://docs.stripe.com/changelog/basil/2025-03-31/adds-new-parent-field-to-invoicing-objects";
 
@@ -357,6 +361,26 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     async down(d, env) {
       const { source, ...rest } = d;
       return { ...rest, coupon: await couponOf(objectOf(source)?.coupon, env) };
+    },
+  },
+  {
+    version: FIRST_DAHLIA,
+    kind: "request",
+    endpoint: "POST /v1/checkout/sessions",
+    source: `${DAHLIA_UI_MODES}: ui_mode hosted, embedded and custom became hosted_page, embedded_page and elements`,
+    up(raw) {
+      const mode = typeof raw.ui_mode === "string" ? UI_MODES_UP[raw.ui_mode] : undefined;
+      return mode ? { ...raw, ui_mode: mode } : { ...raw };
+    },
+  },
+  {
+    version: FIRST_DAHLIA,
+    kind: "shape",
+    object: "checkout.session",
+    source: `${DAHLIA_UI_MODES}: versions before it name the modes hosted, embedded and custom`,
+    async down(cs) {
+      const mode = typeof cs.ui_mode === "string" ? Object.keys(UI_MODES_UP).find((old) => UI_MODES_UP[old] === cs.ui_mode) : undefined;
+      return mode ? { ...cs, ui_mode: mode } : cs;
     },
   },
 ];
