@@ -30,6 +30,7 @@ import { promotionCodes } from "./promotion-codes.js";
 import { plansModule } from "./plans.js";
 import { discountsModule } from "./discounts.js";
 import { quotesModule } from "./quotes/index.js";
+import { subscriptionSchedulesModule } from "./subscription-schedules/index.js";
 import { creditNotesModule } from "./credit-notes.js";
 import { balanceModule } from "./balance.js";
 import { checkoutSessionsModule } from "./checkout-sessions/index.js";
@@ -64,6 +65,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   plansModule,
   discountsModule,
   quotesModule,
+  subscriptionSchedulesModule,
   creditNotesModule,
   balanceModule,
   checkoutSessionsModule,

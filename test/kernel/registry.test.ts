@@ -42,6 +42,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "plans",
         "discounts",
         "quotes",
+        "subscription-schedules",
         "credit-notes",
         "balance",
         "checkout-sessions",

@@ -97,7 +97,8 @@ describe("two servers in one process", { timeout: 120_000 }, () => {
 
   test("a server started with other modules relates them its own way: what one server's modules include is not in the other's", async () => {
     await using a = await startPaperTiger({ port: 0 });
-    const withoutSubscriptions = RESOURCE_MODULES.filter((m) => m.name !== "subscriptions" && m.name !== "subscription-items");
+    // Subscription schedules follow the subscriptions' hooks: they go with them.
+    const withoutSubscriptions = RESOURCE_MODULES.filter((m) => m.name !== "subscriptions" && m.name !== "subscription-items" && m.name !== "subscription-schedules");
     await using b = await startServer({ port: 0 }, withoutSubscriptions);
     const sa = client(a);
     const sb = client(b);

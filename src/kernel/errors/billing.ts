@@ -77,6 +77,26 @@ export const QuoteErrors = defineErrors({
 });
 
 /**
+ * Subscription schedule refusals. The status rules follow Stripe's API reference (cancel and release
+ * only a `not_started` or `active` schedule; `from_subscription` takes no phases); the status wording
+ * follows the messages Stripe answers ("...currently in the `canceled` status"), the rest is ours.
+ */
+export const SubscriptionScheduleErrors = defineErrors({
+  wrongStatus: (action: string, status: string) => invalidRequest(400, `You cannot ${action} a subscription schedule that is currently in the \`${status}\` status.`),
+  fromSubscriptionWith: (param: string) => invalidRequest(400, `You cannot set \`${param}\` if \`from_subscription\` is set.`, { param }),
+  alreadyScheduled: (subscription: string, schedule: string) =>
+    invalidRequest(400, `The subscription ${subscription} is already attached to the subscription schedule ${schedule}.`, { param: "from_subscription" }),
+  subscriptionEnded: (subscription: string, status: string) => invalidRequest(400, `The subscription ${subscription} is ${status}; only a running subscription can be managed by a schedule.`, { param: "from_subscription" }),
+  noPhases: () => invalidRequest(400, "A subscription schedule needs at least one phase, or `from_subscription`.", { param: "phases" }),
+  phaseEnd: (i: number) => invalidRequest(400, `Phase ${i} needs an \`end_date\`, \`duration\` or \`iterations\`: only the last phase may leave its end open.`, { param: `phases[${i}][end_date]` }),
+  phaseOrder: (i: number, start: number) => invalidRequest(400, `The end_date of phase ${i} must be after its start_date (${start}).`, { param: `phases[${i}][end_date]` }),
+  phaseStartGap: (i: number) => invalidRequest(400, `The start_date of phase ${i} must be the end_date of the phase before it.`, { param: `phases[${i}][start_date]` }),
+  currentPhaseStart: (start: number) => invalidRequest(400, `You cannot change the start_date of the current phase (${start}).`, { param: "phases[0][start_date]" }),
+  trialEnd: (i: number) => invalidRequest(400, `The trial_end of phase ${i} must be within the phase.`, { param: `phases[${i}][trial_end]` }),
+  noItems: (i: number) => invalidRequest(400, `Phase ${i} needs at least one item.`, { param: `phases[${i}][items]` }),
+});
+
+/**
  * Credit note refusals. Stripe's API reference for credit notes states the rules (a finalized invoice,
  * at most what is left to credit, the refund, credit and out-of-band amounts adding up to the
  * post-payment amount, void only while the invoice is open); the wording is in the same style.

@@ -7,7 +7,7 @@
  * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
 import { Errors } from "./api.js";
-import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
+import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, SubscriptionScheduleErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
 import { CheckoutErrors } from "./checkout.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
@@ -40,6 +40,7 @@ export const ERROR_TABLE = {
   subscription: SubscriptionErrors,
   quote: QuoteErrors,
   checkout: CheckoutErrors,
+  subscriptionSchedule: SubscriptionScheduleErrors,
   creditNote: CreditNoteErrors,
   testClock: TestClockErrors,
   price: PriceErrors,

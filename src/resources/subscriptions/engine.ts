@@ -15,6 +15,7 @@ import { periodAt } from "../../billing/periods.js";
 import { cycleOf, periodOf, withPeriod } from "./model.js";
 import { at } from "../../billing/time.js";
 import { markNoticeSent, noticeSent, type NoticeKind } from "./notices.js";
+import { scheduleRelations } from "./schedule-relations.js";
 
 const DAY = 86_400;
 /** A billing run lets other requests in after this many pieces of work... */
@@ -31,7 +32,9 @@ type Work =
   | { kind: "incomplete_expiry"; at: number; sub: Subscription }
   | { kind: "overdue"; at: number; sub: Subscription; invoice: Invoice }
   | { kind: "resume_collection"; at: number; sub: Subscription }
-  | { kind: "pending_update_expiry"; at: number; sub: Subscription };
+  | { kind: "pending_update_expiry"; at: number; sub: Subscription }
+  /** A subscription schedule's work (a phase starts or ends), performed by the schedules module. */
+  | { kind: "schedule"; at: number; schedule: string };
 
 /** Every piece of work a subscription has coming, earliest first. */
 async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<Work[]> {
@@ -84,10 +87,17 @@ async function nextWork(ctx: Context, clock: string, until: number, s: BillingSe
     if (!page.hasMore) break;
     cursor = page.data[page.data.length - 1]!.id;
   }
+  // A schedule's phase change wins a tie: the renewal at a phase's end bills the next phase's prices.
+  const scheduled = await ctx.services.relations.port(scheduleRelations.work)?.next(ctx, clock, until);
+  if (scheduled && (!best || scheduled.at <= best.at)) return { kind: "schedule", ...scheduled };
   return best;
 }
 
 async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void> {
+  if (w.kind === "schedule") {
+    await ctx.services.relations.port(scheduleRelations.work)?.perform(ctx, w);
+    return;
+  }
   const sub = (await subscriptions.get(ctx, w.sub.id)) ?? w.sub;
   switch (w.kind) {
     case "trial_will_end":

@@ -61,6 +61,7 @@ import { decideFirstPayment, foreseePayment, type FirstCharge } from "./first-pa
 import { pendingUpdateOf, refusedPendingParam } from "./pending-update.js";
 import { markNoticeSent, noticeSent } from "./notices.js";
 import { optionalPort } from "../../kernel/relation-keys.js";
+import { scheduleRelations } from "./schedule-relations.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 
@@ -932,6 +933,7 @@ export async function cancelSubscription(
     },
   };
   await subscriptions.update(ctx, current, canceled, { event: "customer.subscription.deleted" });
+  await ctx.services.relations.emit(scheduleRelations.canceled, ctx, canceled);
   if (opts.invoiceNow) {
     const c = await customers.require(ctx, String(current.customer), "customer");
     const inv = await createInvoice(ctx, {
@@ -990,6 +992,7 @@ export const subscriptionsModule: ResourceModule = {
   name: "subscriptions",
   resources: [subscriptions as never],
   relate(r) {
+    r.declare(scheduleRelations.canceled);
     r.on(customerRelations.beforeDelete, endSubscriptionsOf);
     r.include(customers, "subscriptions", subscriptionsOf);
     r.on(invoiceRelations.paid, settleByInvoice);

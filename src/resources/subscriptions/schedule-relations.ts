@@ -1,0 +1,37 @@
+/**
+ * @module subscriptions/schedule-relations
+ * What subscriptions offer the module of subscription schedules, which sits above them: a hook for
+ * a subscription that ends (a schedule managing it is aborted) and a port through which billing
+ * asks for the schedules' own work on a clock (a phase that starts or ends, a schedule that starts
+ * or expires), so one engine runs the work of both, in time order.
+ */
+import { hook, optionalPort, type Hook, type Port } from "../../kernel/relation-keys.js";
+import type { Context } from "../../kernel/context.js";
+import type { Subscription } from "./model.js";
+
+/** One piece of a schedule's billing work: when (Unix seconds), for which schedule. */
+export interface ScheduleWork {
+  readonly at: number;
+  readonly schedule: string;
+}
+
+/** Schedules' billing work, as the engine asks for it. */
+export interface ScheduleBilling {
+  /** The earliest work due by `until` of the schedules following `clock` (a test clock id, or the server clock's index value). */
+  next(ctx: Context, clock: string, until: number): Promise<ScheduleWork | undefined>;
+  /** Performs it (the context's time is the moment it was due). */
+  perform(ctx: Context, work: ScheduleWork): Promise<void>;
+}
+
+export interface SubscriptionScheduleRelations {
+  /** A subscription was canceled (by any path). */
+  readonly canceled: Hook<[ctx: Context, subscription: Subscription]>;
+  /** The schedules' billing work; without it, billing knows no schedules. */
+  readonly work: Port<ScheduleBilling | undefined>;
+}
+
+/** The keys of {@link SubscriptionScheduleRelations}, which the subscriptions module declares. */
+export const scheduleRelations: SubscriptionScheduleRelations = {
+  canceled: hook("subscriptions.canceled"),
+  work: optionalPort("subscriptions.scheduleWork"),
+};
