@@ -89,8 +89,8 @@ const ROTATE_EVERY = 2_500;
 /** Below the server's keep-alive timeout (72 s), with a margin. */
 const IDLE_CLOSE_MS = 60_000;
 const KEY = "sk_test_fuzz";
-// Checkout Session ids carry two parts before their random part (`cs_test_...`), as Stripe's do.
-const ID = /^([a-z]+|cs_test)_[A-Za-z0-9]{6,}$/;
+// A prefix of one or two words (`cus_`, `sub_sched_`, `cs_test_`).
+const ID = /^([a-z]+(?:_[a-z]+)?)_[A-Za-z0-9]{6,}$/;
 const ERROR_TYPES = new Set(["api_error", "card_error", "idempotency_error", "invalid_request_error"]);
 const CHAOS_ROUTES = new Set(["POST /_chaos/config", "PUT /_chaos/config"]);
 

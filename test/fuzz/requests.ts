@@ -454,6 +454,7 @@ const PAUSED = [
 ];
 const QUOTE = [CUS, PROD, PRICE, well("POST", "/v1/quotes", { customer: L("cus"), line_items: [{ price: L("price") }] })];
 const OPEN_QUOTE = [...QUOTE, well("POST", "/v1/quotes/:id/finalize", {}, { id: L("qt") })];
+const SCHEDULE = [CUS, PROD, PRICE, well("POST", "/v1/subscription_schedules", { customer: L("cus"), phases: [{ items: [{ price: L("price") }] }] })];
 const CREDIT_NOTE = [...OPEN, well("POST", "/v1/credit_notes", { invoice: L("in"), amount: 100 })];
 const CHECKOUT = [
   PROD,
@@ -489,6 +490,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/quotes": { prefix: "qt", steps: QUOTE },
   "/v1/credit_notes": { prefix: "cn", steps: CREDIT_NOTE },
   "/v1/checkout/sessions": { prefix: "cs_test", steps: CHECKOUT },
+  "/v1/subscription_schedules": { prefix: "sub_sched", steps: SCHEDULE },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -545,6 +547,8 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/quotes/:id/pdf": [OPEN_QUOTE, {}, { id: L("qt") }],
   "GET /v1/quotes/:id/line_items": [QUOTE, {}, { id: L("qt") }],
   "GET /v1/quotes/:id/computed_upfront_line_items": [QUOTE, {}, { id: L("qt") }],
+  "POST /v1/subscription_schedules/:id/cancel": [SCHEDULE, {}, { id: L("sub_sched") }],
+  "POST /v1/subscription_schedules/:id/release": [SCHEDULE, {}, { id: L("sub_sched") }],
   "GET /v1/credit_notes/preview": [OPEN, { invoice: L("in"), amount: 100 }, {}],
   "GET /v1/credit_notes/preview/lines": [OPEN, { invoice: L("in"), lines: [{ type: "custom_line_item", unit_amount: 100 }] }, {}],
   "GET /v1/credit_notes/:credit_note/lines": [CREDIT_NOTE, {}, { credit_note: L("cn") }],
