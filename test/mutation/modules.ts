@@ -44,7 +44,7 @@ export const MUTATION_MODULES = {
   "webhook-delivery": {
     mutate: ["src/webhooks/dispatcher.ts", "src/webhooks/delivery-log.ts", "src/webhooks/work-queue.ts"],
     // The in-process dispatcher tests: the SDK-level delivery tests take ten times as long per run.
-    tests: ["test/webhooks/delivery-log.test.ts", "test/webhooks/work-queue.test.ts", "test/webhooks/dispatcher.test.ts"],
+    tests: ["test/webhooks/delivery-log.test.ts", "test/webhooks/work-queue.test.ts", "test/webhooks/dispatcher.test.ts", "test/webhooks/dispatcher-bounds.test.ts"],
   },
   store: {
     mutate: ["src/store/memory-store.ts", "src/store/ordered-list.ts"],

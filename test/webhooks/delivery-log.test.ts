@@ -64,4 +64,40 @@ describe("delivery log", { timeout: 30_000 }, () => {
     assert.deepEqual(log.list("a"), []);
     assert.deepEqual(ats(log.list("b")), [1]);
   });
+
+  test("undelivered: per event and target, the newest attempt when it failed and no retry follows, oldest first over every namespace", () => {
+    const log = new DeliveryLog(100);
+    const failed = { ok: false, status: 500, error: "endpoint answered 500" };
+    // evt_a to we_1: failed, retried, then given up.
+    log.add(attempt("a", 0, { ...failed, at: 10, event: "evt_a", endpoint: "we_1", next_retry_at: 20 }));
+    log.add(attempt("a", 0, { ...failed, at: 20, event: "evt_a", endpoint: "we_1", attempt: 2, next_retry_at: null }));
+    // evt_a to we_2: given up, then delivered by a resend.
+    log.add(attempt("a", 0, { ...failed, at: 5, event: "evt_a", endpoint: "we_2", next_retry_at: null }));
+    log.add(attempt("a", 0, { at: 30, event: "evt_a", endpoint: "we_2" }));
+    // evt_b to we_1: failed and still owed a retry.
+    log.add(attempt("a", 0, { ...failed, at: 40, event: "evt_b", endpoint: "we_1", next_retry_at: 99 }));
+    // evt_b to the listener: delivered, then a resend given up.
+    log.add(attempt("a", 0, { at: 41, event: "evt_b", endpoint: "listener" }));
+    log.add(attempt("a", 0, { ...failed, at: 42, event: "evt_b", endpoint: "listener", next_retry_at: null }));
+    // In another namespace, given up earlier than all of them.
+    log.add(attempt("b", 0, { ...failed, at: 1, event: "evt_a", endpoint: "we_1", next_retry_at: null }));
+    assert.deepEqual(
+      log.undelivered().map((a) => [a.namespace, a.event, a.endpoint, a.at]),
+      [
+        ["b", "evt_a", "we_1", 1],
+        ["a", "evt_a", "we_1", 20],
+        ["a", "evt_b", "listener", 42],
+      ],
+    );
+    assert.deepEqual(new DeliveryLog(10).undelivered(), []);
+  });
+
+  test("an attempt past the bound is forgotten by undelivered too", () => {
+    const log = new DeliveryLog(2);
+    log.add(attempt("a", 0, { ok: false, at: 1, event: "evt_old", next_retry_at: null }));
+    log.add(attempt("a", 1, { at: 2 }));
+    assert.deepEqual(log.undelivered().map((a) => a.event), ["evt_old"]);
+    log.add(attempt("a", 2, { at: 3 }));
+    assert.deepEqual(log.undelivered(), []);
+  });
 });
