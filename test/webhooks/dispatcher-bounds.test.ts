@@ -15,6 +15,7 @@ import { EVENTS } from "../../src/events/recorder.js";
 import { createContext, type Services } from "../../src/kernel/context.js";
 import { createWebhookEndpoint } from "../../src/resources/webhook-endpoints.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
+import type { StoredObject } from "../../src/store/store.js";
 import { startWebhookReceiver } from "../../src/testing/webhook-receiver.js";
 import { WebhookDispatcher, type EventRenderer, type ListenerInfo, type WebhookDeliveryOptions } from "../../src/webhooks/dispatcher.js";
 import type { DeliveryAttempt } from "../../src/webhooks/delivery-log.js";
@@ -373,5 +374,133 @@ describe("webhook dispatcher: bounds and reports", { timeout: 60_000 }, () => {
     assert.deepEqual(to(cus), [star.id]);
     assert.deepEqual(to(fin), [star.id]);
     assert.equal(dispatcher.deliveries("ns1", { endpoint: off.id }).length, 0);
+  });
+
+  test("the default retry schedule: 1 s, 5 s, 30 s and 2 min of real time, then given up", async () => {
+    const { dispatcher, realClock, emit } = setup({ retrySchedule: undefined });
+    const at: number[] = [];
+    dispatcher.subscribe(() => {
+      at.push(realClock.now() - T0);
+      throw new Error("down");
+    });
+    await emit("ns1");
+    await dispatcher.flush();
+    for (const wait of [1000, 5000, 30_000, 120_000, 600_000]) {
+      realClock.advance(wait - 1);
+      await dispatcher.flush();
+      realClock.advance(1);
+      await dispatcher.flush();
+    }
+    assert.deepEqual(at, [0, 1000, 6000, 36_000, 156_000]);
+    assert.deepEqual(dispatcher.deliveries("ns1").map((a) => a.next_retry_at && a.next_retry_at - T0), [null, 156_000, 36_000, 6000, 1000]);
+  });
+
+  test("by default 64 attempts run at once; the others wait their turn", async () => {
+    const { dispatcher, emit } = setup();
+    const hold = gate();
+    let started = 0;
+    for (let i = 0; i < 65; i++) {
+      dispatcher.subscribe(async () => {
+        started++;
+        await hold.promise;
+      });
+    }
+    await emit("ns1");
+    await turns();
+    assert.equal(started, 64);
+    hold.open();
+    await dispatcher.flush();
+    assert.equal(started, 65);
+    assert.equal(dispatcher.deliveries("ns1").length, 65);
+  });
+
+  test("by default the log keeps the newest 10 000 attempts of a namespace", async () => {
+    const { dispatcher, emit } = setup();
+    const order: number[] = [];
+    for (let i = 0; i < 10_001; i++) dispatcher.subscribe(() => void order.push(i));
+    await emit("ns1");
+    await dispatcher.flush();
+    assert.equal(order.length, 10_001);
+    assert.equal(dispatcher.deliveries("ns1").length, 10_000);
+  });
+
+  test("many attempts hanging at once on one server draw no listener-leak warning", async () => {
+    const { dispatcher, emit, endpoint } = setup({ timeoutMs: 600_000, closeTimeoutMs: 50 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      let arrived = 0;
+      await using hung = await startWebhookReceiver({
+        secret: SECRET,
+        respond: () => {
+          arrived++;
+          return new Promise<number>(() => {});
+        },
+      });
+      for (let i = 0; i < 12; i++) await endpoint("ns1", hung.url);
+      const e = await emit("ns1");
+      assert.equal(e.pending_webhooks, 12);
+      await until(() => arrived === 12, "twelve requests");
+      await dispatcher.close();
+      await turns();
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings, []);
+    // Each aborted first attempt is owed a retry, made (and aborted at once) as the last one.
+    assert.deepEqual(dispatcher.deliveries("ns1").map((a) => a.attempt).sort(), [...Array(12).fill(1), ...Array(12).fill(2)]);
+  });
+
+  test("a resend in a namespace without endpoints makes no attempt", async () => {
+    const { dispatcher, emit } = setup();
+    dispatcher.subscribe(() => undefined);
+    const e = await emit("ns1");
+    await dispatcher.flush();
+    assert.deepEqual(await dispatcher.resend("ns1", e.id), []);
+    assert.deepEqual(await dispatcher.resendWithin("ns1", e.id, 1000), { attempts: [], pending: 0 });
+  });
+
+  test("an endpoint deleted while a retry is owed stops its deliveries, with or without a tombstone", async () => {
+    const { store, dispatcher, realClock, emit, endpoint } = setup();
+    await using receiver = await startWebhookReceiver({ secret: SECRET, respond: () => 500 });
+    const a = await endpoint("ns1", receiver.url);
+    const b = await endpoint("ns1", receiver.url);
+    await emit("ns1");
+    await dispatcher.flush();
+    assert.equal(receiver.requests.length, 2);
+    await store.remove("ns1", "webhook_endpoint", a.id, { id: a.id, object: "webhook_endpoint", deleted: true } as StoredObject);
+    await store.remove("ns1", "webhook_endpoint", b.id);
+    realClock.advance(60_000);
+    await dispatcher.flush();
+    assert.equal(receiver.requests.length, 2);
+    assert.deepEqual(
+      dispatcher
+        .deliveries("ns1")
+        .filter((x) => x.attempt === 2)
+        .map((x) => [x.endpoint, x.ok, x.error])
+        .sort(),
+      [
+        [a.id, false, "endpoint disabled or deleted; delivery stopped"],
+        [b.id, false, "endpoint disabled or deleted; delivery stopped"],
+      ].sort(),
+    );
+  });
+
+  test("after close, the retries it made are not made again when the real clock moves on", async () => {
+    const { dispatcher, realClock, emit } = setup();
+    let calls = 0;
+    dispatcher.subscribe(() => {
+      calls++;
+      throw new Error("down");
+    });
+    await emit("ns1");
+    await dispatcher.flush();
+    await dispatcher.close();
+    assert.equal(calls, 2, "the first attempt and the last one at close");
+    realClock.advance(600_000);
+    await turns();
+    assert.equal(calls, 2);
+    assert.equal(dispatcher.pendingRetries, 0);
   });
 });
