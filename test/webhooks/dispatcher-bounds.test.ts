@@ -362,17 +362,27 @@ describe("webhook dispatcher: bounds and reports", { timeout: 60_000 }, () => {
     const paid = await endpoint("ns1", receiver.url, ["invoice.paid", "charge.succeeded"]);
     const off = await endpoint("ns1", receiver.url, ["*"]);
     await store.replace("ns1", "webhook_endpoint", { ...off, status: "disabled" });
+    // Listeners beside endpoints are filtered the same as without them.
+    const heard: string[] = [];
+    dispatcher.subscribe((e) => void heard.push(`paid ${e.type}`), { types: ["invoice.paid"] });
+    dispatcher.subscribe((e) => void heard.push(`other ${e.type}`), { namespace: "other" });
     const inv = await emit("ns1", "invoice.paid");
     const ch = await emit("ns1", "charge.succeeded");
     const cus = await emit("ns1", "customer.created");
     const fin = await emit("ns1", "invoice.finalized");
     assert.deepEqual([inv, ch, cus, fin].map((x) => x.pending_webhooks), [2, 2, 1, 1]);
     await dispatcher.flush();
-    const to = (ev: StripeEvent) => dispatcher.deliveries("ns1", { event: ev.id }).map((a) => a.endpoint).sort();
+    const to = (ev: StripeEvent) =>
+      dispatcher
+        .deliveries("ns1", { event: ev.id })
+        .map((a) => a.endpoint)
+        .filter((x) => x !== "listener")
+        .sort();
     assert.deepEqual(to(inv), [star.id, paid.id].sort());
     assert.deepEqual(to(ch), [star.id, paid.id].sort());
     assert.deepEqual(to(cus), [star.id]);
     assert.deepEqual(to(fin), [star.id]);
+    assert.deepEqual(heard, ["paid invoice.paid"]);
     assert.equal(dispatcher.deliveries("ns1", { endpoint: off.id }).length, 0);
   });
 
