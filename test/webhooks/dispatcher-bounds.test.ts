@@ -9,7 +9,7 @@
 import { describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { ChaosCoordinator } from "../../src/chaos/coordinator.js";
-import { ManualClock } from "../../src/clock/clock.js";
+import { ManualClock, systemClock } from "../../src/clock/clock.js";
 import type { StripeEvent } from "../../src/events/event.js";
 import { EVENTS } from "../../src/events/recorder.js";
 import { createContext, type Services } from "../../src/kernel/context.js";
@@ -230,10 +230,10 @@ describe("webhook dispatcher: bounds and reports", { timeout: 60_000 }, () => {
     // Both made within the bound (fast answers 200 now): newest first, only endpoints, no retries.
     const second = await dispatcher.resendWithin("ns1", e.id, 1000);
     assert.deepEqual(
-      second!.attempts.map((a) => [a.endpoint, a.attempt, a.status, a.next_retry_at]),
+      second!.attempts.map((a) => [a.endpoint, a.attempt, a.status, a.next_retry_at, a.duplicate]),
       [
-        [wf.id, 1, 200, null],
-        [wh.id, 1, 200, null],
+        [wf.id, 1, 200, null, false],
+        [wh.id, 1, 200, null, false],
       ],
     );
     assert.equal(second!.pending, 0);
@@ -311,15 +311,41 @@ describe("webhook dispatcher: bounds and reports", { timeout: 60_000 }, () => {
     let now = 5000;
     mock.method(performance, "now", () => now);
     try {
-      dispatcher.subscribe(() => {
+      dispatcher.subscribe((e) => {
         now += 1.23456;
+        if (e.type === "invoice.paid") throw new Error("no");
       });
+      await emit("ns1");
+      await emit("ns1", "invoice.paid");
+      await dispatcher.flush();
+    } finally {
+      mock.restoreAll();
+    }
+    assert.deepEqual(dispatcher.deliveries("ns1").map((a) => [a.ok, a.duration_ms]).sort(), [
+      [false, 1.23],
+      [true, 1.23],
+    ]);
+  });
+
+  test("an endpoint's attempt is timed from its start to the answer", async () => {
+    const { dispatcher, emit, endpoint } = setup();
+    let now = 7000;
+    await using receiver = await startWebhookReceiver({
+      secret: SECRET,
+      respond: () => {
+        now += 4.5678;
+        return 200;
+      },
+    });
+    await endpoint("ns1", receiver.url);
+    mock.method(performance, "now", () => now);
+    try {
       await emit("ns1");
       await dispatcher.flush();
     } finally {
       mock.restoreAll();
     }
-    assert.deepEqual(dispatcher.deliveries("ns1").map((a) => a.duration_ms), [1.23]);
+    assert.deepEqual(dispatcher.deliveries("ns1").map((a) => [a.ok, a.duration_ms]), [[true, 4.57]]);
   });
 
   test("each endpoint gets the signature of the exact body it receives", async () => {
@@ -512,5 +538,40 @@ describe("webhook dispatcher: bounds and reports", { timeout: 60_000 }, () => {
     await turns();
     assert.equal(calls, 2);
     assert.equal(dispatcher.pendingRetries, 0);
+  });
+
+  test("a resend without a bound waits for its attempts on the system clock too", async () => {
+    const store = new MemoryStore();
+    const services = { store, clock: new ManualClock(T0), realClock: systemClock, apiVersion: "2024-06-20" } as unknown as Services;
+    const dispatcher = new WebhookDispatcher(services, new ChaosCoordinator({ realClock: systemClock }));
+    const hold = gate();
+    let arrived = 0;
+    await using receiver = await startWebhookReceiver({
+      secret: SECRET,
+      respond: async () => {
+        arrived++;
+        await hold.promise;
+        return 200;
+      },
+    });
+    await createWebhookEndpoint(createContext(services, "ns1", null, null), { url: receiver.url, enabled_events: ["*"] }, SECRET);
+    const event = { id: "evt_sys", object: "event", api_version: "2024-06-20", created: 1, data: { object: {} }, livemode: false, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type: "customer.created" };
+    await store.insert("ns1", EVENTS, event);
+    let answered = false;
+    const resend = dispatcher.resend("ns1", event.id).then((r) => ((answered = true), r));
+    await until(() => arrived === 1, "the resent request");
+    // Long enough for a timer of "no bound" to have fired, were one set.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(answered, false);
+    hold.open();
+    assert.deepEqual((await resend)!.map((a) => [a.status, a.ok]), [[200, true]]);
+  });
+
+  test("an event of a namespace without endpoints is planned at once even when the global namespace has some", async () => {
+    const { dispatcher, endpoint } = setup();
+    await endpoint("global", "http://127.0.0.1:9/hook");
+    const plan = dispatcher.plan("ns1", "customer.created");
+    assert.ok(!(plan instanceof Promise), "no global endpoint is server-wide: nothing to ask the store");
+    assert.deepEqual(plan, { pending: 0, plan: [] });
   });
 });
