@@ -82,6 +82,12 @@ export interface DiscountOwner {
   readonly currency: string;
   /** The owner's time (its test clock's), where discounts start; the server's by default. */
   readonly now?: number;
+  /**
+   * What is bought, before discounts, in `currency` (a subscription's first invoice, a draft
+   * invoice's subtotal): a promotion code's minimum amount is checked against it. Absent: there is
+   * no purchase yet (a customer's discount), and no minimum is checked.
+   */
+  readonly amount?: number;
 }
 
 /** The coupon's terms as the discount keeps them. */
@@ -121,6 +127,19 @@ function amountIn(t: Terms, currency: string): number | undefined {
   return t.currency_options[currency]?.amount_off;
 }
 
+/**
+ * The least a purchase in `currency` must come to for the code to be redeemed: its
+ * `minimum_amount` in `minimum_amount_currency`, or its `currency_options` amount; a code with a
+ * minimum but none in this currency cannot be met in it (`Infinity`); `undefined`: no minimum.
+ */
+function minimumIn(code: PromotionCode, currency: string): number | undefined {
+  const r = code.restrictions;
+  const options = r.currency_options ?? {};
+  if (r.minimum_amount === null && Object.keys(options).length === 0) return undefined;
+  if (r.minimum_amount !== null && r.minimum_amount_currency === currency) return r.minimum_amount;
+  return options[currency]?.minimum_amount ?? Number.POSITIVE_INFINITY;
+}
+
 /** Whether the customer has paid or been invoiced before (a promotion code's first-time restriction, per Stripe's coupons guide). */
 async function hasPriorTransactions(ctx: Context, customer: string, except: string | null | undefined): Promise<boolean> {
   const charges = await ctx.store.list<{ id: string; status: string }>(ctx.ns, "charge", { limit: 100, where: { index: "customer", value: customer } });
@@ -157,11 +176,16 @@ export async function planDiscounts(ctx: Context, requests: readonly DiscountReq
     let couponId = r.coupon;
     if (r.promotion_code !== undefined) {
       param = name(i, "promotion_code");
-      code = await requirePromotionCode(ctx, r.promotion_code, param);
+      // As answered at the owner's time: a code past its expires_at on the customer's test clock is inactive.
+      code = await requirePromotionCode(ctx, r.promotion_code, param, now);
       if (!code.active) throw DiscountErrors.promotionCodeInactive(code.code, param);
       if (code.customer !== null && code.customer !== owner.customer) throw DiscountErrors.promotionCodeCustomer(param);
       if (code.restrictions.first_time_transaction && (await hasPriorTransactions(ctx, owner.customer, owner.invoice))) {
         throw DiscountErrors.promotionCodeNotFirstTime(param);
+      }
+      if (owner.amount !== undefined && owner.currency !== "") {
+        const minimum = minimumIn(code, owner.currency);
+        if (minimum !== undefined && owner.amount < minimum) throw DiscountErrors.promotionCodeMinimum(param);
       }
       couponId = typeof code.promotion.coupon === "string" ? code.promotion.coupon : (code.promotion.coupon?.id ?? "");
     }

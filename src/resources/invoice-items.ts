@@ -163,7 +163,7 @@ async function createItem(ctx: Context, params: CreateParams): Promise<InvoiceIt
   }
   const taxRates = await resolveTaxRates(ctx, params.tax_rates, "tax_rates");
   const now = await nowFor(ctx, typeof customer.test_clock === "string" ? customer.test_clock : null);
-  const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: customer.id, currency, now }, at) : undefined;
+  const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: customer.id, currency, now, amount }, at) : undefined;
   const id = invoiceItems.newId();
   const created = await insertInvoiceItem(ctx, {
     id,
@@ -198,7 +198,7 @@ export const invoiceItemsModule: ResourceModule = {
       async run(ctx, current, params) {
         if (current.invoice !== null) await ctx.services.relations.port(invoiceItemRelations.draftInvoice)(ctx, String(current.invoice), String(current.customer));
         const clock = typeof current.test_clock === "string" ? current.test_clock : null;
-        const owner = { customer: String(current.customer), currency: current.currency, now: await nowFor(ctx, clock) };
+        const owner = { customer: String(current.customer), currency: current.currency, now: await nowFor(ctx, clock), amount: params.amount ?? current.amount };
         // Checked before anything is written: a discount or a tax rate that cannot apply changes nothing.
         const plan = params.discounts !== undefined ? await planDiscounts(ctx, (params.discounts ?? []) as DiscountRequest[], owner, at) : undefined;
         const taxRates = params.tax_rates !== undefined ? await resolveTaxRates(ctx, params.tax_rates, "tax_rates") : undefined;

@@ -50,12 +50,12 @@ export function promotionCodeActive(code: PromotionCode, coupon: Coupon | undefi
   return ownActive(code, now) && coupon !== undefined && couponValid(coupon, now);
 }
 
-/** The code as answered now: `active` turns false for good once it expires, is used up or loses its coupon. */
-async function current(ctx: Context, code: PromotionCode): Promise<PromotionCode> {
+/** The code as answered at `now` (the server's by default): `active` turns false for good once it expires, is used up or loses its coupon. */
+async function current(ctx: Context, code: PromotionCode, now = ctx.now()): Promise<PromotionCode> {
   if (!code.active) return code;
   const coupon = await ctx.store.get<Coupon>(ctx.ns, "coupon", couponOf(code));
   const live = coupon && (coupon as { deleted?: boolean }).deleted !== true ? coupon : undefined;
-  return promotionCodeActive(code, live, ctx.now()) ? code : { ...code, active: false };
+  return promotionCodeActive(code, live, now) ? code : { ...code, active: false };
 }
 
 /** An active code other than `self` that `code` for `customer` would clash with. */
@@ -86,9 +86,9 @@ export async function redeemPromotionCode(ctx: Context, id: string): Promise<Pro
   return promotionCodes.resource.update(ctx, stored, { ...stored, times_redeemed: stored.times_redeemed + 1 }, { event: false });
 }
 
-/** The live promotion code named by a parameter (`discounts[0][promotion_code]`), as answered now, or its 400. */
-export async function requirePromotionCode(ctx: Context, id: string, param: string): Promise<PromotionCode> {
-  return current(ctx, await requireStored<PromotionCode>(ctx, "promotion_code", "promotion code", id, param));
+/** The live promotion code named by a parameter (`discounts[0][promotion_code]`), as answered at `now` (a test clock's time), or its 400. */
+export async function requirePromotionCode(ctx: Context, id: string, param: string, now?: number): Promise<PromotionCode> {
+  return current(ctx, await requireStored<PromotionCode>(ctx, "promotion_code", "promotion code", id, param), now);
 }
 
 const RESTRICTIONS_CURRENCY_OPTIONS = { minimum_amount: AMOUNT };

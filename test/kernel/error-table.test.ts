@@ -301,6 +301,7 @@ const SAMPLES: Samples = {
     promotionCodeInactive: ["SPRING", "discounts[0][promotion_code]"],
     promotionCodeCustomer: ["discounts[0][promotion_code]"],
     promotionCodeNotFirstTime: ["discounts[0][promotion_code]"],
+    promotionCodeMinimum: ["discounts[0][promotion_code]"],
     oneSource: ["discounts[0]"],
     duplicate: ["discounts[1][coupon]"],
     noDiscount: ["subscription", "sub_123"],

@@ -69,6 +69,9 @@ export const DiscountErrors = defineErrors({
   promotionCodeCustomer: (param: string) => invalidRequest(400, "This promotion code cannot be redeemed by this customer.", { param }),
   promotionCodeNotFirstTime: (param: string) =>
     invalidRequest(400, "This promotion code cannot be redeemed because the associated customer has prior transactions.", { param }),
+  /** Worded as Stripe's refusal is quoted by an integration that maps it (no code). */
+  promotionCodeMinimum: (param: string) =>
+    invalidRequest(400, "This promotion code cannot be redeemed because the associated purchase does not meet the minimum amount requirement.", { param }),
   oneSource: (param: string) => invalidRequest(400, `${param} takes exactly one of coupon, promotion_code and discount.`, { param }),
   duplicate: (param: string) => invalidRequest(400, "The same coupon or promotion code cannot be applied twice.", { param }),
   noDiscount: (owner: "customer" | "subscription", id: string) =>

@@ -663,7 +663,9 @@ export const invoicesModule: ResourceModule = {
           const pending = params.pending_invoice_items_behavior === "include" ? await pendingItems(ctx, c.id) : [];
           const currency = (params.currency ?? pending[0]?.currency ?? c.currency ?? "usd").toLowerCase();
           const defaultTaxRates = await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates");
-          const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: c.id, currency, now }, at) : undefined;
+          // A promotion code's minimum is checked against what the invoice starts with: the pending items it takes, before discounts.
+          const amount = pending.reduce((sum, ii) => sum + (ii.currency === currency ? ii.amount : 0), 0);
+          const plan = params.discounts ? await planDiscounts(ctx, params.discounts as DiscountRequest[], { customer: c.id, currency, now, amount }, at) : undefined;
           const inv = await createInvoice(ctx, {
             // Without discounts of its own, the customer's discount applies (Stripe's coupons guide).
             discounts: plan ? (invoice: string) => plan.commit(ctx, { invoice }) : (invoice: string) => discountsInForce(ctx, [], c.discount, now, invoice),
@@ -706,7 +708,8 @@ export const invoicesModule: ResourceModule = {
           if (taxRateIds !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("default_tax_rates", current.id, current.status);
           const defaultTaxRates = taxRateIds !== undefined ? await resolveTaxRates(ctx, taxRateIds, "default_tax_rates") : undefined;
           // Checked before anything is written: a discount that cannot apply changes nothing.
-          const plan = discounts !== undefined ? await planDiscounts(ctx, (discounts ?? []) as DiscountRequest[], { customer: String(current.customer), invoice: current.id, currency: current.currency }, at) : undefined;
+          const owner = { customer: String(current.customer), invoice: current.id, currency: current.currency, now: await invoiceNow(ctx, current), amount: current.subtotal };
+          const plan = discounts !== undefined ? await planDiscounts(ctx, (discounts ?? []) as DiscountRequest[], owner, at) : undefined;
           const patch: InvoicePatch = { ...fields, ...(metadata !== undefined ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}) };
           const updated = answered(await runInvoice(ctx, current, { type: "update", patch }, await invoiceNow(ctx, current)));
           if (!plan && !defaultTaxRates) return updated;

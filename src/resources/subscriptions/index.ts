@@ -385,23 +385,25 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   };
   const env = { now, subscriptionId: subscriptions.newId(), itemIds: params.items.map(() => `si_${randomChars(14)}`), taxRates };
   const ask = discountAsk(params as DiscountParams);
-  const currency = params.currency ?? checked.prices.find((x) => x !== undefined)?.currency ?? params.items[0]?.price_data?.currency ?? "usd";
-  const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer: customer.id, subscription: env.subscriptionId, currency: currency.toLowerCase(), now }, ask.at) : undefined;
-  const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
-  for (const [i, item] of params.items.entries()) {
-    if (!item.discounts) continue;
-    const plan = await planDiscounts(ctx, item.discounts as DiscountRequest[], { customer: customer.id, currency: currency.toLowerCase(), now }, (j) => `items[${i}][discounts][${j}]`);
-    itemPlans.push({ item: env.itemIds[i]!, plan });
-  }
+  const currency = (params.currency ?? checked.prices.find((x) => x !== undefined)?.currency ?? params.items[0]?.price_data?.currency ?? "usd").toLowerCase();
   // Planned with the inline prices as they will be: a bad anchor is refused, and the first payment decided, before any price exists.
   const draft = planSubscription(params, customer, checked, params.items.map((item, i) => checked.prices[i] ?? inlinePrice(item.price_data!)), env);
   if ("error" in draft) throw draft.error;
+  const order = draft.effects.find((e) => e.type === "invoice")!.order;
+  const items = order.lines.reduce((sum, l) => sum + l.amount, 0);
+  const once = checked.addItems.reduce((sum, a) => sum + (a.price.currency === draft.next.currency ? amountFor(a.price, a.quantity) : 0), 0);
+  // A promotion code's minimum is checked against the first invoice before discounts: its items and one-off items.
+  const firstInvoice = items + once;
+  const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer: customer.id, subscription: env.subscriptionId, currency, now, amount: firstInvoice }, ask.at) : undefined;
+  const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
+  for (const [i, item] of params.items.entries()) {
+    if (!item.discounts) continue;
+    const plan = await planDiscounts(ctx, item.discounts as DiscountRequest[], { customer: customer.id, currency, now, amount: firstInvoice }, (j) => `items[${i}][discounts][${j}]`);
+    itemPlans.push({ item: env.itemIds[i]!, plan });
+  }
   const behavior = params.payment_behavior ?? "allow_incomplete";
   let decided: PaymentOutcome | undefined;
   if (behavior === "error_if_incomplete" && draft.next.collection_method === "charge_automatically") {
-    const order = draft.effects.find((e) => e.type === "invoice")!.order;
-    const items = order.lines.reduce((sum, l) => sum + l.amount, 0);
-    const once = checked.addItems.reduce((sum, a) => sum + (a.price.currency === draft.next.currency ? amountFor(a.price, a.quantity) : 0), 0);
     decided = await decideFirstPayment(ctx, { customer, amount: Math.max(0, items + once), currency: draft.next.currency, defaultPaymentMethod: params.default_payment_method, offSession: params.off_session ?? false });
   }
 
@@ -584,7 +586,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   const cycle = cycleOf(current);
   let items = [...current.items.data];
   const changes: Array<{ before?: SubscriptionItem; after?: SubscriptionItem }> = [];
-  const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
+  const itemAsks: Array<{ item: string; requests: DiscountRequest[]; param: string }> = [];
   let intervalChange: Price | undefined;
   for (const [i, change] of (params.items ?? []).entries()) {
     const param = `items[${i}]`;
@@ -611,17 +613,20 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     const next = existing
       ? ({ ...existing, price, plan: buildItem(existing.id, current.id, price, quantity, existing.created, period, metadata).plan, quantity, metadata } as SubscriptionItem)
       : buildItem(`si_${randomChars(14)}`, current.id, price, quantity, now, period, metadata);
-    if (change.discounts !== undefined) {
-      const plan = await planDiscounts(ctx, (change.discounts ?? []) as DiscountRequest[], { customer, currency: current.currency, now }, (j) => `${param}[discounts][${j}]`);
-      itemPlans.push({ item: next.id, plan });
-    }
+    if (change.discounts !== undefined) itemAsks.push({ item: next.id, requests: (change.discounts ?? []) as DiscountRequest[], param });
     items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
     if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
   }
   if (items.length === 0) throw SubscriptionErrors.lastItem();
 
+  // A promotion code's minimum is checked against the subscription's invoices as the update leaves them: its items, before discounts.
+  const amount = items.reduce((sum, it) => sum + amountFor(it.price, it.quantity ?? 1), 0);
+  const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
+  for (const a of itemAsks) {
+    itemPlans.push({ item: a.item, plan: await planDiscounts(ctx, a.requests, { customer, currency: current.currency, now, amount }, (j) => `${a.param}[discounts][${j}]`) });
+  }
   const ask = discountAsk(params);
-  const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer, subscription: current.id, currency: current.currency, now }, ask.at) : undefined;
+  const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer, subscription: current.id, currency: current.currency, now, amount }, ask.at) : undefined;
 
   // Everything is checked: the subscription as it will be, in memory until its payment (if any) is decided.
   let next: Subscription = withItems({ ...current }, items);
