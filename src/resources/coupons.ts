@@ -102,6 +102,7 @@ export const coupons = defineResource<Coupon, Stripe.CouponCreateParams, Stripe.
       const duration = params.duration ?? "once";
       if (duration === "repeating" && params.duration_in_months === undefined) throw CouponErrors.repeatingWithoutMonths();
       if (duration !== "repeating" && params.duration_in_months !== undefined) throw CouponErrors.monthsWithoutRepeating(duration);
+      if (duration === "forever" && params.amount_off !== undefined && ctx.version.features.forever_amount_off_coupons_refused) throw CouponErrors.foreverAmountOff();
       if (params.percent_off !== undefined) {
         if (params.percent_off < 0.01) throw CouponErrors.percentTooSmall(params.percent_off);
         if (params.percent_off > 100) throw CouponErrors.percentTooLarge(params.percent_off);

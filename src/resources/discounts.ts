@@ -78,7 +78,7 @@ export interface DiscountOwner {
   readonly customer: string;
   readonly invoice?: string | null;
   readonly subscription?: string | null;
-  /** The currency amounts are taken off in. */
+  /** The currency amounts are taken off in (`""` for a customer's discount, which has none yet). */
   readonly currency: string;
   /** The owner's time (its test clock's), where discounts start; the server's by default. */
   readonly now?: number;
@@ -140,6 +140,15 @@ function minimumIn(code: PromotionCode, currency: string): number | undefined {
   return options[currency]?.minimum_amount ?? Number.POSITIVE_INFINITY;
 }
 
+/**
+ * Since 2025-03-31.basil a coupon that takes an amount off forever (made in an older version)
+ * applies to no subscription, invoice or item, through a promotion code or a discount either
+ * (Stripe's changelog); a customer's discount is not among the objects it lists.
+ */
+function refusedForever(ctx: Context, t: Terms, owner: DiscountOwner): boolean {
+  return ctx.version.features.forever_amount_off_coupons_refused && owner.currency !== "" && t.amount_off !== null && t.duration === "forever";
+}
+
 /** Whether the customer has paid or been invoiced before (a promotion code's first-time restriction, per Stripe's coupons guide). */
 async function hasPriorTransactions(ctx: Context, customer: string, except: string | null | undefined): Promise<boolean> {
   const charges = await ctx.store.list<{ id: string; status: string }>(ctx.ns, "charge", { limit: 100, where: { index: "customer", value: customer } });
@@ -168,7 +177,10 @@ export async function planDiscounts(ctx: Context, requests: readonly DiscountReq
     const given = [r.coupon, r.promotion_code, r.discount].filter((x) => x !== undefined).length;
     if (given !== 1) throw DiscountErrors.oneSource(at(i) || "discounts");
     if (r.discount !== undefined) {
-      planned.push({ reuse: await discounts.require(ctx, r.discount, name(i, "discount")) });
+      const reuse = await discounts.require(ctx, r.discount, name(i, "discount"));
+      const kept = await ctx.store.kvGet<Terms>(ctx.ns, TERMS, reuse.id);
+      if (kept && refusedForever(ctx, kept, owner)) throw DiscountErrors.foreverAmountOff(kept.coupon, name(i, "discount"));
+      planned.push({ reuse });
       continue;
     }
     let code: PromotionCode | undefined;
@@ -197,6 +209,7 @@ export async function planDiscounts(ctx: Context, requests: readonly DiscountReq
     if (seen.has(coupon.id)) throw DiscountErrors.duplicate(param);
     seen.add(coupon.id);
     const terms = await termsOf(ctx, coupon);
+    if (refusedForever(ctx, terms, owner)) throw DiscountErrors.foreverAmountOff(coupon.id, param);
     // A customer's discount has no currency to check yet ("" then): its invoices take what the coupon has in theirs.
     if (terms.amount_off !== null && owner.currency !== "" && amountIn(terms, owner.currency) === undefined) {
       throw DiscountErrors.couponCurrency(coupon.id, terms.currency ?? "", owner.currency, param);

@@ -282,6 +282,7 @@ const SAMPLES: Samples = {
     percentTooLarge: [150],
     alreadyExists: [],
     timestampPast: ["redeem_by", 1000],
+    foreverAmountOff: [],
   },
   promotionCode: {
     codeTaken: ["SPRING"],
@@ -302,6 +303,7 @@ const SAMPLES: Samples = {
     promotionCodeCustomer: ["discounts[0][promotion_code]"],
     promotionCodeNotFirstTime: ["discounts[0][promotion_code]"],
     promotionCodeMinimum: ["discounts[0][promotion_code]"],
+    foreverAmountOff: ["FIVE", "discounts[0][coupon]"],
     oneSource: ["discounts[0]"],
     duplicate: ["discounts[1][coupon]"],
     noDiscount: ["subscription", "sub_123"],

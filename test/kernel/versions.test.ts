@@ -69,6 +69,8 @@ describe("API versions: the mechanism", { timeout: 60_000 }, () => {
       if (c.kind === "shape") assert.ok(objects.has(c.object), c.object);
     }
     assert.equal(versionView().current, true, "the default version is the core's");
-    assert.deepEqual(versionView("2023-08-15").features, { automatic_payment_methods_by_default: false });
+    assert.deepEqual(versionView("2023-08-15").features, { automatic_payment_methods_by_default: false, forever_amount_off_coupons_refused: false });
+    assert.deepEqual(versionView("2025-02-24.acacia").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: false });
+    assert.deepEqual(versionView("2025-03-31.basil").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: true });
   });
 });

@@ -32,6 +32,9 @@ export const CouponErrors = defineErrors({
       `The parameter \`${param}\` expects a unix timestamp representing a date and time in the future. You specified the value \`${value}\` which is in the past.`,
       { param },
     ),
+  /** Since 2025-03-31.basil (Stripe's changelog gives no wording: the message says what is refused). */
+  foreverAmountOff: () =>
+    invalidRequest(400, "A coupon with amount_off cannot have a duration of forever; use once or repeating.", { param: "duration" }),
 });
 
 /** Promotion code refusals. */
@@ -69,6 +72,9 @@ export const DiscountErrors = defineErrors({
   promotionCodeCustomer: (param: string) => invalidRequest(400, "This promotion code cannot be redeemed by this customer.", { param }),
   promotionCodeNotFirstTime: (param: string) =>
     invalidRequest(400, "This promotion code cannot be redeemed because the associated customer has prior transactions.", { param }),
+  /** Since 2025-03-31.basil (Stripe's changelog gives no wording: the message says what is refused). */
+  foreverAmountOff: (coupon: string, param: string) =>
+    invalidRequest(400, `Coupon ${coupon} takes an amount off forever, which applies to no subscription, invoice or item since API version 2025-03-31.basil.`, { param }),
   /** Worded as Stripe's refusal is quoted by an integration that maps it (no code). */
   promotionCodeMinimum: (param: string) =>
     invalidRequest(400, "This promotion code cannot be redeemed because the associated purchase does not meet the minimum amount requirement.", { param }),

@@ -34,7 +34,9 @@ export interface RenderEnv {
 /** The behaviour defaults a version decides, read by handlers from `ctx.version.features`. */
 export type Feature =
   /** A PaymentIntent or SetupIntent created without payment method types enables automatic payment methods (so a confirm may need a `return_url`). */
-  "automatic_payment_methods_by_default";
+  | "automatic_payment_methods_by_default"
+  /** A coupon cannot take an amount off forever: none is created, and an older one (or its codes and discounts) applies to no subscription, invoice or item. */
+  | "forever_amount_off_coupons_refused";
 
 interface Common {
   /** The version that brought the change: versions before it get the older behaviour. */

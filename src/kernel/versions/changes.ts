@@ -327,6 +327,13 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
   },
   {
     version: FIRST_BASIL,
+    kind: "feature",
+    feature: "forever_amount_off_coupons_refused",
+    source:
+      "https://docs.stripe.com/changelog/basil/2025-03-31/restrict-coupon-duration: no new amount_off coupons with duration forever; existing ones (and their promotion codes and discounts) no longer apply to subscriptions, subscription items, invoices or invoice items",
+  },
+  {
+    version: FIRST_BASIL,
     kind: "params",
     on: "list",
     params: { include: p.array(p.enum(["total_count"])) },
