@@ -11,6 +11,9 @@ import { p } from "../kernel/params/param.js";
 /** `discounts[]`: the item's own coupons, promotion codes or existing discounts; `""` clears them. */
 const DISCOUNTS = p.array(p.object({ coupon: p.string({ max: 5000 }), promotion_code: p.string({ max: 5000 }), discount: p.string({ max: 5000 }) })).emptiable();
 const discountsOf = (d: unknown) => (d !== undefined ? { discounts: d as never } : {});
+/** `tax_rates`: the item's own rates, before the subscription's defaults; `""` clears them. */
+const TAX_RATES = p.array(p.string({ max: 5000 })).emptiable();
+const taxRatesOf = (t: readonly string[] | null | undefined) => (t !== undefined ? { tax_rates: t } : {});
 import { subscriptionOfItem, subscriptions, updateSubscription } from "./subscriptions/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
@@ -50,11 +53,11 @@ export const subscriptionItemsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/subscription_items",
-      params: { subscription: p.id().required(), price: p.id().required(), quantity: p.integer({ min: 0 }), metadata: p.metadata(), discounts: DISCOUNTS, payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]), ...PRORATION },
+      params: { subscription: p.id().required(), price: p.id().required(), quantity: p.integer({ min: 0 }), metadata: p.metadata(), discounts: DISCOUNTS, tax_rates: TAX_RATES, payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]), ...PRORATION },
       async run(ctx, params) {
         const sub = await subscriptions.require(ctx, params.subscription, "subscription");
         const updated = await updateSubscription(ctx, sub, {
-          items: [{ price: params.price, ...(params.quantity !== undefined ? { quantity: params.quantity } : {}), ...(params.metadata !== undefined ? { metadata: params.metadata } : {}), ...discountsOf(params.discounts) }],
+          items: [{ price: params.price, ...(params.quantity !== undefined ? { quantity: params.quantity } : {}), ...(params.metadata !== undefined ? { metadata: params.metadata } : {}), ...discountsOf(params.discounts), ...taxRatesOf(params.tax_rates) }],
           ...(params.proration_behavior !== undefined ? { proration_behavior: params.proration_behavior } : {}),
           ...(params.proration_date !== undefined ? { proration_date: params.proration_date } : {}),
         });
@@ -64,11 +67,11 @@ export const subscriptionItemsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/subscription_items/:id",
-      params: { price: p.id(), quantity: p.integer({ min: 0 }), metadata: p.metadata(), discounts: DISCOUNTS, payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]), off_session: p.boolean(), ...PRORATION },
+      params: { price: p.id(), quantity: p.integer({ min: 0 }), metadata: p.metadata(), discounts: DISCOUNTS, tax_rates: TAX_RATES, payment_behavior: p.enum(["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]), off_session: p.boolean(), ...PRORATION },
       async run(ctx, params, path) {
         const { sub } = await owner(ctx, path.id!);
         const updated = await updateSubscription(ctx, sub, {
-          items: [{ id: path.id!, ...(params.price !== undefined ? { price: params.price } : {}), ...(params.quantity !== undefined ? { quantity: params.quantity } : {}), ...(params.metadata !== undefined ? { metadata: params.metadata } : {}), ...discountsOf(params.discounts) }],
+          items: [{ id: path.id!, ...(params.price !== undefined ? { price: params.price } : {}), ...(params.quantity !== undefined ? { quantity: params.quantity } : {}), ...(params.metadata !== undefined ? { metadata: params.metadata } : {}), ...discountsOf(params.discounts), ...taxRatesOf(params.tax_rates) }],
           ...(params.proration_behavior !== undefined ? { proration_behavior: params.proration_behavior } : {}),
           ...(params.proration_date !== undefined ? { proration_date: params.proration_date } : {}),
         });

@@ -1,6 +1,6 @@
 /**
  * Tax rates on subscriptions, through the SDK: default_tax_rates and
- * items[].tax_rates on create; the first invoice, each renewal (test clock)
+ * items[].tax_rates on create, update and /v1/subscription_items; the first invoice, each renewal (test clock)
  * and the preview apply them, an item's own rates taking precedence over the
  * subscription's defaults; a renewal declined by payment chaos; refusals.
  */
@@ -122,5 +122,77 @@ describe("tax rates on subscription updates", { timeout: 60_000 }, () => {
     const renewal = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]!;
     assert.equal(renewal.billing_reason, "subscription_cycle");
     assert.equal(renewal.amount_paid, 1100);
+  });
+});
+
+describe("an item's own tax rates after creation", { timeout: 60_000 }, () => {
+  const FEB = Date.parse("2030-02-28T01:00:00Z") / 1000;
+  const MAR = Date.parse("2030-03-31T01:00:00Z") / 1000;
+  const renewalOf = async (stripe: Stripe, sub: string) => (await stripe.invoices.list({ subscription: sub, limit: 1 })).data[0]!;
+
+  test("items[][tax_rates] on update replaces an item's rates, \"\" clears them back to the defaults; the next invoices follow", async () => {
+    await using t = await setup();
+    const { stripe } = t;
+    const sub = await stripe.subscriptions.create({ customer: t.customer.id, default_tax_rates: [t.sales.id], items: [{ price: t.basic.id }, { price: t.extra.id }] });
+    const extra = sub.items.data.find((i) => i.price.id === t.extra.id)!;
+    const updated = await stripe.subscriptions.update(sub.id, { items: [{ id: extra.id, tax_rates: [t.vat.id] }] });
+    assert.deepEqual(updated.items.data.find((i) => i.id === extra.id)!.tax_rates?.map((r) => r.id), [t.vat.id]);
+    assert.equal(updated.items.data.length, 2);
+    // Only the rate changed: nothing to prorate.
+    assert.equal((await stripe.invoiceItems.list({ customer: t.customer.id, pending: true })).data.length, 0);
+    // 10% of 10.00 added; 20% contained in 2.50 (42).
+    const expected = [[t.sales.id, 100, 1000], [t.vat.id, 42, 208]].sort();
+    const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    assert.deepEqual(taxesOf(preview), expected);
+    assert.equal(preview.total, 1350);
+    await stripe.testHelpers.testClocks.advance(t.clock.id, { frozen_time: FEB });
+    const february = await renewalOf(stripe, sub.id);
+    assert.deepEqual(taxesOf(february), expected);
+    assert.equal(february.amount_paid, 1350);
+
+    const cleared = await stripe.subscriptions.update(sub.id, { items: [{ id: extra.id, tax_rates: "" }] });
+    assert.deepEqual(cleared.items.data.find((i) => i.id === extra.id)!.tax_rates, []);
+    await stripe.testHelpers.testClocks.advance(t.clock.id, { frozen_time: MAR });
+    const march = await renewalOf(stripe, sub.id);
+    // Both items take the default 10%: 100 + 25.
+    assert.deepEqual(taxesOf(march), [[t.sales.id, 125, 1250]]);
+    assert.equal(march.amount_paid, 1375);
+  });
+
+  test("/v1/subscription_items create and update take tax_rates; bad rates are refused and change nothing", async () => {
+    await using t = await setup();
+    const { stripe } = t;
+    const product = await stripe.products.create({ name: "Q" });
+    const addOn = await stripe.prices.create({ currency: "usd", unit_amount: 600, product: product.id, recurring: { interval: "month" } });
+    const sub = await stripe.subscriptions.create({ customer: t.customer.id, items: [{ price: t.basic.id }] });
+    const item = await stripe.subscriptionItems.create({ subscription: sub.id, price: addOn.id, tax_rates: [t.vat.id], proration_behavior: "none" });
+    assert.deepEqual(item.tax_rates?.map((r) => r.id), [t.vat.id]);
+    // 20% contained in 6.00: 100; the base item has no rates.
+    let preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    assert.deepEqual(taxesOf(preview), [[t.vat.id, 100, 500]]);
+    assert.equal(preview.total, 1600);
+
+    const base = sub.items.data[0]!;
+    const again = await stripe.subscriptionItems.update(base.id, { tax_rates: [t.sales.id] });
+    assert.deepEqual(again.tax_rates?.map((r) => r.id), [t.sales.id]);
+    assert.deepEqual((await stripe.subscriptionItems.retrieve(base.id)).tax_rates?.map((r) => r.id), [t.sales.id]);
+    preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    assert.deepEqual(taxesOf(preview), [[t.sales.id, 100, 1000], [t.vat.id, 100, 500]].sort());
+    assert.equal(preview.total, 1700);
+
+    const archived = await stripe.taxRates.create({ display_name: "Old", percentage: 1, inclusive: false });
+    await stripe.taxRates.update(archived.id, { active: false });
+    const missing = (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 400 && e.code === "resource_missing" && e.param === "items[0][tax_rates][0]";
+    await assert.rejects(stripe.subscriptions.update(sub.id, { items: [{ id: base.id, tax_rates: ["txr_missing"] }] }), missing);
+    await assert.rejects(stripe.subscriptionItems.update(base.id, { tax_rates: ["txr_missing"] }), missing);
+    await assert.rejects(stripe.subscriptions.update(sub.id, { items: [{ id: base.id, tax_rates: [archived.id] }], metadata: { tried: "yes" } }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "items[0][tax_rates][0]");
+    await assert.rejects(stripe.subscriptionItems.create({ subscription: sub.id, price: t.extra.id, tax_rates: [archived.id] }), (e: unknown) => e instanceof Stripe.errors.StripeInvalidRequestError && e.param === "items[0][tax_rates][0]");
+    const unchanged = await stripe.subscriptions.retrieve(sub.id);
+    assert.equal(unchanged.items.data.length, 2);
+    assert.deepEqual(unchanged.metadata, {});
+    assert.deepEqual(unchanged.items.data.find((i) => i.id === base.id)!.tax_rates?.map((r) => r.id), [t.sales.id]);
+    await stripe.testHelpers.testClocks.advance(t.clock.id, { frozen_time: FEB });
+    const february = await renewalOf(stripe, sub.id);
+    assert.equal(february.amount_paid, 1700);
   });
 });

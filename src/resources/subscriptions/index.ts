@@ -192,7 +192,7 @@ type CreateParams = SubscriptionCreate;
 
 const UPDATE = {
   ...sdkShape<Stripe.SubscriptionUpdateParams>("POST /v1/subscriptions/{subscription_exposed_id}", {
-    items: { id: true, price: true, quantity: QUANTITY, deleted: true, metadata: true, clear_usage: true, discounts: override(DISCOUNTS, "coupons, promotion codes or existing discounts; \"\" clears them") },
+    items: { id: true, price: true, quantity: QUANTITY, deleted: true, metadata: true, clear_usage: true, discounts: override(DISCOUNTS, "coupons, promotion codes or existing discounts; \"\" clears them"), tax_rates: true },
     cancel_at: override(p.timestamp().emptiable(), "a Unix time, or \"\" to clear it; the period-end forms are not modelled"),
     cancel_at_period_end: true,
     cancellation_details: { comment: true, feedback: true },
@@ -219,7 +219,7 @@ const UPDATE = {
 
 /** As parsed: the SDK types the enums open, the parsers return Stripe's values. */
 interface UpdateParams extends DiscountParams {
-  readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean; discounts?: readonly DiscountRequest[] | null }>;
+  readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean; discounts?: readonly DiscountRequest[] | null; tax_rates?: readonly string[] | null }>;
   readonly cancel_at?: number | null;
   readonly cancel_at_period_end?: boolean;
   readonly cancellation_details?: { comment?: string | null; feedback?: string | null };
@@ -610,9 +610,12 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     if (!price) throw Errors.parameterMissing(`${param}[price]`);
     const quantity = change.quantity ?? existing?.quantity ?? 1;
     const metadata = change.metadata !== undefined ? mergeMetadata(existing?.metadata ?? {}, change.metadata) : (existing?.metadata ?? {});
-    const next = existing
+    // The item's own rates: replaced when given ("" clears them), else kept; its next invoices apply them.
+    const rates = change.tax_rates !== undefined ? await resolveTaxRates(ctx, change.tax_rates, `${param}[tax_rates]`) : undefined;
+    const built = existing
       ? ({ ...existing, price, plan: buildItem(existing.id, current.id, price, quantity, existing.created, period, metadata).plan, quantity, metadata } as SubscriptionItem)
       : buildItem(`si_${randomChars(14)}`, current.id, price, quantity, now, period, metadata);
+    const next = rates !== undefined ? ({ ...built, tax_rates: rates } as SubscriptionItem) : built;
     if (change.discounts !== undefined) itemAsks.push({ item: next.id, requests: (change.discounts ?? []) as DiscountRequest[], param });
     items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
     if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
