@@ -154,6 +154,9 @@ const SAMPLES: Samples = {
   invoicePreview: {
     noUpcoming: ["cus_123"],
   },
+  automaticTax: {
+    customerTaxLocationInvalid: [],
+  },
   invoiceItem: {
     priceRecurring: ["price_123"],
     currencyMismatch: ["usd", "eur"],

@@ -44,6 +44,13 @@ export const CustomerBalanceErrors = defineErrors({
     invalidRequest(400, `The customer's balance is in ${customerCurrency}; a balance transaction in ${currency} cannot be added to it.`, { param: "currency" }),
 });
 
+/** Automatic tax (Stripe Tax) on subscriptions, invoices and their previews. */
+export const AutomaticTaxErrors = defineErrors({
+  /** Automatic tax for a customer whose location is not known: Stripe's wording and code as integrations quote them (no param). */
+  customerTaxLocationInvalid: () =>
+    invalidRequest(400, "The customer's location isn't recognized. Set a valid customer address in order to automatically calculate tax.", { code: "customer_tax_location_invalid" }),
+});
+
 /** Invoice previews (`POST /v1/invoices/create_preview`). */
 export const InvoicePreviewErrors = defineErrors({
   /** A customer with nothing pending. */

@@ -7,7 +7,7 @@
  * The table has one section per concern; {@link ERROR_TABLE} lists them all.
  */
 import { Errors } from "./api.js";
-import { CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, SubscriptionScheduleErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
+import { AutomaticTaxErrors, CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, SubscriptionScheduleErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
 import { CheckoutErrors } from "./checkout.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
@@ -34,6 +34,7 @@ export const ERROR_TABLE = {
   card: CardErrors,
   invoice: InvoiceErrors,
   invoicePreview: InvoicePreviewErrors,
+  automaticTax: AutomaticTaxErrors,
   invoiceItem: InvoiceItemErrors,
   taxRate: TaxRateErrors,
   customerBalance: CustomerBalanceErrors,

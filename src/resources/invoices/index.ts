@@ -9,7 +9,7 @@
  * delete are the machine's transitions (machine.ts); this module reads the
  * store and executes the effects they answer.
  */
-import { Errors, InvoiceErrors, InvoicePreviewErrors, StripeError } from "../../kernel/errors/index.js";
+import { AutomaticTaxErrors, Errors, InvoiceErrors, InvoicePreviewErrors, StripeError } from "../../kernel/errors/index.js";
 import { randomChars } from "../../stripe/ids.js";
 import { minimumChargeAmount } from "../../stripe/currencies.js";
 import { nowFor } from "../../billing/time.js";
@@ -212,6 +212,28 @@ export interface NewInvoice {
   id?: string;
   /** Rates for lines without their own (resolved: they exist and are active). */
   defaultTaxRates?: TaxRate[];
+  /** `automatic_tax[enabled]`: computed when it is finalized. */
+  automaticTax?: boolean;
+}
+
+/**
+ * An invoice's `automatic_tax`. Enabled, it waits for a customer location
+ * the server never has (the customer's `tax.automatic_tax` is
+ * `unrecognized_location`): `requires_location_inputs`, as Stripe's customer
+ * locations guide calls a location it cannot compute tax from.
+ */
+export function automaticTaxOf(enabled: boolean): Invoice["automatic_tax"] {
+  return enabled
+    ? { disabled_reason: null, enabled: true, liability: { type: "self" }, provider: "stripe", status: "requires_location_inputs" }
+    : { disabled_reason: null, enabled: false, liability: null, provider: null, status: null };
+}
+
+/**
+ * Stripe's customer locations guide: finalizing an invoice with automatic tax needs a recognized
+ * customer location, else `customer_tax_location_invalid`; the draft stays as it was.
+ */
+function checkTaxLocation(draft: Invoice): void {
+  if (draft.automatic_tax?.enabled && draft.automatic_tax.status === "requires_location_inputs") throw AutomaticTaxErrors.customerTaxLocationInvalid();
 }
 
 /** Creates a draft invoice (records `invoice.created`); pending items are moved onto it. */
@@ -235,7 +257,7 @@ export async function createInvoice(ctx: Context, n: NewInvoice): Promise<Invoic
     attempt_count: 0,
     attempted: false,
     auto_advance: n.autoAdvance ?? true,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: automaticTaxOf(n.automaticTax ?? false),
     automatically_finalizes_at: null,
     billing_reason: n.billingReason,
     collection_method: n.collectionMethod,
@@ -411,6 +433,7 @@ function answered(run: InvoiceRun): Invoice {
 export async function finalizeInvoice(ctx: Context, draft: Invoice, now: number): Promise<Invoice> {
   // The status is checked before the customer is read, as today's answers pin.
   if (draft.status !== "draft") throw InvoiceErrors.alreadyFinalized();
+  checkTaxLocation(draft);
   const numbering = await numberingOf(ctx, String(draft.customer));
   return answered(await runInvoice(ctx, await withBalance(ctx, draft, numbering), { type: "finalize", numbering }, now, draft));
 }
@@ -617,6 +640,9 @@ const DISCOUNTS = p.array(p.object({ coupon: p.string({ max: 5000 }), promotion_
 
 const at = (i: number) => `discounts[${i}]`;
 
+/** `automatic_tax[enabled]` (its `liability` is not modelled). */
+const AUTOMATIC_TAX = p.object({ enabled: p.boolean().required() });
+
 const CREATE = {
   customer: p.id().required(),
   auto_advance: p.boolean(),
@@ -631,10 +657,11 @@ const CREATE = {
   subscription: p.id(),
   discounts: DISCOUNTS,
   default_tax_rates: p.array(p.string({ max: 5000 })),
+  automatic_tax: AUTOMATIC_TAX,
 } as const;
 
 /** Preview parameters (`POST /v1/invoices/create_preview`). */
-const PREVIEW = { customer: p.id(), subscription: p.id() } as const;
+const PREVIEW = { customer: p.id(), subscription: p.id(), automatic_tax: AUTOMATIC_TAX } as const;
 
 export const invoicesModule: ResourceModule = {
   name: "invoices",
@@ -684,6 +711,7 @@ export const invoicesModule: ResourceModule = {
             autoAdvance: params.auto_advance ?? false,
             includePending: params.pending_invoice_items_behavior === "include",
             defaultTaxRates,
+            automaticTax: params.automatic_tax?.enabled ?? false,
           });
           if (method === "send_invoice" && params.due_date !== undefined) return invoices.update(ctx, inv, { ...inv, due_date: params.due_date }, { event: false });
           return inv;
@@ -701,9 +729,11 @@ export const invoicesModule: ResourceModule = {
           metadata: p.metadata(),
           discounts: DISCOUNTS,
           default_tax_rates: p.array(p.string({ max: 5000 })).emptiable(),
+          automatic_tax: AUTOMATIC_TAX,
         },
         async run(ctx, current, params) {
-          const { metadata, discounts, default_tax_rates: taxRateIds, ...fields } = params;
+          const { metadata, discounts, default_tax_rates: taxRateIds, automatic_tax: automaticTax, ...fields } = params;
+          if (automaticTax !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("automatic_tax", current.id, current.status);
           if (discounts !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("discounts", current.id, current.status);
           if (taxRateIds !== undefined && current.status !== "draft") throw InvoiceErrors.fieldNotEditable("default_tax_rates", current.id, current.status);
           const defaultTaxRates = taxRateIds !== undefined ? await resolveTaxRates(ctx, taxRateIds, "default_tax_rates") : undefined;
@@ -712,8 +742,9 @@ export const invoicesModule: ResourceModule = {
           const plan = discounts !== undefined ? await planDiscounts(ctx, (discounts ?? []) as DiscountRequest[], owner, at) : undefined;
           const patch: InvoicePatch = { ...fields, ...(metadata !== undefined ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}) };
           const updated = answered(await runInvoice(ctx, current, { type: "update", patch }, await invoiceNow(ctx, current)));
-          if (!plan && !defaultTaxRates) return updated;
-          const rated = defaultTaxRates ? { ...updated, default_tax_rates: defaultTaxRates as Invoice["default_tax_rates"] } : updated;
+          if (!plan && !defaultTaxRates && !automaticTax) return updated;
+          const taxed = automaticTax ? { ...updated, automatic_tax: automaticTaxOf(automaticTax.enabled) } : updated;
+          const rated = defaultTaxRates ? { ...taxed, default_tax_rates: defaultTaxRates as Invoice["default_tax_rates"] } : taxed;
           const discounted = plan ? await withDiscounts(ctx, { ...rated, discounts: await plan.commit(ctx, { invoice: current.id }) }) : rated;
           return invoices.update(ctx, updated, await withTaxes(ctx, discounted));
         },
@@ -767,6 +798,7 @@ export const invoicesModule: ResourceModule = {
       async run(ctx, params, path) {
         const inv = await invoices.require(ctx, path.id!);
         if (inv.status !== "draft") throw InvoiceErrors.alreadyFinalized();
+        checkTaxLocation(inv);
         const numbering = await numberingOf(ctx, String(inv.customer));
         // An invoice that advances automatically is collected at once.
         const input: InvoiceInput = { type: "finalize", numbering, advance: true, ...(params.auto_advance !== undefined ? { autoAdvance: params.auto_advance } : {}) };
@@ -878,7 +910,14 @@ export const invoicesModule: ResourceModule = {
 };
 
 /** The invoice `create_preview` answers: a subscription's next renewal, or a customer's pending items. */
-async function preview(ctx: Context, params: { customer?: string; subscription?: string }): Promise<Invoice> {
+async function preview(ctx: Context, params: { customer?: string; subscription?: string; automatic_tax?: { enabled: boolean } }): Promise<Invoice> {
+  const inv = await previewOf(ctx, params);
+  // Tax is computed for the preview: without a customer location it cannot be, as at finalization.
+  if (params.automatic_tax?.enabled) throw AutomaticTaxErrors.customerTaxLocationInvalid();
+  return inv;
+}
+
+async function previewOf(ctx: Context, params: { customer?: string; subscription?: string }): Promise<Invoice> {
   if (params.subscription !== undefined) {
     const preview = ctx.services.relations.port(invoiceRelations.subscriptionPreview);
     if (!preview) throw Errors.resourceMissing("subscription", params.subscription, "subscription", 400);

@@ -8,7 +8,7 @@
  */
 import { resolveTaxRates } from "../tax-rates.js";
 import { withTaxes } from "../invoices/taxes.js";
-import { DiscountErrors, Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
+import { AutomaticTaxErrors, DiscountErrors, Errors, StripeError, SubscriptionErrors } from "../../kernel/errors/index.js";
 import { at, nowFor } from "../../billing/time.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary } from "../../billing/periods.js";
@@ -158,6 +158,7 @@ const CREATE = {
     items: CREATE_ITEM,
     default_tax_rates: true,
     add_invoice_items: { price: true, quantity: override(p.integer({ min: 1 }), "an invoice item bills at least one unit") },
+    automatic_tax: { enabled: true },
     // The period-end forms of cancel_at (min_period_end, ...) are not modelled: a Unix time only.
     cancel_at: override(p.timestamp(), "a Unix time only; the period-end forms are not modelled"),
     billing_cycle_anchor: true,
@@ -194,6 +195,7 @@ const UPDATE = {
   ...sdkShape<Stripe.SubscriptionUpdateParams>("POST /v1/subscriptions/{subscription_exposed_id}", {
     items: { id: true, price: true, quantity: QUANTITY, deleted: true, metadata: true, clear_usage: true, discounts: override(DISCOUNTS, "coupons, promotion codes or existing discounts; \"\" clears them"), tax_rates: true },
     cancel_at: override(p.timestamp().emptiable(), "a Unix time, or \"\" to clear it; the period-end forms are not modelled"),
+    automatic_tax: { enabled: true },
     cancel_at_period_end: true,
     cancellation_details: { comment: true, feedback: true },
     collection_method: true,
@@ -221,6 +223,7 @@ const UPDATE = {
 interface UpdateParams extends DiscountParams {
   readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean; discounts?: readonly DiscountRequest[] | null; tax_rates?: readonly string[] | null }>;
   readonly cancel_at?: number | null;
+  readonly automatic_tax?: { enabled: boolean };
   readonly cancel_at_period_end?: boolean;
   readonly cancellation_details?: { comment?: string | null; feedback?: string | null };
   readonly collection_method?: "charge_automatically" | "send_invoice";
@@ -244,6 +247,16 @@ interface UpdateParams extends DiscountParams {
 export type MissingPaymentMethod = "cancel" | "create_invoice" | "pause";
 /** What becomes of the invoices a subscription makes while its collection is paused. */
 export type PauseBehavior = "keep_as_draft" | "mark_uncollectible" | "void";
+
+/**
+ * Automatic tax needs the customer's location, which the server never knows (their
+ * `tax.automatic_tax` is `unrecognized_location`): Stripe refuses such a subscription with
+ * `customer_tax_location_invalid` (its customer locations guide; the message as integrations
+ * quote it). `enabled=false` is taken, as it is today's state.
+ */
+function automaticTaxRefused(): StripeError {
+  return AutomaticTaxErrors.customerTaxLocationInvalid();
+}
 
 /** Resolves the price of an item parameter (`price`, legacy `plan`, or inline `price_data`). */
 async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<Price> {
@@ -372,6 +385,7 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   const now = await nowFor(ctx, testClock);
   const bad = checkParams(params, now);
   if (bad) throw bad;
+  if ((params as { automatic_tax?: { enabled: boolean } }).automatic_tax?.enabled) throw automaticTaxRefused();
   if (params.default_payment_method !== undefined) {
     const pm = await paymentMethods.require(ctx, params.default_payment_method, "default_payment_method");
     const refused = checkPaymentMethodOwner(params.default_payment_method, typeof pm.customer === "string" ? pm.customer : null, customer.id, "default_payment_method");
@@ -564,6 +578,7 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
     const bad = refusedPendingParam(params as unknown as Record<string, unknown>);
     if (bad) throw SubscriptionErrors.pendingUpdateParam(bad);
   }
+  if (params.automatic_tax?.enabled) throw automaticTaxRefused();
   const customer = String(current.customer);
   if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer, "default_payment_method");
   const defaultTaxRates = params.default_tax_rates !== undefined ? await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates") : undefined;
