@@ -6,6 +6,7 @@
  * durations. The real clock is manual, so a bound runs out exactly when the
  * test moves it; listeners that wait on a gate stand for receivers that hang.
  */
+import { dispatcherRig } from "../helpers/dispatcher.js";
 import { describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { ChaosCoordinator } from "../../src/chaos/coordinator.js";
@@ -24,30 +25,7 @@ const SECRET = "whsec_dispatcher_bounds";
 const T0 = 2_000_000;
 
 function setup(options: WebhookDeliveryOptions = {}, render?: EventRenderer) {
-  const store = new MemoryStore();
-  const realClock = new ManualClock(T0);
-  const clock = new ManualClock(T0);
-  const services = { store, clock, realClock, apiVersion: "2024-06-20" } as unknown as Services;
-  const chaos = new ChaosCoordinator({ clock, realClock, config: { seed: 1 } });
-  const dispatcher = new WebhookDispatcher(services, chaos, { retrySchedule: [60_000], ...options }, render);
-  let n = 0;
-  const emit = async (ns: string, type = "customer.created") => {
-    const { pending, plan } = await dispatcher.plan(ns, type);
-    const event: StripeEvent = {
-      id: `evt_${++n}`,
-      object: "event",
-      api_version: "2024-06-20",
-      created: 1,
-      data: { object: { id: `cus_${n}` } },
-      livemode: false,
-      pending_webhooks: pending,
-      request: { id: null, idempotency_key: null },
-      type,
-    };
-    await store.insert(ns, EVENTS, event);
-    dispatcher.publish(ns, event, plan);
-    return event;
-  };
+  const { store, realClock, services, chaos, dispatcher, emit } = dispatcherRig(T0, { retrySchedule: [60_000], ...options }, render);
   const endpoint = async (ns: string, url: string, enabled_events = ["*"], api_version?: string) =>
     createWebhookEndpoint(createContext(services, ns, null, null), { url, enabled_events, ...(api_version ? { api_version } : {}) }, SECRET);
   return { store, realClock, chaos, dispatcher, emit, endpoint };

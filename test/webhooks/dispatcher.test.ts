@@ -4,6 +4,7 @@
  * every attempt's log entry can be written out whole. Endpoints are a real
  * receiver on loopback; listeners are plain functions.
  */
+import { dispatcherRig } from "../helpers/dispatcher.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ChaosCoordinator } from "../../src/chaos/coordinator.js";
@@ -21,31 +22,7 @@ const SECRET = "whsec_dispatcher_tests";
 const T0 = 1_000_000;
 
 function setup(options: WebhookDeliveryOptions = {}) {
-  const store = new MemoryStore();
-  const realClock = new ManualClock(T0);
-  const clock = new ManualClock(T0);
-  const services = { store, clock, realClock, apiVersion: "2024-06-20" } as unknown as Services;
-  const chaos = new ChaosCoordinator({ clock, realClock, config: { seed: 1 } });
-  const dispatcher = new WebhookDispatcher(services, chaos, { retrySchedule: [100, 200], ...options });
-  let n = 0;
-  /** Records an event as the recorder does, then plans and publishes it. */
-  const emit = async (ns: string, type = "customer.created") => {
-    const { pending, plan } = await dispatcher.plan(ns, type);
-    const event: StripeEvent = {
-      id: `evt_${++n}`,
-      object: "event",
-      api_version: "2024-06-20",
-      created: 1,
-      data: { object: { id: `cus_${n}` } },
-      livemode: false,
-      pending_webhooks: pending,
-      request: { id: null, idempotency_key: null },
-      type,
-    };
-    await store.insert(ns, EVENTS, event);
-    dispatcher.publish(ns, event, plan);
-    return event;
-  };
+  const { store, realClock, services, chaos, dispatcher, emit } = dispatcherRig(T0, { retrySchedule: [100, 200], ...options });
   const endpoint = async (ns: string, url: string, enabled_events = ["*"]) =>
     createWebhookEndpoint(createContext(services, ns, null, null), { url, enabled_events }, SECRET);
   const pending = async (ns: string, id: string) => (await store.get<StripeEvent>(ns, EVENTS, id))!.pending_webhooks;
