@@ -92,6 +92,11 @@ describe("subscription schedules", { timeout: 120_000 }, () => {
     assert.equal(sub.schedule, sched.id);
     assert.deepEqual(await invoicesOf(t.stripe, subId), [[1000, "paid", "subscription_create"]]);
 
+    // The subscription names its schedule from its creation, and expands it.
+    const [created] = (await t.stripe.events.list({ type: "customer.subscription.created" })).data;
+    assert.equal((created!.data.object as Stripe.Subscription).schedule, sched.id);
+    const withSchedule = await t.stripe.subscriptions.retrieve(subId, { expand: ["schedule"] });
+    assert.equal((withSchedule.schedule as Stripe.SubscriptionSchedule).status, "active");
     await advance(t, month(1));
     const second = await t.stripe.subscriptionSchedules.retrieve(sched.id);
     assert.deepEqual(second.current_phase, { start_date: month(1), end_date: month(3) });

@@ -306,10 +306,7 @@ async function startSubscription(ctx: Context, s: Schedule, now: number): Promis
     ...(default_tax_rates.length > 0 ? { default_tax_rates } : {}),
     ...(discounts.length > 0 ? { discounts } : {}),
     payment_behavior: "allow_incomplete",
-  } as Parameters<typeof createSubscription>[1]);
-  const fresh = (await subscriptions.get(ctx, sub.id)) ?? sub;
-  // Stripe shows the tie on the subscription (`schedule`); set with its creation, so no separate update event.
-  await subscriptions.update(ctx, fresh, { ...fresh, schedule: s.id }, { event: false });
+  } as Parameters<typeof createSubscription>[1], { schedule: s.id });
   await setState(ctx, s.id, { phase: 0, expiringSent: false });
   return sub.id;
 }

@@ -90,6 +90,7 @@ export const subscriptions: Resource<Subscription> = new Resource<Subscription>(
     latest_invoice: "invoice",
     test_clock: "test_helpers.test_clock",
     discounts: "discount",
+    schedule: "subscription_schedule",
   },
   timeOf: (ctx, s) => nowFor(ctx, typeof s.test_clock === "string" ? s.test_clock : null),
 });
@@ -379,7 +380,7 @@ type CreateEffect = Extract<
  * stored, then runs the plan's effects and feeds the first invoice and its
  * payment to the subscription machine.
  */
-export async function createSubscription(ctx: Context, params: SubscriptionCreate): Promise<Subscription> {
+export async function createSubscription(ctx: Context, params: SubscriptionCreate, opts: { readonly schedule?: string } = {}): Promise<Subscription> {
   const customer = await customers.require(ctx, params.customer, "customer");
   const testClock = typeof customer.test_clock === "string" ? customer.test_clock : null;
   const now = await nowFor(ctx, testClock);
@@ -440,7 +441,8 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
           for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, sub.id);
           break;
         case "insert":
-          sub = await subscriptions.insert(ctx, withItems({ ...effect.subscription, discounts: discountIds }, effect.subscription.items.data.map((it) => ({ ...it, discounts: itemDiscounts.get(it.id) ?? it.discounts }))));
+          // A schedule's subscription names it from its creation (`customer.subscription.created` included).
+          sub = await subscriptions.insert(ctx, withItems({ ...effect.subscription, discounts: discountIds, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, effect.subscription.items.data.map((it) => ({ ...it, discounts: itemDiscounts.get(it.id) ?? it.discounts }))));
           break;
         case "save":
           sub = await store(ctx, sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
