@@ -85,6 +85,25 @@ describe("pending updates", { timeout: 120_000 }, () => {
     assert.equal((renewed.latest_invoice as Stripe.Invoice).amount_paid, 1000);
   });
 
+  test("a pending update bills what a paid one would: a reset cycle's new period carries the subscription's discount", async () => {
+    await using b = await billingSetup();
+    const coupon = await b.stripe.coupons.create({ percent_off: 50, duration: "forever" });
+    const [paid, pending] = await Promise.all([0, 1].map(() => b.stripe.subscriptions.create({ customer: b.customer.id, items: [{ price: b.price.id }], discounts: [{ coupon: coupon.id }] })));
+    await b.s.pt.time.advance({ days: 10 });
+    const reset: Stripe.SubscriptionUpdateParams = { billing_cycle_anchor: { type: "now" }, proration_behavior: "none", expand: ["latest_invoice"] };
+    const now = await b.stripe.subscriptions.update(paid!.id, reset);
+    b.s.pt.chaos.simulateFailure(b.customer.id, "insufficient_funds", { times: 1 });
+    const later = await b.stripe.subscriptions.update(pending!.id, { ...reset, payment_behavior: "pending_if_incomplete" });
+    assert.ok(later.pending_update);
+    const amounts = (s: Stripe.Subscription) => {
+      const inv = s.latest_invoice as Stripe.Invoice;
+      return { subtotal: inv.subtotal, due: inv.amount_due, discounts: inv.total_discount_amounts?.map((d) => d.amount) };
+    };
+    // A new month of 1000, half off, either way.
+    assert.deepEqual(amounts(now), { subtotal: 1000, due: 500, discounts: [500] });
+    assert.deepEqual(amounts(later), amounts(now));
+  });
+
   test("a reset billing cycle that fails to pay stays pending with its anchor", async () => {
     await using b = await billingSetup();
     const { sub } = await upgraded(b);

@@ -795,6 +795,8 @@ async function deferUpdate(
     now,
     subscription: { id: current.id, metadata: current.metadata },
     includePending: true,
+    // What the update would bill if it were paid at once: the discounts in force on the subscription.
+    discounts: (invoice) => discountsInForce(ctx, planned.discounts, c.discount, now, invoice),
   });
   await ctx.store.kvSet<Deferred>(ctx.ns, PENDING, current.id, { invoice: inv.id, next: target.next });
   const waiting = await store(ctx, current, { ...current, latest_invoice: inv.id, pending_update: pendingUpdateOf(current, planned, now, o.resetAnchor, o.trialEndGiven) });
