@@ -21,6 +21,8 @@ import type { Stripe } from "../stripe/types.js";
 import { paymentIntents } from "./payment-intents/index.js";
 import { Resource } from "../kernel/resource.js";
 import { hook, type Hook } from "../kernel/relation-keys.js";
+import { versionView } from "../kernel/versions/view.js";
+import { previousAttributes } from "../events/event.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { Relate } from "../kernel/relations.js";
 import type { Refund } from "../stripe/objects.js";
@@ -42,6 +44,21 @@ export const refundRelations: { readonly moneyMoved: Hook<[ctx: Context, refund:
   /** Money moved for a refund (made, or failed back): it names a balance transaction not booked yet. */
   moneyMoved: hook("refunds.moneyMoved"),
 };
+
+/**
+ * Whether card refunds send the `refund.*` events: events are recorded in the
+ * server's version, so its version decides, not the request's.
+ */
+function refundEvents(ctx: Context): boolean {
+  return versionView(ctx.services.apiVersion).features.refund_events_for_charge_refunds;
+}
+
+/** A refund changed (`refund.updated` or `refund.failed`): Stripe also sends `charge.refund.updated` for a card refund. */
+async function refundChanged(ctx: Context, type: "refund.updated" | "refund.failed", before: Refund, after: Refund): Promise<void> {
+  const previous = previousAttributes(before, after) ?? {};
+  if (refundEvents(ctx)) await refunds.emit(ctx, type, after, type === "refund.updated" ? previous : undefined);
+  await refunds.emit(ctx, "charge.refund.updated", after, previous);
+}
 
 /** How long the delayed refund cards take to settle, in server-clock milliseconds. */
 export const DELAYED_REFUND_MS = 5_000;
@@ -117,7 +134,7 @@ async function createRefund(ctx: Context, charge: Charge, params: Omit<CreatePar
     ...(pending ? { pending_reason: "processing" as const } : {}),
     ...(params.instructions_email !== undefined ? { instructions_email: params.instructions_email } : {}),
   };
-  await refunds.insert(ctx, refund);
+  await refunds.insert(ctx, refund, refundEvents(ctx) ? {} : { event: false });
   await ctx.services.relations.emit(refundRelations.moneyMoved, ctx, refund);
   await applyRefund(ctx, charge, refund);
   if (behaviour !== "succeed") scheduleSettlement(ctx, refund.id, behaviour);
@@ -149,14 +166,15 @@ async function settle(ctx: Context, id: string, behaviour: Exclude<RefundBehavio
     if (current.status !== "pending") return;
     const { pending_reason: _reason, ...rest } = current;
     const next: Refund = { ...rest, status: "succeeded", destination_details: { card: { reference: arn(), reference_status: "available", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" } };
-    await refunds.update(ctx, current, next, { event: "refund.updated" });
+    await refunds.update(ctx, current, next, { event: false });
+    await refundChanged(ctx, "refund.updated", current, next);
     return;
   }
   if (current.status !== "succeeded") return;
   const next: Refund = { ...current, status: "failed", failure_reason: "expired_or_canceled_card", failure_balance_transaction: newBalanceTransactionId() };
   await refunds.update(ctx, current, next, { event: false });
   await ctx.services.relations.emit(refundRelations.moneyMoved, ctx, next);
-  await refunds.emit(ctx, "refund.failed", next);
+  await refundChanged(ctx, "refund.failed", current, next);
   await unapplyRefund(ctx, next);
 }
 
@@ -188,7 +206,11 @@ export const refundsModule: ResourceModule = {
       update: {
         params: UPDATE,
         async run(ctx, current, params) {
-          return refunds.update(ctx, current, { ...current, metadata: mergeMetadata(current.metadata ?? {}, params.metadata) });
+          const next = { ...current, metadata: mergeMetadata(current.metadata ?? {}, params.metadata) };
+          if (!previousAttributes(current, next)) return current;
+          await refunds.update(ctx, current, next, { event: false });
+          await refundChanged(ctx, "refund.updated", current, next);
+          return next;
         },
       },
       list: {

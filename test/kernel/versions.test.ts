@@ -69,8 +69,10 @@ describe("API versions: the mechanism", { timeout: 60_000 }, () => {
       if (c.kind === "shape") assert.ok(objects.has(c.object), c.object);
     }
     assert.equal(versionView().current, true, "the default version is the core's");
-    assert.deepEqual(versionView("2023-08-15").features, { automatic_payment_methods_by_default: false, forever_amount_off_coupons_refused: false });
-    assert.deepEqual(versionView("2025-02-24.acacia").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: false });
-    assert.deepEqual(versionView("2025-03-31.basil").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: true });
+    assert.deepEqual(versionView("2023-08-15").features, { automatic_payment_methods_by_default: false, forever_amount_off_coupons_refused: false, refund_events_for_charge_refunds: false });
+    assert.deepEqual(versionView("2024-09-30.acacia").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: false, refund_events_for_charge_refunds: false });
+    assert.deepEqual(versionView("2024-10-28.acacia").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: false, refund_events_for_charge_refunds: true });
+    assert.deepEqual(versionView("2025-02-24.acacia").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: false, refund_events_for_charge_refunds: true });
+    assert.deepEqual(versionView("2025-03-31.basil").features, { automatic_payment_methods_by_default: true, forever_amount_off_coupons_refused: true, refund_events_for_charge_refunds: true });
   });
 });

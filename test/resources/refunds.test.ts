@@ -144,9 +144,27 @@ describe("refunds", { timeout: 120_000 }, () => {
     assert.equal(failed.failure_reason, "expired_or_canceled_card");
     const charge = await stripe.charges.retrieve(failing.latest_charge as string, { expand: ["refunds"] });
     assert.deepEqual([charge.amount_refunded, charge.refunded, charge.refunds?.data[0]?.status], [0, false, "failed"]);
-    const types = (await eventTypes(stripe)).filter((t) => t.startsWith("refund."));
-    assert.deepEqual(types, ["refund.created", "refund.created", "refund.updated", "refund.failed"]);
+    const types = (await eventTypes(stripe)).filter((t) => t.startsWith("refund.") || t.startsWith("charge.refund."));
+    // A card refund's change is also a charge.refund.updated, with the same previous_attributes.
+    assert.deepEqual(types, ["refund.created", "refund.created", "refund.updated", "charge.refund.updated", "refund.failed", "charge.refund.updated"]);
     const updated = (await stripe.events.list({ type: "refund.updated" })).data[0]!;
     assert.equal(updated.request?.id, null, "automatic changes have no request");
+    const beside = (await stripe.events.list({ type: "charge.refund.updated" })).data.reverse();
+    assert.deepEqual(beside.map((e) => [(e.data.object as Stripe.Refund).id, (e.data.object as Stripe.Refund).status, e.data.previous_attributes]), [
+      [pending.id, "succeeded", updated.data.previous_attributes],
+      [willFail.id, "failed", { failure_balance_transaction: null, failure_reason: null, status: "succeeded" }],
+    ]);
+  });
+
+  test("before 2024-10-28.acacia a card refund sends no refund.* events: its changes are charge.refund.updated only", async () => {
+    const clock = new ManualClock();
+    await using s = await startTestServer({ clock, apiVersion: "2024-06-20" });
+    const stripe = s.stripe();
+    const pending = await stripe.refunds.create({ payment_intent: (await paid(stripe, 1000, "pm_card_pendingRefund")).id });
+    await stripe.refunds.update(pending.id, { metadata: { order: "7" } });
+    clock.advance(DELAYED_REFUND_MS);
+    await until(async () => (await stripe.refunds.retrieve(pending.id)).status === "succeeded");
+    const types = (await eventTypes(stripe)).filter((t) => t.includes("refund"));
+    assert.deepEqual(types, ["charge.refunded", "charge.refund.updated", "charge.refund.updated"]);
   });
 });

@@ -36,7 +36,12 @@ export type Feature =
   /** A PaymentIntent or SetupIntent created without payment method types enables automatic payment methods (so a confirm may need a `return_url`). */
   | "automatic_payment_methods_by_default"
   /** A coupon cannot take an amount off forever: none is created, and an older one (or its codes and discounts) applies to no subscription, invoice or item. */
-  | "forever_amount_off_coupons_refused";
+  | "forever_amount_off_coupons_refused"
+  /**
+   * A card refund sends `refund.created`, `refund.updated` and `refund.failed` (beside
+   * `charge.refund.updated`). Read from the server's version, in which events are recorded.
+   */
+  | "refund_events_for_charge_refunds";
 
 interface Common {
   /** The version that brought the change: versions before it get the older behaviour. */

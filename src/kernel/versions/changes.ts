@@ -168,6 +168,13 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     source: "https://docs.stripe.com/upgrades#2023-08-16: PaymentIntents and SetupIntents enable automatic_payment_methods by default; confirming server-side then needs return_url",
   },
   {
+    version: "2024-10-28.acacia",
+    kind: "feature",
+    feature: "refund_events_for_charge_refunds",
+    source:
+      "https://docs.stripe.com/changelog/acacia/2024-10-28/refund-webhook-update: refund.created, refund.updated and refund.failed are sent for every refund; before, only for refunds without a charge (card refunds sent charge.refund.updated)",
+  },
+  {
     version: FIRST_BASIL,
     kind: "shape",
     object: "subscription",

@@ -29,7 +29,7 @@ export interface ApiVersionView {
   requestChanges(endpoint: string): readonly RequestChange[];
 }
 
-const ALL_FEATURES: readonly Feature[] = ["automatic_payment_methods_by_default", "forever_amount_off_coupons_refused"];
+const ALL_FEATURES: readonly Feature[] = ["automatic_payment_methods_by_default", "forever_amount_off_coupons_refused", "refund_events_for_charge_refunds"];
 
 /** The changes newer than `version`, newest first. */
 function newerThan(version: string, changes: readonly VersionChange[]): VersionChange[] {
