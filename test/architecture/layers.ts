@@ -5,7 +5,7 @@
  * it. Layers, lowest first:
  *
  *   0 generated, journal   1 stripe, clock, store   2 events, chaos   3 kernel, testing
- *   4 payments, billing, client   5 resources   6 webhooks   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
+ *   4 payments, billing, client   5 resources   6 webhooks, pages   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
  */
 
 /** A folder directly under `src/`; `root` stands for the files directly in `src/`. */
@@ -21,6 +21,7 @@ export type Folder =
   | "billing"
   | "resources"
   | "webhooks"
+  | "pages"
   | "client"
   | "testing"
   | "journal"
@@ -53,6 +54,8 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   resources: RESOURCES,
   // Delivery: dispatcher, work queue, delivery log.
   webhooks: WEBHOOKS,
+  // The hosted pages (Checkout, Payment Links, the customer portal): HTML from the resources' objects, no HTTP.
+  pages: ["resources", ...RESOURCES],
   // The request journal and matching requests against expectations: pure, imports nothing.
   journal: [],
   // The ChaosClient, used from other processes; it names namespaces as the kernel checks them.
@@ -62,11 +65,11 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   // The log's configuration and lines (pino through Fastify): facts of requests and deliveries in, text out.
   log: ["webhooks", "journal"],
   // HTTP only: everything above except the root files.
-  server: ["log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
+  server: ["log", "journal", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
   // The command's tools (flags, listen, trigger): clients of a running server, over HTTP.
-  cli: ["server", "log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
+  cli: ["server", "log", "journal", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
   // The composition root (index.ts, cli.ts, cli-args.ts, paper-tiger.ts): everything.
-  root: ["cli", "server", "log", "journal", "webhooks", "client", "testing", ...WEBHOOKS],
+  root: ["cli", "server", "log", "journal", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
 };
 
 /** The layers, lowest first: a folder may import only folders of lower layers (checked by the tests). */
@@ -77,7 +80,7 @@ export const LEVELS: readonly (readonly Folder[])[] = [
   ["kernel", "testing"],
   ["payments", "billing", "client"],
   ["resources"],
-  ["webhooks"],
+  ["webhooks", "pages"],
   ["log"],
   ["server"],
   ["cli"],
@@ -98,6 +101,7 @@ export const ROLES: Readonly<Record<Folder, string>> = {
   resources: "Stripe's resources: declarations over the generated shapes, plus the behaviour that is theirs (state machines in their folders).",
   webhooks: "Delivery: the dispatcher (through event chaos), the work queue, signed HTTP posts, the delivery log.",
   journal: "The request journal and matching requests against expectations. Pure: imports nothing.",
+  pages: "The hosted pages (Checkout, Payment Links, the customer portal): server-rendered HTML over the resources' objects, no external assets, no HTTP.",
   client: "The chaos client, for driving a server from another process over HTTP.",
   testing: "The webhook receiver users run in their tests.",
   log: "The log's configuration and lines (pino through Fastify).",
