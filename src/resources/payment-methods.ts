@@ -8,7 +8,7 @@
 import type { Stripe } from "../stripe/types.js";
 import { Errors } from "../kernel/errors/index.js";
 import { declineError } from "../kernel/errors/card.js";
-import { factsFromInput, factsOf, factsOfLegacyCard, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts, type LegacyCard } from "../payments/card-details.js";
+import { factsFromInput, factsOf, factsOfLegacyCard, factsOfPaymentMethodCard, paymentMethodCard, SHORTCUT_PROVIDED, type CardFacts, type CardInput, type LegacyCard } from "../payments/card-details.js";
 import { billingOfLegacyCard } from "../payments/charge-builder.js";
 import { cards } from "./cards.js";
 import { factsOfSource, sources } from "./sources.js";
@@ -99,6 +99,26 @@ function buildCardPaymentMethod(
     metadata: extra.metadata ?? {},
     type: "card",
   };
+}
+
+function insertCardPaymentMethod(ctx: Context, facts: CardFacts, extra: Parameters<typeof buildCardPaymentMethod>[2]): Promise<PaymentMethod> {
+  return paymentMethods.insert(ctx, buildCardPaymentMethod(ctx, facts, extra), { event: false });
+}
+
+/**
+ * A card PaymentMethod from raw card details, as Stripe.js creates one from
+ * what a customer types on a hosted page: checked as `POST /v1/payment_methods`
+ * checks `card[...]` (a refused card throws its 402 and stores nothing).
+ */
+export async function createCardPaymentMethod(ctx: Context, card: CardInput, billing: { name?: string; email?: string; country?: string } = {}): Promise<PaymentMethod> {
+  const facts = factsFromInput(card, { line1: false, postal: false }, ctx.now());
+  return insertCardPaymentMethod(ctx, facts, {
+    billing: {
+      ...(billing.name !== undefined ? { name: billing.name } : {}),
+      ...(billing.email !== undefined ? { email: billing.email } : {}),
+      ...(billing.country !== undefined ? { address: { country: billing.country } } : {}),
+    } as BillingInput,
+  });
 }
 
 /** A PaymentMethod id resolved without storing anything: a stored PaymentMethod, or a shortcut still to create. */
@@ -339,13 +359,12 @@ export const paymentMethodsModule: ResourceModule = {
             const address = params.billing_details?.address;
             facts = factsFromInput(card, { line1: !!address?.line1, postal: !!address?.postal_code }, ctx.now());
           }
-          const pm = buildCardPaymentMethod(ctx, facts, {
+          await spend?.();
+          return insertCardPaymentMethod(ctx, facts, {
             billing: params.billing_details,
             metadata: mergeMetadata({}, params.metadata),
             ...(params.allow_redisplay ? { allowRedisplay: params.allow_redisplay } : {}),
           });
-          await spend?.();
-          return paymentMethods.insert(ctx, pm, { event: false });
         },
       },
       update: {

@@ -223,6 +223,7 @@ const SAMPLES: Samples = {
     promotionCodeInvalid: ["SUMMER"],
     notAShippingOption: ["shr_123"],
     unknownTestCard: ["4111111111111112"],
+    noChallenge: ["cs_test_1"],
   },
   subscriptionSchedule: {
     wrongStatus: ["update", "canceled"],

@@ -31,5 +31,6 @@ export const CheckoutErrors = defineErrors({
   promotionCodesNotAllowed: () => invalidRequest(400, "This Checkout Session does not allow promotion codes; create it with `allow_promotion_codes=true`.", { param: "promotion_code" }),
   promotionCodeInvalid: (code: string) => invalidRequest(400, `The promotion code ${code} is invalid or can no longer be redeemed.`, { param: "promotion_code" }),
   notAShippingOption: (rate: string) => invalidRequest(400, `${rate} is not one of this Checkout Session's shipping options.`, { param: "shipping_rate" }),
+  noChallenge: (id: string) => invalidRequest(400, `The Checkout Session ${id} has no 3D Secure authentication waiting for an answer.`),
   unknownTestCard: (number: string) => invalidRequest(400, `${number} is not a test card number with a PaymentMethod shortcut; pass payment_method instead.`, { param: "card_number" }),
 });

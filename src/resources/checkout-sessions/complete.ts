@@ -18,6 +18,11 @@
  * then `checkout.session.completed`. A payment still `processing` (a delayed
  * method) leaves `payment_status=unpaid` until it settles, when
  * `checkout.session.async_payment_succeeded` or `_failed` follows.
+ *
+ * A card that asks for 3-D Secure stops a completion half-way: the hosted page
+ * shows the challenge ({@link beginCompletion} answers it), and the customer's
+ * answer finishes it ({@link finishChallenge}). {@link completeSession} does
+ * both at once, answering the challenge as `Completion.threeDSecure` says.
  */
 import { CardErrors, CheckoutErrors, Errors } from "../../kernel/errors/index.js";
 import type { Context } from "../../kernel/context.js";
@@ -62,12 +67,42 @@ function paymentMethodOf(c: Completion): string {
   return c.paymentMethod ?? "pm_card_visa";
 }
 
+/** Where a completion stands: done, or waiting for the customer's answer to a 3-D Secure challenge. */
+export type CompletionStep =
+  | { readonly kind: "complete"; readonly session: CheckoutSession }
+  | { readonly kind: "challenge"; readonly session: CheckoutSession; readonly intent: string };
+
+/** A completion waiting for its challenge: the intent that asked, and the session's fields once it is done. */
+interface PendingChallenge {
+  readonly mode: "payment" | "setup";
+  readonly intent: string;
+  readonly fields: Partial<CheckoutSession>;
+}
+const CHALLENGES = "checkout.session.challenge";
+
+/** The challenge an open session waits on, if any (the intent's id). */
+export async function pendingChallenge(ctx: Context, id: string): Promise<string | undefined> {
+  return (await ctx.store.kvGet<PendingChallenge>(ctx.ns, CHALLENGES, id))?.intent;
+}
+
 /** Completes an open session as its customer would; answers it completed, or throws the card error of a decline. */
 export async function completeSession(ctx: Context, id: string, c: Completion): Promise<CheckoutSession> {
+  const step = await beginCompletion(ctx, id, c);
+  return step.kind === "complete" ? step.session : finishChallenge(ctx, id, c.threeDSecure ?? "succeed");
+}
+
+/**
+ * Starts completing an open session as its customer would: answers it
+ * completed, or the challenge its card asks for first, or throws the card
+ * error of a decline (the session stays open).
+ */
+export async function beginCompletion(ctx: Context, id: string, c: Completion): Promise<CompletionStep> {
   let s = await current(ctx, await checkoutSessions.require(ctx, id));
   const refused = checkoutMachine(s, { type: "update" }, { now: ctx.now() });
   if ("error" in refused) throw refused.error;
   const pm = paymentMethodOf(c);
+  // A new try replaces a challenge left unanswered.
+  await ctx.store.kvDelete(ctx.ns, CHALLENGES, id);
   // The payment method is checked before anything is created for it.
   const ref = await resolvePaymentMethod(ctx, pm, "payment_method");
   // The choices are checked on a copy first, so a refused one changes nothing.
@@ -94,9 +129,40 @@ export async function completeSession(ctx: Context, id: string, c: Completion): 
     // Without an address Stripe Tax finds no location to tax: the total keeps no tax.
     ...(s.automatic_tax.enabled ? { automatic_tax: { ...s.automatic_tax, status: "complete" as const } } : {}),
   };
-  if (s.mode === "payment") return completePayment(ctx, s, customer, ref.kind === "shortcut" ? pm : ref.pm.id, c, common);
-  if (s.mode === "subscription") return completeSubscription(ctx, s, customer!, pm, common);
-  return completeSetup(ctx, s, customer, pm, c, common);
+  if (s.mode === "payment") return completePayment(ctx, s, customer, ref.kind === "shortcut" ? pm : ref.pm.id, common);
+  if (s.mode === "subscription") return { kind: "complete", session: await completeSubscription(ctx, s, customer!, pm, common) };
+  return completeSetup(ctx, s, customer, pm, common);
+}
+
+/**
+ * The customer's answer to the challenge a completion waits on: `succeed`
+ * completes the session, `fail` throws the authentication error and leaves it
+ * open for another card.
+ */
+export async function finishChallenge(ctx: Context, id: string, outcome: "succeed" | "fail"): Promise<CheckoutSession> {
+  const s = await current(ctx, await checkoutSessions.require(ctx, id));
+  const refused = checkoutMachine(s, { type: "update" }, { now: ctx.now() });
+  if ("error" in refused) throw refused.error;
+  const pending = await ctx.store.kvGet<PendingChallenge>(ctx.ns, CHALLENGES, id);
+  if (!pending) throw CheckoutErrors.noChallenge(id);
+  await ctx.store.kvDelete(ctx.ns, CHALLENGES, id);
+  if (pending.mode === "setup") {
+    const si = await authenticateSetupIntent(ctx, pending.intent, outcome);
+    if (si.status !== "succeeded") throw CardErrors.authenticationFailed("setup_intent", si.last_setup_error?.payment_method);
+    return runSession(ctx, s, { type: "complete", fields: pending.fields, paid: "no_payment_required" });
+  }
+  const pi = await authenticatePaymentIntent(ctx, pending.intent, outcome);
+  // A failed challenge leaves the session open, as a decline does.
+  if (pi.status === "requires_payment_method") throw CardErrors.authenticationFailed("payment_intent", pi.last_payment_error?.payment_method);
+  return paidSession(ctx, s, pi, pending.fields);
+}
+
+/** Completes a payment-mode session whose PaymentIntent got through. */
+async function paidSession(ctx: Context, s: CheckoutSession, pi: PaymentIntent, fields: Partial<CheckoutSession>): Promise<CheckoutSession> {
+  // Stripe's Checkout fulfillment guide: `paid` once the funds are there; a delayed method or an authorisation waits as `unpaid`.
+  const paid = pi.status === "succeeded" ? "paid" : "unpaid";
+  await redeem(ctx, s);
+  return runSession(ctx, s, { type: "complete", fields: { ...fields, payment_intent: pi.id }, paid });
 }
 
 async function redeem(ctx: Context, s: CheckoutSession): Promise<void> {
@@ -105,11 +171,11 @@ async function redeem(ctx: Context, s: CheckoutSession): Promise<void> {
   if (extras.coupon) await redeemCoupon(ctx, await requireCoupon(ctx, extras.coupon, "discounts[0][coupon]"));
 }
 
-async function completePayment(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, c: Completion, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
+async function completePayment(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
   const total = s.amount_total ?? 0;
   if (total === 0) {
     await redeem(ctx, s);
-    return runSession(ctx, s, { type: "complete", fields: common, paid: "no_payment_required" });
+    return { kind: "complete", session: await runSession(ctx, s, { type: "complete", fields: common, paid: "no_payment_required" }) };
   }
   const data = (await extrasOf(ctx, s.id)).payment_intent_data ?? {};
   let pi: PaymentIntent;
@@ -137,15 +203,13 @@ async function completePayment(ctx: Context, s: CheckoutSession, customer: Custo
   const result = await confirmPaymentIntent(ctx, pi, { payment_method: pm });
   if (result.error) throw result.error;
   pi = result.pi;
-  if (pi.status === "requires_action") {
-    pi = await authenticatePaymentIntent(ctx, pi.id, c.threeDSecure ?? "succeed");
-    // A failed challenge leaves the session open, as a decline does.
-    if (pi.status === "requires_payment_method") throw CardErrors.authenticationFailed("payment_intent", pi.last_payment_error?.payment_method);
-  }
-  // Stripe's Checkout fulfillment guide: `paid` once the funds are there; a delayed method or an authorisation waits as `unpaid`.
-  const paid = pi.status === "succeeded" ? "paid" : "unpaid";
-  await redeem(ctx, s);
-  return runSession(ctx, s, { type: "complete", fields: { ...common, payment_intent: pi.id }, paid });
+  if (pi.status === "requires_action") return challenge(ctx, s, { mode: "payment", intent: pi.id, fields: { ...common, payment_intent: pi.id } });
+  return { kind: "complete", session: await paidSession(ctx, s, pi, common) };
+}
+
+async function challenge(ctx: Context, s: CheckoutSession, pending: PendingChallenge): Promise<CompletionStep> {
+  await ctx.store.kvSet(ctx.ns, CHALLENGES, s.id, pending);
+  return { kind: "challenge", session: s, intent: pending.intent };
 }
 
 async function completeSubscription(ctx: Context, s: CheckoutSession, customer: Customer, pm: string, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
@@ -176,9 +240,9 @@ async function completeSubscription(ctx: Context, s: CheckoutSession, customer: 
   return runSession(ctx, s, { type: "complete", fields: { ...common, subscription: sub.id, invoice: invoiceId }, paid });
 }
 
-async function completeSetup(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, c: Completion, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
+async function completeSetup(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
   const data = (await extrasOf(ctx, s.id)).setup_intent_data ?? {};
-  let si = await createSetupIntent(ctx, {
+  const si = await createSetupIntent(ctx, {
     confirm: true,
     payment_method: pm,
     payment_method_types: ["card"],
@@ -187,7 +251,8 @@ async function completeSetup(ctx: Context, s: CheckoutSession, customer: Custome
     ...(data.description !== undefined ? { description: data.description } : {}),
     ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
   } as SetupIntentCreateParams);
-  if (si.status === "requires_action") si = await authenticateSetupIntent(ctx, si.id, c.threeDSecure ?? "succeed");
+  const fields = { ...common, setup_intent: si.id };
+  if (si.status === "requires_action") return challenge(ctx, s, { mode: "setup", intent: si.id, fields });
   if (si.status !== "succeeded") throw CardErrors.authenticationFailed("setup_intent", si.last_setup_error?.payment_method);
-  return runSession(ctx, s, { type: "complete", fields: { ...common, setup_intent: si.id }, paid: "no_payment_required" });
+  return { kind: "complete", session: await runSession(ctx, s, { type: "complete", fields, paid: "no_payment_required" }) };
 }

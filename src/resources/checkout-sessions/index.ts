@@ -8,7 +8,8 @@
  * answered as Stripe answers it before it knows where the customer is (status
  * `requires_location_inputs`, no tax). Completing a session (complete.ts) is
  * what the customer's browser does; here a test does it over HTTP. A hosted
- * session's `url` is `<server>/checkout/pay/<id>` on this server.
+ * session's `url` is `<server>/checkout/pay/<id>` on this server (with
+ * `?namespace=<ns>` outside the `global` namespace).
  * The state machine is machine.ts.
  */
 import type { Stripe, Wire } from "../../stripe/types.js";
@@ -22,6 +23,7 @@ import { listPage, pageOfArray } from "../../kernel/list.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
 import { optionalPort } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
+import { GLOBAL_NAMESPACE } from "../../kernel/namespace.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import { amountFor } from "../../billing/pricing.js";
 import { applyDiscounts } from "../../billing/discounts.js";
@@ -49,9 +51,17 @@ const LINES = "checkout.session.line_items";
  */
 export const checkoutBaseUrlPort = optionalPort<() => string | undefined>("server.checkoutBaseUrl");
 
-/** Where a hosted session is paid: the path a page route serves. */
-export function checkoutPagePath(id: string): string {
-  return `/checkout/pay/${id}`;
+/** The query parameter of a hosted page's URL that names the session's namespace. */
+export const PAGE_NAMESPACE_PARAM = "namespace";
+
+/**
+ * Where a hosted session is paid: the path a page route serves. A browser
+ * sends no namespace header, so a session of another namespace than `global`
+ * carries its namespace in the query (`?namespace=<ns>`); the id alone would
+ * not say where to find it.
+ */
+export function checkoutPagePath(id: string, ns: string = GLOBAL_NAMESPACE): string {
+  return ns === GLOBAL_NAMESPACE ? `/checkout/pay/${id}` : `/checkout/pay/${id}?${PAGE_NAMESPACE_PARAM}=${encodeURIComponent(ns)}`;
 }
 
 export const checkoutSessions: Resource<CheckoutSession> = new Resource<CheckoutSession>({
@@ -446,7 +456,7 @@ async function createSession(ctx: Context, p: SessionParams): Promise<CheckoutSe
     shipping_options: rates.map((r) => ({ shipping_amount: rateAmount(r, cur), shipping_rate: r.id })),
     submit_type: p.submit_type ?? null,
     ui_mode: uiMode,
-    url: !embedded && base !== undefined ? `${base}${checkoutPagePath(id)}` : null,
+    url: !embedded && base !== undefined ? `${base}${checkoutPagePath(id, ctx.ns)}` : null,
     ...(embedded ? { return_url: p.return_url, redirect_on_completion: p.redirect_on_completion ?? "always" } : {}),
   } as Partial<CheckoutSession>);
   await ctx.store.kvSet(ctx.ns, LINES, id, items);
