@@ -78,8 +78,8 @@ td, th { padding: 8px 0; border-bottom: 1px solid var(--line); text-align: left;
 td.amount, th.amount { text-align: right; white-space: nowrap; }
 `);
 
-/** The page every hosted page is: a title, Stripe's test-mode badge, and the content. */
-export function layout(options: { title: string; body: Html; lang?: string }): Html {
+/** The page every hosted page is: a title, Stripe's test-mode badge, and the content; `style` is a page's own CSS. */
+export function layout(options: { title: string; body: Html; lang?: string; style?: Html }): Html {
   return html`<!doctype html>
 <html lang="${options.lang ?? "en"}">
 <head>
@@ -87,7 +87,7 @@ export function layout(options: { title: string; body: Html; lang?: string }): H
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${options.title}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${options.style ?? null}</style>
 </head>
 <body>
 <main>
@@ -97,4 +97,17 @@ ${options.body}
 </body>
 </html>
 `;
+}
+
+/** What a page route answers: a page with its status, or a redirect (303, so a form post becomes a GET). */
+export type PageAnswer = { readonly kind: "page"; readonly status: number; readonly body: Html } | { readonly kind: "redirect"; readonly location: string };
+
+/** A page with its status (200 unless said otherwise). */
+export function page(body: Html, status = 200): PageAnswer {
+  return { kind: "page", status, body };
+}
+
+/** A redirect to `location`. */
+export function redirect(location: string): PageAnswer {
+  return { kind: "redirect", location };
 }

@@ -5,8 +5,8 @@
  * parsing, (API chaos gate), idempotency, the endpoint, expand, Stripe-shaped
  * JSON. Where publishable keys are taken, a request without an Authorization
  * header is authenticated by Stripe.js's `key` parameter once the body is
- * parsed. The `/v1` API and the control routes are sibling plugins, so hooks
- * registered for the API never reach control routes.
+ * parsed. The `/v1` API, the control routes and the hosted pages are
+ * sibling plugins, so hooks registered for the API never reach the others.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { newRequestId } from "../stripe/ids.js";
@@ -33,6 +33,7 @@ import { applyApiDecision, loseResponse } from "./api-chaos.js";
 import { clientErrorHandler, expectationHandler } from "./client-errors.js";
 import { checkingInterval } from "./timeouts.js";
 import { metaRoutes } from "./meta-routes.js";
+import { registerPageRoutes } from "./page-routes.js";
 import { implementedKeys, shadowedOperations } from "../kernel/coverage.js";
 import { operationAt } from "../stripe/spec/operations.js";
 
@@ -202,6 +203,9 @@ export function buildApp(rt: Runtime): FastifyInstance {
       });
     }
   });
+
+  // The hosted pages a session's `url` points at: HTML for a browser, no key.
+  registerPageRoutes(app, rt);
 
   app.setNotFoundHandler(notFound);
 
