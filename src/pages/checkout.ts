@@ -167,12 +167,15 @@ export async function answerChallenge(ctx: Context, id: string, body: Readonly<R
   const gone = unavailable(s);
   if (gone) return gone;
   const paths = checkoutPaths(id, ctx.ns);
-  if (!(await pendingChallenge(ctx, id))) return redirect(paths.page);
+  const pending = await pendingChallenge(ctx, id);
+  if (!pending) return redirect(paths.page);
   const outcome = body.outcome === "succeed" ? "succeed" : "fail";
   try {
     return afterCompletion(await finishChallenge(ctx, id, outcome));
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;
-    return render(ctx, (await load(ctx, id))!, refusal(err, {}));
+    // Back on the form, who the customer said they are is still filled in.
+    const values: CardFormValues = { ...(pending.email !== null ? { email: pending.email } : {}), ...(pending.name !== null ? { billingName: pending.name } : {}) };
+    return render(ctx, (await load(ctx, id))!, refusal(err, values));
   }
 }

@@ -80,9 +80,12 @@ interface PendingChallenge {
 }
 const CHALLENGES = "checkout.session.challenge";
 
-/** The challenge an open session waits on, if any (the intent's id). */
-export async function pendingChallenge(ctx: Context, id: string): Promise<string | undefined> {
-  return (await ctx.store.kvGet<PendingChallenge>(ctx.ns, CHALLENGES, id))?.intent;
+/** The challenge an open session waits on, if any: the intent that asked, and who the customer said they are. */
+export async function pendingChallenge(ctx: Context, id: string): Promise<{ intent: string; email: string | null; name: string | null } | undefined> {
+  const pending = await ctx.store.kvGet<PendingChallenge>(ctx.ns, CHALLENGES, id);
+  if (!pending) return undefined;
+  const details = pending.fields.customer_details;
+  return { intent: pending.intent, email: details?.email ?? null, name: details?.name ?? null };
 }
 
 /** Completes an open session as its customer would; answers it completed, or throws the card error of a decline. */
