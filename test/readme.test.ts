@@ -22,18 +22,20 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { CHAOS_DECLINES, startPaperTiger, startWebhookReceiver } from "../src/index.js";
 import { CLI, run as runCommand, start } from "./helpers/processes.js";
+import { chromiumPath } from "./helpers/browser.js";
 import { ARCHITECTURE_TABLES, withTables } from "../scripts/readme-tables.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
-/** Each README example: its file and the output lines it must print. */
-const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
+/** Each README example: its file, the output lines it must print, and whether it drives a browser (skipped, saying so, without one). */
+const EXAMPLES: Array<{ file: string; expect: RegExp[]; browser?: true }> = [
   { file: "examples/quickstart.ts", expect: [/^true$/m, /^2000$/m, /\[ 'price\.created', 'product\.created', 'customer\.created' \]/] },
   { file: "examples/quickstart.mjs", expect: [/^true\n1$/m] },
   { file: "examples/three-d-secure.ts", expect: [/^requires_action use_stripe_sdk\nsucceeded 2000$/m] },
   { file: "examples/checkout.ts", expect: [/^open 4000 true\ninsufficient_funds\ncomplete\npaid 4000 1$/m] },
+  { file: "examples/checkout-page.ts", expect: [/^Your card was declined\.\ncomplete paid 4000$/m], browser: true },
   { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
@@ -52,8 +54,8 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[] }> = [
 ];
 
 describe("README examples", { timeout: 120_000 }, () => {
-  for (const { file, expect } of EXAMPLES) {
-    test(file, async () => {
+  for (const { file, expect, browser } of EXAMPLES) {
+    test(file, { skip: browser && chromiumPath === undefined ? "no Chromium installed (apt-get install chromium)" : false }, async () => {
       const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
       const shell = file.endsWith(".sh");
       const fence = shell ? "sh" : file.endsWith(".mjs") ? "js" : "ts";
@@ -65,7 +67,8 @@ describe("README examples", { timeout: 120_000 }, () => {
         await using pt = await startPaperTiger({ port: 0 });
         ({ stdout } = await run("bash", ["-eu", file], { cwd: root, timeout: 60_000, env: { ...process.env, PT: pt.url, HOOK: receiver.url } }));
       } else {
-        ({ stdout } = await run(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: root, timeout: 60_000 }));
+        const env = browser ? { ...process.env, CHROMIUM: chromiumPath } : process.env;
+        ({ stdout } = await run(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: root, timeout: 60_000, env }));
       }
       for (const re of expect) assert.match(stdout, re, `${file} printed:\n${stdout}`);
     });

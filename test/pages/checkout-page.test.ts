@@ -5,7 +5,7 @@
  * Each test leaves a screenshot under test-results/.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import type Stripe from "stripe";
 import { browserTest } from "../helpers/browser.js";
@@ -148,4 +148,33 @@ browserTest("checkout page: a 3-D Secure challenge failed shows the error, then 
   assert.equal(done.payment_status, "paid");
   assert.equal((done.payment_intent as Stripe.PaymentIntent).status, "succeeded");
   assert.equal((done.payment_intent as Stripe.PaymentIntent).amount_received, 4000);
+});
+
+/**
+ * The README's picture of the page: always rendered into test-results/, and
+ * written to docs/checkout-page.png with UPDATE_SCREENSHOT=1.
+ */
+browserTest("checkout page: the README's screenshot", async (page) => {
+  await using shop = await openShop("readme-screenshot");
+  const mug = await shop.stripe.prices.create({ currency: "usd", unit_amount: 1200, product_data: { name: "Mug" } });
+  const coupon = await shop.stripe.coupons.create({ percent_off: 10, duration: "once", name: "Welcome" });
+  await shop.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "WELCOME10" } as Stripe.PromotionCodeCreateParams);
+  const s = await shop.session({
+    line_items: [{ price: shop.tshirt.id, quantity: 2 }, { price: mug.id, quantity: 1 }],
+    allow_promotion_codes: true,
+    shipping_options: [{ shipping_rate_data: { display_name: "Standard", type: "fixed_amount", fixed_amount: { amount: 500, currency: "usd" } } }],
+  });
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await page.goto(s.url!);
+  await page.getByLabel("Promotion code").fill("WELCOME10");
+  await page.getByRole("button", { name: "Apply" }).click();
+  assert.equal(await page.getByTestId("total").textContent(), "$51.80");
+  await page.getByLabel("Email").fill("jenny@example.com");
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiration").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByLabel("Cardholder name").fill("Jenny Rosen");
+  await screenshot(page, "page");
+  if (process.env.UPDATE_SCREENSHOT === "1") await page.screenshot({ path: new URL("../../docs/checkout-page.png", import.meta.url).pathname, fullPage: true });
+  assert.ok(existsSync(new URL("../../docs/checkout-page.png", import.meta.url)), "docs/checkout-page.png is committed (UPDATE_SCREENSHOT=1 writes it)");
 });
