@@ -34,6 +34,7 @@ import { subscriptionSchedulesModule } from "./subscription-schedules/index.js";
 import { creditNotesModule } from "./credit-notes.js";
 import { balanceModule } from "./balance.js";
 import { checkoutSessionsModule } from "./checkout-sessions/index.js";
+import { paymentLinksModule } from "./payment-links.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -69,4 +70,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   creditNotesModule,
   balanceModule,
   checkoutSessionsModule,
+  paymentLinksModule,
 ];

@@ -34,6 +34,7 @@ import { clientErrorHandler, expectationHandler } from "./client-errors.js";
 import { checkingInterval } from "./timeouts.js";
 import { metaRoutes } from "./meta-routes.js";
 import { registerPageRoutes } from "./page-routes.js";
+import { portalRoutes } from "./portal-routes.js";
 import { implementedKeys, shadowedOperations } from "../kernel/coverage.js";
 import { operationAt } from "../stripe/spec/operations.js";
 
@@ -206,6 +207,8 @@ export function buildApp(rt: Runtime): FastifyInstance {
 
   // The hosted pages a session's `url` points at: HTML for a browser, no key.
   registerPageRoutes(app, rt);
+  // Payment Links' and the customer portal's pages: public addresses, outside the API's hooks.
+  app.register(portalRoutes(rt));
 
   app.setNotFoundHandler(notFound);
 

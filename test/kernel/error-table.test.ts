@@ -225,6 +225,23 @@ const SAMPLES: Samples = {
     unknownTestCard: ["4111111111111112"],
     noChallenge: ["cs_test_1"],
   },
+  paymentLink: {
+    priceInactive: ["price_123", "line_items[0][price]"],
+    currencyMismatch: ["usd", "line_items[1][price]"],
+    intervalMismatch: ["line_items[1][price]"],
+    adjustableBounds: ["line_items[0][adjustable_quantity]"],
+    linkInactive: ["plink_123"],
+  },
+  billingPortal: {
+    noDefaultConfiguration: [],
+    configurationInactive: ["bpc_123"],
+    defaultNotDeactivatable: [],
+    productsRequired: [],
+    priceNotOfProduct: ["price_123", "prod_123", "features[subscription_update][products][0][prices][0]"],
+    notAllowed: ["canceling subscriptions"],
+    notTheCustomers: ["sub_123"],
+    priceNotAllowed: ["price_123"],
+  },
   subscriptionSchedule: {
     wrongStatus: ["update", "canceled"],
     fromSubscriptionWith: ["phases"],

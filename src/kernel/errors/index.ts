@@ -15,6 +15,7 @@ import { ChaosErrors } from "./chaos.js";
 import { ControlErrors } from "./control.js";
 import { CouponErrors, DiscountErrors, PromotionCodeErrors } from "./discounts.js";
 import { PaymentErrors } from "./payment.js";
+import { BillingPortalErrors, PaymentLinkErrors } from "./portal.js";
 
 export * from "./error.js";
 export * from "./api.js";
@@ -26,6 +27,7 @@ export * from "./chaos.js";
 export * from "./control.js";
 export * from "./discounts.js";
 export * from "./checkout.js";
+export * from "./portal.js";
 
 /** Every section of the error table, by name: what the table tests walk. */
 export const ERROR_TABLE = {
@@ -41,6 +43,8 @@ export const ERROR_TABLE = {
   subscription: SubscriptionErrors,
   quote: QuoteErrors,
   checkout: CheckoutErrors,
+  paymentLink: PaymentLinkErrors,
+  billingPortal: BillingPortalErrors,
   subscriptionSchedule: SubscriptionScheduleErrors,
   creditNote: CreditNoteErrors,
   testClock: TestClockErrors,

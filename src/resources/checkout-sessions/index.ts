@@ -76,7 +76,7 @@ export const checkoutSessions: Resource<CheckoutSession> = new Resource<Checkout
     subscription: (s) => (typeof s.subscription === "string" ? s.subscription : null),
     status: (s) => s.status,
   },
-  expandable: { customer: "customer", invoice: "invoice", payment_intent: "payment_intent", setup_intent: "setup_intent", subscription: "subscription" },
+  expandable: { customer: "customer", invoice: "invoice", payment_intent: "payment_intent", payment_link: "payment_link", setup_intent: "setup_intent", subscription: "subscription" },
   includable: { line_items: { compute: async (ctx, s) => listOf(await linesOf(ctx, s.id), `/v1/checkout/sessions/${s.id}/line_items`), items: "item" } },
 });
 
@@ -215,7 +215,7 @@ const CREATE = {
 } as const;
 
 /** A line item as Stripe answers it (`item`): the product's name as its description. */
-async function lineItem(ctx: Context, price: Price, quantity: number, discount: number): Promise<LineItem> {
+export async function lineItem(ctx: Context, price: Price, quantity: number, discount: number): Promise<LineItem> {
   const amount = amountFor(price, quantity);
   const productId = typeof price.product === "string" ? price.product : price.product.id;
   const product = await products.get(ctx, productId);
@@ -345,7 +345,7 @@ function rateAmount(rate: ShippingRate, currency: string): number {
 }
 
 /** Checks what depends on the mode and the UI, as Stripe's API reference describes each parameter. */
-function checkParams(p: SessionParams, mode: Mode, uiMode: string): void {
+function checkParams(p: SessionParams, mode: Mode, uiMode: string, origin: SessionOrigin): void {
   if (p.customer !== undefined && p.customer_email !== undefined) throw Errors.parametersExclusive("customer", "customer_email");
   if (p.customer_creation !== undefined && mode === "subscription") throw CheckoutErrors.onlyInModes("customer_creation", "`payment` and `setup`");
   if (p.payment_intent_data !== undefined && mode !== "payment") throw CheckoutErrors.onlyInModes("payment_intent_data", "`payment`");
@@ -363,8 +363,9 @@ function checkParams(p: SessionParams, mode: Mode, uiMode: string): void {
     if (p.cancel_url !== undefined) throw CheckoutErrors.notWithUiMode("cancel_url", uiMode);
     if (p.return_url === undefined && p.redirect_on_completion !== "never") throw Errors.parameterMissing("return_url");
   } else {
-    // A hosted page redirects to success_url (Stripe answers parameter_missing without it, stripe-node issue #1944).
-    if (p.success_url === undefined) throw Errors.parameterMissing("success_url");
+    // A hosted page redirects to success_url (Stripe answers parameter_missing without it, stripe-node issue #1944);
+    // a Payment Link's session may show Stripe's confirmation instead (its after_completion).
+    if (p.success_url === undefined && origin.paymentLink === undefined) throw Errors.parameterMissing("success_url");
     if (p.return_url !== undefined) throw CheckoutErrors.notWithUiMode("return_url", uiMode);
     if (p.redirect_on_completion !== undefined) throw CheckoutErrors.notWithUiMode("redirect_on_completion", uiMode);
   }
@@ -390,11 +391,17 @@ async function priced(ctx: Context, lines: readonly Priced[], coupon: Coupon | u
   return { items, subtotal: due.reduce((s, a) => s + a, 0), discount: result?.total ?? 0 };
 }
 
-async function createSession(ctx: Context, p: SessionParams): Promise<CheckoutSession> {
+/** Where a session comes from, beyond its parameters: the Payment Link whose visit created it. */
+export interface SessionOrigin {
+  readonly paymentLink?: string;
+}
+
+/** Creates a session as `POST /v1/checkout/sessions` does; a Payment Link's visit names itself in `origin`. */
+export async function createSession(ctx: Context, p: SessionParams, origin: SessionOrigin = {}): Promise<CheckoutSession> {
   if (p.mode === undefined) throw Errors.parameterMissing("mode");
   const mode = p.mode;
   const uiMode = p.ui_mode ?? "hosted_page";
-  checkParams(p, mode, uiMode);
+  checkParams(p, mode, uiMode, origin);
   const now = ctx.now();
   if (p.expires_at !== undefined) {
     if (p.expires_at > now + MAX_EXPIRY) throw CheckoutErrors.expiresTooLate();
@@ -456,6 +463,7 @@ async function createSession(ctx: Context, p: SessionParams): Promise<CheckoutSe
     shipping_options: rates.map((r) => ({ shipping_amount: rateAmount(r, cur), shipping_rate: r.id })),
     submit_type: p.submit_type ?? null,
     ui_mode: uiMode,
+    payment_link: origin.paymentLink ?? null,
     url: !embedded && base !== undefined ? `${base}${checkoutPagePath(id, ctx.ns)}` : null,
     ...(embedded ? { return_url: p.return_url, redirect_on_completion: p.redirect_on_completion ?? "always" } : {}),
   } as Partial<CheckoutSession>);
