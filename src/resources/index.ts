@@ -35,6 +35,7 @@ import { creditNotesModule } from "./credit-notes.js";
 import { balanceModule } from "./balance.js";
 import { checkoutSessionsModule } from "./checkout-sessions/index.js";
 import { paymentLinksModule } from "./payment-links.js";
+import { portalConfigurationsModule, portalSessionsModule } from "./billing-portal/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -71,4 +72,6 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   balanceModule,
   checkoutSessionsModule,
   paymentLinksModule,
+  portalConfigurationsModule,
+  portalSessionsModule,
 ];

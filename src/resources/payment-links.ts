@@ -18,6 +18,7 @@ import { defineResource, eq, stripeEndpoint, type ResourceDef } from "../kernel/
 import type { Context, Services } from "../kernel/context.js";
 import { pageOfArray } from "../kernel/list.js";
 import { listOf } from "../kernel/list-object.js";
+import { findInNamespaces } from "../kernel/public-address.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { prices, type Price } from "./prices.js";
 import { checkoutBaseUrlPort, createSession, lineItem, type CheckoutSession, type SessionParams } from "./checkout-sessions/index.js";
@@ -198,17 +199,10 @@ async function itemsOf(ctx: Context, id: string): Promise<unknown[]> {
   return out;
 }
 
-/**
- * The namespace and link a visit's code names, or `undefined`. A link's
- * address is public and carries no key, so every namespace is looked in; codes
- * are random, so at most one holds it.
- */
+/** The namespace and link a visit's code names, or `undefined` (see `kernel/public-address`). */
 export async function findPaymentLink(services: Services, code: string): Promise<{ ns: string; id: string } | undefined> {
-  for (const ns of await services.store.namespaces()) {
-    const id = await services.store.kvGet<string>(ns, CODES, code);
-    if (id !== undefined) return { ns, id };
-  }
-  return undefined;
+  const found = await findInNamespaces<string>(services.store, CODES, code);
+  return found && { ns: found.ns, id: found.value };
 }
 
 /**

@@ -66,6 +66,7 @@ export const ALLOWED_STATE: readonly KnownState[] = [
   { file: "kernel/versions/view.ts", name: "views", why: "memo: the view of an API version is a function of the version (facts)" },
   { file: "resources/quotes/index.ts", name: "made", why: "memo: the quote skeleton's factory, built from the generated facts on first use" },
   { file: "resources/checkout-sessions/index.ts", name: "made", why: "memo: the Checkout Session skeleton's factory, built from the generated facts on first use" },
+  { file: "resources/billing-portal/index.ts", name: "made", why: "memo: the portal session skeleton's factory, built from the generated facts on first use" },
   { file: "resources/subscription-schedules/index.ts", name: "made", why: "memo: the subscription schedule skeleton's factory, built from the generated facts on first use" },
   { file: "stripe/ids.ts", name: "cursor", why: "position in the pool of random bytes; ids only need to be unique" },
   { file: "stripe/spec/operation-params.ts", name: "parsedDefs", why: "memo: parsed generated definitions (facts)" },

@@ -466,6 +466,7 @@ const PAYMENT_LINK = [
   well("POST", "/v1/prices", { currency: "usd", unit_amount: 1000, product: L("prod") }),
   well("POST", "/v1/payment_links", { line_items: [{ price: L("price"), quantity: 1 }] }),
 ];
+const PORTAL_CONFIG = well("POST", "/v1/billing_portal/configurations", { features: { invoice_history: { enabled: true } } });
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -496,6 +497,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/credit_notes": { prefix: "cn", steps: CREDIT_NOTE },
   "/v1/checkout/sessions": { prefix: "cs_test", steps: CHECKOUT },
   "/v1/payment_links": { prefix: "plink", steps: PAYMENT_LINK },
+  "/v1/billing_portal/configurations": { prefix: "bpc", steps: [PORTAL_CONFIG] },
   "/v1/subscription_schedules": { prefix: "sub_sched", steps: SCHEDULE },
 };
 
@@ -553,6 +555,8 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/quotes/:id/pdf": [OPEN_QUOTE, {}, { id: L("qt") }],
   "GET /v1/quotes/:id/line_items": [QUOTE, {}, { id: L("qt") }],
   "GET /v1/payment_links/:id/line_items": [PAYMENT_LINK, {}, { id: L("plink") }],
+  "POST /v1/billing_portal/configurations": [[], { features: { invoice_history: { enabled: true } } }, {}],
+  "POST /v1/billing_portal/sessions": [[CUS], { customer: L("cus") }, {}],
   "GET /v1/quotes/:id/computed_upfront_line_items": [QUOTE, {}, { id: L("qt") }],
   "POST /v1/subscription_schedules/:id/cancel": [SCHEDULE, {}, { id: L("sub_sched") }],
   "POST /v1/subscription_schedules/:id/release": [SCHEDULE, {}, { id: L("sub_sched") }],

@@ -233,7 +233,6 @@ const SAMPLES: Samples = {
     linkInactive: ["plink_123"],
   },
   billingPortal: {
-    noDefaultConfiguration: [],
     configurationInactive: ["bpc_123"],
     defaultNotDeactivatable: [],
     productsRequired: [],

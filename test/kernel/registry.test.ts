@@ -47,6 +47,8 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "balance",
         "checkout-sessions",
         "payment-links",
+        "billing-portal-configurations",
+        "billing-portal-sessions",
       ],
     );
   });

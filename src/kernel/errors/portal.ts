@@ -1,8 +1,7 @@
 /**
  * @module errors/portal
  * The refusals of Payment Links and the customer portal. Where Stripe's
- * wording is known (an inactive price, the portal without a saved default
- * configuration in test mode) the message is Stripe's; the others say what is
+ * wording is known (an inactive price) the message is Stripe's; the others say what is
  * wrong in the same style. Missing and exclusive parameters use the shared
  * builders of `api.ts`.
  */
@@ -18,12 +17,6 @@ export const PaymentLinkErrors = defineErrors({
 });
 
 export const BillingPortalErrors = defineErrors({
-  /** Stripe's answer in test mode until the portal's settings are saved in the Dashboard. */
-  noDefaultConfiguration: () =>
-    invalidRequest(
-      400,
-      "You can’t create a portal session in test mode until you save your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.",
-    ),
   configurationInactive: (id: string) => invalidRequest(400, `The configuration ${id} is not active; a portal session needs an active configuration.`, { param: "configuration" }),
   defaultNotDeactivatable: () => invalidRequest(400, "You cannot deactivate the default configuration.", { param: "active" }),
   productsRequired: () =>
