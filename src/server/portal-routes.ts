@@ -12,6 +12,10 @@ import { createContext, type Context } from "../kernel/context.js";
 import { findPaymentLink, paymentLinks, sessionFromLink } from "../resources/payment-links.js";
 import { inactiveLinkPage, notFoundPage } from "../pages/payment-link.js";
 import type { Html } from "../pages/html.js";
+import { cancelPage, portalPage } from "../pages/portal.js";
+import { findPortalSession, portalCancel, portalSwitch, portalUpdateCard, portalView, type PortalView } from "../resources/billing-portal/actions.js";
+import { portalPath } from "../resources/billing-portal/index.js";
+import { StripeError } from "../kernel/errors/index.js";
 import type { Runtime } from "./runtime.js";
 
 /** Sends a page. */
@@ -22,6 +26,37 @@ function sendPage(reply: FastifyReply, status: number, page: Html): FastifyReply
 function contextFor(rt: Runtime, req: FastifyRequest, ns: string): Context {
   return createContext(rt.services, ns, req.id, null);
 }
+
+/** The query string's values (the portal's links carry plain ids). */
+function queryOf(req: FastifyRequest): URLSearchParams {
+  const q = req.url.indexOf("?");
+  return new URLSearchParams(q < 0 ? "" : req.url.slice(q + 1));
+}
+
+function field(req: FastifyRequest, name: string): string {
+  const v = ((req.body ?? {}) as Record<string, unknown>)[name];
+  return typeof v === "string" ? v : "";
+}
+
+/** A portal action: what it does, and the notice its redirect names. */
+type PortalAction = (ctx: Context, view: PortalView, req: FastifyRequest) => Promise<string>;
+
+const ACTIONS: Readonly<Record<string, PortalAction>> = {
+  cancel: async (ctx, view, req) => {
+    const sub = await portalCancel(ctx, view, field(req, "subscription"), field(req, "reason"));
+    return sub.status === "canceled" ? "canceled" : "cancel_scheduled";
+  },
+  switch: async (ctx, view, req) => {
+    await portalSwitch(ctx, view, field(req, "subscription"), field(req, "price"));
+    return "switched";
+  },
+  card: async (ctx, view, req) => {
+    await portalUpdateCard(ctx, view, field(req, "card_number"));
+    return "card_updated";
+  },
+};
+
+const SESSION_GONE = () => notFoundPage("Session not found", "This portal session does not exist. Ask for a new link to manage your billing.");
 
 /** Registers the pages' routes (no API key: the hooks let them through). */
 export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<void> {
@@ -39,6 +74,62 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
         if (!link.active) return sendPage(reply, 410, inactiveLinkPage(link));
         const session = await sessionFromLink(ctx, link);
         return reply.code(303).header("location", session.url ?? "").header("cache-control", "no-store").send();
+      },
+    });
+
+    /** The session a portal address names, with its namespace's context, or `undefined`. */
+    const portalOf = async (req: FastifyRequest): Promise<{ ctx: Context; view: PortalView; base: string } | undefined> => {
+      const { secret } = req.params as { secret: string };
+      const found = await findPortalSession(rt.services, secret);
+      if (!found) return undefined;
+      const ctx = contextFor(rt, req, found.ns);
+      return { ctx, view: await portalView(ctx, found.id), base: portalPath(secret) };
+    };
+
+    app.route({
+      method: "GET",
+      url: "/p/session/:secret",
+      config: { noAuth: true },
+      handler: async (req, reply) => {
+        const p = await portalOf(req);
+        if (!p) return sendPage(reply, 404, SESSION_GONE());
+        const notice = queryOf(req).get("notice") ?? undefined;
+        return sendPage(reply, 200, portalPage(p.view, p.base, notice !== undefined ? { notice } : {}));
+      },
+    });
+
+    app.route({
+      method: "GET",
+      url: "/p/session/:secret/cancel",
+      config: { noAuth: true },
+      handler: async (req, reply) => {
+        const p = await portalOf(req);
+        if (!p) return sendPage(reply, 404, SESSION_GONE());
+        const id = queryOf(req).get("subscription");
+        const s = p.view.subscriptions.find((x) => x.subscription.id === id);
+        if (!s || !p.view.configuration.features.subscription_cancel.enabled) return sendPage(reply, 404, notFoundPage("Subscription not found", "There is no such subscription to cancel here."));
+        return sendPage(reply, 200, cancelPage(p.view, p.base, s));
+      },
+    });
+
+    app.route({
+      method: "POST",
+      url: "/p/session/:secret/:action",
+      config: { noAuth: true },
+      handler: async (req, reply) => {
+        const act = ACTIONS[(req.params as { action: string }).action];
+        const p = await portalOf(req);
+        if (!p) return sendPage(reply, 404, SESSION_GONE());
+        if (!act) return sendPage(reply, 404, notFoundPage("Not found", "The portal has no such action."));
+        try {
+          const notice = await act(p.ctx, p.view, req);
+          // Post/redirect/get: reloading the page never repeats the action.
+          return reply.code(303).header("location", `${p.base}?notice=${notice}`).header("cache-control", "no-store").send();
+        } catch (err) {
+          if (!(err instanceof StripeError)) throw err;
+          // The refusal is shown on the page as it is now (nothing changed).
+          return sendPage(reply, 400, portalPage(await portalView(p.ctx, p.view.session.id), p.base, { error: err.body.message }));
+        }
       },
     });
   };
