@@ -103,7 +103,9 @@ ${view.session.return_url ? html`<p><a href="${view.session.return_url}">← Ret
 
 /** The portal's page for a session at `base` (its address), with a notice or an error from the last action. */
 export function portalPage(view: PortalView, base: string, message?: { notice?: string; error?: string }): Html {
-  const notice = message?.notice !== undefined ? NOTICES[message.notice] : undefined;
+  // A flow's hosted confirmation may carry the application's own message (flow_data[after_completion][hosted_confirmation]).
+  const custom = view.session.flow?.after_completion.hosted_confirmation?.custom_message ?? undefined;
+  const notice = message?.notice !== undefined && NOTICES[message.notice] !== undefined ? (custom ?? NOTICES[message.notice]) : undefined;
   return layout({
     title: "Billing portal",
     body: html`${header(view)}

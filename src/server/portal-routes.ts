@@ -94,6 +94,10 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
         const p = await portalOf(req);
         if (!p) return sendPage(reply, 404, SESSION_GONE());
         const notice = queryOf(req).get("notice") ?? undefined;
+        // A cancellation flow (flow_data) opens on the confirmation of its subscription, while it can still be canceled.
+        const flow = p.view.session.flow;
+        const target = flow?.type === "subscription_cancel" && notice === undefined ? p.view.subscriptions.find((x) => x.subscription.id === flow.subscription_cancel?.subscription) : undefined;
+        if (target && target.subscription.status !== "canceled" && !target.subscription.cancel_at_period_end) return sendPage(reply, 200, cancelPage(p.view, p.base, target));
         return sendPage(reply, 200, portalPage(p.view, p.base, notice !== undefined ? { notice } : {}));
       },
     });
@@ -123,8 +127,9 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
         if (!act) return sendPage(reply, 404, notFoundPage("Not found", "The portal has no such action."));
         try {
           const notice = await act(p.ctx, p.view, req);
-          // Post/redirect/get: reloading the page never repeats the action.
-          return reply.code(303).header("location", `${p.base}?notice=${notice}`).header("cache-control", "no-store").send();
+          // A flow's redirect goes back to the application; otherwise post/redirect/get: reloading never repeats the action.
+          const redirect = p.view.session.flow?.after_completion.redirect?.return_url;
+          return reply.code(303).header("location", redirect ?? `${p.base}?notice=${notice}`).header("cache-control", "no-store").send();
         } catch (err) {
           if (!(err instanceof StripeError)) throw err;
           // The refusal is shown on the page as it is now (nothing changed).

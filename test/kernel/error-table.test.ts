@@ -239,6 +239,7 @@ const SAMPLES: Samples = {
     priceNotOfProduct: ["price_123", "prod_123", "features[subscription_update][products][0][prices][0]"],
     notAllowed: ["canceling subscriptions"],
     notTheCustomers: ["sub_123"],
+    flowFeatureDisabled: ["subscription_cancel"],
     priceNotAllowed: ["price_123"],
   },
   subscriptionSchedule: {

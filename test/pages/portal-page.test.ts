@@ -148,4 +148,46 @@ describe("customer portal page", { timeout: 120_000 }, () => {
     assert.match(res.text, new RegExp(`The subscription ${sub.id} does not belong to this portal session&#39;s customer\\.`));
     assert.equal((await stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end, false);
   });
+
+  test("raw HTTP: a subscription_cancel flow opens on the confirmation and, confirmed, redirects to the flow's return_url", async () => {
+    await using s = await startTestServer();
+    const { stripe, customer, sub } = await shop(s);
+    const session = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: sub.id }, after_completion: { type: "redirect", redirect: { return_url: "https://example.com/after" } } },
+    });
+    assert.deepEqual(session.flow, {
+      type: "subscription_cancel",
+      after_completion: { type: "redirect", redirect: { return_url: "https://example.com/after" }, hosted_confirmation: null },
+      customer_update: null,
+      subscription_cancel: { retention: null, subscription: sub.id },
+      subscription_pause: null,
+      subscription_update: null,
+      subscription_update_confirm: null,
+    });
+    const path = new URL(session.url).pathname;
+    const page = await s.raw("GET", path, { key: null });
+    assert.match(page.text, /Confirm cancellation/);
+    const res = await fetch(`${s.pt.url}${path}/cancel`, { method: "POST", redirect: "manual", body: new URLSearchParams({ subscription: sub.id }) });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "https://example.com/after");
+    assert.equal((await stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end, true);
+  });
+
+  test("flow_data refusals: another customer's subscription, a flow whose feature is off, a flow not modelled; no session is created", async () => {
+    await using s = await startTestServer();
+    const { stripe, customer, sub } = await shop(s);
+    const stranger = await stripe.customers.create({ email: "eve@example.com" });
+    const refuse = (p: Promise<unknown>) => p.then(() => assert.fail("accepted"), (e: unknown) => e as Stripe.errors.StripeError);
+    let e = await refuse(stripe.billingPortal.sessions.create({ customer: stranger.id, flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: sub.id } } }));
+    assert.equal(e.statusCode, 400);
+    assert.equal(e.param, "flow_data[subscription_cancel][subscription]");
+    const off = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+    e = await refuse(stripe.billingPortal.sessions.create({ customer: customer.id, configuration: off.id, flow_data: { type: "payment_method_update" } }));
+    assert.equal(e.param, "flow_data[type]");
+    e = await refuse(stripe.billingPortal.sessions.create({ customer: customer.id, flow_data: { type: "subscription_update", subscription_update: { subscription: sub.id } } }));
+    assert.equal(e.statusCode, 400);
+    const created = (await stripe.events.list({ type: "billing_portal.session.created" })).data;
+    assert.equal(created.length, 0);
+  });
 });

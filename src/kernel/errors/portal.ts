@@ -23,6 +23,8 @@ export const BillingPortalErrors = defineErrors({
     invalidRequest(400, "`features[subscription_update][products]` is required when `features[subscription_update][enabled]` is true.", { param: "features[subscription_update][products]" }),
   priceNotOfProduct: (price: string, product: string, param: string) => invalidRequest(400, `The price ${price} does not belong to the product ${product}.`, { param }),
   notAllowed: (what: string) => invalidRequest(400, `This portal configuration does not allow ${what}.`),
-  notTheCustomers: (sub: string) => invalidRequest(400, `The subscription ${sub} does not belong to this portal session's customer.`, { param: "subscription" }),
+  notTheCustomers: (sub: string, param = "subscription") => invalidRequest(400, `The subscription ${sub} does not belong to this portal session's customer.`, { param }),
+  flowFeatureDisabled: (type: string) =>
+    invalidRequest(400, `You cannot create a \`${type}\` flow: the feature is disabled in the portal configuration.`, { param: "flow_data[type]" }),
   priceNotAllowed: (price: string) => invalidRequest(400, `The price ${price} is not one of the portal configuration's products.`, { param: "price" }),
 });

@@ -25,6 +25,7 @@ import type { ResourceModule } from "../../kernel/registry.js";
 import { customers } from "../customers.js";
 import { prices } from "../prices.js";
 import { products } from "../products.js";
+import { subscriptions } from "../subscriptions/index.js";
 import { checkoutBaseUrlPort } from "../checkout-sessions/index.js";
 
 export type PortalConfiguration = Wire<Stripe.BillingPortal.Configuration>;
@@ -254,7 +255,48 @@ export const portalSessions: Resource<PortalSession> = new Resource<PortalSessio
 let made: ReturnType<typeof objectFactory<PortalSession>> | undefined;
 const blankSession = (fields: Partial<PortalSession>): PortalSession => (made ??= objectFactory<PortalSession>("billing_portal.session"))(fields);
 
+interface FlowParam {
+  readonly type: string;
+  readonly after_completion?: { readonly type: "hosted_confirmation" | "portal_homepage" | "redirect"; readonly redirect?: { readonly return_url: string }; readonly hosted_confirmation?: { readonly custom_message?: string } };
+  readonly subscription_cancel?: { readonly subscription: string };
+}
+
+/** The flows modelled, and the feature of the configuration each needs. */
+const FLOWS: Readonly<Record<string, keyof Features>> = { payment_method_update: "payment_method_update", subscription_cancel: "subscription_cancel" };
+
+/** A session's `flow` from `flow_data`: checked against the customer and the configuration. */
+async function flowOf(ctx: Context, f: FlowParam, customer: string, config: PortalConfiguration): Promise<PortalSession["flow"]> {
+  const feature = FLOWS[f.type];
+  if (feature === undefined) throw Errors.valueNotImplemented("flow_data[type]", f.type);
+  if (!(config.features[feature] as { enabled: boolean }).enabled) throw BillingPortalErrors.flowFeatureDisabled(f.type);
+  let cancel: { retention: null; subscription: string } | null = null;
+  if (f.type === "subscription_cancel") {
+    if (!f.subscription_cancel) throw Errors.parameterMissing("flow_data[subscription_cancel]");
+    const sub = await subscriptions.get(ctx, f.subscription_cancel.subscription);
+    if (!sub) throw Errors.resourceMissing("subscription", f.subscription_cancel.subscription, "flow_data[subscription_cancel][subscription]", 400);
+    if (sub.customer !== customer) throw BillingPortalErrors.notTheCustomers(sub.id, "flow_data[subscription_cancel][subscription]");
+    cancel = { retention: null, subscription: sub.id };
+  }
+  const a = f.after_completion;
+  if (a?.type === "redirect" && !a.redirect) throw Errors.parameterMissing("flow_data[after_completion][redirect]");
+  const type = a?.type ?? "portal_homepage";
+  return {
+    type: f.type,
+    after_completion: {
+      type,
+      redirect: type === "redirect" ? { return_url: a!.redirect!.return_url } : null,
+      hosted_confirmation: type === "hosted_confirmation" ? { custom_message: a?.hosted_confirmation?.custom_message ?? null } : null,
+    },
+    customer_update: null,
+    subscription_cancel: cancel,
+    subscription_pause: null,
+    subscription_update: null,
+    subscription_update_confirm: null,
+  } as unknown as PortalSession["flow"];
+}
+
 interface SessionParams {
+  readonly flow_data?: FlowParam;
   readonly customer?: string;
   readonly configuration?: string;
   readonly return_url?: string;
@@ -270,6 +312,7 @@ async function createPortalSession(ctx: Context, p: SessionParams): Promise<Port
     config = await portalConfigurations.resource.require(ctx, p.configuration, "configuration");
     if (!config.active) throw BillingPortalErrors.configurationInactive(config.id);
   } else config = await defaultConfiguration(ctx);
+  const flow = p.flow_data ? await flowOf(ctx, p.flow_data, customer.id, config) : null;
   const secret = `test_${randomChars(24)}`;
   const base = ctx.services.relations.port(checkoutBaseUrlPort)?.() ?? "";
   const session = blankSession({
@@ -278,7 +321,7 @@ async function createPortalSession(ctx: Context, p: SessionParams): Promise<Port
     livemode: false,
     configuration: config.id,
     customer: customer.id,
-    flow: null,
+    flow,
     locale: (p.locale as PortalSession["locale"]) ?? null,
     on_behalf_of: null,
     // Stripe's API reference: without return_url, the configuration's default_return_url.
@@ -300,7 +343,13 @@ export const portalSessionsModule: ResourceModule = {
   name: "billing-portal-sessions",
   resources: [portalSessions as unknown as Resource<StripeObject>],
   endpoints: [
-    stripeEndpoint("POST", "/v1/billing_portal/sessions", portalSessions as unknown as Resource<StripeObject>, { customer: true, configuration: true, return_url: true, locale: true }, (ctx, params) =>
+    stripeEndpoint("POST", "/v1/billing_portal/sessions", portalSessions as unknown as Resource<StripeObject>, {
+      customer: true,
+      configuration: true,
+      return_url: true,
+      locale: true,
+      flow_data: { type: true, after_completion: { type: true, redirect: { return_url: true }, hosted_confirmation: { custom_message: true } }, subscription_cancel: { subscription: true } },
+    }, (ctx, params) =>
       createPortalSession(ctx, params as SessionParams),
     ),
   ],
