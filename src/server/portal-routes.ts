@@ -83,7 +83,13 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
       const found = await findPortalSession(rt.services, secret);
       if (!found) return undefined;
       const ctx = contextFor(rt, req, found.ns);
-      return { ctx, view: await portalView(ctx, found.id), base: portalPath(secret) };
+      try {
+        return { ctx, view: await portalView(ctx, found.id), base: portalPath(secret) };
+      } catch (err) {
+        // The session's customer or configuration is gone (a deleted customer): the session is no longer usable.
+        if (err instanceof StripeError) return undefined;
+        throw err;
+      }
     };
 
     app.route({

@@ -135,6 +135,10 @@ describe("customer portal page", { timeout: 120_000 }, () => {
     const gone = await s.raw("GET", "/p/session/test_nothing", { key: null });
     assert.equal(gone.status, 404);
     assert.match(gone.text, /This portal session does not exist/);
+    await stripe.customers.del(customer.id);
+    const deleted = await s.raw("GET", path, { key: null });
+    assert.equal(deleted.status, 404);
+    assert.match(deleted.headers.get("content-type")!, /^text\/html/);
   });
 
   test("raw HTTP: a subscription of another customer cannot be canceled from a portal session", async () => {
