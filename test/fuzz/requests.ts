@@ -555,6 +555,9 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/quotes/:id/pdf": [OPEN_QUOTE, {}, { id: L("qt") }],
   "GET /v1/quotes/:id/line_items": [QUOTE, {}, { id: L("qt") }],
   "GET /v1/payment_links/:id/line_items": [PAYMENT_LINK, {}, { id: L("plink") }],
+  // A balance transaction's id is learnt from the list that shows it, after a charge made one.
+  "GET /v1/balance_transactions/:id": [[CHARGE(), well("GET", "/v1/balance_transactions", {})], {}, { id: L("txn") }],
+  "GET /v1/balance/history/:id": [[CHARGE(), well("GET", "/v1/balance_transactions", {})], {}, { id: L("txn") }],
   "POST /v1/billing_portal/configurations": [[], { features: { invoice_history: { enabled: true } } }, {}],
   "POST /v1/billing_portal/sessions": [[CUS], { customer: L("cus") }, {}],
   "GET /v1/quotes/:id/computed_upfront_line_items": [QUOTE, {}, { id: L("qt") }],
