@@ -134,6 +134,10 @@ describe("payment links", { timeout: 120_000 }, () => {
     const again = await visit(link.url);
     assert.notEqual(again.headers.get("location"), location);
     assert.equal((await b.stripe.checkout.sessions.list()).data.length, 2);
+    // Sessions not from the link are not listed under it.
+    await b.stripe.checkout.sessions.create({ mode: "payment", success_url: "https://example.com/s", line_items: [{ price: tshirt.id, quantity: 1 }] });
+    const fromLink = await b.stripe.checkout.sessions.list({ payment_link: link.id });
+    assert.deepEqual(fromLink.data.map((x) => x.payment_link), [link.id, link.id]);
   });
 
   test("a recurring price makes a subscription session; completing it reports the link on checkout.session.completed", async () => {

@@ -74,6 +74,7 @@ export const checkoutSessions: Resource<CheckoutSession> = new Resource<Checkout
     customer: (s) => (typeof s.customer === "string" ? s.customer : null),
     payment_intent: (s) => (typeof s.payment_intent === "string" ? s.payment_intent : null),
     subscription: (s) => (typeof s.subscription === "string" ? s.subscription : null),
+    payment_link: (s) => (typeof s.payment_link === "string" ? s.payment_link : null),
     status: (s) => s.status,
   },
   expandable: { customer: "customer", invoice: "invoice", payment_intent: "payment_intent", payment_link: "payment_link", setup_intent: "setup_intent", subscription: "subscription" },
@@ -617,13 +618,14 @@ export const checkoutSessionsModule: ResourceModule = {
       "GET",
       "/v1/checkout/sessions",
       res,
-      { customer: true, payment_intent: true, subscription: true, status: true },
+      { customer: true, payment_intent: true, payment_link: true, subscription: true, status: true },
       async (ctx, params) => {
         await expireDueSessions(ctx);
-        const p = params as { customer?: string; payment_intent?: string; subscription?: string; status?: string } & Parameters<typeof listPage>[3];
-        const where = p.customer !== undefined ? { index: "customer", value: p.customer } : p.payment_intent !== undefined ? { index: "payment_intent", value: p.payment_intent } : p.subscription !== undefined ? { index: "subscription", value: p.subscription } : undefined;
+        const p = params as { customer?: string; payment_intent?: string; payment_link?: string; subscription?: string; status?: string } & Parameters<typeof listPage>[3];
+        const where = p.customer !== undefined ? { index: "customer", value: p.customer } : p.payment_intent !== undefined ? { index: "payment_intent", value: p.payment_intent } : p.subscription !== undefined ? { index: "subscription", value: p.subscription } : p.payment_link !== undefined ? { index: "payment_link", value: p.payment_link } : undefined;
         const filter = (s: CheckoutSession) =>
           (p.status === undefined || s.status === p.status) &&
+          (p.payment_link === undefined || s.payment_link === p.payment_link) &&
           (p.payment_intent === undefined || s.payment_intent === p.payment_intent) &&
           (p.subscription === undefined || s.subscription === p.subscription);
         return listPage(ctx, checkoutSessions, "/v1/checkout/sessions", p, { ...(where ? { where } : {}), filter });
