@@ -66,7 +66,9 @@ ${s.switchTo.length > 0
 <p><button type="submit" class="secondary">Update plan</button></p>
 </form>`
     : ""}
-${canCancel ? html`<p><a href="${base}/cancel?subscription=${sub.id}" role="button">Cancel subscription</a></p>` : ""}
+${canCancel
+    ? html`<form method="get" action="${base}/cancel"><input type="hidden" name="subscription" value="${sub.id}"><p><button type="submit" class="danger">Cancel subscription</button></p></form>`
+    : ""}
 </section>`;
 }
 
