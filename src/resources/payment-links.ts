@@ -54,6 +54,21 @@ interface AfterCompletionParam {
   readonly hosted_confirmation?: { readonly custom_message?: string };
 }
 
+/**
+ * Throws unless `url` is an absolute http(s) URL: the hosted pages link to it,
+ * so a `javascript:` address must never reach them.
+ */
+export function checkWebUrl(url: string, param: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== "http:" && parsed?.protocol !== "https:") throw PaymentLinkErrors.urlInvalid(param);
+  return url;
+}
+
 /** The lines checked: every price exists and is active, one currency, one billing interval. */
 async function checkLines(ctx: Context, given: readonly LineParam[]): Promise<{ lines: LinkLine[]; currency: string; recurring: boolean }> {
   if (given.length === 0) throw Errors.parameterMissing("line_items");
@@ -87,7 +102,7 @@ function afterCompletionOf(a: AfterCompletionParam | undefined, param = "after_c
   if (a === undefined) return { type: "hosted_confirmation", hosted_confirmation: { custom_message: null } };
   if (a.type === "redirect") {
     if (!a.redirect) throw Errors.parameterMissing(`${param}[redirect]`);
-    return { type: "redirect", redirect: { url: a.redirect.url } };
+    return { type: "redirect", redirect: { url: checkWebUrl(a.redirect.url, `${param}[redirect][url]`) } };
   }
   return { type: "hosted_confirmation", hosted_confirmation: { custom_message: a.hosted_confirmation?.custom_message ?? null } };
 }

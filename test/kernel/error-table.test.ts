@@ -230,6 +230,7 @@ const SAMPLES: Samples = {
     currencyMismatch: ["usd", "line_items[1][price]"],
     intervalMismatch: ["line_items[1][price]"],
     adjustableBounds: ["line_items[0][adjustable_quantity]"],
+    urlInvalid: ["after_completion[redirect][url]"],
     linkInactive: ["plink_123"],
   },
   billingPortal: {

@@ -105,6 +105,11 @@ describe("billing portal", { timeout: 120_000 }, () => {
     assert.equal(e.code, "resource_missing");
     assert.equal(e.param, "configuration");
     assert.equal(e.message, "No such configuration: 'bpc_nope'");
+    e = await refusal(b.stripe.billingPortal.sessions.create({ customer: b.customer.id, return_url: "javascript:alert(1)" }));
+    assert.equal(e.code, "url_invalid");
+    assert.equal(e.param, "return_url");
+    e = await refusal(b.stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } }, default_return_url: "ftp://example.com" }));
+    assert.equal(e.param, "default_return_url");
     e = await refusal(b.stripe.billingPortal.configurations.retrieve("bpc_nope"));
     assert.equal(e.statusCode, 404);
 

@@ -99,6 +99,11 @@ describe("payment links", { timeout: 120_000 }, () => {
     assert.equal(e.code, "parameter_missing");
     assert.equal(e.param, "after_completion[redirect]");
 
+    e = await refusal(b.stripe.paymentLinks.create({ line_items: [{ price: tshirt.id, quantity: 1 }], after_completion: { type: "redirect", redirect: { url: "javascript:alert(1)" } } }));
+    assert.equal(e.code, "url_invalid");
+    assert.equal(e.param, "after_completion[redirect][url]");
+    assert.equal(e.message, "Not a valid URL");
+
     e = await refusal(b.stripe.paymentLinks.retrieve("plink_nope"));
     assert.equal(e.statusCode, 404);
     assert.equal(e.message, "No such payment link: 'plink_nope'");

@@ -13,6 +13,8 @@ export const PaymentLinkErrors = defineErrors({
   intervalMismatch: (param: string) => invalidRequest(400, "All recurring prices on a payment link must share one billing interval.", { param }),
   adjustableBounds: (param: string) =>
     invalidRequest(400, "`adjustable_quantity[minimum]` must be at most `adjustable_quantity[maximum]`, and the quantity between them.", { param }),
+  /** Stripe's message for a URL it cannot take (as for Checkout's success_url). */
+  urlInvalid: (param: string) => invalidRequest(400, "Not a valid URL", { param, code: "url_invalid" }),
   linkInactive: (id: string) => invalidRequest(400, `The payment link ${id} is not active: no new Checkout Session can be created from it.`),
 });
 

@@ -27,6 +27,7 @@ import { prices } from "../prices.js";
 import { products } from "../products.js";
 import { subscriptions } from "../subscriptions/index.js";
 import { checkoutBaseUrlPort } from "../checkout-sessions/index.js";
+import { checkWebUrl } from "../payment-links.js";
 
 export type PortalConfiguration = Wire<Stripe.BillingPortal.Configuration>;
 export type PortalSession = Wire<Stripe.BillingPortal.Session>;
@@ -179,6 +180,7 @@ export const portalConfigurations: ResourceDef<PortalConfiguration> = defineReso
     params: EDITABLE,
     fields: { features: "skip", business_profile: "skip", login_page: "skip" },
     async prepare(ctx, p) {
+      if (typeof p.default_return_url === "string") checkWebUrl(p.default_return_url, "default_return_url");
       const features = featuresOf(blankFeatures(), p.features as FeaturesParam);
       await checkFeatures(ctx, features);
       return features;
@@ -197,6 +199,7 @@ export const portalConfigurations: ResourceDef<PortalConfiguration> = defineReso
     async prepare(ctx, p, current) {
       // Stripe keeps one default configuration: it can be changed, never deactivated.
       if (p.active === false && current.is_default) throw BillingPortalErrors.defaultNotDeactivatable();
+      if (typeof p.default_return_url === "string") checkWebUrl(p.default_return_url, "default_return_url");
       const features = featuresOf(current.features, p.features as FeaturesParam);
       await checkFeatures(ctx, features);
       return features;
@@ -279,6 +282,7 @@ async function flowOf(ctx: Context, f: FlowParam, customer: string, config: Port
   }
   const a = f.after_completion;
   if (a?.type === "redirect" && !a.redirect) throw Errors.parameterMissing("flow_data[after_completion][redirect]");
+  if (a?.type === "redirect") checkWebUrl(a.redirect!.return_url, "flow_data[after_completion][redirect][return_url]");
   const type = a?.type ?? "portal_homepage";
   return {
     type: f.type,
@@ -306,6 +310,7 @@ interface SessionParams {
 
 async function createPortalSession(ctx: Context, p: SessionParams): Promise<PortalSession> {
   if (p.customer === undefined) throw Errors.parameterMissing("customer");
+  if (p.return_url !== undefined) checkWebUrl(p.return_url, "return_url");
   const customer = await customers.require(ctx, p.customer, "customer");
   let config: PortalConfiguration;
   if (p.configuration !== undefined) {
