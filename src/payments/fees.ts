@@ -37,3 +37,11 @@ const DAY = 86_400;
 export function availableOn(created: number): number {
   return (Math.floor(created / DAY) + AVAILABLE_AFTER_DAYS) * DAY;
 }
+
+/** Instant Payouts: 1.5% of the payout, at least 50 (Stripe's US pricing page); standard payouts are free. */
+export const INSTANT_PAYOUT_FEE = { percent: 1.5, minimum: 50 } as const;
+
+/** Stripe's fee for an instant payout of `amount` (rounded half up to the minor unit). */
+export function instantPayoutFee(amount: number): number {
+  return Math.max(INSTANT_PAYOUT_FEE.minimum, Math.round((amount * INSTANT_PAYOUT_FEE.percent) / 100));
+}

@@ -7,7 +7,9 @@
  * `payments/fees.ts`), a refund, a refund that failed, a direct debit that
  * bounced. The modules that move money announce it through their hooks and
  * this module books what their object names (`balance_transaction`,
- * `failure_balance_transaction`), once per id.
+ * `failure_balance_transaction`), once per id. Modules whose money moves
+ * in ways of their own (payouts) book through {@link bookTransaction} and
+ * read the funds they may draw on through {@link availableFunds}.
  *
  * Funds are `pending` until `available_on` and `available` after it, on the
  * server clock, which then sends `balance.available`. Test clocks do not move balances: a transaction is dated by
@@ -28,7 +30,7 @@ import { refundRelations } from "./refunds.js";
 export type BalanceTransaction = Wire<Stripe.BalanceTransaction>;
 
 /** What one booking says; the rest of the transaction follows from it. */
-interface Entry {
+export interface BalanceEntry {
   readonly id: string;
   readonly source: string;
   readonly type: BalanceTransaction["type"];
@@ -38,6 +40,8 @@ interface Entry {
   readonly currency: string;
   readonly description: string | null;
   readonly bypassPending: boolean;
+  /** What the fee is, when there is one; default Stripe's processing fees. */
+  readonly feeDescription?: string;
 }
 
 const serverNow = (ctx: Context): number => Math.floor(ctx.services.clock.now() / 1000);
@@ -52,7 +56,7 @@ export const balanceTransactions: ResourceDef<BalanceTransaction> = defineResour
   idPrefix: "txn",
   path: "/v1/balance_transactions",
   eventPrefix: null,
-  expandable: { source: ["charge", "refund"] },
+  expandable: { source: ["charge", "refund", "payout"] },
   view,
   retrieve: true,
   list: {
@@ -75,8 +79,8 @@ function methodOf(charge: Charge): string {
 }
 
 /** What a charge's and a refund's transaction ids stand for. */
-function entriesOfCharge(charge: Charge): Entry[] {
-  const out: Entry[] = [];
+function entriesOfCharge(charge: Charge): BalanceEntry[] {
+  const out: BalanceEntry[] = [];
   const method = methodOf(charge);
   const common = { source: charge.id, currency: charge.currency, description: charge.description };
   if (typeof charge.balance_transaction === "string") {
@@ -92,8 +96,8 @@ function entriesOfCharge(charge: Charge): Entry[] {
   return out;
 }
 
-function entriesOfRefund(refund: Refund): Entry[] {
-  const out: Entry[] = [];
+function entriesOfRefund(refund: Refund): BalanceEntry[] {
+  const out: BalanceEntry[] = [];
   const common = { source: refund.id, currency: refund.currency, description: "REFUND FOR CHARGE", bypassPending: true };
   // Stripe keeps its fee when a payment is refunded (its pricing page), so a refund books no fee.
   if (typeof refund.balance_transaction === "string") out.push({ ...common, id: refund.balance_transaction, type: "refund", reportingCategory: "refund", amount: -refund.amount, fee: 0 });
@@ -104,7 +108,7 @@ function entriesOfRefund(refund: Refund): Entry[] {
 }
 
 /** Books each entry not booked yet. */
-async function book(ctx: Context, entries: readonly Entry[]): Promise<void> {
+async function book(ctx: Context, entries: readonly BalanceEntry[]): Promise<void> {
   for (const e of entries) {
     if (await transactions.get(ctx, e.id)) continue;
     const created = serverNow(ctx);
@@ -119,7 +123,7 @@ async function book(ctx: Context, entries: readonly Entry[]): Promise<void> {
       description: e.description,
       exchange_rate: null,
       fee: e.fee,
-      fee_details: e.fee === 0 ? [] : [{ amount: e.fee, application: null, currency: e.currency, description: "Stripe processing fees", type: "stripe_fee" }],
+      fee_details: e.fee === 0 ? [] : [{ amount: e.fee, application: null, currency: e.currency, description: e.feeDescription ?? "Stripe processing fees", type: "stripe_fee" }],
       net: e.amount - e.fee,
       reporting_category: e.reportingCategory,
       source: e.source,
@@ -129,6 +133,21 @@ async function book(ctx: Context, entries: readonly Entry[]): Promise<void> {
     await transactions.insert(ctx, txn);
     if (txn.status === "pending") await announceAvailable(ctx, txn.available_on);
   }
+}
+
+/**
+ * Books one transaction (once per id) and answers it as stored: for the
+ * modules whose money moves in ways this module does not follow by hook.
+ */
+export async function bookTransaction(ctx: Context, entry: BalanceEntry): Promise<BalanceTransaction> {
+  await book(ctx, [entry]);
+  return (await transactions.get(ctx, entry.id))!;
+}
+
+/** The available balance by currency, by the server clock (negative when refunds took more than was available). */
+export async function availableFunds(ctx: Context): Promise<ReadonlyMap<string, number>> {
+  const balance = await balanceOf(ctx);
+  return new Map(balance.available.map((f) => [f.currency, f.amount]));
 }
 
 /** Where the moments that have a `balance.available` coming are kept, per namespace. */

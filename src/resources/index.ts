@@ -33,6 +33,7 @@ import { quotesModule } from "./quotes/index.js";
 import { subscriptionSchedulesModule } from "./subscription-schedules/index.js";
 import { creditNotesModule } from "./credit-notes.js";
 import { balanceModule } from "./balance.js";
+import { payoutsModule } from "./payouts/index.js";
 import { checkoutSessionsModule } from "./checkout-sessions/index.js";
 import { paymentLinksModule } from "./payment-links.js";
 import { portalConfigurationsModule, portalSessionsModule } from "./billing-portal/index.js";
@@ -70,6 +71,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   subscriptionSchedulesModule,
   creditNotesModule,
   balanceModule,
+  payoutsModule,
   checkoutSessionsModule,
   paymentLinksModule,
   portalConfigurationsModule,

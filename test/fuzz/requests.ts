@@ -467,6 +467,8 @@ const PAYMENT_LINK = [
   well("POST", "/v1/payment_links", { line_items: [{ price: L("price"), quantity: 1 }] }),
 ];
 const PORTAL_CONFIG = well("POST", "/v1/billing_portal/configurations", { features: { invoice_history: { enabled: true } } });
+// A payout draws on the available balance: a charge that skips the pending balance funds it.
+const PAYOUT = [CHARGE({ source: "tok_bypassPending" }), well("POST", "/v1/payouts", { amount: 100, currency: "usd" })];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -499,6 +501,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/payment_links": { prefix: "plink", steps: PAYMENT_LINK },
   "/v1/billing_portal/configurations": { prefix: "bpc", steps: [PORTAL_CONFIG] },
   "/v1/subscription_schedules": { prefix: "sub_sched", steps: SCHEDULE },
+  "/v1/payouts": { prefix: "po", steps: PAYOUT },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -577,6 +580,8 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "POST /_chaos/customers/:id/failure": [[CUS], { decline_code: "card_declined", times: 1 }, { id: L("cus") }],
   "DELETE /_chaos/customers/:id/failure": [[CUS], {}, { id: L("cus") }],
   "POST /_webhooks/events/:id/resend": [EVENT, {}, { id: L("evt") }],
+  // Only a paid payout can be reversed: it arrives at the next midnight.
+  "POST /v1/payouts/:id/reverse": [[...PAYOUT, well("POST", "/_time/advance", { seconds: 2 * 86_400 })], {}, { id: L("po") }],
   "POST /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "PUT /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "POST /_time/advance": [[], { seconds: 60 }, {}],

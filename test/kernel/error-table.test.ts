@@ -131,6 +131,16 @@ const SAMPLES: Samples = {
     sourceOfCustomer: ["src_123", "cus_123"],
     sourceNotChargeable: ["src_123", "consumed"],
   },
+  payout: {
+    balanceInsufficient: [],
+    destinationMissing: ["ba_123"],
+    cancelNotPending: ["po_123", "paid"],
+    cancelAutomatic: ["po_123"],
+    reversePending: ["po_123"],
+    reverseNotPaid: ["po_123", "failed"],
+    reverseAlreadyReversed: ["po_123", "po_456"],
+    reverseOfReversal: ["po_123"],
+  },
   card: {
     cardData: ["incorrect_number"],
     decline: ["insufficient_funds", "payment_intent", { charge: "ch_123", payment_intent: PI, payment_method: PM }],

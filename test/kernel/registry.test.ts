@@ -45,6 +45,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "subscription-schedules",
         "credit-notes",
         "balance",
+        "payouts",
         "checkout-sessions",
         "payment-links",
         "billing-portal-configurations",

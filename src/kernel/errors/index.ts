@@ -16,10 +16,12 @@ import { ControlErrors } from "./control.js";
 import { CouponErrors, DiscountErrors, PromotionCodeErrors } from "./discounts.js";
 import { PaymentErrors } from "./payment.js";
 import { BillingPortalErrors, PaymentLinkErrors } from "./portal.js";
+import { PayoutErrors } from "./payout.js";
 
 export * from "./error.js";
 export * from "./api.js";
 export * from "./payment.js";
+export * from "./payout.js";
 export * from "./card.js";
 export * from "./billing.js";
 export * from "./catalog.js";
@@ -33,6 +35,7 @@ export * from "./portal.js";
 export const ERROR_TABLE = {
   api: Errors,
   payment: PaymentErrors,
+  payout: PayoutErrors,
   card: CardErrors,
   invoice: InvoiceErrors,
   invoicePreview: InvoicePreviewErrors,
