@@ -127,6 +127,12 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     apply: (o, v: string) => (o.controlToken = v),
   }),
   row({
+    name: "automatic-payouts",
+    default: "off",
+    help: "Pay out each namespace's available balance every day at midnight UTC of the server clock, one automatic payout per currency",
+    apply: (o, v: boolean) => (o.automaticPayouts = v),
+  }),
+  row({
     name: "max-events",
     value: "<n>",
     default: String(DEFAULT_MAX_EVENTS),

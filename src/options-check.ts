@@ -241,6 +241,7 @@ const OPTION_CHECKS: Shape<PaperTigerOptions> = {
     trialWillEndDays: nonNegative,
     incompleteExpiryHours: positive,
   }),
+  automaticPayouts: boolean,
   chaos: (v, path) => {
     try {
       validateInput(v);

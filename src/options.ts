@@ -63,6 +63,14 @@ export interface PaperTigerOptions {
   maxEvents?: number;
   /** Subscription billing: retry schedule, final action, notices. */
   billing?: BillingOptions;
+  /**
+   * Automatic payouts, as Stripe's daily payout schedule: every day at
+   * midnight UTC of the server clock, each namespace's available balance is
+   * paid out, one payout per currency (`automatic: true`). Default `false`:
+   * payouts are made only through `POST /v1/payouts`, as on Stripe's manual
+   * payout schedule.
+   */
+  automaticPayouts?: boolean;
   /** Server-wide chaos configuration at start (the layer below every runtime `configure`). */
   chaos?: ChaosConfigInput;
   /** Seed of the chaos random streams; shorthand for `chaos.seed`. */

@@ -10,6 +10,7 @@ import { ServerClock, type ClockMode } from "./clock/server-clock.js";
 import { BillingRunner } from "./resources/subscriptions/runner.js";
 import { billingSettings } from "./billing/options.js";
 import { billingSettingsPort } from "./resources/subscriptions/index.js";
+import { automaticPayoutsPort } from "./resources/payouts/index.js";
 import { setFrozenTime, testClockRelations } from "./resources/test-clocks.js";
 import { checkoutBaseUrlPort } from "./resources/checkout-sessions/index.js";
 import { timeControlRoutes } from "./server/time-routes.js";
@@ -486,6 +487,7 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
     relate(r) {
       r.provide(paymentChaosPort, paymentChaosOf(chaos));
       r.provide(billingSettingsPort, billingSettings(options.billing));
+      r.provide(automaticPayoutsPort, options.automaticPayouts === true);
       r.provide(checkoutBaseUrlPort, () => listening.url);
       // Test clock advances bill every boundary crossed, moving the clock to each moment first.
       r.provide(testClockRelations.advance, async (ctx, clockId, until) => {

@@ -32,6 +32,7 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
     webhook: { value: "http://127.0.0.1:9/a" },
     "webhook-secret": { value: "whsec_abc" },
     "control-token": { value: "operator-token" },
+    "automatic-payouts": { value: "true" },
     "max-events": { value: "500" },
     "request-timeout": { value: "20000" },
     "headers-timeout": { value: "5000" },

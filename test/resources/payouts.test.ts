@@ -44,9 +44,9 @@ async function payoutEvents(stripe: Stripe, id: string): Promise<Array<[string, 
 }
 
 /** A server whose 941 (1000 less the card fee) is available. */
-async function funded() {
+async function funded(options: { automaticPayouts?: boolean } = {}) {
   const clock = new ManualClock(START);
-  const s = await startTestServer({ clock });
+  const s = await startTestServer({ clock, ...options });
   const stripe = s.stripe();
   await pay(stripe, 1000);
   clock.set(AVAILABLE_ON * 1000);
@@ -253,11 +253,51 @@ describe("payouts", { timeout: 60_000 }, () => {
     assert.deepEqual(await funds(stripe), { available: [["usd", 91]], pending: [["usd", 0]] });
   });
 
-  test("nothing is paid out on its own", async () => {
+  test("without automaticPayouts, nothing is paid out on its own", async () => {
     await using f = await funded();
     const { stripe, clock } = f;
     clock.set((AVAILABLE_ON + 3 * 86_400) * 1000);
     await new Promise((r) => setImmediate(r));
     assert.equal((await stripe.payouts.list()).data.length, 0);
+  });
+
+  test("automaticPayouts: each midnight UTC the available balance of each currency is paid out; automatic payouts cannot be canceled", async () => {
+    const clock = new ManualClock(START);
+    await using s = await startTestServer({ clock, automaticPayouts: true });
+    const stripe = s.stripe();
+    await pay(stripe, 1000);
+    await pay(stripe, 2000, "eur");
+    // 2026-03-11: nothing is available yet.
+    clock.set((AVAILABLE_ON - 86_400) * 1000);
+    await until(async () => clock.pendingTimers > 0);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal((await stripe.payouts.list()).data.length, 0);
+    clock.set(AVAILABLE_ON * 1000);
+    await until(async () => (await stripe.payouts.list()).data.length === 2);
+    const made = (await stripe.payouts.list()).data;
+    assert.deepEqual(
+      made.map((p) => [p.currency, p.amount, p.automatic, p.created, p.arrival_date, p.description, p.status]).sort(),
+      [
+        ["eur", 1912, true, AVAILABLE_ON, ARRIVAL, "STRIPE PAYOUT", "pending"],
+        ["usd", 941, true, AVAILABLE_ON, ARRIVAL, "STRIPE PAYOUT", "pending"],
+      ],
+    );
+    assert.deepEqual(await funds(stripe), { available: [["eur", 0], ["usd", 0]], pending: [["eur", 0], ["usd", 0]] });
+    await assert.rejects(stripe.payouts.cancel(made[0]!.id), tableError(PayoutErrors.cancelAutomatic(made[0]!.id)));
+
+    // The next midnight: they arrive, and with nothing available no payout is made.
+    clock.set(ARRIVAL * 1000);
+    await until(async () => (await stripe.payouts.list({ status: "paid" })).data.length === 2);
+    assert.equal((await stripe.payouts.list()).data.length, 2);
+    assert.deepEqual((await stripe.payouts.retrieve(made[0]!.id)).reconciliation_status, "completed");
+
+    // A payment made now is paid out the midnight it becomes available.
+    await pay(stripe, 500);
+    clock.set((ARRIVAL + 86_400) * 1000);
+    await new Promise((r) => setImmediate(r));
+    clock.set((ARRIVAL + 2 * 86_400) * 1000);
+    await until(async () => (await stripe.payouts.list()).data.length === 3);
+    const latest = (await stripe.payouts.list({ limit: 1 })).data[0]!;
+    assert.deepEqual([latest.amount, latest.currency, latest.created], [455, "usd", ARRIVAL + 2 * 86_400]);
   });
 });
