@@ -19,6 +19,7 @@ import type { EndpointPathCost } from "./micro/endpoint-path.js";
 import type { ObserverCost } from "./micro/request-observer.js";
 import type { ApiCreateMemory, ScalePoint } from "./micro/store-scale.js";
 import type { StartupResult } from "./micro/startup.js";
+import type { BillingRunResult } from "./micro/billing-run.js";
 import type { WebhookThroughput } from "./micro/webhook-throughput.js";
 import type { ChurnResult } from "./micro/namespace-churn.js";
 import type { MemorySample, PaperTigerReady } from "./servers/paper-tiger.js";
@@ -208,6 +209,20 @@ async function startupSection(o: BenchOptions): Promise<void> {
   targets.push({ target: "in-process start+stop < 50 ms", measured: `${ms(r.median)} ms median`, met: r.median < 50 });
 }
 
+async function billingSection(o: BenchOptions): Promise<void> {
+  const sizes = o.smoke ? [5, 20] : [100, 400];
+  const r = await runJob<BillingRunResult[]>(benchScript("micro/billing-run.ts"), ["--subscriptions", sizes.join(",")], { timeoutMs: 30 * 60_000 });
+  const per = r.map((x) => x.ms / Math.max(1, x.renewals));
+  say(
+    `## A year of billing on the server clock\n\nMonthly subscriptions paid by card, one \`pt.time.advance({ days: 365 })\` in-process; the time per renewal (invoice, payment, events) at each size.\n\n${table(
+      ["subscriptions", "renewals", "advance ms", "ms per renewal"],
+      r.map((x, i) => [f0(x.subscriptions), f0(x.renewals), f0(x.ms), ms(per[i]!)]),
+    )}`,
+  );
+  const growth = per[per.length - 1]! / per[0]!;
+  targets.push({ target: "billing scales linearly: ms per renewal at 4× the subscriptions within 1.5× of that at 1×", measured: `${growth.toFixed(2)}×`, met: growth <= 1.5 });
+}
+
 async function webhooksSection(o: BenchOptions): Promise<void> {
   const r = await runJob<WebhookThroughput>(benchScript("micro/webhook-throughput.ts"), ["--events", String(o.webhookEvents)]);
   say(
@@ -302,6 +317,7 @@ if (wanted("endpoint")) await endpointSection(options);
 if (wanted("observer")) await observerSection(options);
 if (wanted("startup")) await startupSection(options);
 if (wanted("webhooks")) await webhooksSection(options);
+if (wanted("billing")) await billingSection(options);
 if (wanted("scale")) await scaleSection(options);
 if (wanted("namespaces")) await namespacesSection(options);
 if (wanted("sustained")) await sustainedSection(options);

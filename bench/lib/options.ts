@@ -57,7 +57,7 @@ export const USAGE = `npm run bench -- [options]
   --sustain-max-events <n>  the event cap of the server under that load (default ${FULL.sustainMaxEvents}, the server's own)
   --only <a,b,...>     sections or workloads: http, create, create-sdk, retrieve, list, payment, chaos-zero,
                        chaos-errors, hanging-webhook, journal, logged, decisions, endpoint, observer, scale, startup,
-                       webhooks, namespaces, sustained
+                       webhooks, billing, namespaces, sustained
   --out <file>         also write the Markdown report to this file`;
 
 /** Parses `argv` (without node and the script). */

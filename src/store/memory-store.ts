@@ -25,6 +25,8 @@ class Collection {
   readonly tombstones = new Map<string, StoredObject>();
   readonly all = new OrderedList();
   readonly indexes = new Map<string, Index>();
+  /** Writes since the collection was made (see Store.revision). */
+  revision = 0;
 
   constructor(spec: CollectionSpec | undefined) {
     for (const [name, key] of Object.entries(spec?.indexes ?? {})) {
@@ -87,6 +89,10 @@ export class MemoryStore implements Store {
     return this.#coll(ns, collection, false) !== undefined;
   }
 
+  revision(ns: string, collection: string): number {
+    return this.#coll(ns, collection, false)?.revision ?? 0;
+  }
+
   async get<T extends StoredObject>(ns: string, collection: string, id: string): Promise<T | undefined> {
     const c = this.#coll(ns, collection, false);
     if (!c) return undefined;
@@ -97,6 +103,7 @@ export class MemoryStore implements Store {
     const c = this.#coll(ns, collection, true);
     if (c.byId.has(obj.id) || c.tombstones.has(obj.id)) throw new Error(`${collection} ${obj.id} already exists in namespace ${ns}`);
     const entry: Entry = { obj, seq: ++this.#seq, removed: false };
+    c.revision++;
     c.byId.set(obj.id, entry);
     c.all.add(entry);
     for (const index of c.indexes.values()) {
@@ -111,6 +118,7 @@ export class MemoryStore implements Store {
     if (!c || !entry) throw new Error(`${collection} ${obj.id} does not exist in namespace ${ns}`);
     const before = entry.obj;
     entry.obj = obj;
+    c.revision++;
     for (const index of c.indexes.values()) {
       const oldKey = keyOf(index, before);
       const newKey = keyOf(index, obj);
@@ -130,6 +138,7 @@ export class MemoryStore implements Store {
     const c = this.#coll(ns, collection, false);
     const entry = c?.byId.get(id);
     if (!c || !entry) return false;
+    c.revision++;
     entry.removed = true;
     c.byId.delete(id);
     if (tombstone) c.tombstones.set(id, tombstone);

@@ -84,6 +84,15 @@ export interface Store {
    * no webhook endpoint to plan for); others leave it out.
    */
   holds?(ns: string, collection: string): boolean;
+  /**
+   * Optional, synchronous: a number that changes with every write (insert,
+   * replace, remove) to `collection` in `ns`, growing by one per write while
+   * the collection holds anything. A reader that keeps what it read across
+   * several steps (the billing run) tells from it whether anyone else wrote;
+   * a store that cannot answer cheaply leaves it out, and such readers read
+   * afresh every time.
+   */
+  revision?(ns: string, collection: string): number;
   /** The object with this id, or its tombstone once removed with one, or `undefined`. */
   get<T extends StoredObject>(ns: string, collection: string, id: string): Promise<T | undefined>;
   /** Adds a new object as the newest of its collection. Throws if the id exists. */

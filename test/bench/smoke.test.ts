@@ -27,7 +27,7 @@ function runSmoke(): Promise<{ code: number | null; out: string }> {
 test("npm run bench -- --smoke runs every workload and section", { timeout: 260_000 }, async () => {
   const { code, out } = await runSmoke();
   assert.equal(code, 0, out);
-  for (const section of ["## HTTP workloads", "## Chaos decisions", "## Endpoint path", "## In-process start+stop", "## Signed webhook deliveries", "## Store size", "## Heap after GC per namespace", "## RSS during a sustained write load", "## Targets"]) {
+  for (const section of ["## HTTP workloads", "## Chaos decisions", "## Endpoint path", "## In-process start+stop", "## Signed webhook deliveries", "## A year of billing on the server clock", "## Store size", "## Heap after GC per namespace", "## RSS during a sustained write load", "## Targets"]) {
     assert.ok(out.includes(section), `missing ${section}:\n${out}`);
   }
   for (const w of WORKLOADS) {
@@ -50,6 +50,8 @@ test("npm run bench -- --smoke runs every workload and section", { timeout: 260_
     const [perRequest, bytes] = [row.split("|")[2], row.split("|")[4]].map((cell) => Number(cell!.trim().replace(/,/g, "")));
     assert.ok(perRequest! > 0 && bytes! > 300, row);
   }
+  // A year of billing renewed every smoke subscription twelve times.
+  assert.match(out, /\| 5 \| 60 \| [\d,]+ \| [\d.]+ \|\n\| 20 \| 240 \|/);
   // The receiver verified every signed delivery of the burst.
   assert.match(out, /\| 50 \| [\d.]+ \| [\d,]+ \| 50 \| 0 \|/);
 });

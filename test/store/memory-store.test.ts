@@ -24,3 +24,25 @@ describe("MemoryStore.holds", { timeout: 10_000 }, () => {
     assert.equal(store.holds("a", "thing"), false);
   });
 });
+
+describe("MemoryStore.revision", { timeout: 10_000 }, () => {
+  test("grows by one per write to the collection in the namespace, and by nothing else", async () => {
+    const store = new MemoryStore();
+    assert.equal(store.revision("a", "thing"), 0, "nothing written yet");
+    await store.insert("a", "thing", { id: "t_1" });
+    assert.equal(store.revision("a", "thing"), 1);
+    await store.replace("a", "thing", { id: "t_1", n: 2 } as never);
+    assert.equal(store.revision("a", "thing"), 2);
+    await store.insert("a", "thing", { id: "t_2" });
+    await store.remove("a", "thing", "t_2", { id: "t_2", deleted: true } as never);
+    assert.equal(store.revision("a", "thing"), 4);
+    await store.remove("a", "thing", "missing");
+    await store.get("a", "thing", "t_1");
+    await store.list("a", "thing", { limit: 10 });
+    await store.insert("a", "other", { id: "o_1" });
+    await store.insert("b", "thing", { id: "t_1" });
+    await store.kvSet("a", "thing", "k", 1);
+    assert.equal(store.revision("a", "thing"), 4, "reads, no-op removes, other collections, other namespaces and key-values leave it");
+    assert.equal(store.revision("b", "thing"), 1);
+  });
+});

@@ -16,6 +16,7 @@ import { cycleOf, periodOf, withPeriod } from "./model.js";
 import { at } from "../../billing/time.js";
 import { markNoticeSent, noticeSent, type NoticeKind } from "./notices.js";
 import { scheduleRelations } from "./schedule-relations.js";
+import { DueQueue, noWrites, recordingStore, type DueSource } from "./due-queue.js";
 
 const DAY = 86_400;
 /** A billing run lets other requests in after this many pieces of work... */
@@ -73,20 +74,39 @@ async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Prom
   return out;
 }
 
-/** The earliest due work of the subscriptions following `clock` (a test clock id, or the server clock). */
-async function nextWork(ctx: Context, clock: string, until: number, s: BillingSettings): Promise<Work | undefined> {
-  let best: Work | undefined;
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await subscriptions.list(ctx, { limit: 100, where: { index: "clock", value: clock }, ...(cursor ? { startingAfter: cursor } : {}) });
-    for (const sub of page.data) {
-      for (const w of await workOf(ctx, sub, s)) {
-        if (w.at <= until && (!best || w.at < best.at)) best = w;
+/** Work of a subscription, in the queue's terms. */
+type SubscriptionWork = Exclude<Work, { kind: "schedule" }>;
+
+/** The subscriptions following `clock` (a test clock id, or the server clock), as the billing queue reads them. */
+function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, SubscriptionWork> {
+  return {
+    subscriptions: subscriptions.object,
+    invoices: invoices.object,
+    async all(ctx) {
+      const out: Subscription[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await subscriptions.list(ctx, { limit: 100, where: { index: "clock", value: clock }, ...(cursor ? { startingAfter: cursor } : {}) });
+        out.push(...page.data);
+        if (!page.hasMore) return out;
+        cursor = page.data[page.data.length - 1]!.id;
       }
-    }
-    if (!page.hasMore) break;
-    cursor = page.data[page.data.length - 1]!.id;
-  }
+    },
+    async one(ctx, id) {
+      const sub = await subscriptions.get(ctx, id);
+      return sub && (typeof sub.test_clock === "string" ? sub.test_clock : SERVER_CLOCK) === clock ? sub : undefined;
+    },
+    async ownerOf(ctx, id) {
+      const inv = await invoices.get(ctx, id);
+      return typeof inv?.subscription === "string" ? inv.subscription : undefined;
+    },
+    workOf: (ctx, sub) => workOf(ctx, sub, s) as Promise<SubscriptionWork[]>,
+  };
+}
+
+/** The earliest due work: the queue's, or a subscription schedule's. */
+async function nextWork(ctx: Context, queue: DueQueue<Subscription, SubscriptionWork>, clock: string, until: number): Promise<Work | undefined> {
+  const best = await queue.next(ctx, until);
   // A schedule's phase change wins a tie: the renewal at a phase's end bills the next phase's prices.
   const scheduled = await ctx.services.relations.port(scheduleRelations.work)?.next(ctx, clock, until);
   if (scheduled && (!best || scheduled.at <= best.at)) return { kind: "schedule", ...scheduled };
@@ -188,11 +208,15 @@ export async function runUntil(ctx: Context, clock: string | null, until: number
   let done = 0;
   let sinceYield = 0;
   let yielded = performance.now();
+  const queue = new DueQueue(dueSource(key, settings));
+  const watched = { subscriptions: subscriptions.object, invoices: invoices.object };
   for (;;) {
-    const w = await nextWork(ctx, key, until, settings);
+    const w = await nextWork(ctx, queue, key, until);
     if (!w) return done;
     await beforeStep?.(w.at);
-    await perform(at(ctx, w.at), w, settings);
+    const writes = noWrites();
+    await perform({ ...at(ctx, w.at), store: recordingStore(ctx.store, ctx.ns, watched, writes) }, w, settings);
+    await queue.after(ctx, writes, w.kind === "schedule" ? undefined : w.sub.id);
     done++;
     // The in-memory store answers in microtasks, so a long run (years of renewals) would hold the event
     // loop, and every other request, until it ends: between two pieces of work (a consistent state) it
