@@ -63,6 +63,40 @@ async function refusal(p: Promise<unknown>): Promise<Stripe.errors.StripeError> 
 }
 
 describe("subscription schedules", { timeout: 120_000 }, () => {
+  test("the upcoming invoice before a phase change previews the next phase's prices: invoice.upcoming and the upcoming endpoint", async () => {
+    await using t = await setup();
+    const rate = await t.stripe.taxRates.create({ display_name: "VAT", percentage: 10, inclusive: false });
+    const sched = await t.stripe.subscriptionSchedules.create({
+      customer: t.customer.id,
+      start_date: "now",
+      end_behavior: "release",
+      phases: [
+        { items: [{ price: t.p1000.id }], ...iterations(1) } as Stripe.SubscriptionScheduleCreateParams.Phase,
+        { items: [{ price: t.p2000.id, quantity: 2 }], default_tax_rates: [rate.id], ...iterations(1) } as Stripe.SubscriptionScheduleCreateParams.Phase,
+      ],
+    });
+    const subId = sched.subscription as string;
+    // Three days before the first phase ends (the default notice), the preview bills the second phase.
+    await advance(t, month(1) - 3 * DAY + 60);
+    const notices = (await t.stripe.events.list({ type: "invoice.upcoming" })).data;
+    assert.equal(notices.length, 1);
+    const notice = notices[0]!.data.object as Stripe.Invoice;
+    assert.equal(notice.subtotal, 4000, "2 × 2000, the second phase");
+    assert.equal(notice.total, 4400, "with the second phase's 10% default rate");
+    assert.deepEqual(notice.lines.data.map((l) => [l.quantity, l.amount]), [[2, 4000]]);
+    assert.equal(notice.period_start, month(1));
+    const preview = await t.stripe.invoices.createPreview({ subscription: subId });
+    assert.equal(preview.subtotal, 4000);
+    assert.equal(preview.amount_due, 4400);
+    // The subscription itself still bills the first phase until the change.
+    assert.deepEqual((await t.stripe.subscriptions.retrieve(subId)).items.data.map((i) => [i.price.id, i.quantity]), [[t.p1000.id, 1]]);
+    // ...and the renewal charges what was previewed.
+    await advance(t, month(1));
+    assert.deepEqual(await invoicesOf(t.stripe, subId), [[1000, "paid", "subscription_create"], [4400, "paid", "subscription_cycle"]]);
+    // In the second (last) phase the preview bills it as it stands.
+    assert.equal((await t.stripe.invoices.createPreview({ subscription: subId })).amount_due, 4400);
+  });
+
   test("1000 for one month, then 2000 for two, end_behavior cancel: invoices 1000, 2000, 2000, then canceled, events in order", async () => {
     await using t = await setup();
     const sched = await t.stripe.subscriptionSchedules.create({

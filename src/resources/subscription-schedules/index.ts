@@ -27,7 +27,7 @@ import { prices, type Price } from "../prices.js";
 import { resolveTaxRates } from "../tax-rates.js";
 import { cancelSubscription, createSubscription, subscriptions, updateSubscription, SERVER_CLOCK, type Subscription } from "../subscriptions/index.js";
 import { periodOf } from "../subscriptions/model.js";
-import { scheduleRelations, type ScheduleWork } from "../subscriptions/schedule-relations.js";
+import { scheduleRelations, type PhaseBilling, type ScheduleWork } from "../subscriptions/schedule-relations.js";
 import { scheduleMachine, type Schedule, type ScheduleEffect, type ScheduleInput } from "./machine.js";
 
 export type { Schedule };
@@ -555,6 +555,20 @@ async function performWork(ctx: Context, work: ScheduleWork): Promise<void> {
   await run(ctx, s, w.input, { invoiceNow: false, prorate: false });
 }
 
+/** The phase after the current one, when it starts by `at` (the port's `phaseAt`). */
+async function phaseAt(ctx: Context, sub: Subscription, at: number): Promise<PhaseBilling | undefined> {
+  if (typeof sub.schedule !== "string") return undefined;
+  const s = await subscriptionSchedules.get(ctx, sub.schedule);
+  if (!s || s.status !== "active" || s.subscription !== sub.id) return undefined;
+  const { phase } = await stateOf(ctx, s.id);
+  const next = s.phases[phase + 1];
+  if (!next || next.start_date > at) return undefined;
+  return {
+    items: itemParams(next).map(({ price, quantity, tax_rates }) => ({ price, quantity, tax_rates })),
+    default_tax_rates: (next.default_tax_rates ?? []).map((t) => (typeof t === "string" ? t : t.id)),
+  };
+}
+
 /** A subscription canceled from outside its schedule aborts the schedule. */
 async function abortBySubscription(ctx: Context, sub: Subscription): Promise<void> {
   if (typeof sub.schedule !== "string") return;
@@ -571,7 +585,7 @@ export const subscriptionSchedulesModule: ResourceModule = {
   resources: [subscriptionSchedules as never],
   relate(r) {
     r.on(scheduleRelations.canceled, abortBySubscription);
-    r.provide(scheduleRelations.work, { next: nextWork, perform: performWork });
+    r.provide(scheduleRelations.work, { next: nextWork, perform: performWork, phaseAt });
   },
   endpoints: [
     endpoint({

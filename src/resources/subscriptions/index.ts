@@ -981,12 +981,14 @@ export async function cancelSubscription(
 }
 
 /** The next renewal invoice of a subscription, not stored (for previews and `invoice.upcoming`). */
-export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<Invoice> {
-  const c = await customers.require(ctx, String(sub.customer), "customer");
+export async function upcomingInvoice(ctx: Context, current: Subscription): Promise<Invoice> {
+  const c = await customers.require(ctx, String(current.customer), "customer");
+  // A schedule whose next phase starts at the renewal bills that phase's prices (Stripe's upcoming invoice previews the schedule).
+  const sub = await asScheduledAt(ctx, current, periodOf(current).end);
   const now = await nowFor(ctx, typeof sub.test_clock === "string" ? sub.test_clock : null);
   const cycle = cycleOf(sub);
-  const current = periodOf(sub);
-  const period = { start: current.end, end: boundary(current.end, cycle.interval, cycle.count, 1) };
+  const now_ = periodOf(current);
+  const period = { start: now_.end, end: boundary(now_.end, cycle.interval, cycle.count, 1) };
   const { pendingItems } = await import("../invoice-items.js");
   const { itemLine } = await import("../invoices/index.js");
   const pending = (await pendingItems(ctx, c.id, sub.id)).map(itemLine);
@@ -999,6 +1001,31 @@ export async function upcomingInvoice(ctx: Context, sub: Subscription): Promise<
   const discounted = await withDiscounts(ctx, { ...preview, discounts: ids });
   const taxed = await withTaxes(ctx, { ...discounted, default_tax_rates: sub.default_tax_rates ?? [] } as Invoice);
   return { ...taxed, subscription: sub.id, period_start: period.start, period_end: period.end, billing_reason: "upcoming" } as Invoice;
+}
+
+/**
+ * The subscription as its schedule will have it at `at`: the next phase's
+ * items (an item of the same price keeps its id, as the phase change keeps
+ * it) and default tax rates. Itself when no phase starts by then.
+ */
+async function asScheduledAt(ctx: Context, sub: Subscription, at: number): Promise<Subscription> {
+  const phase = await ctx.services.relations.port(scheduleRelations.work)?.phaseAt(ctx, sub, at);
+  if (!phase) return sub;
+  const kept = new Set<string>();
+  const items: SubscriptionItem[] = [];
+  for (const it of phase.items) {
+    const taxRates = await resolveTaxRates(ctx, it.tax_rates, "tax_rates");
+    const same = sub.items.data.find((x) => x.price.id === it.price && !kept.has(x.id));
+    if (same) {
+      kept.add(same.id);
+      items.push({ ...same, quantity: it.quantity, tax_rates: taxRates } as SubscriptionItem);
+    } else {
+      const price = await prices.require(ctx, it.price, "price");
+      items.push(buildItem(`si_${randomChars(14)}`, sub.id, price, it.quantity, at, periodOf(sub), {}, taxRates));
+    }
+  }
+  const defaults = await resolveTaxRates(ctx, phase.default_tax_rates, "default_tax_rates");
+  return { ...sub, items: { ...sub.items, data: items }, default_tax_rates: (defaults.length > 0 ? defaults : null) as Subscription["default_tax_rates"] };
 }
 
 /** Deleting a customer ends their subscriptions, as on Stripe. */

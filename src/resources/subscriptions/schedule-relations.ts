@@ -15,8 +15,20 @@ export interface ScheduleWork {
   readonly schedule: string;
 }
 
+/** What a schedule's phase bills: its items and default tax rates (ids). */
+export interface PhaseBilling {
+  readonly items: ReadonlyArray<{ readonly price: string; readonly quantity: number; readonly tax_rates: readonly string[] }>;
+  readonly default_tax_rates: readonly string[];
+}
+
 /** Schedules' billing work, as the engine asks for it. */
 export interface ScheduleBilling {
+  /**
+   * The phase the schedule managing `subscription` puts in force by `at`, when
+   * that is a phase after the current one (previews of the next renewal bill
+   * its prices); `undefined` when the subscription bills as it stands.
+   */
+  phaseAt(ctx: Context, subscription: Subscription, at: number): Promise<PhaseBilling | undefined>;
   /** The earliest work due by `until` of the schedules following `clock` (a test clock id, or the server clock's index value). */
   next(ctx: Context, clock: string, until: number): Promise<ScheduleWork | undefined>;
   /** Performs it (the context's time is the moment it was due). */
