@@ -117,6 +117,8 @@ describe("checkout sessions", { timeout: 120_000 }, () => {
     await b.s.raw("POST", "/_time/advance", { body: { seconds: 1 } });
     const events = await b.stripe.events.list({ type: "checkout.session.expired" });
     assert.deepEqual(events.data.map((e) => (e.data.object as Stripe.Checkout.Session).id), [later.id, s.id]);
+    assert.equal(events.data[0]!.request?.id ?? null, null, "the clock's expiry names no request");
+    assert.match(String(events.data[1]!.request?.id), /^req_/, "expire() does");
     const after = await b.stripe.checkout.sessions.retrieve(later.id);
     assert.equal(after.status, "expired");
     assert.equal(after.expires_at, T0 + 2 * HOUR);
