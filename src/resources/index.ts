@@ -37,6 +37,8 @@ import { payoutsModule } from "./payouts/index.js";
 import { checkoutSessionsModule } from "./checkout-sessions/index.js";
 import { paymentLinksModule } from "./payment-links.js";
 import { portalConfigurationsModule, portalSessionsModule } from "./billing-portal/index.js";
+import { ephemeralKeysModule } from "./ephemeral-keys.js";
+import { customerSessionsModule } from "./customer-sessions.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -76,4 +78,6 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   paymentLinksModule,
   portalConfigurationsModule,
   portalSessionsModule,
+  ephemeralKeysModule,
+  customerSessionsModule,
 ];

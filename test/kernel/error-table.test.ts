@@ -253,6 +253,7 @@ const SAMPLES: Samples = {
     flowFeatureDisabled: ["subscription_cancel"],
     priceNotAllowed: ["price_123"],
   },
+  customerSession: { noComponentEnabled: [] },
   subscriptionSchedule: {
     wrongStatus: ["update", "canceled"],
     fromSubscriptionWith: ["phases"],

@@ -50,6 +50,8 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "payment-links",
         "billing-portal-configurations",
         "billing-portal-sessions",
+        "ephemeral-keys",
+        "customer-sessions",
       ],
     );
   });

@@ -30,6 +30,7 @@ async function coverage(s: TestServer): Promise<Coverage> {
 const REQUIRED: Readonly<Record<string, string>> = {
   "POST /v1/charges": "amount=100&currency=usd&",
   "POST /v1/credit_notes": "invoice=in_1&",
+  "POST /v1/customer_sessions": "components[pricing_table][enabled]=true&",
   "GET /v1/credit_notes/preview": "invoice=in_1&",
   "GET /v1/credit_notes/preview/lines": "invoice=in_1&",
   "POST /v1/payment_intents": "amount=100&currency=usd&",

@@ -34,3 +34,9 @@ export const CheckoutErrors = defineErrors({
   noChallenge: (id: string) => invalidRequest(400, `The Checkout Session ${id} has no 3D Secure authentication waiting for an answer.`),
   unknownTestCard: (number: string) => invalidRequest(400, `${number} is not a test card number with a PaymentMethod shortcut; pass payment_method instead.`, { param: "card_number" }),
 });
+
+/** Customer Session refusals (the client secret of Stripe.js and the mobile SDKs). */
+export const CustomerSessionErrors = defineErrors({
+  // Stripe's reference: "At least 1 component must be enabled."; the wording of its answer is not published.
+  noComponentEnabled: () => invalidRequest(400, "At least one component of a Customer Session must be enabled.", { param: "components" }),
+});

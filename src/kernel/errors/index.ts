@@ -9,7 +9,7 @@
 import { Errors } from "./api.js";
 import { AutomaticTaxErrors, CreditNoteErrors, CustomerBalanceErrors, InvoiceErrors, InvoiceItemErrors, InvoicePreviewErrors, QuoteErrors, SubscriptionErrors, SubscriptionScheduleErrors, TaxRateErrors, TestClockErrors } from "./billing.js";
 import { CardErrors } from "./card.js";
-import { CheckoutErrors } from "./checkout.js";
+import { CheckoutErrors, CustomerSessionErrors } from "./checkout.js";
 import { EventErrors, PlanErrors, PriceErrors, ProductErrors, WebhookEndpointErrors } from "./catalog.js";
 import { ChaosErrors } from "./chaos.js";
 import { ControlErrors } from "./control.js";
@@ -48,6 +48,7 @@ export const ERROR_TABLE = {
   checkout: CheckoutErrors,
   paymentLink: PaymentLinkErrors,
   billingPortal: BillingPortalErrors,
+  customerSession: CustomerSessionErrors,
   subscriptionSchedule: SubscriptionScheduleErrors,
   creditNote: CreditNoteErrors,
   testClock: TestClockErrors,
