@@ -124,7 +124,7 @@ describe("payment links", { timeout: 120_000 }, () => {
     const first = await visit(link.url);
     assert.equal(first.status, 303);
     const location = first.headers.get("location")!;
-    const id = location.slice(location.lastIndexOf("/") + 1);
+    const id = new URL(location).pathname.split("/").pop()!;
     assert.match(id, /^cs_test_/);
     const s = await b.stripe.checkout.sessions.retrieve(id);
     assert.equal(location, s.url);
@@ -151,7 +151,7 @@ describe("payment links", { timeout: 120_000 }, () => {
     const link = await b.stripe.paymentLinks.create({ line_items: [{ price: monthly.id, quantity: 1 }] });
     const res = await visit(link.url);
     const location = res.headers.get("location")!;
-    const id = location.slice(location.lastIndexOf("/") + 1);
+    const id = new URL(location).pathname.split("/").pop()!;
     const s = await b.stripe.checkout.sessions.retrieve(id);
     assert.equal(s.mode, "subscription");
     assert.equal(s.payment_link, link.id);
@@ -193,7 +193,8 @@ describe("payment links", { timeout: 120_000 }, () => {
     const res = await visit(link.url);
     assert.equal(res.status, 303);
     const location = res.headers.get("location")!;
-    const id = location.slice(location.lastIndexOf("/") + 1);
+    const id = new URL(location).pathname.split("/").pop()!;
+    assert.equal(new URL(location).searchParams.get("namespace"), "shop-2", "the Checkout page's address names the namespace too");
     assert.equal((await other.checkout.sessions.retrieve(id)).payment_link, link.id);
     assert.equal((await b.stripe.checkout.sessions.list()).data.length, 0);
     void tshirt;
