@@ -65,7 +65,7 @@ export const balanceTransactions: ResourceDef<BalanceTransaction> = defineResour
       type: (v) => (t) => t.type === v,
       source: (v) => (t) => t.source === v,
       currency: (v) => (t) => t.currency === v.toLowerCase(),
-      // No payouts yet: a payout's transactions are none.
+      // Stripe lists a payout's transactions for automatic payouts only, which do not record theirs here: none.
       payout: () => () => false,
     },
   },
