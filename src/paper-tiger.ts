@@ -441,6 +441,10 @@ function paymentChaosOf(chaos: ChaosCoordinator): PaymentChaos {
       const d = chaos.for(ns).randomPaymentFailure(customer, ctx(requestId));
       return d.outcome === "fail" ? d.chaos_code : undefined;
     },
+    dispute: (ns, customer, requestId, charge) => {
+      const d = chaos.for(ns).randomDispute(customer, { ...ctx(requestId), charge });
+      return d.outcome === "dispute" ? d.reason : undefined;
+    },
   };
 }
 

@@ -6,6 +6,7 @@
  * and what is accepted, before anything changes.
  */
 import { CHAOS_DECLINE_CODES, DEFAULT_CHAOS_DECLINE_CODES, type ChaosDeclineCode } from "../stripe/declines.js";
+import { CARD_DISPUTE_REASONS, DEFAULT_CHAOS_DISPUTE_REASONS, type ChaosDisputeReason } from "../stripe/disputes.js";
 import { checkOverrideAction, parseOverrideKey, type OverrideValue } from "./overrides.js";
 
 /** Payment chaos: declines wherever money moves. */
@@ -16,6 +17,10 @@ export interface PaymentChaosConfig {
   decline_codes: ChaosDeclineCode[];
   /** Relative weight per code; `null` (or all zero) draws uniformly. */
   decline_weights: Partial<Record<ChaosDeclineCode, number>> | null;
+  /** Probability that a successful payment is then disputed, in [0, 1]. */
+  dispute_rate: number;
+  /** Reasons a chaos dispute is drawn from, uniformly. */
+  dispute_reasons: ChaosDisputeReason[];
 }
 
 /** Event chaos: how deliveries are held, reordered, duplicated, delayed and dropped. */
@@ -79,7 +84,7 @@ export type ChaosConfigInput = DeepPartial<Omit<ChaosConfig, "api" | "payment">>
 export function defaultConfig(): ChaosConfig {
   return {
     seed: null,
-    payment: { failure_rate: 0, decline_codes: [...DEFAULT_CHAOS_DECLINE_CODES], decline_weights: null },
+    payment: { failure_rate: 0, decline_codes: [...DEFAULT_CHAOS_DECLINE_CODES], decline_weights: null, dispute_rate: 0, dispute_reasons: [...DEFAULT_CHAOS_DISPUTE_REASONS] },
     events: { out_of_order: false, duplicate_rate: 0, buffer_window_ms: 0, delay_ms: 0, jitter_ms: 0, drop_rate: 0, event_types: null },
     api: {
       timeout_rate: 0,
@@ -151,6 +156,13 @@ const declineCodes = rule("list", false, (v, path) => {
   if (!Array.isArray(v) || v.length === 0) fail(path, `${path} must be a non-empty array of decline codes, got ${show(v)}`);
   (v as unknown[]).forEach((c, i) => declineCode(c, `${path}[${i}]`));
 });
+const KNOWN_REASONS = new Set<string>(CARD_DISPUTE_REASONS);
+const disputeReasons = rule("list", false, (v, path) => {
+  if (!Array.isArray(v) || v.length === 0) fail(path, `${path} must be a non-empty array of dispute reasons, got ${show(v)}`);
+  (v as unknown[]).forEach((r, i) => {
+    if (typeof r !== "string" || !KNOWN_REASONS.has(r)) fail(`${path}[${i}]`, `${path}[${i}] must be a card dispute reason (${CARD_DISPUTE_REASONS.join(", ")}), got ${show(r)}`);
+  });
+});
 const weights = rule("number_map", true, (v, path) => {
   if (v === null) return;
   if (typeof v !== "object" || Array.isArray(v)) fail(path, `${path} must be an object of decline code to weight, or null, got ${show(v)}`);
@@ -194,7 +206,7 @@ const overrides = rule("overrides", true, (v, path) => {
 /** Every key and how it is checked. */
 export const CONFIG_SCHEMA = {
   seed,
-  payment: { failure_rate: rate, decline_codes: declineCodes, decline_weights: weights },
+  payment: { failure_rate: rate, decline_codes: declineCodes, decline_weights: weights, dispute_rate: rate, dispute_reasons: disputeReasons },
   events: {
     out_of_order: bool,
     duplicate_rate: rate,

@@ -18,7 +18,7 @@ import { compileApi, OK, decideApi, type ApiDecision, type CompiledApi } from ".
 import { mergeInput, resolve, validateEffective, validateInput, type ChaosConfig, type ChaosConfigInput } from "./config.js";
 import { compileEvents, EventQueue, type ChaosEvent, type CompiledEvents, type DeliverFn } from "./events.js";
 import { Journal, type ChaosDomain, type JournalEntry } from "./journal.js";
-import { decideRandomPayment, failWith, SUCCEED, type PaymentDecision } from "./payment.js";
+import { decideRandomDispute, decideRandomPayment, failWith, NO_DISPUTE, SUCCEED, type DisputeDecision, type PaymentDecision } from "./payment.js";
 import { createStream, randomSeed, type RandomStream } from "./random.js";
 import { copyStats, countDecline, emptyStats, isEmptyStats, type ChaosStats, type StatName } from "./stats.js";
 
@@ -114,6 +114,11 @@ export interface NamespaceChaos {
   forcedPaymentFailure(customerId: string | null, ctx?: DecisionContext): ChaosDeclineCode | undefined;
   /** Only the random part: one draw against `failure_rate`. */
   randomPaymentFailure(customerId: string | null, ctx?: DecisionContext): PaymentDecision;
+  /**
+   * Whether a payment that went through is then disputed: one draw against
+   * `dispute_rate`. `charge` names the payment in the journal.
+   */
+  randomDispute(customerId: string | null, ctx?: DecisionContext & { readonly charge?: string }): DisputeDecision;
   /** What to do with an API request. */
   shouldApiFail(path: string, method?: string, ctx?: DecisionContext): ApiDecision;
   /** Hands an event to event chaos; `deliver` is called (maybe later, maybe twice) with the event, the delivery info and the namespace. */
@@ -265,6 +270,9 @@ export class ChaosCoordinator implements NamespaceChaos {
     }
     randomPaymentFailure(customerId: string | null, ctx?: DecisionContext): PaymentDecision {
       return this.#c.#random(this.namespace, customerId, ctx);
+    }
+    randomDispute(customerId: string | null, ctx?: DecisionContext & { readonly charge?: string }): DisputeDecision {
+      return this.#c.#dispute(this.namespace, customerId, ctx);
     }
     shouldApiFail(path: string, method?: string, ctx?: DecisionContext): ApiDecision {
       return this.#c.#shouldApiFail(this.namespace, path, method, ctx);
@@ -477,6 +485,28 @@ export class ChaosCoordinator implements NamespaceChaos {
     return decision;
   }
 
+  #dispute(ns: string, customerId: string | null, ctx?: DecisionContext & { readonly charge?: string }): DisputeDecision {
+    // No rate, no draw and no state: a namespace that never disputes keeps its stream as it was.
+    const payment = this.#compiledOf(ns).config.payment;
+    if (payment.dispute_rate <= 0) return NO_DISPUTE;
+    const s = this.#state(ns);
+    const decision = decideRandomDispute(s.compiled.config.payment, this.#draw(s));
+    if (decision.outcome === "none") {
+      this.#forgetIfEmpty(ns);
+      return decision;
+    }
+    s.stats.payments_disputed++;
+    this.#record(s, {
+      domain: "payment",
+      kind: "dispute",
+      rule: decision.rule,
+      ...(customerId ? { customer: customerId } : {}),
+      ...(ctx?.requestId ? { request_id: ctx.requestId } : {}),
+      detail: { reason: decision.reason, ...(ctx?.charge ? { charge: ctx.charge } : {}) },
+    });
+    return decision;
+  }
+
   #shouldPaymentFail(ns: string, customerId: string | null, ctx?: DecisionContext): PaymentDecision {
     const code = this.#forced(ns, customerId, ctx);
     return code ? failWith(code, "customer_override") : this.#random(ns, customerId, ctx);
@@ -553,6 +583,9 @@ export class ChaosCoordinator implements NamespaceChaos {
   }
   randomPaymentFailure(customerId: string | null, ctx?: DecisionContext): PaymentDecision {
     return this.#current().randomPaymentFailure(customerId, ctx);
+  }
+  randomDispute(customerId: string | null, ctx?: DecisionContext & { readonly charge?: string }): DisputeDecision {
+    return this.#current().randomDispute(customerId, ctx);
   }
   shouldApiFail(path: string, method?: string, ctx?: DecisionContext): ApiDecision {
     return this.#current().shouldApiFail(path, method, ctx);

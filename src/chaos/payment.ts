@@ -3,9 +3,13 @@
  * Payment chaos decisions. A forced customer failure wins; otherwise one draw
  * against `failure_rate` (none when the rate is 0), and a failing draw takes
  * one more draw to pick the code: by `decline_weights` over `decline_codes`,
- * uniform when weights are absent or all zero.
+ * uniform when weights are absent or all zero. A payment that went through
+ * may then be disputed: one draw against `dispute_rate` (none when the rate
+ * is 0), and a disputing draw takes one more to pick the reason from
+ * `dispute_reasons` (none when only one is configured).
  */
 import { CHAOS_DECLINES, type ChaosDeclineCode, type DeclineCode } from "../stripe/declines.js";
+import type { ChaosDisputeReason } from "../stripe/disputes.js";
 import type { PaymentChaosConfig } from "./config.js";
 
 /** Which rule declined a payment. */
@@ -53,4 +57,19 @@ export function decideRandomPayment(config: PaymentChaosConfig, draw: () => numb
   if (config.failure_rate <= 0) return SUCCEED;
   if (draw() >= config.failure_rate) return SUCCEED;
   return failWith(pickDeclineCode(config, draw()), "payment.failure_rate");
+}
+
+/** Whether chaos disputes a payment that went through, and why. */
+export type DisputeDecision = { readonly outcome: "none" } | { readonly outcome: "dispute"; readonly reason: ChaosDisputeReason; readonly rule: "payment.dispute_rate" };
+
+/** The decision not to dispute: one shared object. */
+export const NO_DISPUTE: DisputeDecision = Object.freeze({ outcome: "none" });
+
+/** The random dispute decision for a payment that went through. */
+export function decideRandomDispute(config: PaymentChaosConfig, draw: () => number): DisputeDecision {
+  if (config.dispute_rate <= 0) return NO_DISPUTE;
+  if (draw() >= config.dispute_rate) return NO_DISPUTE;
+  const reasons = config.dispute_reasons;
+  const reason = reasons.length === 1 ? reasons[0]! : reasons[Math.min(reasons.length - 1, Math.floor(draw() * reasons.length))]!;
+  return { outcome: "dispute", reason, rule: "payment.dispute_rate" };
 }

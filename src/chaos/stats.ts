@@ -7,6 +7,8 @@
 export interface ChaosCounters {
   payments_failed: number;
   payments_succeeded: number;
+  /** Payments that went through and were then disputed by chaos. */
+  payments_disputed: number;
   api_timeouts: number;
   api_rate_limits: number;
   api_errors: number;
@@ -54,6 +56,7 @@ export function emptyStats(): ChaosStats {
     payments_failed_by_decline_code: {},
     payments_failed: 0,
     payments_succeeded: 0,
+    payments_disputed: 0,
     api_timeouts: 0,
     api_rate_limits: 0,
     api_errors: 0,

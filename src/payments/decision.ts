@@ -27,6 +27,12 @@ export interface PaymentChaos {
   forced(ns: string, customer: string, requestId: string | null): string | undefined;
   /** One draw against the configured failure rate; consulted last, only when the card itself would pay. */
   random(ns: string, customer: string | null, requestId: string | null): string | undefined;
+  /**
+   * One draw against the configured dispute rate, for a payment that went
+   * through and that its test card does not dispute: the dispute's reason,
+   * or `undefined`.
+   */
+  dispute?(ns: string, customer: string | null, requestId: string | null, charge: string): string | undefined;
 }
 
 /** The port through which the server provides {@link PaymentChaos} (optional: without it, only test cards decide). */

@@ -17,7 +17,7 @@ export interface SepaBehaviour {
   readonly settles: "succeeded" | "failed";
   /** After how long, on the server clock. */
   readonly afterMs: number;
-  /** Stripe opens a dispute right after the charge succeeds (disputes are not modelled yet). */
+  /** Stripe opens a dispute right after the charge succeeds. */
   readonly disputed?: true;
 }
 

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DeclineCode } from "../stripe/declines.js";
+import type { DisputeReason } from "../stripe/disputes.js";
 
 /** Fingerprints by card number (see {@link cardFingerprint}). */
 const fingerprints = new Map<string, string>();
@@ -48,6 +49,16 @@ export type CardBehaviour =
    */
   | { readonly kind: "three_ds"; readonly when: "always" | "unless_set_up"; readonly after: AfterAuthentication };
 
+/**
+ * The dispute the card's issuer opens right after a payment succeeds
+ * (Stripe's testing page, "Disputes"): a chargeback, or an `inquiry` (a
+ * question before any chargeback: no funds move).
+ */
+export interface CardDispute {
+  readonly reason: DisputeReason;
+  readonly inquiry?: true;
+}
+
 /** How refunds of a card's payments behave. */
 export type RefundBehaviour = "succeed" | "pending" | "fail";
 
@@ -68,6 +79,8 @@ export interface TestCard {
   readonly refunds?: RefundBehaviour;
   /** Funds from this card's payments skip the pending balance (Stripe's testing guide: 4000000000000077). */
   readonly bypassPending?: true;
+  /** A payment that succeeds is then disputed. */
+  readonly dispute?: CardDispute;
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -194,11 +207,13 @@ export const TEST_CARDS: readonly TestCard[] = [
     threeDSecureSupported: false,
   },
 
-  // Other behaviours (§3.5). Disputes and fraud warnings are not simulated: these pay normally.
+  // Other behaviours (§3.5). The dispute cards pay, then their issuer disputes the payment. The
+  // inquiry is a Visa fraud inquiry (network reason code 10), so its reason is `fraudulent`.
+  // Early fraud warnings are not simulated: 4000000000005423 pays normally.
   visa({ number: "4000000000000077", paymentMethods: ["pm_card_bypassPending"], tokens: ["tok_bypassPending"], behaviour: OK, bypassPending: true }),
-  visa({ number: "4000000000000259", paymentMethods: ["pm_card_createDispute"], tokens: ["tok_createDispute"], behaviour: OK }),
-  visa({ number: "4000000000002685", paymentMethods: ["pm_card_createDisputeProductNotReceived"], tokens: ["tok_createDisputeProductNotReceived"], behaviour: OK }),
-  visa({ number: "4000000000001976", paymentMethods: ["pm_card_createDisputeInquiry"], tokens: ["tok_createDisputeInquiry"], behaviour: OK }),
+  visa({ number: "4000000000000259", paymentMethods: ["pm_card_createDispute"], tokens: ["tok_createDispute"], behaviour: OK, dispute: { reason: "fraudulent" } }),
+  visa({ number: "4000000000002685", paymentMethods: ["pm_card_createDisputeProductNotReceived"], tokens: ["tok_createDisputeProductNotReceived"], behaviour: OK, dispute: { reason: "product_not_received" } }),
+  visa({ number: "4000000000001976", paymentMethods: ["pm_card_createDisputeInquiry"], tokens: ["tok_createDisputeInquiry"], behaviour: OK, dispute: { reason: "fraudulent", inquiry: true } }),
   visa({ number: "4000000000005423", paymentMethods: ["pm_card_createIssuerFraudRecord"], tokens: ["tok_createIssuerFraudRecord"], behaviour: OK }),
   visa({ number: "4000000000007726", paymentMethods: ["pm_card_pendingRefund"], tokens: ["tok_pendingRefund"], behaviour: OK, refunds: "pending" }),
   visa({ number: "4000000000005126", paymentMethods: ["pm_card_refundFail"], tokens: ["tok_refundFail"], behaviour: OK, refunds: "fail" }),

@@ -56,7 +56,7 @@ export const balanceTransactions: ResourceDef<BalanceTransaction> = defineResour
   idPrefix: "txn",
   path: "/v1/balance_transactions",
   eventPrefix: null,
-  expandable: { source: ["charge", "refund", "payout"] },
+  expandable: { source: ["charge", "refund", "payout", "dispute"] },
   view,
   retrieve: true,
   list: {

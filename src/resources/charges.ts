@@ -20,7 +20,7 @@ import { allOf } from "../kernel/filters.js";
 import { ADDRESS, addressOf, mergeMetadata, p, type ShapeType } from "../kernel/params/param.js";
 import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import { Resource } from "../kernel/resource.js";
-import { hook, port, type Hook, type Port } from "../kernel/relation-keys.js";
+import { hook, optionalPort, port, type Hook, type Port } from "../kernel/relation-keys.js";
 import { cards } from "./cards.js";
 import { factsOfSource, isSepaSource, sources, type Source } from "./sources.js";
 import { resolveSource, SOURCE, spendToken, type ResolvedToken } from "./tokens.js";
@@ -49,10 +49,24 @@ export interface ChargeRelations {
   readonly capturePaymentIntent: Port<(ctx: Context, paymentIntent: string, amount: number | undefined) => Promise<void>>;
   /** Money moved for a charge (captured, debited, bounced): it names a balance transaction not booked yet. */
   readonly moneyMoved: Hook<[ctx: Context, charge: Charge]>;
+  /** A payment went through and its funds were taken (captured, or a direct debit settled): from now on it may be disputed. */
+  readonly paid: Hook<[ctx: Context, charge: Charge]>;
+  /** Whether a disputed charge was charged back (its funds withdrawn), so it can no longer be refunded; provided by the disputes module. */
+  readonly chargedBack: Port<((ctx: Context, charge: Charge) => Promise<boolean>) | undefined>;
 }
 
 /** The keys of {@link ChargeRelations}, which the charges module declares. */
-export const chargeRelations: ChargeRelations = { capturePaymentIntent: port("charges.capturePaymentIntent"), moneyMoved: hook("charges.moneyMoved") };
+export const chargeRelations: ChargeRelations = {
+  capturePaymentIntent: port("charges.capturePaymentIntent"),
+  moneyMoved: hook("charges.moneyMoved"),
+  paid: hook("charges.paid"),
+  chargedBack: optionalPort("charges.chargedBack"),
+};
+
+/** Announces a payment that went through with its funds taken, after the charge's own event. */
+async function paid(ctx: Context, charge: Charge): Promise<void> {
+  if (charge.status === "succeeded" && charge.captured) await ctx.services.relations.emit(chargeRelations.paid, ctx, charge);
+}
 
 /** Announces that `charge` moved money, when it names a balance transaction. */
 async function moneyMoved(ctx: Context, charge: Charge): Promise<void> {
@@ -65,6 +79,7 @@ export async function recordCharge(ctx: Context, charge: Charge): Promise<Charge
   await charges.insert(ctx, charge, { event: false });
   await moneyMoved(ctx, charge);
   await charges.emit(ctx, charge.status === "succeeded" ? "charge.succeeded" : "charge.failed", charge);
+  await paid(ctx, charge);
   return charge;
 }
 
@@ -88,6 +103,7 @@ export async function captureCharge(ctx: Context, charge: Charge, amount: number
   await charges.update(ctx, charge, captured, { event: false });
   await moneyMoved(ctx, captured);
   await charges.emit(ctx, "charge.captured", captured);
+  await paid(ctx, captured);
   return captured;
 }
 
@@ -362,6 +378,7 @@ async function settleSepaCharge(ctx: Context, id: string, failure: { readonly co
   await charges.update(ctx, current, next, { event: false });
   await moneyMoved(ctx, next);
   await charges.emit(ctx, failure ? "charge.failed" : "charge.succeeded", next);
+  await paid(ctx, next);
 }
 
 const UPDATE = sdkShape<Stripe.ChargeUpdateParams>("POST /v1/charges/{charge}", {
@@ -377,7 +394,7 @@ const UPDATE = sdkShape<Stripe.ChargeUpdateParams>("POST /v1/charges/{charge}", 
 export const chargesModule: ResourceModule = {
   name: "charges",
   resources: [charges as never],
-  relate: (r) => r.declare(chargeRelations.capturePaymentIntent, chargeRelations.moneyMoved),
+  relate: (r) => r.declare(chargeRelations.capturePaymentIntent, chargeRelations.moneyMoved, chargeRelations.paid),
   endpoints: [
     ...crudEndpoints(charges, {
       path: "/v1/charges",

@@ -34,6 +34,7 @@ import { subscriptionSchedulesModule } from "./subscription-schedules/index.js";
 import { creditNotesModule } from "./credit-notes.js";
 import { balanceModule } from "./balance.js";
 import { payoutsModule } from "./payouts/index.js";
+import { disputesModule } from "./disputes/index.js";
 import { checkoutSessionsModule } from "./checkout-sessions/index.js";
 import { paymentLinksModule } from "./payment-links.js";
 import { portalConfigurationsModule, portalSessionsModule } from "./billing-portal/index.js";
@@ -74,6 +75,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   creditNotesModule,
   balanceModule,
   payoutsModule,
+  disputesModule,
   checkoutSessionsModule,
   paymentLinksModule,
   portalConfigurationsModule,

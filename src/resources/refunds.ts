@@ -9,8 +9,9 @@
 import { Errors } from "../kernel/errors/index.js";
 import { newBalanceTransactionId } from "../payments/charge-builder.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
+import { DisputeErrors } from "../kernel/errors/disputes.js";
 import { behaviourOf, type RefundBehaviour } from "../payments/test-cards.js";
-import { applyRefund, charges, checkRefundable, unapplyRefund, type Charge } from "./charges.js";
+import { applyRefund, chargeRelations, charges, checkRefundable, unapplyRefund, type Charge } from "./charges.js";
 import { createContext, type Context } from "../kernel/context.js";
 import { crudEndpoints } from "../kernel/crud.js";
 import { endpoint } from "../kernel/endpoint.js";
@@ -106,6 +107,7 @@ export async function refundCharge(ctx: Context, chargeId: string, amount: numbe
 
 /** Creates a refund of `charge` (checked by the caller) and records `refund.created`, then `charge.refunded`. */
 async function createRefund(ctx: Context, charge: Charge, params: Omit<CreateParams, "charge" | "payment_intent">): Promise<Refund> {
+  if (charge.disputed && (await ctx.services.relations.port(chargeRelations.chargedBack)?.(ctx, charge))) throw DisputeErrors.chargeDisputed(charge.id);
   const amount = checkRefundable(charge, params.amount);
   const behaviour = refundBehaviourOf(charge);
   const pending = behaviour === "pending";

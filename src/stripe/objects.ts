@@ -33,6 +33,9 @@ export type Charge = Wire<Stripe.Charge>;
 /** A Refund as stored and returned. */
 export type Refund = Wire<Stripe.Refund>;
 
+/** A Dispute as stored and returned. */
+export type Dispute = Wire<Stripe.Dispute>;
+
 /** An invoice as stored and returned. Stripe's example objects still carry `subscription` at the top. */
 export type Invoice = Wire<Stripe.Invoice> & { subscription: string | null };
 

@@ -202,7 +202,7 @@ describe("chaos configuration rules", { timeout: 30_000 }, () => {
     const resolved = resolve([base, { payment: { decline_codes: ["fraudulent"] }, api: { endpoint_overrides: { "/v1/b": null } } }, { events: { delay_ms: 5 } }]);
     const expected = defaultConfig();
     expected.seed = 3;
-    expected.payment = { failure_rate: 0.5, decline_codes: ["fraudulent"], decline_weights: { lost_card: 1 } };
+    expected.payment = { ...expected.payment, failure_rate: 0.5, decline_codes: ["fraudulent"], decline_weights: { lost_card: 1 } };
     expected.events.delay_ms = 5;
     expected.api.endpoint_overrides = { "/v1/a": "ok" };
     assert.deepEqual(resolved, expected, "removal markers take effect over the defaults");

@@ -85,7 +85,7 @@ describe("chaos decisions", { timeout: 30_000 }, () => {
 
   test("decline codes: uniform without weights; by weight, each code owning [its start, its end)", () => {
     const codes: PaymentChaosConfig["decline_codes"] = ["insufficient_funds", "lost_card", "expired_card"];
-    const uniform: PaymentChaosConfig = { failure_rate: 1, decline_codes: codes, decline_weights: null };
+    const uniform: PaymentChaosConfig = { failure_rate: 1, decline_codes: codes, decline_weights: null, dispute_rate: 0, dispute_reasons: ["fraudulent"] };
     assert.deepEqual([0, 0.333, 0.334, 0.666, 0.667, 0.999].map((u) => pickDeclineCode(uniform, u)), ["insufficient_funds", "insufficient_funds", "lost_card", "lost_card", "expired_card", "expired_card"]);
     const zero: PaymentChaosConfig = { ...uniform, decline_weights: { lost_card: 0 } };
     assert.equal(pickDeclineCode(zero, 0.999), "expired_card", "all-zero weights draw uniformly");

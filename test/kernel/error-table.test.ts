@@ -80,6 +80,12 @@ const SAMPLES: Samples = {
     idempotencyInFlight: ["busy"],
     internal: [],
   },
+  dispute: {
+    chargeDisputed: ["ch_123"],
+    closed: ["du_123", "lost"],
+    submitted: ["du_123"],
+    underReview: ["du_123"],
+  },
   payment: {
     invalidCurrency: ["usx"],
     sourceTypeNotImplemented: ["ideal"],

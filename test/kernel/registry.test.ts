@@ -46,6 +46,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "credit-notes",
         "balance",
         "payouts",
+        "disputes",
         "checkout-sessions",
         "payment-links",
         "billing-portal-configurations",

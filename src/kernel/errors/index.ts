@@ -17,11 +17,13 @@ import { CouponErrors, DiscountErrors, PromotionCodeErrors } from "./discounts.j
 import { PaymentErrors } from "./payment.js";
 import { BillingPortalErrors, PaymentLinkErrors } from "./portal.js";
 import { PayoutErrors } from "./payout.js";
+import { DisputeErrors } from "./disputes.js";
 
 export * from "./error.js";
 export * from "./api.js";
 export * from "./payment.js";
 export * from "./payout.js";
+export * from "./disputes.js";
 export * from "./card.js";
 export * from "./billing.js";
 export * from "./catalog.js";
@@ -36,6 +38,7 @@ export const ERROR_TABLE = {
   api: Errors,
   payment: PaymentErrors,
   payout: PayoutErrors,
+  dispute: DisputeErrors,
   card: CardErrors,
   invoice: InvoiceErrors,
   invoicePreview: InvoicePreviewErrors,
