@@ -469,6 +469,10 @@ const PAYMENT_LINK = [
 const PORTAL_CONFIG = well("POST", "/v1/billing_portal/configurations", { features: { invoice_history: { enabled: true } } });
 // A payout draws on the available balance: a charge that skips the pending balance funds it.
 const PAYOUT = [CHARGE({ source: "tok_bypassPending" }), well("POST", "/v1/payouts", { amount: 100, currency: "usd" })];
+// A dispute opens a moment after its card's payment, on the server clock; the list then names it.
+const DISPUTE = [PI({ payment_method: "pm_card_createDispute", confirm: true }), well("POST", "/_time/advance", { seconds: 1 }), well("GET", "/v1/disputes")];
+// A charge names its balance transaction; expanded, the transaction's id is learned.
+const TXN = [CHARGE({ expand: ["balance_transaction"] })];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -482,6 +486,9 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/charges": { prefix: "ch", steps: [CHARGE()] },
   "/v1/payment_intents": { prefix: "pi", steps: [PI()] },
   "/v1/refunds": { prefix: "re", steps: [CHARGE(), well("POST", "/v1/refunds", { charge: L("ch") })] },
+  "/v1/disputes": { prefix: "du", steps: DISPUTE },
+  "/v1/balance_transactions": { prefix: "txn", steps: TXN },
+  "/v1/balance/history": { prefix: "txn", steps: TXN },
   "/v1/setup_intents": { prefix: "seti", steps: [SETI()] },
   "/v1/webhook_endpoints": { prefix: "we", steps: [well("POST", "/v1/webhook_endpoints", { url: LOOPBACK_URLS[0]!, enabled_events: ["*"] })] },
   "/v1/invoiceitems": { prefix: "ii", steps: [CUS, well("POST", "/v1/invoiceitems", { customer: L("cus"), amount: 500, currency: "usd" })] },

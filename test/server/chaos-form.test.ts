@@ -22,6 +22,8 @@ describe("the /_chaos control plane in form encoding", { timeout: 120_000 }, () 
         ["payment[decline_codes][]", "lost_card"],
         ["payment[decline_weights][fraudulent]", "2.5"],
         ["payment[decline_weights][lost_card]", "0"],
+        ["payment[dispute_rate]", "0.1"],
+        ["payment[dispute_reasons][]", "duplicate"],
         ["events[out_of_order]", "TRUE"],
         ["events[buffer_window_ms]", "250"],
         ["events[duplicate_rate]", "0.5"],
@@ -33,7 +35,7 @@ describe("the /_chaos control plane in form encoding", { timeout: 120_000 }, () 
     });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.seed, 42);
-    assert.deepEqual(res.json.payment, { failure_rate: 1, decline_codes: ["fraudulent", "lost_card"], decline_weights: { fraudulent: 2.5, lost_card: 0 } });
+    assert.deepEqual(res.json.payment, { failure_rate: 1, decline_codes: ["fraudulent", "lost_card"], decline_weights: { fraudulent: 2.5, lost_card: 0 }, dispute_rate: 0.1, dispute_reasons: ["duplicate"] });
     assert.equal(res.json.events.out_of_order, true);
     assert.equal(res.json.events.buffer_window_ms, 250);
     assert.equal(res.json.events.duplicate_rate, 0.5);

@@ -566,9 +566,12 @@ export async function runSession(ctx: Context, s: CheckoutSession, input: Checko
   return current;
 }
 
-/** Expires a session whose `expires_at` has passed (on the server clock); answers it as it is now. */
+/**
+ * Expires a session whose `expires_at` has passed (on the server clock); answers it as it is now.
+ * The expiry is the clock's work, not the request's: its event names no request, so a request
+ * refused because the session expired still wrote nothing.
+ */
 export async function current(ctx: Context, s: CheckoutSession): Promise<CheckoutSession> {
-  // The expiry is the clock's work, not the request's that found it due: its event names no request, as Stripe's automatic expiry does.
   if (s.status === "open" && s.expires_at <= ctx.now()) return runSession({ ...ctx, requestId: null, idempotencyKey: null }, s, { type: "expire" });
   return s;
 }
