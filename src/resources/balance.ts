@@ -8,7 +8,7 @@
  * bounced. The modules that move money announce it through their hooks and
  * this module books what their object names (`balance_transaction`,
  * `failure_balance_transaction`), once per id. Modules whose money moves
- * in ways of their own (payouts) book through {@link bookTransaction} and
+ * in ways of their own (payouts, disputes) book through {@link bookTransaction} and
  * read the funds they may draw on through {@link availableFunds}.
  *
  * Funds are `pending` until `available_on` and `available` after it, on the
