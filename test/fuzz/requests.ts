@@ -467,8 +467,9 @@ const PAYMENT_LINK = [
   well("POST", "/v1/payment_links", { line_items: [{ price: L("price"), quantity: 1 }] }),
 ];
 const PORTAL_CONFIG = well("POST", "/v1/billing_portal/configurations", { features: { invoice_history: { enabled: true } } });
-// A payout draws on the available balance: a charge that skips the pending balance funds it.
-const PAYOUT = [CHARGE({ source: "tok_bypassPending" }), well("POST", "/v1/payouts", { amount: 100, currency: "usd" })];
+// A payout draws on the available balance: a charge that skips the pending balance funds it, large enough
+// that the disputes other chains open in the namespace (each withdrawing its amount and a fee) leave funds.
+const PAYOUT = [CHARGE({ source: "tok_bypassPending", amount: 1_000_000 }), well("POST", "/v1/payouts", { amount: 100, currency: "usd" })];
 // A dispute opens a moment after its card's payment, on the server clock; the list then names it.
 const DISPUTE = [PI({ payment_method: "pm_card_createDispute", confirm: true }), well("POST", "/_time/advance", { seconds: 1 }), well("GET", "/v1/disputes")];
 // A charge names its balance transaction; expanded, the transaction's id is learned.
