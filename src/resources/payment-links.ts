@@ -117,6 +117,19 @@ interface Prepared {
   readonly recurring: boolean;
 }
 
+/** What create and update both take. */
+const EDITABLE = {
+  after_completion: { type: true, redirect: { url: true }, hosted_confirmation: { custom_message: true } },
+  allow_promotion_codes: true,
+  billing_address_collection: true,
+  customer_creation: true,
+  payment_method_collection: true,
+  submit_type: true,
+  inactive_message: true,
+  phone_number_collection: { enabled: true },
+  metadata: true,
+} as const;
+
 export const paymentLinks: ResourceDef<PaymentLink> = defineResource<PaymentLink, Stripe.PaymentLinkCreateParams, Stripe.PaymentLinkUpdateParams, Stripe.PaymentLinkListParams, Prepared>({
   object: "payment_link",
   idPrefix: "plink",
@@ -143,15 +156,7 @@ export const paymentLinks: ResourceDef<PaymentLink> = defineResource<PaymentLink
   create: {
     params: {
       line_items: { price: true, quantity: true, adjustable_quantity: { enabled: true, minimum: true, maximum: true } },
-      after_completion: { type: true, redirect: { url: true }, hosted_confirmation: { custom_message: true } },
-      allow_promotion_codes: true,
-      billing_address_collection: true,
-      customer_creation: true,
-      payment_method_collection: true,
-      submit_type: true,
-      inactive_message: true,
-      phone_number_collection: { enabled: true },
-      metadata: true,
+      ...EDITABLE,
     },
     fields: { line_items: "skip", after_completion: "skip" },
     async prepare(ctx, p) {
@@ -183,15 +188,7 @@ export const paymentLinks: ResourceDef<PaymentLink> = defineResource<PaymentLink
   update: {
     params: {
       active: true,
-      after_completion: { type: true, redirect: { url: true }, hosted_confirmation: { custom_message: true } },
-      allow_promotion_codes: true,
-      billing_address_collection: true,
-      customer_creation: true,
-      payment_method_collection: true,
-      submit_type: true,
-      inactive_message: true,
-      phone_number_collection: { enabled: true },
-      metadata: true,
+      ...EDITABLE,
     },
     fields: { after_completion: "skip" },
     build: (_ctx, p, next) => (p.after_completion !== undefined ? { ...next, after_completion: afterCompletionOf(p.after_completion as AfterCompletionParam) } : next),
