@@ -987,8 +987,8 @@ export async function upcomingInvoice(ctx: Context, current: Subscription): Prom
   const sub = await asScheduledAt(ctx, current, periodOf(current).end);
   const now = await nowFor(ctx, typeof sub.test_clock === "string" ? sub.test_clock : null);
   const cycle = cycleOf(sub);
-  const now_ = periodOf(current);
-  const period = { start: now_.end, end: boundary(now_.end, cycle.interval, cycle.count, 1) };
+  const { end } = periodOf(current);
+  const period = { start: end, end: boundary(end, cycle.interval, cycle.count, 1) };
   const { pendingItems } = await import("../invoice-items.js");
   const { itemLine } = await import("../invoices/index.js");
   const pending = (await pendingItems(ctx, c.id, sub.id)).map(itemLine);
