@@ -7,14 +7,14 @@
  * server clock and each test clock; `runUntil` is called when a clock moves.
  */
 import type { Context } from "../../kernel/context.js";
-import { invoices, attemptPayment, markUncollectible, voidInvoice, type Invoice } from "../invoices/index.js";
+import { invoices, attemptPayment, type Invoice } from "../invoices/index.js";
 import { endTrialWithoutPaymentMethod, resumeCollection } from "./lifecycle.js";
-import { billingOf, cancelSubscription, collectionPausedAt, expirePendingUpdate, renewInvoice, subscriptions, upcomingInvoice, SERVER_CLOCK, type Subscription } from "./index.js";
+import { billingOf, collectionPausedAt, expirePendingUpdate, stepSubscription, subscriptions, SERVER_CLOCK, type Subscription } from "./index.js";
+import { retriesExhausted, retryAt } from "./due-work.js";
 import type { BillingSettings } from "../../billing/options.js";
-import { periodAt } from "../../billing/periods.js";
-import { cycleOf, periodOf, withPeriod } from "./model.js";
+import { periodOf } from "./model.js";
 import { at } from "../../billing/time.js";
-import { markNoticeSent, noticeSent, type NoticeKind } from "./notices.js";
+import { noticeSent, type NoticeKind } from "./notices.js";
 import { scheduleRelations } from "./schedule-relations.js";
 import { DueQueue, noWrites, recordingStore, type DueSource } from "./due-queue.js";
 
@@ -119,82 +119,45 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
     return;
   }
   const sub = (await subscriptions.get(ctx, w.sub.id)) ?? w.sub;
+  const x = { now: w.at };
   switch (w.kind) {
     case "trial_will_end":
-      await markNoticeSent(ctx, "trial_will_end", sub.id, sub.trial_end ?? 0);
-      await subscriptions.emit(ctx, "customer.subscription.trial_will_end", sub);
+      await stepSubscription(ctx, sub, { type: "notice", kind: "trial_will_end" }, x);
       return;
-    case "upcoming": {
-      const period = periodOf(sub);
-      await markNoticeSent(ctx, "upcoming", sub.id, period.end);
-      const preview = await upcomingInvoice(ctx, sub);
-      // Stripe's upcoming invoice has no id.
-      const { id: _id, ...withoutId } = preview;
-      void _id;
-      await ctx.services.events.record({ ns: ctx.ns, requestId: null, idempotencyKey: null }, "invoice.upcoming", withoutId, undefined, w.at);
+    case "upcoming":
+      await stepSubscription(ctx, sub, { type: "notice", kind: "upcoming" }, x);
       return;
-    }
     case "cancel_at":
-      await cancelSubscription(ctx, sub);
+      await stepSubscription(ctx, sub, { type: "cancel_at" }, x);
       return;
-    case "period_end": {
-      if (sub.cancel_at_period_end) {
-        await cancelSubscription(ctx, sub);
-        return;
-      }
-      const cycle = cycleOf(sub);
-      const anchor = sub.billing_cycle_anchor;
-      // The next cycle starts where this period ends, keeping the anchor's day of the month. The boundary
-      // after `w.at` is found from an estimate, not counted from the anchor: a walk from the anchor costs
-      // every renewal as many steps as cycles passed, which a years-long advance of a daily price makes quadratic.
-      const period = { start: w.at, end: periodAt(anchor, cycle.interval, cycle.count, w.at).end };
-      if (sub.status === "trialing" && (await endTrialWithoutPaymentMethod(ctx, sub))) return;
-      let next = withPeriod(sub, period);
-      if (sub.status === "trialing") next = { ...next, status: "active" };
-      next = await subscriptions.update(ctx, sub, next);
-      await renewInvoice(ctx, next, period, w.at, "subscription_cycle");
+    case "period_end":
+      // A trial that ends without a payment method follows its trial settings instead of renewing.
+      if (sub.status === "trialing" && !sub.cancel_at_period_end && (await endTrialWithoutPaymentMethod(ctx, sub))) return;
+      await stepSubscription(ctx, sub, { type: "period_end" }, x);
       return;
-    }
     case "retry": {
       const inv = (await invoices.get(ctx, w.invoice.id))!;
       if (inv.status !== "open") return;
-      const wait = s.retryDays[inv.attempt_count];
-      const attempt = await attemptPayment(ctx, inv, { now: w.at, offSession: true, nextAttemptAt: wait !== undefined ? w.at + wait * DAY : null });
-      if (attempt.invoice.status === "open" && attempt.invoice.next_payment_attempt === null) await exhausted(ctx, attempt.invoice, s, w.at);
+      const attempt = await attemptPayment(ctx, inv, { now: w.at, offSession: true, nextAttemptAt: retryAt(s, inv.attempt_count, w.at) });
+      if (!retriesExhausted(attempt.invoice)) return;
+      const fresh = await subscriptions.get(ctx, sub.id);
+      if (fresh) await stepSubscription(ctx, fresh, { type: "retries_exhausted" }, x);
       return;
     }
-    case "incomplete_expiry": {
-      if (typeof sub.latest_invoice === "string") {
-        const inv = await invoices.get(ctx, sub.latest_invoice);
-        if (inv && inv.status === "open") await voidInvoice(ctx, inv, w.at);
-      }
-      const fresh = (await subscriptions.get(ctx, sub.id))!;
-      if (fresh.status === "incomplete") await subscriptions.update(ctx, fresh, { ...fresh, status: "incomplete_expired", ended_at: w.at });
+    case "incomplete_expiry":
+      await stepSubscription(ctx, sub, { type: "incomplete_expiry" }, x);
       return;
-    }
     case "pending_update_expiry":
       if (sub.pending_update) await expirePendingUpdate(ctx, sub, w.at);
       return;
     case "resume_collection":
       await resumeCollection(ctx, sub);
       return;
-    case "overdue": {
+    case "overdue":
       await invoices.emit(ctx, "invoice.overdue", w.invoice);
-      if (sub.status === "active") await subscriptions.update(ctx, sub, { ...sub, status: "past_due" });
+      await stepSubscription(ctx, sub, { type: "overdue" }, x);
       return;
-    }
   }
-}
-
-/** Retries ran out: the subscription ends as the settings say. */
-async function exhausted(ctx: Context, inv: Invoice, s: BillingSettings, now: number): Promise<void> {
-  if (!inv.subscription) return;
-  const sub = await subscriptions.get(ctx, inv.subscription);
-  if (!sub || sub.status === "canceled") return;
-  if (s.markUncollectible) await markUncollectible(ctx, inv, now);
-  const fresh = (await subscriptions.get(ctx, sub.id))!;
-  if (s.finalAction === "cancel") await cancelSubscription(ctx, fresh, { reason: "payment_failed" });
-  else if (fresh.status !== "unpaid") await subscriptions.update(ctx, fresh, { ...fresh, status: "unpaid" });
 }
 
 /**

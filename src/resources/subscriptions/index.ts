@@ -50,7 +50,7 @@ import { mergeMetadata, p, Param, type MetadataInput } from "../../kernel/params
 import { override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
 import { checkItems, checkParams, planSubscription, type CatalogLookup, type CreateItem, type SubscriptionCreate } from "./plan.js";
-import { checkPaymentMethodOwner, subscriptionMachine, type SubscriptionEffect, type SubscriptionInput } from "./machine.js";
+import { checkPaymentMethodOwner, lineFor, renewalOrder, subscriptionMachine, type SubscriptionEffect, type SubscriptionInput } from "./machine.js";
 import { createPaymentIntent } from "../payment-intents/index.js";
 import { paymentMethods } from "../payment-methods.js";
 import { prices, type Price } from "../prices.js";
@@ -59,7 +59,7 @@ import { Resource } from "../../kernel/resource.js";
 import type { PaymentOutcome } from "../../payments/decision.js";
 import { decideFirstPayment, foreseePayment, type FirstCharge } from "./first-payment.js";
 import { pendingUpdateOf, refusedPendingParam } from "./pending-update.js";
-import { markNoticeSent, noticeSent } from "./notices.js";
+import { markNoticeKey, markNoticeSent, noticeSent } from "./notices.js";
 import { optionalPort } from "../../kernel/relation-keys.js";
 import { scheduleRelations } from "./schedule-relations.js";
 import type { Context } from "../../kernel/context.js";
@@ -295,21 +295,6 @@ async function checkPaymentMethod(ctx: Context, id: string, customer: string, pa
   }
 }
 
-function lineFor(sub: Subscription, item: SubscriptionItem, period: { start: number; end: number }, trial: boolean): LineInput {
-  const price = item.price;
-  const qty = item.quantity ?? 1;
-  const name = typeof price.product === "string" ? price.product : price.product.id;
-  return {
-    amount: trial ? 0 : amountFor(price, qty),
-    description: trial ? `Trial period for ${name}` : `${qty} × ${name} (at ${formatMoney(price)} / ${price.recurring?.interval})`,
-    period,
-    quantity: qty,
-    price: { id: price.id, product: name, unit_amount_decimal: price.unit_amount_decimal },
-    subscription: sub.id,
-    subscriptionItem: item.id,
-  };
-}
-
 /** Lines of subscription items with the items' own discounts in force at `now` (`invoice` takes the `once` ones; a preview passes `null`). */
 async function withItemDiscounts(ctx: Context, sub: Subscription, lines: readonly LineInput[], now: number, invoice: string | null): Promise<LineInput[]> {
   const out: LineInput[] = [];
@@ -319,11 +304,6 @@ async function withItemDiscounts(ctx: Context, sub: Subscription, lines: readonl
     out.push(own.length > 0 ? { ...l, discounts: await discountsInForce(ctx, own, null, now, invoice) } : l);
   }
   return out;
-}
-
-function formatMoney(price: Price): string {
-  const unit = price.unit_amount ?? 0;
-  return `${(unit / 100).toFixed(2)} ${price.currency.toUpperCase()}`;
 }
 
 async function store(ctx: Context, before: Subscription, after: Subscription, event?: string | false): Promise<Subscription> {
@@ -365,12 +345,6 @@ function inlinePrice(d: NonNullable<CreateItem["price_data"]>): Price {
     unit_amount_decimal: decimal,
   } as Price;
 }
-
-/** The effects a creation runs (the plan's, then the first invoice's and first payment's transitions). */
-type CreateEffect = Extract<
-  SubscriptionEffect,
-  { type: "own_items" | "insert" | "save" | "add_invoice_items" | "invoice" | "attempt_latest_invoice" | "ensure_payment_intent" | "void_latest_invoice" | "answer" }
->;
 
 /**
  * Creates a subscription and its first invoice, charging it as
@@ -431,79 +405,163 @@ export async function createSubscription(ctx: Context, params: SubscriptionCreat
   const discountIds = discountPlan ? await discountPlan.commit(ctx, { subscription: env.subscriptionId }) : [];
   const itemDiscounts = new Map<string, string[]>();
   for (const { item, plan } of itemPlans) itemDiscounts.set(item, await plan.commit(ctx, { subscription: env.subscriptionId, subscriptionItem: item }));
-  let sub = plan.next;
-  let invoice: Invoice | undefined;
-  let attempt: PaymentAttempt | undefined;
-  const run = async (effects: readonly SubscriptionEffect[]): Promise<void> => {
-    for (const effect of effects as readonly CreateEffect[]) {
-      switch (effect.type) {
-        case "own_items":
-          for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, sub.id);
-          break;
-        case "insert":
-          // A schedule's subscription names it from its creation (`customer.subscription.created` included).
-          sub = await subscriptions.insert(ctx, withItems({ ...effect.subscription, discounts: discountIds, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, effect.subscription.items.data.map((it) => ({ ...it, discounts: itemDiscounts.get(it.id) ?? it.discounts }))));
-          break;
-        case "save":
-          sub = await store(ctx, sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
-          break;
-        case "add_invoice_items":
-          for (const item of effect.items) await insertInvoiceItem(ctx, item);
-          break;
-        case "invoice": {
-          const { order } = effect;
-          const invoiceId = invoices.newId();
-          const inv = await createInvoice(ctx, {
-            id: invoiceId,
-            customer,
-            currency: sub.currency,
-            lines: await withItemDiscounts(ctx, sub, order.lines, now, invoiceId),
-            billingReason: order.reason,
-            collectionMethod: sub.collection_method,
-            periodStart: order.period.start,
-            periodEnd: order.period.end,
-            now,
-            subscription: { id: sub.id, metadata: sub.metadata },
-            daysUntilDue: order.daysUntilDue ?? null,
-            defaultPaymentMethod: null,
-            includePending: true,
-            discounts: (invoice) => discountsInForce(ctx, sub.discounts, customer.discount, now, invoice),
-          });
-          if (order.link) sub = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
-          invoice = await finalizeInvoice(ctx, inv, now);
-          // Its hooks may have moved the subscription on (paid at once).
-          sub = (await subscriptions.get(ctx, sub.id))!;
-          break;
-        }
-        case "ensure_payment_intent":
-          // Nothing to charge (below the minimum charge): paid at once, as any automatic payment would be.
-          if (!(await settleWithoutCharge(ctx, invoice!, now))) await ensureIntent(ctx, invoice!);
-          sub = (await subscriptions.get(ctx, sub.id))!;
-          break;
-        case "attempt_latest_invoice":
-          attempt = await attemptPayment(ctx, invoice!, { now, offSession: effect.offSession, nextAttemptAt: null, ...(decided ? { decision: decided } : {}) });
-          sub = (await subscriptions.get(ctx, sub.id))!;
-          break;
-        case "void_latest_invoice":
-          await voidInvoice(ctx, attempt?.invoice ?? invoice!, now);
-          break;
-        case "answer":
-          throw effect.error;
-      }
-    }
+  const execution: Execution = {
+    now,
+    customer,
+    ...(decided ? { decision: decided } : {}),
+    // A schedule's subscription names it from its creation (`customer.subscription.created` included).
+    insert: (created) =>
+      subscriptions.insert(ctx, withItems({ ...created, discounts: discountIds, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, created.items.data.map((it) => ({ ...it, discounts: itemDiscounts.get(it.id) ?? it.discounts })))),
   };
+  const state: Executed = { sub: plan.next };
+  const run = (effects: readonly SubscriptionEffect[]): Promise<Executed> => execute(ctx, state, effects, execution);
   const step = async (input: SubscriptionInput): Promise<void> => {
-    const t = subscriptionMachine(sub, input, machineEnv);
+    const t = subscriptionMachine(state.sub, input, machineEnv);
     if ("error" in t) throw t.error;
     await run(t.effects);
   };
 
   await run(plan.effects);
-  await step({ type: "first_invoice", invoice: invoice!.status === "paid" ? "paid" : "open", behavior, offSession: params.off_session ?? false });
+  await step({ type: "first_invoice", invoice: state.invoice!.status === "paid" ? "paid" : "open", behavior, offSession: params.off_session ?? false });
   // The decision above lets through only payments that go through; should one fail all the same, the create ends what it stored.
+  const attempt = state.attempt;
   if (attempt) await step({ type: "first_payment", outcome: attempt.invoice.status === "paid" ? "paid" : "unpaid", behavior, error: attempt.error });
-  await trialNoticeIfDue(ctx, sub, now);
-  return sub;
+  await trialNoticeIfDue(ctx, state.sub, now);
+  return state.sub;
+}
+
+/** What executing a subscription's effects needs beyond the effects. */
+interface Execution {
+  readonly now: number;
+  /** The subscription's customer, when the caller has it already. */
+  readonly customer?: Customer;
+  /** The decision a collection follows: an `error_if_incomplete` payment decided before anything was written. */
+  readonly decision?: PaymentOutcome;
+  /** How a new subscription is stored (creation only). */
+  readonly insert?: (sub: Subscription) => Promise<Subscription>;
+}
+
+/** Where an execution stands: the subscription as stored, and the invoice and attempt its effects made. */
+interface Executed {
+  sub: Subscription;
+  invoice?: Invoice;
+  attempt?: PaymentAttempt;
+}
+
+/** The subscription's latest invoice: the one these effects made, else the stored one. */
+async function latestOf(ctx: Context, state: Executed): Promise<Invoice | undefined> {
+  const made = state.attempt?.invoice ?? state.invoice;
+  if (made) return made;
+  return typeof state.sub.latest_invoice === "string" ? invoices.get(ctx, state.sub.latest_invoice) : undefined;
+}
+
+/** Executes the effects of a subscription machine's transition, in order, on `state`. */
+async function execute(ctx: Context, state: Executed, effects: readonly SubscriptionEffect[], x: Execution): Promise<Executed> {
+  const { now } = x;
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "own_items":
+        for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, state.sub.id);
+        break;
+      case "insert":
+        if (!x.insert) throw new Error("subscription effects: an insert outside creation");
+        state.sub = await x.insert(effect.subscription);
+        break;
+      case "save":
+        state.sub = await store(ctx, state.sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
+        if (effect.event === "customer.subscription.deleted") await ctx.services.relations.emit(scheduleRelations.canceled, ctx, state.sub);
+        break;
+      case "add_invoice_items":
+        for (const item of effect.items) await insertInvoiceItem(ctx, item);
+        break;
+      case "invoice": {
+        const { order } = effect;
+        const sub = state.sub;
+        const customer = x.customer ?? (await customers.require(ctx, String(sub.customer), "customer"));
+        // Stripe's "Pause payment collection": an invoice made while collection is paused does not advance on its own.
+        const paused = collectionPausedAt(sub, now);
+        const invoiceId = invoices.newId();
+        const inv = await createInvoice(ctx, {
+          id: invoiceId,
+          ...(paused ? { autoAdvance: false } : {}),
+          customer,
+          currency: sub.currency,
+          lines: await withItemDiscounts(ctx, sub, order.lines, now, invoiceId),
+          billingReason: order.reason,
+          collectionMethod: sub.collection_method,
+          periodStart: order.period.start,
+          periodEnd: order.period.end,
+          now,
+          subscription: { id: sub.id, metadata: sub.metadata },
+          daysUntilDue: order.daysUntilDue ?? null,
+          includePending: true,
+          ...(order.undiscounted ? {} : { discounts: (invoice: string | null) => discountsInForce(ctx, sub.discounts, customer.discount, now, invoice) }),
+        });
+        if (order.link) state.sub = await store(ctx, state.sub, { ...state.sub, latest_invoice: inv.id }, false);
+        state.invoice = inv;
+        if (paused) await pausedInvoice(ctx, inv, paused, now);
+        else if (order.finalize === "always" || inv.lines.data.length > 0) {
+          const open = await finalizeInvoice(ctx, inv, now);
+          state.invoice = open;
+          if (order.collect && open.status === "open" && sub.collection_method === "charge_automatically") {
+            state.attempt = await attemptPayment(ctx, open, { now, offSession: order.collect.offSession, nextAttemptAt: order.collect.nextAttemptAt, ...(x.decision ? { decision: x.decision } : {}) });
+          }
+        }
+        // Its hooks may have moved the subscription on (paid at once).
+        state.sub = (await subscriptions.get(ctx, state.sub.id))!;
+        break;
+      }
+      case "ensure_payment_intent":
+        // Nothing to charge (below the minimum charge): paid at once, as any automatic payment would be.
+        if (!(await settleWithoutCharge(ctx, state.invoice!, now))) await ensureIntent(ctx, state.invoice!);
+        state.sub = (await subscriptions.get(ctx, state.sub.id))!;
+        break;
+      case "attempt_latest_invoice":
+        state.attempt = await attemptPayment(ctx, state.invoice!, { now, offSession: effect.offSession, nextAttemptAt: null, ...(x.decision ? { decision: x.decision } : {}) });
+        state.sub = (await subscriptions.get(ctx, state.sub.id))!;
+        break;
+      case "void_latest_invoice": {
+        const inv = await latestOf(ctx, state);
+        if (inv && inv.status === "open") await voidInvoice(ctx, inv, now);
+        state.sub = (await subscriptions.get(ctx, state.sub.id))!;
+        break;
+      }
+      case "mark_latest_uncollectible": {
+        const inv = await latestOf(ctx, state);
+        if (inv && inv.status === "open") await markUncollectible(ctx, inv, now);
+        state.sub = (await subscriptions.get(ctx, state.sub.id))!;
+        break;
+      }
+      case "mark_notice":
+        await markNoticeKey(ctx, effect.key);
+        break;
+      case "emit":
+        await subscriptions.emit(ctx, effect.event, effect.subscription);
+        break;
+      case "emit_upcoming": {
+        const preview = await upcomingInvoice(ctx, state.sub);
+        // Stripe's upcoming invoice has no id.
+        const { id: _id, ...withoutId } = preview;
+        void _id;
+        await ctx.services.events.record({ ns: ctx.ns, requestId: null, idempotencyKey: null }, "invoice.upcoming", withoutId, undefined, now);
+        break;
+      }
+      case "answer":
+        throw effect.error;
+    }
+  }
+  return state;
+}
+
+/**
+ * Runs one input of the subscription machine on `sub` at its time (a test clock's, else the
+ * server's) and executes the transition; a refusal is thrown before anything is written.
+ */
+export async function stepSubscription(ctx: Context, sub: Subscription, input: SubscriptionInput, x: Partial<Execution> = {}): Promise<Subscription> {
+  const now = x.now ?? (await nowFor(ctx, typeof sub.test_clock === "string" ? sub.test_clock : null));
+  const t = subscriptionMachine(sub, input, { now, settings: billingOf(ctx) });
+  if ("error" in t) throw t.error;
+  return (await execute(ctx, { sub }, t.effects, { ...x, now })).sub;
 }
 
 /** `customer.subscription.trial_will_end` for the trial as it stands, once per trial end. */
@@ -878,41 +936,9 @@ export async function renewInvoice(
   /** The part of the period billed (a resume into a period already under way). */
   share = 1,
 ): Promise<Subscription> {
-  const c = await customers.require(ctx, String(sub.customer), "customer");
-  const lines = sub.items.data.map((item) => {
-    const line = lineFor(sub, item, period, false);
-    return share === 1 ? line : { ...line, amount: Math.round(line.amount * share) };
-  });
-  const paused = collectionPausedAt(sub, now);
-  const invoiceId = invoices.newId();
-  const inv = await createInvoice(ctx, {
-    id: invoiceId,
-    ...(paused ? { autoAdvance: false } : {}),
-    customer: c,
-    currency: sub.currency,
-    lines: await withItemDiscounts(ctx, sub, lines, now, invoiceId),
-    billingReason: reason,
-    collectionMethod: sub.collection_method,
-    periodStart: period.start,
-    periodEnd: period.end,
-    now,
-    subscription: { id: sub.id, metadata: sub.metadata },
-    daysUntilDue: sub.days_until_due,
-    includePending: true,
-    discounts: (invoice) => discountsInForce(ctx, sub.discounts, c.discount, now, invoice),
-  });
-  let next = await store(ctx, sub, { ...sub, latest_invoice: inv.id }, false);
-  if (paused) {
-    await pausedInvoice(ctx, inv, paused, now);
-    return (await subscriptions.get(ctx, sub.id))!;
-  }
-  const open = await finalizeInvoice(ctx, inv, now);
-  if (open.status === "open" && sub.collection_method === "charge_automatically") {
-    const retry = billingOf(ctx).retryDays[0];
-    await attemptPayment(ctx, open, { now, offSession, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null, ...(decision ? { decision } : {}) });
-  }
-  next = (await subscriptions.get(ctx, sub.id))!;
-  return next;
+  const order = renewalOrder(sub, period, now, reason, offSession, billingOf(ctx));
+  const billed = share === 1 ? order : { ...order, lines: order.lines.map((line) => ({ ...line, amount: Math.round(line.amount * share) })) };
+  return (await execute(ctx, { sub }, [{ type: "invoice", order: billed }], { now, ...(decision ? { decision } : {}) })).sub;
 }
 
 /** How its invoices are handled at `now` while its collection is paused, or `undefined`. */
@@ -941,43 +967,7 @@ export async function cancelSubscription(
   current: Subscription,
   opts: { prorate?: boolean; invoiceNow?: boolean; comment?: string | null; feedback?: string | null; reason?: "cancellation_requested" | "payment_failed" | "payment_disputed" } = {},
 ): Promise<Subscription> {
-  if (ENDED.has(current.status)) throw SubscriptionErrors.alreadyEnded(current.status);
-  const now = await nowFor(ctx, typeof current.test_clock === "string" ? current.test_clock : null);
-  if (opts.prorate && current.status !== "trialing") {
-    await prorate(ctx, current, current.items.data.map((before) => ({ before })), now);
-  }
-  const canceled: Subscription = {
-    ...current,
-    status: "canceled",
-    canceled_at: current.canceled_at ?? now,
-    ended_at: now,
-    cancel_at_period_end: false,
-    cancellation_details: {
-      comment: opts.comment ?? current.cancellation_details?.comment ?? null,
-      feedback: (opts.feedback ?? current.cancellation_details?.feedback ?? null) as never,
-      feedback_option: null,
-      reason: opts.reason ?? "cancellation_requested",
-    },
-  };
-  await subscriptions.update(ctx, current, canceled, { event: "customer.subscription.deleted" });
-  await ctx.services.relations.emit(scheduleRelations.canceled, ctx, canceled);
-  if (opts.invoiceNow) {
-    const c = await customers.require(ctx, String(current.customer), "customer");
-    const inv = await createInvoice(ctx, {
-      customer: c,
-      currency: current.currency,
-      lines: [],
-      billingReason: "subscription_update",
-      collectionMethod: current.collection_method,
-      periodStart: now,
-      periodEnd: now,
-      now,
-      subscription: { id: current.id, metadata: current.metadata },
-      includePending: true,
-    });
-    if (inv.lines.data.length > 0) await finalizeInvoice(ctx, inv, now);
-  }
-  return canceled;
+  return stepSubscription(ctx, current, { type: "cancel", ...opts });
 }
 
 /** The next renewal invoice of a subscription, not stored (for previews and `invoice.upcoming`). */

@@ -121,6 +121,8 @@ export interface InvoiceOrder {
    * refusal stores nothing; this model still stores first.
    */
   readonly collect: { readonly offSession: boolean; readonly nextAttemptAt: number | null; readonly answerErrors: boolean } | null;
+  /** A cancellation's final invoice bills what is pending as it was priced, without the subscription's discounts. */
+  readonly undiscounted?: true;
 }
 
 export type SubscriptionEffect =
@@ -250,7 +252,7 @@ function cancel(sub: Subscription, opts: Extract<SubscriptionInput, { type: "can
   };
   effects.push({ type: "save", subscription: canceled, event: "customer.subscription.deleted" });
   if (opts.invoiceNow) {
-    effects.push({ type: "invoice", order: { reason: "subscription_update", lines: [], period: { start: now, end: now }, daysUntilDue: undefined, finalize: "when_lines", link: false, collect: null } });
+    effects.push({ type: "invoice", order: { reason: "subscription_update", lines: [], period: { start: now, end: now }, daysUntilDue: undefined, finalize: "when_lines", link: false, collect: null, undiscounted: true } });
   }
   return move(canceled, ...effects);
 }

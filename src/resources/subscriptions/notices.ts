@@ -19,3 +19,8 @@ export async function noticeSent(ctx: Context, kind: NoticeKind, subscription: s
 export async function markNoticeSent(ctx: Context, kind: NoticeKind, subscription: string, moment: number): Promise<void> {
   await ctx.store.kvSet(ctx.ns, SENT, `${kind}:${subscription}:${moment}`, true);
 }
+
+/** Marks sent the notice of a key `kind:subscription:moment` (as the subscription machine names it). */
+export async function markNoticeKey(ctx: Context, key: string): Promise<void> {
+  await ctx.store.kvSet(ctx.ns, SENT, key, true);
+}
