@@ -3,12 +3,13 @@
  * When billing work falls due, as a pure function of the subscriptions of one clock, their
  * latest invoices and the notices already sent: trial-ending and upcoming-invoice notices,
  * renewals at each period end, cancellations, automatic payment retries (dunning), expiry of
- * unpaid first invoices, overdue `send_invoice` invoices. The engine performs the earliest due
+ * unpaid first invoices, overdue `send_invoice` invoices, expiry of pending updates, resumption of
+ * paused collection. The engine performs the earliest due
  * piece, at the moment it was due, then asks again (each piece changes what comes next).
  */
 import type { BillingSettings } from "../../billing/options.js";
 import { periodAt } from "../../billing/periods.js";
-import { cycleOf, periodOf, type Subscription } from "./model.js";
+import { collectionPausedAt, cycleOf, periodOf, type Subscription } from "./model.js";
 import type { Invoice } from "../../stripe/objects.js";
 
 const DAY = 86_400;
@@ -21,7 +22,9 @@ export type Work =
   | { readonly kind: "cancel_at"; readonly at: number; readonly subscription: string }
   | { readonly kind: "retry"; readonly at: number; readonly subscription: string; readonly invoice: string }
   | { readonly kind: "incomplete_expiry"; readonly at: number; readonly subscription: string }
-  | { readonly kind: "overdue"; readonly at: number; readonly subscription: string; readonly invoice: string };
+  | { readonly kind: "overdue"; readonly at: number; readonly subscription: string; readonly invoice: string }
+  | { readonly kind: "pending_update_expiry"; readonly at: number; readonly subscription: string }
+  | { readonly kind: "resume_collection"; readonly at: number; readonly subscription: string };
 
 /** A subscription as billing sees it: itself, its latest invoice (when stored) and which notices went out. */
 export interface BillingView {
@@ -59,8 +62,13 @@ export function workOf(view: BillingView, s: BillingSettings): Work[] {
   }
   if (!sub.cancel_at_period_end && status !== "trialing") {
     const notice = period.end - s.upcomingDays * DAY;
-    if (notice > period.start && !view.sent.has(noticeKey("upcoming", sub.id, period.end))) out.push({ kind: "upcoming", at: notice, subscription: sub.id });
+    // Stripe's pause guide: while collection is paused with behavior=void, no upcoming invoice webhooks are sent.
+    const silenced = collectionPausedAt(sub, notice) === "void";
+    if (notice > period.start && !silenced && !view.sent.has(noticeKey("upcoming", sub.id, period.end))) out.push({ kind: "upcoming", at: notice, subscription: sub.id });
   }
+  if (sub.pending_update) out.push({ kind: "pending_update_expiry", at: sub.pending_update.expires_at, subscription: sub.id });
+  const resumesAt = sub.pause_collection?.resumes_at;
+  if (typeof resumesAt === "number") out.push({ kind: "resume_collection", at: resumesAt, subscription: sub.id });
   if (sub.cancel_at !== null && sub.cancel_at < period.end) out.push({ kind: "cancel_at", at: sub.cancel_at, subscription: sub.id });
   else out.push({ kind: "period_end", at: period.end, subscription: sub.id });
   const inv = view.latestInvoice;
@@ -107,7 +115,9 @@ export function renewalPeriod(sub: Subscription, at: number): { start: number; e
 /** Which machine inputs a piece of work runs, in order (the handler performs them at `work.at`). */
 export type Step =
   | { readonly machine: "subscription"; readonly input: "notice:trial_will_end" | "notice:upcoming" | "period_end" | "cancel_at" | "incomplete_expiry" | "overdue" | "retries_exhausted"; readonly only?: "when_retries_exhausted" }
-  | { readonly machine: "invoice"; readonly input: "attempt" | "overdue" };
+  | { readonly machine: "invoice"; readonly input: "attempt" | "overdue" }
+  /** Work that is no machine's input: the handler's own (a pending update expires, paused collection resumes). */
+  | { readonly machine: "handler"; readonly input: "pending_update_expiry" | "resume_collection" };
 
 /** What each kind of work does, as data. */
 export const STEPS: Readonly<Record<Work["kind"], readonly Step[]>> = {
@@ -119,4 +129,6 @@ export const STEPS: Readonly<Record<Work["kind"], readonly Step[]>> = {
   retry: [{ machine: "invoice", input: "attempt" }, { machine: "subscription", input: "retries_exhausted", only: "when_retries_exhausted" }],
   incomplete_expiry: [{ machine: "subscription", input: "incomplete_expiry" }],
   overdue: [{ machine: "invoice", input: "overdue" }, { machine: "subscription", input: "overdue" }],
+  pending_update_expiry: [{ machine: "handler", input: "pending_update_expiry" }],
+  resume_collection: [{ machine: "handler", input: "resume_collection" }],
 };

@@ -9,73 +9,33 @@
 import type { Context } from "../../kernel/context.js";
 import { invoices, attemptPayment, type Invoice } from "../invoices/index.js";
 import { endTrialWithoutPaymentMethod, resumeCollection } from "./lifecycle.js";
-import { billingOf, collectionPausedAt, expirePendingUpdate, stepSubscription, subscriptions, SERVER_CLOCK, type Subscription } from "./index.js";
-import { retriesExhausted, retryAt } from "./due-work.js";
+import { billingOf, expirePendingUpdate, stepSubscription, subscriptions, SERVER_CLOCK, type Subscription } from "./index.js";
+import { noticeKeys, retriesExhausted, retryAt, workOf as dueWorkOf, type Work as DueWork } from "./due-work.js";
 import type { BillingSettings } from "../../billing/options.js";
-import { periodOf } from "./model.js";
 import { at } from "../../billing/time.js";
-import { noticeSent, type NoticeKind } from "./notices.js";
+import { noticeKeySent } from "./notices.js";
 import { scheduleRelations } from "./schedule-relations.js";
 import { DueQueue, noWrites, recordingStore, type DueSource } from "./due-queue.js";
 
-const DAY = 86_400;
 /** A billing run lets other requests in after this many pieces of work... */
 export const YIELD_EVERY = 50;
 /** ...or this many ms of work, whichever comes first. */
 const YIELD_AFTER_MS = 20;
 
+/** A piece of a subscription's billing work (due-work.ts), with the subscription and invoice it names, as read. */
+type SubscriptionWork = DueWork & { sub: Subscription; latest?: Invoice | undefined };
 type Work =
-  | { kind: "trial_will_end"; at: number; sub: Subscription }
-  | { kind: "upcoming"; at: number; sub: Subscription }
-  | { kind: "period_end"; at: number; sub: Subscription }
-  | { kind: "cancel_at"; at: number; sub: Subscription }
-  | { kind: "retry"; at: number; sub: Subscription; invoice: Invoice }
-  | { kind: "incomplete_expiry"; at: number; sub: Subscription }
-  | { kind: "overdue"; at: number; sub: Subscription; invoice: Invoice }
-  | { kind: "resume_collection"; at: number; sub: Subscription }
-  | { kind: "pending_update_expiry"; at: number; sub: Subscription }
+  | SubscriptionWork
   /** A subscription schedule's work (a phase starts or ends), performed by the schedules module. */
   | { kind: "schedule"; at: number; schedule: string };
 
-/** Every piece of work a subscription has coming, earliest first. */
-async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<Work[]> {
-  const out: Work[] = [];
-  const status = sub.status;
-  // A paused subscription (a trial that ended without a payment method) waits for its resume.
-  if (status === "canceled" || status === "incomplete_expired" || status === "paused") return out;
-  const period = periodOf(sub);
-  const sent = (kind: NoticeKind, moment: number) => noticeSent(ctx, kind, sub.id, moment);
-  if (status === "incomplete") {
-    out.push({ kind: "incomplete_expiry", at: sub.created + s.incompleteExpiryHours * 3600, sub });
-    return out;
-  }
-  if (status === "trialing" && sub.trial_end !== null) {
-    const notice = sub.trial_end - s.trialWillEndDays * DAY;
-    if (notice >= (sub.trial_start ?? sub.created) && !(await sent("trial_will_end", sub.trial_end))) out.push({ kind: "trial_will_end", at: notice, sub });
-  }
-  if (!sub.cancel_at_period_end && status !== "trialing") {
-    const notice = period.end - s.upcomingDays * DAY;
-    // Stripe's pause guide: while collection is paused with behavior=void, no upcoming invoice webhooks are sent.
-    const silenced = collectionPausedAt(sub, notice) === "void";
-    if (notice > period.start && !silenced && !(await sent("upcoming", period.end))) out.push({ kind: "upcoming", at: notice, sub });
-  }
-  if (sub.pending_update) out.push({ kind: "pending_update_expiry", at: sub.pending_update.expires_at, sub });
-  const resumesAt = sub.pause_collection?.resumes_at;
-  if (typeof resumesAt === "number") out.push({ kind: "resume_collection", at: resumesAt, sub });
-  if (sub.cancel_at !== null && sub.cancel_at < period.end) out.push({ kind: "cancel_at", at: sub.cancel_at, sub });
-  else out.push({ kind: "period_end", at: period.end, sub });
-  if (typeof sub.latest_invoice === "string") {
-    const inv = await invoices.get(ctx, sub.latest_invoice);
-    if (inv && inv.status === "open") {
-      if (inv.collection_method === "charge_automatically" && inv.next_payment_attempt !== null) out.push({ kind: "retry", at: inv.next_payment_attempt, sub, invoice: inv });
-      if (inv.collection_method === "send_invoice" && inv.due_date !== null && status === "active") out.push({ kind: "overdue", at: inv.due_date, sub, invoice: inv });
-    }
-  }
-  return out;
+/** Every piece of work a subscription has coming (due-work.ts decides, over what this reads). */
+async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<SubscriptionWork[]> {
+  const sent = new Set<string>();
+  for (const key of noticeKeys(sub)) if (await noticeKeySent(ctx, key)) sent.add(key);
+  const latestInvoice = typeof sub.latest_invoice === "string" ? await invoices.get(ctx, sub.latest_invoice) : undefined;
+  return dueWorkOf({ subscription: sub, latestInvoice, sent }, s).map((w) => ({ ...w, sub, latest: latestInvoice }));
 }
-
-/** Work of a subscription, in the queue's terms. */
-type SubscriptionWork = Exclude<Work, { kind: "schedule" }>;
 
 /** The subscriptions following `clock` (a test clock id, or the server clock), as the billing queue reads them. */
 function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, SubscriptionWork> {
@@ -100,7 +60,7 @@ function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, S
       const inv = await invoices.get(ctx, id);
       return typeof inv?.subscription === "string" ? inv.subscription : undefined;
     },
-    workOf: (ctx, sub) => workOf(ctx, sub, s) as Promise<SubscriptionWork[]>,
+    workOf: (ctx, sub) => workOf(ctx, sub, s),
   };
 }
 
@@ -136,7 +96,7 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
       await stepSubscription(ctx, sub, { type: "period_end" }, x);
       return;
     case "retry": {
-      const inv = (await invoices.get(ctx, w.invoice.id))!;
+      const inv = (await invoices.get(ctx, w.invoice))!;
       if (inv.status !== "open") return;
       const attempt = await attemptPayment(ctx, inv, { now: w.at, offSession: true, nextAttemptAt: retryAt(s, inv.attempt_count, w.at) });
       if (!retriesExhausted(attempt.invoice)) return;
@@ -154,7 +114,7 @@ async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void>
       await resumeCollection(ctx, sub);
       return;
     case "overdue":
-      await invoices.emit(ctx, "invoice.overdue", w.invoice);
+      await invoices.emit(ctx, "invoice.overdue", w.latest!);
       await stepSubscription(ctx, sub, { type: "overdue" }, x);
       return;
   }

@@ -14,11 +14,13 @@ import { amountFor } from "../../billing/pricing.js";
 import { boundary } from "../../billing/periods.js";
 import {
   buildItem,
+  collectionPausedAt,
   cycleOf,
   periodOf,
   withItems,
   withPeriod,
   type Subscription,
+  type PauseBehavior,
   type SubscriptionItem,
 } from "./model.js";
 import { billingSettings, type BillingSettings } from "../../billing/options.js";
@@ -65,7 +67,8 @@ import { scheduleRelations } from "./schedule-relations.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 
-export type { Subscription, SubscriptionItem };
+export type { PauseBehavior, Subscription, SubscriptionItem };
+export { collectionPausedAt };
 
 /** The port through which the server provides its billing settings (optional: without it, the defaults). */
 export const billingSettingsPort = optionalPort<BillingSettings>("server.billingSettings");
@@ -247,7 +250,6 @@ interface UpdateParams extends DiscountParams {
 /** What a trial that ends without a payment method does (`trial_settings.end_behavior.missing_payment_method`). */
 export type MissingPaymentMethod = "cancel" | "create_invoice" | "pause";
 /** What becomes of the invoices a subscription makes while its collection is paused. */
-export type PauseBehavior = "keep_as_draft" | "mark_uncollectible" | "void";
 
 /**
  * Automatic tax needs the customer's location, which the server never knows (their
@@ -939,13 +941,6 @@ export async function renewInvoice(
   const order = renewalOrder(sub, period, now, reason, offSession, billingOf(ctx));
   const billed = share === 1 ? order : { ...order, lines: order.lines.map((line) => ({ ...line, amount: Math.round(line.amount * share) })) };
   return (await execute(ctx, { sub }, [{ type: "invoice", order: billed }], { now, ...(decision ? { decision } : {}) })).sub;
-}
-
-/** How its invoices are handled at `now` while its collection is paused, or `undefined`. */
-export function collectionPausedAt(sub: Subscription, now: number): PauseBehavior | undefined {
-  const pause = sub.pause_collection;
-  if (!pause) return undefined;
-  return pause.resumes_at === null || pause.resumes_at > now ? (pause.behavior as PauseBehavior) : undefined;
 }
 
 /**

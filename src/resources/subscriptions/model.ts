@@ -87,3 +87,12 @@ export function withPeriod(sub: Subscription, period: { start: number; end: numb
     sub.items.data.map((i) => ({ ...i, current_period_start: period.start, current_period_end: period.end })),
   );
 }
+
+export type PauseBehavior = "keep_as_draft" | "mark_uncollectible" | "void";
+
+/** How its invoices are handled at `now` while its collection is paused, or `undefined`. */
+export function collectionPausedAt(sub: Subscription, now: number): PauseBehavior | undefined {
+  const pause = sub.pause_collection;
+  if (!pause) return undefined;
+  return pause.resumes_at === null || pause.resumes_at > now ? (pause.behavior as PauseBehavior) : undefined;
+}

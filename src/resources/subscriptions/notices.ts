@@ -24,3 +24,8 @@ export async function markNoticeSent(ctx: Context, kind: NoticeKind, subscriptio
 export async function markNoticeKey(ctx: Context, key: string): Promise<void> {
   await ctx.store.kvSet(ctx.ns, SENT, key, true);
 }
+
+/** Whether the notice of a key `kind:subscription:moment` was sent. */
+export async function noticeKeySent(ctx: Context, key: string): Promise<boolean> {
+  return (await ctx.store.kvGet<boolean>(ctx.ns, SENT, key)) === true;
+}

@@ -46,6 +46,10 @@ const ROWS: Array<[name: string, v: BillingView, expected: string[], settings?: 
   ["a paid invoice has nothing to retry", view(ACTIVE, { ...RENEWAL, status: "paid" }), ["upcoming@672h", "period_end@744h"]],
   ["an invoice that is not the latest is not looked at", view(ACTIVE, { ...RENEWAL, id: "in_old" }), ["upcoming@672h", "period_end@744h"]],
   ["an open send_invoice invoice of an active subscription goes overdue at its due date", view(SEND, openInvoice({ collection_method: "send_invoice", due_date: T0 + 7 * DAY, subscription: "sub_1" })), ["upcoming@672h", "period_end@744h", "overdue@168h"]],
+  ["a pending update expires when it says", view({ ...ACTIVE, pending_update: { expires_at: T0 + 23 * 3600 } as Subscription["pending_update"] }), ["upcoming@672h", "pending_update_expiry@23h", "period_end@744h"]],
+  ["paused collection resumes when it says", view({ ...ACTIVE, pause_collection: { behavior: "keep_as_draft", resumes_at: T0 + 100 * 3600 } }), ["upcoming@672h", "resume_collection@100h", "period_end@744h"]],
+  ["collection paused with behavior=void sends no upcoming invoice (Stripe's pause guide)", view({ ...ACTIVE, pause_collection: { behavior: "void", resumes_at: null } as Subscription["pause_collection"] }), ["period_end@744h"]],
+  ["... unless it resumes before the notice", view({ ...ACTIVE, pause_collection: { behavior: "void", resumes_at: T0 + 24 * 3600 } }), ["upcoming@672h", "resume_collection@24h", "period_end@744h"]],
   ["once past_due it is not overdue again", view({ ...SEND, status: "past_due" }, openInvoice({ collection_method: "send_invoice", due_date: T0 + 7 * DAY })), ["upcoming@672h", "period_end@744h"]],
 ];
 
@@ -105,6 +109,8 @@ describe("due work", { timeout: 60_000 }, () => {
       retry: "invoice.payment_failed",
       incomplete_expiry: "customer.subscription.updated",
       overdue: "invoice.overdue",
+      pending_update_expiry: "customer.subscription.pending_update_expired",
+      resume_collection: "customer.subscription.updated",
     };
     const seen: string[] = [];
     let now = T0;

@@ -395,6 +395,7 @@ export class BillingWorld {
   }
 
   #step(w: Work, step: Step): void {
+    if (step.machine === "handler") throw new Error(`the model has no ${step.input}`);
     if (step.machine === "invoice") {
       const id = (w as { invoice: string }).invoice;
       const inv = this.inv(id);
