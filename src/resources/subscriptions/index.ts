@@ -18,7 +18,6 @@ import {
   cycleOf,
   periodOf,
   withItems,
-  withPeriod,
   type Subscription,
   type PauseBehavior,
   type SubscriptionItem,
@@ -30,7 +29,6 @@ import { customerRelations, customers, type Customer } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
 import { allOf } from "../../kernel/filters.js";
 import { insertInvoiceItem, pendingItems, type InvoiceItemInput } from "../invoice-items.js";
-import { prorations, type ItemChange } from "./prorations.js";
 import {
   attemptPayment,
   type PaymentAttempt,
@@ -48,11 +46,11 @@ import {
 } from "../invoices/index.js";
 import { listOf } from "../../kernel/list.js";
 import { deletedDiscount, discounts as discountObjects, discountsInForce, planDiscounts, withDiscounts, type DiscountPlan, type DiscountRequest } from "../discounts.js";
-import { mergeMetadata, p, Param, type MetadataInput } from "../../kernel/params/param.js";
+import { p, Param, type MetadataInput } from "../../kernel/params/param.js";
 import { override, sdkShape } from "../../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../../stripe/types.js";
 import { checkItems, checkParams, planSubscription, type CatalogLookup, type CreateItem, type SubscriptionCreate } from "./plan.js";
-import { checkPaymentMethodOwner, lineFor, renewalOrder, subscriptionMachine, type SubscriptionEffect, type SubscriptionInput } from "./machine.js";
+import { checkPaymentMethodOwner, lineFor, renewalOrder, subscriptionMachine, type ItemUpdate, type Period, type SubscriptionEffect, type SubscriptionInput, type SubscriptionUpdate } from "./machine.js";
 import { createPaymentIntent } from "../payment-intents/index.js";
 import { paymentMethods } from "../payment-methods.js";
 import { prices, type Price } from "../prices.js";
@@ -249,7 +247,6 @@ interface UpdateParams extends DiscountParams {
 
 /** What a trial that ends without a payment method does (`trial_settings.end_behavior.missing_payment_method`). */
 export type MissingPaymentMethod = "cancel" | "create_invoice" | "pause";
-/** What becomes of the invoices a subscription makes while its collection is paused. */
 
 /**
  * Automatic tax needs the customer's location, which the server never knows (their
@@ -276,27 +273,6 @@ async function priceOfItem(ctx: Context, item: ItemParams, i: number): Promise<P
 }
 
 /** Checks that a price can be billed on a subscription of this currency and cycle. */
-function checkRecurring(price: Price, param: string, currency: string | undefined, cycle: { interval: string; count: number } | undefined): void {
-  if (!price.recurring) {
-    throw SubscriptionErrors.priceNotRecurring(price.id, param);
-  }
-  if (!price.active) throw SubscriptionErrors.priceInactive(price.id, param);
-  if (currency !== undefined && price.currency !== currency) {
-    throw SubscriptionErrors.priceCurrency(price.id, price.currency, currency, param);
-  }
-  if (cycle && (price.recurring.interval !== cycle.interval || price.recurring.interval_count !== cycle.count)) {
-    throw SubscriptionErrors.priceInterval(price.id, price.recurring.interval_count, price.recurring.interval, cycle, param);
-  }
-}
-
-/** Checks a payment method the subscription will charge: it must be attached to the customer. */
-async function checkPaymentMethod(ctx: Context, id: string, customer: string, param: string): Promise<void> {
-  const pm = await paymentMethods.require(ctx, id, param);
-  if (pm.customer !== customer) {
-    throw SubscriptionErrors.paymentMethodNotAttached(id, param);
-  }
-}
-
 /** Lines of subscription items with the items' own discounts in force at `now` (`invoice` takes the `once` ones; a preview passes `null`). */
 async function withItemDiscounts(ctx: Context, sub: Subscription, lines: readonly LineInput[], now: number, invoice: string | null): Promise<LineInput[]> {
   const out: LineInput[] = [];
@@ -622,85 +598,55 @@ async function pastDueByInvoice(ctx: Context, inv: Invoice): Promise<void> {
   if (sub.status === "active" || sub.status === "trialing") await store(ctx, sub, { ...sub, status: "past_due" });
 }
 
-/** Stores the prorations for changing the items of `sub` at `when` as pending invoice items (the same ones an update's payment was decided on). */
-async function prorate(ctx: Context, sub: Subscription, changes: readonly ItemChange[], when: number): Promise<void> {
-  for (const input of prorations(sub, changes, when)) await insertInvoiceItem(ctx, input);
-}
-
 /** Updates a subscription. */
 export async function updateSubscription(ctx: Context, current: Subscription, params: UpdateParams): Promise<Subscription> {
   const now = await nowFor(ctx, typeof current.test_clock === "string" ? current.test_clock : null);
-  if (ENDED.has(current.status)) {
-    const allowed = new Set(["metadata", "cancellation_details"]);
-    const bad = Object.keys(params).find((k) => !allowed.has(k));
-    if (bad) throw SubscriptionErrors.endedUpdate(bad);
-  }
   const pendingIfIncomplete = params.payment_behavior === "pending_if_incomplete";
-  if (pendingIfIncomplete) {
+  if (pendingIfIncomplete && !ENDED.has(current.status)) {
     const bad = refusedPendingParam(params as unknown as Record<string, unknown>);
     if (bad) throw SubscriptionErrors.pendingUpdateParam(bad);
   }
   if (params.automatic_tax?.enabled) throw automaticTaxRefused();
   const customer = String(current.customer);
-  if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer, "default_payment_method");
-  const defaultTaxRates = params.default_tax_rates !== undefined ? await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates") : undefined;
-  if (params.collection_method === "send_invoice" && params.days_until_due === undefined && current.days_until_due === null) {
-    throw Errors.parameterMissing("days_until_due");
-  }
-  const period = periodOf(current);
-  const prorationDate = params.proration_date ?? now;
-  if (params.proration_date !== undefined && (params.proration_date < period.start || params.proration_date > period.end)) {
-    throw SubscriptionErrors.prorationDateOutside();
-  }
-  if (typeof params.trial_end === "number" && params.trial_end <= now) {
-    throw SubscriptionErrors.notInFuture("trial_end");
-  }
-  if (params.cancel_at !== undefined && params.cancel_at !== null && params.cancel_at <= now) {
-    throw SubscriptionErrors.notInFuture("cancel_at");
-  }
 
-  // Item changes: resolve and check everything first.
-  const cycle = cycleOf(current);
-  let items = [...current.items.data];
-  const changes: Array<{ before?: SubscriptionItem; after?: SubscriptionItem }> = [];
+  // What the machine decides over, looked up: the new default payment method's owner, tax rates, prices, ids for new items.
+  const paymentMethodOwner = params.default_payment_method ? await ownerOf(ctx, params.default_payment_method) : undefined;
+  const defaultTaxRates = params.default_tax_rates !== undefined ? await resolveTaxRates(ctx, params.default_tax_rates, "default_tax_rates") : undefined;
+  const itemIds: string[] = [];
+  const items: ItemUpdate[] = [];
   const itemAsks: Array<{ item: string; requests: DiscountRequest[]; param: string }> = [];
-  let intervalChange: Price | undefined;
   for (const [i, change] of (params.items ?? []).entries()) {
     const param = `items[${i}]`;
-    const existing = change.id !== undefined ? items.find((it) => it.id === change.id) : undefined;
-    if (change.id !== undefined && !existing) throw SubscriptionErrors.noSuchItem(change.id, `${param}[id]`);
-    if (change.deleted) {
-      if (!existing) throw Errors.parameterMissing(`${param}[id]`);
-      items = items.filter((it) => it.id !== existing.id);
-      changes.push({ before: existing });
-      continue;
-    }
-    let price = existing?.price;
-    if (change.price !== undefined) {
-      price = await prices.require(ctx, change.price, `${param}[price]`);
-      const others = items.filter((it) => it.id !== existing?.id);
-      const cycleCheck = others.length > 0 || !existing ? cycle : undefined;
-      checkRecurring(price, `${param}[price]`, current.currency, cycleCheck);
-      if (!cycleCheck && (price.recurring!.interval !== cycle.interval || price.recurring!.interval_count !== cycle.count)) intervalChange = price;
-      if (others.some((it) => it.price.id === price!.id)) throw SubscriptionErrors.duplicatePrice(price.id, `${param}[price]`);
-    }
-    if (!price) throw Errors.parameterMissing(`${param}[price]`);
-    const quantity = change.quantity ?? existing?.quantity ?? 1;
-    const metadata = change.metadata !== undefined ? mergeMetadata(existing?.metadata ?? {}, change.metadata) : (existing?.metadata ?? {});
-    // The item's own rates: replaced when given ("" clears them), else kept; its next invoices apply them.
+    const price = change.price !== undefined && !change.deleted ? await prices.require(ctx, change.price, `${param}[price]`) : undefined;
     const rates = change.tax_rates !== undefined ? await resolveTaxRates(ctx, change.tax_rates, `${param}[tax_rates]`) : undefined;
-    const built = existing
-      ? ({ ...existing, price, plan: buildItem(existing.id, current.id, price, quantity, existing.created, period, metadata).plan, quantity, metadata } as SubscriptionItem)
-      : buildItem(`si_${randomChars(14)}`, current.id, price, quantity, now, period, metadata);
-    const next = rates !== undefined ? ({ ...built, tax_rates: rates } as SubscriptionItem) : built;
-    if (change.discounts !== undefined) itemAsks.push({ item: next.id, requests: (change.discounts ?? []) as DiscountRequest[], param });
-    items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
-    if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
+    let id = change.id;
+    if (id === undefined && !change.deleted) itemIds.push((id = `si_${randomChars(14)}`));
+    if (change.discounts !== undefined && id !== undefined && !change.deleted) itemAsks.push({ item: id, requests: (change.discounts ?? []) as DiscountRequest[], param });
+    items.push({
+      ...(change.id !== undefined ? { id: change.id } : {}),
+      ...(price ? { price } : {}),
+      ...(change.quantity !== undefined ? { quantity: change.quantity } : {}),
+      ...(change.deleted !== undefined ? { deleted: change.deleted } : {}),
+      ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
+      ...(rates !== undefined ? { tax_rates: rates as SubscriptionItem["tax_rates"] } : {}),
+    });
   }
-  if (items.length === 0) throw SubscriptionErrors.lastItem();
+  // The subscription's discounts are planned below and reach the machine only once committed.
+  const { items: _items, default_tax_rates: _rates, discounts: _discounts, coupon: _coupon, promotion_code: _code, ...plain } = params as UpdateParams & { coupon?: unknown; promotion_code?: unknown };
+  const update: SubscriptionUpdate = {
+    ...plain,
+    keys: Object.keys(params),
+    ...(params.items !== undefined ? { items } : {}),
+    ...(paymentMethodOwner !== undefined ? { paymentMethodOwner } : {}),
+    ...(defaultTaxRates !== undefined ? { default_tax_rates: defaultTaxRates as Subscription["default_tax_rates"] } : {}),
+  } as SubscriptionUpdate;
+  const env = { now, settings: billingOf(ctx), itemIds };
+  const planned = subscriptionMachine(current, { type: "update", update }, env);
+  if ("error" in planned) throw planned.error;
+  const { next, restart, prorationItems, invoicesNow, period } = readUpdate(planned.effects);
 
   // A promotion code's minimum is checked against the subscription's invoices as the update leaves them: its items, before discounts.
-  const amount = items.reduce((sum, it) => sum + amountFor(it.price, it.quantity ?? 1), 0);
+  const amount = next.items.data.reduce((sum, it) => sum + amountFor(it.price, it.quantity ?? 1), 0);
   const itemPlans: Array<{ item: string; plan: DiscountPlan }> = [];
   for (const a of itemAsks) {
     itemPlans.push({ item: a.item, plan: await planDiscounts(ctx, a.requests, { customer, currency: current.currency, now, amount }, (j) => `${a.param}[discounts][${j}]`) });
@@ -708,118 +654,66 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
   const ask = discountAsk(params);
   const discountPlan = ask ? await planDiscounts(ctx, ask.requests, { customer, subscription: current.id, currency: current.currency, now, amount }, ask.at) : undefined;
 
-  // Everything is checked: the subscription as it will be, in memory until its payment (if any) is decided.
-  let next: Subscription = withItems({ ...current }, items);
-  if (params.cancel_at_period_end !== undefined) {
-    next.cancel_at_period_end = params.cancel_at_period_end;
-    next.canceled_at = params.cancel_at_period_end ? now : null;
-    next.cancellation_details = { ...next.cancellation_details!, reason: params.cancel_at_period_end ? "cancellation_requested" : null };
-  }
-  if (params.cancel_at !== undefined) next.cancel_at = params.cancel_at;
-  if (params.cancellation_details !== undefined) {
-    next.cancellation_details = {
-      ...next.cancellation_details!,
-      ...(params.cancellation_details.comment !== undefined ? { comment: params.cancellation_details.comment } : {}),
-      ...(params.cancellation_details.feedback !== undefined ? { feedback: params.cancellation_details.feedback as never } : {}),
-    };
-  }
-  if (params.collection_method !== undefined) next.collection_method = params.collection_method;
-  if (params.days_until_due !== undefined) next.days_until_due = params.days_until_due;
-  if (params.default_payment_method !== undefined) next.default_payment_method = params.default_payment_method;
-  if (defaultTaxRates !== undefined) next.default_tax_rates = defaultTaxRates as Subscription["default_tax_rates"];
-  if (params.description !== undefined) next.description = params.description;
-  if (params.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, params.metadata);
-  if (params.trial_settings !== undefined) next.trial_settings = { end_behavior: { ...next.trial_settings?.end_behavior, missing_payment_method: params.trial_settings.end_behavior.missing_payment_method } } as Subscription["trial_settings"];
-  if (params.pause_collection !== undefined) next.pause_collection = params.pause_collection && { behavior: params.pause_collection.behavior, resumes_at: params.pause_collection.resumes_at ?? null };
-
-  const behavior = params.proration_behavior ?? "create_prorations";
-  let resetAnchor = params.billing_cycle_anchor === "now" || intervalChange !== undefined;
-  if (params.trial_end !== undefined && current.status === "trialing") {
-    if (params.trial_end === "now") {
-      next.trial_end = now;
-      resetAnchor = true;
-    } else {
-      next.trial_end = params.trial_end;
-      next = withPeriod(next, { start: period.start, end: params.trial_end });
-      next.billing_cycle_anchor = params.trial_end;
-    }
-  } else if (params.trial_end !== undefined && params.trial_end !== "now" && !ENDED.has(current.status)) {
-    // A trial added to a running subscription starts now and ends the period with it.
-    next.status = "trialing";
-    next.trial_start = now;
-    next.trial_end = params.trial_end;
-    next = withPeriod(next, { start: period.start, end: params.trial_end });
-    next.billing_cycle_anchor = params.trial_end;
-  }
-
-  const trialing = next.status === "trialing" && !resetAnchor;
-  const prorates = !trialing && behavior !== "none" && changes.length > 0 && current.status !== "trialing";
-  const invoicesNow = resetAnchor || (behavior === "always_invoice" && changes.length > 0 && !trialing);
+  // The payment of the invoice the update makes at once is decided before anything is written.
+  const offSession = params.off_session ?? true;
+  const charged = invoicesNow && next.collection_method === "charge_automatically";
   let decided: PaymentOutcome | undefined;
-  if (invoicesNow && params.payment_behavior === "error_if_incomplete" && next.collection_method === "charge_automatically") {
-    decided = await decideUpdatePayment(ctx, current, next, { prorations: prorates ? prorations(current, changes, prorationDate) : [], restart: resetAnchor, offSession: params.off_session ?? true });
+  if (charged && params.payment_behavior === "error_if_incomplete") {
+    decided = await decideUpdatePayment(ctx, current, next, { prorations: prorationItems, restart, offSession });
   }
-  if (invoicesNow && pendingIfIncomplete && next.collection_method === "charge_automatically") {
-    const foreseen = await foreseePayment(ctx, await updateCharge(ctx, current, next, { prorations: prorates ? prorations(current, changes, prorationDate) : [], restart: resetAnchor, offSession: true }));
+  if (charged && pendingIfIncomplete) {
+    const foreseen = await foreseePayment(ctx, await updateCharge(ctx, current, next, { prorations: prorationItems, restart, offSession: true }));
     decided = foreseen.outcome;
-    if (foreseen.fails) return deferUpdate(ctx, current, next, { prorates, changes, prorationDate, resetAnchor, trialEndGiven: params.trial_end !== undefined, now, decided });
+    if (foreseen.fails) return deferUpdate(ctx, current, next, { prorations: prorationItems, target: planned.next, period: period!, resetAnchor: restart, trialEndGiven: params.trial_end !== undefined, now, decided });
   }
 
-  // From here on the update is applied.
-  for (const it of items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, it.id, current.id);
-  if (prorates) await prorate(ctx, current, changes, prorationDate);
-  if (discountPlan) next = { ...next, discounts: await discountPlan.commit(ctx, { subscription: current.id }) };
-  for (const { item, plan } of itemPlans) {
-    const ids = await plan.commit(ctx, { subscription: current.id, subscriptionItem: item });
-    next = withItems(next, next.items.data.map((it) => (it.id === item ? { ...it, discounts: ids } : it)));
-  }
-  next = await store(ctx, current, next);
+  // From here on the update is applied, with the discounts it commits.
+  const committed: SubscriptionUpdate = {
+    ...update,
+    ...(discountPlan ? { discounts: await discountPlan.commit(ctx, { subscription: current.id }) } : {}),
+    ...(itemPlans.length > 0 ? { items: await withCommittedDiscounts(ctx, current.id, items, itemPlans, itemIds) } : {}),
+  };
+  const t = subscriptionMachine(current, { type: "update", update: committed }, env);
+  if ("error" in t) throw t.error;
+  const saveAt = t.effects.findIndex((e) => e.type === "save");
+  const x: Execution = { now, ...(decided ? { decision: decided } : {}) };
+  const state = await execute(ctx, { sub: current }, t.effects.slice(0, saveAt + 1), x);
   // Stripe sends trial_will_end "when a trial is ended immediately (using trial_end=now)", and at once for a trial that ends sooner than the notice.
-  if (params.trial_end === "now" && current.status === "trialing") await sendTrialNotice(ctx, next, now);
-  else if (params.trial_end !== undefined) await trialNoticeIfDue(ctx, next, now);
-
-  if (resetAnchor) return restartCycle(ctx, next, now, params.off_session ?? true, decided);
-  if (behavior === "always_invoice" && changes.length > 0 && !trialing) {
-    const c = await customers.require(ctx, customer, "customer");
-    const inv = await createInvoice(ctx, {
-      customer: c,
-      currency: next.currency,
-      lines: [],
-      billingReason: "subscription_update",
-      collectionMethod: next.collection_method,
-      periodStart: prorationDate,
-      periodEnd: periodOf(next).end,
-      now,
-      subscription: { id: next.id, metadata: next.metadata },
-      includePending: true,
-      discounts: (invoice) => discountsInForce(ctx, next.discounts, c.discount, now, invoice),
-    });
-    next = await store(ctx, next, { ...next, latest_invoice: inv.id }, false);
-    const open = await finalizeInvoice(ctx, inv, now);
-    if (open.status === "open" && next.collection_method === "charge_automatically") {
-      const retry = billingOf(ctx).retryDays[0];
-      // With error_if_incomplete the payment was decided above (a refusal answered before anything was written); the attempt follows it.
-      await attemptPayment(ctx, open, { now, offSession: params.off_session ?? true, nextAttemptAt: retry !== undefined ? now + retry * 86_400 : null, ...(decided ? { decision: decided } : {}) });
-    }
-    next = (await subscriptions.get(ctx, next.id))!;
-  }
-  return next;
+  if (params.trial_end === "now" && current.status === "trialing") await sendTrialNotice(ctx, state.sub, now);
+  else if (params.trial_end !== undefined) await trialNoticeIfDue(ctx, state.sub, now);
+  return (await execute(ctx, state, t.effects.slice(saveAt + 1), x)).sub;
 }
 
-/** `sub` with a new billing cycle from `now` (a trial ends, the anchor resets), and that cycle's period. */
-function restarted(sub: Subscription, now: number): { next: Subscription; period: { start: number; end: number } } {
-  const cycle = cycleOf(sub);
-  const period = { start: now, end: boundary(now, cycle.interval, cycle.count, 1) };
-  const next: Subscription = withPeriod({ ...sub, billing_cycle_anchor: now, status: sub.status === "trialing" ? "active" : sub.status }, period);
-  if (sub.status === "trialing") next.trial_end = now;
-  return { next, period };
+/** The owner of a payment method the subscription will charge (a missing one is refused). */
+async function ownerOf(ctx: Context, id: string): Promise<string | null> {
+  const pm = await paymentMethods.require(ctx, id, "default_payment_method");
+  return typeof pm.customer === "string" ? pm.customer : null;
 }
 
-/** Starts a new billing cycle now (trial ended early, interval changed, anchor reset): invoices at once. */
-async function restartCycle(ctx: Context, sub: Subscription, now: number, offSession: boolean, decision?: PaymentOutcome): Promise<Subscription> {
-  const { next: restartedSub, period } = restarted(sub, now);
-  const next = await store(ctx, sub, restartedSub);
-  return renewInvoice(ctx, next, period, now, "subscription_update", offSession, decision);
+/** The update's items with the discounts committed for them (each new item by the id drawn for it). */
+async function withCommittedDiscounts(ctx: Context, subscription: string, items: readonly ItemUpdate[], plans: ReadonlyArray<{ item: string; plan: DiscountPlan }>, drawn: readonly string[]): Promise<ItemUpdate[]> {
+  const ids = new Map<string, string[]>();
+  for (const { item, plan } of plans) ids.set(item, await plan.commit(ctx, { subscription, subscriptionItem: item }));
+  let k = 0;
+  return items.map((it) => {
+    const id = it.id ?? (it.deleted ? undefined : drawn[k++]);
+    const own = id !== undefined ? ids.get(id) : undefined;
+    return own ? { ...it, discounts: own } : it;
+  });
+}
+
+/** What an update's transition does: the subscription it saves, whether its cycle restarts, its prorations, its invoice. */
+function readUpdate(effects: readonly SubscriptionEffect[]): { next: Subscription; restart: boolean; prorationItems: readonly InvoiceItemInput[]; invoicesNow: boolean; period: Period | undefined } {
+  const saves = effects.filter((e) => e.type === "save");
+  const invoice = effects.find((e) => e.type === "invoice");
+  return {
+    next: saves[0]!.subscription,
+    // A restarted cycle is saved a second time, from the update's result.
+    restart: saves.length > 1,
+    prorationItems: effects.flatMap((e) => (e.type === "add_invoice_items" ? e.items : [])),
+    invoicesNow: invoice !== undefined,
+    period: invoice?.order.period,
+  };
 }
 
 /** A pending update waiting for its invoice: the subscription as it will be once paid. */
@@ -838,27 +732,26 @@ async function deferUpdate(
   ctx: Context,
   current: Subscription,
   planned: Subscription,
-  o: { prorates: boolean; changes: readonly ItemChange[]; prorationDate: number; resetAnchor: boolean; trialEndGiven: boolean; now: number; decided: PaymentOutcome | undefined },
+  o: { prorations: readonly InvoiceItemInput[]; target: Subscription; period: Period; resetAnchor: boolean; trialEndGiven: boolean; now: number; decided: PaymentOutcome | undefined },
 ): Promise<Subscription> {
-  const { now } = o;
-  const target = o.resetAnchor ? restarted(planned, now) : { next: planned, period: { start: o.prorationDate, end: periodOf(planned).end } };
-  if (o.prorates) await prorate(ctx, current, o.changes, o.prorationDate);
+  const { now, target, period } = o;
+  for (const input of o.prorations) await insertInvoiceItem(ctx, input);
   const c = await customers.require(ctx, String(current.customer), "customer");
   const inv = await createInvoice(ctx, {
     customer: c,
     currency: current.currency,
-    lines: o.resetAnchor ? target.next.items.data.map((item) => lineFor(target.next, item, target.period, false)) : [],
+    lines: o.resetAnchor ? target.items.data.map((item) => lineFor(target, item, period, false)) : [],
     billingReason: "subscription_update",
     collectionMethod: current.collection_method,
-    periodStart: target.period.start,
-    periodEnd: target.period.end,
+    periodStart: period.start,
+    periodEnd: period.end,
     now,
     subscription: { id: current.id, metadata: current.metadata },
     includePending: true,
     // What the update would bill if it were paid at once: the discounts in force on the subscription.
     discounts: (invoice) => discountsInForce(ctx, planned.discounts, c.discount, now, invoice),
   });
-  await ctx.store.kvSet<Deferred>(ctx.ns, PENDING, current.id, { invoice: inv.id, next: target.next });
+  await ctx.store.kvSet<Deferred>(ctx.ns, PENDING, current.id, { invoice: inv.id, next: target });
   const waiting = await store(ctx, current, { ...current, latest_invoice: inv.id, pending_update: pendingUpdateOf(current, planned, now, o.resetAnchor, o.trialEndGiven) });
   const open = await finalizeInvoice(ctx, inv, now);
   // The customer settles it (a new payment method, 3-D Secure, /pay); nothing retries it on its own.

@@ -14,7 +14,7 @@ import type { Machine, Transition } from "../../kernel/machine.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { amountFor } from "../../billing/pricing.js";
 import { boundary, type Interval } from "../../billing/periods.js";
-import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type Subscription, type SubscriptionItem } from "./model.js";
+import { buildItem, cycleOf, periodOf, planOf, withItems, withPeriod, type PauseBehavior, type Subscription, type SubscriptionItem } from "./model.js";
 import type { InvoiceItemInput } from "../invoices/machine.js";
 import type { LineInput } from "../invoices/machine.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
@@ -52,6 +52,10 @@ export interface ItemUpdate {
   readonly quantity?: number;
   readonly deleted?: boolean;
   readonly metadata?: MetadataInput | null;
+  /** The item's own tax rates, looked up (`[]` clears them); absent: kept. */
+  readonly tax_rates?: SubscriptionItem["tax_rates"];
+  /** The item's discounts, once committed; absent: kept. */
+  readonly discounts?: readonly string[];
 }
 
 /** `POST /v1/subscriptions/:id` as parsed, with prices looked up and the new default payment method's owner read. */
@@ -75,6 +79,13 @@ export interface SubscriptionUpdate {
   readonly proration_date?: number;
   readonly trial_end?: number | "now";
   readonly billing_cycle_anchor?: "now" | "unchanged";
+  /** Looked up (`[]` clears them). */
+  readonly default_tax_rates?: Subscription["default_tax_rates"];
+  /** The subscription's discounts, once committed; absent: kept. */
+  readonly discounts?: readonly string[];
+  readonly trial_settings?: { readonly end_behavior: { readonly missing_payment_method: "cancel" | "create_invoice" | "pause" } };
+  /** `null` clears it. */
+  readonly pause_collection?: { readonly behavior: PauseBehavior; readonly resumes_at?: number } | null;
 }
 
 export type SubscriptionInput =
@@ -322,6 +333,9 @@ function update(current: Subscription, u: SubscriptionUpdate, env: SubscriptionE
       if (id === undefined) throw new Error("subscription update: the handler drew too few item ids");
       next = buildItem(id, current.id, price, quantity, now, period, metadata);
     }
+    // Its next invoices apply the item's own rates and discounts.
+    if (change.tax_rates !== undefined) next = { ...next, tax_rates: change.tax_rates };
+    if (change.discounts !== undefined) next = { ...next, discounts: [...change.discounts] } as SubscriptionItem;
     items = existing ? items.map((it) => (it.id === existing.id ? next : it)) : [...items, next];
     if (!existing || existing.price.id !== price.id || existing.quantity !== quantity) changes.push({ ...(existing ? { before: existing } : {}), after: next });
   }
@@ -346,12 +360,16 @@ function update(current: Subscription, u: SubscriptionUpdate, env: SubscriptionE
   if (u.collection_method !== undefined) next.collection_method = u.collection_method;
   if (u.days_until_due !== undefined) next.days_until_due = u.days_until_due;
   if (u.default_payment_method !== undefined) next.default_payment_method = u.default_payment_method;
+  if (u.default_tax_rates !== undefined) next.default_tax_rates = u.default_tax_rates;
   if (u.description !== undefined) next.description = u.description;
   if (u.metadata !== undefined) {
     const metadata = merged(current.metadata, u.metadata);
     if (metadata instanceof StripeError) return fail(metadata);
     next.metadata = metadata;
   }
+  if (u.trial_settings !== undefined) next.trial_settings = { end_behavior: { ...next.trial_settings?.end_behavior, missing_payment_method: u.trial_settings.end_behavior.missing_payment_method } } as Subscription["trial_settings"];
+  if (u.pause_collection !== undefined) next.pause_collection = u.pause_collection && ({ behavior: u.pause_collection.behavior, resumes_at: u.pause_collection.resumes_at ?? null } as Subscription["pause_collection"]);
+  if (u.discounts !== undefined) next.discounts = [...u.discounts] as Subscription["discounts"];
 
   const behavior = u.proration_behavior ?? "create_prorations";
   let resetAnchor = u.billing_cycle_anchor === "now" || intervalChange;
@@ -380,6 +398,7 @@ function update(current: Subscription, u: SubscriptionUpdate, env: SubscriptionE
   }
   effects.push({ type: "save", subscription: next, event: "customer.subscription.updated" });
   const offSession = u.off_session ?? true;
+  // A restart saves twice (the update, then its new cycle): the handler reads a restart from that.
   if (resetAnchor) return andThen(move(next, ...effects), (stored) => restartCycle(stored, now, offSession, env.settings));
   if (behavior === "always_invoice" && changes.length > 0 && !trialing) {
     effects.push({

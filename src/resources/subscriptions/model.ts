@@ -88,6 +88,7 @@ export function withPeriod(sub: Subscription, period: { start: number; end: numb
   );
 }
 
+/** What becomes of the invoices a subscription makes while its collection is paused. */
 export type PauseBehavior = "keep_as_draft" | "mark_uncollectible" | "void";
 
 /** How its invoices are handled at `now` while its collection is paused, or `undefined`. */

@@ -57,6 +57,7 @@ const update = (u: Omit<SubscriptionUpdate, "keys">): SubscriptionInput => ({ ty
 const APRIL = at("2026-04-01T00:00:00Z");
 const APRIL_11 = at("2026-04-11T00:00:00Z");
 const BIG = price({ id: "price_big", unit_amount: 2000 });
+const RATE = { id: "txr_1", object: "tax_rate", percentage: 10, inclusive: false } as unknown as NonNullable<Subscription["default_tax_rates"]>[number];
 const IN_APRIL = subscription({ items: [{ price: "price_pro" }] }, [PRO], APRIL, { status: "active" });
 const TWO_ITEMS = subscription({ items: [{ price: "price_pro" }, { price: "price_big" }] }, [PRO, BIG], APRIL, { status: "active" });
 const YEARLY = price({ id: "price_year", unit_amount: 10_000, interval: "year" });
@@ -212,6 +213,12 @@ const ROWS: Array<[name: string, state: Subscription, input: SubscriptionInput, 
   ["a longer trial moves the period end and the anchor", TRIAL, update({ trial_end: T0 + 20 * DAY }), env(T0 + DAY), { status: "trialing", fields: { trial_end: T0 + 20 * DAY, billing_cycle_anchor: T0 + 20 * DAY }, effects: ["own_items", "save:updated"] }],
   ["a trial added to an active subscription starts now, with no prorations", IN_APRIL, update({ trial_end: APRIL_11 + 5 * DAY, items: [{ id: "si_1", quantity: 2 }] }), env(APRIL_11), { status: "trialing", fields: { trial_start: APRIL_11, trial_end: APRIL_11 + 5 * DAY }, effects: ["own_items", "save:updated"] }],
   ["trial_end now on an active subscription changes nothing", active(), update({ trial_end: "now" }), env(MID), { status: "active", fields: { trial_end: null }, effects: ["own_items", "save:updated"] }],
+  // What the handler looked up or committed before the machine runs.
+  ["default tax rates, looked up, replace the subscription's", active(), update({ default_tax_rates: [RATE] }), env(MID), { fields: { default_tax_rates: [RATE] }, effects: ["own_items", "save:updated"] }],
+  ["committed discounts replace the subscription's; [] clears them", active({ discounts: ["di_old"] }), update({ discounts: [] }), env(MID), { fields: { discounts: [] } }],
+  ["trial settings keep what they do not name", TRIAL, update({ trial_settings: { end_behavior: { missing_payment_method: "pause" } } }), env(T0 + DAY), { fields: { trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: "pause" } } }, effects: ["own_items", "save:updated"] }],
+  ["pause_collection without resumes_at pauses until resumed", active(), update({ pause_collection: { behavior: "void" } }), env(MID), { fields: { pause_collection: { behavior: "void", resumes_at: null } }, effects: ["own_items", "save:updated"] }],
+  ["pause_collection null resumes", active({ pause_collection: { behavior: "void", resumes_at: null } as Subscription["pause_collection"] }), update({ pause_collection: null }), env(MID), { fields: { pause_collection: null } }],
 ];
 
 describe("subscription machine", { timeout: 10_000 }, () => {
@@ -235,6 +242,14 @@ describe("subscription machine", { timeout: 10_000 }, () => {
       if (saves.length > 0) assert.deepEqual(saves.at(-1)!.subscription, t.next, "what is stored last is the next state");
     });
   }
+
+  test("an update puts an item's own rates and committed discounts on that item, a new item by the id drawn for it", () => {
+    const t = runPure(subscriptionMachine, IN_APRIL, update({ items: [{ id: "si_1", tax_rates: [RATE], discounts: ["di_1"] }, { price: BIG, discounts: ["di_2"] }] }), env(APRIL_11));
+    assert.ok(!("error" in t));
+    const [kept, added] = t.next.items.data;
+    assert.deepEqual([kept!.id, kept!.tax_rates, kept!.discounts], ["si_1", [RATE], ["di_1"]]);
+    assert.deepEqual([added!.id, added!.price.id, added!.discounts], ["si_9", "price_big", ["di_2"]]);
+  });
 
   test("update lines carry the item, its period and Stripe-style descriptions", () => {
     const t = runPure(subscriptionMachine, active(), { type: "period_end" }, env(PE));
