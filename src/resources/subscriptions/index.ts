@@ -415,7 +415,7 @@ interface Execution {
   readonly customer?: Customer;
   /** The decision a collection follows: an `error_if_incomplete` payment decided before anything was written. */
   readonly decision?: PaymentOutcome;
-  /** How a new subscription is stored (creation only). */
+  /** How a new subscription is stored (creation names its discounts and schedule); else as it is. */
   readonly insert?: (sub: Subscription) => Promise<Subscription>;
 }
 
@@ -442,8 +442,7 @@ async function execute(ctx: Context, state: Executed, effects: readonly Subscrip
         for (const item of effect.items) await ctx.store.kvSet(ctx.ns, ITEM_OWNER, item, state.sub.id);
         break;
       case "insert":
-        if (!x.insert) throw new Error("subscription effects: an insert outside creation");
-        state.sub = await x.insert(effect.subscription);
+        state.sub = await (x.insert ?? ((created: Subscription) => subscriptions.insert(ctx, created)))(effect.subscription);
         break;
       case "save":
         state.sub = await store(ctx, state.sub, effect.subscription, effect.event === "customer.subscription.updated" ? undefined : effect.event);
