@@ -51,12 +51,12 @@ export const USAGE = `npm run bench -- [options]
   --connections <n>    concurrent connections (default ${FULL.connections})
   --rounds <n>         measured runs per server, cycling through every order (default ${FULL.rounds})
   --customers <n>      customers seeded for the HTTP workloads (default ${FULL.customers})
-  --sizes <a,b,...>    store sizes for memory and list latency (default ${FULL.sizes.join(",")})
+  --sizes <a,b,...>    store sizes for memory, list and search latency (default ${FULL.sizes.join(",")})
   --namespaces <n>     namespaces used and released per kind, for the heap they leave (default ${FULL.namespaces})
   --sustain <s>        seconds of the sustained write load whose memory is sampled (default ${FULL.sustain})
   --sustain-max-events <n>  the event cap of the server under that load (default ${FULL.sustainMaxEvents}, the server's own)
   --only <a,b,...>     sections or workloads: http, create, create-sdk, retrieve, list, payment, chaos-zero,
-                       chaos-errors, hanging-webhook, journal, logged, decisions, endpoint, observer, scale, startup,
+                       chaos-errors, hanging-webhook, journal, logged, decisions, endpoint, observer, scale, search, startup,
                        webhooks, billing, namespaces, sustained
   --out <file>         also write the Markdown report to this file`;
 

@@ -10,7 +10,7 @@ import { CursorNotFoundError } from "../store/store.js";
 import { endpoint, type Endpoint } from "./endpoint.js";
 import { LIST_PARAMS, listPage, TOTAL_COUNT, type ListNarrowing, type ListParams } from "./list.js";
 import { p, type Shape, type ShapeType } from "./params/param.js";
-import { compileSearch, decodePageToken, encodePageToken, type SearchSpec } from "./search.js";
+import { decodePageToken, encodePageToken, planSearch, type SearchSpec } from "./search.js";
 import type { Context } from "./context.js";
 import type { Resource, StripeObject } from "./resource.js";
 
@@ -67,12 +67,14 @@ export function crudEndpoints<T extends StripeObject, C extends Shape = Shape, U
         resource: res,
         kind: "search",
         async run(ctx, params) {
-          const predicate = compileSearch(search, params.query);
+          const { predicate, start } = planSearch(search, params.query);
+          // An exact clause walks its index (built on first use), not every object.
+          const where = start ? { where: { index: start.index, value: start.value, key: start.key } } : {};
           const limit = params.limit ?? 10;
           const after = params.page !== undefined ? decodePageToken(params.page) : undefined;
           let page;
           try {
-            page = await resource.list(ctx, { limit, filter: predicate, ...(after !== undefined ? { startingAfter: after } : {}) });
+            page = await resource.list(ctx, { limit, filter: predicate, ...where, ...(after !== undefined ? { startingAfter: after } : {}) });
           } catch (err) {
             if (err instanceof CursorNotFoundError) {
               throw Errors.invalidSearchQuery(`Invalid page: ${params.page}. Use the next_page value of a previous search result.`, "page");
@@ -87,7 +89,7 @@ export function crudEndpoints<T extends StripeObject, C extends Shape = Shape, U
             next_page: page.hasMore && last ? encodePageToken(last.id) : null,
             url: `${base}/search`,
             // Counted only when asked for with expand[]=total_count, as Stripe does.
-            [TOTAL_COUNT]: () => ctx.store.count<T>(ctx.ns, resource.object, { filter: predicate }),
+            [TOTAL_COUNT]: () => ctx.store.count<T>(ctx.ns, resource.object, { filter: predicate, ...where }),
           };
         },
       }),

@@ -33,10 +33,66 @@ const MAX_CLAUSES = 10;
 
 /** Compiles a query into a predicate, or throws Stripe's 400. */
 export function compileSearch<T extends object>(spec: SearchSpec<T>, query: string): (obj: T) => boolean {
+  return planSearch(spec, query).predicate;
+}
+
+/** Where a search starts: the objects one index lists under one key, all of which the predicate still checks. */
+export interface SearchStart<T> {
+  readonly index: string;
+  readonly value: string;
+  readonly key: (obj: T) => string | undefined;
+}
+
+/** A compiled search: the predicate every match passes, and the index to walk instead of every object, when a clause allows one. */
+export interface SearchPlan<T> {
+  readonly predicate: (obj: T) => boolean;
+  readonly start?: SearchStart<T>;
+}
+
+/**
+ * Compiles a query, or throws Stripe's 400. An exact text clause
+ * (`email:'x'`, `status:'active'`, `metadata['k']:'v'`), alone or joined
+ * by AND and not negated, names an index of that field's case-folded values
+ * (string matches are case-insensitive), so the search walks only the
+ * objects with that value. Substring (`~`), numeric, boolean, `null`,
+ * negated clauses and OR-joined queries walk every object.
+ */
+export function planSearch<T extends object>(spec: SearchSpec<T>, query: string): SearchPlan<T> {
   const { clauses, joiner } = parseQuery(query);
   const tests = clauses.map((c) => compileClause(spec, c));
-  if (joiner === "OR") return (obj) => tests.some((t) => t(obj));
-  return (obj) => tests.every((t) => t(obj));
+  if (joiner === "OR" && tests.length > 1) return { predicate: (obj) => tests.some((t) => t(obj)) };
+  const predicate = tests.length === 1 ? tests[0]! : (obj: T) => tests.every((t) => t(obj));
+  for (const c of clauses) {
+    const start = indexedStart(spec, c);
+    if (start) return { predicate, start };
+  }
+  return { predicate };
+}
+
+/** The index an exact, positive text clause can walk, if it is one. */
+function indexedStart<T extends object>(spec: SearchSpec<T>, c: Clause): SearchStart<T> | undefined {
+  if (c.negated || c.op !== ":" || typeof c.value !== "string") return undefined;
+  const value = c.value.toLowerCase();
+  if (c.metadataKey !== undefined) {
+    const get = metadataOf(c.metadataKey);
+    return { index: `search:metadata[${JSON.stringify(c.metadataKey)}]`, value, key: (obj) => folded(get(obj)) };
+  }
+  const f = spec.fields[c.field]!;
+  if (f.type !== "string") return undefined;
+  return { index: `search:${c.field}`, value, key: (obj) => folded(f.get(obj)) };
+}
+
+/** The key an index of case-folded text lists an object under. */
+function folded(v: unknown): string | undefined {
+  return typeof v === "string" ? v.toLowerCase() : undefined;
+}
+
+/** Reads one metadata key. Own keys only: `metadata['constructor']` names a key, never a method of every object. */
+function metadataOf<T>(key: string): (obj: T) => unknown {
+  return (obj) => {
+    const metadata = (obj as { metadata?: Record<string, string> | null }).metadata;
+    return metadata && Object.hasOwn(metadata, key) ? metadata[key] : undefined;
+  };
 }
 
 function fail(message: string): never {
@@ -126,12 +182,7 @@ function compileClause<T extends object>(spec: SearchSpec<T>, c: Clause): (obj: 
   let get: (obj: T) => unknown;
   let type: SearchField<T>["type"];
   if (c.metadataKey !== undefined) {
-    const key = c.metadataKey;
-    // Own keys only: `metadata['constructor']` names a key, never a method of every object.
-    get = (obj) => {
-      const metadata = (obj as { metadata?: Record<string, string> | null }).metadata;
-      return metadata && Object.hasOwn(metadata, key) ? metadata[key] : undefined;
-    };
+    get = metadataOf(c.metadataKey);
     type = "string";
   } else {
     const f = Object.hasOwn(spec.fields, c.field) ? spec.fields[c.field] : undefined;

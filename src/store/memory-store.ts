@@ -231,10 +231,14 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  #listFor(c: Collection, where: ListQuery<StoredObject>["where"]): { list: OrderedList | undefined; isMember: (e: Entry) => boolean } {
+  #listFor(c: Collection, where: { index: string; value: string; key?: IndexKey<never> } | undefined): { list: OrderedList | undefined; isMember: (e: Entry) => boolean } {
     if (!where) return { list: c.all, isMember: (e) => !e.removed };
-    const index = c.indexes.get(where.index);
-    if (!index) throw new Error(`No index "${where.index}" declared for this collection`);
+    let index = c.indexes.get(where.index);
+    if (!index) {
+      if (!where.key) throw new Error(`No index "${where.index}" declared for this collection`);
+      index = buildIndex(c, where.key as IndexKey<StoredObject>);
+      c.indexes.set(where.index, index);
+    }
     const value = where.value;
     return { list: index.lists.get(value), isMember: (e) => !e.removed && keyOf(index, e.obj) === value };
   }
@@ -292,6 +296,17 @@ export class MemoryStore implements Store {
   async namespaces(): Promise<string[]> {
     return [...this.#namespaces.keys()];
   }
+}
+
+/** An index built on first use from the objects a collection holds, in their order; writes keep it up to date from then on. */
+function buildIndex(c: Collection, key: IndexKey<StoredObject>): Index {
+  const index: Index = { key, lists: new Map() };
+  for (const e of c.all.entries) {
+    if (e.removed) continue;
+    const k = keyOf(index, e.obj);
+    if (k !== undefined) listFor(index, k).add(e);
+  }
+  return index;
 }
 
 function listFor(index: Index, key: string): OrderedList {

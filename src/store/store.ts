@@ -47,8 +47,16 @@ export interface ListQuery<T> {
   startingAfter?: string;
   /** Return objects newer than this id (still newest first). */
   endingBefore?: string;
-  /** Only objects whose declared index `index` has key `value`. */
-  where?: { index: string; value: string };
+  /**
+   * Only objects whose index `index` has key `value`. `key`, when given,
+   * is how that index reads an object: a collection that has not declared
+   * `index` then gets it on first use (built once from the objects held,
+   * kept up to date by every write after), so an index only some queries
+   * need costs nothing until one runs. A store that cannot keep one walks
+   * every object and keeps those whose `key` is `value`. Every query naming
+   * an index must give the same `key` for it.
+   */
+  where?: { index: string; value: string; key?: IndexKey<T> };
   /** Only objects whose `created` falls in this range. */
   created?: RangeFilter;
   /** A residual predicate checked while walking. */

@@ -98,6 +98,21 @@ export function storeContract(name: string, make: () => Store): void {
       await assert.rejects(store.replace("ns", "thing", { id: "nope", object: "thing", created: 1 }));
     });
 
+    test("an index named with its key is made on first use and follows every write after", async () => {
+      const store = await setup(6);
+      const byParity = (o: Obj) => (Number(o.id.slice(1)) % 2 === 0 ? "even" : "odd");
+      const where = (value: string) => ({ index: "parity", value, key: byParity });
+      assert.deepEqual(ids((await store.list<Obj>("ns", "thing", { limit: 10, where: where("even") })).data), ["t4", "t2", "t0"]);
+      // Writes after the first use: an insert, a removal, and a replace that leaves the index.
+      await store.insert<Obj>("ns", "thing", { id: "t6", object: "thing", created: 2000 });
+      await store.remove("ns", "thing", "t2");
+      const t4 = (await store.get<Obj>("ns", "thing", "t4"))!;
+      await store.replace("ns", "thing", { ...t4, id: "t4" });
+      assert.deepEqual(ids((await store.list<Obj>("ns", "thing", { limit: 10, where: where("even") })).data), ["t6", "t4", "t0"]);
+      assert.equal(await store.count<Obj>("ns", "thing", { where: where("odd") }), 3);
+      assert.deepEqual(ids((await store.list<Obj>("ns", "thing", { limit: 1, startingAfter: "t6", where: where("even") })).data), ["t4"]);
+    });
+
     test("an entry that leaves an index key and comes back is listed once, and stays listed when the others leave", async () => {
       const store = make();
       store.defineCollection("thing", { indexes: { tag: (o: Obj) => o.tag } });
