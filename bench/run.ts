@@ -123,6 +123,13 @@ async function compare(
     const order = orders[round % orders.length]!;
     for (const side of order) side.runs.push(await drive(side.port, side.shape, { connections: o.connections, duration: o.duration }));
   }
+  // Every answer must be a 2xx: a server that answers errors faster measures nothing (a declined payment, a 429).
+  if (!w.expectsErrors) {
+    for (const side of sides) {
+      const failed = side.runs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+      if (failed > 0) throw new Error(`${w.name}: ${failed} of ${side.runs.reduce((n, r) => n + r.requests, 0)} answers on port ${side.port} were not 2xx or failed`);
+    }
+  }
   const [b, p, ref] = sides.map((s) => medianRun(s.runs)) as [LoadResult, LoadResult, LoadResult | undefined];
   // Ratios pair the runs of one round, measured seconds apart, so slow drift in the machine cancels.
   const paired = (over: LoadResult[]) => median(sides[1]!.runs.map((run, i) => run.rps / over[i]!.rps));

@@ -46,6 +46,8 @@ export interface EndpointPathCost {
   nsPerOp: number;
   /** The fastest run's mean. */
   minNsPerOp: number;
+  /** Median over the runs of the process's CPU time (user + system) per request: steadier than wall time on a shared machine. */
+  cpuNsPerOp: number;
   /** Bytes of the JSON answer (the last one). */
   responseBytes: number;
 }
@@ -107,17 +109,21 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function measure(c: Case): Promise<EndpointPathCost> {
   const { ep, pathParams } = route(c.method, c.path);
   const means: number[] = [];
+  const cpu: number[] = [];
   let last = "";
   // The first run warms the JIT; it counts in the median like the others.
   for (let r = 0; r < runs; r++) {
     const ns = c.creates ? `bench-${r}` : "global";
     gc?.();
     const start = nowNs();
+    const startCpu = process.cpuUsage();
     for (let i = 0; i < iterations; i++) last = await request(ns, ep, pathParams, c.text);
     means.push((nowNs() - start) / iterations);
+    const used = process.cpuUsage(startCpu);
+    cpu.push(((used.user + used.system) * 1000) / iterations);
     if (c.creates) await pt.store.dropNamespace(ns);
   }
-  return { name: c.name, nsPerOp: median(means), minNsPerOp: Math.min(...means), responseBytes: Buffer.byteLength(last) };
+  return { name: c.name, nsPerOp: median(means), minNsPerOp: Math.min(...means), cpuNsPerOp: median(cpu), responseBytes: Buffer.byteLength(last) };
 }
 
 const results: EndpointPathCost[] = [];
