@@ -27,7 +27,7 @@ function runSmoke(): Promise<{ code: number | null; out: string }> {
 test("npm run bench -- --smoke runs every workload and section", { timeout: 260_000 }, async () => {
   const { code, out } = await runSmoke();
   assert.equal(code, 0, out);
-  for (const section of ["## HTTP workloads", "## Chaos decisions", "## Endpoint path", "## In-process start+stop", "## Signed webhook deliveries", "## A year of billing on the server clock", "## Store size", "## Heap after GC per namespace", "## RSS during a sustained write load", "## Targets"]) {
+  for (const section of ["## HTTP workloads", "## Chaos decisions", "## Endpoint path", "## In-process start+stop", "## Signed webhook deliveries", "## A year of billing on the server clock", "## Store size", "## Search latency by store size", "## Heap after GC per namespace", "## RSS during a sustained write load", "## Targets"]) {
     assert.ok(out.includes(section), `missing ${section}:\n${out}`);
   }
   for (const w of WORKLOADS) {
