@@ -116,6 +116,7 @@ export function crudEndpoints<T extends StripeObject, C extends Shape = Shape, U
       path: one,
       params: {},
       resource: res,
+      answersStored: true,
       async run(ctx, _params, path) {
         const obj = await resource.get(ctx, path.id!);
         if (!obj) throw Errors.resourceMissing(resource.noun, path.id!);

@@ -30,6 +30,12 @@ export interface Endpoint<S extends Shape = Shape> {
    * and restricted keys only.
    */
   readonly publishable?: true | "client_secret";
+  /**
+   * The answer is an object as the store holds it, or a fresh one: never an
+   * object changed after it is answered (stored objects are immutable), so
+   * the server may reuse the JSON it printed for the same object.
+   */
+  readonly answersStored?: true;
   /** Performs the operation; returns the response body. Throws `StripeError` to answer with an error. */
   run(ctx: Context, params: ShapeType<S>, pathParams: Readonly<Record<string, string>>): Promise<unknown>;
 }

@@ -179,13 +179,15 @@ export function buildApp(rt: Runtime): FastifyInstance {
     return sendError(reply, error, state?.requestId ?? req.id, state?.apiVersion ?? rt.options.apiVersion);
   };
 
+  // The JSON of objects answered as stored (immutable), by identity: a retrieve of an unchanged object prints it once.
+  const printed = new WeakMap<object, string>();
   app.register(async (api) => {
     for (const ep of rt.registry.endpoints) {
       api.route({
         method: ep.method,
         url: ep.path,
         config: { publishable: ep.publishable !== undefined },
-        handler: (req, reply) => handleEndpoint(rt, ep, req, reply),
+        handler: (req, reply) => handleEndpoint(rt, ep, req, reply, printed),
       });
     }
     // Static segments win over parameters, so these never reach an endpoint as an id.
@@ -294,7 +296,15 @@ function parseParams(rt: Runtime, ep: Endpoint, given: Record<string, unknown>, 
   return { params, expand, include: versioned.include ?? [] };
 }
 
-async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** The JSON of `body`, printed once per object when it is answered as the store holds it. */
+function jsonOf(body: unknown, printed: WeakMap<object, string> | undefined): string {
+  if (printed === undefined || typeof body !== "object" || body === null) return toJson(body);
+  let json = printed.get(body);
+  if (json === undefined) printed.set(body, (json = toJson(body)));
+  return json;
+}
+
+async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, reply: FastifyReply, printed: WeakMap<object, string>): Promise<FastifyReply> {
   const state = req.pt;
   let raw: Record<string, unknown> | undefined;
   if (ep.publishable !== undefined) {
@@ -320,6 +330,8 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
 
   raw ??= rawParams(req);
   const key = ep.method === "POST" ? header(req, "idempotency-key") : undefined;
+  // Set when the answer is the endpoint's object as stored: the newest version, nothing expanded or counted.
+  let asStored = false;
 
   const execute = async (): Promise<StoredResponse> => {
     try {
@@ -341,6 +353,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
       if (expand.length > 0) body = await expandResponse(ctx, rt.registry, body, ep.resource, ep.kind ?? "object", expand, version);
       const counted = ep.kind === "search" ? expand.includes("total_count") : include.includes("total_count");
       if (count && counted) body = { ...(body as object), total_count: await count() };
+      asStored = ep.answersStored === true && view.current && expand.length === 0;
       return { status: 200, body };
     } catch (err) {
       const e = err instanceof StripeError ? err : toStripeError(err as Error, rt.options.bodyLimit);
@@ -354,7 +367,7 @@ async function handleEndpoint(rt: Runtime, ep: Endpoint, req: FastifyRequest, re
     state.response = res;
     applyHeaders(reply, res);
     if (res.body instanceof FileBody) return sendFile(reply, res.body, state.requestId, state.apiVersion);
-    return sendJson(reply, res.status, toJson(res.body), state.requestId, state.apiVersion);
+    return sendJson(reply, res.status, jsonOf(res.body, asStored ? printed : undefined), state.requestId, state.apiVersion);
   }
   const outcome = await rt.idempotency.run(state.ns, key, `${req.method} ${path}`, raw, state.requestId, execute);
   // The request was carried out and its result kept; only the answer is lost.
