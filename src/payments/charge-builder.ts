@@ -100,27 +100,28 @@ export function buildCharge(s: ChargeSpec): Charge {
   const ok = s.outcome.kind === "succeed";
   const decline: DeclineSpec | undefined = s.outcome.kind === "decline" ? DECLINES[s.outcome.decline_code] : undefined;
   const captured = ok && s.capture;
-  return {
-    ...baseCharge(s, ok),
-    amount_captured: captured ? s.amount : 0,
-    balance_transaction: captured ? newBalanceTransactionId() : null,
-    captured,
-    failure_code: decline ? decline.code : null,
-    failure_message: decline ? decline.message : null,
-    fraud_details: s.outcome.kind === "decline" && s.outcome.blocked ? { stripe_report: "fraudulent" } : {},
-    outcome: s.outcome.outcome,
-    paid: ok,
-    payment_method_details: {
-      card: chargeCardDetails(s.card, {
-        amountAuthorized: ok ? s.amount : null,
-        ...(ok && !s.capture ? { captureBefore: s.now + AUTHORIZATION_WINDOW_SECONDS } : {}),
-        threeDSecure: s.threeDSecure,
-        amount: s.amount,
-      }),
-      type: "card",
-    },
-    status: ok ? "succeeded" : "failed",
-  } as Charge;
+  // The fields after the common ones are added to the fresh object in place (the key order is the same):
+  // spreading a copy of some forty fields cost more than the rest of building the charge.
+  const charge = baseCharge(s, ok) as Record<string, unknown>;
+  charge.amount_captured = captured ? s.amount : 0;
+  charge.balance_transaction = captured ? newBalanceTransactionId() : null;
+  charge.captured = captured;
+  charge.failure_code = decline ? decline.code : null;
+  charge.failure_message = decline ? decline.message : null;
+  charge.fraud_details = s.outcome.kind === "decline" && s.outcome.blocked ? { stripe_report: "fraudulent" } : {};
+  charge.outcome = s.outcome.outcome;
+  charge.paid = ok;
+  charge.payment_method_details = {
+    card: chargeCardDetails(s.card, {
+      amountAuthorized: ok ? s.amount : null,
+      ...(ok && !s.capture ? { captureBefore: s.now + AUTHORIZATION_WINDOW_SECONDS } : {}),
+      threeDSecure: s.threeDSecure,
+      amount: s.amount,
+    }),
+    type: "card",
+  };
+  charge.status = ok ? "succeeded" : "failed";
+  return charge as unknown as Charge;
 }
 
 /** A SEPA debit's charge: its bank details, the Source it debits. */
