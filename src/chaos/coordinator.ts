@@ -20,6 +20,7 @@ import { compileEvents, EventQueue, type ChaosEvent, type CompiledEvents, type D
 import { Journal, type ChaosDomain, type JournalEntry } from "./journal.js";
 import { decideRandomDispute, decideRandomPayment, failWith, NO_DISPUTE, SUCCEED, type DisputeDecision, type PaymentDecision } from "./payment.js";
 import { createStream, randomSeed, type RandomStream } from "./random.js";
+import { isConnectedTo, platformOfNamespace } from "../stripe/connect.js";
 import { copyStats, countDecline, emptyStats, isEmptyStats, type ChaosStats, type StatName } from "./stats.js";
 
 /** The namespace every request without one belongs to, and the server-wide layer. */
@@ -298,7 +299,7 @@ export class ChaosCoordinator implements NamespaceChaos {
       const state: State = {
         name: ns,
         layer: {},
-        compiled: this.#inherited,
+        compiled: this.#compiledOf(ns),
         stream: undefined,
         stats: emptyStats(),
         journal: new Journal(this.#journalLimit),
@@ -332,19 +333,37 @@ export class ChaosCoordinator implements NamespaceChaos {
     this.#states.delete(ns);
   }
 
-  /** What decisions in `ns` use: its own compiled configuration, or the inherited one. */
+  /** What decisions in `ns` use: its own compiled configuration, else its platform's (a connected account's), else the inherited one. */
   #compiledOf(ns: string): Compiled {
-    return this.#states.get(ns)?.compiled ?? this.#inherited;
+    const own = this.#states.get(ns)?.compiled;
+    if (own) return own;
+    const platform = platformOfNamespace(ns);
+    return platform === undefined ? this.#inherited : this.#compiledOf(platform);
+  }
+
+  /** The layer a connected account's namespace inherits from its platform's; none for other namespaces. */
+  #parentLayer(ns: string): ChaosConfigInput {
+    const platform = platformOfNamespace(ns);
+    return platform === undefined ? {} : this.#layerOf(platform);
+  }
+
+  /** The connected accounts' namespaces of `ns` that hold state. */
+  #children(ns: string): State[] {
+    return ns === GLOBAL ? [] : [...this.#states.values()].filter((t) => isConnectedTo(t.name, ns));
   }
 
   #layerOf(ns: string): ChaosConfigInput {
     return this.#states.get(ns)?.layer ?? {};
   }
 
-  /** The compiled configuration of a namespace with `layer` under the server-wide layer `global`. */
-  #compileFor(ns: string, layer: ChaosConfigInput, global: ChaosConfigInput, inherited: Compiled): Compiled {
-    if (ns === GLOBAL || Object.keys(layer).length === 0) return inherited;
-    return compile(resolve([this.#startup, global, layer]));
+  /**
+   * The compiled configuration of a namespace with `layer` under the
+   * server-wide layer `global` and, for a connected account, its platform's
+   * layer `parent`.
+   */
+  #compileFor(ns: string, layer: ChaosConfigInput, global: ChaosConfigInput, inherited: Compiled, parent: ChaosConfigInput = this.#parentLayer(ns)): Compiled {
+    if (ns === GLOBAL || (Object.keys(layer).length === 0 && Object.keys(parent).length === 0)) return inherited;
+    return compile(resolve([this.#startup, global, parent, layer]));
   }
 
   /** The random stream, created lazily with the configured seed or the picked one. */
@@ -382,9 +401,10 @@ export class ChaosCoordinator implements NamespaceChaos {
   #setLayer(ns: string, layer: ChaosConfigInput, seedChanged: boolean): ChaosConfig {
     const global = ns === GLOBAL ? layer : this.#layerOf(GLOBAL);
     const inherited = ns === GLOBAL ? compile(resolve([this.#startup, layer])) : this.#inherited;
-    const targets = ns === GLOBAL ? [...this.#states.values()].filter((t) => t.name !== GLOBAL) : [];
+    // The server-wide layer reaches every namespace; a platform's reaches its connected accounts'.
+    const targets = ns === GLOBAL ? [...this.#states.values()].filter((t) => t.name !== GLOBAL) : this.#children(ns);
     const own = this.#compileFor(ns, layer, global, inherited);
-    const next = targets.map((t) => [t, this.#compileFor(t.name, t.layer, global, inherited)] as const);
+    const next = targets.map((t) => [t, this.#compileFor(t.name, t.layer, global, inherited, ns === GLOBAL ? undefined : layer)] as const);
     validateEffective(own.config);
     for (const [, c] of next) validateEffective(c.config);
     const s = this.#state(ns);
@@ -437,12 +457,18 @@ export class ChaosCoordinator implements NamespaceChaos {
         t.compiled = this.#compileFor(t.name, t.layer, {}, this.#inherited);
         if (t.layer.seed === undefined) t.stream = undefined;
       }
-    } else if (s) s.compiled = this.#inherited;
+    } else {
+      if (s) s.compiled = this.#compileFor(ns, {}, this.#layerOf(GLOBAL), this.#inherited);
+      // A platform's layer is gone: its connected accounts recompile over what is left.
+      for (const t of this.#children(ns)) t.compiled = this.#compileFor(t.name, t.layer, this.#layerOf(GLOBAL), this.#inherited, {});
+    }
     await this.clearActivity(ns);
     if (ns === GLOBAL) for (const name of this.namespaces()) this.#forgetIfEmpty(name);
   }
 
   async #cleanup(ns: string): Promise<void> {
+    // A platform's cleanup is its connected accounts' too.
+    for (const t of this.#children(ns)) await this.#reset(t.name);
     await this.#reset(ns);
     await this.#onCleanup?.(ns);
   }

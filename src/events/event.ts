@@ -7,6 +7,8 @@
 export interface StripeEvent {
   readonly id: string;
   readonly object: "event";
+  /** The connected account the event happened in (Connect); absent for the platform's own events. */
+  readonly account?: string;
   readonly api_version: string;
   readonly created: number;
   readonly data: {

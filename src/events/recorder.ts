@@ -6,6 +6,7 @@
  */
 import { monotonicClock, type Clock } from "../clock/clock.js";
 import { newId } from "../stripe/ids.js";
+import { accountOfNamespace } from "../stripe/connect.js";
 import type { Store } from "../store/store.js";
 import type { StripeEvent } from "./event.js";
 import { DEFAULT_MAX_EVENTS, EventRetention } from "./retention.js";
@@ -84,9 +85,12 @@ export class EventRecorder {
     // Awaited only when the sink has to look (a plain value otherwise: no promise turn per event).
     const asked = this.#sink?.plan(origin.ns, type);
     const planned = asked instanceof Promise ? await asked : asked;
+    const account = accountOfNamespace(origin.ns);
     const event: StripeEvent = {
       id: newId("evt"),
       object: "event",
+      // Events in a connected account name it (Connect webhooks tell accounts apart by it).
+      ...(account !== undefined ? { account } : {}),
       api_version: this.#apiVersion,
       created,
       data: previous ? { object: object as Record<string, unknown>, previous_attributes: previous } : { object: object as Record<string, unknown> },

@@ -40,6 +40,7 @@ import { paymentLinksModule } from "./payment-links.js";
 import { portalConfigurationsModule, portalSessionsModule } from "./billing-portal/index.js";
 import { ephemeralKeysModule } from "./ephemeral-keys.js";
 import { customerSessionsModule } from "./customer-sessions.js";
+import { accountsModule } from "./accounts/index.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -82,4 +83,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   portalSessionsModule,
   ephemeralKeysModule,
   customerSessionsModule,
+  accountsModule,
 ];

@@ -2,7 +2,9 @@
  * @module webhook-endpoints
  * `/v1/webhook_endpoints`: where a namespace's events are delivered. The
  * secret is returned by the create call only, as on Stripe; it is kept
- * beside the endpoint, never in the object other calls return.
+ * beside the endpoint, never in the object other calls return. An endpoint
+ * created with `connect=true` receives the events of the namespace's
+ * connected accounts (each with its `account`) instead of the namespace's own.
  */
 import { EVENT_TYPES } from "../stripe/event-types.js";
 import { WebhookEndpointErrors } from "../kernel/errors/index.js";
@@ -24,10 +26,21 @@ export const webhookEndpoints: Resource<WebhookEndpoint> = new Resource<WebhookE
 });
 
 const SECRETS = "webhook_secret";
+/** The endpoints created with `connect=true`, kept beside them: Stripe's endpoint object does not show it. */
+const CONNECT = "webhook_connect";
 
 /** The signing secret of an endpoint. */
 export function endpointSecret(ctx: Pick<Context, "store" | "ns">, id: string): Promise<string | undefined> {
   return ctx.store.kvGet<string>(ctx.ns, SECRETS, id);
+}
+
+/**
+ * Whether an endpoint receives the events of the namespace's connected
+ * accounts (created with `connect=true`) rather than its own: on Stripe an
+ * endpoint is one or the other.
+ */
+export async function isConnectEndpoint(ctx: Pick<Context, "store" | "ns">, id: string): Promise<boolean> {
+  return (await ctx.store.kvGet<boolean>(ctx.ns, CONNECT, id)) === true;
 }
 
 /** Checks a target URL: absolute http(s). */
@@ -69,7 +82,6 @@ type CreateParams = ParamType<ReturnType<typeof p.object<typeof CREATE>>>;
 export async function createWebhookEndpoint(ctx: Context, params: CreateParams, secret?: string): Promise<WebhookEndpoint> {
   const url = checkUrl(params.url);
   const enabled = checkEvents(params.enabled_events);
-  if (params.connect) throw WebhookEndpointErrors.connectUnsupported();
   if (params.api_version !== undefined && !isApiVersion(params.api_version)) {
     throw WebhookEndpointErrors.invalidApiVersion(params.api_version);
   }
@@ -89,6 +101,7 @@ export async function createWebhookEndpoint(ctx: Context, params: CreateParams, 
   };
   const key = secret ?? newWebhookSecret();
   await ctx.store.kvSet(ctx.ns, SECRETS, endpoint.id, key);
+  if (params.connect === true) await ctx.store.kvSet(ctx.ns, CONNECT, endpoint.id, true);
   await webhookEndpoints.insert(ctx, endpoint);
   return { ...endpoint, secret: key };
 }

@@ -25,6 +25,7 @@ import type { ControlRoute } from "./control.js";
 import { errorEnvelope, Errors, StripeError } from "../kernel/errors/index.js";
 import type { StoredResponse } from "./idempotency.js";
 import { NAMESPACE_HEADER, resolveNamespace } from "../kernel/namespace.js";
+import { connectedAccountNamespace, STRIPE_ACCOUNT_HEADER } from "./connect-account.js";
 import { sendError, sendFile, sendJson, toJson } from "./respond.js";
 import { FileBody } from "../kernel/file-body.js";
 import type { Runtime } from "./runtime.js";
@@ -156,7 +157,13 @@ export function buildApp(rt: Runtime): FastifyInstance {
       return done();
     }
     admit(rt, req, authenticate(req.headers.authorization), config);
-    done();
+    // Only requests acting as a connected account wait for the store: the others stay synchronous.
+    const account = req.headers[STRIPE_ACCOUNT_HEADER];
+    if (account === undefined) return done();
+    connectedAccountNamespace(rt.services.store, state.ns, state.apiKey!, account).then((ns) => {
+      state.ns = ns;
+      done();
+    }, done);
   });
 
   observeRequests(app, rt);

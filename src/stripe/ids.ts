@@ -46,6 +46,8 @@ const LENGTHS: Readonly<Record<string, number>> = {
   tok: 24,
   card: 24,
   req: 14,
+  // Stripe's account ids: acct_ and 16 characters (its example objects').
+  acct: 16,
 };
 
 /** A new id such as `cus_Nf3kQ0Zr1xYb2c`. */

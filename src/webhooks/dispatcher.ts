@@ -16,7 +16,8 @@ import { EVENTS, type EventSink } from "../events/recorder.js";
 import type { Services } from "../kernel/context.js";
 import { typeMatcher } from "../stripe/event-types.js";
 import type { WebhookEndpoint } from "../resources/webhook-endpoints.js";
-import { endpointSecret, webhookEndpoints } from "../resources/webhook-endpoints.js";
+import { endpointSecret, isConnectEndpoint, webhookEndpoints } from "../resources/webhook-endpoints.js";
+import { platformOfNamespace } from "../stripe/connect.js";
 import { DeliveryLog, type DeliveryAttempt } from "./delivery-log.js";
 import { post } from "./http-post.js";
 import { WorkQueue } from "./work-queue.js";
@@ -206,11 +207,13 @@ export class WebhookDispatcher implements EventSink {
     for (const l of this.#listeners) if (l.fn === fn) this.#listeners.delete(l);
   }
 
-  async #endpointsFor(home: string, type: string): Promise<Target[]> {
+  /** The endpoints of `home` an event of `type` goes to: its Connect endpoints for a connected account's event (`connect`), else its own. */
+  async #endpointsFor(home: string, type: string, connect = false): Promise<Target[]> {
     const out: Target[] = [];
     const page = await this.#services.store.list<WebhookEndpoint>(home, webhookEndpoints.object, { limit: 1000 });
     for (const e of page.data) {
       if (e.status !== "enabled" || !(e.enabled_events.includes("*") || e.enabled_events.includes(type))) continue;
+      if ((await isConnectEndpoint({ store: this.#services.store, ns: home }, e.id)) !== connect) continue;
       const secret = await endpointSecret({ store: this.#services.store, ns: home }, e.id);
       if (secret) out.push({ kind: "endpoint", home, id: e.id, url: e.url, secret, apiVersion: e.api_version ?? null });
     }
@@ -226,17 +229,19 @@ export class WebhookDispatcher implements EventSink {
   plan(ns: string, type: string): Promise<EventPlan> | EventPlan {
     const store = this.#services.store;
     const EP = webhookEndpoints.object;
-    if (store.holds && !store.holds(ns, EP) && (ns === "global" || this.#serverWide.size === 0 || !store.holds("global", EP))) {
+    // A connected account's events go to its platform's Connect endpoints.
+    const home = platformOfNamespace(ns) ?? ns;
+    if (store.holds && !store.holds(home, EP) && (ns === "global" || this.#serverWide.size === 0 || !store.holds("global", EP))) {
       if (this.#listeners.size === 0) return NO_TARGETS;
       const targets: Target[] = [];
       for (const listener of this.#listeners) if (listener.matches(ns, type)) targets.push({ kind: "listener", listener });
       return { pending: 0, plan: targets };
     }
-    return this.#plan(ns, type);
+    return this.#plan(ns, home, type);
   }
 
-  async #plan(ns: string, type: string): Promise<EventPlan> {
-    const targets = await this.#endpointsFor(ns, type);
+  async #plan(ns: string, home: string, type: string): Promise<EventPlan> {
+    const targets = await this.#endpointsFor(home, type, home !== ns);
     if (ns !== "global" && this.#serverWide.size > 0) {
       for (const t of await this.#endpointsFor("global", type)) if (t.kind === "endpoint" && this.#serverWide.has(t.id)) targets.push(t);
     }

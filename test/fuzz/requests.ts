@@ -474,6 +474,8 @@ const PAYOUT = [CHARGE({ source: "tok_bypassPending", amount: 1_000_000 }), well
 const DISPUTE = [PI({ payment_method: "pm_card_createDispute", confirm: true }), well("POST", "/_time/advance", { seconds: 1 }), well("GET", "/v1/disputes")];
 // A charge names its balance transaction; expanded, the transaction's id is learned.
 const TXN = [CHARGE({ expand: ["balance_transaction"] })];
+// A Custom account asking for transfers; its capabilities are named in its path.
+const ACCOUNT = well("POST", "/v1/accounts", { type: "custom", capabilities: { transfers: { requested: true } } });
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -510,6 +512,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/billing_portal/configurations": { prefix: "bpc", steps: [PORTAL_CONFIG] },
   "/v1/subscription_schedules": { prefix: "sub_sched", steps: SCHEDULE },
   "/v1/payouts": { prefix: "po", steps: PAYOUT },
+  "/v1/accounts": { prefix: "acct", steps: [ACCOUNT] },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -593,6 +596,11 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "POST /_webhooks/events/:id/resend": [EVENT, {}, { id: L("evt") }],
   // Only a paid payout can be reversed: it arrives at the next midnight.
   "POST /v1/payouts/:id/reverse": [[...PAYOUT, well("POST", "/_time/advance", { seconds: 2 * 86_400 })], {}, { id: L("po") }],
+  "POST /v1/accounts": [[], { type: "express" }, {}],
+  "POST /v1/accounts/:id/reject": [[ACCOUNT], { reason: "other" }, { id: L("acct") }],
+  "GET /v1/accounts/:account/capabilities": [[ACCOUNT], {}, { account: L("acct") }],
+  "GET /v1/accounts/:account/capabilities/:capability": [[ACCOUNT], {}, { account: L("acct"), capability: "transfers" }],
+  "POST /v1/accounts/:account/capabilities/:capability": [[ACCOUNT], { requested: true }, { account: L("acct"), capability: "card_payments" }],
   "POST /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "PUT /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "POST /_time/advance": [[], { seconds: 60 }, {}],

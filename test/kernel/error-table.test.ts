@@ -147,6 +147,15 @@ const SAMPLES: Samples = {
     reverseAlreadyReversed: ["po_123", "po_456"],
     reverseOfReversal: ["po_123"],
   },
+  connect: {
+    accountInaccessible: ["sk_test_123456789", "acct_123"],
+    lossesNeedApplicationFees: [],
+    applicationCollectionNeedsNoDashboard: [],
+    expressDashboardNeedsApplication: [],
+    capabilityMissing: ["acct_123", "card_payments"],
+    alreadyRejected: ["acct_123"],
+    platformOnly: [],
+  },
   card: {
     cardData: ["incorrect_number"],
     decline: ["insufficient_funds", "payment_intent", { charge: "ch_123", payment_intent: PI, payment_method: PM }],
@@ -352,7 +361,6 @@ const SAMPLES: Samples = {
     urlScheme: ["ftp://x", "url"],
     noEvents: [],
     unknownEvent: [0, "nope.happened"],
-    connectUnsupported: [],
     invalidApiVersion: ["yesterday"],
     secretMalformed: [],
   },

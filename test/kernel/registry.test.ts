@@ -53,6 +53,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "billing-portal-sessions",
         "ephemeral-keys",
         "customer-sessions",
+        "accounts",
       ],
     );
   });

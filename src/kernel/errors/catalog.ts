@@ -40,7 +40,6 @@ export const WebhookEndpointErrors = defineErrors({
   noEvents: () => invalidRequest(400, "enabled_events must name at least one event type, or '*'.", { param: "enabled_events" }),
   unknownEvent: (i: number, event: string) =>
     invalidRequest(400, `Invalid enabled_events[${i}]: ${event} is not a Stripe event type. Use '*' for all events.`, { param: `enabled_events[${i}]` }),
-  connectUnsupported: () => invalidRequest(400, "paper-tiger does not support Connect webhook endpoints (connect=true) yet.", { param: "connect" }),
   invalidApiVersion: (version: string) => invalidRequest(400, `Invalid api_version: ${version}`, { param: "api_version" }),
   secretMalformed: () => invalidRequest(400, "A webhook secret must look like whsec_...", { param: "secret" }),
 });

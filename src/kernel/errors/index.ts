@@ -18,12 +18,14 @@ import { PaymentErrors } from "./payment.js";
 import { BillingPortalErrors, PaymentLinkErrors } from "./portal.js";
 import { PayoutErrors } from "./payout.js";
 import { DisputeErrors } from "./disputes.js";
+import { ConnectErrors } from "./connect.js";
 
 export * from "./error.js";
 export * from "./api.js";
 export * from "./payment.js";
 export * from "./payout.js";
 export * from "./disputes.js";
+export * from "./connect.js";
 export * from "./card.js";
 export * from "./billing.js";
 export * from "./catalog.js";
@@ -39,6 +41,7 @@ export const ERROR_TABLE = {
   payment: PaymentErrors,
   payout: PayoutErrors,
   dispute: DisputeErrors,
+  connect: ConnectErrors,
   card: CardErrors,
   invoice: InvoiceErrors,
   invoicePreview: InvoicePreviewErrors,
