@@ -124,8 +124,8 @@ export function buildCharge(s: ChargeSpec): Charge {
   return charge as unknown as Charge;
 }
 
-/** A SEPA debit's charge: its bank details, the Source it debits. */
-export type SepaChargeSpec = CommonSpec & { readonly details: SepaDetails; readonly source: Wire<Stripe.Source> };
+/** A SEPA debit's charge: its bank details, the Source it debits (none for a PaymentMethod's debit). */
+export type SepaChargeSpec = CommonSpec & { readonly details: SepaDetails; readonly source: Wire<Stripe.Source> | null };
 
 /**
  * The charge of a SEPA debit as it is created: `pending`, its funds on the

@@ -6,7 +6,7 @@
  * (record an attempt, capture, release, refund).
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { billingOfLegacyCard, buildCharge, buildSepaCharge, newBalanceTransactionId, settledSepaCharge, type Charge } from "../payments/charge-builder.js";
+import { billingOfLegacyCard, buildCharge, buildSepaCharge, newBalanceTransactionId, settledSepaCharge, type Charge, type SepaChargeSpec } from "../payments/charge-builder.js";
 import { sepaBehaviourOf, sepaFailure, SEPA_SETTLE_MS, type SepaDetails } from "../payments/sepa-debit.js";
 import { checkMoney } from "../payments/amounts.js";
 import { factsOfLegacyCard, legacyCard, type CardFacts, type LegacyCard } from "../payments/card-details.js";
@@ -341,36 +341,62 @@ async function createSepaCharge(ctx: Context, params: CreateParams, src: Source,
   const customer = params.customer ?? null;
   const details = src.sepa_debit as unknown as SepaDetails;
   const decision = await decidePayment(ctx, { customer, paymentMethod: null, card: { fingerprint: details.fingerprint }, amount: params.amount, currency, offSession: true });
-  const behaviour = sepaBehaviourOf(details.fingerprint);
-  const charge = buildSepaCharge({
-    id: charges.newId(),
-    now: ctx.now(),
-    amount: params.amount,
-    currency,
-    customer,
-    paymentIntent: null,
-    paymentMethod: src.id,
-    details: { bank_code: details.bank_code, branch_code: details.branch_code, country: details.country, fingerprint: details.fingerprint, last4: details.last4 },
-    billingDetails: billingOfOwner(src),
-    source: src,
-    ...chargeExtras(params),
-  });
+  return startSepaDebit(
+    ctx,
+    {
+      amount: params.amount,
+      currency,
+      customer,
+      paymentIntent: null,
+      paymentMethod: src.id,
+      details: { bank_code: details.bank_code, branch_code: details.branch_code, country: details.country, fingerprint: details.fingerprint, last4: details.last4 },
+      billingDetails: billingOfOwner(src),
+      source: src,
+      ...chargeExtras(params),
+    },
+    decision.kind === "decline" ? decision.decline_code : undefined,
+  );
+}
+
+/** A SEPA debit to start: its charge's spec, without the id and time the charge gets. */
+export type SepaDebit = Omit<SepaChargeSpec, "id" | "now">;
+
+/**
+ * Starts a SEPA debit: its charge is stored `pending` (`charge.pending`) and
+ * settles on the server clock as its IBAN's test behaviour says, or fails
+ * when payment chaos declined it (`decline`, decided by the caller). After it
+ * settled (`charge.succeeded` or `charge.failed`), `settled` hears the
+ * charge, as the PaymentIntent it belongs to must.
+ */
+export async function startSepaDebit(
+  ctx: Context,
+  debit: SepaDebit,
+  decline: string | undefined,
+  settled?: (ctx: Context, charge: Charge) => Promise<void>,
+): Promise<Charge> {
+  const behaviour = sepaBehaviourOf(debit.details.fingerprint);
+  const charge = buildSepaCharge({ ...debit, id: charges.newId(), now: ctx.now() });
   await charges.insert(ctx, charge, { event: false });
   await moneyMoved(ctx, charge);
   await charges.emit(ctx, "charge.pending", charge);
-  const failure = decision.kind === "decline" ? sepaFailure(decision.decline_code) : behaviour.settles === "failed" ? sepaFailure(undefined) : undefined;
+  const failure = decline !== undefined ? sepaFailure(decline) : behaviour.settles === "failed" ? sepaFailure(undefined) : undefined;
   const later = createContext(ctx.services, ctx.ns, null, null);
   ctx.services.clock.setTimeout(
     () => {
-      settleSepaCharge(later, charge.id, failure).catch((err: unknown) => console.error("paper-tiger: settling a SEPA debit failed", err));
+      settleSepaCharge(later, charge.id, failure, settled).catch((err: unknown) => console.error("paper-tiger: settling a SEPA debit failed", err));
     },
-    decision.kind === "decline" ? SEPA_SETTLE_MS : behaviour.afterMs,
+    decline !== undefined ? SEPA_SETTLE_MS : behaviour.afterMs,
   );
   return charge;
 }
 
 /** Settles a pending SEPA charge: `charge.succeeded`, or `charge.failed` with the funds reversed. */
-async function settleSepaCharge(ctx: Context, id: string, failure: { readonly code: string; readonly message: string } | undefined): Promise<void> {
+async function settleSepaCharge(
+  ctx: Context,
+  id: string,
+  failure: { readonly code: string; readonly message: string } | undefined,
+  settled: ((ctx: Context, charge: Charge) => Promise<void>) | undefined,
+): Promise<void> {
   const current = await charges.get(ctx, id);
   // The namespace may have been flushed meanwhile.
   if (!current || current.status !== "pending") return;
@@ -379,6 +405,7 @@ async function settleSepaCharge(ctx: Context, id: string, failure: { readonly co
   await moneyMoved(ctx, next);
   await charges.emit(ctx, failure ? "charge.failed" : "charge.succeeded", next);
   await paid(ctx, next);
+  if (settled) await settled(ctx, next);
 }
 
 const UPDATE = sdkShape<Stripe.ChargeUpdateParams>("POST /v1/charges/{charge}", {

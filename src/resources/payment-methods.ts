@@ -13,6 +13,7 @@ import { billingOfLegacyCard } from "../payments/charge-builder.js";
 import { cards } from "./cards.js";
 import { factsOfSource, sources } from "./sources.js";
 import { attachDecline } from "../payments/decision.js";
+import { ibanValid, normalizeIban, sepaDetails } from "../payments/sepa-debit.js";
 import { PaymentErrors } from "../kernel/errors/payment.js";
 import { testCardForPaymentMethod, type TestCard } from "../payments/test-cards.js";
 import { crudEndpoints } from "../kernel/crud.js";
@@ -119,6 +120,36 @@ export async function createCardPaymentMethod(ctx: Context, card: CardInput, bil
       ...(billing.country !== undefined ? { address: { country: billing.country } } : {}),
     } as BillingInput,
   });
+}
+
+/**
+ * A `sepa_debit` PaymentMethod from an IBAN, as Stripe.js creates one from
+ * what a customer types (`POST /v1/payment_methods` with `type=sepa_debit`):
+ * the IBAN is checked (country, length, mod-97) and only its bank details are
+ * kept, as Stripe keeps them. A debit from it is a delayed notification
+ * payment (Stripe's SEPA Direct Debit guide), see `payments/sepa-debit.ts`.
+ */
+export async function createSepaDebitPaymentMethod(
+  ctx: Context,
+  iban: string,
+  extra: { billing?: BillingInput | undefined; metadata?: Record<string, string>; param?: string } = {},
+): Promise<PaymentMethod> {
+  const normalized = normalizeIban(iban);
+  if (!ibanValid(normalized)) throw PaymentErrors.ibanInvalid(extra.param ?? "sepa_debit[iban]");
+  const pm: PaymentMethod = {
+    id: paymentMethods.newId(),
+    object: "payment_method",
+    allow_redisplay: "unspecified",
+    billing_details: billingDetails(extra.billing),
+    created: ctx.now(),
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: extra.metadata ?? {},
+    sepa_debit: { ...sepaDetails(normalized), generated_from: null },
+    type: "sepa_debit",
+  } as PaymentMethod;
+  return paymentMethods.insert(ctx, pm, { event: false });
 }
 
 /** A PaymentMethod id resolved without storing anything: a stored PaymentMethod, or a shortcut still to create. */
@@ -305,6 +336,7 @@ const CREATE = sdkShape<Stripe.PaymentMethodCreateParams>("POST /v1/payment_meth
   billing_details: true,
   metadata: true,
   allow_redisplay: true,
+  sepa_debit: { iban: true },
 });
 
 const UPDATE = sdkShape<Stripe.PaymentMethodUpdateParams>("POST /v1/payment_methods/{payment_method}", {
@@ -346,6 +378,10 @@ export const paymentMethodsModule: ResourceModule = {
         async run(ctx, params) {
           // Stripe's description leaves type optional for cloning, which is not modelled: without it, type is required.
           if (params.type === undefined) throw Errors.parameterMissing("type");
+          if (params.type === "sepa_debit") {
+            if (params.sepa_debit === undefined) throw Errors.parameterMissing("sepa_debit");
+            return createSepaDebitPaymentMethod(ctx, params.sepa_debit.iban, { billing: params.billing_details, metadata: mergeMetadata({}, params.metadata) });
+          }
           if (params.type !== "card") throw PaymentErrors.paymentMethodTypeUnsupported(params.type);
           if (params.card === undefined) throw Errors.parameterMissing("card");
           const card = params.card as unknown as ParamType<typeof CARD_PARAM>;

@@ -57,7 +57,7 @@ const authenticateSetupIntentRoute: ControlRoute = {
 };
 
 /** The parameters of a completion, each a string; any other is refused by name. */
-const COMPLETION = { payment_method: "paymentMethod", card_number: "cardNumber", email: "email", name: "name", three_d_secure: "threeDSecure", promotion_code: "promotionCode", shipping_rate: "shippingRate" } as const;
+const COMPLETION = { payment_method: "paymentMethod", card_number: "cardNumber", iban: "iban", email: "email", name: "name", three_d_secure: "threeDSecure", promotion_code: "promotionCode", shipping_rate: "shippingRate" } as const;
 
 function completionOf(req: ControlRequest): Completion {
   const out: Record<string, string> = {};
@@ -73,7 +73,8 @@ function completionOf(req: ControlRequest): Completion {
 /**
  * `POST /_test/checkout/sessions/:id/complete` with `payment_method` (a test
  * shortcut such as `pm_card_visa`, the default, or a PaymentMethod id) or
- * `card_number` (a test card), and optionally `email`, `name`,
+ * `card_number` (a test card) or `iban` (SEPA Direct Debit, where the session
+ * offers `sepa_debit`: it completes `unpaid`, the debit settles later), and optionally `email`, `name`,
  * `promotion_code` (a code the customer types, where the session allows them),
  * `shipping_rate` (the shipping option picked, the first by default) and
  * `three_d_secure` (`succeed` or `fail`, for cards that ask for it): pays or

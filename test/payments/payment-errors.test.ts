@@ -144,9 +144,9 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
       param: "payment_method",
       message: "This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.",
     });
-    await expect("paymentMethodTypeUnsupported", stripe.paymentMethods.create({ type: "sepa_debit" }), 400, {
+    await expect("paymentMethodTypeUnsupported", stripe.paymentMethods.create({ type: "ideal" }), 400, {
       param: "type",
-      message: "paper-tiger supports card payment methods only; the payment method type sepa_debit is not supported.",
+      message: "paper-tiger supports card and sepa_debit payment methods only; the payment method type ideal is not supported.",
     });
 
     // SetupIntents.

@@ -89,7 +89,8 @@ describe("payment methods", { timeout: 120_000 }, () => {
       });
     }
     await assert.rejects(stripe.paymentMethods.create({ type: "card" }), isError(400, { code: "parameter_missing", param: "card" }));
-    await assert.rejects(stripe.paymentMethods.create({ type: "sepa_debit" }), isError(400, { param: "type" }));
+    await assert.rejects(stripe.paymentMethods.create({ type: "sepa_debit" }), isError(400, { code: "parameter_missing", param: "sepa_debit" }));
+    await assert.rejects(stripe.paymentMethods.create({ type: "ideal" }), isError(400, { param: "type" }));
     assert.equal((await stripe.paymentMethods.list()).data.length, 0);
   });
 
@@ -278,7 +279,7 @@ describe("payment methods", { timeout: 120_000 }, () => {
     const notModelled = (param: string) =>
       isError(400, { type: "StripeInvalidRequestError", param, message: `paper-tiger does not implement the parameter ${param} yet (Stripe accepts it). Leave it out of the request.` });
     await assert.rejects(stripe.paymentMethods.create({ customer: "cus_x", payment_method: "pm_x" }), notModelled("customer"));
-    await assert.rejects(stripe.paymentMethods.create({ type: "sepa_debit", sepa_debit: { iban: "DE89370400440532013000" } }), notModelled("sepa_debit"));
+    await assert.rejects(stripe.paymentMethods.create({ type: "ideal", ideal: { bank: "abn_amro" } }), notModelled("ideal"));
     await assert.rejects(stripe.paymentMethods.create({ card: { token: "tok_visa" } }), isError(400, { code: "parameter_missing", param: "type" }));
     const customer = await stripe.customers.create({});
     const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });

@@ -117,7 +117,7 @@ export const PaymentErrors = defineErrors({
     ),
   paymentMethodUpdateUnattached: () => invalidRequest(400, "You must save this PaymentMethod to a customer before you can update it."),
   paymentMethodTypeUnsupported: (type: string, param = "type") =>
-    invalidRequest(400, `paper-tiger supports card payment methods only; the payment method type ${type} is not supported.`, { param }),
+    invalidRequest(400, `paper-tiger supports card and sepa_debit payment methods only; the payment method type ${type} is not supported.`, { param }),
 
   setupConfirmWrongStatus: (status: string, si: unknown) =>
     invalidRequest(
@@ -183,6 +183,13 @@ export const PaymentErrors = defineErrors({
   ibanInvalid: (param: string) => invalidRequest(400, "The IBAN you provided is invalid: check its country code, length and check digits.", { code: "account_number_invalid", param }),
   // Stripe's SEPA Direct Debit guide: SEPA debits are in euros only; the message is our wording.
   sepaNoManualCapture: () => invalidRequest(400, "A SEPA Direct Debit charge cannot be authorized now and captured later: leave capture at its default (true).", { param: "capture" }),
+  /**
+   * A SEPA debit the bank returned, as its PaymentIntent's `last_payment_error`
+   * shows it (never answered to a request: the debit fails after it). Assumed:
+   * Stripe's reference shows no failed debit's error; it carries the charge's
+   * failure code and message, typed as a card decline's is.
+   */
+  debitFailed: (code: string, message: string, charge: string) => new StripeError(402, { type: "card_error", code, message, charge, doc_url: docUrl(code) }),
   sepaCurrency: (currency: string) => invalidRequest(400, `SEPA Direct Debit debits euros only; the currency ${currency.toLowerCase()} is not supported.`, { param: "currency" }),
   tokenAlreadyUsed: (token: string, param = "source") =>
     invalidRequest(400, `You cannot use a Stripe token more than once: ${token}.`, { code: "token_already_used", param }),

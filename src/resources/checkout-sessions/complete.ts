@@ -28,7 +28,10 @@ import { CardErrors, CheckoutErrors, Errors } from "../../kernel/errors/index.js
 import type { Context } from "../../kernel/context.js";
 import { testCardForNumber } from "../../payments/test-cards.js";
 import { createCustomer, customers, type Customer } from "../customers.js";
-import { attachPaymentMethod, resolvePaymentMethod } from "../payment-methods.js";
+import { attachPaymentMethod, createSepaDebitPaymentMethod, resolvePaymentMethod } from "../payment-methods.js";
+import { confirmSepaDebit } from "../payment-intents/debit.js";
+import { ibanValid, normalizeIban } from "../../payments/sepa-debit.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { authenticatePaymentIntent, confirmPaymentIntent, createPaymentIntent, paymentIntents, type PaymentIntent, type PaymentIntentCreateParams } from "../payment-intents/index.js";
 import { authenticateSetupIntent, createSetupIntent, type SetupIntentCreateParams } from "../setup-intents/index.js";
 import { createSubscription } from "../subscriptions/index.js";
@@ -45,6 +48,8 @@ export interface Completion {
   readonly paymentMethod?: string;
   /** A test card number, instead of `paymentMethod`. */
   readonly cardNumber?: string;
+  /** An IBAN to pay by SEPA Direct Debit, on a payment-mode session that offers `sepa_debit` (a delayed payment: the session completes `unpaid`). */
+  readonly iban?: string;
   readonly email?: string;
   readonly name?: string;
   /** A promotion code the customer types, on a session with `allow_promotion_codes`. */
@@ -103,11 +108,12 @@ export async function beginCompletion(ctx: Context, id: string, c: Completion): 
   let s = await current(ctx, await checkoutSessions.require(ctx, id));
   const refused = checkoutMachine(s, { type: "update" }, { now: ctx.now() });
   if ("error" in refused) throw refused.error;
-  const pm = paymentMethodOf(c);
+  const iban = c.iban !== undefined ? checkIban(s, c) : undefined;
+  const pm = iban ?? paymentMethodOf(c);
   // A new try replaces a challenge left unanswered.
   await ctx.store.kvDelete(ctx.ns, CHALLENGES, id);
   // The payment method is checked before anything is created for it.
-  const ref = await resolvePaymentMethod(ctx, pm, "payment_method");
+  const ref = iban !== undefined ? undefined : await resolvePaymentMethod(ctx, pm, "payment_method");
   // The choices are checked on a copy first, so a refused one changes nothing.
   if (c.shippingRate !== undefined) withShippingRate(s, c.shippingRate);
   if (c.promotionCode !== undefined) s = await applyPromotionCode(ctx, s, c.promotionCode);
@@ -132,7 +138,8 @@ export async function beginCompletion(ctx: Context, id: string, c: Completion): 
     // Without an address Stripe Tax finds no location to tax: the total keeps no tax.
     ...(s.automatic_tax.enabled ? { automatic_tax: { ...s.automatic_tax, status: "complete" as const } } : {}),
   };
-  if (s.mode === "payment") return completePayment(ctx, s, customer, ref.kind === "shortcut" ? pm : ref.pm.id, common);
+  if (iban !== undefined) return completeDebit(ctx, s, customer, iban, common);
+  if (s.mode === "payment") return completePayment(ctx, s, customer, ref!.kind === "shortcut" ? pm : ref!.pm.id, common);
   if (s.mode === "subscription") return { kind: "complete", session: await completeSubscription(ctx, s, customer!, pm, common) };
   return completeSetup(ctx, s, customer, pm, common);
 }
@@ -207,6 +214,43 @@ async function completePayment(ctx: Context, s: CheckoutSession, customer: Custo
   if (result.error) throw result.error;
   pi = result.pi;
   if (pi.status === "requires_action") return challenge(ctx, s, { mode: "payment", intent: pi.id, fields: { ...common, payment_intent: pi.id } });
+  return { kind: "complete", session: await paidSession(ctx, s, pi, common) };
+}
+
+/** The IBAN of a completion, normalized, once the session is known to take one. */
+function checkIban(s: CheckoutSession, c: Completion): string {
+  if (c.paymentMethod !== undefined || c.cardNumber !== undefined) throw Errors.parametersExclusive(c.paymentMethod !== undefined ? "payment_method" : "card_number", "iban");
+  if (s.mode !== "payment" || !s.payment_method_types.includes("sepa_debit")) throw PaymentErrors.paymentMethodTypeUnsupported("sepa_debit", "iban");
+  const iban = normalizeIban(c.iban!);
+  if (!ibanValid(iban)) throw PaymentErrors.ibanInvalid("iban");
+  return iban;
+}
+
+/**
+ * A payment-mode session paid by SEPA Direct Debit: the IBAN becomes a
+ * `sepa_debit` PaymentMethod, the PaymentIntent is confirmed with it and
+ * stays `processing`, and the session completes `unpaid`
+ * (`checkout.session.completed`); the async event follows when the debit
+ * settles (Stripe's Checkout fulfillment guide). Payment chaos shows as a
+ * failed debit, as a bank's return would, not as an error now.
+ */
+async function completeDebit(ctx: Context, s: CheckoutSession, customer: Customer | undefined, iban: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
+  const details = common.customer_details;
+  const pm = await createSepaDebitPaymentMethod(ctx, iban, {
+    billing: { ...(details?.email ? { email: details.email } : {}), ...(details?.name ? { name: details.name } : {}) } as never,
+    param: "iban",
+  });
+  const data = (await extrasOf(ctx, s.id)).payment_intent_data ?? {};
+  let pi = await createPaymentIntent(ctx, {
+    amount: s.amount_total ?? 0,
+    currency: s.currency!,
+    payment_method_types: ["sepa_debit"],
+    ...(customer ? { customer: customer.id } : {}),
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+  } as PaymentIntentCreateParams);
+  s = await checkoutSessions.update(ctx, s, { ...s, payment_intent: pi.id, ...(customer ? { customer: customer.id } : {}) }, { event: false });
+  pi = await confirmSepaDebit(ctx, pi, pm);
   return { kind: "complete", session: await paidSession(ctx, s, pi, common) };
 }
 

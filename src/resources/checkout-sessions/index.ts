@@ -15,6 +15,9 @@
 import type { Stripe, Wire } from "../../stripe/types.js";
 import { randomChars } from "../../stripe/ids.js";
 import { CheckoutErrors, Errors } from "../../kernel/errors/index.js";
+import { PaymentErrors } from "../../kernel/errors/payment.js";
+import type { Relate } from "../../kernel/relations.js";
+import { paymentIntentRelations, type PaymentIntent } from "../payment-intents/index.js";
 import { Resource, type StripeObject } from "../../kernel/resource.js";
 import { stripeEndpoint } from "../../kernel/define.js";
 import { objectFactory } from "../../kernel/skeleton.js";
@@ -135,6 +138,8 @@ export interface SessionParams {
   readonly shipping_address_collection?: { readonly allowed_countries: readonly string[] };
   readonly shipping_options?: readonly ShippingOptionParam[];
   readonly phone_number_collection?: { readonly enabled: boolean };
+  /** The types offered; older API versions called the parameter `payment_method_types` (not modelled here). */
+  readonly allowed_payment_method_types?: readonly string[];
   readonly payment_intent_data?: {
     readonly capture_method?: "automatic" | "automatic_async" | "manual";
     readonly description?: string;
@@ -187,6 +192,7 @@ const LINE = {
 
 const CREATE = {
   mode: true,
+  allowed_payment_method_types: true,
   line_items: LINE,
   currency: true,
   customer: true,
@@ -346,6 +352,25 @@ function rateAmount(rate: ShippingRate, currency: string): number {
 }
 
 /** Checks what depends on the mode and the UI, as Stripe's API reference describes each parameter. */
+/** The payment method types a session may offer (`allowed_payment_method_types`): cards, and SEPA Direct Debit in `payment` mode. */
+const METHOD_MODES: Readonly<Record<string, readonly Mode[]>> = { card: ["payment", "subscription", "setup"], sepa_debit: ["payment"] };
+
+/**
+ * `payment_method_types`: each one modelled, in a mode that has it here, and
+ * SEPA Direct Debit only for euros (Stripe's SEPA Direct Debit guide: "Prices
+ * for all line items must be expressed in Euro").
+ */
+function checkMethodTypes(types: readonly string[] | undefined, mode: Mode, currency: string | undefined): void {
+  if (types === undefined) return;
+  if (types.length === 0) throw Errors.parameterMissing("allowed_payment_method_types");
+  types.forEach((type, i) => {
+    const modes = METHOD_MODES[type];
+    if (!modes) throw PaymentErrors.paymentMethodTypeUnsupported(type, `allowed_payment_method_types[${i}]`);
+    if (!modes.includes(mode)) throw CheckoutErrors.onlyInModes(`allowed_payment_method_types[${i}]`, modes.map((m) => `\`${m}\``).join(" and "));
+    if (type === "sepa_debit" && currency !== "eur") throw PaymentErrors.sepaCurrency(currency ?? "usd");
+  });
+}
+
 function checkParams(p: SessionParams, mode: Mode, uiMode: string, origin: SessionOrigin): void {
   if (p.customer !== undefined && p.customer_email !== undefined) throw Errors.parametersExclusive("customer", "customer_email");
   if (p.customer_creation !== undefined && mode === "subscription") throw CheckoutErrors.onlyInModes("customer_creation", "`payment` and `setup`");
@@ -414,6 +439,7 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
   const preview = await resolveLinesDryRun(ctx, mode, p.line_items ?? []);
   const currency = preview ?? (p.currency !== undefined ? p.currency.toLowerCase() : undefined);
   if (mode === "setup" && currency === undefined) throw Errors.parameterMissing("currency");
+  checkMethodTypes(p.allowed_payment_method_types, mode, currency);
   const rates = await resolveShipping(ctx, p.shipping_options ?? [], currency);
   const { lines } = await resolveLines(ctx, mode, p.line_items ?? []);
   for (const rate of rates) if (!(await shippingRates.resource.get(ctx, rate.id))) await shippingRates.resource.insert(ctx, rate);
@@ -457,7 +483,8 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
     metadata: mergeMetadata({}, p.metadata),
     payment_method_collection: mode === "setup" ? null : (p.payment_method_collection ?? "always"),
     payment_method_options: {},
-    payment_method_types: ["card"],
+    payment_method_types: p.allowed_payment_method_types ? [...new Set(p.allowed_payment_method_types)] : ["card"],
+    allowed_payment_method_types: p.allowed_payment_method_types ? [...p.allowed_payment_method_types] : null,
     phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },
     shipping_address_collection: p.shipping_address_collection ? { allowed_countries: [...p.shipping_address_collection.allowed_countries] } : null,
     shipping_cost: chosen ? { amount_subtotal: shipping, amount_tax: 0, amount_total: shipping, shipping_rate: chosen.id } : null,
@@ -610,9 +637,27 @@ async function updateSession(ctx: Context, s: CheckoutSession, p: UpdateParams):
 
 const res = checkoutSessions as unknown as Resource<StripeObject>;
 
+/**
+ * A session paid with a delayed method completed `unpaid`; when its
+ * PaymentIntent leaves `processing`, Stripe sends
+ * `checkout.session.async_payment_succeeded` (the session now `paid`) or
+ * `checkout.session.async_payment_failed` (Stripe's Checkout fulfillment
+ * guide, "Handle delayed notification payment methods").
+ */
+async function delayedPaymentSettled(ctx: Context, before: PaymentIntent, after: PaymentIntent): Promise<void> {
+  if (before.status !== "processing" || (after.status !== "succeeded" && after.status !== "requires_payment_method")) return;
+  const page = await checkoutSessions.list(ctx, { limit: 10, where: { index: "payment_intent", value: after.id } });
+  for (const s of page.data) await runSession(ctx, s, { type: "async_payment", succeeded: after.status === "succeeded" });
+}
+
+function relate(r: Relate): void {
+  r.on(paymentIntentRelations.statusChanged, delayedPaymentSettled);
+}
+
 export const checkoutSessionsModule: ResourceModule = {
   name: "checkout-sessions",
   resources: [checkoutSessions as never],
+  relate,
   endpoints: [
     stripeEndpoint("POST", "/v1/checkout/sessions", res, CREATE, (ctx, params) => createSession(ctx, params as SessionParams)),
     stripeEndpoint("GET", "/v1/checkout/sessions/:id", res, {}, (ctx, _params, path) => requireSession(ctx, path.id!)),

@@ -55,8 +55,8 @@ export const paymentIntents: Resource<PaymentIntent> = new Resource<PaymentInten
 /** PaymentIntents whose 3-D Secure challenge passed and that wait for a manual confirmation: id to PaymentMethod. */
 const AUTHENTICATED = "payment_intent_authenticated";
 
-/** Stores a new state; records `event` (Stripe has no `payment_intent.updated`). */
-async function save(ctx: Context, before: PaymentIntent, after: PaymentIntent, event?: string): Promise<PaymentIntent> {
+/** Stores a new state; records `event` (Stripe has no `payment_intent.updated`); runs the hooks. */
+export async function savePaymentIntent(ctx: Context, before: PaymentIntent, after: PaymentIntent, event?: string): Promise<PaymentIntent> {
   await paymentIntents.update(ctx, before, after, { event: false });
   if (event) await paymentIntents.emit(ctx, event, after);
   if (after.status !== before.status) await ctx.services.relations.emit(paymentIntentRelations.statusChanged, ctx, before, after);
@@ -258,7 +258,7 @@ async function execute(ctx: Context, stored: PaymentIntent | null, state: Paymen
         break;
       }
       case "save":
-        current = await save(ctx, current!, next, effect.event ?? undefined);
+        current = await savePaymentIntent(ctx, current!, next, effect.event ?? undefined);
         break;
       case "save_with_previous":
         current = await paymentIntents.update(ctx, current!, next, { event: effect.event });
