@@ -174,15 +174,20 @@ ${s.allow_promotion_codes === true ? promotionForm(m) : m.promotionError ? html`
 function promotionForm(m: CheckoutModel): Html {
   if (m.promotionCode !== undefined) return html`<p class="muted">Promotion code <strong>${m.promotionCode}</strong> applied.</p>`;
   const error = m.promotionError;
-  return html`<form method="post" action="${m.paths.promotionCode}" class="promo" novalidate>
+  // The box belongs to the payment form (`form=`), and Apply posts that whole form to the promotion code's address
+  // (`formaction`): what the customer already typed comes back with the new total, as on Stripe's page.
+  return html`<div class="promo">
 <div>
 <label for="promotionCode">Promotion code</label>
-<input id="promotionCode" name="promotionCode" type="text" autocomplete="off" value="${error?.code ?? ""}"${error ? raw(' aria-invalid="true" aria-describedby="promotionCode-error"') : null}>
+<input id="promotionCode" name="promotionCode" type="text" autocomplete="off" form="${PAYMENT_FORM}" value="${error?.code ?? ""}"${error ? raw(' aria-invalid="true" aria-describedby="promotionCode-error"') : null}>
 </div>
-<button type="submit" class="secondary">Apply</button>
-</form>
+<button type="submit" class="secondary" form="${PAYMENT_FORM}" formaction="${m.paths.promotionCode}" formnovalidate>Apply</button>
+</div>
 ${error ? html`<p id="promotionCode-error" role="alert">${error.message}</p>` : null}`;
 }
+
+/** The id of the payment form, which the promotion code box joins. */
+const PAYMENT_FORM = "payment-form";
 
 interface InputSpec {
   readonly field: CardField;
@@ -214,7 +219,7 @@ function paymentForm(m: CheckoutModel, email: string | undefined): Html {
   const button = submitLabel(s, m.trialDays);
   return html`<section class="card" aria-label="Payment">
 ${s.cancel_url ? html`<a class="cancel" href="${s.cancel_url}">← Back</a>` : null}
-<form method="post" action="${m.paths.pay}" novalidate>
+<form id="${PAYMENT_FORM}" method="post" action="${m.paths.pay}" novalidate>
 <h2>${s.mode === "setup" ? "Card details" : "Pay with card"}</h2>
 ${input({ field: "email", label: "Email", autocomplete: "email", type: "email", readonly: !asksEmail(s) }, m, asksEmail(s) ? v.email : email)}
 <fieldset>
@@ -222,7 +227,7 @@ ${input({ field: "email", label: "Email", autocomplete: "email", type: "email", 
 ${input({ field: "cardNumber", label: "Card number", autocomplete: "cc-number", inputmode: "numeric", placeholder: "1234 1234 1234 1234" }, m, v.cardNumber)}
 <div class="row">
 <div>${input({ field: "cardExpiry", label: "Expiration (MM / YY)", autocomplete: "cc-exp", placeholder: "MM / YY" }, m, v.cardExpiry)}</div>
-<div>${input({ field: "cardCvc", label: "CVC", autocomplete: "cc-csc", inputmode: "numeric", placeholder: "CVC" }, m, undefined)}</div>
+<div>${input({ field: "cardCvc", label: "CVC", autocomplete: "cc-csc", inputmode: "numeric", placeholder: "CVC" }, m, v.cardCvc)}</div>
 </div>
 </fieldset>
 ${input({ field: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card" }, m, v.billingName)}

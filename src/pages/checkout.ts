@@ -101,20 +101,26 @@ export async function showCheckout(ctx: Context, id: string): Promise<PageAnswer
   return unavailable(s) ?? render(ctx, s!);
 }
 
-/** The form's promotion code: applied, the page shown again with the discount; or the refusal. */
+/**
+ * The form's promotion code: applied, the page shown again with the discount;
+ * or the refusal. The box posts the whole payment form, so what the customer
+ * typed already is shown again either way (without it, the page's own address).
+ */
 export async function applyCode(ctx: Context, id: string, body: Readonly<Record<string, unknown>>): Promise<PageAnswer> {
   const s = await load(ctx, id);
   const gone = unavailable(s);
   if (gone) return gone;
   const code = typeof body.promotionCode === "string" ? body.promotionCode.trim() : "";
-  if (code === "") return render(ctx, s!, { promotionError: { code, message: PROMOTION_CODE_INVALID } });
+  const values = cardFormValues(body);
+  if (code === "") return render(ctx, s!, { values, promotionError: { code, message: PROMOTION_CODE_INVALID } });
+  let applied: CheckoutSession;
   try {
-    await applyPromotionCode(ctx, s!, code);
+    applied = await applyPromotionCode(ctx, s!, code);
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;
-    return render(ctx, s!, { promotionError: { code, message: PROMOTION_CODE_INVALID } });
+    return render(ctx, s!, { values, promotionError: { code, message: PROMOTION_CODE_INVALID } });
   }
-  return redirect(checkoutPaths(id, ctx.ns).page);
+  return Object.keys(values).length > 0 ? render(ctx, applied, { values }) : redirect(checkoutPaths(id, ctx.ns).page);
 }
 
 /** What a refused payment shows: the card error's message in the alert, or under its field for a card Stripe refuses to create. */

@@ -178,3 +178,40 @@ browserTest("checkout page: the README's screenshot", async (page) => {
   if (process.env.UPDATE_SCREENSHOT === "1") await page.screenshot({ path: new URL("../../docs/checkout-page.png", import.meta.url).pathname, fullPage: true });
   assert.ok(existsSync(new URL("../../docs/checkout-page.png", import.meta.url)), "docs/checkout-page.png is committed (UPDATE_SCREENSHOT=1 writes it)");
 });
+
+browserTest("checkout page: applying a promotion code keeps the card details already typed", async (page) => {
+  await using shop = await openShop("browser-promo-keeps");
+  const coupon = await shop.stripe.coupons.create({ percent_off: 25, duration: "once", name: "Spring" });
+  await shop.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "SPRING25" } as Stripe.PromotionCodeCreateParams);
+  const s = await shop.session({ allow_promotion_codes: true });
+  await merchantSite(page);
+  await page.goto(s.url!);
+  await page.getByLabel("Email").fill("jenny@example.com");
+  await fillCard(page, "4242 4242 4242 4242");
+  await page.getByLabel("Country or region").selectOption("GB");
+  await page.getByLabel("Promotion code").fill("NOPE");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("This code is invalid.").waitFor();
+  assert.equal(await page.getByLabel("Card number").inputValue(), "4242 4242 4242 4242", "a refused code keeps the card too");
+  await page.getByLabel("Promotion code").fill("SPRING25");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("Promotion code SPRING25 applied.").waitFor();
+  assert.equal(await page.getByTestId("total").textContent(), "$30.00");
+  assert.deepEqual(
+    [
+      await page.getByLabel("Email").inputValue(),
+      await page.getByLabel("Card number").inputValue(),
+      await page.getByLabel("Expiration").inputValue(),
+      await page.getByLabel("CVC").inputValue(),
+      await page.getByLabel("Cardholder name").inputValue(),
+      await page.getByLabel("Country or region").inputValue(),
+    ],
+    ["jenny@example.com", "4242 4242 4242 4242", EXPIRY, "123", "Jenny Rosen", "GB"],
+  );
+  await screenshot(page, "promotion-keeps-card");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(successOf(s.id));
+  const done = await shop.stripe.checkout.sessions.retrieve(s.id, { expand: ["payment_intent"] });
+  assert.deepEqual([done.status, done.payment_status, done.amount_total], ["complete", "paid", 3000]);
+  assert.equal((done.payment_intent as Stripe.PaymentIntent).amount_received, 3000);
+});
