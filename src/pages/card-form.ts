@@ -14,9 +14,10 @@
  */
 import { DECLINES } from "../stripe/declines.js";
 import { cvcLength, testCardForNumber } from "../payments/test-cards.js";
+import { ibanValid, normalizeIban } from "../payments/sepa-debit.js";
 
 /** The form's fields, by their `name`. */
-export const CARD_FIELDS = ["email", "cardNumber", "cardExpiry", "cardCvc", "billingName", "billingCountry"] as const;
+export const CARD_FIELDS = ["email", "cardNumber", "cardExpiry", "cardCvc", "billingName", "billingCountry", "iban", "paymentMethodType"] as const;
 export type CardField = (typeof CARD_FIELDS)[number];
 
 /** What the customer typed, field by field (absent: left empty). */
@@ -46,6 +47,10 @@ export const MESSAGES = {
   expiryYearPast: "Your card's expiration year is in the past.",
   expiryDatePast: "Your card's expiration date is in the past.",
   cvcIncomplete: "Your card's security code is incomplete.",
+  // Stripe.js's IBAN element messages (`incomplete_iban`, `invalid_iban`), and the name SEPA Direct Debit requires.
+  ibanIncomplete: "Your IBAN is incomplete.",
+  ibanInvalid: "Your IBAN is invalid.",
+  nameIncomplete: "Your name is incomplete.",
 } as const;
 
 /** Reads the form's fields from a parsed urlencoded body: strings only, trimmed, empty ones left out. */
@@ -59,6 +64,36 @@ export function cardFormValues(body: Readonly<Record<string, unknown>>): CardFor
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** A SEPA Direct Debit form that passed its checks: the IBAN, normalized, and who pays. */
+export interface CheckedDebit {
+  readonly iban: string;
+  readonly name: string;
+  readonly email?: string;
+}
+
+function checkEmail(values: CardFormValues, needsEmail: boolean, errors: FieldErrors): void {
+  if (!needsEmail) return;
+  if (values.email === undefined) errors.email = MESSAGES.emailIncomplete;
+  else if (!EMAIL.test(values.email)) errors.email = MESSAGES.emailInvalid;
+}
+
+/**
+ * Checks the form paying by SEPA Direct Debit: the IBAN (country, length and
+ * check digits, as Stripe.js's IBAN element does), the account holder's name
+ * (a SEPA Direct Debit PaymentMethod needs `billing_details[name]`, Stripe's
+ * SEPA Direct Debit guide), and the email when the page asks for one.
+ */
+export function checkDebitForm(values: CardFormValues, needsEmail: boolean): { debit: CheckedDebit } | { errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  checkEmail(values, needsEmail, errors);
+  const iban = normalizeIban(values.iban ?? "");
+  if (iban.length < 5) errors.iban = MESSAGES.ibanIncomplete;
+  else if (!ibanValid(iban)) errors.iban = MESSAGES.ibanInvalid;
+  if (values.billingName === undefined) errors.billingName = MESSAGES.nameIncomplete;
+  if (Object.keys(errors).length > 0) return { errors };
+  return { debit: { iban, name: values.billingName!, ...(values.email !== undefined ? { email: values.email } : {}) } };
+}
 
 /** `MM / YY`, `MM/YY`, `MMYY`, `MM / YYYY`: the month and the full year, or undefined when it is not a date at all. */
 export function parseExpiry(text: string): { month: number; year: number } | undefined {
@@ -75,10 +110,7 @@ export function parseExpiry(text: string): { month: number; year: number } | und
  */
 export function checkCardForm(values: CardFormValues, now: number, needsEmail: boolean): { card: CheckedCard } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
-  if (needsEmail) {
-    if (values.email === undefined) errors.email = MESSAGES.emailIncomplete;
-    else if (!EMAIL.test(values.email)) errors.email = MESSAGES.emailInvalid;
-  }
+  checkEmail(values, needsEmail, errors);
   const number = (values.cardNumber ?? "").replace(/[\s-]/g, "");
   const card = number === "" ? undefined : testCardForNumber(number);
   if (number === "") errors.cardNumber = MESSAGES.numberIncomplete;

@@ -90,6 +90,9 @@ input[aria-invalid="true"] { border-color: var(--error); }
 .cancel { display: inline-block; margin-bottom: 16px; color: var(--muted); }
 .challenge { max-width: 480px; margin: 0 auto; text-align: center; }
 .challenge form { display: flex; gap: 12px; justify-content: center; margin-top: 24px; }
+.methods label { display: inline-flex; gap: 6px; align-items: center; margin-right: 16px; font-weight: 400; }
+.methods input { width: auto; }
+form:has(#method-card:checked) .debit-fields, form:has(#method-sepa:checked) .card-fields { display: none; }
 `);
 
 function money(amount: number, currency: string): string {
@@ -212,17 +215,47 @@ export function asksEmail(s: CheckoutSession): boolean {
   return s.customer_email === null && s.customer === null;
 }
 
+/** Whether the session offers SEPA Direct Debit besides cards (`allowed_payment_method_types`). */
+function offersDebit(s: CheckoutSession): boolean {
+  return s.mode === "payment" && s.payment_method_types.includes("sepa_debit");
+}
+
+/**
+ * The payment method choice of a session that offers SEPA Direct Debit: two
+ * radios; CSS shows the chosen method's fields only (no script), and the
+ * server reads the fields of the method chosen.
+ */
+function methodChoice(debit: boolean): Html {
+  return html`<fieldset class="methods">
+<legend>Payment method</legend>
+<label><input type="radio" id="method-card" name="paymentMethodType" value="card"${debit ? null : raw(" checked")}> Card</label>
+<label><input type="radio" id="method-sepa" name="paymentMethodType" value="sepa_debit"${debit ? raw(" checked") : null}> SEPA Direct Debit</label>
+</fieldset>`;
+}
+
+/** The IBAN field and the mandate the customer accepts by paying (Stripe shows its mandate text there; this is our shorter wording). */
+function debitFields(m: CheckoutModel, v: CardFormValues): Html {
+  return html`<fieldset class="debit-fields">
+<legend>Bank account</legend>
+${input({ field: "iban", label: "IBAN", autocomplete: "off", placeholder: "DE00 0000 0000 0000 0000 00" }, m, v.iban)}
+<p class="muted">By paying, you authorise the merchant and Stripe, its payment service provider, to debit this account by SEPA Direct Debit.</p>
+</fieldset>`;
+}
+
 function paymentForm(m: CheckoutModel, email: string | undefined): Html {
   const s = m.session;
   const v = m.values ?? {};
   const country = v.billingCountry ?? "US";
   const button = submitLabel(s, m.trialDays);
+  const debit = offersDebit(s);
+  const byDebit = debit && v.paymentMethodType === "sepa_debit";
   return html`<section class="card" aria-label="Payment">
 ${s.cancel_url ? html`<a class="cancel" href="${s.cancel_url}">← Back</a>` : null}
 <form id="${PAYMENT_FORM}" method="post" action="${m.paths.pay}" novalidate>
-<h2>${s.mode === "setup" ? "Card details" : "Pay with card"}</h2>
+<h2>${s.mode === "setup" ? "Card details" : debit ? "Payment details" : "Pay with card"}</h2>
 ${input({ field: "email", label: "Email", autocomplete: "email", type: "email", readonly: !asksEmail(s) }, m, asksEmail(s) ? v.email : email)}
-<fieldset>
+${debit ? methodChoice(byDebit) : null}
+<fieldset class="card-fields">
 <legend>Card information</legend>
 ${input({ field: "cardNumber", label: "Card number", autocomplete: "cc-number", inputmode: "numeric", placeholder: "1234 1234 1234 1234" }, m, v.cardNumber)}
 <div class="row">
@@ -230,7 +263,8 @@ ${input({ field: "cardNumber", label: "Card number", autocomplete: "cc-number", 
 <div>${input({ field: "cardCvc", label: "CVC", autocomplete: "cc-csc", inputmode: "numeric", placeholder: "CVC" }, m, v.cardCvc)}</div>
 </div>
 </fieldset>
-${input({ field: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card" }, m, v.billingName)}
+${debit ? debitFields(m, v) : null}
+${input({ field: "billingName", label: debit ? "Full name" : "Cardholder name", autocomplete: debit ? "name" : "cc-name", placeholder: debit ? "Full name" : "Full name on card" }, m, v.billingName)}
 <label for="billingCountry">Country or region</label>
 <select id="billingCountry" name="billingCountry" autocomplete="country">
 ${COUNTRIES.map(([code, name]) => html`<option value="${code}"${code === country ? raw(" selected") : null}>${name}</option>`)}

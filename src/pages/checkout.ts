@@ -23,7 +23,7 @@ import { customers } from "../resources/customers.js";
 import { coupons } from "../resources/coupons.js";
 import { promotionCodes } from "../resources/promotion-codes.js";
 import { page, redirect, type PageAnswer } from "./html.js";
-import { cardFormValues, checkCardForm, type CardField, type CardFormValues, type FieldErrors } from "./card-form.js";
+import { cardFormValues, checkCardForm, checkDebitForm, type CardField, type CardFormValues, type FieldErrors } from "./card-form.js";
 import { asksEmail, challengePage, checkoutPage, completedPage, inactivePage, notFoundPage, type CheckoutModel, type CheckoutPaths } from "./checkout-view.js";
 
 /**
@@ -140,6 +140,7 @@ export async function pay(ctx: Context, id: string, body: Readonly<Record<string
   const gone = unavailable(s);
   if (gone) return gone;
   const values = cardFormValues(body);
+  if (values.paymentMethodType === "sepa_debit" && s!.payment_method_types.includes("sepa_debit")) return payByDebit(ctx, s!, values);
   const checked = checkCardForm(values, ctx.now(), asksEmail(s!));
   if ("errors" in checked) return render(ctx, s!, { values, errors: checked.errors });
   const { card } = checked;
@@ -155,6 +156,20 @@ export async function pay(ctx: Context, id: string, body: Readonly<Record<string
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;
     return render(ctx, (await load(ctx, id))!, refusal(err, values));
+  }
+}
+
+/** The form's Pay with SEPA Direct Debit chosen: checked, the session completed `unpaid` (the debit settles later). */
+async function payByDebit(ctx: Context, s: CheckoutSession, values: CardFormValues): Promise<PageAnswer> {
+  const checked = checkDebitForm(values, asksEmail(s));
+  if ("errors" in checked) return render(ctx, s, { values, errors: checked.errors });
+  const { debit } = checked;
+  try {
+    const step = await beginCompletion(ctx, s.id, { iban: debit.iban, name: debit.name, ...(debit.email !== undefined ? { email: debit.email } : {}) });
+    return afterCompletion(step.session);
+  } catch (err) {
+    if (!(err instanceof StripeError)) throw err;
+    return render(ctx, (await load(ctx, s.id))!, { values, alert: err.body.message });
   }
 }
 

@@ -10,6 +10,10 @@ import type { Page } from "playwright-core";
 import type Stripe from "stripe";
 import { browserTest } from "../helpers/browser.js";
 import { EXPIRY, openShop, successOf } from "./checkout-helpers.js";
+import { ManualClock } from "../../src/clock/clock.js";
+import { SEPA_SETTLE_MS } from "../../src/payments/sepa-debit.js";
+import { startTestServer } from "../helpers/server.js";
+import { until } from "../helpers/settle.js";
 
 const RESULTS = new URL("../../test-results/", import.meta.url);
 
@@ -214,4 +218,39 @@ browserTest("checkout page: applying a promotion code keeps the card details alr
   const done = await shop.stripe.checkout.sessions.retrieve(s.id, { expand: ["payment_intent"] });
   assert.deepEqual([done.status, done.payment_status, done.amount_total], ["complete", "paid", 3000]);
   assert.equal((done.payment_intent as Stripe.PaymentIntent).amount_received, 3000);
+});
+
+browserTest("checkout page: paying by SEPA Direct Debit lands on success_url unpaid; async_payment_succeeded follows when the debit settles", async (page) => {
+  const clock = new ManualClock();
+  await using server = await startTestServer({ clock });
+  await using shop = await openShop("browser-sepa", server);
+  const bell = await shop.stripe.prices.create({ currency: "eur", unit_amount: 1250, product_data: { name: "Bike bell" } });
+  const s = await shop.session({ line_items: [{ price: bell.id, quantity: 2 }], allowed_payment_method_types: ["card", "sepa_debit"] });
+  await merchantSite(page);
+  await page.goto(s.url!);
+  assert.equal(await page.getByLabel("IBAN").isVisible(), false, "the card is chosen first");
+  await page.getByLabel("SEPA Direct Debit").check();
+  assert.equal(await page.getByLabel("Card number").isVisible(), false, "the chosen method's fields only");
+  await page.getByLabel("Email").fill("jenny@example.com");
+  await page.getByLabel("IBAN").fill("AT61 1904 3002 3457 3209");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.getByText("Your IBAN is invalid.").waitFor();
+  assert.equal(await page.getByText("Your name is incomplete.").isVisible(), true);
+  assert.equal(await page.getByLabel("SEPA Direct Debit").isChecked(), true, "the choice is kept");
+  await page.getByLabel("IBAN").fill("AT61 1904 3002 3457 3201");
+  await page.getByLabel("Full name").fill("Jenny Rosen");
+  await screenshot(page, "sepa-debit");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(successOf(s.id));
+
+  const done = await shop.stripe.checkout.sessions.retrieve(s.id, { expand: ["payment_intent.payment_method"] });
+  assert.deepEqual([done.status, done.payment_status, done.amount_total], ["complete", "unpaid", 2500]);
+  const pi = done.payment_intent as Stripe.PaymentIntent;
+  assert.equal(pi.status, "processing");
+  const pm = pi.payment_method as Stripe.PaymentMethod;
+  assert.deepEqual([pm.type, pm.sepa_debit?.last4, pm.billing_details.name, pm.billing_details.email], ["sepa_debit", "3201", "Jenny Rosen", "jenny@example.com"]);
+  clock.advance(SEPA_SETTLE_MS);
+  await until(async () => (await shop.stripe.checkout.sessions.retrieve(s.id)).payment_status === "paid");
+  const types = (await shop.stripe.events.list({ limit: 100 })).data.map((e) => e.type).filter((t) => t.startsWith("checkout."));
+  assert.deepEqual(types.reverse(), ["checkout.session.completed", "checkout.session.async_payment_succeeded"]);
 });
