@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import type Stripe from "stripe";
 import { browserTest } from "../helpers/browser.js";
-import { EXPIRY, openShop, successOf } from "./checkout-helpers.js";
+import { EXPIRY, openShop, successOf, SUCCESS as SUCCESS_URL } from "./checkout-helpers.js";
 import { ManualClock } from "../../src/clock/clock.js";
 import { SEPA_SETTLE_MS } from "../../src/payments/sepa-debit.js";
 import { startTestServer } from "../helpers/server.js";
@@ -253,4 +253,35 @@ browserTest("checkout page: paying by SEPA Direct Debit lands on success_url unp
   await until(async () => (await shop.stripe.checkout.sessions.retrieve(s.id)).payment_status === "paid");
   const types = (await shop.stripe.events.list({ limit: 100 })).data.map((e) => e.type).filter((t) => t.startsWith("checkout."));
   assert.deepEqual(types.reverse(), ["checkout.session.completed", "checkout.session.async_payment_succeeded"]);
+});
+
+browserTest("checkout page: a subscription with a 3-D Secure card shows the challenge, then starts active with its first invoice paid", async (page) => {
+  await using shop = await openShop("browser-sub-3ds");
+  const s = await shop.stripe.checkout.sessions.create({ mode: "subscription", line_items: [{ price: shop.monthly.id, quantity: 1 }], success_url: SUCCESS_URL });
+  await merchantSite(page);
+  await page.goto(s.url!);
+  await page.getByLabel("Email").fill("jenny@example.com");
+  await fillCard(page, "4000002760003184");
+  await page.getByRole("button", { name: "Subscribe" }).click();
+  await page.getByRole("button", { name: "Fail authentication" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.equal(await alert.textContent(), "We are unable to authenticate your payment method. Please choose a different payment method and try again.");
+  assert.equal((await shop.stripe.checkout.sessions.retrieve(s.id)).status, "open");
+
+  await fillCard(page, "4000002760003184");
+  await page.getByRole("button", { name: "Subscribe" }).click();
+  await page.getByRole("button", { name: "Complete authentication" }).waitFor();
+  await screenshot(page, "subscription-3ds");
+  await page.getByRole("button", { name: "Complete authentication" }).click();
+  await page.waitForURL(successOf(s.id));
+  const done = await shop.stripe.checkout.sessions.retrieve(s.id, { expand: ["subscription.latest_invoice", "invoice"] });
+  assert.deepEqual([done.status, done.payment_status], ["complete", "paid"]);
+  const sub = done.subscription as Stripe.Subscription;
+  assert.equal(sub.status, "active");
+  const invoice = sub.latest_invoice as Stripe.Invoice;
+  assert.deepEqual([invoice.status, invoice.amount_paid], ["paid", 1500]);
+  assert.equal((done.invoice as Stripe.Invoice).id, invoice.id);
+  const completed = await shop.stripe.events.list({ type: "checkout.session.completed" });
+  assert.equal(completed.data.length, 1);
 });

@@ -24,7 +24,7 @@
  * answer finishes it ({@link finishChallenge}). {@link completeSession} does
  * both at once, answering the challenge as `Completion.threeDSecure` says.
  */
-import { CardErrors, CheckoutErrors, Errors } from "../../kernel/errors/index.js";
+import { CardErrors, CheckoutErrors, Errors, StripeError } from "../../kernel/errors/index.js";
 import type { Context } from "../../kernel/context.js";
 import { testCardForNumber } from "../../payments/test-cards.js";
 import { createCustomer, customers, type Customer } from "../customers.js";
@@ -36,7 +36,8 @@ import { authenticatePaymentIntent, confirmPaymentIntent, createPaymentIntent, p
 import { authenticateSetupIntent, createSetupIntent, type SetupIntentCreateParams } from "../setup-intents/index.js";
 import { createSubscription } from "../subscriptions/index.js";
 import type { SubscriptionCreate } from "../subscriptions/plan.js";
-import { invoices } from "../invoices/index.js";
+import { intentOfInvoice, invoices } from "../invoices/index.js";
+import { SUBSCRIPTION_ERRORS } from "../subscriptions/machine.js";
 import { redeemCoupon, requireCoupon } from "../coupons.js";
 import { redeemPromotionCode } from "../promotion-codes.js";
 import { checkoutMachine, type CheckoutSession } from "./machine.js";
@@ -79,7 +80,7 @@ export type CompletionStep =
 
 /** A completion waiting for its challenge: the intent that asked, and the session's fields once it is done. */
 interface PendingChallenge {
-  readonly mode: "payment" | "setup";
+  readonly mode: "payment" | "setup" | "subscription";
   readonly intent: string;
   readonly fields: Partial<CheckoutSession>;
 }
@@ -140,7 +141,7 @@ export async function beginCompletion(ctx: Context, id: string, c: Completion): 
   };
   if (iban !== undefined) return completeDebit(ctx, s, customer, iban, common);
   if (s.mode === "payment") return completePayment(ctx, s, customer, ref!.kind === "shortcut" ? pm : ref!.pm.id, common);
-  if (s.mode === "subscription") return { kind: "complete", session: await completeSubscription(ctx, s, customer!, pm, common) };
+  if (s.mode === "subscription") return completeSubscription(ctx, s, customer!, pm, common);
   return completeSetup(ctx, s, customer, pm, common);
 }
 
@@ -164,6 +165,8 @@ export async function finishChallenge(ctx: Context, id: string, outcome: "succee
   const pi = await authenticatePaymentIntent(ctx, pending.intent, outcome);
   // A failed challenge leaves the session open, as a decline does.
   if (pi.status === "requires_payment_method") throw CardErrors.authenticationFailed("payment_intent", pi.last_payment_error?.payment_method);
+  // The first invoice's PaymentIntent succeeded: the invoice is paid and the subscription active (the invoice follows its PaymentIntent).
+  if (pending.mode === "subscription") return runSession(ctx, s, { type: "complete", fields: pending.fields, paid: await paymentStatusOf(ctx, idOf(pending.fields.invoice ?? null)) });
   return paidSession(ctx, s, pi, pending.fields);
 }
 
@@ -259,7 +262,7 @@ async function challenge(ctx: Context, s: CheckoutSession, pending: PendingChall
   return { kind: "challenge", session: s, intent: pending.intent };
 }
 
-async function completeSubscription(ctx: Context, s: CheckoutSession, customer: Customer, pm: string, common: Partial<CheckoutSession>): Promise<CheckoutSession> {
+async function completeSubscription(ctx: Context, s: CheckoutSession, customer: Customer, pm: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
   const lines = await linesOf(ctx, s.id);
   const extras = await extrasOf(ctx, s.id);
   const data = extras.subscription_data ?? {};
@@ -280,11 +283,40 @@ async function completeSubscription(ctx: Context, s: CheckoutSession, customer: 
     ...(data.trial_end !== undefined ? { trial_end: data.trial_end } : {}),
     ...(discount ? { discounts: discount } : {}),
   } as SubscriptionCreate;
-  const sub = await createSubscription(ctx, params);
-  const invoiceId = typeof sub.latest_invoice === "string" ? sub.latest_invoice : (sub.latest_invoice?.id ?? null);
+  let sub;
+  try {
+    sub = await createSubscription(ctx, params);
+  } catch (err) {
+    if (!asksAuthentication(err)) throw err;
+    // The card asks for 3-D Secure: the hosted page shows the challenge for the first invoice's payment, as in payment
+    // mode (Stripe's Checkout handles the authentication of a subscription's first payment on the page). Assumed: until
+    // the customer answers, the subscription exists `incomplete` with its invoice open, as one created with
+    // `payment_behavior=allow_incomplete` does; a failed challenge leaves it so, and the session open.
+    sub = await createSubscription(ctx, { ...params, payment_behavior: "allow_incomplete" } as SubscriptionCreate);
+    const invoiceId = idOf(sub.latest_invoice);
+    const invoice = invoiceId ? await invoices.get(ctx, invoiceId) : undefined;
+    const pi = invoice ? await intentOfInvoice(ctx, invoice) : undefined;
+    if (pi?.status === "requires_action") return challenge(ctx, s, { mode: "subscription", intent: pi.id, fields: { ...common, subscription: sub.id, invoice: invoiceId } });
+    if (invoice?.status !== "paid") throw err;
+  }
+  const invoiceId = idOf(sub.latest_invoice);
+  const paid = await paymentStatusOf(ctx, invoiceId);
+  return { kind: "complete", session: await runSession(ctx, s, { type: "complete", fields: { ...common, subscription: sub.id, invoice: invoiceId }, paid }) };
+}
+
+/** Whether a refused subscription create was refused because its first payment asks for 3-D Secure. */
+function asksAuthentication(err: unknown): err is StripeError {
+  return err instanceof StripeError && err.status === 402 && err.body.code === SUBSCRIPTION_ERRORS.firstPaymentRequiresAction().body.code;
+}
+
+function idOf(ref: string | { readonly id: string } | null): string | null {
+  return typeof ref === "string" ? ref : (ref?.id ?? null);
+}
+
+/** A subscription session's `payment_status` from its first invoice: paid, nothing to pay (a trial), or not yet. */
+async function paymentStatusOf(ctx: Context, invoiceId: string | null): Promise<"paid" | "unpaid" | "no_payment_required"> {
   const invoice = invoiceId ? await invoices.get(ctx, invoiceId) : undefined;
-  const paid = invoice && invoice.amount_paid > 0 ? "paid" : invoice && invoice.amount_due === 0 ? "no_payment_required" : "unpaid";
-  return runSession(ctx, s, { type: "complete", fields: { ...common, subscription: sub.id, invoice: invoiceId }, paid });
+  return invoice && invoice.amount_paid > 0 ? "paid" : invoice && invoice.amount_due === 0 ? "no_payment_required" : "unpaid";
 }
 
 async function completeSetup(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {

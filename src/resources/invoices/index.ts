@@ -564,6 +564,11 @@ export async function chargeOfInvoice(ctx: Context, inv: Invoice): Promise<strin
   return pi?.status === "succeeded" && typeof pi.latest_charge === "string" ? pi.latest_charge : null;
 }
 
+/** The PaymentIntent an invoice's payment made, if any. */
+export async function intentOfInvoice(ctx: Context, inv: Invoice): Promise<PaymentIntent | undefined> {
+  return existingIntent(ctx, inv);
+}
+
 async function existingIntent(ctx: Context, inv: Invoice): Promise<PaymentIntent | undefined> {
   const id = await ctx.store.kvGet<string>(ctx.ns, PAYMENTS, inv.id);
   return id ? paymentIntents.get(ctx, id) : undefined;
