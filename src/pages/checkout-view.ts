@@ -11,7 +11,7 @@
  * Pure: the model is read by `checkout.ts`; nothing here touches the store.
  */
 import { currencyExponent } from "../stripe/currencies.js";
-import type { CheckoutSession, LineItem } from "../resources/checkout-sessions/index.js";
+import { adjustableBounds, type Adjustable, type CheckoutSession, type LineItem } from "../resources/checkout-sessions/index.js";
 import { formatMoney, html, layout, raw, type Html } from "./html.js";
 import type { CardField, CardFormValues, FieldErrors } from "./card-form.js";
 
@@ -21,6 +21,8 @@ export interface CheckoutPaths {
   readonly pay: string;
   readonly promotionCode: string;
   readonly authenticate: string;
+  /** Where the quantity boxes post (lines with `adjustable_quantity`). */
+  readonly quantities: string;
 }
 
 /** Everything the Checkout page shows. */
@@ -92,6 +94,7 @@ input[aria-invalid="true"] { border-color: var(--error); }
 .challenge form { display: flex; gap: 12px; justify-content: center; margin-top: 24px; }
 .methods label { display: inline-flex; gap: 6px; align-items: center; margin-right: 16px; font-weight: 400; }
 .methods input { width: auto; }
+input.qty { width: 5em; padding: 2px 6px; }
 form:has(#method-card:checked) .debit-fields, form:has(#method-sepa:checked) .card-fields { display: none; }
 `);
 
@@ -142,11 +145,23 @@ ${m.trialDays !== undefined ? html`<p class="muted">${m.trialDays} days free, th
 
 const ADVERB: Readonly<Record<string, string>> = { day: "daily", week: "weekly", month: "monthly", year: "yearly" };
 
+/** The name of the form field choosing a line's quantity: `quantity_<line id>`. */
+export const QUANTITY_FIELD = "quantity_";
+
+/** A line's quantity box, when the customer may change it (`adjustable_quantity`), within its bounds. */
+function quantityBox(line: LineItem): Html | null {
+  const bounds = adjustableBounds((line as { adjustable_quantity?: Adjustable | null }).adjustable_quantity);
+  if (!bounds) return null;
+  const id = `${QUANTITY_FIELD}${line.id}`;
+  return html`<br><label for="${id}" class="muted">Qty</label> <input id="${id}" name="${id}" class="qty" type="number" inputmode="numeric" min="${String(bounds.min)}" max="${String(bounds.max)}" value="${String(line.quantity ?? 1)}" form="${PAYMENT_FORM}" aria-label="Quantity of ${line.description ?? "item"}">`;
+}
+
 function lineRow(line: LineItem, currency: string): Html {
   const recurring = recurringOf(line);
   const quantity = line.quantity ?? 1;
+  const box = quantityBox(line);
   return html`<tr>
-<td><span class="name">${line.description}</span>${quantity !== 1 ? html`<br><span class="muted">Qty ${quantity}</span>` : null}${recurring ? html`<br><span class="muted">Billed ${recurring.interval_count === 1 ? (ADVERB[recurring.interval] ?? `every ${recurring.interval}`) : `every ${intervalText(recurring)}`}</span>` : null}</td>
+<td><span class="name">${line.description}</span>${box ?? (quantity !== 1 ? html`<br><span class="muted">Qty ${quantity}</span>` : null)}${recurring ? html`<br><span class="muted">Billed ${recurring.interval_count === 1 ? (ADVERB[recurring.interval] ?? `every ${recurring.interval}`) : `every ${intervalText(recurring)}`}</span>` : null}</td>
 <td class="amount">${money(line.amount_subtotal, currency)}</td>
 </tr>`;
 }
@@ -170,6 +185,7 @@ ${s.automatic_tax.enabled || totals.amount_tax > 0 ? html`<tr class="sum"><td>Ta
 <tr class="sum grand"><td>${s.mode === "subscription" ? "Total due today" : "Total due"}</td><td class="amount" data-testid="total">${money(s.amount_total ?? 0, currency)}</td></tr>
 </tbody>
 </table>
+${m.lines.some((l) => quantityBox(l) !== null) ? html`<button type="submit" class="secondary" form="${PAYMENT_FORM}" formaction="${m.paths.quantities}" formnovalidate>Update quantities</button>` : null}
 ${s.allow_promotion_codes === true ? promotionForm(m) : m.promotionError ? html`<p role="alert">${m.promotionError.message}</p>` : null}
 </section>`;
 }
@@ -329,9 +345,9 @@ export function challengePage(s: CheckoutSession, paths: CheckoutPaths): Html {
 }
 
 /** A completed session with nowhere to send the customer (no `success_url`, or `redirect_on_completion=never`). */
-export function completedPage(s: CheckoutSession): Html {
+export function completedPage(s: CheckoutSession, customMessage?: string): Html {
   return layout({
     title: "Thanks",
-    body: html`<section class="card" role="status"><h1>${s.mode === "setup" ? "Your card has been saved" : "Thanks for your payment"}</h1><p class="muted">${s.id}</p></section>`,
+    body: html`<section class="card" role="status"><h1>${s.mode === "setup" ? "Your card has been saved" : "Thanks for your payment"}</h1>${customMessage ? html`<p data-testid="custom-message">${customMessage}</p>` : null}<p class="muted">${s.id}</p></section>`,
   });
 }

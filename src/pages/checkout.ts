@@ -16,15 +16,16 @@
  */
 import type { Context } from "../kernel/context.js";
 import { StripeError } from "../kernel/errors/index.js";
-import { applyPromotionCode, checkoutPagePath, checkoutSessions, current, extrasOf, linesOf, type CheckoutSession } from "../resources/checkout-sessions/index.js";
+import { adjustQuantities, applyPromotionCode, checkoutPagePath, checkoutSessions, current, extrasOf, linesOf, type CheckoutSession } from "../resources/checkout-sessions/index.js";
 import { beginCompletion, finishChallenge, pendingChallenge } from "../resources/checkout-sessions/complete.js";
 import { createCardPaymentMethod } from "../resources/payment-methods.js";
 import { customers } from "../resources/customers.js";
 import { coupons } from "../resources/coupons.js";
 import { promotionCodes } from "../resources/promotion-codes.js";
+import { paymentLinks } from "../resources/payment-links.js";
 import { page, redirect, type PageAnswer } from "./html.js";
 import { cardFormValues, checkCardForm, checkDebitForm, type CardField, type CardFormValues, type FieldErrors } from "./card-form.js";
-import { asksEmail, challengePage, checkoutPage, completedPage, inactivePage, notFoundPage, type CheckoutModel, type CheckoutPaths } from "./checkout-view.js";
+import { asksEmail, QUANTITY_FIELD, challengePage, checkoutPage, completedPage, inactivePage, notFoundPage, type CheckoutModel, type CheckoutPaths } from "./checkout-view.js";
 
 /**
  * What Stripe's hosted page says when a code is refused (the API's own
@@ -44,7 +45,7 @@ export function checkoutPaths(id: string, ns: string): CheckoutPaths {
   const pagePath = checkoutPagePath(id, ns);
   const q = pagePath.indexOf("?");
   const [path, query] = q < 0 ? [pagePath, ""] : [pagePath.slice(0, q), pagePath.slice(q)];
-  return { page: pagePath, pay: pagePath, promotionCode: `${path}/promotion_code${query}`, authenticate: `${path}/authenticate${query}` };
+  return { page: pagePath, pay: pagePath, promotionCode: `${path}/promotion_code${query}`, authenticate: `${path}/authenticate${query}`, quantities: `${path}/quantities${query}` };
 }
 
 /** Where a card error's `param` puts its message on the form. */
@@ -81,11 +82,53 @@ async function render(ctx: Context, s: CheckoutSession, shown: Shown = {}): Prom
   return page(checkoutPage(model, s.customer_email ?? customer?.email ?? undefined));
 }
 
-/** Where a completed session sends its customer, `{CHECKOUT_SESSION_ID}` replaced; or the thanks page when nowhere. */
-function afterCompletion(s: CheckoutSession): PageAnswer {
+/**
+ * Where a completed session sends its customer, `{CHECKOUT_SESSION_ID}`
+ * replaced; or the thanks page when nowhere, with the Payment Link's
+ * `after_completion[hosted_confirmation][custom_message]` when the session
+ * came from a link that has one.
+ */
+async function afterCompletion(ctx: Context, s: CheckoutSession): Promise<PageAnswer> {
   const embedded = s.ui_mode !== "hosted_page" && s.ui_mode !== null;
   const target = embedded ? (s.redirect_on_completion === "never" ? null : (s.return_url ?? null)) : s.success_url;
-  return target ? redirect(target.replaceAll("{CHECKOUT_SESSION_ID}", s.id)) : page(completedPage(s));
+  if (target) return redirect(target.replaceAll("{CHECKOUT_SESSION_ID}", s.id));
+  const link = typeof s.payment_link === "string" ? await paymentLinks.resource.get(ctx, s.payment_link) : undefined;
+  const message = link?.after_completion.type === "hosted_confirmation" ? (link.after_completion.hosted_confirmation?.custom_message ?? undefined) : undefined;
+  return page(completedPage(s, message));
+}
+
+/** The quantities the form names (`quantity_<line id>`), as numbers; a field that is not a whole number is kept as NaN, to be refused. */
+function chosenQuantities(body: Readonly<Record<string, unknown>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key.startsWith(QUANTITY_FIELD) && typeof value === "string") out[key.slice(QUANTITY_FIELD.length)] = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  }
+  return out;
+}
+
+/** The quantities chosen applied to the session (nothing to do when none changed); a refusal as the page's alert. */
+async function withQuantities(ctx: Context, s: CheckoutSession, body: Readonly<Record<string, unknown>>): Promise<{ session: CheckoutSession } | { alert: string }> {
+  const chosen = chosenQuantities(body);
+  if (Object.keys(chosen).length === 0) return { session: s };
+  try {
+    return { session: await adjustQuantities(ctx, s, chosen) };
+  } catch (err) {
+    if (!(err instanceof StripeError)) throw err;
+    return { alert: QUANTITY_INVALID };
+  }
+}
+
+/** What the page says for a quantity outside a line's bounds (our wording). */
+export const QUANTITY_INVALID = "Choose a quantity within the limits shown.";
+
+/** `POST .../quantities`: the quantities chosen, the page priced again, what was typed kept. */
+export async function updateQuantities(ctx: Context, id: string, body: Readonly<Record<string, unknown>>): Promise<PageAnswer> {
+  const s = await load(ctx, id);
+  const gone = unavailable(s);
+  if (gone) return gone;
+  const values = cardFormValues(body);
+  const adjusted = await withQuantities(ctx, s!, body);
+  return "alert" in adjusted ? render(ctx, s!, { values, alert: adjusted.alert }) : render(ctx, adjusted.session, { values });
 }
 
 /** An unknown session, or one no longer open: the pages Stripe shows instead of the form. */
@@ -140,7 +183,9 @@ export async function pay(ctx: Context, id: string, body: Readonly<Record<string
   const gone = unavailable(s);
   if (gone) return gone;
   const values = cardFormValues(body);
-  if (values.paymentMethodType === "sepa_debit" && s!.payment_method_types.includes("sepa_debit")) return payByDebit(ctx, s!, values);
+  const adjusted = await withQuantities(ctx, s!, body);
+  if ("alert" in adjusted) return render(ctx, s!, { values, alert: adjusted.alert });
+  if (values.paymentMethodType === "sepa_debit" && s!.payment_method_types.includes("sepa_debit")) return payByDebit(ctx, adjusted.session, values);
   const checked = checkCardForm(values, ctx.now(), asksEmail(s!));
   if ("errors" in checked) return render(ctx, s!, { values, errors: checked.errors });
   const { card } = checked;
@@ -152,7 +197,7 @@ export async function pay(ctx: Context, id: string, body: Readonly<Record<string
     });
     const step = await beginCompletion(ctx, id, { paymentMethod: pm.id, ...(card.email !== undefined ? { email: card.email } : {}), ...(card.name !== undefined ? { name: card.name } : {}) });
     if (step.kind === "challenge") return redirect(checkoutPaths(id, ctx.ns).authenticate);
-    return afterCompletion(step.session);
+    return await afterCompletion(ctx, step.session);
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;
     return render(ctx, (await load(ctx, id))!, refusal(err, values));
@@ -166,7 +211,7 @@ async function payByDebit(ctx: Context, s: CheckoutSession, values: CardFormValu
   const { debit } = checked;
   try {
     const step = await beginCompletion(ctx, s.id, { iban: debit.iban, name: debit.name, ...(debit.email !== undefined ? { email: debit.email } : {}) });
-    return afterCompletion(step.session);
+    return await afterCompletion(ctx, step.session);
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;
     return render(ctx, (await load(ctx, s.id))!, { values, alert: err.body.message });
@@ -192,7 +237,7 @@ export async function answerChallenge(ctx: Context, id: string, body: Readonly<R
   if (!pending) return redirect(paths.page);
   const outcome = body.outcome === "succeed" ? "succeed" : "fail";
   try {
-    return afterCompletion(await finishChallenge(ctx, id, outcome));
+    return await afterCompletion(ctx, await finishChallenge(ctx, id, outcome));
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;
     // Back on the form, who the customer said they are is still filled in.

@@ -229,7 +229,8 @@ export async function sessionFromLink(ctx: Context, link: PaymentLink): Promise<
   const mode = recurring ? "subscription" : "payment";
   const params: SessionParams = {
     mode,
-    line_items: lines.map((l) => ({ price: l.price, quantity: l.quantity })),
+    // The link's adjustable quantities go to its sessions, where the customer picks the quantity on the page.
+    line_items: lines.map((l) => ({ price: l.price, quantity: l.quantity, ...(l.adjustable_quantity ? { adjustable_quantity: adjustableParam(l.adjustable_quantity) } : {}) })),
     ...(link.allow_promotion_codes ? { allow_promotion_codes: true } : {}),
     billing_address_collection: link.billing_address_collection as "auto" | "required",
     ...(mode === "payment" ? { customer_creation: link.customer_creation as "always" | "if_required" } : { payment_method_collection: link.payment_method_collection as "always" | "if_required" }),
@@ -238,6 +239,10 @@ export async function sessionFromLink(ctx: Context, link: PaymentLink): Promise<
     ...(link.after_completion.type === "redirect" && link.after_completion.redirect ? { success_url: link.after_completion.redirect.url } : {}),
   };
   return createSession(ctx, params, { paymentLink: link.id });
+}
+
+function adjustableParam(a: NonNullable<LinkLine["adjustable_quantity"]>): { enabled: boolean; minimum?: number; maximum?: number } {
+  return { enabled: a.enabled, ...(a.minimum !== null ? { minimum: a.minimum } : {}), ...(a.maximum !== null ? { maximum: a.maximum } : {}) };
 }
 
 export const paymentLinksModule: ResourceModule = {

@@ -5,6 +5,7 @@
  * - `GET  /checkout/pay/:id`: the page;
  * - `POST /checkout/pay/:id`: the payment form (urlencoded, works without script);
  * - `POST /checkout/pay/:id/promotion_code`: the promotion code box;
+ * - `POST /checkout/pay/:id/quantities`: the quantity boxes of adjustable lines;
  * - `GET|POST /checkout/pay/:id/authenticate`: the test 3-D Secure challenge and its answer.
  *
  * A browser sends no API key and no namespace header: the namespace is the
@@ -17,7 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createContext } from "../kernel/context.js";
 import { checkNamespace, GLOBAL_NAMESPACE } from "../kernel/namespace.js";
 import { PAGE_NAMESPACE_PARAM } from "../resources/checkout-sessions/index.js";
-import { answerChallenge, applyCode, pay, showChallenge, showCheckout } from "../pages/checkout.js";
+import { answerChallenge, applyCode, pay, showChallenge, showCheckout, updateQuantities } from "../pages/checkout.js";
 import { notFoundPage } from "../pages/checkout-view.js";
 import type { PageAnswer } from "../pages/html.js";
 import type { Context } from "../kernel/context.js";
@@ -33,6 +34,7 @@ const ROUTES: readonly { readonly method: "GET" | "POST"; readonly url: string; 
   { method: "GET", url: "/checkout/pay/:id", action: (ctx, id) => showCheckout(ctx, id) },
   { method: "POST", url: "/checkout/pay/:id", action: pay },
   { method: "POST", url: "/checkout/pay/:id/promotion_code", action: applyCode },
+  { method: "POST", url: "/checkout/pay/:id/quantities", action: updateQuantities },
   { method: "GET", url: "/checkout/pay/:id/authenticate", action: (ctx, id) => showChallenge(ctx, id) },
   { method: "POST", url: "/checkout/pay/:id/authenticate", action: answerChallenge },
 ];

@@ -16,6 +16,7 @@ import type { Stripe, Wire } from "../../stripe/types.js";
 import { randomChars } from "../../stripe/ids.js";
 import { CheckoutErrors, Errors } from "../../kernel/errors/index.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
+import { PaymentLinkErrors } from "../../kernel/errors/portal.js";
 import type { Relate } from "../../kernel/relations.js";
 import { paymentIntentRelations, type PaymentIntent } from "../payment-intents/index.js";
 import { Resource, type StripeObject } from "../../kernel/resource.js";
@@ -106,6 +107,7 @@ interface LineParam {
   readonly price_data?: PriceDataParam;
   readonly quantity?: number;
   readonly metadata?: MetadataInput;
+  readonly adjustable_quantity?: { readonly enabled: boolean; readonly minimum?: number; readonly maximum?: number };
 }
 
 interface ShippingOptionParam {
@@ -188,6 +190,7 @@ const LINE = {
   price_data: { currency: true, product: true, product_data: { name: true, description: true, metadata: true, images: true, unit_label: true, tax_code: true }, unit_amount: true, unit_amount_decimal: true, recurring: { interval: true, interval_count: true }, tax_behavior: true },
   quantity: true,
   metadata: true,
+  adjustable_quantity: { enabled: true, minimum: true, maximum: true },
 } as const;
 
 const CREATE = {
@@ -222,7 +225,7 @@ const CREATE = {
 } as const;
 
 /** A line item as Stripe answers it (`item`): the product's name as its description. */
-export async function lineItem(ctx: Context, price: Price, quantity: number, discount: number): Promise<LineItem> {
+export async function lineItem(ctx: Context, price: Price, quantity: number, discount: number, adjustable: Adjustable | null = null): Promise<LineItem> {
   const amount = amountFor(price, quantity);
   const productId = typeof price.product === "string" ? price.product : price.product.id;
   const product = await products.get(ctx, productId);
@@ -238,12 +241,39 @@ export async function lineItem(ctx: Context, price: Price, quantity: number, dis
     metadata: {},
     price,
     quantity,
+    adjustable_quantity: adjustable,
   } as unknown as LineItem;
 }
+
+/** A line's `adjustable_quantity` as Stripe shows it. */
+export type Adjustable = { readonly enabled: boolean; readonly minimum: number | null; readonly maximum: number | null };
 
 interface Priced {
   readonly price: Price;
   readonly quantity: number;
+  readonly adjustable?: Adjustable | null;
+}
+
+/** Stripe's API reference (`line_items.adjustable_quantity`): the minimum defaults to 0, the maximum to 99. */
+export const ADJUSTABLE_DEFAULTS = { minimum: 0, maximum: 99 } as const;
+
+/** The bounds a customer may choose a line's quantity in, or `undefined` when it is not adjustable. */
+export function adjustableBounds(a: Adjustable | null | undefined): { min: number; max: number } | undefined {
+  return a?.enabled ? { min: a.minimum ?? ADJUSTABLE_DEFAULTS.minimum, max: a.maximum ?? ADJUSTABLE_DEFAULTS.maximum } : undefined;
+}
+
+/** The lines' `adjustable_quantity`, checked: the minimum at most the maximum, and the quantity between them. */
+function checkAdjustable(given: readonly LineParam[]): void {
+  given.forEach((l, i) => {
+    const bounds = adjustableBounds(adjustableOf(l));
+    const quantity = l.quantity ?? 1;
+    if (bounds && (bounds.min > bounds.max || quantity < bounds.min || quantity > bounds.max)) throw PaymentLinkErrors.adjustableBounds(`line_items[${i}][adjustable_quantity]`);
+  });
+}
+
+function adjustableOf(l: LineParam): Adjustable | null {
+  const a = l.adjustable_quantity;
+  return a ? { enabled: a.enabled, minimum: a.minimum ?? null, maximum: a.maximum ?? null } : null;
 }
 
 /** Resolves the line items (prices, or `price_data` created once every check passed) and checks them against the mode. */
@@ -287,7 +317,7 @@ async function resolveLines(ctx: Context, mode: Mode, given: readonly LineParam[
   const lines: Priced[] = [];
   for (const [i, l] of given.entries()) {
     const price = found[i] ?? (await createPrice(ctx, { ...l.price_data! } as never, { paramPrefix: `line_items[${i}][price_data]` }));
-    lines.push({ price, quantity: l.quantity ?? 1 });
+    lines.push({ price, quantity: l.quantity ?? 1, adjustable: adjustableOf(l) });
   }
   return { lines, currency };
 }
@@ -411,7 +441,7 @@ async function priced(ctx: Context, lines: readonly Priced[], coupon: Coupon | u
   const items: LineItem[] = [];
   for (const [i, l] of lines.entries()) {
     const off = result?.lines[i]?.reduce((s, d) => s + d.amount, 0) ?? 0;
-    const item = await lineItem(ctx, l.price, l.quantity, off);
+    const item = await lineItem(ctx, l.price, l.quantity, off, l.adjustable ?? null);
     items.push(trial && l.price.recurring ? ({ ...item, amount_subtotal: 0, amount_total: 0 } as LineItem) : item);
   }
   return { items, subtotal: due.reduce((s, a) => s + a, 0), discount: result?.total ?? 0 };
@@ -428,6 +458,7 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
   const mode = p.mode;
   const uiMode = p.ui_mode ?? "hosted_page";
   checkParams(p, mode, uiMode, origin);
+  checkAdjustable(p.line_items ?? []);
   const now = ctx.now();
   if (p.expires_at !== undefined) {
     if (p.expires_at > now + MAX_EXPIRY) throw CheckoutErrors.expiresTooLate();
@@ -527,10 +558,12 @@ export async function applyPromotionCode(ctx: Context, s: CheckoutSession, code:
   const extras = await extrasOf(ctx, s.id);
   const currency = s.currency ?? "usd";
   const trial = s.mode === "subscription" && (extras.subscription_data?.trial_period_days !== undefined || extras.subscription_data?.trial_end !== undefined);
-  const lines = (await linesOf(ctx, s.id)).map((l) => ({ price: l.price as Price, quantity: l.quantity ?? 1 }));
+  const lines = (await linesOf(ctx, s.id)).map(pricedOf);
   const { items, subtotal, discount } = await priced(ctx, lines, found.coupon, currency, trial, `di_${randomChars(24)}`);
   const shipping = s.shipping_cost?.amount_total ?? 0;
-  await ctx.store.kvSet(ctx.ns, LINES, s.id, items);
+  const before = await linesOf(ctx, s.id);
+  // The lines keep their ids: the page names them.
+  await ctx.store.kvSet(ctx.ns, LINES, s.id, items.map((item, i) => ({ ...item, id: before[i]?.id ?? item.id }) as LineItem));
   await ctx.store.kvSet(ctx.ns, EXTRAS, s.id, { ...extras, coupon: found.coupon.id, promotion_code: found.id });
   const next: CheckoutSession = {
     ...s,
@@ -539,6 +572,38 @@ export async function applyPromotionCode(ctx: Context, s: CheckoutSession, code:
     total_details: { amount_discount: discount, amount_shipping: shipping, amount_tax: 0 },
     discounts: [{ coupon: null, promotion_code: found.id }],
   };
+  return checkoutSessions.update(ctx, s, next, { event: false });
+}
+
+function pricedOf(l: LineItem): Priced {
+  return { price: l.price as Price, quantity: l.quantity ?? 1, adjustable: (l as { adjustable_quantity?: Adjustable | null }).adjustable_quantity ?? null };
+}
+
+/**
+ * The quantities the customer chose on the page for the lines with
+ * `adjustable_quantity` (line id to quantity): each within its bounds, else
+ * nothing changes; the session is priced again with its discount and shipping.
+ */
+export async function adjustQuantities(ctx: Context, s: CheckoutSession, chosen: Readonly<Record<string, number>>): Promise<CheckoutSession> {
+  const refused = checkoutMachine(s, { type: "update" }, { now: ctx.now() });
+  if ("error" in refused) throw refused.error;
+  const current = await linesOf(ctx, s.id);
+  const lines = current.map((l, i) => {
+    const want = chosen[l.id];
+    if (want === undefined || want === l.quantity) return pricedOf(l);
+    const bounds = adjustableBounds((l as { adjustable_quantity?: Adjustable | null }).adjustable_quantity);
+    if (!bounds || !Number.isInteger(want) || want < bounds.min || want > bounds.max) throw PaymentLinkErrors.adjustableBounds(`line_items[${i}][quantity]`);
+    return { ...pricedOf(l), quantity: want };
+  });
+  const extras = await extrasOf(ctx, s.id);
+  const coupon = extras.coupon ? await requireCoupon(ctx, extras.coupon, "discounts[0][coupon]") : undefined;
+  const trial = s.mode === "subscription" && (extras.subscription_data?.trial_period_days !== undefined || extras.subscription_data?.trial_end !== undefined);
+  const { items, subtotal, discount } = await priced(ctx, lines, coupon, s.currency ?? "usd", trial, `di_${randomChars(24)}`);
+  // The lines keep their ids: the page names them.
+  const kept = items.map((item, i) => ({ ...item, id: current[i]!.id }) as LineItem);
+  const shipping = s.shipping_cost?.amount_total ?? 0;
+  await ctx.store.kvSet(ctx.ns, LINES, s.id, kept);
+  const next: CheckoutSession = { ...s, amount_subtotal: subtotal, amount_total: subtotal - discount + shipping, total_details: { amount_discount: discount, amount_shipping: shipping, amount_tax: s.total_details?.amount_tax ?? 0 } };
   return checkoutSessions.update(ctx, s, next, { event: false });
 }
 
