@@ -8,6 +8,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Stripe from "stripe";
+import { ManualClock } from "../../src/clock/clock.js";
+import { SEPA_SETTLE_MS } from "../../src/payments/sepa-debit.js";
+import { until } from "../helpers/settle.js";
 import { startTestServer } from "../helpers/server.js";
 import { CARD_ONLY } from "../helpers/payments.js";
 import { PaymentErrors, displayAmount, type PaymentErrorId } from "../../src/kernel/errors/payment.js";
@@ -242,6 +245,22 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
       param: "source",
       message: `The source ${src.id} has a status of consumed and cannot be used: a source must be reusable and chargeable to be saved to a customer.`,
     });
+
+    // A returned SEPA debit is no request's answer: its PaymentIntent shows it as last_payment_error once the debit settles.
+    {
+      const clock = new ManualClock();
+      await using later = await startTestServer({ clock });
+      const eur = later.stripe();
+      const price = await eur.prices.create({ currency: "eur", unit_amount: 1000, product_data: { name: "Bell" } });
+      const cs = await eur.checkout.sessions.create({ mode: "payment", line_items: [{ price: price.id, quantity: 1 }], success_url: "https://x.example/ok", allowed_payment_method_types: ["sepa_debit"] });
+      const done = await later.raw("POST", `/_test/checkout/sessions/${cs.id}/complete`, { body: { iban: "AT861904300235473202" } });
+      clock.advance(SEPA_SETTLE_MS);
+      await until(async () => (await eur.paymentIntents.retrieve(done.json.payment_intent)).status === "requires_payment_method");
+      const pi = await eur.paymentIntents.retrieve(done.json.payment_intent);
+      seen.add("debitFailed");
+      const e = pi.last_payment_error!;
+      assert.deepEqual([e.type, e.code, e.message, e.doc_url, typeof e.charge], ["card_error", "insufficient_funds", "The customer's account has insufficient funds to cover this payment.", "https://stripe.com/docs/error-codes/insufficient-funds", "string"]);
+    }
 
     assert.deepEqual([...seen].sort(), Object.keys(PaymentErrors).sort(), "every entry was provoked");
   });
