@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 
-test("checkout sessions: adjustable quantities are kept on the line items and checked; a Payment Link passes its own on", async () => {
+test("checkout sessions: adjustable quantities are kept on the line items and checked; a Payment Link passes its own on", { timeout: 60_000 }, async () => {
   await using s = await startTestServer();
   const stripe = s.stripe();
   const price = await stripe.prices.create({ currency: "usd", unit_amount: 700, product_data: { name: "Mug" } });
