@@ -182,7 +182,7 @@ async function observerSection(o: BenchOptions): Promise<void> {
     nodeArgs: ["--expose-gc"],
   });
   say(
-    `## The log and the request journal, in-process\n\nFastify's whole pipeline without sockets (\`app.inject\`): with the log and the journal off (nothing observes requests), with the journal on (the library's default), and with the log on (JSON lines to /dev/null); CPU time of the process, which load from other processes does not inflate. ${f0(o.endpointIterations)} requests per run, ${o.endpointRuns} runs per variant, the variants in turns; "÷ off" is the median of the per-round ratios.\n\n${table(
+    `## The log and the request journal, in-process\n\nFastify's whole pipeline without sockets (\`app.inject\`): with the log and the journal off (nothing observes requests), with the journal on (the library's default, no dashboard open), with the journal on and a dashboard listening to the live feed, and with the log on (JSON lines to /dev/null); CPU time of the process, which load from other processes does not inflate. ${f0(o.endpointIterations)} requests per run, ${o.endpointRuns} runs per variant, the variants in turns; "÷ off" is the median of the per-round ratios.\n\n${table(
       ["case", "variant", "CPU µs per request (median run)", "÷ off"],
       costs.map((c) => [c.case, c.variant, c.usPerOp.toFixed(1), `${c.vsOff.toFixed(3)}×`]),
     )}`,

@@ -169,6 +169,22 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     parse: parsers.integer(0, 1_000_000),
     apply: (o, v: number) => (o.requestJournal = v === 0 ? false : { limit: v }),
   }),
+  row({
+    name: "dashboard",
+    default: "on at a loopback --host",
+    help: "Serve the dashboard at /_dashboard/ on any --host (e.g. 0.0.0.0 in a container; set a --control-token there)",
+    apply: (o, v: boolean) => {
+      if (v && o.dashboard === undefined) o.dashboard = true;
+    },
+  }),
+  row({
+    name: "no-dashboard",
+    default: "off",
+    help: "Do not serve the dashboard at /_dashboard/ (objects, events, deliveries and faults of every namespace, live, in a browser)",
+    apply: (o, v: boolean) => {
+      if (v) o.dashboard = false;
+    },
+  }),
   row({ name: "version", env: null, default: "off", help: "Print the version and exit" }),
   row({ name: "help", short: "h", env: null, default: "off", help: "Print this help and exit" }),
 ];

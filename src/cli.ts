@@ -83,6 +83,7 @@ function banner(pt: PaperTiger, options: PaperTigerOptions, say: (line: string) 
   for (const w of pt.webhooks.registered) say(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
   say(`Server clock: ${pt.time.now().toISOString()}${options.clock && "mode" in options.clock ? ` (${options.clock.mode})` : ""}; advance it with POST ${pt.url}/_time/advance`);
   if (options.controlToken !== undefined) say("Server-wide operations need the control token in the X-Paper-Tiger-Control-Token header");
+  if (pt.runtime.options.dashboard) say(`Dashboard: ${pt.url}/_dashboard/${options.controlToken !== undefined ? " (open it with ?token=<the control token>)" : ""}`);
   const chaos = pt.chaos.getConfig();
   say(`Chaos seed ${chaos.seed} (replay a run with --seed ${chaos.seed}); control it at ${pt.url}/_chaos/config`);
 }

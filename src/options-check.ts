@@ -271,6 +271,7 @@ const OPTION_CHECKS: Shape<PaperTigerOptions> = {
     destination: withMethods("a stream", ["write"]),
   }),
   requestJournal: switchOr<{ limit?: number }>({ limit: integer(1) }),
+  dashboard: boolean,
 };
 
 /** The names of the options `startPaperTiger()` takes. */

@@ -108,6 +108,14 @@ export interface PaperTigerOptions {
    * namespace is flushed or cleaned up. `false` turns it off. Default on.
    */
   requestJournal?: boolean | { limit?: number };
+  /**
+   * The dashboard at `/_dashboard/`: every namespace's objects, events,
+   * webhook deliveries and injected faults, live, in a browser. On a server
+   * with a {@link controlToken} it needs that token. Default: on when the
+   * server listens on a loopback address (`127.0.0.1`, `::1`, `localhost`),
+   * off otherwise.
+   */
+  dashboard?: boolean;
 }
 
 /** A webhook endpoint registered at start. */

@@ -55,6 +55,9 @@ import { waitForEvent } from "./events/wait-for-event.js";
 import type { StripeEvent } from "./events/event.js";
 import { journalControlRoutes } from "./server/journal-routes.js";
 import { presentRequest } from "./server/request-observer.js";
+import { LiveFeed } from "./live/feed.js";
+import { isLoopback } from "./server/address.js";
+import { deliveryLabel } from "./server/dashboard-data.js";
 
 /** Requests the journal keeps per namespace by default. */
 export const DEFAULT_JOURNAL_LIMIT = 1000;
@@ -475,12 +478,14 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const events = new EventRecorder(store, clock, apiVersion, { realClock, ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}) });
   const scope = new NamespaceScope();
+  const live = new LiveFeed();
   const chaos = new ChaosCoordinator({
     clock,
     realClock,
     config: options.seed !== undefined ? { ...options.chaos, seed: options.seed } : (options.chaos ?? {}),
     resolveNamespace: () => scope.current(),
     onCleanup: (ns) => flushNamespace(runtime, ns),
+    onFault: (f) => live.publish(() => ({ kind: "fault", namespace: f.namespace, at: Date.now(), label: `${f.domain} ${f.kind} (${f.rule})`, ref: f.request_id ?? f.event_id ?? null })),
   });
   // Where this server answers, once it listens: hosted Checkout Sessions link to their page on it.
   const listening: { url?: string } = {};
@@ -509,6 +514,7 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
     renderEvent(event as unknown as Record<string, unknown>, renderEnv(createContext(services, ns, null, null), registry), version) as Promise<unknown> as Promise<StripeEvent>;
   const webhooks = new WebhookDispatcher(services, chaos, options.webhookDelivery, renderIn);
   events.setSink(webhooks);
+  events.subscribe((ns, e) => live.publish(() => ({ kind: "event", namespace: ns, at: Date.now(), label: e.type, ref: e.id })));
   // Keys age on real time: moving the server clock must never turn a retry into a duplicate.
   const idempotency = new Idempotency(store, () => realClock.now());
   const runtime: Runtime = {
@@ -520,6 +526,7 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
       ...(controlToken !== undefined ? { controlToken } : {}),
       logger,
       logRequests: logger !== false,
+      dashboard: options.dashboard ?? isLoopback(options.host ?? DEFAULT_HOST),
     },
     services,
     registry,
@@ -531,6 +538,7 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
     controlRoutes,
     scope,
     journal: journalOf(options.requestJournal),
+    live,
   };
   const registered: RegisteredWebhook[] = [];
   const ctx = createContext(services, GLOBAL_NAMESPACE, null, null);
@@ -544,10 +552,12 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
   billing.start();
   runtime.housekeeping.start();
   const app = buildApp(runtime);
-  if (logger) {
-    const log = app.log;
-    webhooks.observe((a) => log[a.ok ? "info" : "warn"]({ ...a }, deliveryMessage(a)));
-  }
+  const log = logger ? app.log : undefined;
+  // One observer (the dispatcher keeps one): the log's line, and the dashboard's feed while one listens.
+  webhooks.observe((a) => {
+    log?.[a.ok ? "info" : "warn"]({ ...a }, deliveryMessage(a));
+    live.publish(() => ({ kind: "delivery", namespace: a.namespace, at: a.at, label: deliveryLabel(a), ref: a.event }));
+  });
   const host = options.host ?? DEFAULT_HOST;
   // With the log on, the listening line (one per interface on 0.0.0.0) is its first record.
   const listenTextResolver = (address: string) => `paper-tiger listening on ${address}`;

@@ -23,7 +23,7 @@ function watchedStore(): { store: MemoryStore; used: () => boolean } {
 const REFUSED: Array<[unknown, string, string]> = [
   [{ namespaceBy: "api-key" }, "namespaceBy", 'paper-tiger option namespaceBy must be "header" or "api_key", got "api-key" (did you mean "api_key"?)'],
   [{ namespaceBy: "cookie" }, "namespaceBy", 'paper-tiger option namespaceBy must be "header" or "api_key", got "cookie"'],
-  [{ nameSpaceBy: "header" }, "nameSpaceBy", 'unknown paper-tiger option nameSpaceBy (did you mean "namespaceBy"?); the options are port, host, namespaceBy, controlToken, apiVersion, bodyLimit, timeouts, store, clock, realClock, maxEvents, billing, automaticPayouts, chaos, seed, webhooks, webhookSecret, webhookDelivery, logger, requestJournal'],
+  [{ nameSpaceBy: "header" }, "nameSpaceBy", 'unknown paper-tiger option nameSpaceBy (did you mean "namespaceBy"?); the options are port, host, namespaceBy, controlToken, apiVersion, bodyLimit, timeouts, store, clock, realClock, maxEvents, billing, automaticPayouts, chaos, seed, webhooks, webhookSecret, webhookDelivery, logger, requestJournal, dashboard'],
   [{ controlToken: "two words" }, "controlToken", 'paper-tiger option controlToken: the control token must be 1 to 512 visible ASCII characters (no spaces), got 9 characters, some not visible ASCII'],
   [{ port: 70000 }, "port", "paper-tiger option port must be an integer from 0 to 65535, got 70000"],
   [{ port: "4242" }, "port", 'paper-tiger option port must be an integer from 0 to 65535, got "4242"'],
@@ -60,6 +60,7 @@ const REFUSED: Array<[unknown, string, string]> = [
   [{ logger: { format: "text" } }, "logger.format", 'paper-tiger option logger.format must be "json" or "pretty", got "text"'],
   [{ logger: { destination: "stdout" } }, "logger.destination", 'paper-tiger option logger.destination must be a stream (an object with write), got "stdout"'],
   [{ requestJournal: { limit: 0 } }, "requestJournal.limit", "paper-tiger option requestJournal.limit must be a positive integer, got 0"],
+  [{ dashboard: "yes" }, "dashboard", 'paper-tiger option dashboard must be true or false, got "yes"'],
   [null, "options", "paper-tiger option options must be an object (or nothing), got null"],
 ];
 
@@ -102,6 +103,7 @@ describe("startPaperTiger() options", { timeout: 120_000 }, () => {
       webhookDelivery: { retrySchedule: [0, 10], timeoutMs: 100, concurrency: 2, logLimit: 10, closeTimeoutMs: 0 },
       logger: { level: "warn", format: "json", destination: { write: () => true } },
       requestJournal: { limit: 10 },
+      dashboard: false,
     };
     await using pt = await startPaperTiger({ ...options, apiVersion: undefined });
     assert.ok(used());

@@ -62,7 +62,7 @@ const node = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "pt-package-"));
   const copy = join(work, "source");
-  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src"]) {
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src", "dashboard"]) {
     cpSync(join(ROOT, f), join(copy, f), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");

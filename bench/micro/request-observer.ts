@@ -4,13 +4,15 @@
  * without sockets (`app.inject`), so the figures are not the machine's noise:
  * create customer and retrieve customer, each with the log and the journal
  * off (the hot path when nothing observes requests), with the journal on
- * (the library's default), and with the log on (JSON lines written
+ * (the library's default; no dashboard open, so the live feed builds
+ * nothing), with the journal on and a dashboard listening (each request's
+ * feed item built and serialised, as the event stream does), and with the log on (JSON lines written
  * synchronously to /dev/null). Variants are measured in turns within each
  * round, every order in turn, and compared round by round. Time is the
  * process's CPU time (user + system), which other processes sharing the
  * machine do not inflate as they do wall time.
  *
- *   node --import tsx bench/micro/request-observer.ts [--iterations 5000] [--runs 9] [--variants off,journal,log]
+ *   node --import tsx bench/micro/request-observer.ts [--iterations 5000] [--runs 9] [--variants off,journal,dashboard,log]
  *
  * `--variants off` runs on a checkout from before the log and the journal
  * existed too, for the comparison with the code before them.
@@ -20,6 +22,7 @@ import { parseArgs } from "node:util";
 import type * as AppModule from "../../src/server/app.js";
 import type * as JournalModule from "../../src/journal/request-journal.js";
 import type * as ObserverModule from "../../src/server/request-observer.js";
+import type * as FeedModule from "../../src/live/feed.js";
 import type { Runtime } from "../../src/server/runtime.js";
 import { tellParent } from "../lib/child.js";
 import { median } from "../lib/stats.js";
@@ -27,7 +30,7 @@ import { load, loadPaperTiger } from "../lib/target.js";
 import { AUTH, createCustomer } from "../workloads.js";
 
 const { values } = parseArgs({
-  options: { iterations: { type: "string", default: "5000" }, runs: { type: "string", default: "9" }, variants: { type: "string", default: "off,journal,log" } },
+  options: { iterations: { type: "string", default: "5000" }, runs: { type: "string", default: "9" }, variants: { type: "string", default: "off,journal,dashboard,log" } },
 });
 const iterations = Number(values.iterations);
 const runs = Number(values.runs);
@@ -59,6 +62,14 @@ async function runtimeFor(variant: string): Promise<Runtime> {
     const { RequestJournal } = await load<typeof JournalModule>("journal/request-journal.js");
     const { presentRequest } = await load<typeof ObserverModule>("server/request-observer.js");
     return { ...base, options: quiet, journal: new RequestJournal(1000, presentRequest) };
+  }
+  if (variant === "dashboard") {
+    const journaled = await runtimeFor("journal");
+    const { LiveFeed } = await load<typeof FeedModule>("live/feed.js");
+    const live = new LiveFeed();
+    // A dashboard listening: each item serialised as the event stream writes it.
+    live.subscribe((item) => void JSON.stringify(item));
+    return { ...journaled, live };
   }
   if (variant === "log") return { ...base, options: { ...base.options, logger: { level: "info", stream: devNull }, logRequests: true }, journal: undefined };
   throw new Error(`unknown variant ${variant}`);

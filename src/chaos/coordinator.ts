@@ -50,6 +50,8 @@ export interface ChaosCoordinatorOptions {
   resolveNamespace?: () => string;
   /** Runs on `cleanup()` after the chaos state is reset, e.g. to delete the namespace's data. */
   onCleanup?: (namespace: string) => void | Promise<void>;
+  /** Hears every fault as it is journaled (the dashboard's live feed); it must not throw. */
+  onFault?: (entry: JournalEntry) => void;
 }
 
 interface Override {
@@ -149,6 +151,7 @@ export class ChaosCoordinator implements NamespaceChaos {
   readonly #journalLimit: number;
   readonly #resolveNamespace: () => string;
   readonly #onCleanup: ((ns: string) => void | Promise<void>) | undefined;
+  readonly #onFault: ((entry: JournalEntry) => void) | undefined;
   readonly #startup: ChaosConfigInput;
   readonly #states = new Map<string, State>();
   /** The configuration of every namespace without its own layer: the startup and server-wide layers. */
@@ -165,6 +168,7 @@ export class ChaosCoordinator implements NamespaceChaos {
     this.#journalLimit = options.journalLimit ?? 1000;
     this.#resolveNamespace = options.resolveNamespace ?? (() => GLOBAL);
     this.#onCleanup = options.onCleanup;
+    this.#onFault = options.onFault;
     const startup = options.config ?? {};
     validateInput(startup);
     const config = resolve([startup]);
@@ -374,7 +378,9 @@ export class ChaosCoordinator implements NamespaceChaos {
   }
 
   #record(s: State, entry: Omit<JournalEntry, "at" | "namespace">): void {
-    s.journal.add({ at: this.#clock.now(), namespace: s.name, ...entry });
+    const full = { at: this.#clock.now(), namespace: s.name, ...entry };
+    s.journal.add(full);
+    this.#onFault?.(full);
   }
 
   /** Counts a chaos decline under both its names and journals it with all three (chaos code, Stripe's code and decline_code). */

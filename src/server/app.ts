@@ -36,6 +36,7 @@ import { checkingInterval } from "./timeouts.js";
 import { metaRoutes } from "./meta-routes.js";
 import { registerPageRoutes } from "./page-routes.js";
 import { portalRoutes } from "./portal-routes.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import { implementedKeys, shadowedOperations } from "../kernel/coverage.js";
 import { operationAt } from "../stripe/spec/operations.js";
 
@@ -218,6 +219,7 @@ export function buildApp(rt: Runtime): FastifyInstance {
   registerPageRoutes(app, rt);
   // Payment Links' and the customer portal's pages: public addresses, outside the API's hooks.
   app.register(portalRoutes(rt));
+  if (rt.options.dashboard) app.register(dashboardRoutes(rt));
 
   app.setNotFoundHandler(notFound);
 

@@ -62,6 +62,8 @@ function record(rt: Runtime, req: FastifyRequest, status: number | null, elapsed
       replayed,
       decline,
     });
+    // The dashboard's feed: one check per request, and nothing built while no dashboard listens.
+    if (rt.live.active) rt.live.publish(() => ({ kind: "request", namespace: ns, at: Date.now(), label: `${req.method} ${path} ${status ?? "dropped"}`, ref: requestId }));
   }
 }
 

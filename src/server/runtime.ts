@@ -15,6 +15,7 @@ import type { BillingRunner } from "../resources/subscriptions/runner.js";
 import type { Timeouts } from "./timeouts.js";
 import type { FastifyLoggerConfig } from "../log/logger.js";
 import type { RecordedApiRequest, RequestJournal } from "../journal/request-journal.js";
+import type { LiveFeed } from "../live/feed.js";
 
 /** Server settings fixed at start. */
 export interface RuntimeOptions {
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   readonly logger: FastifyLoggerConfig | false;
   /** Whether a line is logged per request (the logger is on at `info` or below). */
   readonly logRequests: boolean;
+  /** Whether `/_dashboard/` is served. */
+  readonly dashboard: boolean;
 }
 
 /** The parts of one server. */
@@ -46,4 +49,6 @@ export interface Runtime {
   readonly scope: NamespaceScope;
   /** What the app sent, per namespace; absent when the journal is off. */
   readonly journal: RequestJournal<RecordedApiRequest> | undefined;
+  /** What happens, as it happens, for the dashboards listening (nothing is built while none is). */
+  readonly live: LiveFeed;
 }

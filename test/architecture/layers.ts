@@ -4,7 +4,7 @@
  * of this folder check every import against it; the architecture notes render
  * it. Layers, lowest first:
  *
- *   0 generated, journal   1 stripe, clock, store   2 events, chaos   3 kernel, testing
+ *   0 generated, journal, live   1 stripe, clock, store   2 events, chaos   3 kernel, testing
  *   4 payments, billing, client   5 resources   6 webhooks, pages   7 log   8 server   9 cli   10 root (index, cli, paper-tiger)
  */
 
@@ -25,6 +25,7 @@ export type Folder =
   | "client"
   | "testing"
   | "journal"
+  | "live"
   | "log"
   | "server"
   | "cli"
@@ -58,6 +59,8 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   pages: ["resources", ...RESOURCES],
   // The request journal and matching requests against expectations: pure, imports nothing.
   journal: [],
+  // The live feed (requests, events, deliveries, faults as they happen) the dashboard listens to: pure, imports nothing.
+  live: [],
   // The ChaosClient, used from other processes; it names namespaces as the kernel checks them.
   client: ["kernel", "chaos", "stripe", "journal"],
   // The webhook receiver for users' tests.
@@ -65,16 +68,16 @@ export const LAYERS: Readonly<Record<Folder, readonly Folder[]>> = {
   // The log's configuration and lines (pino through Fastify): facts of requests and deliveries in, text out.
   log: ["webhooks", "journal"],
   // HTTP only: everything above except the root files.
-  server: ["log", "journal", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
+  server: ["log", "journal", "live", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
   // The command's tools (flags, listen, trigger): clients of a running server, over HTTP.
-  cli: ["server", "log", "journal", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
+  cli: ["server", "log", "journal", "live", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
   // The composition root (index.ts, cli.ts, cli-args.ts, paper-tiger.ts): everything.
-  root: ["cli", "server", "log", "journal", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
+  root: ["cli", "server", "log", "journal", "live", "webhooks", "pages", "client", "testing", ...WEBHOOKS],
 };
 
 /** The layers, lowest first: a folder may import only folders of lower layers (checked by the tests). */
 export const LEVELS: readonly (readonly Folder[])[] = [
-  ["generated", "journal"],
+  ["generated", "journal", "live"],
   ["stripe", "clock", "store"],
   ["events", "chaos"],
   ["kernel", "testing"],
@@ -101,6 +104,7 @@ export const ROLES: Readonly<Record<Folder, string>> = {
   resources: "Stripe's resources: declarations over the generated shapes, plus the behaviour that is theirs (state machines in their folders).",
   webhooks: "Delivery: the dispatcher (through event chaos), the work queue, signed HTTP posts, the delivery log.",
   journal: "The request journal and matching requests against expectations. Pure: imports nothing.",
+  live: "The live feed the dashboard listens to: requests, events, deliveries and faults as they happen, built only when someone listens. Pure: imports nothing.",
   pages: "The hosted pages (Checkout, Payment Links, the customer portal): server-rendered HTML over the resources' objects, no external assets, no HTTP.",
   client: "The chaos client, for driving a server from another process over HTTP.",
   testing: "The webhook receiver users run in their tests.",

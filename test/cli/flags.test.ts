@@ -33,6 +33,8 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
     "webhook-secret": { value: "whsec_abc" },
     "control-token": { value: "operator-token" },
     "automatic-payouts": { value: "true" },
+    dashboard: { value: "true" },
+    "no-dashboard": { value: "true" },
     "max-events": { value: "500" },
     "request-timeout": { value: "20000" },
     "headers-timeout": { value: "5000" },

@@ -1,0 +1,7 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+import { render } from "preact";
+import { App } from "./app.js";
+import "./styles.css";
+
+render(<App />, document.getElementById("app")!);

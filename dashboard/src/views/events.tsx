@@ -1,0 +1,109 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
+/** The events of a namespace, newest first, each with its payload, its delivery attempts and a resend button. */
+import { useState } from "preact/hooks";
+import { nsPath, send, type ApiError } from "../api.js";
+import { ErrorBox, IdLink, Json, Loading, Section } from "../components.js";
+import { dateTime, unixTime } from "../format.js";
+import { useRevision } from "../live.js";
+import type { DeliveryAttempt, EventWithDeliveries, List } from "../types.js";
+import { useData } from "../use-data.js";
+
+export function DeliveryTable({ attempts }: { attempts: readonly DeliveryAttempt[] }) {
+  if (attempts.length === 0) return <p class="muted small">No delivery attempt (no endpoint or listener matched, or it is held by chaos).</p>;
+  return (
+    <table class="deliveries">
+      <thead>
+        <tr>
+          <th scope="col">At</th>
+          <th scope="col">Endpoint</th>
+          <th scope="col" class="num">Attempt</th>
+          <th scope="col">Response</th>
+          <th scope="col" class="num">Time</th>
+          <th scope="col">Next retry</th>
+        </tr>
+      </thead>
+      <tbody>
+        {attempts.map((a) => (
+          <tr key={`${a.at} ${a.endpoint} ${a.attempt}`} class={a.ok ? "ok" : "failed"}>
+            <td>{dateTime(a.at)}</td>
+            <td>
+              {a.url ?? a.endpoint} <span class="muted small">{a.endpoint}</span>
+            </td>
+            <td class="num">
+              {a.attempt}
+              {a.duplicate ? <span class="tag warn">duplicate</span> : null}
+            </td>
+            <td>{a.status !== null ? `${a.status}${a.ok ? "" : " failed"}` : a.ok ? "delivered" : (a.error ?? "no answer")}</td>
+            <td class="num">{a.duration_ms} ms</td>
+            <td>{a.next_retry_at !== null ? dateTime(a.next_retry_at) : "—"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function EventRow({ ns, item, onResent }: { ns: string; item: EventWithDeliveries; onResent: () => void }) {
+  const e = item.event;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  const resend = async () => {
+    setBusy(true);
+    const a = await send("POST", nsPath(ns, `/_webhooks/events/${encodeURIComponent(e.id)}/resend`), { timeout: 10_000 });
+    setBusy(false);
+    setError(a.ok ? undefined : a.error);
+    onResent();
+  };
+  const failed = item.deliveries.some((d) => !d.ok);
+  return (
+    <li class="event" data-event={e.id}>
+      <details>
+        <summary>
+          <span class="tag">{e.type}</span> <code>{e.id}</code> <span class="muted small">{unixTime(e.created)}</span>{" "}
+          <span class={failed ? "tag bad" : "tag"}>{item.deliveries.length} attempts</span>
+        </summary>
+        <div class="event-body">
+          <p>
+            Object: <IdLink ns={ns} id={String(e.data.object.id)} />
+            {e.request.id ? <span class="muted small"> · request {e.request.id}</span> : null}
+          </p>
+          <h3>Delivery attempts</h3>
+          <DeliveryTable attempts={item.deliveries} />
+          <p>
+            <button type="button" onClick={() => void resend()} disabled={busy}>
+              {busy ? "Resending…" : "Resend"}
+            </button>
+          </p>
+          {error ? <ErrorBox error={error} /> : null}
+          <h3>Payload</h3>
+          <Json value={e} ns={ns} />
+        </div>
+      </details>
+    </li>
+  );
+}
+
+export function EventsView({ ns }: { ns: string }) {
+  const revision = useRevision(ns);
+  const { data, error, reload } = useData<List<EventWithDeliveries>>(nsPath(ns, "/events"), revision);
+  return (
+    <Section title="Events">
+      {error ? (
+        <ErrorBox error={error} />
+      ) : data ? (
+        data.data.length === 0 ? (
+          <p class="muted">No events yet.</p>
+        ) : (
+          <ul class="events">
+            {data.data.map((item) => (
+              <EventRow key={item.event.id} ns={ns} item={item} onResent={reload} />
+            ))}
+          </ul>
+        )
+      ) : (
+        <Loading />
+      )}
+    </Section>
+  );
+}
