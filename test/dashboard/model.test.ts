@@ -6,7 +6,7 @@ import { href, parseRoute, type Route } from "../../dashboard/src/route.js";
 import { layout, visible } from "../../dashboard/src/timeline.js";
 import type { TimelineItem } from "../../dashboard/src/types.js";
 
-test("routes read back from their addresses", () => {
+test("routes read back from their addresses", { timeout: 10_000 }, () => {
   const routes: Route[] = [
     { view: "namespaces" },
     { view: "namespace", ns: "checkout tests", tab: "resources" },
@@ -19,7 +19,7 @@ test("routes read back from their addresses", () => {
   assert.deepEqual(parseRoute("#/ns/a/nonsense"), { view: "namespace", ns: "a", tab: "resources" });
 });
 
-test("values as the dashboard writes them", () => {
+test("values as the dashboard writes them", { timeout: 10_000 }, () => {
   assert.equal(money(2000, "usd"), "20.00 USD");
   assert.equal(money(500, "jpy"), "500 JPY");
   assert.equal(summary({ amount: 2000, currency: "eur", description: "Order 7", status: "succeeded" }), "20.00 EUR · Order 7 · succeeded");
@@ -42,7 +42,7 @@ const item = (kind: TimelineItem["kind"], at: number, ref: string | null, endpoi
   detail: endpoint ? { endpoint } : {},
 });
 
-test("the timeline marks a delivery repeated to the same endpoint, and one out of its events' order", () => {
+test("the timeline marks a delivery repeated to the same endpoint, and one out of its events' order", { timeout: 10_000 }, () => {
   const placed = layout([
     item("request", 1000, "req_1"),
     item("event", 1001, "evt_a"),

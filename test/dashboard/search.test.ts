@@ -32,7 +32,7 @@ const TABLE: readonly (readonly [query: string, object: object, expected: boolea
 ];
 
 for (const [query, object, expected] of TABLE) {
-  test(`${JSON.stringify(query)} ${expected ? "matches" : "does not match"} ${(object as { id: string }).id}`, () => {
+  test(`${JSON.stringify(query)} ${expected ? "matches" : "does not match"} ${(object as { id: string }).id}`, { timeout: 10_000 }, () => {
     const q = parseQuery(query);
     assert.ok(q.ok, q.ok ? "" : q.error);
     assert.equal(matches(object, q.clauses), expected);
@@ -46,11 +46,11 @@ const REFUSED: readonly (readonly [string, string])[] = [
 ];
 
 for (const [query, error] of REFUSED) {
-  test(`${JSON.stringify(query)} is refused, saying why`, () => {
+  test(`${JSON.stringify(query)} is refused, saying why`, { timeout: 10_000 }, () => {
     assert.deepEqual(parseQuery(query), { ok: false, error });
   });
 }
 
-test("a filter's choices are the values present, sorted", () => {
+test("a filter's choices are the values present, sorted", { timeout: 10_000 }, () => {
   assert.deepEqual(valuesOf([{ status: "succeeded" }, { status: "canceled" }, { status: "succeeded" }, {}], "status"), ["canceled", "succeeded"]);
 });

@@ -31,14 +31,14 @@ function text(html: string): string {
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
 
-test("namespaces: each row links to its namespace and says its counts and last activity", () => {
+test("namespaces: each row links to its namespace and says its counts and last activity", { timeout: 10_000 }, () => {
   const html = renderToString(h(NamespacesTable, { namespaces: [{ name: "checkout", objects: 12, events: 5, last_activity: NOW - 3000 }, { name: "idle", objects: 1, events: 0, last_activity: null }], now: NOW }));
   assert.match(html, /<a href="#\/ns\/checkout\/resources">checkout<\/a>/);
   assert.equal(text(html), "Namespace Objects Events Last activity checkout 12 5 3 s ago idle 1 0 —");
   assert.match(renderToString(h(NamespacesTable, { namespaces: [], now: NOW })), /No namespace holds anything yet/);
 });
 
-test("the resource nav lists resources with objects, the chosen one marked; empty ones on request", () => {
+test("the resource nav lists resources with objects, the chosen one marked; empty ones on request", { timeout: 10_000 }, () => {
   const resources = [
     { object: "customer", id_prefix: "cus", count: 2 },
     { object: "refund", id_prefix: "re", count: 0 },
@@ -50,13 +50,13 @@ test("the resource nav lists resources with objects, the chosen one marked; empt
   assert.equal(text(renderToString(h(ResourceNav, { ns: "a", resources, selected: "customer", showEmpty: true }))), "Customers 2 Refunds 0 Payment intents 1");
 });
 
-test("an object table: ids link to their page, with the summary and creation time", () => {
+test("an object table: ids link to their page, with the summary and creation time", { timeout: 10_000 }, () => {
   const html = renderToString(h(ObjectTable, { ns: "a", objects: [{ id: "pi_3MtwBwLkdIwHu7", object: "payment_intent", amount: 2000, currency: "usd", status: "succeeded", created: NOW / 1000 }] }));
   assert.match(html, /<a class="id" href="#\/ns\/a\/objects\/pi_3MtwBwLkdIwHu7">pi_3MtwBwLkdIwHu7<\/a>/);
   assert.equal(text(html), "Id Summary Created pi_3MtwBwLkdIwHu7 20.00 USD · succeeded 2030-01-01 12:00:00");
 });
 
-test("an object's page: related objects by field, referrers, events, and JSON whose ids are links", () => {
+test("an object's page: related objects by field, referrers, events, and JSON whose ids are links", { timeout: 10_000 }, () => {
   const page: ObjectPage = {
     object: "payment_intent",
     data: { id: "pi_3MtwBwLkdIwHu7", object: "payment_intent", amount: 2000, currency: "usd", status: "succeeded", latest_charge: "ch_3MtwBwLkdIwHu7" },
@@ -72,14 +72,14 @@ test("an object's page: related objects by field, referrers, events, and JSON wh
   assert.match(html, /<span class="n">2000<\/span>/);
 });
 
-test("JSON reads as JSON.stringify writes it, indented by two", () => {
+test("JSON reads as JSON.stringify writes it, indented by two", { timeout: 10_000 }, () => {
   const value = { a: [1, "x", null, true, { d: "cus_NffrFeUfNV2Hib" }], b: {}, c: [], e: "say \"hi\"" };
   const html = renderToString(h(Json, { ns: "a", value }));
   const plain = html.replace(/<[^>]+>/g, "").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
   assert.equal(plain, JSON.stringify(value, null, 2));
 });
 
-test("delivery attempts: endpoint, attempt, response or error, timing, next retry", () => {
+test("delivery attempts: endpoint, attempt, response or error, timing, next retry", { timeout: 10_000 }, () => {
   const base: DeliveryAttempt = { at: NOW, event: "evt_1", event_type: "customer.created", endpoint: "we_1", url: "https://app.example/hooks", attempt: 1, status: 500, ok: false, duration_ms: 12, error: null, duplicate: false, next_retry_at: NOW + 1000 };
   const html = renderToString(
     h(DeliveryTable, {
@@ -95,25 +95,25 @@ test("delivery attempts: endpoint, attempt, response or error, timing, next retr
   ]);
 });
 
-test("the chaos journal names the fault, the rule and where it acted", () => {
+test("the chaos journal names the fault, the rule and where it acted", { timeout: 10_000 }, () => {
   const html = renderToString(h(JournalTable, { entries: [{ at: NOW, domain: "api", kind: "rate_limit", rule: 'endpoint_overrides["POST /v1/customers"][0]', request_id: "req_1", method: "POST", path: "/v1/customers" }] }));
   assert.equal(text(html), 'At Domain Fault Rule Where 2030-01-01 12:00:00 api rate_limit endpoint_overrides["POST /v1/customers"][0] POST /v1/customers · req_1');
   assert.match(renderToString(h(JournalTable, { entries: [] })), /No fault injected yet/);
 });
 
-test("the layer editor starts from the namespace's layer, labelled", () => {
+test("the layer editor starts from the namespace's layer, labelled", { timeout: 10_000 }, () => {
   const html = renderToString(h(LayerEditor, { ns: "a", layer: { payment: { failure_rate: 0.25 } }, onSaved: () => {} }));
   assert.match(html, /<label for="chaos-layer">/);
   assert.match(html, /<textarea id="chaos-layer"[^>]*>\{\n {2}&quot;payment&quot;: \{\n {4}&quot;failure_rate&quot;: 0.25\n {2}\}\n\}<\/textarea>/);
 });
 
-test("an error box says the type, the param and the message, as an alert", () => {
+test("an error box says the type, the param and the message, as an alert", { timeout: 10_000 }, () => {
   const html = renderToString(h(ErrorBox, { error: { type: "invalid_request_error", param: "payment.failure_rate", message: "payment.failure_rate must be a number in [0, 1], got 2" } }));
   assert.match(html, /role="alert"/);
   assert.equal(text(html), "invalid_request_error (payment.failure_rate) : payment.failure_rate must be a number in [0, 1], got 2");
 });
 
-test("the timeline puts each item in its lane, with its time and marks", () => {
+test("the timeline puts each item in its lane, with its time and marks", { timeout: 10_000 }, () => {
   const items = layout([
     { kind: "request", at: NOW, label: "POST /v1/customers 429", ref: null, request_id: "req_1", failed: true, detail: {} },
     { kind: "fault", at: NOW, label: "api rate_limit (api.rate_limit_rate)", ref: "req_1", request_id: "req_1", failed: true, detail: {} },
@@ -131,7 +131,7 @@ test("the timeline puts each item in its lane, with its time and marks", () => {
   assert.match(rows[2]!, /href="#\/ns\/a\/objects\/evt_1"/);
 });
 
-test("a namespace's tabs: each a link, the current one marked", () => {
+test("a namespace's tabs: each a link, the current one marked", { timeout: 10_000 }, () => {
   const html = renderToString(h(Tabs, { ns: "a", tab: "chaos" }));
   assert.equal(text(html), "Resources Events Timeline Chaos Time");
   assert.match(html, /href="#\/ns\/a\/chaos" aria-current="page"/);

@@ -8,7 +8,7 @@ import { LiveFeed, type LiveItem } from "../../src/live/feed.js";
 
 const item: LiveItem = { kind: "request", namespace: "a", at: 1, label: "POST /v1/customers 200", ref: "req_1" };
 
-test("with no subscriber the feed is inactive and builds nothing", () => {
+test("with no subscriber the feed is inactive and builds nothing", { timeout: 10_000 }, () => {
   const feed = new LiveFeed();
   let built = 0;
   assert.equal(feed.active, false);
@@ -16,7 +16,7 @@ test("with no subscriber the feed is inactive and builds nothing", () => {
   assert.equal(built, 0);
 });
 
-test("each subscriber hears each item once, until it unsubscribes", () => {
+test("each subscriber hears each item once, until it unsubscribes", { timeout: 10_000 }, () => {
   const feed = new LiveFeed();
   const heard: string[] = [];
   let built = 0;
@@ -31,7 +31,7 @@ test("each subscriber hears each item once, until it unsubscribes", () => {
   assert.deepEqual(heard, ["a POST /v1/customers 200", "b POST /v1/customers 200", "b POST /v1/customers 200"]);
 });
 
-test("a subscriber that throws does not keep the others from hearing, nor fails the publisher", () => {
+test("a subscriber that throws does not keep the others from hearing, nor fails the publisher", { timeout: 10_000 }, () => {
   const feed = new LiveFeed();
   const heard: LiveItem[] = [];
   feed.subscribe(() => {
