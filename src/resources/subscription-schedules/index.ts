@@ -28,6 +28,7 @@ import { resolveTaxRates } from "../tax-rates.js";
 import { cancelSubscription, createSubscription, subscriptions, updateSubscription, SERVER_CLOCK, type Subscription } from "../subscriptions/index.js";
 import { periodOf } from "../subscriptions/model.js";
 import { scheduleRelations, type PhaseBilling, type ScheduleWork } from "../subscriptions/schedule-relations.js";
+import type { DueSource } from "../subscriptions/due-queue.js";
 import { scheduleMachine, type Schedule, type ScheduleEffect, type ScheduleInput } from "./machine.js";
 
 export type { Schedule };
@@ -531,19 +532,35 @@ async function workOf(ctx: Context, s: Schedule): Promise<{ at: number; input: S
   return { at: phase.end_date, input: { type: "phase_end", phase: state.phase } };
 }
 
-async function nextWork(ctx: Context, clock: string, until: number): Promise<ScheduleWork | undefined> {
-  let best: ScheduleWork | undefined;
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await subscriptionSchedules.list(ctx, { limit: 100, where: { index: "clock", value: clock }, filter: (s) => s.status === "not_started" || s.status === "active", ...(cursor ? { startingAfter: cursor } : {}) });
-    for (const s of page.data) {
+/**
+ * The schedules of `clock` with work coming, as the billing run's queue reads them. A schedule's
+ * work also depends on its state entry, which every path writes together with the schedule
+ * itself (`run` saves it), so the schedule's own writes are enough to watch.
+ */
+function dueSource(clock: string): DueSource<Schedule, ScheduleWork> {
+  const pending = (s: Schedule) => s.status === "not_started" || s.status === "active";
+  return {
+    watched: [subscriptionSchedules.object],
+    async all(ctx) {
+      const out: Schedule[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await subscriptionSchedules.list(ctx, { limit: 100, where: { index: "clock", value: clock }, filter: pending, ...(cursor ? { startingAfter: cursor } : {}) });
+        out.push(...page.data);
+        if (!page.hasMore) return out;
+        cursor = page.data[page.data.length - 1]!.id;
+      }
+    },
+    async one(ctx, id) {
+      const s = await subscriptionSchedules.get(ctx, id);
+      return s && pending(s) && (typeof s.test_clock === "string" ? s.test_clock : SERVER_CLOCK) === clock ? s : undefined;
+    },
+    ownerOf: async () => undefined,
+    async workOf(ctx, s) {
       const w = await workOf(ctx, s);
-      if (w && w.at <= until && (!best || w.at < best.at)) best = { at: w.at, schedule: s.id };
-    }
-    if (!page.hasMore) break;
-    cursor = page.data[page.data.length - 1]!.id;
-  }
-  return best;
+      return w ? [{ at: w.at, schedule: s.id }] : [];
+    },
+  };
 }
 
 async function performWork(ctx: Context, work: ScheduleWork): Promise<void> {
@@ -585,7 +602,7 @@ export const subscriptionSchedulesModule: ResourceModule = {
   resources: [subscriptionSchedules as never],
   relate(r) {
     r.on(scheduleRelations.canceled, abortBySubscription);
-    r.provide(scheduleRelations.work, { next: nextWork, perform: performWork, phaseAt });
+    r.provide(scheduleRelations.work, { source: dueSource, perform: performWork, phaseAt });
   },
   endpoints: [
     endpoint({

@@ -1,13 +1,14 @@
 /**
  * @module subscriptions/due-queue
- * The billing work of one clock's subscriptions, earliest first, kept across
- * the steps of a billing run. Without it each step asked every subscription
- * of the clock what it had due, so advancing a clock that bills N
- * subscriptions cost N² (200 monthly subscriptions over a year: about 12 s).
+ * The billing work of one clock's items (its subscriptions; its subscription
+ * schedules), earliest first, kept across the steps of a billing run. Without
+ * it each step asked every item of the clock what it had due, so advancing a
+ * clock that bills N subscriptions cost N² (200 monthly subscriptions over a
+ * year: about 12 s), and as much again for N schedules.
  *
- * The queue reads every subscription once, then after each step re-reads only
- * the subscriptions that step wrote (or whose invoices it wrote), which a
- * recording store tells it. A write by anyone else (a request served between
+ * The queue reads every item once, then after each step re-reads only the
+ * items that step wrote (or whose owned objects, such as a subscription's
+ * invoices, it wrote), which a recording store tells it. A write by anyone else (a request served between
  * two steps) shows as a store revision the run did not make, and the queue is
  * read afresh. A store that cannot tell its revisions gets a fresh read at
  * every step, as before.
@@ -21,45 +22,49 @@ export interface Due {
   readonly at: number;
 }
 
-/** Where the queue reads subscriptions and invoices, and what it asks of each subscription. */
+/** Where the queue reads its items (subscriptions, schedules), and what it asks of each. */
 export interface DueSource<S extends { readonly id: string }, W extends Due> {
-  readonly subscriptions: string;
-  readonly invoices: string;
-  /** The subscriptions of the clock, in the order ties are broken (the store's list order). */
+  /**
+   * The collections whose writes can change what is due: the first holds the
+   * items themselves, the others objects that belong to an item (a
+   * subscription's invoices).
+   */
+  readonly watched: readonly [string, ...string[]];
+  /** The items of the clock, in the order ties are broken (the store's list order). */
   all(ctx: Context): Promise<readonly S[]>;
-  /** One subscription, or undefined when it no longer follows the clock. */
+  /** One item, or undefined when it no longer has work on the clock. */
   one(ctx: Context, id: string): Promise<S | undefined>;
-  /** The subscription an invoice bills, if any. */
-  ownerOf(ctx: Context, invoice: string): Promise<string | undefined>;
-  /** What the subscription has coming, in the order ties are broken. */
-  workOf(ctx: Context, sub: S): Promise<readonly W[]>;
+  /** The item an object of one of the other watched collections belongs to, if any. */
+  ownerOf(ctx: Context, collection: string, id: string): Promise<string | undefined>;
+  /** What the item has coming, in the order ties are broken. */
+  workOf(ctx: Context, item: S): Promise<readonly W[]>;
 }
 
 interface Entry<W> extends HeapTimer {
   readonly work: W;
 }
 
-/** Ties at one moment go to the subscription listed first, then to its work in the order given. */
+/** Ties at one moment go to the item listed first, then to its work in the order given. */
 const SLOTS = 64;
 
 /** What one step wrote to the watched collections. */
 export interface Writes {
-  readonly subscriptions: Set<string>;
-  readonly invoices: Set<string>;
-  /** A subscription was created: its place among the others is known only from a fresh read. */
-  created: boolean;
-  count: Map<string, number>;
+  /** The ids written, per collection. */
+  readonly ids: Map<string, Set<string>>;
+  /** Collections an object was inserted into: a new item's place is known only from a fresh read. */
+  readonly inserted: Set<string>;
+  readonly count: Map<string, number>;
 }
 
 /** A store that notes the writes to `watched` collections of `ns` into `writes` and passes everything through. */
-export function recordingStore(store: Store, ns: string, watched: { subscriptions: string; invoices: string }, writes: Writes): Store {
+export function recordingStore(store: Store, ns: string, watched: Iterable<string>, writes: Writes): Store {
+  const collections = new Set(watched);
   const note = (n: string, collection: string, id: string, created: boolean): void => {
-    if (n !== ns) return;
-    if (collection === watched.subscriptions) {
-      writes.subscriptions.add(id);
-      if (created) writes.created = true;
-    } else if (collection === watched.invoices) writes.invoices.add(id);
-    else return;
+    if (n !== ns || !collections.has(collection)) return;
+    let ids = writes.ids.get(collection);
+    if (!ids) writes.ids.set(collection, (ids = new Set()));
+    ids.add(id);
+    if (created) writes.inserted.add(collection);
     writes.count.set(collection, (writes.count.get(collection) ?? 0) + 1);
   };
   return {
@@ -85,7 +90,7 @@ export function recordingStore(store: Store, ns: string, watched: { subscription
 
 /** Empty write notes for one step. */
 export function noWrites(): Writes {
-  return { subscriptions: new Set(), invoices: new Set(), created: false, count: new Map() };
+  return { ids: new Map(), inserted: new Set(), count: new Map() };
 }
 
 export class DueQueue<S extends { readonly id: string }, W extends Due> {
@@ -110,17 +115,23 @@ export class DueQueue<S extends { readonly id: string }, W extends Due> {
   /** Brings the queue up to date after a step that wrote `writes` (the step's own writes, recorded). */
   async after(ctx: Context, writes: Writes, performed?: string): Promise<void> {
     if (this.#revisions === undefined) return;
-    if (writes.created) {
+    const [items, ...owned] = this.#source.watched;
+    if (writes.inserted.has(items)) {
       this.#revisions = undefined;
       return;
     }
     // The revisions the store should show if no one else wrote meanwhile.
-    for (const [collection, n] of writes.count) this.#revisions.set(collection, (this.#revisions.get(collection) ?? 0) + n);
-    const touched = new Set(writes.subscriptions);
+    for (const collection of this.#source.watched) {
+      const n = writes.count.get(collection);
+      if (n !== undefined) this.#revisions.set(collection, (this.#revisions.get(collection) ?? 0) + n);
+    }
+    const touched = new Set(writes.ids.get(items));
     if (performed !== undefined) touched.add(performed);
-    for (const invoice of writes.invoices) {
-      const owner = await this.#source.ownerOf(ctx, invoice);
-      if (owner !== undefined) touched.add(owner);
+    for (const collection of owned) {
+      for (const id of writes.ids.get(collection) ?? []) {
+        const owner = await this.#source.ownerOf(ctx, collection, id);
+        if (owner !== undefined) touched.add(owner);
+      }
     }
     for (const id of touched) await this.#refresh(ctx, id);
   }
@@ -129,7 +140,7 @@ export class DueQueue<S extends { readonly id: string }, W extends Due> {
     const expected = this.#revisions;
     const revision = ctx.store.revision?.bind(ctx.store);
     if (expected === undefined || revision === undefined) return false;
-    for (const collection of [this.#source.subscriptions, this.#source.invoices]) {
+    for (const collection of this.#source.watched) {
       if (revision(ctx.ns, collection) !== (expected.get(collection) ?? 0)) return false;
     }
     return true;
@@ -137,14 +148,14 @@ export class DueQueue<S extends { readonly id: string }, W extends Due> {
 
   async #readAll(ctx: Context): Promise<void> {
     const revision = ctx.store.revision?.bind(ctx.store);
-    const before = revision ? new Map([this.#source.subscriptions, this.#source.invoices].map((c) => [c, revision(ctx.ns, c)])) : undefined;
+    const before = revision ? new Map(this.#source.watched.map((c) => [c, revision(ctx.ns, c)])) : undefined;
     this.#heap = new TimerHeap();
     this.#entries.clear();
     this.#rank.clear();
-    const subs = await this.#source.all(ctx);
-    for (const [rank, sub] of subs.entries()) {
-      this.#rank.set(sub.id, rank);
-      this.#queue(sub.id, await this.#source.workOf(ctx, sub));
+    const items = await this.#source.all(ctx);
+    for (const [rank, item] of items.entries()) {
+      this.#rank.set(item.id, rank);
+      this.#queue(item.id, await this.#source.workOf(ctx, item));
     }
     // Someone wrote while the queue was being read: the next step reads it again.
     const unchanged = before !== undefined && [...before].every(([c, r]) => revision!(ctx.ns, c) === r);
@@ -154,14 +165,14 @@ export class DueQueue<S extends { readonly id: string }, W extends Due> {
   async #refresh(ctx: Context, id: string): Promise<void> {
     for (const e of this.#entries.get(id) ?? []) this.#heap.cancel(e);
     this.#entries.delete(id);
-    const sub = await this.#source.one(ctx, id);
-    if (sub === undefined) return;
+    const item = await this.#source.one(ctx, id);
+    if (item === undefined) return;
     if (!this.#rank.has(id)) {
-      // A subscription that joined the clock: only a fresh read knows its place.
+      // An item that joined the clock: only a fresh read knows its place.
       this.#revisions = undefined;
       return;
     }
-    this.#queue(id, await this.#source.workOf(ctx, sub));
+    this.#queue(id, await this.#source.workOf(ctx, item));
   }
 
   #queue(id: string, work: readonly W[]): void {

@@ -14,7 +14,7 @@ import { noticeKeys, retriesExhausted, retryAt, workOf as dueWorkOf, type Work a
 import type { BillingSettings } from "../../billing/options.js";
 import { at } from "../../billing/time.js";
 import { noticeKeySent } from "./notices.js";
-import { scheduleRelations } from "./schedule-relations.js";
+import { scheduleRelations, type ScheduleWork } from "./schedule-relations.js";
 import { DueQueue, noWrites, recordingStore, type DueSource } from "./due-queue.js";
 
 /** A billing run lets other requests in after this many pieces of work... */
@@ -40,8 +40,7 @@ async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Prom
 /** The subscriptions following `clock` (a test clock id, or the server clock), as the billing queue reads them. */
 function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, SubscriptionWork> {
   return {
-    subscriptions: subscriptions.object,
-    invoices: invoices.object,
+    watched: [subscriptions.object, invoices.object],
     async all(ctx) {
       const out: Subscription[] = [];
       let cursor: string | undefined;
@@ -56,7 +55,7 @@ function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, S
       const sub = await subscriptions.get(ctx, id);
       return sub && (typeof sub.test_clock === "string" ? sub.test_clock : SERVER_CLOCK) === clock ? sub : undefined;
     },
-    async ownerOf(ctx, id) {
+    async ownerOf(ctx, _collection, id) {
       const inv = await invoices.get(ctx, id);
       return typeof inv?.subscription === "string" ? inv.subscription : undefined;
     },
@@ -64,13 +63,18 @@ function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, S
   };
 }
 
-/** The earliest due work: the queue's, or a subscription schedule's. */
-async function nextWork(ctx: Context, queue: DueQueue<Subscription, SubscriptionWork>, clock: string, until: number): Promise<Work | undefined> {
-  const best = await queue.next(ctx, until);
+/** The earliest due work: the subscriptions' queue's, or the schedules'. */
+async function nextWork(ctx: Context, queues: Queues, until: number): Promise<Work | undefined> {
+  const best = await queues.subscriptions.next(ctx, until);
   // A schedule's phase change wins a tie: the renewal at a phase's end bills the next phase's prices.
-  const scheduled = await ctx.services.relations.port(scheduleRelations.work)?.next(ctx, clock, until);
+  const scheduled = await queues.schedules?.next(ctx, until);
   if (scheduled && (!best || scheduled.at <= best.at)) return { kind: "schedule", ...scheduled };
   return best;
+}
+
+interface Queues {
+  readonly subscriptions: DueQueue<Subscription, SubscriptionWork>;
+  readonly schedules: DueQueue<{ readonly id: string }, ScheduleWork> | undefined;
 }
 
 async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void> {
@@ -131,15 +135,18 @@ export async function runUntil(ctx: Context, clock: string | null, until: number
   let done = 0;
   let sinceYield = 0;
   let yielded = performance.now();
-  const queue = new DueQueue(dueSource(key, settings));
-  const watched = { subscriptions: subscriptions.object, invoices: invoices.object };
+  const subscriptionSource = dueSource(key, settings);
+  const scheduleSource = ctx.services.relations.port(scheduleRelations.work)?.source(key);
+  const queues: Queues = { subscriptions: new DueQueue(subscriptionSource), schedules: scheduleSource && new DueQueue(scheduleSource) };
+  const watched = [...subscriptionSource.watched, ...(scheduleSource?.watched ?? [])];
   for (;;) {
-    const w = await nextWork(ctx, queue, key, until);
+    const w = await nextWork(ctx, queues, until);
     if (!w) return done;
     await beforeStep?.(w.at);
     const writes = noWrites();
     await perform({ ...at(ctx, w.at), store: recordingStore(ctx.store, ctx.ns, watched, writes) }, w, settings);
-    await queue.after(ctx, writes, w.kind === "schedule" ? undefined : w.sub.id);
+    await queues.subscriptions.after(ctx, writes, w.kind === "schedule" ? undefined : w.sub.id);
+    await queues.schedules?.after(ctx, writes, w.kind === "schedule" ? w.schedule : undefined);
     done++;
     // The in-memory store answers in microtasks, so a long run (years of renewals) would hold the event
     // loop, and every other request, until it ends: between two pieces of work (a consistent state) it

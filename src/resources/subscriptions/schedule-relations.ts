@@ -8,6 +8,7 @@
 import { hook, optionalPort, type Hook, type Port } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { Subscription } from "./model.js";
+import type { DueSource } from "./due-queue.js";
 
 /** One piece of a schedule's billing work: when (Unix seconds), for which schedule. */
 export interface ScheduleWork {
@@ -29,8 +30,12 @@ export interface ScheduleBilling {
    * its prices); `undefined` when the subscription bills as it stands.
    */
   phaseAt(ctx: Context, subscription: Subscription, at: number): Promise<PhaseBilling | undefined>;
-  /** The earliest work due by `until` of the schedules following `clock` (a test clock id, or the server clock's index value). */
-  next(ctx: Context, clock: string, until: number): Promise<ScheduleWork | undefined>;
+  /**
+   * The schedules following `clock` (a test clock id, or the server clock's
+   * index value) and their work, as the billing run's queue reads them: once
+   * per run, then only the schedules each step wrote.
+   */
+  source(clock: string): DueSource<{ readonly id: string }, ScheduleWork>;
   /** Performs it (the context's time is the moment it was due). */
   perform(ctx: Context, work: ScheduleWork): Promise<void>;
 }

@@ -20,18 +20,18 @@ interface Work {
 }
 
 const NS = "ns";
-const WATCHED = { subscriptions: "sub", invoices: "inv" };
+const WATCHED = ["sub", "inv"] as const;
 
 function rig(store: Store = new MemoryStore()) {
   const reads = { all: 0, workOf: new Map<string, number>() };
   const source: DueSource<Sub, Work> = {
-    ...WATCHED,
+    watched: WATCHED,
     async all(ctx) {
       reads.all++;
       return (await ctx.store.list<Sub>(NS, "sub", { limit: 1000 })).data;
     },
     one: (ctx, id) => ctx.store.get<Sub>(NS, "sub", id),
-    ownerOf: async (ctx, id) => (await ctx.store.get<{ id: string; subscription: string }>(NS, "inv", id))?.subscription,
+    ownerOf: async (ctx, _collection, id) => (await ctx.store.get<{ id: string; subscription: string }>(NS, "inv", id))?.subscription,
     async workOf(_ctx, sub) {
       reads.workOf.set(sub.id, (reads.workOf.get(sub.id) ?? 0) + 1);
       return sub.due.map((at, n) => ({ at, sub: sub.id, n }));
