@@ -239,6 +239,7 @@ const OPTION_CHECKS: Shape<PaperTigerOptions> = {
     markUncollectible: boolean,
     upcomingDays: nonNegative,
     trialWillEndDays: nonNegative,
+    willBeDueDays: nonNegative,
     incompleteExpiryHours: positive,
   }),
   automaticPayouts: boolean,

@@ -44,7 +44,7 @@ const REFUSED: Array<[unknown, string, string]> = [
   [{ realClock: { now: () => 0 } }, "realClock", "paper-tiger option realClock must be a Clock (an object with now, setTimeout, clearTimeout), got an object"],
   [{ store: {} }, "store", "paper-tiger option store must be a Store (an object with defineCollection, get, insert, replace, remove, list, count, kvGet, kvSet, dropNamespace, clear), got an object"],
   [{ automaticPayouts: "yes" }, "automaticPayouts", 'paper-tiger option automaticPayouts must be true or false, got "yes"'],
-  [{ billing: { retryDay: [1] } }, "billing.retryDay", 'unknown paper-tiger option billing.retryDay (did you mean "retryDays"?); the options of billing are retryDays, finalAction, markUncollectible, upcomingDays, trialWillEndDays, incompleteExpiryHours'],
+  [{ billing: { retryDay: [1] } }, "billing.retryDay", 'unknown paper-tiger option billing.retryDay (did you mean "retryDays"?); the options of billing are retryDays, finalAction, markUncollectible, upcomingDays, trialWillEndDays, willBeDueDays, incompleteExpiryHours'],
   [{ billing: { retryDays: [3, 0] } }, "billing.retryDays[1]", "paper-tiger option billing.retryDays[1] must be a positive number, got 0"],
   [{ billing: { finalAction: "delete" } }, "billing.finalAction", 'paper-tiger option billing.finalAction must be "cancel" or "unpaid", got "delete"'],
   [{ chaos: { api: { error_rate: 2 } } }, "chaos.api.error_rate", "paper-tiger option chaos: api.error_rate must be a number in [0, 1], got 2"],

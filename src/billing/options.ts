@@ -16,6 +16,12 @@ export interface BillingOptions {
   upcomingDays?: number;
   /** Days before a trial ends that `customer.subscription.trial_will_end` is sent. Default 3. */
   trialWillEndDays?: number;
+  /**
+   * Days before an open `send_invoice` invoice's due date that `invoice.will_be_due` is sent
+   * (Stripe sends it "X number of days before an invoice becomes due", X set in the account's
+   * automations). Default 3; 0 sends none.
+   */
+  willBeDueDays?: number;
   /** Hours an `incomplete` subscription waits for its first payment before it expires. Default 23. */
   incompleteExpiryHours?: number;
 }
@@ -30,6 +36,7 @@ export function billingSettings(options: BillingOptions = {}): BillingSettings {
     markUncollectible: options.markUncollectible ?? false,
     upcomingDays: options.upcomingDays ?? 3,
     trialWillEndDays: options.trialWillEndDays ?? 3,
+    willBeDueDays: options.willBeDueDays ?? 3,
     incompleteExpiryHours: options.incompleteExpiryHours ?? 23,
   };
   for (const d of s.retryDays) if (!(d > 0)) throw new RangeError(`billing.retryDays entries must be positive numbers of days, got ${d}`);

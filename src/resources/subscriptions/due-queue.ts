@@ -38,6 +38,11 @@ export interface DueSource<S extends { readonly id: string }, W extends Due> {
   ownerOf(ctx: Context, collection: string, id: string): Promise<string | undefined>;
   /** What the item has coming, in the order ties are broken. */
   workOf(ctx: Context, item: S): Promise<readonly W[]>;
+  /**
+   * Ties between items don't matter (invoice notices): an item that joins the clock ranks after
+   * the others instead of costing a fresh read of all of them.
+   */
+  readonly appendNew?: boolean;
 }
 
 interface Entry<W> extends HeapTimer {
@@ -116,7 +121,7 @@ export class DueQueue<S extends { readonly id: string }, W extends Due> {
   async after(ctx: Context, writes: Writes, performed?: string): Promise<void> {
     if (this.#revisions === undefined) return;
     const [items, ...owned] = this.#source.watched;
-    if (writes.inserted.has(items)) {
+    if (writes.inserted.has(items) && !this.#source.appendNew) {
       this.#revisions = undefined;
       return;
     }
@@ -168,9 +173,12 @@ export class DueQueue<S extends { readonly id: string }, W extends Due> {
     const item = await this.#source.one(ctx, id);
     if (item === undefined) return;
     if (!this.#rank.has(id)) {
-      // An item that joined the clock: only a fresh read knows its place.
-      this.#revisions = undefined;
-      return;
+      if (this.#source.appendNew) this.#rank.set(id, this.#rank.size);
+      else {
+        // An item that joined the clock: only a fresh read knows its place.
+        this.#revisions = undefined;
+        return;
+      }
     }
     this.#queue(id, await this.#source.workOf(ctx, item));
   }

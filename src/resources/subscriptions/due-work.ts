@@ -80,6 +80,46 @@ export function workOf(view: BillingView, s: BillingSettings): Work[] {
 }
 
 /**
+ * A notice an open `send_invoice` invoice has coming, whoever billed it: `invoice.will_be_due`
+ * `willBeDueDays` before its due date, and, for an invoice no subscription bills (a
+ * subscription's own work sends its overdue notice and makes it `past_due`), `invoice.overdue`
+ * at the due date.
+ */
+export interface InvoiceNotice {
+  readonly kind: "will_be_due" | "overdue";
+  readonly at: number;
+  readonly invoice: string;
+}
+
+/** The key an invoice notice is marked sent under: one per kind, invoice and due date. */
+export function invoiceNoticeKey(kind: InvoiceNotice["kind"], invoice: string, due: number): string {
+  return `${kind}:${invoice}:${due}`;
+}
+
+/** Whether `inv` can have notices coming: open, sent for payment, with a due date. */
+export function awaitsPayment(inv: Invoice): inv is Invoice & { due_date: number } {
+  return inv.status === "open" && inv.collection_method === "send_invoice" && inv.due_date !== null;
+}
+
+/** The notice keys {@link invoiceNoticesOf} asks about for `inv`. */
+export function invoiceNoticeKeys(inv: Invoice): string[] {
+  return awaitsPayment(inv) ? [invoiceNoticeKey("will_be_due", inv.id, inv.due_date), invoiceNoticeKey("overdue", inv.id, inv.due_date)] : [];
+}
+
+/** The notices `inv` has coming, given the keys already marked sent. */
+export function invoiceNoticesOf(inv: Invoice, sent: ReadonlySet<string>, s: BillingSettings): InvoiceNotice[] {
+  if (!awaitsPayment(inv)) return [];
+  const out: InvoiceNotice[] = [];
+  const due = inv.due_date;
+  const notice = due - s.willBeDueDays * DAY;
+  // Like invoice.upcoming: a notice whose moment passed before the invoice was finalized is not sent late.
+  const finalized = inv.status_transitions?.finalized_at ?? inv.created;
+  if (s.willBeDueDays > 0 && notice > finalized && !sent.has(invoiceNoticeKey("will_be_due", inv.id, due))) out.push({ kind: "will_be_due", at: notice, invoice: inv.id });
+  if (typeof inv.subscription !== "string" && !sent.has(invoiceNoticeKey("overdue", inv.id, due))) out.push({ kind: "overdue", at: due, invoice: inv.id });
+  return out;
+}
+
+/**
  * The earliest work due by `until` among `views` (listed as the store lists them, newest
  * subscription first); on a tie the first considered wins. `undefined`: nothing is due.
  */

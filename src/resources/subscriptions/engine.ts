@@ -10,10 +10,10 @@ import type { Context } from "../../kernel/context.js";
 import { invoices, attemptPayment, type Invoice } from "../invoices/index.js";
 import { endTrialWithoutPaymentMethod, resumeCollection } from "./lifecycle.js";
 import { billingOf, expirePendingUpdate, stepSubscription, subscriptions, SERVER_CLOCK, type Subscription } from "./index.js";
-import { noticeKeys, retriesExhausted, retryAt, workOf as dueWorkOf, type Work as DueWork } from "./due-work.js";
+import { awaitsPayment, invoiceNoticeKey, invoiceNoticeKeys, invoiceNoticesOf, noticeKeys, retriesExhausted, retryAt, workOf as dueWorkOf, type InvoiceNotice, type Work as DueWork } from "./due-work.js";
 import type { BillingSettings } from "../../billing/options.js";
 import { at } from "../../billing/time.js";
-import { noticeKeySent } from "./notices.js";
+import { markNoticeKey, noticeKeySent } from "./notices.js";
 import { scheduleRelations, type ScheduleWork } from "./schedule-relations.js";
 import { DueQueue, noWrites, recordingStore, type DueSource } from "./due-queue.js";
 
@@ -27,7 +27,9 @@ type SubscriptionWork = DueWork & { sub: Subscription; latest?: Invoice | undefi
 type Work =
   | SubscriptionWork
   /** A subscription schedule's work (a phase starts or ends), performed by the schedules module. */
-  | { kind: "schedule"; at: number; schedule: string };
+  | { kind: "schedule"; at: number; schedule: string }
+  /** A notice of an invoice sent for payment (due-work.ts decides). */
+  | { kind: "invoice_notice"; at: number; notice: InvoiceNotice };
 
 /** Every piece of work a subscription has coming (due-work.ts decides, over what this reads). */
 async function workOf(ctx: Context, sub: Subscription, s: BillingSettings): Promise<SubscriptionWork[]> {
@@ -63,23 +65,67 @@ function dueSource(clock: string, s: BillingSettings): DueSource<Subscription, S
   };
 }
 
+/** Which clock an invoice follows, as the queues key clocks. */
+const clockOfInvoice = (inv: Invoice): string => (typeof inv.test_clock === "string" ? inv.test_clock : SERVER_CLOCK);
+/** The index of invoices awaiting payment by clock: built on first use, holding only those. */
+const awaitingPayment = (inv: Invoice): string | null => (awaitsPayment(inv) ? clockOfInvoice(inv) : null);
+
+/** The invoices following `clock` that were sent for payment, and their notices. */
+function invoiceSource(clock: string, s: BillingSettings): DueSource<Invoice, InvoiceNotice> {
+  return {
+    watched: [invoices.object],
+    appendNew: true,
+    async all(ctx) {
+      const out: Invoice[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await invoices.list(ctx, { limit: 100, where: { index: "awaiting_payment", value: clock, key: awaitingPayment }, ...(cursor ? { startingAfter: cursor } : {}) });
+        out.push(...page.data);
+        if (!page.hasMore) return out;
+        cursor = page.data[page.data.length - 1]!.id;
+      }
+    },
+    async one(ctx, id) {
+      const inv = await invoices.get(ctx, id);
+      return inv && awaitingPayment(inv) === clock ? inv : undefined;
+    },
+    ownerOf: async () => undefined,
+    async workOf(ctx, inv) {
+      const sent = new Set<string>();
+      for (const key of invoiceNoticeKeys(inv)) if (await noticeKeySent(ctx, key)) sent.add(key);
+      return invoiceNoticesOf(inv, sent, s);
+    },
+  };
+}
+
 /** The earliest due work: the subscriptions' queue's, or the schedules'. */
 async function nextWork(ctx: Context, queues: Queues, until: number): Promise<Work | undefined> {
   const best = await queues.subscriptions.next(ctx, until);
   // A schedule's phase change wins a tie: the renewal at a phase's end bills the next phase's prices.
   const scheduled = await queues.schedules?.next(ctx, until);
   if (scheduled && (!best || scheduled.at <= best.at)) return { kind: "schedule", ...scheduled };
+  // An invoice's notice loses a tie: the subscription's own work at that moment comes first.
+  const notice = await queues.invoices.next(ctx, until);
+  if (notice && (!best || notice.at < best.at)) return { kind: "invoice_notice", at: notice.at, notice };
   return best;
 }
 
 interface Queues {
   readonly subscriptions: DueQueue<Subscription, SubscriptionWork>;
   readonly schedules: DueQueue<{ readonly id: string }, ScheduleWork> | undefined;
+  readonly invoices: DueQueue<Invoice, InvoiceNotice>;
 }
 
 async function perform(ctx: Context, w: Work, s: BillingSettings): Promise<void> {
   if (w.kind === "schedule") {
     await ctx.services.relations.port(scheduleRelations.work)?.perform(ctx, w);
+    return;
+  }
+  if (w.kind === "invoice_notice") {
+    const inv = await invoices.get(ctx, w.notice.invoice);
+    if (!inv || !awaitsPayment(inv)) return;
+    await markNoticeKey(ctx, invoiceNoticeKey(w.notice.kind, inv.id, inv.due_date));
+    await invoices.emit(ctx, w.notice.kind === "will_be_due" ? "invoice.will_be_due" : "invoice.overdue", inv);
     return;
   }
   const sub = (await subscriptions.get(ctx, w.sub.id)) ?? w.sub;
@@ -137,7 +183,7 @@ export async function runUntil(ctx: Context, clock: string | null, until: number
   let yielded = performance.now();
   const subscriptionSource = dueSource(key, settings);
   const scheduleSource = ctx.services.relations.port(scheduleRelations.work)?.source(key);
-  const queues: Queues = { subscriptions: new DueQueue(subscriptionSource), schedules: scheduleSource && new DueQueue(scheduleSource) };
+  const queues: Queues = { subscriptions: new DueQueue(subscriptionSource), schedules: scheduleSource && new DueQueue(scheduleSource), invoices: new DueQueue(invoiceSource(key, settings)) };
   const watched = [...subscriptionSource.watched, ...(scheduleSource?.watched ?? [])];
   for (;;) {
     const w = await nextWork(ctx, queues, until);
@@ -145,8 +191,9 @@ export async function runUntil(ctx: Context, clock: string | null, until: number
     await beforeStep?.(w.at);
     const writes = noWrites();
     await perform({ ...at(ctx, w.at), store: recordingStore(ctx.store, ctx.ns, watched, writes) }, w, settings);
-    await queues.subscriptions.after(ctx, writes, w.kind === "schedule" ? undefined : w.sub.id);
+    await queues.subscriptions.after(ctx, writes, "sub" in w ? w.sub.id : undefined);
     await queues.schedules?.after(ctx, writes, w.kind === "schedule" ? w.schedule : undefined);
+    await queues.invoices.after(ctx, writes, w.kind === "invoice_notice" ? w.notice.invoice : undefined);
     done++;
     // The in-memory store answers in microtasks, so a long run (years of renewals) would hold the event
     // loop, and every other request, until it ends: between two pieces of work (a consistent state) it

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { billingSettings } from "../../../src/billing/options.js";
 import type { Subscription } from "../../../src/resources/subscriptions/model.js";
 import type { Invoice } from "../../../src/resources/invoices/index.js";
-import { nextDue, noticeKey, noticeKeys, renewalPeriod, retriesExhausted, retryAt, STEPS, workOf, type BillingView, type Work } from "../../../src/resources/subscriptions/due-work.js";
+import { invoiceNoticeKey, invoiceNoticeKeys, invoiceNoticesOf, nextDue, noticeKey, noticeKeys, renewalPeriod, retriesExhausted, retryAt, STEPS, workOf, type BillingView, type Work } from "../../../src/resources/subscriptions/due-work.js";
 import { billingSetup } from "../../billing/helpers.js";
 import { deepFreeze, trapped } from "../../helpers/machines.js";
 import { at, DAY, openInvoice, price, SETTINGS, subscription, T0 } from "./fixtures.js";
@@ -66,6 +66,32 @@ describe("due work", { timeout: 60_000 }, () => {
     assert.equal(nextDue([twin, late], PE, SETTINGS)?.subscription, "sub_4");
     assert.equal(nextDue([late, twin], PE, SETTINGS)?.subscription, "sub_2");
     assert.equal(nextDue([], PE, SETTINGS), undefined);
+  });
+
+  test("invoice notices, as a table: will_be_due before the due date, overdue for an invoice no subscription bills", () => {
+    const due = T0 + 10 * DAY;
+    const sent = openInvoice({ collection_method: "send_invoice", due_date: due, subscription: null });
+    const ofSub = { ...sent, subscription: "sub_1" };
+    const rows: Array<[string, Invoice, string[], string[], ReturnType<typeof billingSettings>?]> = [
+      ["a one-off invoice sent for payment: both, 3 days before and at the due date", sent, [], ["will_be_due@168h", "overdue@240h"]],
+      ["a subscription's: only will_be_due (its own work sends the overdue)", ofSub, [], ["will_be_due@168h"]],
+      ["each goes once", sent, [invoiceNoticeKey("will_be_due", sent.id, due)], ["overdue@240h"]],
+      ["...and the overdue too", sent, [invoiceNoticeKey("will_be_due", sent.id, due), invoiceNoticeKey("overdue", sent.id, due)], []],
+      ["a notice that would precede the finalization is not sent", { ...sent, due_date: T0 + 2 * DAY }, [], ["overdue@48h"]],
+      ["willBeDueDays sets it", sent, [], ["will_be_due@120h", "overdue@240h"], billingSettings({ willBeDueDays: 5 })],
+      ["0 sends none", sent, [], ["overdue@240h"], billingSettings({ willBeDueDays: 0 })],
+      ["a paid invoice has nothing coming", { ...sent, status: "paid" }, [], []],
+      ["nor a void one", { ...sent, status: "void" }, [], []],
+      ["nor one charged automatically", { ...sent, collection_method: "charge_automatically", due_date: null }, [], []],
+      ["nor a draft", { ...sent, status: "draft" }, [], []],
+    ];
+    for (const [name, inv, keys, expected, settings] of rows) {
+      const got = trapped(() => invoiceNoticesOf(deepFreeze(inv), new Set(keys), settings ?? SETTINGS));
+      assert.deepEqual(got.map((n) => `${n.kind}@${(n.at - T0) / 3600}h`), expected, name);
+      assert.ok(got.every((n) => n.invoice === inv.id), name);
+    }
+    assert.deepEqual(invoiceNoticeKeys(sent), [`will_be_due:${sent.id}:${due}`, `overdue:${sent.id}:${due}`]);
+    assert.deepEqual(invoiceNoticeKeys({ ...sent, status: "paid" }), []);
   });
 
   test("the retry schedule: 3, 5 and 7 days after each failure, then none", () => {
