@@ -204,7 +204,7 @@ const SAMPLES: Samples = {
     duplicatePrice: ["price_123", "items[1][price]"],
     priceDataCurrency: [1, "usd"],
     priceDataInterval: [1, CYCLE],
-    addItemRecurring: ["price_123", 0],
+    addItemRecurring: ["price_123", "add_invoice_items[0][price]"],
     anchorOutOfRange: [],
     firstPaymentRequiresAction: [],
     updatePaymentRequiresAction: [],

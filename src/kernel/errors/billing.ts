@@ -150,7 +150,7 @@ export const SubscriptionErrors = defineErrors({
     invalidRequest(400, `items[${i}][price_data][currency] must be ${currency}, the currency of the subscription.`, { param: `items[${i}][price_data][currency]` }),
   priceDataInterval: (i: number, cycle: CycleText) =>
     invalidRequest(400, `items[${i}][price_data][recurring] must bill every ${cycle.count} ${cycle.interval}(s), like the other items.`, { param: `items[${i}][price_data][recurring]` }),
-  addItemRecurring: (price: string, i: number) => invalidRequest(400, `The price ${price} is recurring; add_invoice_items takes one-time prices.`, { param: `add_invoice_items[${i}][price]` }),
+  addItemRecurring: (price: string, param: string) => invalidRequest(400, `The price ${price} is recurring; add_invoice_items takes one-time prices.`, { param }),
   anchorOutOfRange: () => invalidRequest(400, "billing_cycle_anchor must be in the future and within one billing period.", { param: "billing_cycle_anchor" }),
   firstPaymentRequiresAction: () => invalidRequest(402, "The first payment of this subscription requires authentication.", { code: "subscription_payment_intent_invalid_parameter" }),
   updatePaymentRequiresAction: () => invalidRequest(402, "The payment for this subscription update requires authentication; the subscription was not updated.", { code: "subscription_payment_intent_invalid_parameter" }),

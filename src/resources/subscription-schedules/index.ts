@@ -29,6 +29,7 @@ import { cancelSubscription, createSubscription, subscriptions, updateSubscripti
 import { periodOf } from "../subscriptions/model.js";
 import { scheduleRelations, type PhaseBilling, type ScheduleWork } from "../subscriptions/schedule-relations.js";
 import type { DueSource } from "../subscriptions/due-queue.js";
+import { notModelled } from "../../kernel/params/stripe-shapes.js";
 import { scheduleMachine, type Schedule, type ScheduleEffect, type ScheduleInput } from "./machine.js";
 
 export type { Schedule };
@@ -78,8 +79,21 @@ const ITEM = p.object({
   metadata: p.metadata(),
 });
 const COLLECTION = p.enum(["charge_automatically", "send_invoice"]);
+// One-time items billed with the phase's first invoice, as a subscription's own add_invoice_items
+// (price and quantity; the rest is refused by name).
+const ADD_ITEM = p.object({
+  price: p.string({ max: 5000 }).required(),
+  quantity: p.integer({ min: 1 }),
+  discounts: notModelled,
+  metadata: notModelled,
+  period: notModelled,
+  price_data: notModelled,
+  tax_rates: notModelled,
+});
 const PHASE = p.object({
   items: p.array(ITEM).required(),
+  add_invoice_items: p.array(ADD_ITEM),
+  billing_cycle_anchor: p.enum(["automatic", "phase_start"]),
   start_date: p.timestamp({ allowNow: true }),
   end_date: p.timestamp({ allowNow: true }),
   iterations: p.integer({ min: 1 }),
@@ -108,8 +122,14 @@ interface ItemParam {
   readonly discounts?: readonly DiscountRequest[] | null;
   readonly metadata?: MetadataInput | null;
 }
+interface AddItemParam {
+  readonly price: string;
+  readonly quantity?: number;
+}
 interface PhaseParam {
   readonly items: readonly ItemParam[];
+  readonly add_invoice_items?: readonly AddItemParam[];
+  readonly billing_cycle_anchor?: "automatic" | "phase_start";
   readonly start_date?: number | "now";
   readonly end_date?: number | "now";
   readonly iterations?: number;
@@ -219,11 +239,29 @@ async function resolvePhases(ctx: Context, given: readonly PhaseParam[], start: 
     }
     const discounts = phaseDiscounts(ph, i);
     await checkDiscounts(ctx, discounts, `${at}[discounts]`);
+    const addItems: unknown[] = [];
+    for (const [j, a] of (ph.add_invoice_items ?? []).entries()) {
+      const param = `${at}[add_invoice_items][${j}]`;
+      const price = await prices.require(ctx, a.price, `${param}[price]`);
+      if (price.recurring) throw SubscriptionErrors.addItemRecurring(price.id, `${param}[price]`);
+      if (!price.active) throw SubscriptionErrors.priceInactive(price.id, `${param}[price]`);
+      if (price.currency !== currency) throw SubscriptionErrors.priceCurrency(price.id, price.currency, currency!, `${param}[price]`);
+      addItems.push({
+        discountable: true,
+        discounts: [],
+        metadata: null,
+        // The period types Stripe's reference lists first (assumed defaults); the item is billed with the phase's first invoice.
+        period: { end: { type: "min_item_period_end", timestamp: null }, start: { type: "max_item_period_start", timestamp: null } },
+        price: price.id,
+        quantity: a.quantity ?? 1,
+        tax_rates: null,
+      });
+    }
     out.push({
-      add_invoice_items: [],
+      add_invoice_items: addItems,
       application_fee_percent: null,
       automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-      billing_cycle_anchor: null,
+      billing_cycle_anchor: ph.billing_cycle_anchor ?? null,
       billing_thresholds: null,
       collection_method: ph.collection_method ?? null,
       currency: currency!,
@@ -284,6 +322,7 @@ function phaseSettings(s: Schedule, ph: Phase, now: number) {
     ...(ph.trial_end !== null && ph.trial_end > now ? { trial_end: ph.trial_end } : {}),
     ...(description ? { description } : {}),
     ...(ph.metadata && Object.keys(ph.metadata).length > 0 ? { metadata: ph.metadata } : {}),
+    ...(ph.add_invoice_items.length > 0 ? { add_invoice_items: ph.add_invoice_items.map((a) => ({ price: String(typeof a.price === "string" ? a.price : a.price.id), quantity: a.quantity ?? 1 })) } : {}),
   };
 }
 
@@ -332,11 +371,14 @@ async function applyPhase(ctx: Context, s: Schedule, i: number, now: number): Pr
   // A phase that starts where a period ends has nothing left of the old period to prorate.
   const atBoundary = now >= periodOf(sub).end;
   const settings = phaseSettings(s, ph, now);
+  // billing_cycle_anchor=phase_start restarts the cycle where the phase starts; at a period's end that is the renewal itself.
+  const restart = ph.billing_cycle_anchor === "phase_start" && !atBoundary;
   await updateSubscription(ctx, sub, {
     items,
     ...settings,
     default_tax_rates: settings.default_tax_rates.length > 0 ? settings.default_tax_rates : null,
     proration_behavior: atBoundary ? "none" : ph.proration_behavior,
+    ...(restart ? { billing_cycle_anchor: "now" } : {}),
   } as Parameters<typeof updateSubscription>[2]);
 }
 

@@ -214,6 +214,7 @@ const UPDATE = {
     trial_settings: { end_behavior: { missing_payment_method: true } },
     pause_collection: { behavior: true, resumes_at: true },
     billing_cycle_anchor: ANCHOR,
+    add_invoice_items: { price: true, quantity: override(p.integer({ min: 1 }), "an invoice item bills at least one unit") },
   }),
   discounts: DISCOUNTS,
   // Older versions' single coupon and promotion code, gone from Stripe's newest description: one discount each.
@@ -223,6 +224,7 @@ const UPDATE = {
 
 /** As parsed: the SDK types the enums open, the parsers return Stripe's values. */
 interface UpdateParams extends DiscountParams {
+  readonly add_invoice_items?: ReadonlyArray<{ readonly price?: string; readonly quantity?: number }>;
   readonly items?: ReadonlyArray<{ id?: string; price?: string; quantity?: number; deleted?: boolean; metadata?: MetadataInput | null; clear_usage?: boolean; discounts?: readonly DiscountRequest[] | null; tax_rates?: readonly string[] | null }>;
   readonly cancel_at?: number | null;
   readonly automatic_tax?: { enabled: boolean };
@@ -630,12 +632,19 @@ export async function updateSubscription(ctx: Context, current: Subscription, pa
       ...(rates !== undefined ? { tax_rates: rates as SubscriptionItem["tax_rates"] } : {}),
     });
   }
+  const addInvoiceItems: Array<{ price: Price; quantity: number }> = [];
+  for (const [i, a] of (params.add_invoice_items ?? []).entries()) {
+    const param = `add_invoice_items[${i}][price]`;
+    if (a.price === undefined) throw Errors.parameterMissing(param);
+    addInvoiceItems.push({ price: await prices.require(ctx, a.price, param), quantity: a.quantity ?? 1 });
+  }
   // The subscription's discounts are planned below and reach the machine only once committed.
-  const { items: _items, default_tax_rates: _rates, discounts: _discounts, coupon: _coupon, promotion_code: _code, ...plain } = params as UpdateParams & { coupon?: unknown; promotion_code?: unknown };
+  const { items: _items, default_tax_rates: _rates, discounts: _discounts, coupon: _coupon, promotion_code: _code, add_invoice_items: _add, ...plain } = params as UpdateParams & { coupon?: unknown; promotion_code?: unknown };
   const update: SubscriptionUpdate = {
     ...plain,
     keys: Object.keys(params),
     ...(params.items !== undefined ? { items } : {}),
+    ...(params.add_invoice_items !== undefined ? { add_invoice_items: addInvoiceItems } : {}),
     ...(paymentMethodOwner !== undefined ? { paymentMethodOwner } : {}),
     ...(defaultTaxRates !== undefined ? { default_tax_rates: defaultTaxRates as Subscription["default_tax_rates"] } : {}),
   } as SubscriptionUpdate;

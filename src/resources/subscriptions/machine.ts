@@ -86,6 +86,8 @@ export interface SubscriptionUpdate {
   readonly trial_settings?: { readonly end_behavior: { readonly missing_payment_method: "cancel" | "create_invoice" | "pause" } };
   /** `null` clears it. */
   readonly pause_collection?: { readonly behavior: PauseBehavior; readonly resumes_at?: number } | null;
+  /** One-time prices, looked up, that become pending invoice items for the next invoice. */
+  readonly add_invoice_items?: ReadonlyArray<{ readonly price: Price; readonly quantity: number }>;
 }
 
 export type SubscriptionInput =
@@ -392,10 +394,27 @@ function update(current: Subscription, u: SubscriptionUpdate, env: SubscriptionE
   }
 
   const trialing = next.status === "trialing" && !resetAnchor;
-  if (!trialing && behavior !== "none" && changes.length > 0 && current.status !== "trialing") {
-    const items = prorations(current, changes, prorationDate);
-    if (items.length > 0) effects.push({ type: "add_invoice_items", items });
+  const pending: InvoiceItemInput[] = [];
+  if (!trialing && behavior !== "none" && changes.length > 0 && current.status !== "trialing") pending.push(...prorations(current, changes, prorationDate));
+  // Stripe's reference: add_invoice_items "will generate invoice items appended to the next invoice for this subscription".
+  for (const [i, a] of (u.add_invoice_items ?? []).entries()) {
+    const param = `add_invoice_items[${i}][price]`;
+    if (a.price.type !== "one_time") return fail(E.addItemRecurring(a.price.id, param));
+    if (a.price.currency !== current.currency) return fail(E.priceCurrency(a.price.id, a.price.currency, current.currency, param));
+    pending.push({
+      customer,
+      amount: amountFor(a.price, a.quantity),
+      currency: a.price.currency,
+      description: null,
+      period: { start: now, end: now },
+      price: { id: a.price.id, product: String(a.price.product), unit_amount_decimal: a.price.unit_amount_decimal },
+      quantity: a.quantity,
+      subscription: current.id,
+      testClock: typeof current.test_clock === "string" ? current.test_clock : null,
+      date: now,
+    });
   }
+  if (pending.length > 0) effects.push({ type: "add_invoice_items", items: pending });
   effects.push({ type: "save", subscription: next, event: "customer.subscription.updated" });
   const offSession = u.off_session ?? true;
   // A restart saves twice (the update, then its new cycle): the handler reads a restart from that.

@@ -138,7 +138,7 @@ export function checkItems(p: SubscriptionCreate, catalog: CatalogLookup): Check
     if (a.price === undefined) return { error: E.parameterMissing(param) };
     const price = catalog.price(a.price);
     if (!price) return { error: E.resourceMissing("price", a.price, param) };
-    if (price.type !== "one_time") return { error: E.addItemRecurring(price.id, i) };
+    if (price.type !== "one_time") return { error: E.addItemRecurring(price.id, param) };
     addItems.push({ price, quantity: a.quantity ?? 1 });
   }
   return { prices, addItems, currency, cycle };

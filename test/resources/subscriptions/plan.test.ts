@@ -63,7 +63,7 @@ const ITEM_ROWS: Array<[name: string, params: SubscriptionCreate, expect: Ref | 
   ["fixed prices are checked before price_data items, whatever their order", p({ items: [{ price_data: { currency: "eur", product: "prod_nope", recurring: { interval: "month" }, unit_amount: 5 } }, { price: "price_old" }] }), ["priceInactive", "price_old", "items[1][price]"]],
   ["add_invoice_items need a price", p({ add_invoice_items: [{ quantity: 1 }] }), ["parameterMissing", "add_invoice_items[0][price]"]],
   ["add_invoice_items: an unknown price", p({ add_invoice_items: [{ price: "price_nope" }] }), ["resourceMissing", "price", "price_nope", "add_invoice_items[0][price]"]],
-  ["add_invoice_items take one-time prices", p({ add_invoice_items: [{ price: "price_big" }] }), ["addItemRecurring", "price_big", 0]],
+  ["add_invoice_items take one-time prices", p({ add_invoice_items: [{ price: "price_big" }] }), ["addItemRecurring", "price_big", "add_invoice_items[0][price]"]],
   ["the legacy plan id names a price", p({ items: [{ plan: "price_big" }] }), { currency: "usd", cycle: { interval: "month", count: 1 }, prices: ["price_big"] }],
   ["prices, one-off items (quantity 1 unless given), currency and cycle", p({ items: [{ price: "price_pro" }, { price: "price_big" }], add_invoice_items: [{ price: "price_once" }, { price: "price_once", quantity: 3 }] }), { currency: "usd", cycle: { interval: "month", count: 1 }, prices: ["price_pro", "price_big"], add: [["price_once", 1], ["price_once", 3]] }],
   // today: with only price_data items nothing compares them with each other.
