@@ -1,105 +1,27 @@
-/** What the dashboard's API answers (see the server's `dashboard-data` module). */
+/**
+ * What the dashboard's API answers: the server's own types, imported (types only, nothing of the
+ * server reaches the bundle) so that the two cannot drift. Where the server types an object loosely
+ * (a stored object, an event's payload), the dashboard reads it as any Stripe object.
+ */
+import type { StripeEvent as ServerEvent } from "../../src/events/event.js";
+import type { EventWithDeliveries as ServerEventWithDeliveries, ObjectPage as ServerObjectPage, TimelineItem } from "../../src/server/dashboard-data.js";
 
-export interface NamespaceSummary {
-  readonly name: string;
-  readonly objects: number;
-  readonly events: number;
-  readonly last_activity: number | null;
-}
-
-export interface ResourceCount {
-  readonly object: string;
-  readonly id_prefix: string;
-  readonly count: number;
-}
+export type { NamespaceSummary, ResourceCount, RelatedObject, TimelineItem } from "../../src/server/dashboard-data.js";
+export type { DeliveryAttempt } from "../../src/webhooks/delivery-log.js";
+export type { JournalEntry } from "../../src/chaos/journal.js";
+export type { LiveItem } from "../../src/live/feed.js";
+export type { ServerClockAnswer as ServerClock } from "../../src/server/time-routes.js";
 
 /** Any Stripe object. */
 export type StripeObject = { readonly id: string; readonly object?: string; readonly created?: number } & Record<string, unknown>;
 
-export interface RelatedObject {
-  readonly id: string;
-  readonly object: string;
-  readonly path: string;
-}
+export type StripeEvent = Omit<ServerEvent, "data"> & { readonly data: { readonly object: StripeObject; readonly previous_attributes?: Record<string, unknown> } };
 
-export interface StripeEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly created: number;
-  readonly data: { readonly object: StripeObject; readonly previous_attributes?: Record<string, unknown> };
-  readonly request: { readonly id: string | null; readonly idempotency_key: string | null };
-  readonly pending_webhooks: number;
-}
+export type ObjectPage = Omit<ServerObjectPage, "data" | "events"> & { readonly data: StripeObject; readonly events: StripeEvent[] };
 
-export interface ObjectPage {
-  readonly object: string;
-  readonly data: StripeObject;
-  readonly related: RelatedObject[];
-  readonly referrers: RelatedObject[];
-  readonly events: StripeEvent[];
-}
+export type EventWithDeliveries = Omit<ServerEventWithDeliveries, "event"> & { readonly event: StripeEvent };
 
-export interface DeliveryAttempt {
-  readonly at: number;
-  readonly event: string;
-  readonly event_type: string;
-  readonly endpoint: string;
-  readonly url: string | null;
-  readonly attempt: number;
-  readonly status: number | null;
-  readonly ok: boolean;
-  readonly duration_ms: number;
-  readonly error: string | null;
-  readonly duplicate: boolean;
-  readonly next_retry_at: number | null;
-}
-
-export interface EventWithDeliveries {
-  readonly event: StripeEvent;
-  readonly deliveries: DeliveryAttempt[];
-}
-
-export type TimelineKind = "request" | "event" | "delivery" | "fault";
-
-export interface TimelineItem {
-  readonly kind: TimelineKind;
-  readonly at: number;
-  readonly label: string;
-  readonly ref: string | null;
-  readonly request_id: string | null;
-  readonly failed: boolean;
-  readonly detail: Record<string, unknown>;
-}
-
-export interface JournalEntry {
-  readonly at: number;
-  readonly domain: string;
-  readonly kind: string;
-  readonly rule: string;
-  readonly request_id?: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly customer?: string;
-  readonly event_id?: string;
-  readonly event_type?: string;
-  readonly detail?: Record<string, unknown>;
-}
-
-export interface ServerClock {
-  readonly now: number;
-  readonly iso: string;
-  readonly mode: string;
-  readonly multiplier: number | null;
-}
-
-/** An item of the live feed. */
-export interface LiveItem {
-  readonly kind: TimelineKind;
-  readonly namespace: string;
-  readonly at: number;
-  readonly label: string;
-  readonly ref: string | null;
-}
+export type TimelineKind = TimelineItem["kind"];
 
 export interface List<T> {
   readonly data: T[];

@@ -11,6 +11,9 @@ import type { ControlRoute } from "./control.js";
 import { ControlErrors } from "../kernel/errors/index.js";
 import type { Runtime } from "./runtime.js";
 
+/** What `GET /_time` answers. */
+export type ServerClockAnswer = ReturnType<typeof describe>;
+
 function describe(rt: Runtime) {
   const clock = rt.services.clock;
   const now = clock.now();

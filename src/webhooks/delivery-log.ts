@@ -18,6 +18,8 @@ export interface DeliveryAttempt {
   readonly attempt: number;
   /** The HTTP status answered, or `null` when there was none (connection error, timeout, chaos drop). */
   readonly status: number | null;
+  /** The start of what the endpoint answered (at most 1,000 characters), `null` when nothing was answered or for a listener. */
+  readonly response_body: string | null;
   readonly ok: boolean;
   readonly duration_ms: number;
   readonly error: string | null;

@@ -344,13 +344,13 @@ export class WebhookDispatcher implements EventSink {
     const duration = performance.now() - started;
     if ("status" in result) {
       const ok = result.status >= 200 && result.status < 300;
-      await this.#finish(job, { status: result.status, ok, error: ok ? null : `endpoint answered ${result.status}`, duration });
+      await this.#finish(job, { status: result.status, ok, error: ok ? null : `endpoint answered ${result.status}`, duration, body: result.body });
     } else {
       await this.#finish(job, { status: null, ok: false, error: result.error, duration });
     }
   }
 
-  async #finish(job: Job, r: { status: number | null; ok: boolean; error: string | null; duration: number; stop?: boolean }): Promise<void> {
+  async #finish(job: Job, r: { status: number | null; ok: boolean; error: string | null; duration: number; stop?: boolean; body?: string }): Promise<void> {
     // Attempts are stamped and scheduled on the real clock, the time retries wait on.
     const clock = this.#services.realClock;
     const wait = !r.ok && !r.stop && !job.final && !job.resend ? this.#schedule[job.attempt - 1] : undefined;
@@ -367,6 +367,7 @@ export class WebhookDispatcher implements EventSink {
       url: t.kind === "endpoint" ? t.url : null,
       attempt: job.attempt,
       status: r.status,
+      response_body: r.body ?? null,
       ok: r.ok,
       duration_ms: Math.round(r.duration * 100) / 100,
       error,

@@ -84,6 +84,7 @@ describe("reading the delivery log", { timeout: 120_000 }, () => {
     url: "http://x",
     attempt: n,
     status: 200,
+    response_body: "",
     ok: true,
     duration_ms: 1,
     error: null,

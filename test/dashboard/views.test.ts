@@ -62,7 +62,7 @@ test("an object's page: related objects by field, referrers, events, and JSON wh
     data: { id: "pi_3MtwBwLkdIwHu7", object: "payment_intent", amount: 2000, currency: "usd", status: "succeeded", latest_charge: "ch_3MtwBwLkdIwHu7" },
     related: [{ id: "ch_3MtwBwLkdIwHu7", object: "charge", path: "latest_charge" }],
     referrers: [],
-    events: [{ id: "evt_1MtwBwLkdIwHu7", type: "payment_intent.succeeded", created: NOW / 1000, data: { object: { id: "pi_3MtwBwLkdIwHu7" } }, request: { id: null, idempotency_key: null }, pending_webhooks: 0 }],
+    events: [{ id: "evt_1MtwBwLkdIwHu7", object: "event", api_version: "2025-03-31.basil", livemode: false, type: "payment_intent.succeeded", created: NOW / 1000, data: { object: { id: "pi_3MtwBwLkdIwHu7" } }, request: { id: null, idempotency_key: null }, pending_webhooks: 0 }],
   };
   const html = renderToString(h(ObjectPageView, { ns: "a", page }));
   const t = text(html);
@@ -80,23 +80,29 @@ test("JSON reads as JSON.stringify writes it, indented by two", { timeout: 10_00
 });
 
 test("delivery attempts: endpoint, attempt, response or error, timing, next retry", { timeout: 10_000 }, () => {
-  const base: DeliveryAttempt = { at: NOW, event: "evt_1", event_type: "customer.created", endpoint: "we_1", url: "https://app.example/hooks", attempt: 1, status: 500, ok: false, duration_ms: 12, error: null, duplicate: false, next_retry_at: NOW + 1000 };
+  const base: DeliveryAttempt = { at: NOW, namespace: "a", event: "evt_1", event_type: "customer.created", endpoint: "we_1", url: "https://app.example/hooks", attempt: 1, status: 500, response_body: "no handler", ok: false, duration_ms: 12, error: null, duplicate: false, next_retry_at: NOW + 1000 };
   const html = renderToString(
     h(DeliveryTable, {
-      attempts: [{ ...base, attempt: 2, status: 200, ok: true, next_retry_at: null, duplicate: true }, base, { ...base, endpoint: "listener", url: null, status: null, ok: true }, { ...base, status: null, error: "ECONNREFUSED" }],
+      attempts: [
+        { ...base, attempt: 2, status: 200, response_body: "", ok: true, next_retry_at: null, duplicate: true },
+        base,
+        { ...base, endpoint: "listener", url: null, status: null, response_body: null, ok: true },
+        { ...base, status: null, response_body: null, error: "ECONNREFUSED" },
+      ],
     }),
   );
+  assert.match(html, /<pre class="response-body small">no handler<\/pre>/, "what the endpoint answered is shown");
   const rows = html.split("<tr").slice(2).map(text);
   assert.deepEqual(rows, [
     'class="ok"> 2030-01-01 12:00:00 https://app.example/hooks we_1 2 duplicate 200 12 ms —',
-    'class="failed"> 2030-01-01 12:00:00 https://app.example/hooks we_1 1 500 failed 12 ms 2030-01-01 12:00:01',
+    'class="failed"> 2030-01-01 12:00:00 https://app.example/hooks we_1 1 500 failed no handler 12 ms 2030-01-01 12:00:01',
     'class="ok"> 2030-01-01 12:00:00 listener listener 1 delivered 12 ms 2030-01-01 12:00:01',
     'class="failed"> 2030-01-01 12:00:00 https://app.example/hooks we_1 1 ECONNREFUSED 12 ms 2030-01-01 12:00:01',
   ]);
 });
 
 test("the chaos journal names the fault, the rule and where it acted", { timeout: 10_000 }, () => {
-  const html = renderToString(h(JournalTable, { entries: [{ at: NOW, domain: "api", kind: "rate_limit", rule: 'endpoint_overrides["POST /v1/customers"][0]', request_id: "req_1", method: "POST", path: "/v1/customers" }] }));
+  const html = renderToString(h(JournalTable, { entries: [{ at: NOW, namespace: "a", domain: "api", kind: "rate_limit", rule: 'endpoint_overrides["POST /v1/customers"][0]', request_id: "req_1", method: "POST", path: "/v1/customers" }] }));
   assert.equal(text(html), 'At Domain Fault Rule Where 2030-01-01 12:00:00 api rate_limit endpoint_overrides["POST /v1/customers"][0] POST /v1/customers · req_1');
   assert.match(renderToString(h(JournalTable, { entries: [] })), /No fault injected yet/);
 });

@@ -16,6 +16,7 @@ const attempt = (namespace: string, n: number, over: Partial<DeliveryAttempt> = 
   url: "http://127.0.0.1:1/hook",
   attempt: 1,
   status: 200,
+  response_body: "",
   ok: true,
   duration_ms: 1,
   error: null,

@@ -1,5 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { ManualClock, startWebhookReceiver } from "../../src/index.js";
 import { startGate } from "../helpers/gate.js";
@@ -74,6 +76,46 @@ describe("webhook delivery", { timeout: 120_000 }, () => {
     const http = await s.raw("GET", `/_webhooks/deliveries?event=${event!.id}`);
     assert.equal(http.json.data.length, 3);
     assert.equal(http.json.data[0].endpoint, s.pt.webhooks.registered[0]!.id);
+  });
+
+  test("the log keeps what the endpoint answered: its body, cut at 1,000 characters", async () => {
+    const clock = new ManualClock(Date.parse("2026-03-01T00:00:00Z"));
+    const long = "x".repeat(3000);
+    let n = 0;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        n++;
+        if (n === 1) res.writeHead(500, { "content-type": "text/plain" }).end("boom: no handler for customer.created");
+        else if (n === 2) res.writeHead(200).end(long);
+        else res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      await using s = await startTestServer({ realClock: clock, webhooks: [url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: [1000] } });
+      const stripe = s.stripe();
+      await stripe.customers.create({});
+      await s.pt.webhooks.flush();
+      clock.advance(1000);
+      await s.pt.webhooks.flush();
+      await stripe.products.create({ name: "P" });
+      await s.pt.webhooks.flush();
+      const log = s.pt.webhooks.deliveries();
+      assert.deepEqual(
+        log.map((a) => [a.status, a.response_body?.length, a.response_body?.slice(0, 40)]),
+        [
+          [204, 0, ""],
+          [200, 1000, "x".repeat(40)],
+          [500, 37, "boom: no handler for customer.created"],
+        ],
+      );
+      const http = await s.raw("GET", "/_webhooks/deliveries");
+      assert.equal(http.json.data[2].response_body, "boom: no handler for customer.created");
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   test("never lose an event: a receiver down for its first attempts gets every event once it is back", async () => {

@@ -34,7 +34,10 @@ export function DeliveryTable({ attempts }: { attempts: readonly DeliveryAttempt
               {a.attempt}
               {a.duplicate ? <span class="tag warn">duplicate</span> : null}
             </td>
-            <td>{a.status !== null ? `${a.status}${a.ok ? "" : " failed"}` : a.ok ? "delivered" : (a.error ?? "no answer")}</td>
+            <td>
+              {a.status !== null ? `${a.status}${a.ok ? "" : " failed"}` : a.ok ? "delivered" : (a.error ?? "no answer")}
+              {a.response_body ? <pre class="response-body small">{a.response_body}</pre> : null}
+            </td>
             <td class="num">{a.duration_ms} ms</td>
             <td>{a.next_retry_at !== null ? dateTime(a.next_retry_at) : "—"}</td>
           </tr>
