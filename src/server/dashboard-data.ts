@@ -12,10 +12,16 @@ import type { JournaledRequest } from "../journal/request-journal.js";
 import type { Resource, StripeObject } from "../kernel/resource.js";
 import type { StoredObject } from "../store/store.js";
 import type { DeliveryAttempt } from "../webhooks/delivery-log.js";
+import { CursorNotFoundError, type ListQuery } from "../store/store.js";
+import { ControlErrors, Errors } from "../kernel/errors/index.js";
+import { typeMatcher } from "../stripe/event-types.js";
+import { matches, parseQuery } from "./dashboard-search.js";
 import type { Runtime } from "./runtime.js";
 
-/** Objects listed per resource page, newest first. */
-export const OBJECTS_LIMIT = 500;
+/** Objects listed per resource page, newest first, unless asked for fewer or more. */
+export const OBJECTS_LIMIT = 100;
+/** The most one page may ask for. */
+export const PAGE_MAX = 10_000;
 /** Events, deliveries, requests and faults a timeline or list shows, newest. */
 export const FEED_LIMIT = 500;
 /** Objects of each collection searched for ones that name an object. */
@@ -71,11 +77,42 @@ export async function resourceCounts(rt: Runtime, ns: string): Promise<ResourceC
   return out;
 }
 
-/** The newest objects of one resource, or `undefined` for an object name the registry does not know. */
-export async function objectsOf(rt: Runtime, ns: string, object: string, limit = OBJECTS_LIMIT): Promise<{ data: StoredObject[]; has_more: boolean } | undefined> {
+/** A page of objects or events as the dashboard asks for it: a search, a size, a cursor. */
+export interface PageQuery {
+  /** The search box's query (see `dashboard-search`); for events, an event type, `*` allowed. */
+  readonly q?: string;
+  /** Only objects with this `status`. */
+  readonly status?: string;
+  readonly limit?: number;
+  /** The id of the last object of the page before. */
+  readonly startingAfter?: string;
+}
+
+/** One page of `collection`, newest first, searched on the server so that it reaches past any page size. */
+async function pageOf<T extends StoredObject>(rt: Runtime, ns: string, collection: string, noun: string, query: PageQuery, filter: ((o: T) => boolean) | undefined, limit: number): Promise<{ data: T[]; has_more: boolean }> {
+  const size = query.limit ?? limit;
+  if (!Number.isInteger(size) || size < 1 || size > PAGE_MAX) throw ControlErrors.dashboardLimit(PAGE_MAX);
+  const q: ListQuery<T> = { limit: size, ...(query.startingAfter !== undefined ? { startingAfter: query.startingAfter } : {}), ...(filter ? { filter } : {}) };
+  try {
+    const page = await rt.services.store.list<T>(ns, collection, q);
+    return { data: page.data, has_more: page.hasMore };
+  } catch (err) {
+    if (err instanceof CursorNotFoundError) throw Errors.resourceMissing(noun, err.id, err.param, 400);
+    throw err;
+  }
+}
+
+/** The newest objects of one resource that match the query, or `undefined` for an object name the registry does not know. */
+export async function objectsOf(rt: Runtime, ns: string, object: string, query: PageQuery = {}): Promise<{ data: StoredObject[]; has_more: boolean } | undefined> {
   if (rt.registry.get(object) === undefined) return undefined;
-  const page = await rt.services.store.list(ns, object, { limit });
-  return { data: page.data, has_more: page.hasMore };
+  const parsed = parseQuery(query.q ?? "");
+  if (!parsed.ok) throw ControlErrors.dashboardQuery(parsed.error);
+  const { status } = query;
+  const filter =
+    parsed.clauses.length > 0 || status !== undefined
+      ? (o: StoredObject) => (status === undefined || (o as { status?: unknown }).status === status) && matches(o as never, parsed.clauses)
+      : undefined;
+  return pageOf(rt, ns, object, object, query, filter, OBJECTS_LIMIT);
 }
 
 /** An id an object names, and where. */
@@ -168,11 +205,14 @@ export interface EventWithDeliveries {
   readonly deliveries: DeliveryAttempt[];
 }
 
-/** The namespace's newest events, each with its attempts. */
-export async function eventsOf(rt: Runtime, ns: string, limit = FEED_LIMIT): Promise<EventWithDeliveries[]> {
-  const page = await rt.services.store.list<StripeEvent>(ns, EVENTS, { limit });
-  const attempts = rt.webhooks.deliveries(ns, { limit: 10_000 });
-  return page.data.map((event) => ({ event, deliveries: attempts.filter((a) => a.event === event.id) }));
+/** The namespace's newest events (of a type, when `q` names one: `customer.*` works), each with its attempts. */
+export async function eventsOf(rt: Runtime, ns: string, query: PageQuery = {}): Promise<{ data: EventWithDeliveries[]; has_more: boolean }> {
+  const type = query.q?.trim();
+  const wanted = type ? typeMatcher(type) : undefined;
+  const page = await pageOf<StripeEvent>(rt, ns, EVENTS, "event", query, wanted && ((e) => wanted(e.type)), FEED_LIMIT);
+  const ids = new Set(page.data.map((e) => e.id));
+  const attempts = rt.webhooks.deliveries(ns, { limit: 10_000 }).filter((a) => ids.has(a.event));
+  return { data: page.data.map((event) => ({ event, deliveries: attempts.filter((a) => a.event === event.id) })), has_more: page.has_more };
 }
 
 /** A delivery attempt in a line: `customer.created → https://... 500` (a listener has no status: `delivered`). */

@@ -18,7 +18,7 @@ import type { ControlRoute } from "./control.js";
 import { parseForm } from "./body.js";
 import { sendJson, toJson } from "./respond.js";
 import type { Runtime } from "./runtime.js";
-import { eventsOf, namespaces, objectPage, objectsOf, resourceCounts, timeline } from "./dashboard-data.js";
+import { eventsOf, namespaces, objectPage, objectsOf, resourceCounts, timeline, type PageQuery } from "./dashboard-data.js";
 import { dashboardBuild, missingBuildPage, type DashboardBuild } from "./dashboard-static.js";
 import { liveStream } from "./dashboard-live.js";
 import { testClocks, advanceTestClock } from "./dashboard-clocks.js";
@@ -35,6 +35,19 @@ function nsOf(req: FastifyRequest): string {
 function queryOf(url: string): Record<string, unknown> {
   const q = url.indexOf("?");
   return q < 0 ? {} : parseForm(url.slice(q + 1));
+}
+
+/** `?q=&status=&limit=&starting_after=` of a list the dashboard pages through. */
+function pageQuery(req: FastifyRequest): PageQuery {
+  const q = queryOf(req.url);
+  const text = (k: string) => (typeof q[k] === "string" && q[k] !== "" ? (q[k] as string) : undefined);
+  const limit = text("limit");
+  const out: { -readonly [K in keyof PageQuery]: PageQuery[K] } = {};
+  if (text("q") !== undefined) out.q = text("q");
+  if (text("status") !== undefined) out.status = text("status");
+  if (limit !== undefined) out.limit = /^\d+$/.test(limit) ? Number(limit) : NaN;
+  if (text("starting_after") !== undefined) out.startingAfter = text("starting_after");
+  return out;
 }
 
 function reply(req: FastifyRequest, res: FastifyReply, body: unknown, status = 200): FastifyReply {
@@ -105,7 +118,7 @@ export function dashboardRoutes(rt: Runtime, build: DashboardBuild = dashboardBu
     get("/ns/:ns/resources", async (req, res) => reply(req, res, { object: "list", data: await resourceCounts(rt, nsOf(req)) }));
     get("/ns/:ns/resources/:object", async (req, res) => {
       const object = (req.params as { object: string }).object;
-      const page = await objectsOf(rt, nsOf(req), object);
+      const page = await objectsOf(rt, nsOf(req), object, pageQuery(req));
       if (!page) throw Errors.unrecognizedUrl(req.method, req.url.split("?")[0]!);
       return reply(req, res, { object: "list", ...page });
     });
@@ -115,7 +128,7 @@ export function dashboardRoutes(rt: Runtime, build: DashboardBuild = dashboardBu
       if (!page) throw Errors.resourceMissing("object", id);
       return reply(req, res, page);
     });
-    get("/ns/:ns/events", async (req, res) => reply(req, res, { object: "list", data: await eventsOf(rt, nsOf(req)) }));
+    get("/ns/:ns/events", async (req, res) => reply(req, res, { object: "list", ...(await eventsOf(rt, nsOf(req), pageQuery(req))) }));
     get("/ns/:ns/timeline", async (req, res) => reply(req, res, { object: "list", data: await timeline(rt, nsOf(req)) }));
     get("/ns/:ns/test_clocks", async (req, res) => reply(req, res, { object: "list", data: await testClocks(rt, nsOf(req)) }));
     post("/ns/:ns/test_clocks/:id/advance", async (req, res) => {

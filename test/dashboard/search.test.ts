@@ -1,7 +1,7 @@
 /** The resource browser's search: Stripe's query clauses over objects, as a table. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { matches, parseQuery, valuesOf } from "../../dashboard/src/search.js";
+import { matches, parseQuery, valuesOf } from "../../src/server/dashboard-search.js";
 
 const ada = { id: "cus_1", email: "ada@example.com", name: "Ada Lovelace", balance: 0, metadata: { "order id": "42", plan: "pro" }, address: { city: "London" }, status: "active" };
 const pi = { id: "pi_1", amount: 2000, currency: "usd", status: "succeeded", customer: "cus_1" };

@@ -380,6 +380,8 @@ const SAMPLES: Samples = {
     timeBackwards: [1_700_000_000, 1_767_225_600],
     advanceRefused: ["it would pass the largest time paper-tiger keeps", "days"],
     clockNotAdvanceable: [],
+    dashboardQuery: ["unclosed quote in \"ada"],
+    dashboardLimit: [10_000],
     journalOff: [],
   },
 };

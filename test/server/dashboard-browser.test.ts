@@ -239,3 +239,32 @@ browserTest("dashboard: readable on a narrow window, with the system's dark them
   await page.getByText("No objects match.").waitFor();
   await screenshot(page, "narrow-dark");
 });
+
+browserTest("dashboard: the search box finds an object past the first page, Show more pages on, and events filter by type", async (page) => {
+  await using server = await startTestServer();
+  const stripe = server.stripe({ namespace: "crowd" });
+  const ada = await stripe.customers.create({ email: "ada@example.com" });
+  for (let i = 0; i < 105; i++) await stripe.customers.create({ email: `c${i}@example.com` });
+  await stripe.products.create({ name: "Widget" });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(dashboard(server, "#/ns/crowd/resources/customer"));
+  const rows = page.locator("table tbody tr");
+  await page.getByRole("button", { name: "Show 100 more" }).waitFor();
+  assert.equal(await rows.count(), 100);
+  assert.equal(await page.getByRole("link", { name: ada.id }).count(), 0, "the oldest customer is past the first page");
+  await page.getByRole("searchbox").fill('email:"ada@example.com"');
+  await page.getByRole("link", { name: ada.id }).waitFor();
+  assert.equal(await rows.count(), 1);
+  await page.getByRole("searchbox").fill("");
+  await page.getByRole("button", { name: "Show 100 more" }).click();
+  await page.getByRole("link", { name: ada.id }).waitFor();
+  assert.equal(await rows.count(), 106);
+  // A query the server cannot read is shown at once, and the list stays.
+  await page.getByRole("searchbox").fill("amount>lots");
+  await page.getByRole("alert").filter({ hasText: "compares numbers" }).waitFor();
+  await page.goto(dashboard(server, "#/ns/crowd/events"));
+  await page.getByRole("searchbox").fill("product.*");
+  await page.locator("li.event").filter({ hasText: "product.created" }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("li.event").length === 1);
+  await screenshot(page, "search");
+});

@@ -114,6 +114,55 @@ describe("the dashboard's API", { timeout: 60_000 }, () => {
     assert.equal(missing.body.error.message, "Unrecognized request URL (GET: /_dashboard/api/ns/list/resources/spaceship). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
   });
 
+  test("search and paging are the server's: a match older than any page is found, pages grow, bad input is Stripe's 400", async () => {
+    await using server = await startTestServer();
+    const stripe = server.stripe({ namespace: "many" });
+    const ada = await stripe.customers.create({ email: "ada@example.com", metadata: { plan: "pro" } });
+    for (let i = 0; i < 120; i++) await stripe.customers.create({ email: `c${i}@example.com`, ...(i % 40 === 0 ? { metadata: { plan: "pro" } } : {}) });
+    const first = await getJson(server, "/ns/many/resources/customer");
+    assert.equal(first.body.data.length, 100, "a page of 100, newest first");
+    assert.equal(first.body.has_more, true);
+    assert.ok(!first.body.data.some((c: { id: string }) => c.id === ada.id), "the oldest is past the first page");
+    const found = await getJson(server, `/ns/many/resources/customer?q=${encodeURIComponent('email:"ada@example.com"')}`);
+    assert.deepEqual([found.body.data.map((c: { id: string }) => c.id), found.body.has_more], [[ada.id], false]);
+    const pro = await getJson(server, `/ns/many/resources/customer?q=${encodeURIComponent('metadata["plan"]:pro')}`);
+    assert.equal(pro.body.data.length, 4);
+    assert.equal(pro.body.data.at(-1).id, ada.id);
+    const all = await getJson(server, "/ns/many/resources/customer?limit=200");
+    assert.deepEqual([all.body.data.length, all.body.has_more], [121, false]);
+    const after = await getJson(server, `/ns/many/resources/customer?limit=100&starting_after=${first.body.data[99].id}`);
+    assert.deepEqual([after.body.data.length, after.body.data.at(-1).id, after.body.has_more], [21, ada.id, false]);
+    const refusals: Array<[string, number, string | undefined, string | undefined]> = [];
+    for (const q of ["?q=" + encodeURIComponent("amount>lots"), "?limit=0", "?limit=10001", "?limit=ten", "?starting_after=cus_nope"]) {
+      const r = await getJson(server, `/ns/many/resources/customer${q}`);
+      refusals.push([q, r.status, r.body.error.param, r.body.error.code]);
+      assert.equal(r.body.error.type, "invalid_request_error");
+    }
+    assert.deepEqual(refusals, [
+      ["?q=amount%3Elots", 400, "q", undefined],
+      ["?limit=0", 400, "limit", undefined],
+      ["?limit=10001", 400, "limit", undefined],
+      ["?limit=ten", 400, "limit", undefined],
+      ["?starting_after=cus_nope", 400, "starting_after", "resource_missing"],
+    ]);
+    const bad = await getJson(server, "/ns/many/resources/customer?q=" + encodeURIComponent("amount>lots"));
+    assert.equal(bad.body.error.message, 'Invalid search query: amount> compares numbers; "lots" is not one');
+  });
+
+  test("events by type (a * wildcard as the API's), a page at a time", async () => {
+    await using server = await startTestServer();
+    const stripe = server.stripe({ namespace: "evtypes" });
+    const customer = await stripe.customers.create({});
+    await stripe.customers.update(customer.id, { name: "Ada" });
+    await stripe.products.create({ name: "P" });
+    const types = async (query: string) => ((await getJson(server, `/ns/evtypes/events${query}`)).body.data as Array<{ event: { type: string } }>).map((e) => e.event.type);
+    assert.deepEqual(await types(""), ["product.created", "customer.updated", "customer.created"]);
+    assert.deepEqual(await types("?q=customer.*"), ["customer.updated", "customer.created"]);
+    assert.deepEqual(await types("?q=product.created"), ["product.created"]);
+    const page = await getJson(server, "/ns/evtypes/events?limit=2");
+    assert.deepEqual([page.body.data.length, page.body.has_more], [2, true]);
+  });
+
   test("an object's page: what it names, what names it, and its events", async () => {
     await using server = await startTestServer();
     const { intent, customer } = await pay(server, "page");

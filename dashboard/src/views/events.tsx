@@ -87,16 +87,44 @@ function EventRow({ ns, item, onResent }: { ns: string; item: EventWithDeliverie
   );
 }
 
+/** Events fetched at first, and added by each "Show more". */
+export const EVENTS_PAGE = 100;
+
+/** The API path of the events of a type (`customer.*` allowed), a page size at a time. */
+export function eventsPath(ns: string, type: string, limit: number): string {
+  const params = new URLSearchParams();
+  if (type.trim() !== "") params.set("q", type.trim());
+  if (limit !== EVENTS_PAGE) params.set("limit", String(limit));
+  const qs = params.toString();
+  return nsPath(ns, `/events${qs ? `?${qs}` : ""}`);
+}
+
 export function EventsView({ ns }: { ns: string }) {
   const revision = useRevision(ns);
-  const { data, error, reload } = useData<List<EventWithDeliveries>>(nsPath(ns, "/events"), revision);
+  const [type, setType] = useState("");
+  const [limit, setLimit] = useState(EVENTS_PAGE);
+  const { data, error, reload } = useData<List<EventWithDeliveries>>(eventsPath(ns, type, limit), revision);
   return (
     <Section title="Events">
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Type
+          <input
+            type="search"
+            value={type}
+            placeholder="customer.* or payment_intent.succeeded"
+            onInput={(e) => {
+              setType((e.target as HTMLInputElement).value);
+              setLimit(EVENTS_PAGE);
+            }}
+          />
+        </label>
+      </form>
       {error ? (
         <ErrorBox error={error} />
       ) : data ? (
         data.data.length === 0 ? (
-          <p class="muted">No events yet.</p>
+          <p class="muted">{type.trim() ? "No events of this type." : "No events yet."}</p>
         ) : (
           <ul class="events">
             {data.data.map((item) => (
@@ -107,6 +135,14 @@ export function EventsView({ ns }: { ns: string }) {
       ) : (
         <Loading />
       )}
+      {data?.has_more ? (
+        <p>
+          <button type="button" onClick={() => setLimit((n) => n + EVENTS_PAGE)}>
+            Show {EVENTS_PAGE} more
+          </button>{" "}
+          <span class="muted small">Showing the newest {data.data.length}.</span>
+        </p>
+      ) : null}
     </Section>
   );
 }

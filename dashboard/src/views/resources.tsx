@@ -2,7 +2,9 @@
 /** @jsxImportSource preact */
 /**
  * The resource browser: the registry's resources with their counts, and the
- * chosen one's objects with Stripe-style search and a status filter.
+ * chosen one's objects with Stripe-style search and a status filter, both
+ * done by the server (so they reach every object, not only a loaded page),
+ * a page at a time.
  */
 import { useState } from "preact/hooks";
 import { nsPath } from "../api.js";
@@ -10,7 +12,7 @@ import { ErrorBox, IdLink, Loading, Section } from "../components.js";
 import { plural, summary, unixTime } from "../format.js";
 import { useRevision } from "../live.js";
 import { href } from "../route.js";
-import { matches, parseQuery, valuesOf } from "../search.js";
+import { parseQuery, valuesOf } from "../../../src/server/dashboard-search.js";
 import type { List, ResourceCount, StripeObject } from "../types.js";
 import { useData } from "../use-data.js";
 
@@ -59,14 +61,29 @@ export function ObjectTable({ ns, objects }: { ns: string; objects: readonly Str
   );
 }
 
+/** Objects fetched at first, and added by each "Show more". */
+export const PAGE = 100;
+
+/** The API path of a resource's objects for a search, a status and a page size. */
+export function objectsPath(ns: string, object: string, query: string, status: string, limit: number): string {
+  const params = new URLSearchParams();
+  if (query.trim() !== "") params.set("q", query);
+  if (status !== "") params.set("status", status);
+  if (limit !== PAGE) params.set("limit", String(limit));
+  const qs = params.toString();
+  return nsPath(ns, `/resources/${encodeURIComponent(object)}${qs ? `?${qs}` : ""}`);
+}
+
 function ObjectList({ ns, object }: { ns: string; object: string }) {
   const revision = useRevision(ns);
-  const { data, error } = useData<List<StripeObject>>(nsPath(ns, `/resources/${encodeURIComponent(object)}`), revision);
   const [query, setQuery] = useState("");
   const [status, setStatus] = useState("");
+  const [limit, setLimit] = useState(PAGE);
   const parsed = parseQuery(query);
-  const statuses = data ? valuesOf(data.data, "status") : [];
-  const shown = data && parsed.ok ? data.data.filter((o) => matches(o, parsed.clauses) && (status === "" || o.status === status)) : [];
+  // A query that cannot be read is shown at once, and the last good one stays asked.
+  const [asked, setAsked] = useState("");
+  const { data, error } = useData<List<StripeObject>>(objectsPath(ns, object, asked, status, limit), revision);
+  const statuses = [...new Set([...(data ? valuesOf(data.data, "status") : []), ...(status ? [status] : [])])].sort();
   return (
     <Section title={plural(object)}>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -77,13 +94,26 @@ function ObjectList({ ns, object }: { ns: string; object: string }) {
             value={query}
             placeholder='email:"ada@example.com" amount>1000 -status:canceled'
             aria-describedby="search-help"
-            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+            onInput={(e) => {
+              const text = (e.target as HTMLInputElement).value;
+              setQuery(text);
+              if (parseQuery(text).ok) {
+                setAsked(text);
+                setLimit(PAGE);
+              }
+            }}
           />
         </label>
         {statuses.length > 0 ? (
           <label>
             Status
-            <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+            <select
+              value={status}
+              onChange={(e) => {
+                setStatus((e.target as HTMLSelectElement).value);
+                setLimit(PAGE);
+              }}
+            >
               <option value="">any</option>
               {statuses.map((s) => (
                 <option key={s} value={s}>
@@ -98,8 +128,15 @@ function ObjectList({ ns, object }: { ns: string; object: string }) {
         field:value (exact), field~text (contains), field&gt;n, -clause to negate, metadata["key"]:value, or any word.
       </p>
       {!parsed.ok ? <div class="error" role="alert">{parsed.error}</div> : null}
-      {error ? <ErrorBox error={error} /> : data ? <ObjectTable ns={ns} objects={shown} /> : <Loading />}
-      {data?.has_more ? <p class="muted small">Showing the newest {data.data.length}.</p> : null}
+      {error ? <ErrorBox error={error} /> : data ? <ObjectTable ns={ns} objects={data.data} /> : <Loading />}
+      {data?.has_more ? (
+        <p>
+          <button type="button" onClick={() => setLimit((n) => n + PAGE)}>
+            Show {PAGE} more
+          </button>{" "}
+          <span class="muted small">Showing the newest {data.data.length} that match.</span>
+        </p>
+      ) : null}
     </Section>
   );
 }

@@ -24,5 +24,8 @@ export const ControlErrors = defineErrors({
   timeBackwards: (to: number, now: number) => invalidRequest(400, `Server time only moves forward: ${to} is before the server's now (${now}).`, { param: "to" }),
   advanceRefused: (problem: string, param: string) => invalidRequest(400, `Server time cannot be advanced: ${problem}.`, { param }),
   clockNotAdvanceable: () => invalidRequest(400, "This server's clock cannot be advanced."),
+  /** The dashboard's search box: a query it cannot read. */
+  dashboardQuery: (problem: string) => invalidRequest(400, `Invalid search query: ${problem}`, { param: "q" }),
+  dashboardLimit: (max: number) => invalidRequest(400, `limit must be an integer between 1 and ${max}.`, { param: "limit" }),
   journalOff: () => invalidRequest(400, "The request journal is off on this server (it was started with requestJournal: false)."),
 });
