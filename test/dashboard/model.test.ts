@@ -5,6 +5,7 @@ import { ago, clockTime, isId, money, offset, plural, summary } from "../../dash
 import { href, parseRoute, type Route } from "../../dashboard/src/route.js";
 import { layout, visible } from "../../dashboard/src/timeline.js";
 import type { TimelineItem } from "../../dashboard/src/types.js";
+import { describeOverride, EMPTY_FORM, overrideOf, withoutOverride, type OverrideForm } from "../../dashboard/src/overrides.js";
 
 test("routes read back from their addresses", { timeout: 10_000 }, () => {
   const routes: Route[] = [
@@ -70,4 +71,38 @@ test("the timeline marks a delivery repeated to the same endpoint, and one out o
     visible(placed, new Set(["fault", "request"])).map((p) => p.kind),
     ["request", "fault"],
   );
+});
+
+test("the override form makes the key and value api.endpoint_overrides takes, or says which field is wrong", { timeout: 10_000 }, () => {
+  const f = (over: Partial<OverrideForm>): OverrideForm => ({ ...EMPTY_FORM, path: "/v1/customers", ...over });
+  const rows: Array<[string, Partial<OverrideForm>, unknown]> = [
+    ["any method, every request", {}, { key: "/v1/customers", value: "rate_limit" }],
+    ["a method and a prefix", { method: "POST", path: " /v1/payment_intents* " }, { key: "POST /v1/payment_intents*", value: "rate_limit" }],
+    ["the next two requests", { action: "server_error", times: "2" }, { key: "/v1/customers", value: ["server_error", "server_error"] }],
+    ["latency", { action: "latency", latencyMs: "800" }, { key: "/v1/customers", value: { latency_ms: 800 } }],
+    ["a chosen 5xx", { action: "server_error_status", status: "502" }, { key: "/v1/customers", value: { server_error: 502 } }],
+    ["a custom answer", { action: "custom", status: "200", body: '{"id":"cus_1"}' }, { key: "/v1/customers", value: { custom_response: { status: 200, body: { id: "cus_1" } } } }],
+    ["pass through", { action: "ok" }, { key: "/v1/customers", value: "ok" }],
+    ["a path without /", { path: "v1/customers" }, { field: "path" }],
+    ["latency that is not a number", { action: "latency", latencyMs: "soon" }, { field: "latencyMs" }],
+    ["a body that is not JSON", { action: "custom", body: "{id" }, { field: "body" }],
+    ["times out of range", { times: "0" }, { field: "times" }],
+    ["...or not whole", { times: "1.5" }, { field: "times" }],
+  ];
+  for (const [name, over, expected] of rows) {
+    const got = overrideOf(f(over));
+    assert.deepEqual("error" in got ? { field: got.field } : got, expected, name);
+  }
+  assert.equal(describeOverride("rate_limit"), "rate limit, every request");
+  assert.equal(describeOverride(["server_error", "server_error"]), "server error × 2, then normal");
+  assert.equal(describeOverride(["timeout", { latency_ms: 5 }]), "timeout, 5 ms latency, then normal");
+  assert.equal(describeOverride({ custom_response: { status: 402, body: {} } }), "custom 402, every request");
+  assert.equal(describeOverride("ok"), "pass through, every request");
+  assert.equal(describeOverride(null), "off here (removes an inherited override)");
+  // Removing one's own override keeps the rest of the layer, and leaves no empty sections behind.
+  const layer = { payment: { failure_rate: 0.25 }, api: { error_rate: 0.1, endpoint_overrides: { "/v1/a": "rate_limit", "/v1/b": "timeout" } } };
+  assert.deepEqual(withoutOverride(layer, "/v1/a"), { payment: { failure_rate: 0.25 }, api: { error_rate: 0.1, endpoint_overrides: { "/v1/b": "timeout" } } });
+  assert.deepEqual(withoutOverride({ payment: { failure_rate: 0.25 }, api: { endpoint_overrides: { "/v1/a": "ok" } } }, "/v1/a"), { payment: { failure_rate: 0.25 } });
+  assert.deepEqual(withoutOverride({}, "/v1/a"), {});
+  assert.equal(layer.api.endpoint_overrides["/v1/a"], "rate_limit", "the layer given is not changed");
 });

@@ -12,7 +12,7 @@ import { NamespacesTable } from "../../dashboard/src/views/namespaces.js";
 import { ObjectTable, ResourceNav } from "../../dashboard/src/views/resources.js";
 import { ObjectPageView } from "../../dashboard/src/views/object.js";
 import { DeliveryTable } from "../../dashboard/src/views/events.js";
-import { JournalTable, LayerEditor } from "../../dashboard/src/views/chaos.js";
+import { JournalTable, LayerEditor, OverridesEditor, layerOverrides } from "../../dashboard/src/views/chaos.js";
 import { TimelineTable } from "../../dashboard/src/views/timeline.js";
 import { Tabs } from "../../dashboard/src/views/namespace.js";
 import { layout } from "../../dashboard/src/timeline.js";
@@ -141,4 +141,19 @@ test("a namespace's tabs: each a link, the current one marked", { timeout: 10_00
   const html = renderToString(h(Tabs, { ns: "a", tab: "chaos" }));
   assert.equal(text(html), "Resources Events Timeline Chaos Time");
   assert.match(html, /href="#\/ns\/a\/chaos" aria-current="page"/);
+});
+
+test("the endpoint overrides of a layer: each with its answer in words and a remove button, and the form to add one", { timeout: 10_000 }, () => {
+  const layer = { payment: { failure_rate: 0.5 }, api: { endpoint_overrides: { "POST /v1/customers": ["server_error", "server_error"], "/v1/products*": { latency_ms: 800 } } } };
+  const html = renderToString(h(OverridesEditor, { ns: "a", layer, onSaved: () => {} }));
+  const rows = html.split("<form")[0]!.split("<tr").slice(2).map(text);
+  assert.deepEqual(rows, ["> POST /v1/customers server error × 2, then normal Remove", "> /v1/products* 800 ms latency, every request Remove"]);
+  assert.match(html, /aria-label="Remove POST \/v1\/customers"/);
+  assert.match(html, /<form class="filters" aria-label="Add an endpoint override">/);
+  assert.match(text(html), /Method any GET POST DELETE Path Answer 429 rate limit/);
+  const marker = renderToString(h(OverridesEditor, { ns: "a", layer: { api: { endpoint_overrides: { "/v1/customers": null } } }, onSaved: () => {} }));
+  assert.match(text(marker), /\/v1\/customers off here \(removes an inherited override\) Remove/);
+  const empty = renderToString(h(OverridesEditor, { ns: "a", layer: {}, onSaved: () => {} }));
+  assert.match(text(empty), /No endpoint override in this namespace's layer\./);
+  assert.deepEqual([layerOverrides({}), layerOverrides(null), layerOverrides({ api: {} }), layerOverrides({ api: { endpoint_overrides: null } })], [{}, {}, {}, {}]);
 });

@@ -268,3 +268,39 @@ browserTest("dashboard: the search box finds an object past the first page, Show
   await page.waitForFunction(() => document.querySelectorAll("li.event").length === 1);
   await screenshot(page, "search");
 });
+
+browserTest("dashboard: an endpoint override added from the form fails the next request, a refused one shows the API's error, remove clears it", async (page) => {
+  await using server = await startTestServer();
+  const stripe = server.stripe({ namespace: "overrides" });
+  await stripe.customers.create({ email: "o@example.com" });
+  const chaos = server.pt.namespace("overrides").chaos;
+  chaos.setLayer({ payment: { failure_rate: 0.25 } });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(dashboard(server, "#/ns/overrides/chaos"));
+  const region = page.getByRole("region", { name: "Endpoint overrides" });
+  await region.getByText("No endpoint override in this namespace's layer.").waitFor();
+  const form = region.getByRole("form", { name: "Add an endpoint override" });
+  await form.getByLabel("Method", { exact: true }).selectOption("POST");
+  await form.getByLabel("Path", { exact: true }).fill("/v1/customers");
+  await form.getByLabel("Answer", { exact: true }).selectOption("server_error_status");
+  await form.getByLabel("Status", { exact: true }).fill("502");
+  await form.getByLabel("Times", { exact: true }).fill("1");
+  await form.getByRole("button", { name: "Add override" }).click();
+  await region.getByText("server error 502 × 1, then normal").waitFor();
+  assert.deepEqual(chaos.getLayer(), { payment: { failure_rate: 0.25 }, api: { endpoint_overrides: { "POST /v1/customers": [{ server_error: 502 }] } } }, "the rest of the layer stays");
+  // The next create gets the 502, the one after is normal.
+  await assert.rejects(stripe.customers.create({}), (e: { statusCode?: number }) => e.statusCode === 502);
+  assert.match((await stripe.customers.create({})).id, /^cus_/);
+  // A status the API refuses: its error, and nothing changes.
+  await form.getByLabel("Path", { exact: true }).fill("/v1/products");
+  await form.getByLabel("Answer", { exact: true }).selectOption("custom");
+  await form.getByLabel("Status", { exact: true }).fill("42");
+  await form.getByRole("button", { name: "Add override" }).click();
+  await region.getByRole("alert").filter({ hasText: "custom_response.status must be an integer HTTP status" }).waitFor();
+  assert.deepEqual(Object.keys(chaos.getLayer().api?.endpoint_overrides ?? {}), ["POST /v1/customers"]);
+  await screenshot(page, "overrides");
+  await region.getByRole("button", { name: "Remove POST /v1/customers" }).click();
+  await region.getByText("No endpoint override in this namespace's layer.").waitFor();
+  assert.deepEqual(chaos.getLayer().api?.endpoint_overrides ?? {}, {});
+  assert.equal(chaos.getLayer().payment?.failure_rate, 0.25);
+});
