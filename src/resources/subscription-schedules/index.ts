@@ -82,7 +82,8 @@ const COLLECTION = p.enum(["charge_automatically", "send_invoice"]);
 // One-time items billed with the phase's first invoice, as a subscription's own add_invoice_items
 // (price and quantity; the rest is refused by name).
 const ADD_ITEM = p.object({
-  price: p.string({ max: 5000 }).required(),
+  // Not required by the shape: Stripe takes price or price_data (the latter not modelled).
+  price: p.string({ max: 5000 }),
   quantity: p.integer({ min: 1 }),
   discounts: notModelled,
   metadata: notModelled,
@@ -123,7 +124,7 @@ interface ItemParam {
   readonly metadata?: MetadataInput | null;
 }
 interface AddItemParam {
-  readonly price: string;
+  readonly price?: string;
   readonly quantity?: number;
 }
 interface PhaseParam {
@@ -242,6 +243,7 @@ async function resolvePhases(ctx: Context, given: readonly PhaseParam[], start: 
     const addItems: unknown[] = [];
     for (const [j, a] of (ph.add_invoice_items ?? []).entries()) {
       const param = `${at}[add_invoice_items][${j}]`;
+      if (a.price === undefined) throw Errors.parameterMissing(`${param}[price]`);
       const price = await prices.require(ctx, a.price, `${param}[price]`);
       if (price.recurring) throw SubscriptionErrors.addItemRecurring(price.id, `${param}[price]`);
       if (!price.active) throw SubscriptionErrors.priceInactive(price.id, `${param}[price]`);
