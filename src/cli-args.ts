@@ -8,6 +8,7 @@ import { ChaosCoordinator } from "./chaos/coordinator.js";
 import { FlagError, helpText, parseFlags, parsers, type Command, type Flag } from "./cli/flags.js";
 import type { ClockMode } from "./clock/server-clock.js";
 import { DEFAULT_MAX_EVENTS } from "./events/retention.js";
+import { STORE_CHOICES, parseStoreChoice, type StoreChoice } from "./store/choice.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type PaperTigerOptions } from "./paper-tiger.js";
 import { checkControlToken } from "./server/control-token.js";
 import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
@@ -131,6 +132,17 @@ export const SERVER_FLAGS: readonly ServerFlag<unknown>[] = [
     default: "off",
     help: "Pay out each namespace's available balance every day at midnight UTC of the server clock, one automatic payout per currency",
     apply: (o, v: boolean) => (o.automaticPayouts = v),
+  }),
+  row({
+    name: "store",
+    value: "<store>",
+    default: "memory",
+    help: "Where state lives: memory (gone when the server stops), or sqlite:<file>: objects, events and idempotency keys survive a restart (needs the optional better-sqlite3 package)",
+    parse: parsers.checked((v: string) => {
+      if (!parseStoreChoice(v)) throw new Error("not a store");
+      return v as StoreChoice;
+    }, STORE_CHOICES),
+    apply: (o, v: StoreChoice) => (o.store = v),
   }),
   row({
     name: "max-events",

@@ -82,6 +82,7 @@ function banner(pt: PaperTiger, options: PaperTigerOptions, say: (line: string) 
   say(`  curl ${pt.url}/v1/customers -u sk_test_123:`);
   for (const w of pt.webhooks.registered) say(`Webhook ${w.id} -> ${w.url} (secret ${w.secret})`);
   say(`Server clock: ${pt.time.now().toISOString()}${options.clock && "mode" in options.clock ? ` (${options.clock.mode})` : ""}; advance it with POST ${pt.url}/_time/advance`);
+  if (typeof options.store === "string" && options.store !== "memory") say(`State kept in ${options.store.slice("sqlite:".length)} (SQLite): it survives a restart`);
   if (options.controlToken !== undefined) say("Server-wide operations need the control token in the X-Paper-Tiger-Control-Token header");
   if (pt.runtime.options.dashboard) say(`Dashboard: ${pt.url}/_dashboard/${options.controlToken !== undefined ? " (open it with ?token=<the control token>)" : ""}`);
   const chaos = pt.chaos.getConfig();

@@ -25,6 +25,7 @@ export { systemClock, monotonicClock, ManualClock } from "./clock/clock.js";
 export type { Clock, ClockTimer } from "./clock/clock.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { Store, StoredObject, ListQuery, ListResult, CollectionSpec, RangeFilter } from "./store/store.js";
+export type { StoreChoice } from "./store/choice.js";
 export { CursorNotFoundError } from "./store/store.js";
 export type { StripeEvent } from "./events/event.js";
 export { NAMESPACE_HEADER, GLOBAL_NAMESPACE } from "./kernel/namespace.js";

@@ -10,6 +10,7 @@ import { ChaosConfigError, resolve, validateEffective, validateInput } from "./c
 import { checkControlToken } from "./server/control-token.js";
 import { MAX_TIMEOUT_MS, resolveTimeouts, type Timeouts } from "./server/timeouts.js";
 import { isApiVersion } from "./kernel/version.js";
+import { STORE_CHOICES, parseStoreChoice } from "./store/choice.js";
 import type { BillingOptions } from "./billing/options.js";
 import type { Clock } from "./clock/clock.js";
 import type { PaperTigerOptions, WebhookEndpointOption } from "./options.js";
@@ -229,7 +230,10 @@ const OPTION_CHECKS: Shape<PaperTigerOptions> = {
       throw new PaperTigerOptionError(`${path}.headersTimeout`, v, "at most timeouts.requestTimeout", `paper-tiger option ${path}: ${(err as Error).message}`);
     }
   },
-  store: withMethods("a Store", ["defineCollection", "get", "insert", "replace", "remove", "list", "count", "kvGet", "kvSet", "dropNamespace", "clear"]),
+  store: (v, path) => {
+    if (typeof v !== "string") return withMethods("a Store", ["defineCollection", "get", "insert", "replace", "remove", "list", "count", "kvGet", "kvSet", "dropNamespace", "clear"])(v, path);
+    if (!parseStoreChoice(v)) fail(path, v, `a Store, ${STORE_CHOICES}`, didYouMean(v, ["memory"]));
+  },
   clock: (v, path) => (v !== null && typeof v === "object" && "now" in v ? clockObject(v, path) : clockSpec(v, path)),
   realClock: clockObject,
   maxEvents: integer(1),

@@ -8,6 +8,7 @@ import type { ClockMode } from "./clock/server-clock.js";
 import type { BillingOptions } from "./billing/options.js";
 import type { NamespaceBy } from "./kernel/namespace.js";
 import type { Store } from "./store/store.js";
+import type { StoreChoice } from "./store/choice.js";
 import type { ChaosConfigInput } from "./chaos/config.js";
 import type { WebhookDeliveryOptions } from "./webhooks/dispatcher.js";
 import type { Timeouts } from "./server/timeouts.js";
@@ -42,8 +43,20 @@ export interface PaperTigerOptions {
    * for any silence on a socket (default 0: off).
    */
   timeouts?: Partial<Timeouts>;
-  /** Where state lives. Default: a new in-memory store. */
-  store?: Store;
+  /**
+   * Where state lives. `"memory"` (the default) keeps it in this process, gone
+   * when it exits; `"sqlite:<file>"` keeps it in a SQLite file (created when
+   * absent, in WAL mode), so objects, events and idempotency keys survive a
+   * restart; it needs the optional `better-sqlite3` package. A store the server
+   * opens from such a name is closed by `close()`. Any other {@link Store} may
+   * be passed as an object; its owner closes it.
+   *
+   * @example
+   * ```ts
+   * await using pt = await startPaperTiger({ port: 0, store: "sqlite:./paper-tiger.db" });
+   * ```
+   */
+  store?: Store | StoreChoice;
   /**
    * The server clock: `{ mode: "real" | "manual" | "accelerated", multiplier?, start? }`
    * (default real time), or any {@link Clock} (a `ManualClock` in tests).

@@ -36,6 +36,7 @@ import type { Runtime } from "./server/runtime.js";
 import { DEFAULT_API_VERSION } from "./kernel/version.js";
 import { renderEnv, renderEvent } from "./kernel/versions/render.js";
 import { MemoryStore } from "./store/memory-store.js";
+import { openStore } from "./store/choice.js";
 import { ChaosCoordinator } from "./chaos/coordinator.js";
 import type { ChaosConfigInput } from "./chaos/config.js";
 import type { NamespaceChaos } from "./chaos/coordinator.js";
@@ -167,10 +168,12 @@ export class PaperTiger implements AsyncDisposable {
   readonly runtime: Runtime;
   readonly #app: FastifyInstance;
   #closed: Promise<void> | undefined;
+  readonly #ownsStore: boolean;
 
   /** @internal Use {@link startPaperTiger}. */
-  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number, registered: readonly RegisteredWebhook[] = []) {
+  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number, registered: readonly RegisteredWebhook[] = [], ownsStore = false) {
     this.#app = app;
+    this.#ownsStore = ownsStore;
     this.log = app.log;
     this.runtime = runtime;
     this.store = runtime.services.store;
@@ -388,6 +391,7 @@ export class PaperTiger implements AsyncDisposable {
       await this.runtime.webhooks.close();
       if (this.clock instanceof ServerClock) this.clock.stop();
       if (this.runtime.options.logger) logUndelivered(this.log, this.runtime);
+      if (this.#ownsStore) await this.store.close?.();
     })();
     return this.#closed;
   }
@@ -469,10 +473,22 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
   checkOptions(options);
   // `pt.stripe()` is synchronous: the optional SDK is imported now, while the server starts.
   const stripeLoaded = loadStripe();
+  // A store named by text is opened (and closed) by the server; an object is its owner's.
+  const store: Store = typeof options.store === "string" ? await openStore(options.store) : (options.store ?? new MemoryStore());
+  const ownsStore = typeof options.store === "string";
+  try {
+    return await startOn(store, ownsStore, options, modules, stripeLoaded);
+  } catch (err) {
+    if (ownsStore) await store.close?.();
+    throw err;
+  }
+}
+
+/** Builds and starts the server on its store (closed by the caller if this throws). */
+async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOptions, modules: readonly ResourceModule[], stripeLoaded: Promise<unknown>): Promise<PaperTiger> {
   const controlToken = options.controlToken;
   const timeouts = resolveTimeouts(options.timeouts);
   const logger = fastifyLogger(options.logger);
-  const store = options.store ?? new MemoryStore();
   const clock = toClock(options.clock);
   const realClock = options.realClock ?? monotonicClock;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
@@ -564,5 +580,5 @@ export async function startServer(options: PaperTigerOptions, modules: readonly 
   await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host, listenTextResolver }), stripeLoaded]);
   const address = app.server.address() as AddressInfo;
   listening.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  return new PaperTiger(app, runtime, host, address.port, registered);
+  return new PaperTiger(app, runtime, host, address.port, registered, ownsStore);
 }

@@ -63,6 +63,24 @@ describe("paper-tiger command line", { timeout: 120_000 }, () => {
     }
   });
 
+  test("the store comes from --store or PAPER_TIGER_STORE: memory or sqlite:<file>", () => {
+    assert.deepEqual(parseCli(["--store", "sqlite:./state.db"], {}), { store: "sqlite:./state.db" });
+    assert.deepEqual(parseCli([], { PAPER_TIGER_STORE: "sqlite:/tmp/pt.db" }), { store: "sqlite:/tmp/pt.db" });
+    assert.deepEqual(parseCli(["--store", "memory"], { PAPER_TIGER_STORE: "sqlite:/tmp/pt.db" }), { store: "memory" }, "the flag wins");
+    assert.throws(() => parseCli(["--store", "postgres://localhost/pt"], {}), /--store must be "memory" or "sqlite:<file>", got "postgres:\/\/localhost\/pt"/);
+    assert.throws(() => parseCli([], { PAPER_TIGER_STORE: "sqlite" }), /PAPER_TIGER_STORE must be "memory" or "sqlite:<file>", got "sqlite"/);
+  });
+
+  test("a SQLite file that cannot be opened stops the start with status 1 and says why", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--store", "sqlite:/nonexistent-dir/pt.db"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (c: string) => (err += c));
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 1);
+    assert.match(err, /paper-tiger: Cannot open the SQLite store \/nonexistent-dir\/pt\.db: .*directory does not exist/);
+  });
+
   test("a bad option exits with status 2 and the usage", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "nope"], { stdio: ["ignore", "pipe", "pipe"] });
     let err = "";

@@ -168,6 +168,15 @@ export function buildApp(rt: Runtime): FastifyInstance {
   });
 
   observeRequests(app, rt);
+  // A store that groups writes makes them durable before the answer leaves: what a client was told survives a crash.
+  // Installed only for such a store, so the memory store's requests pay nothing.
+  const store = rt.services.store;
+  if (store.commit) {
+    app.addHook("onSend", (_req, _reply, payload, done) => {
+      store.commit!();
+      done(null, payload);
+    });
+  }
 
   // A Stripe operation this server does not serve answers so; any other unknown path is Stripe's own 404.
   const implemented = implementedKeys(rt.registry.endpoints);

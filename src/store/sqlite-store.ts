@@ -403,7 +403,12 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   } catch (err) {
     throw new Error(`--store sqlite needs the better-sqlite3 package (an optional dependency that did not install): npm install better-sqlite3@12 (${(err as Error).message})`, { cause: err });
   }
-  const db = new Driver(file);
+  let db: BetterSqlite3.Database;
+  try {
+    db = new Driver(file);
+  } catch (err) {
+    throw new Error(`Cannot open the SQLite store ${file}: ${(err as Error).message}`, { cause: err });
+  }
   try {
     return new SqliteStore(db);
   } catch (err) {

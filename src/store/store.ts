@@ -101,6 +101,14 @@ export interface Store {
    * afresh every time.
    */
   revision?(ns: string, collection: string): number;
+  /**
+   * Optional: makes every write so far durable. A store that groups writes
+   * (a transaction per turn) provides it, and the server calls it before an
+   * answer is sent, so that whatever a client was told survives a crash.
+   */
+  commit?(): void;
+  /** Optional: releases what the store holds open (a file). The server calls it on close for a store it opened. */
+  close?(): void | Promise<void>;
   /** The object with this id, or its tombstone once removed with one, or `undefined`. */
   get<T extends StoredObject>(ns: string, collection: string, id: string): Promise<T | undefined>;
   /** Adds a new object as the newest of its collection. Throws if the id exists. */

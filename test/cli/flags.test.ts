@@ -35,6 +35,7 @@ function samples(dir: string): Record<string, { value: string; with?: string[] }
     "automatic-payouts": { value: "true" },
     dashboard: { value: "true" },
     "no-dashboard": { value: "true" },
+    store: { value: "sqlite:./state.db" },
     "max-events": { value: "500" },
     "request-timeout": { value: "20000" },
     "headers-timeout": { value: "5000" },
