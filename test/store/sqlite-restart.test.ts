@@ -1,0 +1,90 @@
+/**
+ * A server on `store: "sqlite:<file>"` closed and started again on the same
+ * file answers as if it had never stopped, through the official SDK.
+ */
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestServer } from "../helpers/server.js";
+
+const dir = mkdtempSync(join(tmpdir(), "pt-sqlite-restart-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("a SQLite store across a restart", { timeout: 60_000 }, () => {
+  test("customers, a confirmed PaymentIntent with its charge, a webhook endpoint, a test clock, events and idempotency keys are all there after it", async () => {
+    const store = `sqlite:${join(dir, "state.db")}` as const;
+    const first = await startTestServer({ store });
+    let before: {
+      customers: string[];
+      intent: string;
+      charge: string;
+      endpoint: string;
+      clock: string;
+      frozen: number;
+      events: string[];
+      replayed: string;
+    };
+    try {
+      const stripe = first.stripe();
+      const ada = await stripe.customers.create({ email: "ada@example.com" }, { idempotencyKey: "create-ada" });
+      const bob = await stripe.customers.create({ email: "bob@example.com", metadata: { plan: "pro" } });
+      const intent = await stripe.paymentIntents.create({ amount: 2000, currency: "usd", customer: ada.id, payment_method: "pm_card_visa", payment_method_types: ["card"], confirm: true });
+      assert.equal(intent.status, "succeeded");
+      const endpoint = await stripe.webhookEndpoints.create({ url: "http://127.0.0.1:9/hook", enabled_events: ["payment_intent.succeeded"] });
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: 1_800_000_000, name: "renewals" });
+      await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: 1_800_086_400 });
+      const events = await stripe.events.list({ limit: 100 });
+      before = {
+        customers: [bob.id, ada.id],
+        intent: intent.id,
+        charge: intent.latest_charge as string,
+        endpoint: endpoint.id,
+        clock: clock.id,
+        frozen: 1_800_086_400,
+        events: events.data.map((e) => e.id),
+        replayed: ada.id,
+      };
+      assert.ok(before.events.length >= 4, "customer, charge and intent events were recorded");
+    } finally {
+      await first.close();
+    }
+
+    await using second = await startTestServer({ store });
+    const stripe = second.stripe();
+    // Lists keep their order, newest first, and their cursors.
+    const customers = await stripe.customers.list({ limit: 10 });
+    assert.deepEqual(customers.data.map((c) => c.id), before.customers);
+    assert.deepEqual((await stripe.customers.list({ limit: 10, starting_after: before.customers[0]! })).data.map((c) => c.id), [before.replayed]);
+    const bob = await stripe.customers.retrieve(before.customers[0]!);
+    assert.equal((bob as { metadata: Record<string, string> }).metadata.plan, "pro");
+    // Searched by an index built afresh in this process.
+    assert.deepEqual((await stripe.paymentIntents.list({ customer: before.replayed })).data.map((p) => p.id), [before.intent]);
+
+    const intent = await stripe.paymentIntents.retrieve(before.intent);
+    assert.equal(intent.status, "succeeded");
+    assert.equal(intent.amount_received, 2000);
+    const charge = await stripe.charges.retrieve(before.charge);
+    assert.equal(charge.payment_intent, before.intent);
+    assert.equal(charge.amount_captured, 2000);
+    assert.deepEqual((await stripe.webhookEndpoints.list()).data.map((e) => e.id), [before.endpoint]);
+    const clock = await stripe.testHelpers.testClocks.retrieve(before.clock);
+    assert.equal(clock.frozen_time, before.frozen);
+    assert.equal(clock.name, "renewals");
+    assert.deepEqual((await stripe.events.list({ limit: 100 })).data.map((e) => e.id), before.events);
+    assert.equal((await stripe.events.retrieve(before.events.at(-1)!)).type, "customer.created");
+
+    // The idempotent retry of the first process's create replays its answer: no second customer.
+    const retried = await stripe.customers.create({ email: "ada@example.com" }, { idempotencyKey: "create-ada" });
+    assert.equal(retried.id, before.replayed);
+    assert.equal(retried.lastResponse.headers["idempotent-replayed"], "true");
+    assert.equal((await stripe.customers.list({ limit: 10 })).data.length, 2);
+
+    // New objects are the newest, after everything the first process made.
+    const carol = await stripe.customers.create({ email: "carol@example.com" });
+    assert.deepEqual((await stripe.customers.list({ limit: 10 })).data.map((c) => c.id), [carol.id, ...before.customers]);
+    // A deleted object is answered as deleted by the next process too.
+    await stripe.customers.del(carol.id);
+  });
+});
