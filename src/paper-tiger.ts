@@ -168,12 +168,13 @@ export class PaperTiger implements AsyncDisposable {
   readonly runtime: Runtime;
   readonly #app: FastifyInstance;
   #closed: Promise<void> | undefined;
-  readonly #ownsStore: boolean;
+  /** Closes what the server opened itself (its store). */
+  readonly #release: (() => Promise<void>) | undefined;
 
   /** @internal Use {@link startPaperTiger}. */
-  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number, registered: readonly RegisteredWebhook[] = [], ownsStore = false) {
+  constructor(app: FastifyInstance, runtime: Runtime, host: string, port: number, registered: readonly RegisteredWebhook[] = [], release?: () => Promise<void>) {
     this.#app = app;
-    this.#ownsStore = ownsStore;
+    this.#release = release;
     this.log = app.log;
     this.runtime = runtime;
     this.store = runtime.services.store;
@@ -391,7 +392,7 @@ export class PaperTiger implements AsyncDisposable {
       await this.runtime.webhooks.close();
       if (this.clock instanceof ServerClock) this.clock.stop();
       if (this.runtime.options.logger) logUndelivered(this.log, this.runtime);
-      if (this.#ownsStore) await this.store.close?.();
+      await this.#release?.();
     })();
     return this.#closed;
   }
@@ -410,12 +411,30 @@ function logUndelivered(log: FastifyBaseLogger, rt: Runtime): void {
   if (undelivered.length > SUMMARY_LINES) log.warn(`... and ${undelivered.length - SUMMARY_LINES} more (GET /_webhooks/deliveries lists them while the server runs)`);
 }
 
-/** A clock from the start option. */
-function toClock(option: PaperTigerOptions["clock"]): Clock {
-  if (option === undefined) return new ServerClock({ mode: "real" });
-  if ("now" in option && typeof option.now === "function") return option;
-  const o = option as { mode: ClockMode; multiplier?: number; start?: number | Date };
-  return new ServerClock({ mode: o.mode, ...(o.multiplier !== undefined ? { multiplier: o.multiplier } : {}), ...(o.start !== undefined ? { start: o.start } : {}) });
+/** Where a durable store keeps the server clock: its time at a wall-clock instant. */
+const SERVER_CLOCK = { bucket: "server_clock", key: "time" } as const;
+interface SavedClock {
+  readonly at: number;
+  readonly wall: number;
+}
+
+/**
+ * A clock from the start option. With a time saved by an earlier server on
+ * the same durable store, and no `start` given, it resumes: a real clock
+ * keeps the offset it was advanced by, a manual or accelerated one starts
+ * where the last one was saved (time stood still while no server ran).
+ */
+function toClock(option: PaperTigerOptions["clock"], saved: SavedClock | undefined, onAdvance: (() => void) | undefined): Clock {
+  if (option !== undefined && "now" in option && typeof option.now === "function") return option;
+  const o = (option ?? { mode: "real" }) as { mode: ClockMode; multiplier?: number; start?: number | Date };
+  const resumed = saved && (o.mode === "real" ? saved.at + (Date.now() - saved.wall) : saved.at);
+  const start = o.start ?? resumed;
+  return new ServerClock({
+    mode: o.mode,
+    ...(o.multiplier !== undefined ? { multiplier: o.multiplier } : {}),
+    ...(start !== undefined ? { start } : {}),
+    ...(onAdvance ? { onAdvance } : {}),
+  });
 }
 
 /** Milliseconds in a duration object. */
@@ -489,7 +508,11 @@ async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOpti
   const controlToken = options.controlToken;
   const timeouts = resolveTimeouts(options.timeouts);
   const logger = fastifyLogger(options.logger);
-  const clock = toClock(options.clock);
+  // A server on a SQLite file keeps its clock there, so a restart resumes business time instead of starting over.
+  const durable = typeof options.store === "string" && options.store !== "memory";
+  const saved = durable ? await store.kvGet<SavedClock>(GLOBAL_NAMESPACE, SERVER_CLOCK.bucket, SERVER_CLOCK.key) : undefined;
+  const saveClock = durable ? () => store.kvSet<SavedClock>(GLOBAL_NAMESPACE, SERVER_CLOCK.bucket, SERVER_CLOCK.key, { at: clock.now(), wall: Date.now() }) : undefined;
+  const clock = toClock(options.clock, saved, saveClock && (() => void saveClock()));
   const realClock = options.realClock ?? monotonicClock;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const events = new EventRecorder(store, clock, apiVersion, { realClock, ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}) });
@@ -580,5 +603,12 @@ async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOpti
   await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host, listenTextResolver }), stripeLoaded]);
   const address = app.server.address() as AddressInfo;
   listening.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  return new PaperTiger(app, runtime, host, address.port, registered, ownsStore);
+  // An accelerated clock moves without advances: its time is saved when the server closes too.
+  const release = ownsStore
+    ? async () => {
+        await saveClock?.();
+        await store.close?.();
+      }
+    : undefined;
+  return new PaperTiger(app, runtime, host, address.port, registered, release);
 }

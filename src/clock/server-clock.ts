@@ -23,6 +23,8 @@ export interface ServerClockOptions {
   start?: number | Date;
   /** The wall clock, for tests of the clock itself. Default `Date.now`. */
   wall?: () => number;
+  /** Called after every advance, once time has moved (a durable store keeps the time there). */
+  onAdvance?: () => void;
 }
 
 interface Timer {
@@ -46,8 +48,10 @@ export class ServerClock implements Clock {
   #seq = 0;
   #real: NodeJS.Timeout | undefined;
   #firing = false;
+  readonly #onAdvance: (() => void) | undefined;
 
   constructor(options: ServerClockOptions = {}) {
+    this.#onAdvance = options.onAdvance;
     this.mode = options.mode ?? "real";
     if (!["real", "manual", "accelerated"].includes(this.mode)) throw new RangeError(`clock mode must be real, manual or accelerated, got ${String(this.mode)}`);
     this.multiplier = this.mode === "accelerated" ? (options.multiplier ?? 60) : 1;
@@ -103,6 +107,7 @@ export class ServerClock implements Clock {
     this.#fireUntil(ms);
     this.#rebase(ms);
     this.#schedule();
+    this.#onAdvance?.();
   }
 
   #rebase(serverMs: number): void {

@@ -30,7 +30,7 @@ describe("a SQLite store across a restart", { timeout: 60_000 }, () => {
       const stripe = first.stripe();
       const ada = await stripe.customers.create({ email: "ada@example.com" }, { idempotencyKey: "create-ada" });
       const bob = await stripe.customers.create({ email: "bob@example.com", metadata: { plan: "pro" } });
-      const intent = await stripe.paymentIntents.create({ amount: 2000, currency: "usd", customer: ada.id, payment_method: "pm_card_visa", payment_method_types: ["card"], confirm: true });
+      const intent = await stripe.paymentIntents.create({ amount: 2000, currency: "usd", customer: ada.id, payment_method: "pm_card_visa", automatic_payment_methods: { enabled: true, allow_redirects: "never" }, confirm: true });
       assert.equal(intent.status, "succeeded");
       const endpoint = await stripe.webhookEndpoints.create({ url: "http://127.0.0.1:9/hook", enabled_events: ["payment_intent.succeeded"] });
       const clock = await stripe.testHelpers.testClocks.create({ frozen_time: 1_800_000_000, name: "renewals" });
@@ -86,5 +86,47 @@ describe("a SQLite store across a restart", { timeout: 60_000 }, () => {
     assert.deepEqual((await stripe.customers.list({ limit: 10 })).data.map((c) => c.id), [carol.id, ...before.customers]);
     // A deleted object is answered as deleted by the next process too.
     await stripe.customers.del(carol.id);
+  });
+});
+
+describe("the server clock across a restart on a SQLite store", { timeout: 60_000 }, () => {
+  const nowOf = async (server: Awaited<ReturnType<typeof startTestServer>>) => ((await server.raw("GET", "/_time")).json as { now: number }).now;
+
+  test("a real clock advanced by 30 days keeps its offset; objects created after the restart are dated on it", async () => {
+    const store = `sqlite:${join(dir, "real-clock.db")}` as const;
+    const first = await startTestServer({ store });
+    const advanced = await first.raw("POST", "/_time/advance", { body: "days=30" });
+    assert.equal(advanced.status, 200);
+    const target = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    await first.close();
+
+    await using second = await startTestServer({ store });
+    const now = await nowOf(second);
+    assert.ok(Math.abs(now - target) <= 5, `server time ${now} is 30 days ahead (${target})`);
+    const customer = await second.stripe().customers.create({});
+    assert.ok(Math.abs(customer.created - target) <= 5, "created on the server clock");
+  });
+
+  test("a manual clock resumes at the time it had; a start given explicitly wins over the saved one", async () => {
+    const store = `sqlite:${join(dir, "manual-clock.db")}` as const;
+    const first = await startTestServer({ store, clock: { mode: "manual", start: new Date("2030-01-01T00:00:00Z") } });
+    await first.pt.time.advance({ days: 2 });
+    await first.close();
+
+    const second = await startTestServer({ store, clock: { mode: "manual" } });
+    assert.equal(second.pt.time.now().toISOString(), "2030-01-03T00:00:00.000Z");
+    await second.close();
+
+    await using third = await startTestServer({ store, clock: { mode: "manual", start: new Date("2031-06-01T00:00:00Z") } });
+    assert.equal(third.pt.time.now().toISOString(), "2031-06-01T00:00:00.000Z");
+  });
+
+  test('store: "memory" is the in-memory store, whose state goes with the server', async () => {
+    const first = await startTestServer({ store: "memory" });
+    assert.equal(first.pt.store.constructor.name, "MemoryStore");
+    await first.stripe().customers.create({});
+    await first.close();
+    await using second = await startTestServer({ store: "memory" });
+    assert.equal((await second.stripe().customers.list()).data.length, 0);
   });
 });
