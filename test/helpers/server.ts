@@ -1,7 +1,9 @@
 /**
  * Test harness: a paper-tiger server on port 0 and official SDK clients for it.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Stripe from "stripe";
 import { startPaperTiger, type PaperTiger, type PaperTigerOptions } from "../../src/index.js";
 
@@ -68,8 +70,17 @@ function recordingHttpClient(): Stripe.HttpClient | undefined {
   return wrapper;
 }
 
+/**
+ * With `PAPER_TIGER_TEST_STORE=sqlite`, servers started without a store
+ * option keep their state in a SQLite file of their own (removed on close),
+ * so that any test file runs on the SQLite store too.
+ */
+const SQLITE = process.env.PAPER_TIGER_TEST_STORE === "sqlite";
+
 export async function startTestServer(options: PaperTigerOptions = {}): Promise<TestServer> {
-  const pt = await startPaperTiger({ port: 0, ...options });
+  const dir = SQLITE && options.store === undefined ? mkdtempSync(join(tmpdir(), "pt-test-store-")) : undefined;
+  const started = await startPaperTiger({ port: 0, ...(dir ? { store: `sqlite:${join(dir, "state.db")}` as const } : {}), ...options });
+  const pt = dir ? withRemoval(started, dir) : started;
   const server: TestServer = {
     pt,
     stripe(opts = {}) {
@@ -109,4 +120,14 @@ export async function startTestServer(options: PaperTigerOptions = {}): Promise<
     [Symbol.asyncDispose]: () => pt.close(),
   };
   return server;
+}
+
+/** The server, whose close also removes the directory of its SQLite file. */
+function withRemoval(pt: PaperTiger, dir: string): PaperTiger {
+  const close = pt.close.bind(pt);
+  pt.close = async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return pt;
 }
