@@ -121,6 +121,18 @@ export class Idempotency {
     return { response, replayed: false, originalRequest: requestId };
   }
 
+  /**
+   * Forgets the keys whose request never finished, in every namespace: on a
+   * durable store, keys claimed by a server that died mid-request, which would
+   * otherwise answer 409 for a day. Called when a server starts, before any
+   * request is in flight; resolves how many went.
+   */
+  async releaseInFlight(): Promise<number> {
+    let n = 0;
+    for (const ns of await this.#store.namespaces()) n += await this.#store.kvPrune<IdempotencyRecord>(ns, IDEMPOTENCY_BUCKET, (r) => r.response === undefined);
+    return n;
+  }
+
   /** Forgets the keys of every namespace older than the retention period; resolves how many went. */
   async sweep(): Promise<number> {
     const cutoff = this.#now() - IDEMPOTENCY_TTL_MS;

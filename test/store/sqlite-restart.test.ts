@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import { startTestServer } from "../helpers/server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pt-sqlite-restart-"));
@@ -86,6 +87,24 @@ describe("a SQLite store across a restart", { timeout: 60_000 }, () => {
     assert.deepEqual((await stripe.customers.list({ limit: 10 })).data.map((c) => c.id), [carol.id, ...before.customers]);
     // A deleted object is answered as deleted by the next process too.
     await stripe.customers.del(carol.id);
+  });
+});
+
+describe("idempotency keys across a restart on a SQLite store", { timeout: 60_000 }, () => {
+  test("a key claimed by a server that died before answering is released at the next start: the retry runs instead of a 409", async () => {
+    const file = join(dir, "in-flight.db");
+    // What a server killed mid-request leaves: the claim of its key, without a response.
+    const left = await openSqliteStore(file);
+    await left.kvSet("global", "idempotency", "died-mid-request", { endpoint: "POST /v1/customers", fingerprint: "x", requestId: "req_gone", at: Date.now() });
+    left.close();
+
+    await using server = await startTestServer({ store: `sqlite:${file}` });
+    const stripe = server.stripe();
+    const customer = await stripe.customers.create({ email: "retry@example.com" }, { idempotencyKey: "died-mid-request" });
+    assert.equal(customer.email, "retry@example.com");
+    assert.equal(customer.lastResponse.headers["idempotent-replayed"], undefined);
+    const again = await stripe.customers.create({ email: "retry@example.com" }, { idempotencyKey: "died-mid-request" });
+    assert.equal(again.id, customer.id, "the answer is kept from then on");
   });
 });
 
