@@ -557,7 +557,10 @@ async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOpti
   // Keys age on real time: moving the server clock must never turn a retry into a duplicate.
   const idempotency = new Idempotency(store, () => realClock.now());
   // Keys a server on the same file claimed and never answered died with it: a retry runs again rather than getting 409s.
-  if (durable) await idempotency.releaseInFlight();
+  if (durable) {
+    await idempotency.releaseInFlight();
+    await events.resumeRetention();
+  }
   const runtime: Runtime = {
     options: {
       namespaceBy: options.namespaceBy ?? "header",

@@ -113,4 +113,30 @@ export class EventRecorder {
     }
     return event;
   }
+
+  /**
+   * Tracks the events a durable store already holds (recorded by an earlier
+   * server on it), oldest first: they count against the cap from the start,
+   * and age from now, since the real time they were recorded at was the
+   * earlier process's. Call once, before any event is recorded.
+   */
+  async resumeRetention(): Promise<void> {
+    const held: { ns: string; id: string; created: number }[] = [];
+    for (const ns of await this.#store.namespaces()) {
+      const ofNs: { ns: string; id: string; created: number }[] = [];
+      for (let after: string | undefined, more = true; more; ) {
+        const page = await this.#store.list<StripeEvent>(ns, EVENTS, { limit: 1000, ...(after !== undefined ? { startingAfter: after } : {}) });
+        for (const e of page.data) ofNs.push({ ns, id: e.id, created: e.created });
+        after = page.data.at(-1)?.id;
+        more = page.hasMore;
+      }
+      held.push(...ofNs.reverse());
+    }
+    // Namespaces interleave by time; within one, the stable sort keeps recording order.
+    held.sort((a, b) => a.created - b.created);
+    for (const e of held) {
+      const expiring = this.retention.track(e.ns, e.id);
+      if (expiring) await expiring;
+    }
+  }
 }

@@ -90,6 +90,25 @@ describe("a SQLite store across a restart", { timeout: 60_000 }, () => {
   });
 });
 
+describe("event retention across a restart on a SQLite store", { timeout: 60_000 }, () => {
+  test("the events an earlier server kept count against maxEvents: the oldest go first, whichever server recorded them", async () => {
+    const store = `sqlite:${join(dir, "retention.db")}` as const;
+    const first = await startTestServer({ store, maxEvents: 5 });
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) made.push((await first.stripe().customers.create({ name: `first ${i}` })).id);
+    await first.close();
+
+    await using second = await startTestServer({ store, maxEvents: 5 });
+    for (let i = 0; i < 3; i++) made.push((await second.stripe().customers.create({ name: `second ${i}` })).id);
+    const events = (await second.stripe().events.list({ limit: 100 })).data;
+    assert.deepEqual(
+      events.map((e) => (e.data.object as { id: string }).id),
+      made.slice(2).reverse(),
+      "the 2 oldest of the 7 went",
+    );
+  });
+});
+
 describe("idempotency keys across a restart on a SQLite store", { timeout: 60_000 }, () => {
   test("a key claimed by a server that died before answering is released at the next start: the retry runs instead of a 409", async () => {
     const file = join(dir, "in-flight.db");
