@@ -20,7 +20,7 @@ import { paymentChaosPort, type PaymentChaos } from "./payments/decision.js";
 import { WebhookDispatcher, type EventHandler, type ListenerFilter } from "./webhooks/dispatcher.js";
 import type { DeliveryAttempt } from "./webhooks/delivery-log.js";
 import { webhookControlRoutes } from "./server/webhook-routes.js";
-import { createWebhookEndpoint } from "./resources/webhook-endpoints.js";
+import { startupWebhookEndpoint } from "./resources/webhook-endpoints.js";
 import { createContext } from "./kernel/context.js";
 import { GLOBAL_NAMESPACE } from "./kernel/namespace.js";
 import { RESOURCE_MODULES } from "./resources/index.js";
@@ -589,7 +589,7 @@ async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOpti
   for (const w of options.webhooks ?? []) {
     const spec = typeof w === "string" ? { url: w } : w;
     const secret = spec.secret ?? options.webhookSecret;
-    const created = await createWebhookEndpoint(ctx, { url: spec.url, enabled_events: spec.enabledEvents ?? ["*"] }, secret);
+    const created = await startupWebhookEndpoint(ctx, { url: spec.url, enabled_events: spec.enabledEvents ?? ["*"] }, secret, durable);
     webhooks.addServerWide(created.id);
     registered.push({ id: created.id, url: created.url, secret: created.secret! });
   }

@@ -106,6 +106,39 @@ export async function createWebhookEndpoint(ctx: Context, params: CreateParams, 
   return { ...endpoint, secret: key };
 }
 
+/** Endpoints registered at start, by URL and events, on a store that outlives the server. */
+const AT_START = "webhook_at_start";
+
+/**
+ * The endpoint a server registers at start for `url` and `enabled_events`.
+ * With `durable`, the one an earlier server on the same store registered for
+ * them is this one again (with its secret, or the one given now), so
+ * restarts do not pile up endpoints that would each receive every event.
+ */
+export async function startupWebhookEndpoint(
+  ctx: Context,
+  params: { url: string; enabled_events: string[] },
+  secret: string | undefined,
+  durable: boolean,
+): Promise<WebhookEndpoint & { secret: string }> {
+  const key = JSON.stringify([params.url, params.enabled_events]);
+  if (durable) {
+    const id = await ctx.store.kvGet<string>(ctx.ns, AT_START, key);
+    const kept = id !== undefined ? await ctx.store.get<WebhookEndpoint & { deleted?: true }>(ctx.ns, webhookEndpoints.object, id) : undefined;
+    const keptSecret = kept && !kept.deleted ? await endpointSecret(ctx, kept.id) : undefined;
+    if (kept && keptSecret !== undefined) {
+      if (secret !== undefined && secret !== keptSecret) {
+        if (!/^whsec_[A-Za-z0-9_]+$/.test(secret)) throw WebhookEndpointErrors.secretMalformed();
+        await ctx.store.kvSet(ctx.ns, SECRETS, kept.id, secret);
+      }
+      return { ...kept, secret: secret ?? keptSecret };
+    }
+  }
+  const created = await createWebhookEndpoint(ctx, params, secret);
+  if (durable) await ctx.store.kvSet(ctx.ns, AT_START, key, created.id);
+  return created as WebhookEndpoint & { secret: string };
+}
+
 export const webhookEndpointsModule: ResourceModule = {
   name: "webhook-endpoints",
   resources: [webhookEndpoints as never],

@@ -109,6 +109,27 @@ describe("event retention across a restart on a SQLite store", { timeout: 60_000
   });
 });
 
+describe("endpoints registered at start across a restart on a SQLite store", { timeout: 60_000 }, () => {
+  test("the same --webhook URL and events is the same endpoint again, keeping its secret unless another is given", async () => {
+    const store = `sqlite:${join(dir, "startup-webhooks.db")}` as const;
+    const url = "http://127.0.0.1:9/hook";
+    const first = await startTestServer({ store, webhooks: [url] });
+    const [registered] = first.pt.webhooks.registered;
+    await first.close();
+
+    const second = await startTestServer({ store, webhooks: [url] });
+    assert.deepEqual(second.pt.webhooks.registered, [registered], "the same id and the same secret");
+    assert.deepEqual((await second.stripe().webhookEndpoints.list()).data.map((e) => e.id), [registered!.id], "no second endpoint");
+    await second.close();
+
+    await using third = await startTestServer({ store, webhooks: [url, { url, enabledEvents: ["charge.succeeded"] }], webhookSecret: "whsec_rotated" });
+    const [again, other] = third.pt.webhooks.registered;
+    assert.deepEqual(again, { ...registered!, secret: "whsec_rotated" }, "the secret given now replaces the kept one");
+    assert.notEqual(other!.id, registered!.id, "other events make another endpoint");
+    assert.equal((await third.stripe().webhookEndpoints.list()).data.length, 2);
+  });
+});
+
 describe("idempotency keys across a restart on a SQLite store", { timeout: 60_000 }, () => {
   test("a key claimed by a server that died before answering is released at the next start: the retry runs instead of a 409", async () => {
     const file = join(dir, "in-flight.db");
