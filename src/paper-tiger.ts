@@ -556,7 +556,8 @@ async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOpti
   events.subscribe((ns, e) => live.publish(() => ({ kind: "event", namespace: ns, at: Date.now(), label: e.type, ref: e.id })));
   // Keys age on real time: moving the server clock must never turn a retry into a duplicate.
   const idempotency = new Idempotency(store, () => realClock.now());
-  // Keys a server on the same file claimed and never answered died with it: a retry runs again rather than getting 409s.
+  // What an earlier server on the same file left: keys it claimed and never answered died with it (a retry
+  // runs again rather than getting 409s), and the events it kept count against the cap.
   if (durable) {
     await idempotency.releaseInFlight();
     await events.resumeRetention();
