@@ -1,12 +1,12 @@
 /**
  * @module dashboard-static
  * Where the dashboard's static build lives (`dist/dashboard/`, written by
- * `npm run build`), found from this module whether it runs from `src/` or
- * from `dist/`.
+ * `npm run build`), found from this module whether it runs from `src/`,
+ * from `dist/` or bundled into the command.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../kernel/package-files.js";
 
 /** A build folder and whether it holds a build. */
 export interface DashboardBuild {
@@ -14,8 +14,8 @@ export interface DashboardBuild {
   readonly built: boolean;
 }
 
-/** `src/server/` and `dist/server/` are both two levels below the package root. */
-const BUILD_DIR = fileURLToPath(new URL("../../dist/dashboard/", import.meta.url));
+/** The package's `dist/dashboard/`, from the sources, the build or the bundled command. */
+const BUILD_DIR = packagePath("dist", "dashboard");
 
 /** The build folder (default: the package's `dist/dashboard/`) and whether it holds a build. */
 export function dashboardBuild(dir: string = BUILD_DIR): DashboardBuild {

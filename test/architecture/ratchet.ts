@@ -61,6 +61,7 @@ export const ALLOWED_STATE: readonly KnownState[] = [
   { file: "payments/test-cards.ts", name: "fingerprints", why: "memo: a card's fingerprint is a function of its number" },
   { file: "kernel/params/param.ts", name: "shapeEntries", why: "memo: a shape's entries, keyed by the frozen shape object" },
   { file: "kernel/params/stripe-shapes.ts", name: "compiledDefs", why: "memo: compiled generated parameter definitions (facts)" },
+  { file: "kernel/package-files.ts", name: "root", why: "memo: where this package is installed, the same for every server of the process" },
   { file: "kernel/version.ts", name: "accepted", why: "memo: accepted Stripe-Version values" },
   { file: "kernel/version.ts", name: "known", why: "memo: the released API versions, read once from the generated facts" },
   { file: "kernel/versions/view.ts", name: "views", why: "memo: the view of an API version is a function of the version (facts)" },
