@@ -56,7 +56,7 @@ export const balanceTransactions: ResourceDef<BalanceTransaction> = defineResour
   idPrefix: "txn",
   path: "/v1/balance_transactions",
   eventPrefix: null,
-  expandable: { source: ["charge", "refund", "payout", "dispute"] },
+  expandable: { source: ["charge", "refund", "payout", "dispute", "transfer", "transfer_reversal"] },
   view,
   retrieve: true,
   list: {

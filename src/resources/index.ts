@@ -41,6 +41,7 @@ import { portalConfigurationsModule, portalSessionsModule } from "./billing-port
 import { ephemeralKeysModule } from "./ephemeral-keys.js";
 import { customerSessionsModule } from "./customer-sessions.js";
 import { accountsModule } from "./accounts/index.js";
+import { transfersModule } from "./transfers.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -84,4 +85,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   ephemeralKeysModule,
   customerSessionsModule,
   accountsModule,
+  transfersModule,
 ];

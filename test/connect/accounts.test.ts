@@ -11,16 +11,10 @@ import type Stripe from "stripe";
 import { ConnectErrors, Errors } from "../../src/kernel/errors/index.js";
 import { stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
+import { ONBOARDED } from "../helpers/connect.js";
 
 const NEW_CUSTOM_DUE = ["business_profile.mcc", "business_profile.url", "business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"];
 
-/** What onboarding a Custom or Express account gives it, all at once. */
-export const ONBOARDED: Stripe.AccountUpdateParams = {
-  business_type: "company",
-  business_profile: { mcc: "5734", url: "https://shop.example.com" },
-  external_account: "btok_us",
-  tos_acceptance: { date: 1_700_000_000, ip: "203.0.113.7" },
-};
 
 function tableError(built: ReturnType<(typeof ConnectErrors)[keyof typeof ConnectErrors]>, type = "StripeInvalidRequestError") {
   return stripeError(built.status, { type, code: built.body.code, param: built.body.param, message: built.body.message });

@@ -476,6 +476,9 @@ const DISPUTE = [PI({ payment_method: "pm_card_createDispute", confirm: true }),
 const TXN = [CHARGE({ expand: ["balance_transaction"] })];
 // A Custom account asking for transfers; its capabilities are named in its path.
 const ACCOUNT = well("POST", "/v1/accounts", { type: "custom", capabilities: { transfers: { requested: true } } });
+const ONBOARDED_ACCOUNT = [ACCOUNT, well("POST", "/v1/accounts/:id", { business_type: "company", business_profile: { mcc: "5734", url: "https://shop.example.com" }, external_account: "btok_us", tos_acceptance: { date: 1_700_000_000, ip: "203.0.113.7" } }, { id: L("acct") })];
+const TRANSFER = [...ONBOARDED_ACCOUNT, CHARGE({ source: "tok_bypassPending", amount: 1_000_000 }), well("POST", "/v1/transfers", { amount: 100, currency: "usd", destination: L("acct") })];
+const REVERSED = [...TRANSFER, well("POST", "/v1/transfers/:transfer/reversals", { amount: 10 }, { transfer: L("tr") })];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
 /** Per collection: the prefix of its ids and the requests that make one (the last is its create). */
@@ -513,6 +516,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/subscription_schedules": { prefix: "sub_sched", steps: SCHEDULE },
   "/v1/payouts": { prefix: "po", steps: PAYOUT },
   "/v1/accounts": { prefix: "acct", steps: [ACCOUNT] },
+  "/v1/transfers": { prefix: "tr", steps: TRANSFER },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -601,6 +605,10 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/accounts/:account/capabilities": [[ACCOUNT], {}, { account: L("acct") }],
   "GET /v1/accounts/:account/capabilities/:capability": [[ACCOUNT], {}, { account: L("acct"), capability: "transfers" }],
   "POST /v1/accounts/:account/capabilities/:capability": [[ACCOUNT], { requested: true }, { account: L("acct"), capability: "card_payments" }],
+  "POST /v1/transfers/:transfer/reversals": [TRANSFER, { amount: 10 }, { transfer: L("tr") }],
+  "GET /v1/transfers/:transfer/reversals": [TRANSFER, {}, { transfer: L("tr") }],
+  "GET /v1/transfers/:transfer/reversals/:id": [REVERSED, {}, { transfer: L("tr"), id: L("trr") }],
+  "POST /v1/transfers/:transfer/reversals/:id": [REVERSED, META, { transfer: L("tr"), id: L("trr") }],
   "POST /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "PUT /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "POST /_time/advance": [[], { seconds: 60 }, {}],

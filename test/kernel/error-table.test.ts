@@ -156,6 +156,11 @@ const SAMPLES: Samples = {
     capabilityMissing: ["acct_123", "card_payments"],
     alreadyRejected: ["acct_123"],
     platformOnly: [],
+    destinationMissing: ["acct_123"],
+    destinationNeedsTransfers: [],
+    transferBalanceInsufficient: [],
+    reversalTooLarge: [2000, 1000, "usd"],
+    feeRefundTooLarge: [200, 100, "usd"],
   },
   card: {
     cardData: ["incorrect_number"],
@@ -406,6 +411,7 @@ const CODES_NOT_IN_STRIPE_LIST: Readonly<Record<string, string>> = {
   invoice_already_paid: "Stripe answers 'Invoice is already paid' as a 400 invalid_request_error; its code is not in the SDK's list (unverified)",
   test_clock_advancing: "not in the SDK's list (unverified)",
   subscription_payment_intent_invalid_parameter: "not in the SDK's list (unverified)",
+  insufficient_capabilities_for_transfer: "Stripe's answer to a transfer to an account without the transfers capability, as public integrations record it; not in the SDK's list",
   parameter_invalid_string: "not in the SDK's list, which has parameter_invalid_string_blank and _empty (unverified)",
 };
 

@@ -54,6 +54,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "ephemeral-keys",
         "customer-sessions",
         "accounts",
+        "transfers",
       ],
     );
   });

@@ -39,6 +39,7 @@ const REQUIRED: Readonly<Record<string, string>> = {
   "POST /v1/billing_portal/sessions": "customer=cus_1&",
   "POST /v1/payouts": "amount=100&currency=usd&",
   "POST /v1/subscriptions": "customer=cus_1&items[0][price]=price_1&",
+  "POST /v1/transfers": "amount=100&currency=usd&destination=acct_1&",
   "POST /v1/tokens": "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2040&card[cvc]=123&",
 };
 

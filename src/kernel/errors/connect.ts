@@ -6,8 +6,14 @@
  * (403, `account_invalid`, the key masked). The messages Stripe's documents
  * give only as a rule (the controller's combinations, from the stripe-node
  * parameter descriptions) say it in Stripe's style and are paper-tiger's own.
+ * Transfers: `No such destination` and the test-mode `balance_insufficient`
+ * are Stripe's answers as public integrations record them; the capability
+ * refusal is Stripe's `insufficient_capabilities_for_transfer`; the refusals
+ * of too large reversals and fee refunds follow Stripe's refund message and
+ * are paper-tiger's own words.
  */
 import { defineErrors, invalidRequest, maskKey } from "./error.js";
+import { displayAmount } from "./payment.js";
 
 /** Connect refusals. */
 export const ConnectErrors = defineErrors({
@@ -43,4 +49,29 @@ export const ConnectErrors = defineErrors({
       400,
       "Only Stripe Connect platforms can work with other accounts. If you specified a client_id parameter, make sure it's correct. If you need to setup a Stripe Connect platform, you can do so at https://dashboard.stripe.com/account/applications/settings.",
     ),
+  /** A transfer to an account the platform does not have. */
+  destinationMissing: (id: string) => invalidRequest(400, `No such destination: '${id}'`, { code: "resource_missing", param: "destination" }),
+  /** A transfer to an account that cannot receive transfers yet (its `transfers` capability is not active). */
+  destinationNeedsTransfers: () =>
+    invalidRequest(400, "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments", {
+      code: "insufficient_capabilities_for_transfer",
+      param: "destination",
+    }),
+  /** A transfer beyond the platform's available balance: Stripe's test-mode words, which name the card that adds available funds. */
+  transferBalanceInsufficient: () =>
+    invalidRequest(
+      400,
+      "You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Charges using the 4000000000000077 test card. See: https://stripe.com/docs/testing#available-balance",
+      { code: "balance_insufficient" },
+    ),
+  /** A reversal of more than the transfer has left. */
+  reversalTooLarge: (amount: number, remaining: number, currency: string) =>
+    invalidRequest(400, `Transfer reversal amount (${displayAmount(amount, currency)}) is greater than unreversed amount on transfer (${displayAmount(remaining, currency)})`, {
+      param: "amount",
+    }),
+  /** A fee refund of more than the application fee has left. */
+  feeRefundTooLarge: (amount: number, remaining: number, currency: string) =>
+    invalidRequest(400, `Refund amount (${displayAmount(amount, currency)}) is greater than unrefunded amount on application fee (${displayAmount(remaining, currency)})`, {
+      param: "amount",
+    }),
 });
