@@ -47,6 +47,15 @@ export interface ChargeSpec {
   readonly statementDescriptorSuffix: string | null;
   readonly shipping: Charge["shipping"];
   readonly transferGroup: string | null;
+  /** A Connect charge's destination, application fee and settlement merchant, when it has them. */
+  readonly connect?: ConnectSpec;
+}
+
+/** What makes a charge a Connect charge: `transfer_data`, `application_fee_amount`, `on_behalf_of`. */
+export interface ConnectSpec {
+  readonly transferData: { readonly destination: string; readonly amount: number | null } | null;
+  readonly applicationFeeAmount: number | null;
+  readonly onBehalfOf: string | null;
 }
 
 /** A `txn_` id for money that moved. */
@@ -66,7 +75,7 @@ function baseCharge(s: CommonSpec, ok: boolean): Omit<Charge, "amount_captured" 
     amount_refunded: 0,
     application: null,
     application_fee: null,
-    application_fee_amount: null,
+    application_fee_amount: s.connect?.applicationFeeAmount ?? null,
     billing_details: s.billingDetails,
     calculated_statement_descriptor: ok ? [s.statementDescriptor ?? ACCOUNT_DESCRIPTOR, s.statementDescriptorSuffix].filter(Boolean).join("* ") : null,
     created: s.now,
@@ -77,7 +86,7 @@ function baseCharge(s: CommonSpec, ok: boolean): Omit<Charge, "amount_captured" 
     failure_balance_transaction: null,
     livemode: false,
     metadata: s.metadata,
-    on_behalf_of: null,
+    on_behalf_of: s.connect?.onBehalfOf ?? null,
     payment_intent: s.paymentIntent,
     payment_method: s.paymentMethod,
     receipt_email: s.receiptEmail,
@@ -90,7 +99,7 @@ function baseCharge(s: CommonSpec, ok: boolean): Omit<Charge, "amount_captured" 
     source_transfer: null,
     statement_descriptor: s.statementDescriptor,
     statement_descriptor_suffix: s.statementDescriptorSuffix,
-    transfer_data: null,
+    transfer_data: s.connect?.transferData ? { amount: s.connect.transferData.amount, destination: s.connect.transferData.destination } : null,
     transfer_group: s.transferGroup,
   };
 }

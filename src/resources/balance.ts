@@ -42,6 +42,8 @@ export interface BalanceEntry {
   readonly bypassPending: boolean;
   /** What the fee is, when there is one; default Stripe's processing fees. */
   readonly feeDescription?: string;
+  /** Whose fee it is: default `stripe_fee`; `application_fee` for a platform's fee on a connected account's payment. */
+  readonly feeType?: string;
 }
 
 const serverNow = (ctx: Context): number => Math.floor(ctx.services.clock.now() / 1000);
@@ -56,7 +58,7 @@ export const balanceTransactions: ResourceDef<BalanceTransaction> = defineResour
   idPrefix: "txn",
   path: "/v1/balance_transactions",
   eventPrefix: null,
-  expandable: { source: ["charge", "refund", "payout", "dispute", "transfer", "transfer_reversal"] },
+  expandable: { source: ["charge", "refund", "payout", "dispute", "transfer", "transfer_reversal", "application_fee", "fee_refund"] },
   view,
   retrieve: true,
   list: {
@@ -123,7 +125,7 @@ async function book(ctx: Context, entries: readonly BalanceEntry[]): Promise<voi
       description: e.description,
       exchange_rate: null,
       fee: e.fee,
-      fee_details: e.fee === 0 ? [] : [{ amount: e.fee, application: null, currency: e.currency, description: e.feeDescription ?? "Stripe processing fees", type: "stripe_fee" }],
+      fee_details: e.fee === 0 ? [] : [{ amount: e.fee, application: null, currency: e.currency, description: e.feeDescription ?? "Stripe processing fees", type: e.feeType ?? "stripe_fee" }],
       net: e.amount - e.fee,
       reporting_category: e.reportingCategory,
       source: e.source,

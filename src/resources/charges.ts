@@ -6,7 +6,7 @@
  * (record an attempt, capture, release, refund).
  */
 import type { Stripe, Wire } from "../stripe/types.js";
-import { billingOfLegacyCard, buildCharge, buildSepaCharge, newBalanceTransactionId, settledSepaCharge, type Charge, type SepaChargeSpec } from "../payments/charge-builder.js";
+import { billingOfLegacyCard, buildCharge, buildSepaCharge, newBalanceTransactionId, settledSepaCharge, type Charge, type ConnectSpec, type SepaChargeSpec } from "../payments/charge-builder.js";
 import { sepaBehaviourOf, sepaFailure, SEPA_SETTLE_MS, type SepaDetails } from "../payments/sepa-debit.js";
 import { checkMoney } from "../payments/amounts.js";
 import { factsOfLegacyCard, legacyCard, type CardFacts, type LegacyCard } from "../payments/card-details.js";
@@ -53,6 +53,28 @@ export interface ChargeRelations {
   readonly paid: Hook<[ctx: Context, charge: Charge]>;
   /** Whether a disputed charge was charged back (its funds withdrawn), so it can no longer be refunded; provided by the disputes module. */
   readonly chargedBack: Port<((ctx: Context, charge: Charge) => Promise<boolean>) | undefined>;
+  /** Checks what makes a payment a Connect payment (`transfer_data`, `application_fee_amount`, `on_behalf_of`); provided by the Connect money module. */
+  readonly connectChecked: Port<((ctx: Context, request: ConnectRequest) => Promise<void>) | undefined>;
+}
+
+/** The Connect parameters of a payment, as given. */
+export interface ConnectRequest {
+  readonly amount: number;
+  readonly currency: string;
+  readonly transferData?: { readonly destination: string; readonly amount?: number } | undefined;
+  readonly applicationFeeAmount?: number | undefined;
+  readonly onBehalfOf?: string | undefined;
+}
+
+/** What makes a payment a Connect payment, checked (by the port, when a module provides it); `undefined` for a plain payment. */
+export async function connectSpecOf(ctx: Context, request: ConnectRequest): Promise<ConnectSpec | undefined> {
+  if (request.transferData === undefined && request.applicationFeeAmount === undefined && request.onBehalfOf === undefined) return undefined;
+  await ctx.services.relations.port(chargeRelations.connectChecked)?.(ctx, request);
+  return {
+    transferData: request.transferData ? { destination: request.transferData.destination, amount: request.transferData.amount ?? null } : null,
+    applicationFeeAmount: request.applicationFeeAmount ?? null,
+    onBehalfOf: request.onBehalfOf ?? null,
+  };
 }
 
 /** The keys of {@link ChargeRelations}, which the charges module declares. */
@@ -61,6 +83,7 @@ export const chargeRelations: ChargeRelations = {
   moneyMoved: hook("charges.moneyMoved"),
   paid: hook("charges.paid"),
   chargedBack: optionalPort("charges.chargedBack"),
+  connectChecked: optionalPort("charges.connectChecked"),
 };
 
 /** Announces a payment that went through with its funds taken, after the charge's own event. */
@@ -198,6 +221,9 @@ const CREATE = sdkShape<Stripe.ChargeCreateParams>("POST /v1/charges", {
   statement_descriptor: true,
   statement_descriptor_suffix: true,
   transfer_group: true,
+  transfer_data: true,
+  application_fee_amount: true,
+  on_behalf_of: true,
 });
 
 /** Amount and currency are required here (see CREATE). */
@@ -295,6 +321,7 @@ function chargeExtras(params: CreateParams) {
 /** `POST /v1/charges`: the legacy Charges API. A decline answers 402 after the failed charge is stored. */
 async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<Charge> {
   const currency = checkMoney(params.amount, params.currency);
+  const connect = await connectSpecOf(ctx, { amount: params.amount, currency, transferData: params.transfer_data, applicationFeeAmount: params.application_fee_amount, onBehalfOf: params.on_behalf_of });
   const found = await legacySource(ctx, params);
   if ("sepa" in found) return createSepaCharge(ctx, params, found.sepa, currency);
   const source = found;
@@ -320,11 +347,13 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
     outcome,
     threeDSecure: false,
     ...chargeExtras(params),
+    ...(connect ? { connect } : {}),
   });
   if (source.token) await spendToken(ctx, source.token);
   await recordCharge(ctx, charge);
   if (outcome.kind === "decline") throw declineError(outcome.decline_code, "charge", { charge: id });
-  return charge;
+  // A destination charge's transfer and application fee were made as it was paid.
+  return (await charges.get(ctx, id)) ?? charge;
 }
 
 /**

@@ -42,6 +42,7 @@ import { ephemeralKeysModule } from "./ephemeral-keys.js";
 import { customerSessionsModule } from "./customer-sessions.js";
 import { accountsModule } from "./accounts/index.js";
 import { transfersModule } from "./transfers.js";
+import { applicationFeesModule } from "./application-fees.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -86,4 +87,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   customerSessionsModule,
   accountsModule,
   transfersModule,
+  applicationFeesModule,
 ];

@@ -21,7 +21,7 @@ import { override, sdkShape } from "../kernel/params/stripe-shapes.js";
 import type { Stripe } from "../stripe/types.js";
 import { paymentIntents } from "./payment-intents/index.js";
 import { Resource } from "../kernel/resource.js";
-import { hook, type Hook } from "../kernel/relation-keys.js";
+import { hook, optionalPort, type Hook, type Port } from "../kernel/relation-keys.js";
 import { versionView } from "../kernel/versions/view.js";
 import { previousAttributes } from "../events/event.js";
 import type { ResourceModule } from "../kernel/registry.js";
@@ -40,10 +40,25 @@ export const refunds: Resource<Refund> = new Resource<Refund>({
   expandable: { charge: "charge", payment_intent: "payment_intent", customer: "customer", payment_method: "payment_method", balance_transaction: "balance_transaction", failure_balance_transaction: "balance_transaction" },
 });
 
-/** The moments of refunds others follow. */
-export const refundRelations: { readonly moneyMoved: Hook<[ctx: Context, refund: Refund]> } = {
+/** What a refund of a Connect charge asks for: reverse its transfer, refund its application fee (each in proportion to the refund). */
+export interface ConnectRefundOptions {
+  readonly reverseTransfer: boolean;
+  readonly refundApplicationFee: boolean;
+}
+
+/** The moments of refunds others follow, and what they provide for them. */
+export const refundRelations: {
+  readonly moneyMoved: Hook<[ctx: Context, refund: Refund]>;
+  /**
+   * Undoes a Connect charge's transfer and application fee as a refund asks,
+   * before the refund is stored; answers the refund's `transfer_reversal`.
+   * Provided by the Connect money module; without it, nothing to undo.
+   */
+  readonly connectRefund: Port<((ctx: Context, refund: Refund, charge: Charge, options: ConnectRefundOptions) => Promise<string | null>) | undefined>;
+} = {
   /** Money moved for a refund (made, or failed back): it names a balance transaction not booked yet. */
   moneyMoved: hook("refunds.moneyMoved"),
+  connectRefund: optionalPort("refunds.connectRefund"),
 };
 
 /**
@@ -74,6 +89,8 @@ const CREATE = sdkShape<Stripe.RefundCreateParams>("POST /v1/refunds", {
   reason: true,
   metadata: true,
   instructions_email: true,
+  reverse_transfer: true,
+  refund_application_fee: true,
 });
 
 type CreateParams = ShapeType<typeof CREATE>;
@@ -136,6 +153,11 @@ async function createRefund(ctx: Context, charge: Charge, params: Omit<CreatePar
     ...(pending ? { pending_reason: "processing" as const } : {}),
     ...(params.instructions_email !== undefined ? { instructions_email: params.instructions_email } : {}),
   };
+  const connect = { reverseTransfer: params.reverse_transfer === true, refundApplicationFee: params.refund_application_fee === true };
+  if (connect.reverseTransfer || connect.refundApplicationFee) {
+    const reversal = await ctx.services.relations.port(refundRelations.connectRefund)?.(ctx, refund, charge, connect);
+    if (reversal) refund.transfer_reversal = reversal;
+  }
   await refunds.insert(ctx, refund, refundEvents(ctx) ? {} : { event: false });
   await ctx.services.relations.emit(refundRelations.moneyMoved, ctx, refund);
   await applyRefund(ctx, charge, refund);
@@ -238,7 +260,7 @@ export const refundsModule: ResourceModule = {
     endpoint({
       method: "POST",
       path: "/v1/charges/:charge/refunds",
-      params: sdkShape<Omit<Stripe.RefundCreateParams, "charge">>("POST /v1/charges/{charge}/refunds", { amount: AMOUNT, reason: true, metadata: true, instructions_email: true }),
+      params: sdkShape<Omit<Stripe.RefundCreateParams, "charge">>("POST /v1/charges/{charge}/refunds", { amount: AMOUNT, reason: true, metadata: true, instructions_email: true, reverse_transfer: true, refund_application_fee: true }),
       resource: refunds as never,
       async run(ctx, params, path) {
         const charge = await charges.require(ctx, path.charge!);

@@ -67,11 +67,18 @@ function platformEntry(transfer: Transfer): BalanceEntry {
 
 const paymentOf = (fields: Partial<Charge>): Charge => objectFactory<Charge>("charge")(fields);
 
+/** A platform's fee taken from the payment a destination charge makes on its account. */
+export interface FeeTaken {
+  readonly id: string;
+  readonly amount: number;
+}
+
 /**
  * The payment a transfer makes on its account: Stripe's `py_` charge, paid
- * from the platform's account (`payment_method_details.type` `stripe_account`).
+ * from the platform's account (`payment_method_details.type` `stripe_account`),
+ * net of the platform's application fee when a destination charge takes one.
  */
-async function makePayment(ctx: Context, transfer: Transfer, sourceFee: { pending: boolean }): Promise<void> {
+async function makePayment(ctx: Context, transfer: Transfer, pending: boolean, fee?: FeeTaken): Promise<void> {
   const on = accountContext(ctx, transfer.destination as string);
   const txn = newId("txn");
   const payment = paymentOf({
@@ -79,6 +86,8 @@ async function makePayment(ctx: Context, transfer: Transfer, sourceFee: { pendin
     object: "charge",
     amount: transfer.amount,
     amount_captured: transfer.amount,
+    application_fee: fee?.id ?? null,
+    application_fee_amount: fee?.amount ?? null,
     balance_transaction: txn,
     captured: true,
     created: transfer.created,
@@ -90,8 +99,19 @@ async function makePayment(ctx: Context, transfer: Transfer, sourceFee: { pendin
     transfer_group: transfer.transfer_group,
   });
   await charges.insert(on, payment, { event: false });
-  // A payment's funds follow the charge that paid for them when the transfer came from one that was still pending.
-  await bookTransaction(on, { id: txn, source: payment.id, type: "payment", reportingCategory: "charge", amount: transfer.amount, fee: 0, currency: transfer.currency, description: null, bypassPending: !sourceFee.pending });
+  await bookTransaction(on, {
+    id: txn,
+    source: payment.id,
+    type: "payment",
+    reportingCategory: "charge",
+    amount: transfer.amount,
+    fee: fee?.amount ?? 0,
+    feeType: "application_fee",
+    feeDescription: "Application fee",
+    currency: transfer.currency,
+    description: null,
+    bypassPending: !pending,
+  });
 }
 
 /** What a transfer needs beyond its parameters when another module makes it. */
@@ -102,6 +122,10 @@ export interface TransferSpec {
   readonly transferGroup: string | null;
   /** The charge it is paid from (a destination charge's): its funds need not be available yet. */
   readonly sourceTransaction: string | null;
+  /** Whether the funds are still pending (they follow the source charge's). */
+  readonly pending: boolean;
+  /** The application fee the account's payment gives back to the platform. */
+  readonly fee?: FeeTaken;
   readonly metadata?: Record<string, string>;
 }
 
@@ -123,8 +147,8 @@ export async function createTransfer(ctx: Context, spec: TransferSpec): Promise<
     transfer_group: spec.transferGroup,
   });
   const stored = await transfers.resource.insert(ctx, { ...transfer, reversals: { ...transfer.reversals, url: `/v1/transfers/${transfer.id}/reversals` } });
-  await bookTransaction(ctx, platformEntry(stored));
-  await makePayment(ctx, stored, { pending: spec.sourceTransaction !== null });
+  await bookTransaction(ctx, { ...platformEntry(stored), bypassPending: !spec.pending });
+  await makePayment(ctx, stored, spec.pending, spec.fee);
   return stored;
 }
 
@@ -153,7 +177,7 @@ export const transfers: ResourceDef<Transfer> = defineResource<Transfer, Stripe.
     }),
     async after(ctx, transfer) {
       await bookTransaction(ctx, platformEntry(transfer));
-      await makePayment(ctx, transfer, { pending: false });
+      await makePayment(ctx, transfer, false);
     },
   },
   retrieve: true,

@@ -478,6 +478,8 @@ const TXN = [CHARGE({ expand: ["balance_transaction"] })];
 const ACCOUNT = well("POST", "/v1/accounts", { type: "custom", capabilities: { transfers: { requested: true } } });
 const ONBOARDED_ACCOUNT = [ACCOUNT, well("POST", "/v1/accounts/:id", { business_type: "company", business_profile: { mcc: "5734", url: "https://shop.example.com" }, external_account: "btok_us", tos_acceptance: { date: 1_700_000_000, ip: "203.0.113.7" } }, { id: L("acct") })];
 const TRANSFER = [...ONBOARDED_ACCOUNT, CHARGE({ source: "tok_bypassPending", amount: 1_000_000 }), well("POST", "/v1/transfers", { amount: 100, currency: "usd", destination: L("acct") })];
+const FEE = [...ONBOARDED_ACCOUNT, PI({ payment_method: "pm_card_visa", confirm: true, application_fee_amount: 100, transfer_data: { destination: L("acct") } }), well("GET", "/v1/application_fees")];
+const FEE_REFUNDED = [...FEE, well("POST", "/v1/application_fees/:fee/refunds", { amount: 10 }, { fee: L("fee") })];
 const REVERSED = [...TRANSFER, well("POST", "/v1/transfers/:transfer/reversals", { amount: 10 }, { transfer: L("tr") })];
 const PLAN = well("POST", "/v1/plans", { amount: 1500, currency: "usd", interval: "month", product: { name: "Chain plan" } });
 
@@ -517,6 +519,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/payouts": { prefix: "po", steps: PAYOUT },
   "/v1/accounts": { prefix: "acct", steps: [ACCOUNT] },
   "/v1/transfers": { prefix: "tr", steps: TRANSFER },
+  "/v1/application_fees": { prefix: "fee", steps: FEE },
 };
 
 /** Chains the general rule below does not give: [requests before, params, path params]. */
@@ -609,6 +612,10 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/transfers/:transfer/reversals": [TRANSFER, {}, { transfer: L("tr") }],
   "GET /v1/transfers/:transfer/reversals/:id": [REVERSED, {}, { transfer: L("tr"), id: L("trr") }],
   "POST /v1/transfers/:transfer/reversals/:id": [REVERSED, META, { transfer: L("tr"), id: L("trr") }],
+  "POST /v1/application_fees/:fee/refunds": [FEE, { amount: 10 }, { fee: L("fee") }],
+  "GET /v1/application_fees/:fee/refunds": [FEE, {}, { fee: L("fee") }],
+  "GET /v1/application_fees/:fee/refunds/:id": [FEE_REFUNDED, {}, { fee: L("fee"), id: L("fr") }],
+  "POST /v1/application_fees/:fee/refunds/:id": [FEE_REFUNDED, META, { fee: L("fee"), id: L("fr") }],
   "POST /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "PUT /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "POST /_time/advance": [[], { seconds: 60 }, {}],

@@ -161,6 +161,10 @@ const SAMPLES: Samples = {
     transferBalanceInsufficient: [],
     reversalTooLarge: [2000, 1000, "usd"],
     feeRefundTooLarge: [200, 100, "usd"],
+    applicationFeeNeedsConnect: [],
+    moreThanPayment: ["application_fee_amount", 2000, 1000, "usd"],
+    nothingToReverse: ["ch_123"],
+    noApplicationFee: ["ch_123"],
   },
   card: {
     cardData: ["incorrect_number"],

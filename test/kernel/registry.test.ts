@@ -55,6 +55,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "customer-sessions",
         "accounts",
         "transfers",
+        "application-fees",
       ],
     );
   });

@@ -50,13 +50,27 @@ export const ConnectErrors = defineErrors({
       "Only Stripe Connect platforms can work with other accounts. If you specified a client_id parameter, make sure it's correct. If you need to setup a Stripe Connect platform, you can do so at https://dashboard.stripe.com/account/applications/settings.",
     ),
   /** A transfer to an account the platform does not have. */
-  destinationMissing: (id: string) => invalidRequest(400, `No such destination: '${id}'`, { code: "resource_missing", param: "destination" }),
+  destinationMissing: (id: string, param = "destination") => invalidRequest(400, `No such destination: '${id}'`, { code: "resource_missing", param }),
   /** A transfer to an account that cannot receive transfers yet (its `transfers` capability is not active). */
-  destinationNeedsTransfers: () =>
+  destinationNeedsTransfers: (param = "destination") =>
     invalidRequest(400, "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments", {
       code: "insufficient_capabilities_for_transfer",
-      param: "destination",
+      param,
     }),
+  /** `application_fee_amount` on a payment that is neither a destination charge nor made as a connected account: Stripe's words, as integrations record them. */
+  applicationFeeNeedsConnect: () =>
+    invalidRequest(
+      400,
+      "Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).",
+      { code: "parameter_missing", param: "application_fee_amount" },
+    ),
+  /** An application fee or a transfer amount larger than the payment. */
+  moreThanPayment: (param: string, amount: number, payment: number, currency: string) =>
+    invalidRequest(400, `The ${param} (${displayAmount(amount, currency)}) cannot be greater than the amount of the payment (${displayAmount(payment, currency)}).`, { param }),
+  /** `reverse_transfer` on a refund of a charge that made no transfer. */
+  nothingToReverse: (charge: string) => invalidRequest(400, `The charge '${charge}' has no transfer to reverse.`, { param: "reverse_transfer" }),
+  /** `refund_application_fee` on a refund of a charge that took no application fee. */
+  noApplicationFee: (charge: string) => invalidRequest(400, `The charge '${charge}' has no application fee to refund.`, { param: "refund_application_fee" }),
   /** A transfer beyond the platform's available balance: Stripe's test-mode words, which name the card that adds available funds. */
   transferBalanceInsufficient: () =>
     invalidRequest(

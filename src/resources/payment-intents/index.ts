@@ -19,7 +19,7 @@ import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
 import { ALLOWED_TYPES, LEGACY_TYPES, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { markSetUp } from "../../payments/set-up.js";
-import { captureCharge, chargeRelations, charges, recordCharge, releaseCharge, shippingOf } from "../charges.js";
+import { captureCharge, chargeRelations, charges, connectSpecOf, recordCharge, releaseCharge, shippingOf } from "../charges.js";
 import { crudEndpoints } from "../../kernel/crud.js";
 import { customers } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
@@ -111,6 +111,9 @@ const CREATE = {
     statement_descriptor: true,
     statement_descriptor_suffix: true,
     transfer_group: true,
+    transfer_data: true,
+    application_fee_amount: true,
+    on_behalf_of: true,
   }),
   payment_method_types: LEGACY_TYPES,
 };
@@ -308,7 +311,18 @@ function chargeOf(ctx: Context, pi: PaymentIntent, pm: PaymentMethod, outcome: E
     statementDescriptorSuffix: pi.statement_descriptor_suffix,
     shipping: pi.shipping as Wire<Stripe.Charge>["shipping"],
     transferGroup: pi.transfer_group,
+    ...(connectOf(pi) ? { connect: connectOf(pi)! } : {}),
   });
+}
+
+/** A PaymentIntent's Connect fields, as its charges carry them. */
+function connectOf(pi: PaymentIntent) {
+  if (pi.transfer_data === null && pi.application_fee_amount === null && pi.on_behalf_of === null) return undefined;
+  return {
+    transferData: pi.transfer_data ? { destination: pi.transfer_data.destination as string, amount: pi.transfer_data.amount ?? null } : null,
+    applicationFeeAmount: pi.application_fee_amount,
+    onBehalfOf: (pi.on_behalf_of as string | null) ?? null,
+  };
 }
 
 /** Throws the 402 of a result, else answers its PaymentIntent. */
@@ -360,6 +374,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     }
   }
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");
+  const connect = await connectSpecOf(ctx, { amount: params.amount, currency, transferData: params.transfer_data, applicationFeeAmount: params.application_fee_amount, onBehalfOf: params.on_behalf_of });
   const ref = params.payment_method !== undefined ? await usablePaymentMethod(ctx, params.payment_method, params.customer) : null;
   const id = paymentIntents.newId();
   // Without a list of types, versions from 2023-08-16 enable automatic payment methods; older ones take cards.
@@ -373,7 +388,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     amount_details: { tip: {} },
     amount_received: 0,
     application: null,
-    application_fee_amount: null,
+    application_fee_amount: connect?.applicationFeeAmount ?? null,
     automatic_payment_methods: apm ? { ...(apm.allow_redirects !== undefined ? { allow_redirects: apm.allow_redirects } : {}), enabled: apm.enabled } : null,
     canceled_at: null,
     cancellation_reason: null,
@@ -392,7 +407,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     managed_payments: null,
     metadata: mergeMetadata({}, params.metadata),
     next_action: null,
-    on_behalf_of: null,
+    on_behalf_of: connect?.onBehalfOf ?? null,
     payment_method: null,
     payment_method_configuration_details: apm?.enabled ? { id: "pmc_paper_tiger_default", parent: null } : null,
     payment_method_options: cardOptions(params.payment_method_options, null),
@@ -407,7 +422,8 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     statement_descriptor: params.statement_descriptor ?? null,
     statement_descriptor_suffix: params.statement_descriptor_suffix ?? null,
     status: "requires_payment_method",
-    transfer_data: null,
+    // Stripe's PaymentIntent answers `transfer_data[amount]` only when it was given.
+    transfer_data: params.transfer_data ? { ...(params.transfer_data.amount !== undefined ? { amount: params.transfer_data.amount } : {}), destination: params.transfer_data.destination } : null,
     transfer_group: params.transfer_group ?? null,
   };
   return answered(await execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? confirmOptions(params) : null }));
