@@ -43,6 +43,7 @@ import { customerSessionsModule } from "./customer-sessions.js";
 import { accountsModule } from "./accounts/index.js";
 import { transfersModule } from "./transfers.js";
 import { applicationFeesModule } from "./application-fees.js";
+import { accountLinksModule } from "./account-links.js";
 import type { ResourceModule } from "../kernel/registry.js";
 
 export const RESOURCE_MODULES: readonly ResourceModule[] = [
@@ -88,4 +89,5 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   accountsModule,
   transfersModule,
   applicationFeesModule,
+  accountLinksModule,
 ];

@@ -36,6 +36,7 @@ import { checkingInterval } from "./timeouts.js";
 import { metaRoutes } from "./meta-routes.js";
 import { registerPageRoutes } from "./page-routes.js";
 import { portalRoutes } from "./portal-routes.js";
+import { connectRoutes } from "./connect-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
 import { implementedKeys, shadowedOperations } from "../kernel/coverage.js";
 import { operationAt } from "../stripe/spec/operations.js";
@@ -228,6 +229,8 @@ export function buildApp(rt: Runtime): FastifyInstance {
   registerPageRoutes(app, rt);
   // Payment Links' and the customer portal's pages: public addresses, outside the API's hooks.
   app.register(portalRoutes(rt));
+  // Connect's onboarding and Express Dashboard pages, where account links and login links point.
+  app.register(connectRoutes(rt));
   if (rt.options.dashboard) app.register(dashboardRoutes(rt));
 
   app.setNotFoundHandler(notFound);

@@ -616,6 +616,8 @@ const CHAINS: Readonly<Record<string, readonly [readonly FuzzRequest[], Value, R
   "GET /v1/application_fees/:fee/refunds": [FEE, {}, { fee: L("fee") }],
   "GET /v1/application_fees/:fee/refunds/:id": [FEE_REFUNDED, {}, { fee: L("fee"), id: L("fr") }],
   "POST /v1/application_fees/:fee/refunds/:id": [FEE_REFUNDED, META, { fee: L("fee"), id: L("fr") }],
+  "POST /v1/account_links": [[ACCOUNT], { account: L("acct"), type: "account_onboarding", refresh_url: "https://example.com/reauth", return_url: "https://example.com/return" }, {}],
+  "POST /v1/accounts/:account/login_links": [[well("POST", "/v1/accounts", { type: "express" })], {}, { account: L("acct") }],
   "POST /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "PUT /_chaos/config": [[], { payment: { failure_rate: 0 } }, {}],
   "POST /_time/advance": [[], { seconds: 60 }, {}],

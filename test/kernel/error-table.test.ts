@@ -165,6 +165,7 @@ const SAMPLES: Samples = {
     moreThanPayment: ["application_fee_amount", 2000, 1000, "usd"],
     nothingToReverse: ["ch_123"],
     noApplicationFee: ["ch_123"],
+    loginLinkNotExpress: ["acct_123"],
   },
   card: {
     cardData: ["incorrect_number"],

@@ -56,6 +56,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "accounts",
         "transfers",
         "application-fees",
+        "account-links",
       ],
     );
   });

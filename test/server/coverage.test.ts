@@ -36,6 +36,7 @@ const REQUIRED: Readonly<Record<string, string>> = {
   "POST /v1/payment_intents": "amount=100&currency=usd&",
   "POST /v1/payment_links": "line_items[0][price]=price_1&line_items[0][quantity]=1&",
   "POST /v1/payment_methods": "type=card&",
+  "POST /v1/account_links": "account=acct_1&type=account_onboarding&",
   "POST /v1/billing_portal/sessions": "customer=cus_1&",
   "POST /v1/payouts": "amount=100&currency=usd&",
   "POST /v1/subscriptions": "customer=cus_1&items[0][price]=price_1&",

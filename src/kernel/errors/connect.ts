@@ -88,4 +88,9 @@ export const ConnectErrors = defineErrors({
     invalidRequest(400, `Refund amount (${displayAmount(amount, currency)}) is greater than unrefunded amount on application fee (${displayAmount(remaining, currency)})`, {
       param: "amount",
     }),
+  /** A login link for an account without the Express Dashboard: Stripe's reference says only those have one. */
+  loginLinkNotExpress: (account: string) =>
+    invalidRequest(400, `You can only create login links for accounts that use the Express Dashboard and are connected to your platform: '${account}' does not use the Express Dashboard.`, {
+      param: "account",
+    }),
 });

@@ -1,0 +1,70 @@
+/**
+ * @module connect-routes
+ * Stripe's hosted Connect pages over HTTP, where account links and login
+ * links point:
+ *
+ * - `GET  /connect/setup/:secret`: the onboarding (or update) page of an
+ *   account link, or a 303 to its `refresh_url` once it expired or was used;
+ * - `POST /connect/setup/:secret`: completes onboarding, then a 303 to the
+ *   link's `return_url`;
+ * - `GET  /connect/express/:secret`: the Express Dashboard a login link opens.
+ *
+ * Public addresses, as Stripe's are: no API key, the namespace found from the
+ * secret.
+ */
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { createContext } from "../kernel/context.js";
+import { accounts, completeOnboarding } from "../resources/accounts/index.js";
+import { accountLinkPath, findAccountLink, findLoginLink, linkUsable, useAccountLink } from "../resources/account-links.js";
+import { expressDashboardPage, onboardingPage } from "../pages/connect.js";
+import type { Html } from "../pages/html.js";
+import { notFoundPage } from "../pages/payment-link.js";
+import { PAGE_CSP } from "./page-routes.js";
+import type { Runtime } from "./runtime.js";
+
+function sendPage(reply: FastifyReply, status: number, page: Html): FastifyReply {
+  return reply.code(status).header("content-type", "text/html; charset=utf-8").header("cache-control", "no-store").header("content-security-policy", PAGE_CSP).send(page.value);
+}
+
+function sendRedirect(reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(303).header("location", location).header("cache-control", "no-store").send();
+}
+
+const LINK_GONE = () => notFoundPage("Link not found", "This link does not exist. Ask the platform for a new one.");
+
+/** Registers the Connect pages' routes (no API key: the hooks let them through). */
+export function connectRoutes(rt: Runtime): (app: FastifyInstance) => Promise<void> {
+  return async (app) => {
+    app.route({
+      method: ["GET", "POST"],
+      url: "/connect/setup/:secret",
+      config: { noAuth: true },
+      handler: async (req, reply) => {
+        const { secret } = req.params as { secret: string };
+        const found = await findAccountLink(rt.services, secret);
+        if (!found) return sendPage(reply, 404, LINK_GONE());
+        const ctx = createContext(rt.services, found.ns, req.id, null);
+        const account = await accounts.resource.get(ctx, found.link.account);
+        if (!account || (account as { deleted?: boolean }).deleted === true) return sendPage(reply, 404, LINK_GONE());
+        if (!linkUsable(ctx, found.link)) return sendRedirect(reply, found.link.refresh_url);
+        if (req.method === "GET") return sendPage(reply, 200, onboardingPage(account, found.link.type === "account_update", accountLinkPath(secret)));
+        await useAccountLink(ctx, secret, found.link);
+        await completeOnboarding(ctx, account.id);
+        return sendRedirect(reply, found.link.return_url);
+      },
+    });
+
+    app.route({
+      method: "GET",
+      url: "/connect/express/:secret",
+      config: { noAuth: true },
+      handler: async (req, reply) => {
+        const found = await findLoginLink(rt.services, (req.params as { secret: string }).secret);
+        const ctx = found && createContext(rt.services, found.ns, req.id, null);
+        const account = found && ctx ? await accounts.resource.get(ctx, found.account) : undefined;
+        if (!account || (account as { deleted?: boolean }).deleted === true) return sendPage(reply, 404, LINK_GONE());
+        return sendPage(reply, 200, expressDashboardPage(account));
+      },
+    });
+  };
+}
