@@ -37,6 +37,7 @@ const EXAMPLES: Array<{ file: string; expect: RegExp[]; browser?: true }> = [
   { file: "examples/checkout.ts", expect: [/^open 4000 true\ninsufficient_funds\ncomplete\npaid 4000 1$/m] },
   { file: "examples/checkout-page.ts", expect: [/^Your card was declined\.\ncomplete paid 4000$/m], browser: true },
   { file: "examples/payment-links-portal.ts", expect: [/^303 subscription true\ntrue\ntrue$/m] },
+  { file: "examples/connect-marketplace.ts", expect: [/^true\n1000 true\n680 9000\npending$/m] },
   { file: "examples/chaos-payments.ts", expect: [/^402 card_declined\/insufficient_funds\n402 expired_card\/expired_card\nsucceeded$/m] },
   { file: "examples/chaos-api.ts", expect: [/^1\n2\ntrue\npast_due$/m] },
   { file: "examples/billing.ts", expect: [/^active\npast_due\nactive\n14$/m] },
