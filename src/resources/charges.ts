@@ -323,7 +323,7 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
   const currency = checkMoney(params.amount, params.currency);
   const connect = await connectSpecOf(ctx, { amount: params.amount, currency, transferData: params.transfer_data, applicationFeeAmount: params.application_fee_amount, onBehalfOf: params.on_behalf_of });
   const found = await legacySource(ctx, params);
-  if ("sepa" in found) return createSepaCharge(ctx, params, found.sepa, currency);
+  if ("sepa" in found) return createSepaCharge(ctx, params, found.sepa, currency, connect);
   const source = found;
   const customer = params.customer ?? null;
   // The Charges API cannot answer a 3-D Secure challenge: cards that ask for one decline.
@@ -363,7 +363,7 @@ async function createLegacyCharge(ctx: Context, params: CreateParams): Promise<C
  * decides now, as for every payment, and a decline shows when the charge
  * settles, as a bank's return would: the request itself succeeds.
  */
-async function createSepaCharge(ctx: Context, params: CreateParams, src: Source, currency: string): Promise<Charge> {
+async function createSepaCharge(ctx: Context, params: CreateParams, src: Source, currency: string, connect: ConnectSpec | undefined): Promise<Charge> {
   if (currency !== "eur") throw PaymentErrors.sepaCurrency(currency);
   // A direct debit cannot be authorised and captured later (Stripe's guide: SEPA has no separate capture).
   if (params.capture === false) throw PaymentErrors.sepaNoManualCapture();
@@ -382,6 +382,7 @@ async function createSepaCharge(ctx: Context, params: CreateParams, src: Source,
       billingDetails: billingOfOwner(src),
       source: src,
       ...chargeExtras(params),
+      ...(connect ? { connect } : {}),
     },
     decision.kind === "decline" ? decision.decline_code : undefined,
   );

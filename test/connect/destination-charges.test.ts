@@ -13,6 +13,9 @@ import { ConnectErrors } from "../../src/kernel/errors/index.js";
 import { eventTypes, stripeError } from "../helpers/payments.js";
 import { startTestServer } from "../helpers/server.js";
 import { connectError, onboardedAccount } from "../helpers/connect.js";
+import { until } from "../helpers/settle.js";
+import { ManualClock } from "../../src/clock/clock.js";
+import { SEPA_SETTLE_MS } from "../../src/payments/sepa-debit.js";
 
 /** Everything a balance holds, available and pending, in USD. */
 async function totalUsd(stripe: Stripe, stripeAccount?: string): Promise<number> {
@@ -134,6 +137,24 @@ describe("destination charges", { timeout: 60_000 }, () => {
     const fee = await stripe.applicationFees.retrieve(feeId);
     assert.deepEqual([fee.amount_refunded, fee.refunded], [300, true]);
     await assert.rejects(stripe.applicationFees.retrieve("fee_missing"), stripeError(404, { code: "resource_missing" }));
+  });
+
+  test("a SEPA Direct Debit destination charge transfers once the debit settles", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 5, 12));
+    await using s = await startTestServer({ clock });
+    const stripe = s.stripe();
+    const acct = await onboardedAccount(stripe);
+    const source = await stripe.sources.create({ type: "sepa_debit", sepa_debit: { iban: "DE89370400440532013000" }, currency: "eur", owner: { name: "Jenny Rosen" } } as unknown as Stripe.SourceCreateParams);
+    const customer = await stripe.customers.create({ source: source.id });
+    const pending = await stripe.charges.create({ amount: 10_000, currency: "eur", customer: customer.id, source: source.id, transfer_data: { destination: acct.id }, application_fee_amount: 500 });
+    assert.equal(pending.status, "pending");
+    assert.deepEqual((await stripe.transfers.list()).data, [], "nothing moves before the debit settles");
+    clock.advance(SEPA_SETTLE_MS);
+    await until(async () => typeof (await stripe.charges.retrieve(pending.id)).transfer === "string");
+    const charge = await stripe.charges.retrieve(pending.id);
+    assert.equal(charge.status, "succeeded");
+    assert.equal((await stripe.transfers.retrieve(charge.transfer as string)).amount, 10_000);
+    assert.equal((await stripe.applicationFees.retrieve(charge.application_fee as string)).amount, 500);
   });
 
   test("a direct charge made as a connected account takes the platform's application fee from the account", async () => {

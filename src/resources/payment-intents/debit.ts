@@ -17,7 +17,7 @@ import type { SepaDetails } from "../../payments/sepa-debit.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import type { Context } from "../../kernel/context.js";
 import { paymentMethods, type PaymentMethod } from "../payment-methods.js";
-import { paymentIntents, savePaymentIntent, type PaymentIntent } from "./index.js";
+import { connectOf, paymentIntents, savePaymentIntent, type PaymentIntent } from "./index.js";
 
 /**
  * Confirms `pi` with the `sepa_debit` PaymentMethod `pm`: answers it
@@ -49,6 +49,7 @@ export async function confirmSepaDebit(ctx: Context, pi: PaymentIntent, pm: Paym
       statementDescriptorSuffix: pi.statement_descriptor_suffix,
       shipping: pi.shipping,
       transferGroup: pi.transfer_group ?? null,
+      ...(connectOf(pi) ? { connect: connectOf(pi)! } : {}),
     },
     decision.kind === "decline" ? decision.decline_code : undefined,
     settled,

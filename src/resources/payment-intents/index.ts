@@ -316,7 +316,7 @@ function chargeOf(ctx: Context, pi: PaymentIntent, pm: PaymentMethod, outcome: E
 }
 
 /** A PaymentIntent's Connect fields, as its charges carry them. */
-function connectOf(pi: PaymentIntent) {
+export function connectOf(pi: PaymentIntent) {
   if (pi.transfer_data === null && pi.application_fee_amount === null && pi.on_behalf_of === null) return undefined;
   return {
     transferData: pi.transfer_data ? { destination: pi.transfer_data.destination as string, amount: pi.transfer_data.amount ?? null } : null,
