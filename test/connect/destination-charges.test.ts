@@ -139,6 +139,31 @@ describe("destination charges", { timeout: 60_000 }, () => {
     await assert.rejects(stripe.applicationFees.retrieve("fee_missing"), stripeError(404, { code: "resource_missing" }));
   });
 
+  test("Checkout's payment_intent_data makes the session's payment a destination charge; its parameters are checked when the session is made", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const acct = await onboardedAccount(stripe);
+    const line = { price_data: { currency: "usd", unit_amount: 2000, product_data: { name: "Rental" } }, quantity: 1 };
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      success_url: "https://example.com/done",
+      line_items: [line],
+      payment_intent_data: { application_fee_amount: 300, transfer_data: { destination: acct.id } },
+    });
+    const res = await s.raw("POST", `/_test/checkout/sessions/${session.id}/complete`, { body: { payment_method: "pm_card_visa", name: "Jenny Rosen" } });
+    assert.equal(res.status, 200, res.text);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["payment_intent.latest_charge"] });
+    const pi = done.payment_intent as Stripe.PaymentIntent;
+    const charge = pi.latest_charge as Stripe.Charge;
+    assert.deepEqual([pi.application_fee_amount, pi.transfer_data?.destination], [300, acct.id]);
+    assert.equal((await stripe.transfers.retrieve(charge.transfer as string)).amount, 2000);
+    assert.equal((await stripe.applicationFees.retrieve(charge.application_fee as string)).amount, 300);
+    assert.equal(await totalUsd(stripe, acct.id), 1700);
+    const bad = { mode: "payment" as const, success_url: "https://example.com/done", line_items: [line], payment_intent_data: { transfer_data: { destination: "acct_1Nope000000000" } } };
+    await assert.rejects(stripe.checkout.sessions.create(bad), connectError(ConnectErrors.destinationMissing("acct_1Nope000000000", "transfer_data[destination]")));
+    assert.equal((await stripe.checkout.sessions.list()).data.length, 1);
+  });
+
   test("a SEPA Direct Debit destination charge transfers once the debit settles", async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 5, 12));
     await using s = await startTestServer({ clock });

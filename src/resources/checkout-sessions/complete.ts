@@ -41,7 +41,7 @@ import { SUBSCRIPTION_ERRORS } from "../subscriptions/machine.js";
 import { redeemCoupon, requireCoupon } from "../coupons.js";
 import { redeemPromotionCode } from "../promotion-codes.js";
 import { checkoutMachine, type CheckoutSession } from "./machine.js";
-import { applyPromotionCode, checkoutSessions, chooseShippingRate, withShippingRate, current, extrasOf, linesOf, runSession } from "./index.js";
+import { applyPromotionCode, checkoutSessions, chooseShippingRate, withShippingRate, current, extrasOf, linesOf, runSession, type SessionParams } from "./index.js";
 
 /** What the customer gives on the page. */
 export interface Completion {
@@ -184,6 +184,16 @@ async function redeem(ctx: Context, s: CheckoutSession): Promise<void> {
   if (extras.coupon) await redeemCoupon(ctx, await requireCoupon(ctx, extras.coupon, "discounts[0][coupon]"));
 }
 
+/** A destination charge's parameters of `payment_intent_data`, as the session's PaymentIntent takes them. */
+function connectParams(data: NonNullable<SessionParams["payment_intent_data"]>): Partial<PaymentIntentCreateParams> {
+  return {
+    ...(data.application_fee_amount !== undefined ? { application_fee_amount: data.application_fee_amount } : {}),
+    ...(data.on_behalf_of !== undefined ? { on_behalf_of: data.on_behalf_of } : {}),
+    ...(data.transfer_data !== undefined ? { transfer_data: data.transfer_data } : {}),
+    ...(data.transfer_group !== undefined ? { transfer_group: data.transfer_group } : {}),
+  } as Partial<PaymentIntentCreateParams>;
+}
+
 async function completePayment(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
   const total = s.amount_total ?? 0;
   if (total === 0) {
@@ -209,6 +219,7 @@ async function completePayment(ctx: Context, s: CheckoutSession, customer: Custo
       ...(data.setup_future_usage !== undefined ? { setup_future_usage: data.setup_future_usage } : {}),
       ...(data.statement_descriptor !== undefined ? { statement_descriptor: data.statement_descriptor } : {}),
       ...(data.statement_descriptor_suffix !== undefined ? { statement_descriptor_suffix: data.statement_descriptor_suffix } : {}),
+      ...connectParams(data),
     } as PaymentIntentCreateParams;
     pi = await createPaymentIntent(ctx, params);
     s = await checkoutSessions.update(ctx, s, { ...s, payment_intent: pi.id, ...(customer ? { customer: customer.id } : {}) }, { event: false });
@@ -251,6 +262,7 @@ async function completeDebit(ctx: Context, s: CheckoutSession, customer: Custome
     ...(customer ? { customer: customer.id } : {}),
     ...(data.description !== undefined ? { description: data.description } : {}),
     ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+    ...connectParams(data),
   } as PaymentIntentCreateParams);
   s = await checkoutSessions.update(ctx, s, { ...s, payment_intent: pi.id, ...(customer ? { customer: customer.id } : {}) }, { event: false });
   pi = await confirmSepaDebit(ctx, pi, pm);

@@ -26,6 +26,7 @@ import { listOf } from "../../kernel/list-object.js";
 import { listPage, pageOfArray } from "../../kernel/list.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
 import { optionalPort } from "../../kernel/relation-keys.js";
+import { connectSpecOf } from "../charges.js";
 import type { Context } from "../../kernel/context.js";
 import { GLOBAL_NAMESPACE } from "../../kernel/namespace.js";
 import type { ResourceModule } from "../../kernel/registry.js";
@@ -150,6 +151,10 @@ export interface SessionParams {
     readonly setup_future_usage?: "off_session" | "on_session";
     readonly statement_descriptor?: string;
     readonly statement_descriptor_suffix?: string;
+    readonly application_fee_amount?: number;
+    readonly on_behalf_of?: string;
+    readonly transfer_data?: { readonly destination: string; readonly amount?: number };
+    readonly transfer_group?: string;
   };
   readonly subscription_data?: {
     readonly description?: string;
@@ -209,7 +214,19 @@ const CREATE = {
   shipping_address_collection: { allowed_countries: true },
   shipping_options: { shipping_rate: true, shipping_rate_data: { display_name: true, type: true, fixed_amount: { amount: true, currency: true }, tax_behavior: true, tax_code: true, metadata: true } },
   phone_number_collection: { enabled: true },
-  payment_intent_data: { capture_method: true, description: true, metadata: true, receipt_email: true, setup_future_usage: true, statement_descriptor: true, statement_descriptor_suffix: true },
+  payment_intent_data: {
+    capture_method: true,
+    description: true,
+    metadata: true,
+    receipt_email: true,
+    setup_future_usage: true,
+    statement_descriptor: true,
+    statement_descriptor_suffix: true,
+    application_fee_amount: true,
+    on_behalf_of: true,
+    transfer_data: true,
+    transfer_group: true,
+  },
   subscription_data: { description: true, metadata: true, trial_period_days: true, trial_end: true },
   setup_intent_data: { description: true, metadata: true },
   payment_method_collection: true,
@@ -482,6 +499,9 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
   const discountId = `di_${randomChars(24)}`;
   const { items, subtotal, discount: off } = await priced(ctx, lines, discount?.coupon, cur, trial, discountId);
   const total = mode === "setup" ? null : subtotal - off + shipping;
+  const data = p.payment_intent_data;
+  // A destination charge's parameters are checked when the session is made, as the PaymentIntent it makes would check them.
+  if (data) await connectSpecOf(ctx, { amount: total ?? 0, currency: cur, transferData: data.transfer_data, applicationFeeAmount: data.application_fee_amount, onBehalfOf: data.on_behalf_of });
   const embedded = uiMode === "embedded_page" || uiMode === "elements";
   const base = ctx.services.relations.port(checkoutBaseUrlPort)?.();
   const automaticTax = p.automatic_tax?.enabled === true;
