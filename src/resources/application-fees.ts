@@ -149,22 +149,30 @@ async function paid(ctx: Context, charge: Charge): Promise<void> {
   if (charge.application_fee_amount && charge.application_fee === null && platformOfNamespace(ctx.ns) !== undefined) return directFeePaid(ctx, charge);
 }
 
+/** A parameter's name as given: inside `within` when the parameters came in a hash (`payment_intent_data[transfer_data][destination]`). */
+function paramName(within: string | undefined, param: string): string {
+  if (within === undefined) return param;
+  const at = param.indexOf("[");
+  return at < 0 ? `${within}[${param}]` : `${within}[${param.slice(0, at)}]${param.slice(at)}`;
+}
+
 /** The checks of a Connect payment's parameters (the `charges.connectChecked` port). */
 async function checkConnect(ctx: Context, request: ConnectRequest): Promise<void> {
+  const name = (param: string) => paramName(request.within, param);
   const data = request.transferData;
   if (data !== undefined) {
     const account = await accounts.resource.get(ctx, data.destination);
-    if (!account || (account as { deleted?: boolean }).deleted === true) throw ConnectErrors.destinationMissing(data.destination, "transfer_data[destination]");
-    if (account.capabilities?.transfers !== "active") throw ConnectErrors.destinationNeedsTransfers("transfer_data[destination]");
-    if (data.amount !== undefined && data.amount > request.amount) throw ConnectErrors.moreThanPayment("transfer_data[amount]", data.amount, request.amount, request.currency);
+    if (!account || (account as { deleted?: boolean }).deleted === true) throw ConnectErrors.destinationMissing(data.destination, name("transfer_data[destination]"));
+    if (account.capabilities?.transfers !== "active") throw ConnectErrors.destinationNeedsTransfers(name("transfer_data[destination]"));
+    if (data.amount !== undefined && data.amount > request.amount) throw ConnectErrors.moreThanPayment(name("transfer_data[amount]"), data.amount, request.amount, request.currency);
   }
   if (request.onBehalfOf !== undefined) {
     const account = await accounts.resource.get(ctx, request.onBehalfOf);
-    if (!account || (account as { deleted?: boolean }).deleted === true) throw Errors.resourceMissing("account", request.onBehalfOf, "on_behalf_of", 400);
+    if (!account || (account as { deleted?: boolean }).deleted === true) throw Errors.resourceMissing("account", request.onBehalfOf, name("on_behalf_of"), 400);
   }
   if (request.applicationFeeAmount !== undefined) {
-    if (data === undefined && platformOfNamespace(ctx.ns) === undefined) throw ConnectErrors.applicationFeeNeedsConnect();
-    if (request.applicationFeeAmount > request.amount) throw ConnectErrors.moreThanPayment("application_fee_amount", request.applicationFeeAmount, request.amount, request.currency);
+    if (data === undefined && platformOfNamespace(ctx.ns) === undefined) throw ConnectErrors.applicationFeeNeedsConnect(name("application_fee_amount"));
+    if (request.applicationFeeAmount > request.amount) throw ConnectErrors.moreThanPayment(name("application_fee_amount"), request.applicationFeeAmount, request.amount, request.currency);
   }
 }
 

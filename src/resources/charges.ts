@@ -64,6 +64,8 @@ export interface ConnectRequest {
   readonly transferData?: { readonly destination: string; readonly amount?: number } | undefined;
   readonly applicationFeeAmount?: number | undefined;
   readonly onBehalfOf?: string | undefined;
+  /** The hash the parameters were given in (Checkout's `payment_intent_data`), for the errors' `param`. */
+  readonly within?: string;
 }
 
 /** What makes a payment a Connect payment, checked (by the port, when a module provides it); `undefined` for a plain payment. */

@@ -160,7 +160,9 @@ describe("destination charges", { timeout: 60_000 }, () => {
     assert.equal((await stripe.applicationFees.retrieve(charge.application_fee as string)).amount, 300);
     assert.equal(await totalUsd(stripe, acct.id), 1700);
     const bad = { mode: "payment" as const, success_url: "https://example.com/done", line_items: [line], payment_intent_data: { transfer_data: { destination: "acct_1Nope000000000" } } };
-    await assert.rejects(stripe.checkout.sessions.create(bad), connectError(ConnectErrors.destinationMissing("acct_1Nope000000000", "transfer_data[destination]")));
+    await assert.rejects(stripe.checkout.sessions.create(bad), connectError(ConnectErrors.destinationMissing("acct_1Nope000000000", "payment_intent_data[transfer_data][destination]")));
+    const feeOnly = { ...bad, payment_intent_data: { application_fee_amount: 100 } };
+    await assert.rejects(stripe.checkout.sessions.create(feeOnly), connectError(ConnectErrors.applicationFeeNeedsConnect("payment_intent_data[application_fee_amount]")));
     assert.equal((await stripe.checkout.sessions.list()).data.length, 1);
   });
 

@@ -58,11 +58,11 @@ export const ConnectErrors = defineErrors({
       param,
     }),
   /** `application_fee_amount` on a payment that is neither a destination charge nor made as a connected account: Stripe's words, as integrations record them. */
-  applicationFeeNeedsConnect: () =>
+  applicationFeeNeedsConnect: (param = "application_fee_amount") =>
     invalidRequest(
       400,
       "Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).",
-      { code: "parameter_missing", param: "application_fee_amount" },
+      { code: "parameter_missing", param },
     ),
   /** An application fee or a transfer amount larger than the payment. */
   moreThanPayment: (param: string, amount: number, payment: number, currency: string) =>

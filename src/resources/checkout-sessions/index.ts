@@ -501,7 +501,7 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
   const total = mode === "setup" ? null : subtotal - off + shipping;
   const data = p.payment_intent_data;
   // A destination charge's parameters are checked when the session is made, as the PaymentIntent it makes would check them.
-  if (data) await connectSpecOf(ctx, { amount: total ?? 0, currency: cur, transferData: data.transfer_data, applicationFeeAmount: data.application_fee_amount, onBehalfOf: data.on_behalf_of });
+  if (data) await connectSpecOf(ctx, { amount: total ?? 0, currency: cur, transferData: data.transfer_data, applicationFeeAmount: data.application_fee_amount, onBehalfOf: data.on_behalf_of, within: "payment_intent_data" });
   const embedded = uiMode === "embedded_page" || uiMode === "elements";
   const base = ctx.services.relations.port(checkoutBaseUrlPort)?.();
   const automaticTax = p.automatic_tax?.enabled === true;
