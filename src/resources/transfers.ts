@@ -17,7 +17,9 @@
  * `transfer.reversed` (Stripe: "Occurs whenever a transfer is reversed,
  * including partial reversals"). A transfer draws on the available balance
  * only (Stripe's `balance_insufficient`), to an account whose `transfers`
- * capability is active.
+ * capability is active; a reversal of one (not of a destination charge's)
+ * draws on the account's available balance (Stripe's reference: only when
+ * the account can cover it).
  *
  * Destination charges make their transfers through {@link createTransfer},
  * and their refunds reverse them through {@link reverseTransfer}.
@@ -280,6 +282,12 @@ export const reversals: ResourceDef<TransferReversal> = defineResource<TransferR
 const CREATE_REVERSAL = stripeEndpoint("POST", "/v1/transfers/:transfer/reversals", reversals.resource as never, { amount: REVERSAL_AMOUNT, metadata: true }, async (ctx, params, path) => {
   const given = params as { amount?: number; metadata?: Record<string, string> };
   const transfer = await transfers.resource.require(ctx, path.transfer!);
+  // Stripe's reference: a transfer that is not a destination charge's is reversed only when its account can cover the reversal.
+  if (transfer.source_transaction === null) {
+    const wanted = given.amount ?? transfer.amount - transfer.amount_reversed;
+    const funds = (await availableFunds(accountContext(ctx, transfer.destination as string))).get(transfer.currency) ?? 0;
+    if (wanted <= transfer.amount - transfer.amount_reversed && funds < wanted) throw ConnectErrors.reversalBalanceInsufficient(transfer.destination as string);
+  }
   return reverseTransfer(ctx, transfer, given.amount, { metadata: mergeMetadata({}, given.metadata) });
 });
 

@@ -100,6 +100,13 @@ describe("transfers", { timeout: 60_000 }, () => {
     assert.deepEqual(reversedEvents.map((e) => (e.data.object as Stripe.Transfer).amount_reversed), [3000, 1000]);
     await assert.rejects(stripe.transfers.createReversal(tr.id, { amount: 1 }), tableError(ConnectErrors.reversalTooLarge(1, 0, "usd")));
     await assert.rejects(stripe.transfers.retrieveReversal("tr_missing", first.id), stripeError(404, { code: "resource_missing" }));
+
+    // The account paid out what it received: a reversal needs funds it no longer has.
+    const spent = await stripe.transfers.create({ amount: 500, currency: "usd", destination: acct.id });
+    await stripe.payouts.create({ amount: 400, currency: "usd" }, { stripeAccount: acct.id });
+    await assert.rejects(stripe.transfers.createReversal(spent.id), tableError(ConnectErrors.reversalBalanceInsufficient(acct.id)));
+    assert.equal((await stripe.transfers.createReversal(spent.id, { amount: 100 })).amount, 100);
+    assert.equal(await available(stripe, acct.id), 0);
   });
 
   test("refusals: unknown destination, an account without transfers, more than is available, bad amounts; nothing moves", async () => {

@@ -166,6 +166,7 @@ const SAMPLES: Samples = {
     nothingToReverse: ["ch_123"],
     noApplicationFee: ["ch_123"],
     loginLinkNotExpress: ["acct_123"],
+    reversalBalanceInsufficient: ["acct_123"],
   },
   card: {
     cardData: ["incorrect_number"],

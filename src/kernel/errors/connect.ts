@@ -93,4 +93,7 @@ export const ConnectErrors = defineErrors({
     invalidRequest(400, `You can only create login links for accounts that use the Express Dashboard and are connected to your platform: '${account}' does not use the Express Dashboard.`, {
       param: "account",
     }),
+  /** A reversal of a transfer (not a destination charge's) beyond what its account has available: Stripe's reference allows it only when the account can cover it. */
+  reversalBalanceInsufficient: (account: string) =>
+    invalidRequest(400, `The destination account '${account}' has insufficient available funds to cover this transfer reversal.`, { code: "balance_insufficient" }),
 });
