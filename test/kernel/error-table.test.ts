@@ -251,6 +251,7 @@ const SAMPLES: Samples = {
     notExpirable: ["complete"],
     notOpen: ["cs_test_123", "expired"],
     onlyInModes: ["subscription_data", "`subscription`"],
+    noCompatibleMethodType: ["payment", "usd"],
     notWithUiMode: ["success_url", "embedded_page"],
     nothingToPay: [],
     tooManyDiscounts: [],

@@ -99,13 +99,14 @@ describe("checkout sessions paid by a delayed payment method", { timeout: 120_00
     assert.deepEqual((await eventTypes(stripe)).filter((t) => t.startsWith("checkout.")), ["checkout.session.completed"]);
   });
 
-  test("refusals: sepa_debit outside euros or payment mode, an IBAN the session does not take, a bad IBAN; nothing changes", async () => {
+  test("refusals: no offered type left, a type not modelled, an IBAN the session does not take, a bad IBAN; nothing changes", async () => {
     await using s = await startTestServer();
     const { stripe, session } = await shop(s);
     const usd = await stripe.prices.create({ currency: "usd", unit_amount: 100, product_data: { name: "Sticker" } });
-    await assert.rejects(session({ line_items: [{ price: usd.id, quantity: 1 }] }), stripeError(400, { param: "currency", message: "SEPA Direct Debit debits euros only; the currency usd is not supported." }));
-    const monthly = await stripe.prices.create({ currency: "eur", unit_amount: 900, recurring: { interval: "month" }, product_data: { name: "Plan" } });
-    await assert.rejects(session({ mode: "subscription", line_items: [{ price: monthly.id, quantity: 1 }] }), stripeError(400, { param: "allowed_payment_method_types[1]", message: "`allowed_payment_method_types[1]` can only be used in `payment` mode." }));
+    await assert.rejects(
+      session({ line_items: [{ price: usd.id, quantity: 1 }], allowed_payment_method_types: ["sepa_debit"] }),
+      stripeError(400, { param: "allowed_payment_method_types", message: "None of the payment method types in `allowed_payment_method_types` can be used in `payment` mode with the currency usd." }),
+    );
     await assert.rejects(session({ allowed_payment_method_types: ["ideal" as never] }), stripeError(400, { param: "allowed_payment_method_types[0]" }));
     assert.equal((await stripe.checkout.sessions.list()).data.length, 0, "no session was created");
 
@@ -118,6 +119,49 @@ describe("checkout sessions paid by a delayed payment method", { timeout: 120_00
     for (const id of [cardOnly.id, sepa.id]) assert.deepEqual([(await stripe.checkout.sessions.retrieve(id)).status, (await stripe.checkout.sessions.retrieve(id)).payment_intent], ["open", null]);
     assert.equal((await stripe.paymentIntents.list()).data.length, 0);
     assert.equal((await stripe.paymentMethods.list({ type: "sepa_debit" } as Stripe.PaymentMethodListParams)).data.length, 0);
+  });
+
+  test("allowed_payment_method_types keeps the types that suit the session: SEPA Direct Debit only for euros in payment mode", async () => {
+    await using s = await startTestServer();
+    const { stripe, session } = await shop(s);
+    const usd = await stripe.prices.create({ currency: "usd", unit_amount: 100, product_data: { name: "Sticker" } });
+    const dollars = await session({ line_items: [{ price: usd.id, quantity: 1 }] });
+    assert.deepEqual([dollars.payment_method_types, dollars.allowed_payment_method_types], [["card"], ["card", "sepa_debit"]]);
+    const monthly = await stripe.prices.create({ currency: "eur", unit_amount: 900, recurring: { interval: "month" }, product_data: { name: "Plan" } });
+    const sub = await session({ mode: "subscription", line_items: [{ price: monthly.id, quantity: 1 }] });
+    assert.deepEqual(sub.payment_method_types, ["card"]);
+    const refused = await complete(s, dollars.id, { iban: SUCCEEDS });
+    assert.deepEqual([refused.status, refused.json.error.param], [400, "iban"], "the page does not take what the session does not offer");
+  });
+
+  test("the older payment_method_types parameter: reflected on the session, refused where a type does not suit it", async () => {
+    const clock = new ManualClock();
+    await using s = await startTestServer({ clock });
+    const { stripe, price } = await shop(s);
+    const base = `mode=payment&line_items[0][price]=${price.id}&line_items[0][quantity]=1&success_url=https://shop.example/ok`;
+    const res = await s.raw("POST", "/v1/checkout/sessions", { body: `${base}&payment_method_types[]=card&payment_method_types[]=sepa_debit` });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.deepEqual([res.json.payment_method_types, res.json.allowed_payment_method_types], [["card", "sepa_debit"], null]);
+    const paid = await complete(s, res.json.id, { iban: SUCCEEDS });
+    assert.deepEqual([paid.status, paid.json.payment_status], [200, "unpaid"], "the legacy list offers SEPA Direct Debit too");
+    const cardOnly = await s.raw("POST", "/v1/checkout/sessions", { body: `${base}&payment_method_types[0]=card` });
+    assert.deepEqual(cardOnly.json.payment_method_types, ["card"]);
+
+    const usd = await stripe.prices.create({ currency: "usd", unit_amount: 100, product_data: { name: "Sticker" } });
+    const monthly = await stripe.prices.create({ currency: "eur", unit_amount: 900, recurring: { interval: "month" }, product_data: { name: "Plan" } });
+    const refusals: [string, Record<string, unknown>][] = [
+      [`mode=payment&line_items[0][price]=${usd.id}&success_url=https://shop.example/ok&payment_method_types[]=card&payment_method_types[]=sepa_debit`, { param: "currency", message: "SEPA Direct Debit debits euros only; the currency usd is not supported." }],
+      [`mode=subscription&line_items[0][price]=${monthly.id}&success_url=https://shop.example/ok&payment_method_types[]=card&payment_method_types[]=sepa_debit`, { param: "payment_method_types[1]", message: "`payment_method_types[1]` can only be used in `payment` mode." }],
+      [`${base}&payment_method_types[]=ideal`, { param: "payment_method_types[0]", message: "paper-tiger supports card and sepa_debit payment methods only; the payment method type ideal is not supported." }],
+      [`${base}&payment_method_types[]=bogus`, { param: "payment_method_types[0]" }],
+      [`${base}&payment_method_types[]=card&allowed_payment_method_types[]=card`, { type: "invalid_request_error" }],
+    ];
+    for (const [body, fields] of refusals) {
+      const r = await s.raw("POST", "/v1/checkout/sessions", { body });
+      assert.equal(r.status, 400, body);
+      for (const [k, v] of Object.entries(fields)) assert.equal(r.json.error[k], v, `${body}: ${k}`);
+    }
+    assert.equal((await stripe.checkout.sessions.list()).data.length, 2, "no refused session was created");
   });
 
   test("a sepa_debit PaymentMethod from an IBAN, through the SDK", async () => {

@@ -21,6 +21,9 @@ export const CheckoutErrors = defineErrors({
   notExpirable: (status: string) =>
     invalidRequest(400, `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${status}\`.`),
   notOpen: (id: string, status: string) => invalidRequest(400, `The Checkout Session ${id} is ${status}; only an open Checkout Session can be completed or updated.`),
+  // Stripe's changelog says allowed_payment_method_types keeps the compatible subset; what it answers when none is left is not published: our wording.
+  noCompatibleMethodType: (mode: string, currency: string | null) =>
+    invalidRequest(400, `None of the payment method types in \`allowed_payment_method_types\` can be used in \`${mode}\` mode${currency ? ` with the currency ${currency}` : ""}.`, { param: "allowed_payment_method_types" }),
   onlyInModes: (param: string, modes: string) => invalidRequest(400, `\`${param}\` can only be used in ${modes} mode.`, { param }),
   notWithUiMode: (param: string, uiMode: string) => invalidRequest(400, `You cannot pass \`${param}\` when \`ui_mode\` is \`${uiMode}\`.`, { param }),
   nothingToPay: () => invalidRequest(400, "The Checkout Session's total is below the minimum amount that can be charged; add line items or lower the discount.", { param: "line_items" }),

@@ -14,13 +14,15 @@
  */
 import type { Stripe, Wire } from "../../stripe/types.js";
 import { randomChars } from "../../stripe/ids.js";
-import { CheckoutErrors, Errors } from "../../kernel/errors/index.js";
+import { CheckoutErrors, Errors, type StripeError } from "../../kernel/errors/index.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { PaymentLinkErrors } from "../../kernel/errors/portal.js";
 import type { Relate } from "../../kernel/relations.js";
 import { paymentIntentRelations, type PaymentIntent } from "../payment-intents/index.js";
 import { Resource, type StripeObject } from "../../kernel/resource.js";
 import { stripeEndpoint } from "../../kernel/define.js";
+import type { Endpoint } from "../../kernel/endpoint.js";
+import { stripeParam } from "../../kernel/params/stripe-shapes.js";
 import { objectFactory } from "../../kernel/skeleton.js";
 import { listOf } from "../../kernel/list-object.js";
 import { listPage, pageOfArray } from "../../kernel/list.js";
@@ -141,8 +143,10 @@ export interface SessionParams {
   readonly shipping_address_collection?: { readonly allowed_countries: readonly string[] };
   readonly shipping_options?: readonly ShippingOptionParam[];
   readonly phone_number_collection?: { readonly enabled: boolean };
-  /** The types offered; older API versions called the parameter `payment_method_types` (not modelled here). */
+  /** The types offered, kept where they suit the session (Stripe's `allowed_payment_method_types`). */
   readonly allowed_payment_method_types?: readonly string[];
+  /** The older spelling (before 2026-09-30.endive): the types offered, each one refused where it does not suit the session. */
+  readonly payment_method_types?: readonly string[];
   readonly payment_intent_data?: {
     readonly capture_method?: "automatic" | "automatic_async" | "manual";
     readonly description?: string;
@@ -398,24 +402,49 @@ function rateAmount(rate: ShippingRate, currency: string): number {
   return rate.fixed_amount?.currency_options?.[currency]?.amount ?? 0;
 }
 
-/** Checks what depends on the mode and the UI, as Stripe's API reference describes each parameter. */
-/** The payment method types a session may offer (`allowed_payment_method_types`): cards, and SEPA Direct Debit in `payment` mode. */
+/** The payment method types a session may offer: cards, and SEPA Direct Debit in `payment` mode. */
 const METHOD_MODES: Readonly<Record<string, readonly Mode[]>> = { card: ["payment", "subscription", "setup"], sepa_debit: ["payment"] };
 
+/** Why a modelled type does not suit the session, or `undefined` when it does. SEPA Direct Debit is for euros only (Stripe's SEPA Direct Debit guide: "Prices for all line items must be expressed in Euro"). */
+function unsuited(type: string, param: string, mode: Mode, currency: string | undefined): StripeError | undefined {
+  const modes = METHOD_MODES[type]!;
+  if (!modes.includes(mode)) return CheckoutErrors.onlyInModes(param, modes.map((m) => `\`${m}\``).join(" and "));
+  if (type === "sepa_debit" && currency !== "eur") return PaymentErrors.sepaCurrency(currency ?? "usd");
+  return undefined;
+}
+
 /**
- * `payment_method_types`: each one modelled, in a mode that has it here, and
- * SEPA Direct Debit only for euros (Stripe's SEPA Direct Debit guide: "Prices
- * for all line items must be expressed in Euro").
+ * The session's `payment_method_types` from either spelling of the parameter
+ * (Stripe's changelog, 2026-07-29.dahlia "Adds the allowed payment method
+ * types parameter" and 2026-09-30.endive "Removes the payment method types
+ * parameter from Checkout Sessions"): the two are exclusive; the older
+ * `payment_method_types` refuses a type that does not suit the session,
+ * while `allowed_payment_method_types` silently keeps the compatible subset,
+ * and refuses only when none is left. A type paper-tiger does not model is
+ * refused under either spelling: it could not be offered.
  */
-function checkMethodTypes(types: readonly string[] | undefined, mode: Mode, currency: string | undefined): void {
-  if (types === undefined) return;
-  if (types.length === 0) throw Errors.parameterMissing("allowed_payment_method_types");
+function methodTypes(p: SessionParams, mode: Mode, currency: string | undefined): string[] {
+  const allowed = p.allowed_payment_method_types;
+  const legacy = p.payment_method_types;
+  if (allowed !== undefined && legacy !== undefined) throw Errors.parametersExclusive("allowed_payment_method_types", "payment_method_types");
+  const name = allowed !== undefined ? "allowed_payment_method_types" : "payment_method_types";
+  const types = allowed ?? legacy;
+  if (types === undefined) return ["card"];
+  if (types.length === 0) throw Errors.parameterMissing(name);
   types.forEach((type, i) => {
-    const modes = METHOD_MODES[type];
-    if (!modes) throw PaymentErrors.paymentMethodTypeUnsupported(type, `allowed_payment_method_types[${i}]`);
-    if (!modes.includes(mode)) throw CheckoutErrors.onlyInModes(`allowed_payment_method_types[${i}]`, modes.map((m) => `\`${m}\``).join(" and "));
-    if (type === "sepa_debit" && currency !== "eur") throw PaymentErrors.sepaCurrency(currency ?? "usd");
+    if (!METHOD_MODES[type]) throw PaymentErrors.paymentMethodTypeUnsupported(type, `${name}[${i}]`);
   });
+  const unique = [...new Set(types)];
+  if (legacy !== undefined) {
+    unique.forEach((type) => {
+      const refused = unsuited(type, `${name}[${types.indexOf(type)}]`, mode, currency);
+      if (refused) throw refused;
+    });
+    return unique;
+  }
+  const kept = unique.filter((type) => unsuited(type, name, mode, currency) === undefined);
+  if (kept.length === 0) throw CheckoutErrors.noCompatibleMethodType(mode, currency ?? null);
+  return kept;
 }
 
 function checkParams(p: SessionParams, mode: Mode, uiMode: string, origin: SessionOrigin): void {
@@ -487,7 +516,7 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
   const preview = await resolveLinesDryRun(ctx, mode, p.line_items ?? []);
   const currency = preview ?? (p.currency !== undefined ? p.currency.toLowerCase() : undefined);
   if (mode === "setup" && currency === undefined) throw Errors.parameterMissing("currency");
-  checkMethodTypes(p.allowed_payment_method_types, mode, currency);
+  const methods = methodTypes(p, mode, currency);
   const rates = await resolveShipping(ctx, p.shipping_options ?? [], currency);
   const { lines } = await resolveLines(ctx, mode, p.line_items ?? []);
   for (const rate of rates) if (!(await shippingRates.resource.get(ctx, rate.id))) await shippingRates.resource.insert(ctx, rate);
@@ -534,7 +563,8 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
     metadata: mergeMetadata({}, p.metadata),
     payment_method_collection: mode === "setup" ? null : (p.payment_method_collection ?? "always"),
     payment_method_options: {},
-    payment_method_types: p.allowed_payment_method_types ? [...new Set(p.allowed_payment_method_types)] : ["card"],
+    payment_method_types: methods,
+    // The parameter as given; the older spelling sets only payment_method_types, as it did before the new one existed.
     allowed_payment_method_types: p.allowed_payment_method_types ? [...p.allowed_payment_method_types] : null,
     phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },
     shipping_address_collection: p.shipping_address_collection ? { allowed_countries: [...p.shipping_address_collection.allowed_countries] } : null,
@@ -723,6 +753,24 @@ async function updateSession(ctx: Context, s: CheckoutSession, p: UpdateParams):
 const res = checkoutSessions as unknown as Resource<StripeObject>;
 
 /**
+ * The create endpoint with `payment_method_types`, which Stripe's newest
+ * description no longer has (older integrations still send it), read with the
+ * values `allowed_payment_method_types` takes.
+ */
+function withLegacyTypes(e: Endpoint): Endpoint {
+  let shape: Endpoint["params"] | undefined;
+  return {
+    method: e.method,
+    path: e.path,
+    ...(e.resource ? { resource: e.resource } : {}),
+    get params() {
+      return (shape ??= { ...e.params, payment_method_types: stripeParam("POST /v1/checkout/sessions", "allowed_payment_method_types") });
+    },
+    run: e.run,
+  };
+}
+
+/**
  * A session paid with a delayed method completed `unpaid`; when its
  * PaymentIntent leaves `processing`, Stripe sends
  * `checkout.session.async_payment_succeeded` (the session now `paid`) or
@@ -744,7 +792,7 @@ export const checkoutSessionsModule: ResourceModule = {
   resources: [checkoutSessions as never],
   relate,
   endpoints: [
-    stripeEndpoint("POST", "/v1/checkout/sessions", res, CREATE, (ctx, params) => createSession(ctx, params as SessionParams)),
+    withLegacyTypes(stripeEndpoint("POST", "/v1/checkout/sessions", res, CREATE, (ctx, params) => createSession(ctx, params as SessionParams))),
     stripeEndpoint("GET", "/v1/checkout/sessions/:id", res, {}, (ctx, _params, path) => requireSession(ctx, path.id!)),
     stripeEndpoint("POST", "/v1/checkout/sessions/:id", res, { metadata: true }, async (ctx, params, path) => updateSession(ctx, await requireSession(ctx, path.id!), params as UpdateParams)),
     stripeEndpoint("POST", "/v1/checkout/sessions/:id/expire", res, {}, async (ctx, _params, path) => runSession(ctx, await requireSession(ctx, path.id!), { type: "expire" })),
