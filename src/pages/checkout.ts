@@ -177,15 +177,21 @@ function refusal(err: StripeError, values: CardFormValues): Shown {
   return { values: kept, alert: body.message };
 }
 
+/** The customer's browser: where a debit mandate is accepted from. */
+export interface PageClient {
+  readonly ipAddress: string;
+  readonly userAgent: string;
+}
+
 /** The form's Pay (Subscribe, Save card): checked, the card created, the session completed or its challenge shown. */
-export async function pay(ctx: Context, id: string, body: Readonly<Record<string, unknown>>): Promise<PageAnswer> {
+export async function pay(ctx: Context, id: string, body: Readonly<Record<string, unknown>>, client?: PageClient): Promise<PageAnswer> {
   const s = await load(ctx, id);
   const gone = unavailable(s);
   if (gone) return gone;
   const values = cardFormValues(body);
   const adjusted = await withQuantities(ctx, s!, body);
   if ("alert" in adjusted) return render(ctx, s!, { values, alert: adjusted.alert });
-  if (values.paymentMethodType === "sepa_debit" && s!.payment_method_types.includes("sepa_debit")) return payByDebit(ctx, adjusted.session, values);
+  if (values.paymentMethodType === "sepa_debit" && s!.payment_method_types.includes("sepa_debit")) return payByDebit(ctx, adjusted.session, values, client);
   const checked = checkCardForm(values, ctx.now(), asksEmail(s!));
   if ("errors" in checked) return render(ctx, s!, { values, errors: checked.errors });
   const { card } = checked;
@@ -205,12 +211,12 @@ export async function pay(ctx: Context, id: string, body: Readonly<Record<string
 }
 
 /** The form's Pay with SEPA Direct Debit chosen: checked, the session completed `unpaid` (the debit settles later). */
-async function payByDebit(ctx: Context, s: CheckoutSession, values: CardFormValues): Promise<PageAnswer> {
+async function payByDebit(ctx: Context, s: CheckoutSession, values: CardFormValues, client: PageClient | undefined): Promise<PageAnswer> {
   const checked = checkDebitForm(values, asksEmail(s));
   if ("errors" in checked) return render(ctx, s, { values, errors: checked.errors });
   const { debit } = checked;
   try {
-    const step = await beginCompletion(ctx, s.id, { iban: debit.iban, name: debit.name, ...(debit.email !== undefined ? { email: debit.email } : {}) });
+    const step = await beginCompletion(ctx, s.id, { iban: debit.iban, name: debit.name, ...(debit.email !== undefined ? { email: debit.email } : {}), ...(client ? { client } : {}) });
     return await afterCompletion(ctx, step.session);
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;

@@ -134,7 +134,7 @@ export function buildCharge(s: ChargeSpec): Charge {
 }
 
 /** A SEPA debit's charge: its bank details, the Source it debits (none for a PaymentMethod's debit). */
-export type SepaChargeSpec = CommonSpec & { readonly details: SepaDetails; readonly source: Wire<Stripe.Source> | null };
+export type SepaChargeSpec = CommonSpec & { readonly details: SepaDetails; readonly source: Wire<Stripe.Source> | null; readonly mandate?: string | null };
 
 /**
  * The charge of a SEPA debit as it is created: `pending`, its funds on the
@@ -153,7 +153,7 @@ export function buildSepaCharge(s: SepaChargeSpec): Charge {
     fraud_details: {},
     outcome: { ...approvedOutcome(), risk_level: "not_assessed" },
     paid: false,
-    payment_method_details: { sepa_debit: { ...s.details, mandate: null }, type: "sepa_debit" },
+    payment_method_details: { sepa_debit: { ...s.details, mandate: s.mandate ?? null }, type: "sepa_debit" },
     status: "pending",
   } as Charge;
 }

@@ -405,9 +405,11 @@ export async function startSepaDebit(
   debit: SepaDebit,
   decline: string | undefined,
   settled?: (ctx: Context, charge: Charge) => Promise<void>,
+  /** The charge's id, when its PaymentIntent already names it. */
+  id: string = charges.newId(),
 ): Promise<Charge> {
   const behaviour = sepaBehaviourOf(debit.details.fingerprint);
-  const charge = buildSepaCharge({ ...debit, id: charges.newId(), now: ctx.now() });
+  const charge = buildSepaCharge({ ...debit, id, now: ctx.now() });
   await charges.insert(ctx, charge, { event: false });
   await moneyMoved(ctx, charge);
   await charges.emit(ctx, "charge.pending", charge);

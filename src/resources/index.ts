@@ -8,6 +8,7 @@ import { customersModule } from "./customers.js";
 import { eventsModule } from "./events.js";
 import { paymentIntentsModule } from "./payment-intents/index.js";
 import { paymentMethodsModule } from "./payment-methods.js";
+import { mandatesModule } from "./mandates.js";
 import { pricesModule } from "./prices.js";
 import { productsModule } from "./products.js";
 import { refundsModule } from "./refunds.js";
@@ -55,6 +56,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   sourcesModule,
   cardsModule,
   paymentMethodsModule,
+  mandatesModule,
   chargesModule,
   paymentIntentsModule,
   refundsModule,

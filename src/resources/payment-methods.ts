@@ -28,6 +28,7 @@ import { resolveToken, spendToken, CARD_DATA } from "./tokens.js";
 import type { Context } from "../kernel/context.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import type { Relate } from "../kernel/relations.js";
+import { hook, type Hook } from "../kernel/relation-keys.js";
 import type { PaymentMethod } from "../stripe/objects.js";
 
 export type { PaymentMethod };
@@ -52,6 +53,12 @@ async function legacyView(ctx: Context, id: string): Promise<PaymentMethod | und
     return undefined;
   }
 }
+
+/** Moments others follow on PaymentMethods (mandates). */
+export const paymentMethodRelations: { readonly detached: Hook<[ctx: Context, pm: PaymentMethod]> } = {
+  /** After a PaymentMethod was detached (`payment_method.detached` recorded). */
+  detached: hook("payment-methods.detached"),
+};
 
 /** PaymentMethods that were detached, or used without a customer: Stripe refuses to use them again. */
 const SPENT = "payment_method_spent";
@@ -281,6 +288,7 @@ export async function detachPaymentMethod(ctx: Context, pm: PaymentMethod): Prom
   const detached = await paymentMethods.update(ctx, pm, { ...pm, customer: null }, { event: false });
   await markSpent(ctx, pm.id);
   await paymentMethods.emit(ctx, "payment_method.detached", detached, { customer: owner });
+  await ctx.services.relations.emit(paymentMethodRelations.detached, ctx, detached);
   const customer = await customers.get(ctx, owner);
   if (customer && !(customer as { deleted?: boolean }).deleted && customer.invoice_settings.default_payment_method === pm.id) {
     await setDefaultPaymentMethod(ctx, customer, null);
@@ -302,6 +310,8 @@ async function allOf(ctx: Context, customer: string): Promise<PaymentMethod[]> {
 
 /** Customer parameters that name PaymentMethods, and the PaymentMethods a deleted customer leaves. */
 function relate(r: Relate): void {
+  r.declare(paymentMethodRelations.detached);
+  const detachedHook = (ctx: Context, pm: PaymentMethod) => ctx.services.relations.emit(paymentMethodRelations.detached, ctx, pm);
   r.provide(customerRelations.preparePaymentMethod, async (ctx, id) => {
     const ref = await resolvePaymentMethod(ctx, id, "payment_method");
     // The customer does not exist yet, so only the card and ownership can be checked.
@@ -326,6 +336,7 @@ function relate(r: Relate): void {
       const detached = await paymentMethods.update(ctx, pm, { ...pm, customer: null }, { event: false });
       await markSpent(ctx, pm.id);
       await paymentMethods.emit(ctx, "payment_method.detached", detached, { customer: customer.id });
+      await detachedHook(ctx, detached);
     }
   });
 }

@@ -479,6 +479,7 @@ async function handleControl(rt: Runtime, route: ControlRoute, req: FastifyReque
       body: (req.body ?? {}) as Record<string, unknown>,
       form: isForm(req),
       signal: abort.signal,
+      client: { ipAddress: req.ip, userAgent: String(req.headers["user-agent"] ?? "") },
     });
     return sendJson(reply, res.status ?? 200, toJson(res.body), state.requestId, state.apiVersion);
   } finally {

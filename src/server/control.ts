@@ -19,6 +19,8 @@ export interface ControlRequest {
   readonly form: boolean;
   /** Resolves when the client goes away before the answer (for long waits). */
   readonly signal: AbortSignal;
+  /** Who asked: the client's address and user agent (a test completing a Checkout Session accepts a mandate as its customer would). */
+  readonly client?: { readonly ipAddress: string; readonly userAgent: string };
 }
 
 /** A control route's answer. */

@@ -75,6 +75,7 @@ function controlRoute(app: FastifyInstance, rt: Runtime, route: ControlRoute): v
           body: (req.body ?? {}) as Record<string, unknown>,
           form: false,
           signal: abort.signal,
+          client: { ipAddress: req.ip, userAgent: String(req.headers["user-agent"] ?? "") },
         });
         return reply(req, res, answer.body, answer.status ?? 200);
       } finally {

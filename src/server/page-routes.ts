@@ -18,7 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createContext } from "../kernel/context.js";
 import { checkNamespace, GLOBAL_NAMESPACE } from "../kernel/namespace.js";
 import { PAGE_NAMESPACE_PARAM } from "../resources/checkout-sessions/index.js";
-import { answerChallenge, applyCode, pay, showChallenge, showCheckout, updateQuantities } from "../pages/checkout.js";
+import { answerChallenge, applyCode, pay, showChallenge, showCheckout, updateQuantities, type PageClient } from "../pages/checkout.js";
 import { notFoundPage } from "../pages/checkout-view.js";
 import type { PageAnswer } from "../pages/html.js";
 import type { Context } from "../kernel/context.js";
@@ -28,7 +28,7 @@ import type { Runtime } from "./runtime.js";
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'self'";
 
 type Body = Readonly<Record<string, unknown>>;
-type Action = (ctx: Context, id: string, body: Body) => Promise<PageAnswer>;
+type Action = (ctx: Context, id: string, body: Body, client: PageClient) => Promise<PageAnswer>;
 
 const ROUTES: readonly { readonly method: "GET" | "POST"; readonly url: string; readonly action: Action }[] = [
   { method: "GET", url: "/checkout/pay/:id", action: (ctx, id) => showCheckout(ctx, id) },
@@ -71,7 +71,8 @@ export function registerPageRoutes(app: FastifyInstance, rt: Runtime): void {
           req.pt.ns = ns;
           const ctx = createContext(rt.services, ns, req.pt.requestId, null);
           const body = (req.body ?? {}) as Body;
-          return send(reply, await route.action(ctx, (req.params as { id: string }).id, body));
+          const client = { ipAddress: req.ip, userAgent: String(req.headers["user-agent"] ?? "") };
+          return send(reply, await route.action(ctx, (req.params as { id: string }).id, body, client));
         },
       });
     }

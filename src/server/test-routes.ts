@@ -86,7 +86,7 @@ const completeCheckoutSessionRoute: ControlRoute = {
   method: "POST",
   path: "/_test/checkout/sessions/:id/complete",
   async handler(rt, req) {
-    return { body: await completeSession(contextOf(rt, req), req.params.id!, completionOf(req)) };
+    return { body: await completeSession(contextOf(rt, req), req.params.id!, { ...completionOf(req), ...(req.client ? { client: req.client } : {}) }) };
   },
 };
 

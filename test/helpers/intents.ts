@@ -172,7 +172,10 @@ export function checkRow<S extends { readonly customer?: unknown }, I extends { 
   }
   assert.equal(t.effects.at(-1), decide, `${name}: the decision is asked last`);
   const customer = typeof t.next.customer === "string" ? t.next.customer : null;
-  assert.deepEqual([decide.request.customer, decide.request.card], [customer, decide.attempt.paymentMethod.card], `${name}: the decision is about this customer and card`);
+  // A bank account is decided by its fingerprint, as a card is.
+  const paying = decide.attempt.paymentMethod;
+  const facts = paying.card ?? { fingerprint: paying.sepa_debit?.fingerprint ?? null };
+  assert.deepEqual([decide.request.customer, decide.request.card], [customer, facts], `${name}: the decision is about this customer and card`);
   if (table.decideAgrees) {
     const [actual, expected] = table.decideAgrees(t.next, decide);
     assert.deepEqual(actual, expected, `${name}: the decision is about this attempt`);

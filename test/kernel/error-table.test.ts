@@ -115,6 +115,8 @@ const SAMPLES: Samples = {
     paymentMethodSpent: [],
     paymentMethodUpdateUnattached: [],
     paymentMethodTypeUnsupported: ["ideal"],
+    paymentMethodTypeNotAllowed: ["sepa_debit", ["card"]],
+    mandateDataRequired: ["PaymentIntent", false],
     setupConfirmWrongStatus: ["succeeded", SI],
     setupMissingPaymentMethod: [SI],
     setupUpdateWrongStatus: ["succeeded", SI],

@@ -22,6 +22,7 @@ describe("resource registry", { timeout: 30_000 }, () => {
         "sources",
         "cards",
         "payment-methods",
+        "mandates",
         "charges",
         "payment-intents",
         "refunds",

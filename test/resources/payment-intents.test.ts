@@ -525,7 +525,7 @@ describe("payment intents", { timeout: 120_000 }, () => {
       notModelled("payment_method_options[card][installments]"),
     );
     const pi = await stripe.paymentIntents.create(base);
-    await assert.rejects(stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa", mandate_data: { customer_acceptance: { type: "offline" } } }), notModelled("mandate_data"));
+    await assert.rejects(stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa", radar_options: { session: "rs_1" } }), notModelled("radar_options"));
     await assert.rejects(stripe.paymentIntents.update(pi.id, { payment_method_data: { type: "card" } }), notModelled("payment_method_data"));
     assert.deepEqual((await stripe.paymentIntents.list()).data.map((x) => [x.id, x.status]), [[pi.id, "requires_payment_method"]]);
   });

@@ -119,6 +119,17 @@ export const PaymentErrors = defineErrors({
   paymentMethodTypeUnsupported: (type: string, param = "type") =>
     invalidRequest(400, `paper-tiger supports card and sepa_debit payment methods only; the payment method type ${type} is not supported.`, { param }),
 
+  // Stripe's answer as quoted in stripe-terminal-react-native issue #745 (a PaymentIntent made with payment_method_types ["card"]).
+  paymentMethodTypeNotAllowed: (type: string, allowed: readonly string[], intent: "PaymentIntent" | "SetupIntent" = "PaymentIntent") =>
+    invalidRequest(
+      400,
+      `The PaymentMethod provided (${type}) is not allowed for this ${intent}. Please attach a PaymentMethod of one of the following types: ${allowed.join(", ")}. Alternatively, update the allowed payment_method_types for this ${intent} to include "${type}".`,
+      { param: "payment_method" },
+    ),
+  // With setup_future_usage, Stripe's answer as quoted in laravel/cashier-stripe issue #1515; the other cases are worded after it.
+  mandateDataRequired: (intent: "PaymentIntent" | "SetupIntent", futureUsage: boolean) =>
+    invalidRequest(400, `When confirming a ${intent} with a \`sepa_debit\` PaymentMethod${futureUsage ? " and `setup_future_usage`" : ""}, \`mandate_data\` is required.`, { param: "mandate_data" }),
+
   setupConfirmWrongStatus: (status: string, si: unknown) =>
     invalidRequest(
       400,

@@ -29,7 +29,6 @@ import type { Context } from "../../kernel/context.js";
 import { testCardForNumber } from "../../payments/test-cards.js";
 import { createCustomer, customers, type Customer } from "../customers.js";
 import { attachPaymentMethod, createSepaDebitPaymentMethod, resolvePaymentMethod } from "../payment-methods.js";
-import { confirmSepaDebit } from "../payment-intents/debit.js";
 import { ibanValid, normalizeIban } from "../../payments/sepa-debit.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { authenticatePaymentIntent, confirmPaymentIntent, createPaymentIntent, paymentIntents, type PaymentIntent, type PaymentIntentCreateParams } from "../payment-intents/index.js";
@@ -59,6 +58,8 @@ export interface Completion {
   readonly shippingRate?: string;
   /** The customer's answer to a 3-D Secure challenge, when the card asks for one (`succeed` by default). */
   readonly threeDSecure?: "succeed" | "fail";
+  /** The customer's browser, which accepts a SEPA debit's mandate on the page. */
+  readonly client?: { readonly ipAddress: string; readonly userAgent: string };
 }
 
 /** The PaymentMethod the customer pays with: the given id or shortcut, or a test card's shortcut. */
@@ -139,7 +140,7 @@ export async function beginCompletion(ctx: Context, id: string, c: Completion): 
     // Without an address Stripe Tax finds no location to tax: the total keeps no tax.
     ...(s.automatic_tax.enabled ? { automatic_tax: { ...s.automatic_tax, status: "complete" as const } } : {}),
   };
-  if (iban !== undefined) return completeDebit(ctx, s, customer, iban, common);
+  if (iban !== undefined) return completeDebit(ctx, s, customer, iban, common, c.client);
   if (s.mode === "payment") return completePayment(ctx, s, customer, ref!.kind === "shortcut" ? pm : ref!.pm.id, common);
   if (s.mode === "subscription") return completeSubscription(ctx, s, customer!, pm, common);
   return completeSetup(ctx, s, customer, pm, common);
@@ -248,7 +249,7 @@ function checkIban(s: CheckoutSession, c: Completion): string {
  * settles (Stripe's Checkout fulfillment guide). Payment chaos shows as a
  * failed debit, as a bank's return would, not as an error now.
  */
-async function completeDebit(ctx: Context, s: CheckoutSession, customer: Customer | undefined, iban: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
+async function completeDebit(ctx: Context, s: CheckoutSession, customer: Customer | undefined, iban: string, common: Partial<CheckoutSession>, client: Completion["client"]): Promise<CompletionStep> {
   const details = common.customer_details;
   const pm = await createSepaDebitPaymentMethod(ctx, iban, {
     billing: { ...(details?.email ? { email: details.email } : {}), ...(details?.name ? { name: details.name } : {}) } as never,
@@ -265,7 +266,11 @@ async function completeDebit(ctx: Context, s: CheckoutSession, customer: Custome
     ...connectParams(data),
   } as PaymentIntentCreateParams);
   s = await checkoutSessions.update(ctx, s, { ...s, payment_intent: pi.id, ...(customer ? { customer: customer.id } : {}) }, { event: false });
-  pi = await confirmSepaDebit(ctx, pi, pm);
+  // The customer accepts the mandate on the page, online (Stripe's SEPA Direct Debit guide: Checkout collects the mandate).
+  const mandate = { customer_acceptance: { type: "online" as const, online: { ip_address: client?.ipAddress ?? "", user_agent: client?.userAgent ?? "" } } };
+  const confirmed = await confirmPaymentIntent(ctx, pi, { payment_method: pm.id, mandate_data: mandate });
+  if (confirmed.error) throw confirmed.error;
+  pi = confirmed.pi;
   return { kind: "complete", session: await paidSession(ctx, s, pi, common) };
 }
 

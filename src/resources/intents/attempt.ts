@@ -7,7 +7,7 @@
  * Pure: the random parts of a challenge URL come in {@link ChallengeIds}.
  */
 import { PaymentErrors } from "../../kernel/errors/payment.js";
-import { authenticationFailedError, type StripeError } from "../../kernel/errors/index.js";
+import { authenticationFailedError, Errors, type StripeError } from "../../kernel/errors/index.js";
 import type { DeclineCode } from "../../stripe/declines.js";
 import type { PaymentMethod } from "../../stripe/objects.js";
 
@@ -84,6 +84,34 @@ export interface AuthenticationFailure {
   readonly doc_url: string;
   readonly message: string;
   readonly payment_method: PaymentMethod;
+}
+
+/** `mandate_data[customer_acceptance]` of a confirmation: how the customer accepted a debit mandate. */
+export interface MandateAcceptance {
+  readonly type: "online" | "offline";
+  readonly accepted_at?: number | undefined;
+  readonly online?: { readonly ip_address?: string | undefined; readonly user_agent?: string | undefined } | undefined;
+  readonly offline?: object | undefined;
+}
+
+/**
+ * Why a PaymentMethod cannot be confirmed on an intent, or `undefined`: its
+ * type must be one the intent takes (any, with automatic payment methods),
+ * and a SEPA debit needs euros and the customer's mandate, given now
+ * (`mandate_data`) or accepted before (`existingMandate`).
+ */
+export function methodRefusal(
+  intent: "PaymentIntent" | "SetupIntent",
+  state: { readonly payment_method_types: readonly string[]; readonly automatic_payment_methods: { readonly enabled: boolean | null } | null; readonly currency?: string; readonly setup_future_usage?: string | null },
+  pm: PaymentMethod,
+  mandate: { readonly mandateData: MandateAcceptance | null; readonly existingMandate: string | null },
+): StripeError | undefined {
+  if (state.automatic_payment_methods?.enabled !== true && !state.payment_method_types.includes(pm.type)) return PaymentErrors.paymentMethodTypeNotAllowed(pm.type, state.payment_method_types, intent);
+  if (pm.type !== "sepa_debit") return undefined;
+  if (state.currency !== undefined && state.currency !== "eur") return PaymentErrors.sepaCurrency(state.currency);
+  if (mandate.mandateData === null && mandate.existingMandate === null) return PaymentErrors.mandateDataRequired(intent, (state.setup_future_usage ?? null) !== null);
+  if (mandate.mandateData?.type === "online" && mandate.mandateData.online === undefined) return Errors.parameterMissing("mandate_data[customer_acceptance][online]");
+  return undefined;
 }
 
 /** A new intent's status and `payment_method`: `requires_confirmation` with a payment method, else `requires_payment_method`. */

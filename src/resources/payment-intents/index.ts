@@ -19,7 +19,9 @@ import { decidePayment, type PaymentOutcome } from "../../payments/decision.js";
 import { ALLOWED_TYPES, LEGACY_TYPES, methodTypesOf } from "../../payments/method-types.js";
 import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { markSetUp } from "../../payments/set-up.js";
-import { captureCharge, chargeRelations, charges, connectSpecOf, recordCharge, releaseCharge, shippingOf } from "../charges.js";
+import { captureCharge, chargeRelations, charges, connectSpecOf, recordCharge, releaseCharge, shippingOf, startSepaDebit, type Charge } from "../charges.js";
+import type { SepaDetails } from "../../payments/sepa-debit.js";
+import { activeMandateOf, createSepaMandate } from "../mandates.js";
 import { crudEndpoints } from "../../kernel/crud.js";
 import { customers } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
@@ -41,6 +43,7 @@ import { hook, type Hook } from "../../kernel/relation-keys.js";
 import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { PaymentIntent } from "../../stripe/objects.js";
+import type { MandateAcceptance } from "../intents/attempt.js";
 import { paymentIntentMachine, refusal, type ConfirmOptions, type PaymentIntentEffect, type PaymentIntentInput } from "./machine.js";
 
 export type { PaymentIntent };
@@ -94,6 +97,7 @@ const CONFIRMING = {
   receipt_email: true,
   setup_future_usage: true,
   shipping: true,
+  mandate_data: true,
 } as const;
 
 // `payment_method_types` is the older versions' spelling, gone from Stripe's newest description (see method-types.ts).
@@ -193,9 +197,22 @@ function confirmPatch(current: PaymentIntent, params: Partial<ConfirmParams>): P
   return patch;
 }
 
-/** How a confirmation goes on, from its parameters. */
-function confirmOptions(params: Partial<ConfirmParams>): ConfirmOptions {
-  return { offSession: params.off_session !== undefined && params.off_session !== false, returnUrl: params.return_url, errorOnRequiresAction: params.error_on_requires_action === true };
+/** How a confirmation goes on, from its parameters; `existingMandate`: the active mandate of the PaymentMethod, if it has one. */
+function confirmOptions(params: Partial<ConfirmParams>, existingMandate: string | null = null): ConfirmOptions {
+  const acceptance = typeof params.mandate_data === "object" && params.mandate_data !== null ? params.mandate_data.customer_acceptance : undefined;
+  return {
+    offSession: params.off_session !== undefined && params.off_session !== false,
+    returnUrl: params.return_url,
+    errorOnRequiresAction: params.error_on_requires_action === true,
+    mandateData: (acceptance as MandateAcceptance | undefined) ?? null,
+    existingMandate,
+  };
+}
+
+/** The active mandate a stored bank-debit PaymentMethod already has, if any. */
+async function mandateOfRef(ctx: Context, ref: PaymentMethodRef | null): Promise<string | null> {
+  if (ref?.kind !== "stored" || ref.pm.type !== "sepa_debit") return null;
+  return (await activeMandateOf(ctx, ref.pm.id))?.id ?? null;
 }
 
 /** Resolves a `payment_method` parameter and checks the PaymentIntent's customer may use it; stores nothing. */
@@ -246,6 +263,11 @@ async function execute(ctx: Context, stored: PaymentIntent | null, state: Paymen
         const outcome = run.decided ?? (await decidePayment(ctx, effect.request));
         if (input.type === "authenticate" && outcome.kind === "requires_action") throw new Error("an authenticated payment cannot ask for authentication again");
         return execute(ctx, current, next, { type: "decided", outcome, attempt: effect.attempt }, outcome.kind === "requires_action" ? {} : { outcome });
+      }
+      case "start_debit": {
+        const mandate = effect.mandateData ? (await createSepaMandate(ctx, effect.paymentMethod, effect.mandateData)).id : effect.existingMandate;
+        await startSepaDebit(ctx, debitOf(next, effect.paymentMethod, mandate), effect.decline ?? undefined, debitSettled, effect.id);
+        break;
       }
       case "record_charge": {
         const pm = (input as Extract<PaymentIntentInput, { type: "decided" }>).attempt.paymentMethod;
@@ -325,6 +347,57 @@ export function connectOf(pi: PaymentIntent) {
   };
 }
 
+/** The SEPA debit of a PaymentIntent: its charge's spec. */
+function debitOf(pi: PaymentIntent, pm: PaymentMethod, mandate: string | null): Parameters<typeof startSepaDebit>[1] {
+  const d = pm.sepa_debit as unknown as SepaDetails;
+  return {
+    amount: pi.amount,
+    currency: pi.currency,
+    customer: typeof pi.customer === "string" ? pi.customer : null,
+    paymentIntent: pi.id,
+    paymentMethod: pm.id,
+    details: { bank_code: d.bank_code, branch_code: d.branch_code, country: d.country, fingerprint: d.fingerprint, last4: d.last4 },
+    billingDetails: pm.billing_details,
+    source: null,
+    mandate,
+    description: pi.description,
+    metadata: pi.metadata,
+    receiptEmail: pi.receipt_email,
+    statementDescriptor: pi.statement_descriptor,
+    statementDescriptorSuffix: pi.statement_descriptor_suffix,
+    shipping: pi.shipping as Wire<Stripe.Charge>["shipping"],
+    transferGroup: pi.transfer_group ?? null,
+    ...(connectOf(pi) ? { connect: connectOf(pi)! } : {}),
+  };
+}
+
+/**
+ * A SEPA debit's charge settled on the server clock: its `processing`
+ * PaymentIntent becomes `succeeded` (`payment_intent.succeeded`) or goes back
+ * to `requires_payment_method` with the bank's refusal in `last_payment_error`
+ * (`payment_intent.payment_failed`). Either runs the `statusChanged` hooks,
+ * which is how a Checkout Session hears that its delayed payment settled.
+ */
+async function debitSettled(ctx: Context, charge: Charge): Promise<void> {
+  const id = typeof charge.payment_intent === "string" ? charge.payment_intent : null;
+  const pi = id ? await paymentIntents.get(ctx, id) : undefined;
+  // The namespace may have been flushed, or the PaymentIntent moved on, meanwhile.
+  if (!pi || pi.status !== "processing") return;
+  if (charge.status === "succeeded") {
+    await savePaymentIntent(ctx, pi, { ...pi, status: "succeeded", amount_received: charge.amount }, "payment_intent.succeeded");
+    return;
+  }
+  const pm = typeof charge.payment_method === "string" ? await paymentMethods.get(ctx, charge.payment_method) : undefined;
+  const failure = PaymentErrors.debitFailed(charge.failure_code ?? "generic_decline", charge.failure_message ?? "The customer's bank refused the debit.", charge.id);
+  const failed: PaymentIntent = {
+    ...pi,
+    status: "requires_payment_method",
+    payment_method: null,
+    last_payment_error: { ...failure.body, payment_method: pm ?? null } as PaymentIntent["last_payment_error"],
+  };
+  await savePaymentIntent(ctx, pi, failed, "payment_intent.payment_failed");
+}
+
 /** Throws the 402 of a result, else answers its PaymentIntent. */
 function answered(result: ConfirmResult): PaymentIntent {
   if (result.error) throw result.error;
@@ -353,7 +426,15 @@ export async function confirmPaymentIntent(
   const pmId = params.payment_method ?? (typeof stored.payment_method === "string" ? stored.payment_method : null);
   const ref = pmId === null ? null : await usablePaymentMethod(ctx, pmId, stored.customer);
   const authenticatedWith = await ctx.store.kvGet<string>(ctx.ns, AUTHENTICATED, stored.id);
-  const input: PaymentIntentInput = { type: "confirm", paymentMethod: ref, patch: confirmPatch(stored, params), publishable, authenticatedWith: authenticatedWith ?? null, ...confirmOptions(params), ...(byInvoice ? { asksCustomer: true } : {}) };
+  const input: PaymentIntentInput = {
+    type: "confirm",
+    paymentMethod: ref,
+    patch: confirmPatch(stored, params),
+    publishable,
+    authenticatedWith: authenticatedWith ?? null,
+    ...confirmOptions(params, await mandateOfRef(ctx, ref)),
+    ...(byInvoice ? { asksCustomer: true } : {}),
+  };
   return execute(ctx, stored, stored, input, { decided });
 }
 
@@ -369,7 +450,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
   const currency = checkMoney(params.amount, params.currency);
   const types = methodTypesOf(params);
   if (params.confirm !== true) {
-    for (const name of ["off_session", "return_url", "error_on_requires_action"] as const) {
+    for (const name of ["off_session", "return_url", "error_on_requires_action", "mandate_data"] as const) {
       if (params[name] !== undefined) throw PaymentErrors.onlyWithConfirm(name);
     }
   }
@@ -426,7 +507,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     transfer_data: params.transfer_data ? { ...(params.transfer_data.amount !== undefined ? { amount: params.transfer_data.amount } : {}), destination: params.transfer_data.destination } : null,
     transfer_group: params.transfer_group ?? null,
   };
-  return answered(await execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? confirmOptions(params) : null }));
+  return answered(await execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? confirmOptions(params, await mandateOfRef(ctx, ref)) : null }));
 }
 
 /** Applies `POST /v1/payment_intents/:id`. */

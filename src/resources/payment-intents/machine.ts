@@ -26,11 +26,13 @@ import {
   idOf,
   initialFields,
   materializeEffects,
+  methodRefusal,
   paymentMethodOf,
   returnUrlRefusal,
   rulesFor,
   type ChallengeIds,
   type Decision,
+  type MandateAcceptance,
   type MaterializeEffect,
   type PaymentMethod,
   type PaymentMethodRef,
@@ -39,7 +41,7 @@ import type { PaymentIntent } from "../../stripe/objects.js";
 
 export type { PaymentIntent };
 
-/** The statuses this machine moves between (cards never enter `processing`, but it is cancelable). */
+/** The statuses this machine moves between (a SEPA debit is `processing` until it settles). */
 export type PaymentIntentStatus =
   | "requires_payment_method"
   | "requires_confirmation"
@@ -52,6 +54,7 @@ export type PaymentIntentStatus =
 /** The events a transition records (Stripe has no `payment_intent.updated`; `payment_intent.created` comes with `insert`). */
 export type PaymentIntentEvent =
   | "payment_intent.succeeded"
+  | "payment_intent.processing"
   | "payment_intent.payment_failed"
   | "payment_intent.requires_action"
   | "payment_intent.amount_capturable_updated"
@@ -65,6 +68,10 @@ export interface ConfirmOptions {
   readonly errorOnRequiresAction: boolean;
   /** Confirmed by an invoice's collection: a card that needs 3-D Secure asks instead of declining (the payments module's `asksCustomer`). */
   readonly asksCustomer?: boolean;
+  /** `mandate_data[customer_acceptance]`, when given. */
+  readonly mandateData?: MandateAcceptance | null;
+  /** The active mandate the PaymentMethod already has (read by the executor), if any. */
+  readonly existingMandate?: string | null;
 }
 
 /** What the executor carries from `decide` back into `decided`. */
@@ -74,6 +81,9 @@ export interface Attempt {
   readonly errorOnRequiresAction: boolean;
   /** The charge is reported as 3-D Secure authenticated (a challenge passed for this attempt). */
   readonly threeDSecure: boolean;
+  /** For a SEPA debit: the acceptance to create its mandate from, or the mandate it already has. */
+  readonly mandateData?: MandateAcceptance | null;
+  readonly existingMandate?: string | null;
 }
 
 /** The payment decision's request (the payments module's `PaymentRequest` has this shape). */
@@ -129,6 +139,12 @@ export type PaymentIntentEffect =
   /** Stores the new PaymentIntent and records `payment_intent.created`. */
   | { readonly type: "insert" }
   | { readonly type: "decide"; readonly request: DecideRequest; readonly attempt: Attempt }
+  /**
+   * Starts a SEPA debit: the mandate (created from `mandateData`, or the one
+   * given), then a `pending` charge with id `id` (`charge.pending`) that settles
+   * on the server clock, failing when `decline` says payment chaos declined it.
+   */
+  | { readonly type: "start_debit"; readonly id: string; readonly paymentMethod: PaymentMethod; readonly decline: string | null; readonly mandateData: MandateAcceptance | null; readonly existingMandate: string | null }
   /** Builds the charge from `next` and the decision fed in with `decided`, stores it, records `charge.succeeded`/`charge.failed`. */
   | { readonly type: "record_charge"; readonly id: string; readonly capture: boolean; readonly threeDSecure: boolean }
   /** Captures the authorised charge (`charge.captured`); the rest of the authorisation is released. */
@@ -239,7 +255,7 @@ function create(draft: PaymentIntent, input: Extract<PaymentIntentInput, { type:
   if (input.confirm === null) return { next: pi, effects: [...materializeEffects(ref), INSERT] };
   // Everything a confirmation can refuse is checked before the PaymentIntent exists.
   if (pm === null) return { error: PaymentErrors.confirmMissingPaymentMethod(idOf(pi.customer), pi) };
-  const refused = returnUrlRefusal(pi.automatic_payment_methods, input.confirm.returnUrl);
+  const refused = returnUrlRefusal(pi.automatic_payment_methods, input.confirm.returnUrl) ?? methodRefusal("PaymentIntent", pi, pm, mandateOf(input.confirm));
   if (refused) return { error: refused };
   return { next: pi, effects: [...materializeEffects(ref), INSERT, decide(pi, pm, input.confirm, false)] };
 }
@@ -261,11 +277,16 @@ function confirm(current: PaymentIntent, input: Extract<PaymentIntentInput, { ty
   if (ref === null) return { error: PaymentErrors.confirmMissingPaymentMethod(idOf(current.customer), current) };
   const pm = paymentMethodOf(ref);
   const patched: PaymentIntent = { ...current, ...input.patch };
-  const noReturnUrl = returnUrlRefusal(patched.automatic_payment_methods, input.returnUrl);
+  const noReturnUrl = returnUrlRefusal(patched.automatic_payment_methods, input.returnUrl) ?? methodRefusal("PaymentIntent", patched, pm, mandateOf(input));
   if (noReturnUrl) return { error: noReturnUrl };
   const pi: PaymentIntent = { ...patched, payment_method: pm.id, last_payment_error: null, next_action: null };
   // Not stored yet: `decided` stores the outcome of the attempt.
   return { next: pi, effects: [...materializeEffects(ref), decide(pi, pm, input, input.authenticatedWith === pm.id)] };
+}
+
+/** The mandate side of confirm options. */
+function mandateOf(options: ConfirmOptions): { mandateData: MandateAcceptance | null; existingMandate: string | null } {
+  return { mandateData: options.mandateData ?? null, existingMandate: options.existingMandate ?? null };
 }
 
 function decide(pi: PaymentIntent, pm: PaymentMethod, options: ConfirmOptions, authenticated: boolean): PaymentIntentEffect {
@@ -274,15 +295,16 @@ function decide(pi: PaymentIntent, pm: PaymentMethod, options: ConfirmOptions, a
     request: {
       customer: idOf(pi.customer),
       paymentMethod: pm.id,
-      card: pm.card!,
+      // A bank account is decided by its fingerprint as a card is; it has no 3-D Secure.
+      card: pm.card ?? { fingerprint: pm.sepa_debit?.fingerprint ?? null },
       amount: pi.amount,
       currency: pi.currency,
       offSession: options.offSession,
       ...(options.asksCustomer ? { asksCustomer: true } : {}),
       authenticated,
-      requestThreeDSecure: challengeRequested(pi.payment_method_options?.card?.request_three_d_secure, pm),
+      requestThreeDSecure: pm.card !== undefined && pm.card !== null && challengeRequested(pi.payment_method_options?.card?.request_three_d_secure, pm),
     },
-    attempt: { paymentMethod: pm, returnUrl: options.returnUrl, errorOnRequiresAction: options.errorOnRequiresAction, threeDSecure: authenticated },
+    attempt: { paymentMethod: pm, returnUrl: options.returnUrl, errorOnRequiresAction: options.errorOnRequiresAction, threeDSecure: authenticated, ...mandateOf(options) },
   };
 }
 
@@ -302,6 +324,7 @@ function futureUsageOf(pi: PaymentIntent): string | null {
 function decided(pi: PaymentIntent, input: Extract<PaymentIntentInput, { type: "decided" }>, env: PaymentIntentEnv): Result {
   const { outcome, attempt } = input;
   const pm = attempt.paymentMethod;
+  if (pm.type === "sepa_debit") return debitStarted(pi, input, env);
   if (outcome.kind === "requires_action") {
     if (attempt.errorOnRequiresAction) {
       const failed: PaymentIntent = {
@@ -351,6 +374,33 @@ function decided(pi: PaymentIntent, input: Extract<PaymentIntentInput, { type: "
     effects.push({ type: "mark_spent", paymentMethod: pm.id });
   }
   return { next: paid, effects };
+}
+
+/**
+ * A SEPA debit is not decided at once (Stripe's SEPA Direct Debit guide: a
+ * delayed notification payment method): the PaymentIntent is `processing`
+ * with a `pending` charge whatever the decision; a decline shows when the
+ * debit settles, as a bank's return would. Saved for later as a card is
+ * (attached with `setup_future_usage`), once the debit is under way.
+ */
+function debitStarted(pi: PaymentIntent, input: Extract<PaymentIntentInput, { type: "decided" }>, env: PaymentIntentEnv): Result {
+  const { outcome, attempt } = input;
+  const pm = attempt.paymentMethod;
+  const processing: PaymentIntent = { ...pi, status: "processing", latest_charge: env.chargeId, next_action: null, last_payment_error: null };
+  const start: PaymentIntentEffect = {
+    type: "start_debit",
+    id: env.chargeId,
+    paymentMethod: pm,
+    decline: outcome.kind === "decline" ? outcome.decline_code : null,
+    mandateData: attempt.mandateData ?? null,
+    existingMandate: attempt.existingMandate ?? null,
+  };
+  const effects: PaymentIntentEffect[] = [start, save("payment_intent.processing")];
+  const customer = idOf(processing.customer);
+  if (processing.setup_future_usage !== null && customer !== null) {
+    if (idOf(pm.customer) !== customer) effects.push({ type: "attach_payment_method", paymentMethod: pm, customer });
+  } else if (pm.customer === null && processing.setup_future_usage === null) effects.push({ type: "mark_spent", paymentMethod: pm.id });
+  return { next: processing, effects };
 }
 
 function answer(error: StripeError): PaymentIntentEffect {

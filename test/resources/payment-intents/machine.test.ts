@@ -46,6 +46,7 @@ import {
   type IntentRow,
   type IntentTable,
   decline,
+  pm as pmOf,
   shortcut,
   stored,
   type ErrorCase,
@@ -174,6 +175,8 @@ function render(e: PaymentIntentEffect): string {
       return `${e.type}:${e.paymentMethod}`;
     case "answer":
       return `answer:${e.error.body.decline_code ?? e.error.body.code}`;
+    case "start_debit":
+      return `start_debit:${e.id}:${e.paymentMethod.id}${e.decline ? `:${e.decline}` : ""}:${e.existingMandate ?? e.mandateData?.type ?? "no mandate"}`;
     case "insert":
     case "forget_authentication":
       return e.type;
@@ -196,6 +199,11 @@ const TABLE: IntentTable<PaymentIntent, PaymentIntentInput, PaymentIntentEffect,
   seen: newSeen(),
 };
 const check = (row: Row): void => checkRow(TABLE, row);
+
+/** A SEPA Direct Debit PaymentMethod, its euro PaymentIntent, and a customer's acceptance of the mandate. */
+const SEPA: PaymentMethod = pmOf("pm_sepa", { card: undefined, type: "sepa_debit", sepa_debit: { bank_code: "19043", branch_code: null, country: "AT", fingerprint: "fp_iban", generated_from: null, last4: "3201" } } as Partial<PaymentMethod>);
+const EURO = pi({ currency: "eur", payment_method_types: ["sepa_debit"], allowed_payment_method_types: ["sepa_debit"] });
+const ONLINE = { type: "online", online: { ip_address: "203.0.113.7", user_agent: "Mozilla/5.0" } } as const;
 
 const NO_PM_DRAFT = pi({ status: "requires_payment_method" });
 const DRAFT_WITH_CUSTOMER = pi({ customer: "cus_1" });
@@ -309,6 +317,28 @@ const AFTER_DECLINE = pi({
 const MANUAL = pi({ confirmation_method: "manual", status: "requires_confirmation", payment_method: "pm_loose" });
 
 const CONFIRM: Row[] = [
+  ["a sepa_debit PaymentMethod on a card-only PaymentIntent is refused", OPEN, confirm({ paymentMethod: stored(SEPA) }), { error: ["paymentMethodTypeNotAllowed", "sepa_debit", ["card"], "PaymentIntent"] }],
+  ["a card on a SEPA-only PaymentIntent is refused", EURO, confirm(), { error: ["paymentMethodTypeNotAllowed", "card", ["sepa_debit"], "PaymentIntent"] }],
+  ["a SEPA debit without mandate_data is refused", EURO, confirm({ paymentMethod: stored(SEPA) }), { error: ["mandateDataRequired", "PaymentIntent", false] }],
+  [
+    "a SEPA debit with setup_future_usage and no mandate_data: Stripe's message names it",
+    pi({ ...EURO, setup_future_usage: "off_session" }),
+    confirm({ paymentMethod: stored(SEPA) }),
+    { error: ["mandateDataRequired", "PaymentIntent", true] },
+  ],
+  ["a SEPA debit outside euros is refused", pi({ payment_method_types: ["sepa_debit"] }), confirm({ paymentMethod: stored(SEPA), mandateData: ONLINE }), { error: ["sepaCurrency", "usd"] }],
+  [
+    "a SEPA debit with the customer's acceptance: the decision is asked, the acceptance carried",
+    EURO,
+    confirm({ paymentMethod: stored(SEPA), mandateData: ONLINE }),
+    { next: { payment_method: "pm_sepa" }, effects: ["decide"], attempt: { paymentMethod: SEPA, mandateData: ONLINE, existingMandate: null } },
+  ],
+  [
+    "a SEPA debit with the mandate the PaymentMethod already has needs no mandate_data",
+    EURO,
+    confirm({ paymentMethod: stored(SEPA), existingMandate: "mandate_1" }),
+    { next: { payment_method: "pm_sepa" }, effects: ["decide"], attempt: { paymentMethod: SEPA, mandateData: null, existingMandate: "mandate_1" } },
+  ],
   [
     "requires_confirmation: the attempt is planned, nothing stored, the decision asked",
     READY,
@@ -425,6 +455,24 @@ function declined(code: Extract<Decision, { kind: "decline" }>["decline_code"], 
 }
 
 const DECIDED: Row[] = [
+  [
+    "a SEPA debit: processing with a pending charge, whatever the decision; a loose PaymentMethod is spent",
+    pi({ ...EURO, payment_method: "pm_sepa" }),
+    decided(SUCCEED, { paymentMethod: SEPA, mandateData: ONLINE }),
+    { next: { status: "processing", latest_charge: "ch_1" }, effects: ["start_debit:ch_1:pm_sepa:online", "save:payment_intent.processing", "mark_spent:pm_sepa"] },
+  ],
+  [
+    "a SEPA debit payment chaos declined: processing still, the debit fails when it settles",
+    pi({ ...EURO, payment_method: "pm_sepa" }),
+    decided(decline("insufficient_funds"), { paymentMethod: SEPA, existingMandate: "mandate_1" }),
+    { next: { status: "processing", latest_charge: "ch_1" }, effects: ["start_debit:ch_1:pm_sepa:insufficient_funds:mandate_1", "save:payment_intent.processing", "mark_spent:pm_sepa"] },
+  ],
+  [
+    "a SEPA debit saved for later: the PaymentMethod is attached to the customer",
+    pi({ ...EURO, ...CUSTOMER, payment_method: "pm_sepa", setup_future_usage: "off_session" }),
+    decided(SUCCEED, { paymentMethod: SEPA, mandateData: ONLINE }),
+    { next: { status: "processing", latest_charge: "ch_1" }, effects: ["start_debit:ch_1:pm_sepa:online", "save:payment_intent.processing", "attach_payment_method:pm_sepa>cus_1"] },
+  ],
   [
     "success, automatic capture: charge, then succeeded; a card used without a customer is spent",
     READY,
@@ -713,12 +761,14 @@ describe("PaymentIntent machine", { timeout: 60_000 }, () => {
       "mark_spent",
       "remember_authentication",
       "forget_authentication",
+      "start_debit",
       "answer",
     ];
     assert.deepEqual([...TABLE.seen.effects].sort(), effects.sort());
     const events: (PaymentIntentEvent | "")[] = [
       "",
       "payment_intent.succeeded",
+      "payment_intent.processing",
       "payment_intent.payment_failed",
       "payment_intent.requires_action",
       "payment_intent.amount_capturable_updated",
@@ -750,6 +800,8 @@ function eventsOf(e: PaymentIntentEffect, outcome: Decision | undefined): string
       return e.event ? [e.event] : [];
     case "attach_payment_method":
       return ["payment_method.attached"];
+    case "start_debit":
+      return ["charge.pending"];
     default:
       return [];
   }
