@@ -233,7 +233,7 @@ export function asksEmail(s: CheckoutSession): boolean {
 
 /** Whether the session offers SEPA Direct Debit besides cards (`allowed_payment_method_types`). */
 function offersDebit(s: CheckoutSession): boolean {
-  return s.mode === "payment" && s.payment_method_types.includes("sepa_debit");
+  return s.mode !== "subscription" && s.payment_method_types.includes("sepa_debit");
 }
 
 /**

@@ -44,8 +44,7 @@ export interface CustomerAcceptance {
  * mandate examples. `url` is where Stripe shows the mandate; its own domain,
  * not served here.
  */
-export async function createSepaMandate(ctx: Context, pm: PaymentMethod, acceptance: CustomerAcceptance): Promise<Mandate> {
-  const id = mandates.newId();
+export async function createSepaMandate(ctx: Context, pm: PaymentMethod, acceptance: CustomerAcceptance, id: string = mandates.newId()): Promise<Mandate> {
   const reference = randomChars(16).toUpperCase();
   const mandate = {
     id,

@@ -427,6 +427,11 @@ const PI = (body: Record<string, Value> = {}) => well("POST", "/v1/payment_inten
 const CHARGE = (body: Record<string, Value> = {}) => well("POST", "/v1/charges", { amount: 2000, currency: "usd", source: "tok_visa", ...body });
 const SETI = (body: Record<string, Value> = {}) => well("POST", "/v1/setup_intents", { payment_method_types: ["card"], ...body });
 const PM = well("POST", "/v1/payment_methods", { type: "card", card: { token: "tok_visa" } });
+/** A mandate is seen only expanded: a SEPA Direct Debit account set up with the customer's acceptance. */
+const MANDATE = [
+  well("POST", "/v1/payment_methods", { type: "sepa_debit", sepa_debit: { iban: "AT611904300234573201" } }),
+  well("POST", "/v1/setup_intents", { confirm: true, payment_method: L("pm"), payment_method_types: ["sepa_debit"], mandate_data: { customer_acceptance: { type: "offline" } }, expand: ["mandate"] }),
+];
 const ATTACHED = [CUS, PM, well("POST", "/v1/payment_methods/:id/attach", { customer: L("cus") }, { id: L("pm") })];
 const DRAFT = [CUS, well("POST", "/v1/invoiceitems", { customer: L("cus"), amount: 500, currency: "usd" }), well("POST", "/v1/invoices", { customer: L("cus"), pending_invoice_items_behavior: "include" })];
 const OPEN = [
@@ -491,6 +496,7 @@ const MAKES: Readonly<Record<string, { readonly prefix: string; readonly steps: 
   "/v1/tokens": { prefix: "tok", steps: [well("POST", "/v1/tokens", { card: { number: "4242424242424242", exp_month: 12, exp_year: 2034, cvc: "123" } })] },
   "/v1/sources": { prefix: "src", steps: [well("POST", "/v1/sources", { type: "card", token: "tok_visa" })] },
   "/v1/payment_methods": { prefix: "pm", steps: [PM] },
+  "/v1/mandates": { prefix: "mandate", steps: MANDATE },
   "/v1/charges": { prefix: "ch", steps: [CHARGE()] },
   "/v1/payment_intents": { prefix: "pi", steps: [PI()] },
   "/v1/refunds": { prefix: "re", steps: [CHARGE(), well("POST", "/v1/refunds", { charge: L("ch") })] },

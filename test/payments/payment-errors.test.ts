@@ -219,6 +219,17 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
       message: "The IBAN you provided is invalid: check its country code, length and check digits.",
     });
     await expect("sepaCurrency", stripe.sources.create(sepaSource({ currency: "USD" })), 400, { param: "currency", message: "SEPA Direct Debit debits euros only; the currency usd is not supported." });
+    const iban = await stripe.paymentMethods.create({ type: "sepa_debit", sepa_debit: { iban: "AT611904300234573201" } });
+    const cardOnly = await stripe.paymentIntents.create({ amount: 1000, currency: "eur", allowed_payment_method_types: ["card"] });
+    await expect("paymentMethodTypeNotAllowed", stripe.paymentIntents.confirm(cardOnly.id, { payment_method: iban.id }), 400, {
+      param: "payment_method",
+      message: 'The PaymentMethod provided (sepa_debit) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: card. Alternatively, update the allowed payment_method_types for this PaymentIntent to include "sepa_debit".',
+    });
+    const debit = await stripe.paymentIntents.create({ amount: 1000, currency: "eur", allowed_payment_method_types: ["sepa_debit"] });
+    await expect("mandateDataRequired", stripe.paymentIntents.confirm(debit.id, { payment_method: iban.id }), 400, {
+      param: "mandate_data",
+      message: "When confirming a PaymentIntent with a `sepa_debit` PaymentMethod, `mandate_data` is required.",
+    });
     await expect("sourceHashOfOtherType", stripe.sources.create(sepaSource({ token: "tok_visa" })), 400, { param: "token", message: "The token parameter does not apply to Sources of type sepa_debit." });
     const sepaCustomer = await stripe.customers.create({ source: (await stripe.sources.create(sepaSource({}))).id });
     await expect("sepaNoManualCapture", stripe.charges.create({ amount: 1000, currency: "eur", customer: sepaCustomer.id, capture: false }), 400, {

@@ -151,7 +151,7 @@ describe("checkout sessions paid by a delayed payment method", { timeout: 120_00
     const monthly = await stripe.prices.create({ currency: "eur", unit_amount: 900, recurring: { interval: "month" }, product_data: { name: "Plan" } });
     const refusals: [string, Record<string, unknown>][] = [
       [`mode=payment&line_items[0][price]=${usd.id}&success_url=https://shop.example/ok&payment_method_types[]=card&payment_method_types[]=sepa_debit`, { param: "currency", message: "SEPA Direct Debit debits euros only; the currency usd is not supported." }],
-      [`mode=subscription&line_items[0][price]=${monthly.id}&success_url=https://shop.example/ok&payment_method_types[]=card&payment_method_types[]=sepa_debit`, { param: "payment_method_types[1]", message: "`payment_method_types[1]` can only be used in `payment` mode." }],
+      [`mode=subscription&line_items[0][price]=${monthly.id}&success_url=https://shop.example/ok&payment_method_types[]=card&payment_method_types[]=sepa_debit`, { param: "payment_method_types[1]", message: "`payment_method_types[1]` can only be used in `payment` and `setup` mode." }],
       [`${base}&payment_method_types[]=ideal`, { param: "payment_method_types[0]", message: "paper-tiger supports card and sepa_debit payment methods only; the payment method type ideal is not supported." }],
       [`${base}&payment_method_types[]=bogus`, { param: "payment_method_types[0]" }],
       [`${base}&payment_method_types[]=card&allowed_payment_method_types[]=card`, { type: "invalid_request_error" }],

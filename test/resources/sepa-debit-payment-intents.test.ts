@@ -5,6 +5,8 @@
  * fails on the server clock as Stripe's test IBANs say. The mandate it
  * creates is retrievable and named by the charge; a saved PaymentMethod
  * debits again under it; detaching the PaymentMethod makes it inactive.
+ * SetupIntents (and Checkout in setup mode) set a bank account up with its
+ * mandate.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -141,5 +143,67 @@ describe("PaymentIntents confirmed with SEPA Direct Debit", { timeout: 120_000 }
     const updated = (await stripe.events.list({ type: "mandate.updated" })).data;
     assert.equal(updated.length, 1);
     assert.deepEqual([(updated[0]!.data.object as Stripe.Mandate).status, updated[0]!.data.previous_attributes], ["inactive", { status: "active" }]);
+  });
+});
+
+describe("SetupIntents and Checkout setup mode with SEPA Direct Debit", { timeout: 120_000 }, () => {
+  test("a SetupIntent succeeds with its mandate and saves the account; a later off-session debit needs no mandate_data", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const customer = await stripe.customers.create({ email: "jenny@example.com" });
+    const pm = await bank(stripe);
+    const si = await stripe.setupIntents.create({ customer: customer.id, allowed_payment_method_types: ["sepa_debit"] });
+    await assert.rejects(
+      stripe.setupIntents.confirm(si.id, { payment_method: pm.id }),
+      stripeError(400, { param: "mandate_data", message: "When confirming a SetupIntent with a `sepa_debit` PaymentMethod, `mandate_data` is required." }),
+    );
+    assert.equal((await stripe.setupIntents.retrieve(si.id)).status, "requires_payment_method", "the refusal changed nothing");
+    const done = await stripe.setupIntents.confirm(si.id, { payment_method: pm.id, mandate_data: ONLINE, expand: ["mandate"] });
+    assert.deepEqual([done.status, done.payment_method], ["succeeded", pm.id]);
+    const mandate = done.mandate as Stripe.Mandate;
+    assert.deepEqual([mandate.status, mandate.type, mandate.payment_method, mandate.customer_acceptance.online], ["active", "multi_use", pm.id, ONLINE.customer_acceptance.online]);
+    assert.equal((await stripe.setupIntents.retrieve(si.id)).mandate, mandate.id);
+    assert.equal((await stripe.paymentMethods.retrieve(pm.id)).customer, customer.id);
+    assert.deepEqual(await eventTypes(stripe), ["customer.created", "setup_intent.created", "setup_intent.succeeded", "payment_method.attached"]);
+
+    const later = await euros(stripe, { customer: customer.id, confirm: true, off_session: true, payment_method: pm.id });
+    assert.equal(later.status, "processing");
+    assert.equal((await stripe.charges.retrieve(later.latest_charge as string)).payment_method_details?.sepa_debit?.mandate, mandate.id);
+  });
+
+  test("created and confirmed at once; refused outside its types or without confirm", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const pm = await bank(stripe);
+    const si = await stripe.setupIntents.create({ confirm: true, payment_method: pm.id, allowed_payment_method_types: ["sepa_debit"], mandate_data: { customer_acceptance: { type: "offline" } } });
+    assert.equal(si.status, "succeeded");
+    assert.equal((await stripe.mandates.retrieve(si.mandate as string)).customer_acceptance.type, "offline");
+    await assert.rejects(
+      stripe.setupIntents.create({ confirm: true, payment_method: pm.id, allowed_payment_method_types: ["card"], mandate_data: ONLINE }),
+      stripeError(400, { param: "payment_method", message: 'The PaymentMethod provided (sepa_debit) is not allowed for this SetupIntent. Please attach a PaymentMethod of one of the following types: card. Alternatively, update the allowed payment_method_types for this SetupIntent to include "sepa_debit".' }),
+    );
+    await assert.rejects(stripe.setupIntents.create({ payment_method: pm.id, allowed_payment_method_types: ["sepa_debit"], mandate_data: ONLINE }), stripeError(400, { param: "mandate_data" }));
+    assert.equal((await stripe.setupIntents.list()).data.length, 1, "the refused ones were not created");
+  });
+
+  test("Checkout in setup mode takes an IBAN: the session completes with a succeeded SetupIntent and its online mandate", async () => {
+    await using s = await startTestServer();
+    const stripe = s.stripe();
+    const customer = await stripe.customers.create({ email: "jenny@example.com" });
+    const setup = (currency: string) =>
+      stripe.checkout.sessions.create({ mode: "setup", currency, customer: customer.id, success_url: "https://shop.example/ok", allowed_payment_method_types: ["card", "sepa_debit"] });
+    const dollars = await setup("usd");
+    assert.deepEqual(dollars.payment_method_types, ["card"], "SEPA Direct Debit is for euros");
+    const cs = await setup("eur");
+    assert.deepEqual(cs.payment_method_types, ["card", "sepa_debit"]);
+    const res = await s.raw("POST", `/_test/checkout/sessions/${cs.id}/complete`, { body: `iban=${encodeURIComponent("DE89 3704 0044 0532 0130 00")}&name=Jenny+Rosen`, headers: { "user-agent": "checkout-test/1.0" } });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.deepEqual([res.json.status, res.json.payment_status], ["complete", "no_payment_required"]);
+    const si = await stripe.setupIntents.retrieve(res.json.setup_intent, { expand: ["mandate", "payment_method"] });
+    assert.deepEqual([si.status, si.payment_method_types, (si.payment_method as Stripe.PaymentMethod).type], ["succeeded", ["sepa_debit"], "sepa_debit"]);
+    const mandate = si.mandate as Stripe.Mandate;
+    assert.deepEqual([mandate.status, mandate.customer_acceptance.type, mandate.customer_acceptance.online?.user_agent], ["active", "online", "checkout-test/1.0"]);
+    assert.equal((si.payment_method as Stripe.PaymentMethod).customer, customer.id);
+    assert.ok((await eventTypes(stripe)).includes("checkout.session.completed"));
   });
 });

@@ -136,7 +136,7 @@ describe("setup intents", { timeout: 120_000 }, () => {
       notModelled("payment_method_options[card][network]"),
     );
     const si = await stripe.setupIntents.create(CARD_ONLY);
-    await assert.rejects(stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_visa", mandate_data: { customer_acceptance: { type: "offline" } } }), notModelled("mandate_data"));
+    await assert.rejects(stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_visa", payment_method_data: { type: "card" } as never }), notModelled("payment_method_data"));
     await assert.rejects(stripe.setupIntents.update(si.id, { flow_directions: ["inbound"] }), notModelled("flow_directions"));
     assert.deepEqual((await stripe.setupIntents.list()).data.map((x) => [x.id, x.status]), [[si.id, "requires_payment_method"]]);
   });

@@ -235,7 +235,7 @@ async function completePayment(ctx: Context, s: CheckoutSession, customer: Custo
 /** The IBAN of a completion, normalized, once the session is known to take one. */
 function checkIban(s: CheckoutSession, c: Completion): string {
   if (c.paymentMethod !== undefined || c.cardNumber !== undefined) throw Errors.parametersExclusive(c.paymentMethod !== undefined ? "payment_method" : "card_number", "iban");
-  if (s.mode !== "payment" || !s.payment_method_types.includes("sepa_debit")) throw PaymentErrors.paymentMethodTypeUnsupported("sepa_debit", "iban");
+  if (s.mode === "subscription" || !s.payment_method_types.includes("sepa_debit")) throw PaymentErrors.paymentMethodTypeUnsupported("sepa_debit", "iban");
   const iban = normalizeIban(c.iban!);
   if (!ibanValid(iban)) throw PaymentErrors.ibanInvalid("iban");
   return iban;
@@ -247,7 +247,10 @@ function checkIban(s: CheckoutSession, c: Completion): string {
  * stays `processing`, and the session completes `unpaid`
  * (`checkout.session.completed`); the async event follows when the debit
  * settles (Stripe's Checkout fulfillment guide). Payment chaos shows as a
- * failed debit, as a bank's return would, not as an error now.
+ * failed debit, as a bank's return would, not as an error now. A setup-mode
+ * session sets the account up instead: its SetupIntent succeeds with the
+ * mandate (Stripe's guide "Save SEPA Direct Debit details for future
+ * payments", Checkout in setup mode).
  */
 async function completeDebit(ctx: Context, s: CheckoutSession, customer: Customer | undefined, iban: string, common: Partial<CheckoutSession>, client: Completion["client"]): Promise<CompletionStep> {
   const details = common.customer_details;
@@ -255,6 +258,9 @@ async function completeDebit(ctx: Context, s: CheckoutSession, customer: Custome
     billing: { ...(details?.email ? { email: details.email } : {}), ...(details?.name ? { name: details.name } : {}) } as never,
     param: "iban",
   });
+  // The customer accepts the mandate on the page, online (Stripe's SEPA Direct Debit guide: Checkout collects the mandate).
+  const mandate = { customer_acceptance: { type: "online" as const, online: { ip_address: client?.ipAddress ?? "", user_agent: client?.userAgent ?? "" } } };
+  if (s.mode === "setup") return completeSetup(ctx, s, customer, pm.id, common, mandate);
   const data = (await extrasOf(ctx, s.id)).payment_intent_data ?? {};
   let pi = await createPaymentIntent(ctx, {
     amount: s.amount_total ?? 0,
@@ -266,8 +272,6 @@ async function completeDebit(ctx: Context, s: CheckoutSession, customer: Custome
     ...connectParams(data),
   } as PaymentIntentCreateParams);
   s = await checkoutSessions.update(ctx, s, { ...s, payment_intent: pi.id, ...(customer ? { customer: customer.id } : {}) }, { event: false });
-  // The customer accepts the mandate on the page, online (Stripe's SEPA Direct Debit guide: Checkout collects the mandate).
-  const mandate = { customer_acceptance: { type: "online" as const, online: { ip_address: client?.ipAddress ?? "", user_agent: client?.userAgent ?? "" } } };
   const confirmed = await confirmPaymentIntent(ctx, pi, { payment_method: pm.id, mandate_data: mandate });
   if (confirmed.error) throw confirmed.error;
   pi = confirmed.pi;
@@ -336,12 +340,21 @@ async function paymentStatusOf(ctx: Context, invoiceId: string | null): Promise<
   return invoice && invoice.amount_paid > 0 ? "paid" : invoice && invoice.amount_due === 0 ? "no_payment_required" : "unpaid";
 }
 
-async function completeSetup(ctx: Context, s: CheckoutSession, customer: Customer | undefined, pm: string, common: Partial<CheckoutSession>): Promise<CompletionStep> {
+/** A setup-mode session: a SetupIntent confirmed with the card, or with the bank account whose mandate the customer accepted (`debitMandate`). */
+async function completeSetup(
+  ctx: Context,
+  s: CheckoutSession,
+  customer: Customer | undefined,
+  pm: string,
+  common: Partial<CheckoutSession>,
+  debitMandate?: SetupIntentCreateParams["mandate_data"],
+): Promise<CompletionStep> {
   const data = (await extrasOf(ctx, s.id)).setup_intent_data ?? {};
   const si = await createSetupIntent(ctx, {
     confirm: true,
     payment_method: pm,
-    payment_method_types: ["card"],
+    payment_method_types: debitMandate ? ["sepa_debit"] : ["card"],
+    ...(debitMandate ? { mandate_data: debitMandate } : {}),
     usage: "off_session",
     ...(customer ? { customer: customer.id } : {}),
     ...(data.description !== undefined ? { description: data.description } : {}),

@@ -402,8 +402,8 @@ function rateAmount(rate: ShippingRate, currency: string): number {
   return rate.fixed_amount?.currency_options?.[currency]?.amount ?? 0;
 }
 
-/** The payment method types a session may offer: cards, and SEPA Direct Debit in `payment` mode. */
-const METHOD_MODES: Readonly<Record<string, readonly Mode[]>> = { card: ["payment", "subscription", "setup"], sepa_debit: ["payment"] };
+/** The payment method types a session may offer: cards, and SEPA Direct Debit in `payment` and `setup` mode (a subscription's SEPA debits are not modelled). */
+const METHOD_MODES: Readonly<Record<string, readonly Mode[]>> = { card: ["payment", "subscription", "setup"], sepa_debit: ["payment", "setup"] };
 
 /** Why a modelled type does not suit the session, or `undefined` when it does. SEPA Direct Debit is for euros only (Stripe's SEPA Direct Debit guide: "Prices for all line items must be expressed in Euro"). */
 function unsuited(type: string, param: string, mode: Mode, currency: string | undefined): StripeError | undefined {

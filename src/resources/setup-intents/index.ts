@@ -35,6 +35,8 @@ import type { Context } from "../../kernel/context.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import type { SetupIntent } from "../../stripe/objects.js";
 import { refusal, setupIntentMachine, type SetupIntentInput } from "./machine.js";
+import type { MandateAcceptance } from "../intents/attempt.js";
+import { createSepaMandate, mandates } from "../mandates.js";
 
 export type { SetupIntent };
 
@@ -45,7 +47,7 @@ export const setupIntents: Resource<SetupIntent> = new Resource<SetupIntent>({
     customer: (si) => (typeof si.customer === "string" ? si.customer : null),
     payment_method: (si) => (typeof si.payment_method === "string" ? si.payment_method : null),
   },
-  expandable: { customer: "customer", payment_method: "payment_method" },
+  expandable: { customer: "customer", payment_method: "payment_method", mandate: "mandate" },
 });
 
 /** Stores a new state; records `event` (Stripe has no `setup_intent.updated`). */
@@ -65,6 +67,7 @@ const CONFIRMING = {
   use_stripe_sdk: true,
   payment_method_options: PAYMENT_METHOD_OPTIONS,
   allowed_payment_method_types: ALLOWED_TYPES,
+  mandate_data: true,
 } as const;
 
 // `payment_method_types` is the older versions' spelling, gone from Stripe's newest description (see method-types.ts).
@@ -116,6 +119,11 @@ function methodPatch(params: Pick<UpdateParams, "allowed_payment_method_types" |
   return patch;
 }
 
+/** `mandate_data[customer_acceptance]`, or `null` when not given (or emptied). */
+function acceptanceOf(data: ConfirmParams["mandate_data"] | CreateParams["mandate_data"]): MandateAcceptance | null {
+  return typeof data === "object" && data !== null ? (data.customer_acceptance as MandateAcceptance) : null;
+}
+
 /** Resolves a `payment_method` parameter and checks the SetupIntent's customer may use it; stores nothing. */
 async function usablePaymentMethod(ctx: Context, id: string, customer: string | null): Promise<PaymentMethodRef> {
   const ref = await resolvePaymentMethod(ctx, id, "payment_method");
@@ -131,7 +139,7 @@ async function usablePaymentMethod(ctx: Context, id: string, customer: string | 
  * `decided`; an `answer` throws the 402 once everything before it is stored.
  */
 async function execute(ctx: Context, stored: SetupIntent | null, state: SetupIntent, input: SetupIntentInput): Promise<SetupIntent> {
-  const env = { challenge: { source: `src_${randomChars(24)}`, clientSecret: `src_client_secret_${randomChars(24)}` } };
+  const env = { challenge: { source: `src_${randomChars(24)}`, clientSecret: `src_client_secret_${randomChars(24)}` }, mandateId: mandates.newId() };
   const t = setupIntentMachine(state, input, env);
   if ("error" in t) throw t.error;
   let current = stored;
@@ -157,6 +165,9 @@ async function execute(ctx: Context, stored: SetupIntent | null, state: SetupInt
       case "mark_set_up":
         await markSetUp(ctx, effect.paymentMethod);
         break;
+      case "create_mandate":
+        await createSepaMandate(ctx, effect.paymentMethod, effect.acceptance, effect.id);
+        break;
       case "answer":
         throw effect.error;
     }
@@ -168,6 +179,7 @@ async function execute(ctx: Context, stored: SetupIntent | null, state: SetupInt
 export async function createSetupIntent(ctx: Context, params: CreateParams): Promise<SetupIntent> {
   const types = methodTypesOf(params);
   if (params.confirm !== true && params.return_url !== undefined) throw PaymentErrors.onlyWithConfirm("return_url");
+  if (params.confirm !== true && params.mandate_data !== undefined) throw PaymentErrors.onlyWithConfirm("mandate_data");
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");
   const ref = params.payment_method !== undefined ? await usablePaymentMethod(ctx, params.payment_method, params.customer ?? null) : null;
   const id = setupIntents.newId();
@@ -202,7 +214,7 @@ export async function createSetupIntent(ctx: Context, params: CreateParams): Pro
     status: "requires_payment_method",
     usage: params.usage ?? "off_session",
   };
-  return execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? { returnUrl: params.return_url } : null });
+  return execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? { returnUrl: params.return_url, mandateData: acceptanceOf(params.mandate_data) } : null });
 }
 
 async function confirmSetupIntent(ctx: Context, current: SetupIntent, params: ConfirmParams): Promise<SetupIntent> {
@@ -211,7 +223,7 @@ async function confirmSetupIntent(ctx: Context, current: SetupIntent, params: Co
   if (refused) throw refused;
   const pmId = params.payment_method ?? (typeof current.payment_method === "string" ? current.payment_method : null);
   const ref = pmId === null ? null : await usablePaymentMethod(ctx, pmId, typeof current.customer === "string" ? current.customer : null);
-  return execute(ctx, current, current, { type: "confirm", paymentMethod: ref, patch: methodPatch(params, current), returnUrl: params.return_url });
+  return execute(ctx, current, current, { type: "confirm", paymentMethod: ref, patch: methodPatch(params, current), returnUrl: params.return_url, mandateData: acceptanceOf(params.mandate_data) });
 }
 
 async function updateSetupIntent(ctx: Context, current: SetupIntent, params: UpdateParams): Promise<SetupIntent> {

@@ -23,11 +23,13 @@ import {
   idOf,
   initialFields,
   materializeEffects,
+  methodRefusal,
   paymentMethodOf,
   returnUrlRefusal,
   rulesFor,
   type ChallengeIds,
   type Decision,
+  type MandateAcceptance,
   type MaterializeEffect,
   type PaymentMethod,
   type PaymentMethodRef,
@@ -36,7 +38,7 @@ import type { SetupIntent } from "../../stripe/objects.js";
 
 export type { SetupIntent };
 
-/** The statuses of a SetupIntent (cards never enter `processing`). */
+/** The statuses of a SetupIntent (cards and SEPA debits never enter `processing`). */
 export type SetupIntentStatus = "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "succeeded" | "canceled";
 
 /** The events a transition records (Stripe has no `setup_intent.updated`; `setup_intent.created` comes with `insert`). */
@@ -46,6 +48,8 @@ export type SetupIntentEvent = "setup_intent.succeeded" | "setup_intent.setup_fa
 export interface SetupAttempt {
   readonly paymentMethod: PaymentMethod;
   readonly returnUrl: string | undefined;
+  /** For a SEPA debit: the customer's acceptance its mandate is created from. */
+  readonly mandateData?: MandateAcceptance;
 }
 
 /**
@@ -61,7 +65,7 @@ export interface SetupDecideRequest {
 
 export type SetupIntentInput =
   /** `state` is the new object as built from the parameters; the machine sets `status` and `payment_method`. */
-  | { readonly type: "create"; readonly paymentMethod: PaymentMethodRef | null; readonly confirm: { readonly returnUrl: string | undefined } | null }
+  | { readonly type: "create"; readonly paymentMethod: PaymentMethodRef | null; readonly confirm: { readonly returnUrl: string | undefined; readonly mandateData?: MandateAcceptance | null } | null }
   | { readonly type: "update"; readonly keys: readonly string[]; readonly patch: Partial<SetupIntent>; readonly paymentMethod?: PaymentMethodRef }
   | {
       readonly type: "confirm";
@@ -70,6 +74,8 @@ export type SetupIntentInput =
       /** The fields the confirm parameters set (payment method types, card options). */
       readonly patch: Partial<SetupIntent>;
       readonly returnUrl: string | undefined;
+      /** `mandate_data[customer_acceptance]`, when given. */
+      readonly mandateData?: MandateAcceptance | null;
     }
   | { readonly type: "decided"; readonly outcome: Decision; readonly attempt: SetupAttempt }
   | { readonly type: "authenticate"; readonly outcome: "succeed" | "fail"; readonly paymentMethod: PaymentMethod }
@@ -85,6 +91,8 @@ export type SetupIntentEffect =
   | { readonly type: "save"; readonly event: SetupIntentEvent | null }
   /** Attaches the PaymentMethod to the customer (`payment_method.attached`). */
   | { readonly type: "attach_payment_method"; readonly paymentMethod: PaymentMethod; readonly customer: string }
+  /** Creates the mandate `id` of a bank-debit PaymentMethod from the customer's acceptance (no event: Stripe has no mandate.created). */
+  | { readonly type: "create_mandate"; readonly id: string; readonly paymentMethod: PaymentMethod; readonly acceptance: MandateAcceptance }
   /** Set up for off-session use: cards that authenticate "unless set up" stop asking. */
   | { readonly type: "mark_set_up"; readonly paymentMethod: string }
   /** The 402 to answer, once everything before it is stored. */
@@ -93,6 +101,8 @@ export type SetupIntentEffect =
 /** What would otherwise be randomness. */
 export interface SetupIntentEnv {
   readonly challenge: ChallengeIds;
+  /** The id a mandate created by the transition gets. */
+  readonly mandateId: string;
 }
 
 type Result = Transition<SetupIntent, SetupIntentEffect>;
@@ -144,9 +154,10 @@ function create(draft: SetupIntent, input: Extract<SetupIntentInput, { type: "cr
   const si: SetupIntent = { ...draft, ...initialFields(pm) };
   if (input.confirm === null) return { next: si, effects: [...materializeEffects(ref), INSERT] };
   if (pm === null) return { error: PaymentErrors.setupMissingPaymentMethod(si) };
-  const refused = returnUrlRefusal(si.automatic_payment_methods, input.confirm.returnUrl);
+  const mandateData = input.confirm.mandateData ?? null;
+  const refused = returnUrlRefusal(si.automatic_payment_methods, input.confirm.returnUrl) ?? methodRefusal("SetupIntent", si, pm, { mandateData, existingMandate: null });
   if (refused) return { error: refused };
-  return { next: si, effects: [...materializeEffects(ref), INSERT, decide(si, pm, input.confirm.returnUrl)] };
+  return { next: si, effects: [...materializeEffects(ref), INSERT, decide(si, pm, input.confirm.returnUrl, mandateData)] };
 }
 
 function update(current: SetupIntent, input: Extract<SetupIntentInput, { type: "update" }>): Result {
@@ -165,17 +176,31 @@ function confirm(current: SetupIntent, input: Extract<SetupIntentInput, { type: 
   if (ref === null) return { error: PaymentErrors.setupMissingPaymentMethod(current) };
   const pm = paymentMethodOf(ref);
   const patched: SetupIntent = { ...current, payment_method: pm.id, ...input.patch };
-  const noReturnUrl = returnUrlRefusal(patched.automatic_payment_methods, input.returnUrl);
+  const mandateData = input.mandateData ?? null;
+  const noReturnUrl = returnUrlRefusal(patched.automatic_payment_methods, input.returnUrl) ?? methodRefusal("SetupIntent", patched, pm, { mandateData, existingMandate: null });
   if (noReturnUrl) return { error: noReturnUrl };
   const si: SetupIntent = { ...patched, payment_method: pm.id, last_setup_error: null, next_action: null };
-  return { next: si, effects: [...materializeEffects(ref), decide(si, pm, input.returnUrl)] };
+  return { next: si, effects: [...materializeEffects(ref), decide(si, pm, input.returnUrl, mandateData)] };
 }
 
-function decide(si: SetupIntent, pm: PaymentMethod, returnUrl: string | undefined): SetupIntentEffect {
+/**
+ * A SEPA Direct Debit set-up succeeds with the customer's mandate, whatever
+ * the decision (Stripe's guide "Save SEPA Direct Debit details for future
+ * payments": the SetupIntent succeeds and its `mandate` names the Mandate
+ * created); nothing is debited, so there is no bank answer to wait for.
+ */
+function debitSetUp(si: SetupIntent, pm: PaymentMethod, acceptance: MandateAcceptance, env: SetupIntentEnv): { next: SetupIntent; effects: SetupIntentEffect[] } {
+  const done = succeeded({ ...si, mandate: env.mandateId }, pm);
+  return { next: done.next, effects: [{ type: "create_mandate", id: env.mandateId, paymentMethod: pm, acceptance }, ...done.effects] };
+}
+
+function decide(si: SetupIntent, pm: PaymentMethod, returnUrl: string | undefined, mandateData: MandateAcceptance | null): SetupIntentEffect {
+  const card = pm.card ?? null;
   return {
     type: "decide",
-    request: { customer: idOf(si.customer), card: pm.card!, requestThreeDSecure: challengeRequested(si.payment_method_options?.card?.request_three_d_secure, pm) },
-    attempt: { paymentMethod: pm, returnUrl },
+    // A bank account is decided by its fingerprint, as a card is; it has no 3-D Secure.
+    request: { customer: idOf(si.customer), card: card ?? { fingerprint: pm.sepa_debit?.fingerprint ?? null }, requestThreeDSecure: card !== null && challengeRequested(si.payment_method_options?.card?.request_three_d_secure, pm) },
+    attempt: { paymentMethod: pm, returnUrl, ...(mandateData ? { mandateData } : {}) },
   };
 }
 
@@ -183,6 +208,7 @@ function decide(si: SetupIntent, pm: PaymentMethod, returnUrl: string | undefine
 function decided(si: SetupIntent, input: Extract<SetupIntentInput, { type: "decided" }>, env: SetupIntentEnv): Result {
   const { outcome, attempt } = input;
   const pm = attempt.paymentMethod;
+  if (pm.type === "sepa_debit" && attempt.mandateData) return debitSetUp(si, pm, attempt.mandateData, env);
   switch (outcome.kind) {
     case "succeed":
       return succeeded(si, pm);
@@ -208,7 +234,7 @@ function decided(si: SetupIntent, input: Extract<SetupIntentInput, { type: "deci
 }
 
 /** A successful set-up: the card is saved on the customer and, for off-session usage, marked set up. */
-function succeeded(si: SetupIntent, pm: PaymentMethod): Result {
+function succeeded(si: SetupIntent, pm: PaymentMethod): { next: SetupIntent; effects: SetupIntentEffect[] } {
   const next: SetupIntent = { ...si, status: "succeeded", next_action: null, last_setup_error: null };
   const effects: SetupIntentEffect[] = [save("setup_intent.succeeded")];
   const customer = idOf(si.customer);

@@ -43,6 +43,7 @@ import {
   type IntentRow,
   type IntentTable,
   decline,
+  pm as pmOf,
   shortcut,
   stored,
   type ErrorCase,
@@ -52,7 +53,7 @@ import {
 const asDecision: (o: SetupOutcome) => Decision = (o) => o;
 void asDecision;
 
-const ENV: SetupIntentEnv = { challenge: CHALLENGE };
+const ENV: SetupIntentEnv = { challenge: CHALLENGE, mandateId: "mandate_1" };
 
 /** A SetupIntent as today's create builds it (card-only, no customer, off-session usage). */
 function si(over: Partial<SetupIntent> = {}): SetupIntent {
@@ -105,6 +106,11 @@ const STATES: Record<SetupIntentStatus, SetupIntent> = {
   canceled: CANCELED,
 };
 
+/** A SEPA Direct Debit PaymentMethod, a SetupIntent that takes it, and a customer's acceptance of the mandate. */
+const SEPA: PaymentMethod = pmOf("pm_sepa", { card: undefined, type: "sepa_debit", sepa_debit: { bank_code: "19043", branch_code: null, country: "AT", fingerprint: "fp_iban", generated_from: null, last4: "3201" } } as Partial<PaymentMethod>);
+const SEPA_SI = { payment_method_types: ["sepa_debit"], allowed_payment_method_types: ["sepa_debit"] };
+const ONLINE = { type: "online", online: { ip_address: "203.0.113.7", user_agent: "Mozilla/5.0" } } as const;
+
 const confirm = (over: Partial<Extract<SetupIntentInput, { type: "confirm" }>> = {}): SetupIntentInput => ({
   type: "confirm",
   paymentMethod: stored(LOOSE),
@@ -139,6 +145,8 @@ function render(e: SetupIntentEffect): string {
       return `attach_payment_method:${e.paymentMethod.id}>${e.customer}`;
     case "mark_set_up":
       return `${e.type}:${e.paymentMethod}`;
+    case "create_mandate":
+      return `create_mandate:${e.id}:${e.paymentMethod.id}:${e.acceptance.type}`;
     case "answer":
       return `answer:${e.error.body.decline_code ?? e.error.body.code}`;
     case "insert":
@@ -208,6 +216,14 @@ for (const [status, state] of [["succeeded", DONE], ["canceled", CANCELED]] as c
 
 const AFTER_DECLINE = si({ ...CUSTOMER, last_setup_error: lastSetupError("insufficient_funds", LOOSE) });
 const CONFIRM: Row[] = [
+  ["a sepa_debit PaymentMethod on a card-only SetupIntent is refused", OPEN, confirm({ paymentMethod: stored(SEPA), mandateData: ONLINE }), { error: ["paymentMethodTypeNotAllowed", "sepa_debit", ["card"], "SetupIntent"] }],
+  ["a SEPA set-up without mandate_data is refused", si(SEPA_SI), confirm({ paymentMethod: stored(SEPA) }), { error: ["mandateDataRequired", "SetupIntent", false] }],
+  [
+    "a SEPA set-up with the customer's acceptance: the decision is asked, the acceptance carried",
+    si(SEPA_SI),
+    confirm({ paymentMethod: stored(SEPA), mandateData: ONLINE }),
+    { next: { payment_method: "pm_sepa" }, effects: ["decide"], attempt: { paymentMethod: SEPA, mandateData: ONLINE } },
+  ],
   ["requires_payment_method with a card: planned, nothing stored, the decision asked", OPEN, confirm(), { next: { payment_method: "pm_loose" }, effects: ["decide"], attempt: { paymentMethod: LOOSE, returnUrl: undefined } }],
   [
     "after a decline, with another card: the old error is cleared for the attempt",
@@ -239,6 +255,15 @@ const CONFIRM: Row[] = [
 
 const SUCCEEDED = { status: "succeeded", next_action: null, last_setup_error: null } as const;
 const DECIDED: Row[] = [
+  [
+    "a SEPA set-up succeeds with its new mandate, whatever the decision; saved on the customer",
+    si({ ...SEPA_SI, ...CUSTOMER, status: "requires_confirmation", payment_method: "pm_sepa" }),
+    decided(decline("generic_decline"), { paymentMethod: SEPA, mandateData: ONLINE }),
+    {
+      next: { status: "succeeded", mandate: "mandate_1" },
+      effects: ["create_mandate:mandate_1:pm_sepa:online", "save:setup_intent.succeeded", "attach_payment_method:pm_sepa>cus_1", "mark_set_up:pm_sepa"],
+    },
+  ],
   [
     "success for a customer: saved on the customer, marked set up (usage off_session)",
     si({ ...READY, ...CUSTOMER }),
@@ -343,7 +368,7 @@ describe("SetupIntent machine", { timeout: 60_000 }, () => {
 
   test("every input, effect and event appears in the tables; every event is one of Stripe's", () => {
     assert.deepEqual([...TABLE.seen.inputs].sort(), Object.keys(TABLES).sort());
-    const effects: SetupIntentEffect["type"][] = ["materialize_payment_method", "insert", "decide", "save", "attach_payment_method", "mark_set_up", "answer"];
+    const effects: SetupIntentEffect["type"][] = ["materialize_payment_method", "insert", "decide", "save", "attach_payment_method", "mark_set_up", "create_mandate", "answer"];
     assert.deepEqual([...TABLE.seen.effects].sort(), effects.sort());
     const events: (SetupIntentEvent | "")[] = ["", "setup_intent.succeeded", "setup_intent.setup_failed", "setup_intent.requires_action", "setup_intent.canceled"];
     assert.deepEqual([...TABLE.seen.events].sort(), events.sort());
