@@ -16,6 +16,7 @@
  */
 import type { Context } from "../kernel/context.js";
 import { StripeError } from "../kernel/errors/index.js";
+import { pageAddress } from "../kernel/public-address.js";
 import { adjustQuantities, applyPromotionCode, checkoutPagePath, checkoutSessions, current, extrasOf, linesOf, type CheckoutSession } from "../resources/checkout-sessions/index.js";
 import { beginCompletion, finishChallenge, pendingChallenge } from "../resources/checkout-sessions/complete.js";
 import { createCardPaymentMethod } from "../resources/payment-methods.js";
@@ -42,10 +43,9 @@ export const AUTHENTICATION_FAILED = "We are unable to authenticate your payment
 
 /** The page's addresses for a session of namespace `ns` (the namespace rides in the query, as in the session's `url`). */
 export function checkoutPaths(id: string, ns: string): CheckoutPaths {
-  const pagePath = checkoutPagePath(id, ns);
-  const q = pagePath.indexOf("?");
-  const [path, query] = q < 0 ? [pagePath, ""] : [pagePath.slice(0, q), pagePath.slice(q)];
-  return { page: pagePath, pay: pagePath, promotionCode: `${path}/promotion_code${query}`, authenticate: `${path}/authenticate${query}`, quantities: `${path}/quantities${query}` };
+  const path = checkoutPagePath(id);
+  const page = pageAddress(path, ns);
+  return { page, pay: page, promotionCode: pageAddress(`${path}/promotion_code`, ns), authenticate: pageAddress(`${path}/authenticate`, ns), quantities: pageAddress(`${path}/quantities`, ns) };
 }
 
 /** Where a card error's `param` puts its message on the form. */

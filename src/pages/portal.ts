@@ -10,6 +10,7 @@ import { currencyExponent } from "../stripe/currencies.js";
 import { CANCELLATION_REASONS, type PortalSubscription, type PortalView } from "../resources/billing-portal/actions.js";
 import type { Price } from "../resources/prices.js";
 import { formatMoney, html, layout, type Html } from "./html.js";
+import { namespaceField, pageAddress } from "../kernel/public-address.js";
 
 const money = (amount: number, currency: string) => formatMoney(amount, currency, currencyExponent(currency) === 0);
 
@@ -45,7 +46,30 @@ function statusLabel(s: PortalSubscription): string {
   return sub.status;
 }
 
-function subscriptionBlock(view: PortalView, s: PortalSubscription, base: string): Html {
+/**
+ * A portal session's addresses: its page, its actions, and the hidden field a
+ * GET form needs, all keeping the session's namespace (`kernel/public-address.ts`).
+ */
+export interface PortalAddress {
+  readonly page: string;
+  action(name: string): string;
+  /** The page again, with the notice of the action just done. */
+  notice(name: string): string;
+  readonly keep: Html;
+}
+
+/** The addresses of the portal session at `path` in namespace `ns`. */
+export function portalAddress(path: string, ns: string): PortalAddress {
+  const field = namespaceField(ns);
+  return {
+    page: pageAddress(path, ns),
+    action: (name) => pageAddress(`${path}/${name}`, ns),
+    notice: (name) => pageAddress(path, ns, { notice: name }),
+    keep: field ? html`<input type="hidden" name="${field.name}" value="${field.value}">` : html``,
+  };
+}
+
+function subscriptionBlock(view: PortalView, s: PortalSubscription, at: PortalAddress): Html {
   const sub = s.subscription;
   const live = sub.status !== "canceled" && sub.status !== "incomplete_expired";
   const cancel = view.configuration.features.subscription_cancel;
@@ -59,7 +83,7 @@ function subscriptionBlock(view: PortalView, s: PortalSubscription, base: string
 ${live ? html`<dt>${sub.cancel_at_period_end ? "Ends on" : "Renews on"}</dt><dd>${day(periodEnd(s))}</dd>` : ""}
 </dl>
 ${s.switchTo.length > 0
-    ? html`<form method="post" action="${base}/switch">
+    ? html`<form method="post" action="${at.action("switch")}">
 <input type="hidden" name="subscription" value="${sub.id}">
 <label for="${sub.id}-price">Switch plan</label>
 <select id="${sub.id}-price" name="price">${s.switchTo.map((o) => html`<option value="${o.price.id}">${o.product?.name ?? ""} — ${priceLabel(o.price)}</option>`)}</select>
@@ -67,7 +91,7 @@ ${s.switchTo.length > 0
 </form>`
     : ""}
 ${canCancel
-    ? html`<form method="get" action="${base}/cancel"><input type="hidden" name="subscription" value="${sub.id}"><p><button type="submit" class="danger">Cancel subscription</button></p></form>`
+    ? html`<form method="get" action="${at.action("cancel")}">${at.keep}<input type="hidden" name="subscription" value="${sub.id}"><p><button type="submit" class="danger">Cancel subscription</button></p></form>`
     : ""}
 </section>`;
 }
@@ -84,12 +108,12 @@ function invoicesBlock(view: PortalView): Html {
 </table>`;
 }
 
-function cardBlock(view: PortalView, base: string): Html {
+function cardBlock(view: PortalView, at: PortalAddress): Html {
   const card = view.card?.card;
   const current = card ? html`<p data-field="card">${card.brand.toUpperCase()} •••• ${card.last4}, expires ${String(card.exp_month).padStart(2, "0")}/${card.exp_year}</p>` : html`<p class="muted" data-field="card">No payment method on file.</p>`;
   if (!view.configuration.features.payment_method_update.enabled) return html`<h2>Payment method</h2>${current}`;
   return html`<h2>Payment method</h2>${current}
-<form method="post" action="${base}/card">
+<form method="post" action="${at.action("card")}">
 <label for="card-number">Card number (a test card)</label>
 <input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" required>
 <p><button type="submit" class="secondary">Update payment method</button></p>
@@ -103,8 +127,8 @@ function header(view: PortalView): Html {
 ${view.session.return_url ? html`<p><a href="${view.session.return_url}">← Return</a></p>` : ""}`;
 }
 
-/** The portal's page for a session at `base` (its address), with a notice or an error from the last action. */
-export function portalPage(view: PortalView, base: string, message?: { notice?: string; error?: string }): Html {
+/** The portal's page for a session at `at` (its addresses), with a notice or an error from the last action. */
+export function portalPage(view: PortalView, at: PortalAddress, message?: { notice?: string; error?: string }): Html {
   // A flow's hosted confirmation may carry the application's own message (flow_data[after_completion][hosted_confirmation]).
   const custom = view.session.flow?.after_completion.hosted_confirmation?.custom_message ?? undefined;
   const notice = message?.notice !== undefined && NOTICES[message.notice] !== undefined ? (custom ?? NOTICES[message.notice]) : undefined;
@@ -114,14 +138,14 @@ export function portalPage(view: PortalView, base: string, message?: { notice?: 
 ${notice ? html`<p role="status">${notice}</p>` : ""}
 ${message?.error ? html`<p role="alert">${message.error}</p>` : ""}
 <h2>Subscriptions</h2>
-${view.subscriptions.length === 0 ? html`<p class="muted">No subscriptions.</p>` : view.subscriptions.map((s) => subscriptionBlock(view, s, base))}
-${cardBlock(view, base)}
+${view.subscriptions.length === 0 ? html`<p class="muted">No subscriptions.</p>` : view.subscriptions.map((s) => subscriptionBlock(view, s, at))}
+${cardBlock(view, at)}
 ${invoicesBlock(view)}`,
   });
 }
 
 /** The confirmation page of a cancellation: what ends when, the reasons the configuration offers, and the confirming form. */
-export function cancelPage(view: PortalView, base: string, s: PortalSubscription): Html {
+export function cancelPage(view: PortalView, at: PortalAddress, s: PortalSubscription): Html {
   const cancel = view.configuration.features.subscription_cancel;
   const when = cancel.mode === "immediately" ? "now" : `at the end of the billing period, on ${day(periodEnd(s))}`;
   const reasons = cancel.cancellation_reason.enabled ? cancel.cancellation_reason.options : [];
@@ -131,14 +155,14 @@ export function cancelPage(view: PortalView, base: string, s: PortalSubscription
 <section class="card">
 <h2>Cancel your ${s.product?.name ?? ""} subscription</h2>
 <p>Your subscription will be canceled ${when}.</p>
-<form method="post" action="${base}/cancel">
+<form method="post" action="${at.action("cancel")}">
 <input type="hidden" name="subscription" value="${s.subscription.id}">
 ${reasons.length > 0
     ? html`<fieldset><legend>Why are you canceling?</legend>${reasons.map(
         (r) => html`<label><input type="radio" name="reason" value="${r}"> ${CANCELLATION_REASONS[r] ?? r}</label>`,
       )}</fieldset>`
     : ""}
-<p><button type="submit" class="danger">Confirm cancellation</button> <a href="${base}">Go back</a></p>
+<p><button type="submit" class="danger">Confirm cancellation</button> <a href="${at.page}">Go back</a></p>
 </form>
 </section>`,
   });

@@ -5,9 +5,9 @@
  * each visit creates a new Checkout Session from the link's line items (mode
  * `subscription` when a price is recurring, else `payment`), whose
  * `payment_link` names the link. Stripe's links live at
- * `https://buy.stripe.com/test_<code>`; here at `<server>/b/test_<code>`, the
- * code resolving the link's namespace on its own (the address is public, as
- * Stripe's is, so a visit carries no API key). Stripe has no delete: a link is
+ * `https://buy.stripe.com/test_<code>`; here at `<server>/b/test_<code>`, with
+ * `?namespace=<ns>` outside the `global` namespace (the address is public, as
+ * Stripe's is, so a visit carries no API key: `kernel/public-address.ts`). Stripe has no delete: a link is
  * deactivated with `active=false`, and its visits then show that it is no
  * longer active.
  */
@@ -18,7 +18,7 @@ import { defineResource, eq, stripeEndpoint, type ResourceDef } from "../kernel/
 import type { Context, Services } from "../kernel/context.js";
 import { pageOfArray } from "../kernel/list.js";
 import { listOf } from "../kernel/list-object.js";
-import { findInNamespaces } from "../kernel/public-address.js";
+import { lastSegment, pageAddress } from "../kernel/public-address.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { prices, type Price } from "./prices.js";
 import { checkoutBaseUrlPort, createSession, lineItem, type CheckoutSession, type SessionParams } from "./checkout-sessions/index.js";
@@ -176,7 +176,7 @@ export const paymentLinks: ResourceDef<PaymentLink> = defineResource<PaymentLink
         invoice_creation: prepared.recurring
           ? null
           : { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } },
-        url: `${base}${paymentLinkPath(code)}`,
+        url: `${base}${pageAddress(paymentLinkPath(code), ctx.ns)}`,
       };
     },
     async after(ctx, link, prepared) {
@@ -198,7 +198,7 @@ export const paymentLinks: ResourceDef<PaymentLink> = defineResource<PaymentLink
 
 /** The code at the end of a link's `url`. */
 function codeOf(link: PaymentLink): string {
-  return link.url.slice(link.url.lastIndexOf("/") + 1);
+  return lastSegment(link.url);
 }
 
 /** A link's lines as Stripe lists them (`item`, the price expanded). */
@@ -211,10 +211,9 @@ async function itemsOf(ctx: Context, id: string): Promise<unknown[]> {
   return out;
 }
 
-/** The namespace and link a visit's code names, or `undefined` (see `kernel/public-address`). */
-export async function findPaymentLink(services: Services, code: string): Promise<{ ns: string; id: string } | undefined> {
-  const found = await findInNamespaces<string>(services.store, CODES, code);
-  return found && { ns: found.ns, id: found.value };
+/** The link a visit's code names in the namespace its address names, or `undefined` (see `kernel/public-address`). */
+export async function findPaymentLink(services: Services, ns: string, code: string): Promise<string | undefined> {
+  return services.store.kvGet<string>(ns, CODES, code);
 }
 
 /**

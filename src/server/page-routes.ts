@@ -14,10 +14,9 @@
  * Pages are sent with a Content-Security-Policy that allows nothing but their
  * inline CSS, which keeps them free of external assets.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { createContext } from "../kernel/context.js";
-import { checkNamespace, GLOBAL_NAMESPACE } from "../kernel/namespace.js";
-import { PAGE_NAMESPACE_PARAM } from "../resources/checkout-sessions/index.js";
+import { namespaceOfPage } from "../kernel/public-address.js";
 import { answerChallenge, applyCode, pay, showChallenge, showCheckout, updateQuantities, type PageClient } from "../pages/checkout.js";
 import { notFoundPage } from "../pages/checkout-view.js";
 import type { PageAnswer } from "../pages/html.js";
@@ -39,18 +38,6 @@ const ROUTES: readonly { readonly method: "GET" | "POST"; readonly url: string; 
   { method: "POST", url: "/checkout/pay/:id/authenticate", action: answerChallenge },
 ];
 
-/** The namespace a page request names, or undefined when the name is not one. */
-function namespaceOf(req: FastifyRequest): string | undefined {
-  const q = req.url.indexOf("?");
-  const given = q < 0 ? null : new URLSearchParams(req.url.slice(q + 1)).get(PAGE_NAMESPACE_PARAM);
-  if (given === null || given === "") return GLOBAL_NAMESPACE;
-  try {
-    return checkNamespace(given);
-  } catch {
-    return undefined;
-  }
-}
-
 function send(reply: FastifyReply, answer: PageAnswer): FastifyReply {
   reply.header("cache-control", "no-store");
   if (answer.kind === "redirect") return reply.code(303).header("location", answer.location).send();
@@ -66,7 +53,7 @@ export function registerPageRoutes(app: FastifyInstance, rt: Runtime): void {
         url: route.url,
         config: { noAuth: true },
         handler: async (req, reply) => {
-          const ns = namespaceOf(req);
+          const ns = namespaceOfPage(req.url);
           if (ns === undefined) return send(reply, { kind: "page", status: 404, body: notFoundPage() });
           req.pt.ns = ns;
           const ctx = createContext(rt.services, ns, req.pt.requestId, null);

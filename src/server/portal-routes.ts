@@ -5,14 +5,15 @@
  * (303, as a browser's GET should be answered); the portal's pages are
  * server-rendered forms whose posts act through the resources' own
  * operations. These addresses are public, as Stripe's are: no API key, the
- * namespace found from the link's code or the session's secret.
+ * namespace named in the address's query (`kernel/public-address.ts`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createContext, type Context } from "../kernel/context.js";
 import { findPaymentLink, paymentLinks, sessionFromLink } from "../resources/payment-links.js";
 import { inactiveLinkPage, notFoundPage } from "../pages/payment-link.js";
 import type { Html } from "../pages/html.js";
-import { cancelPage, portalPage } from "../pages/portal.js";
+import { cancelPage, portalAddress, portalPage, type PortalAddress } from "../pages/portal.js";
+import { namespaceOfPage } from "../kernel/public-address.js";
 import { findPortalSession, portalCancel, portalSwitch, portalUpdateCard, portalView, type PortalView } from "../resources/billing-portal/actions.js";
 import { portalPath } from "../resources/billing-portal/index.js";
 import { StripeError } from "../kernel/errors/index.js";
@@ -67,9 +68,10 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
       config: { noAuth: true },
       handler: async (req, reply) => {
         const { code } = req.params as { code: string };
-        const found = await findPaymentLink(rt.services, code);
-        const ctx = found && contextFor(rt, req, found.ns);
-        const link = found && ctx ? await paymentLinks.resource.get(ctx, found.id) : undefined;
+        const ns = namespaceOfPage(req.url);
+        const id = ns === undefined ? undefined : await findPaymentLink(rt.services, ns, code);
+        const ctx = id === undefined ? undefined : contextFor(rt, req, ns!);
+        const link = id !== undefined && ctx ? await paymentLinks.resource.get(ctx, id) : undefined;
         if (!link || !ctx) return sendPage(reply, 404, notFoundPage("Link not found", "No payment link has this address."));
         if (!link.active) return sendPage(reply, 410, inactiveLinkPage(link));
         const session = await sessionFromLink(ctx, link);
@@ -78,13 +80,14 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
     });
 
     /** The session a portal address names, with its namespace's context, or `undefined`. */
-    const portalOf = async (req: FastifyRequest): Promise<{ ctx: Context; view: PortalView; base: string } | undefined> => {
+    const portalOf = async (req: FastifyRequest): Promise<{ ctx: Context; view: PortalView; at: PortalAddress } | undefined> => {
       const { secret } = req.params as { secret: string };
-      const found = await findPortalSession(rt.services, secret);
-      if (!found) return undefined;
-      const ctx = contextFor(rt, req, found.ns);
+      const ns = namespaceOfPage(req.url);
+      const id = ns === undefined ? undefined : await findPortalSession(rt.services, ns, secret);
+      if (id === undefined) return undefined;
+      const ctx = contextFor(rt, req, ns!);
       try {
-        return { ctx, view: await portalView(ctx, found.id), base: portalPath(secret) };
+        return { ctx, view: await portalView(ctx, id), at: portalAddress(portalPath(secret), ns!) };
       } catch (err) {
         // The session's customer or configuration is gone (a deleted customer): the session is no longer usable.
         if (err instanceof StripeError) return undefined;
@@ -103,8 +106,8 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
         // A cancellation flow (flow_data) opens on the confirmation of its subscription, while it can still be canceled.
         const flow = p.view.session.flow;
         const target = flow?.type === "subscription_cancel" && notice === undefined ? p.view.subscriptions.find((x) => x.subscription.id === flow.subscription_cancel?.subscription) : undefined;
-        if (target && target.subscription.status !== "canceled" && !target.subscription.cancel_at_period_end) return sendPage(reply, 200, cancelPage(p.view, p.base, target));
-        return sendPage(reply, 200, portalPage(p.view, p.base, notice !== undefined ? { notice } : {}));
+        if (target && target.subscription.status !== "canceled" && !target.subscription.cancel_at_period_end) return sendPage(reply, 200, cancelPage(p.view, p.at, target));
+        return sendPage(reply, 200, portalPage(p.view, p.at, notice !== undefined ? { notice } : {}));
       },
     });
 
@@ -118,7 +121,7 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
         const id = queryOf(req).get("subscription");
         const s = p.view.subscriptions.find((x) => x.subscription.id === id);
         if (!s || !p.view.configuration.features.subscription_cancel.enabled) return sendPage(reply, 404, notFoundPage("Subscription not found", "There is no such subscription to cancel here."));
-        return sendPage(reply, 200, cancelPage(p.view, p.base, s));
+        return sendPage(reply, 200, cancelPage(p.view, p.at, s));
       },
     });
 
@@ -135,11 +138,11 @@ export function portalRoutes(rt: Runtime): (app: FastifyInstance) => Promise<voi
           const notice = await act(p.ctx, p.view, req);
           // A flow's redirect goes back to the application; otherwise post/redirect/get: reloading never repeats the action.
           const redirect = p.view.session.flow?.after_completion.redirect?.return_url;
-          return reply.code(303).header("location", redirect ?? `${p.base}?notice=${notice}`).header("cache-control", "no-store").send();
+          return reply.code(303).header("location", redirect ?? p.at.notice(notice)).header("cache-control", "no-store").send();
         } catch (err) {
           if (!(err instanceof StripeError)) throw err;
           // The refusal is shown on the page as it is now (nothing changed).
-          return sendPage(reply, 400, portalPage(await portalView(p.ctx, p.view.session.id), p.base, { error: err.body.message }));
+          return sendPage(reply, 400, portalPage(await portalView(p.ctx, p.view.session.id), p.at, { error: err.body.message }));
         }
       },
     });

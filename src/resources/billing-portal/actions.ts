@@ -16,7 +16,6 @@
  */
 import { BillingPortalErrors, CheckoutErrors } from "../../kernel/errors/index.js";
 import type { Context, Services } from "../../kernel/context.js";
-import { findInNamespaces } from "../../kernel/public-address.js";
 import { testCardForNumber } from "../../payments/test-cards.js";
 import { customers, setDefaultPaymentMethod, type Customer } from "../customers.js";
 import { attachPaymentMethod, paymentMethods, resolvePaymentMethod, type PaymentMethod } from "../payment-methods.js";
@@ -26,10 +25,9 @@ import { prices, type Price } from "../prices.js";
 import { products, type Product } from "../products.js";
 import { PORTAL_SECRETS, portalConfigurations, portalSessions, type PortalConfiguration, type PortalSession } from "./index.js";
 
-/** The namespace and session a portal address's secret names, or `undefined`. */
-export async function findPortalSession(services: Services, secret: string): Promise<{ ns: string; id: string } | undefined> {
-  const found = await findInNamespaces<string>(services.store, PORTAL_SECRETS, secret);
-  return found && { ns: found.ns, id: found.value };
+/** The session a portal address's secret names in the namespace the address names, or `undefined`. */
+export async function findPortalSession(services: Services, ns: string, secret: string): Promise<string | undefined> {
+  return services.store.kvGet<string>(ns, PORTAL_SECRETS, secret);
 }
 
 /** A subscription as the portal shows it: its item's price and product. */

@@ -11,9 +11,11 @@
  * features: invoice history, card update, cancellation at period end),
  * created silently as the Dashboard would, without an event. A session's `url`
  * is `<server>/p/session/<secret>` (Stripe's is
- * `https://billing.stripe.com/p/session/test_<secret>`), the secret naming the
- * session's namespace on its own, as a public address must.
+ * `https://billing.stripe.com/p/session/test_<secret>`), with `?namespace=<ns>`
+ * outside the `global` namespace, as every hosted page's address
+ * (`kernel/public-address.ts`).
  */
+import { lastSegment, pageAddress } from "../../kernel/public-address.js";
 import type { Stripe, Wire } from "../../stripe/types.js";
 import { randomChars } from "../../stripe/ids.js";
 import { BillingPortalErrors, Errors } from "../../kernel/errors/index.js";
@@ -331,7 +333,7 @@ async function createPortalSession(ctx: Context, p: SessionParams): Promise<Port
     on_behalf_of: null,
     // Stripe's API reference: without return_url, the configuration's default_return_url.
     return_url: p.return_url ?? config.default_return_url ?? null,
-    url: `${base}${portalPath(secret)}`,
+    url: `${base}${pageAddress(portalPath(secret), ctx.ns)}`,
   });
   await ctx.store.kvSet(ctx.ns, PORTAL_SECRETS, secret, session.id);
   return portalSessions.insert(ctx, session);
@@ -339,7 +341,7 @@ async function createPortalSession(ctx: Context, p: SessionParams): Promise<Port
 
 /** The secret at the end of a session's `url`. */
 export function secretOf(session: PortalSession): string {
-  return session.url.slice(session.url.lastIndexOf("/") + 1);
+  return lastSegment(session.url);
 }
 
 export const portalConfigurationsModule: ResourceModule = { ...portalConfigurations.module, name: "billing-portal-configurations" };

@@ -9,7 +9,8 @@
  * `requires_location_inputs`, no tax). Completing a session (complete.ts) is
  * what the customer's browser does; here a test does it over HTTP. A hosted
  * session's `url` is `<server>/checkout/pay/<id>` on this server (with
- * `?namespace=<ns>` outside the `global` namespace).
+ * `?namespace=<ns>` outside the `global` namespace, as every hosted page's
+ * address, `kernel/public-address.ts`).
  * The state machine is machine.ts.
  */
 import type { Stripe, Wire } from "../../stripe/types.js";
@@ -30,7 +31,7 @@ import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.
 import { optionalPort } from "../../kernel/relation-keys.js";
 import { connectSpecOf } from "../charges.js";
 import type { Context } from "../../kernel/context.js";
-import { GLOBAL_NAMESPACE } from "../../kernel/namespace.js";
+import { pageAddress } from "../../kernel/public-address.js";
 import type { ResourceModule } from "../../kernel/registry.js";
 import { amountFor } from "../../billing/pricing.js";
 import { applyDiscounts } from "../../billing/discounts.js";
@@ -58,17 +59,9 @@ const LINES = "checkout.session.line_items";
  */
 export const checkoutBaseUrlPort = optionalPort<() => string | undefined>("server.checkoutBaseUrl");
 
-/** The query parameter of a hosted page's URL that names the session's namespace. */
-export const PAGE_NAMESPACE_PARAM = "namespace";
-
-/**
- * Where a hosted session is paid: the path a page route serves. A browser
- * sends no namespace header, so a session of another namespace than `global`
- * carries its namespace in the query (`?namespace=<ns>`); the id alone would
- * not say where to find it.
- */
-export function checkoutPagePath(id: string, ns: string = GLOBAL_NAMESPACE): string {
-  return ns === GLOBAL_NAMESPACE ? `/checkout/pay/${id}` : `/checkout/pay/${id}?${PAGE_NAMESPACE_PARAM}=${encodeURIComponent(ns)}`;
+/** Where a hosted session's pages are: `/checkout/pay/<id>`, then its sub-pages. */
+export function checkoutPagePath(id: string): string {
+  return `/checkout/pay/${id}`;
 }
 
 export const checkoutSessions: Resource<CheckoutSession> = new Resource<CheckoutSession>({
@@ -573,7 +566,7 @@ export async function createSession(ctx: Context, p: SessionParams, origin: Sess
     submit_type: p.submit_type ?? null,
     ui_mode: uiMode,
     payment_link: origin.paymentLink ?? null,
-    url: !embedded && base !== undefined ? `${base}${checkoutPagePath(id, ctx.ns)}` : null,
+    url: !embedded && base !== undefined ? `${base}${pageAddress(checkoutPagePath(id), ctx.ns)}` : null,
     ...(embedded ? { return_url: p.return_url, redirect_on_completion: p.redirect_on_completion ?? "always" } : {}),
   } as Partial<CheckoutSession>);
   await ctx.store.kvSet(ctx.ns, LINES, id, items);
