@@ -117,6 +117,8 @@ const SAMPLES: Samples = {
     paymentMethodTypeUnsupported: ["ideal"],
     paymentMethodTypeNotAllowed: ["sepa_debit", ["card"]],
     mandateDataRequired: ["PaymentIntent", false],
+    mandateOnlyWithConfirm: ["mandate"],
+    mandateNotUsable: ["mandate_123", "pm_123"],
     setupConfirmWrongStatus: ["succeeded", SI],
     setupMissingPaymentMethod: [SI],
     setupUpdateWrongStatus: ["succeeded", SI],

@@ -230,6 +230,16 @@ describe("payment error catalogue", { timeout: 120_000 }, () => {
       param: "mandate_data",
       message: "When confirming a PaymentIntent with a `sepa_debit` PaymentMethod, `mandate_data` is required.",
     });
+    await expect("mandateOnlyWithConfirm", stripe.paymentIntents.create({ amount: 1000, currency: "eur", allowed_payment_method_types: ["sepa_debit"], mandate_data: { customer_acceptance: { type: "offline" } } }), 400, {
+      param: "mandate_data",
+      message: "The parameter `mandate_data` cannot be passed when creating a PaymentIntent unless `confirm` is set to true",
+    });
+    const accepted = await stripe.setupIntents.create({ confirm: true, payment_method: iban.id, allowed_payment_method_types: ["sepa_debit"], mandate_data: { customer_acceptance: { type: "offline" } } });
+    const elsewhere = await stripe.paymentMethods.create({ type: "sepa_debit", sepa_debit: { iban: "AT611904300234573201" } });
+    await expect("mandateNotUsable", stripe.paymentIntents.confirm(debit.id, { payment_method: elsewhere.id, mandate: accepted.mandate as string }), 400, {
+      param: "mandate",
+      message: `The mandate ${accepted.mandate as string} is not an active mandate of the PaymentMethod ${elsewhere.id}; it cannot be used for this payment.`,
+    });
     await expect("sourceHashOfOtherType", stripe.sources.create(sepaSource({ token: "tok_visa" })), 400, { param: "token", message: "The token parameter does not apply to Sources of type sepa_debit." });
     const sepaCustomer = await stripe.customers.create({ source: (await stripe.sources.create(sepaSource({}))).id });
     await expect("sepaNoManualCapture", stripe.charges.create({ amount: 1000, currency: "eur", customer: sepaCustomer.id, capture: false }), 400, {

@@ -137,12 +137,25 @@ describe("PaymentIntents confirmed with SEPA Direct Debit", { timeout: 120_000 }
     assert.equal(again.status, "processing");
     assert.equal((await stripe.charges.retrieve(again.latest_charge as string)).payment_method_details!.sepa_debit!.mandate, mandateId, "the mandate already accepted covers it");
 
+    const named = await euros(stripe, { customer: customer.id, confirm: true, off_session: true, payment_method: pm.id, mandate: mandateId });
+    assert.equal((await stripe.charges.retrieve(named.latest_charge as string)).payment_method_details!.sepa_debit!.mandate, mandateId, "the mandate parameter names it");
+    await assert.rejects(euros(stripe, { customer: customer.id, payment_method: pm.id, mandate: mandateId }), stripeError(400, {
+      param: "mandate",
+      message: "The parameter `mandate` cannot be passed when creating a PaymentIntent unless `confirm` is set to true",
+    }));
+    await assert.rejects(euros(stripe, { customer: customer.id, confirm: true, payment_method: pm.id, mandate: "mandate_missing" }), stripeError(400, { code: "resource_missing", param: "mandate" }));
+
     await stripe.paymentMethods.detach(pm.id);
     const inactive = await stripe.mandates.retrieve(mandateId);
     assert.equal(inactive.status, "inactive");
     const updated = (await stripe.events.list({ type: "mandate.updated" })).data;
     assert.equal(updated.length, 1);
     assert.deepEqual([(updated[0]!.data.object as Stripe.Mandate).status, updated[0]!.data.previous_attributes], ["inactive", { status: "active" }]);
+    const other = await bank(stripe);
+    await assert.rejects(
+      euros(stripe, { confirm: true, payment_method: other.id, mandate: mandateId }),
+      stripeError(400, { param: "mandate", message: `The mandate ${mandateId} is not an active mandate of the PaymentMethod ${other.id}; it cannot be used for this payment.` }),
+    );
   });
 });
 

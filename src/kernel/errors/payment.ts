@@ -56,6 +56,12 @@ export const PaymentErrors = defineErrors({
       { code: "payment_intent_unexpected_state", payment_intent: pi },
     ),
   onlyWithConfirm: (param: string) => invalidRequest(400, `The ${param} parameter can only be used when confirm=true.`, { param }),
+  // Stripe's answer as quoted in opencollective/opencollective-api pull request #9603.
+  mandateOnlyWithConfirm: (param: "mandate" | "mandate_data") =>
+    invalidRequest(400, `The parameter \`${param}\` cannot be passed when creating a PaymentIntent unless \`confirm\` is set to true`, { param }),
+  // Our wording: a mandate covers the debits of the one PaymentMethod its customer accepted it for.
+  mandateNotUsable: (mandate: string, pm: string) =>
+    invalidRequest(400, `The mandate ${mandate} is not an active mandate of the PaymentMethod ${pm}; it cannot be used for this payment.`, { param: "mandate" }),
   returnUrlRequired: () =>
     invalidRequest(
       400,

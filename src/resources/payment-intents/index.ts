@@ -21,7 +21,7 @@ import { PaymentErrors } from "../../kernel/errors/payment.js";
 import { markSetUp } from "../../payments/set-up.js";
 import { captureCharge, chargeRelations, charges, connectSpecOf, recordCharge, releaseCharge, shippingOf, startSepaDebit, type Charge } from "../charges.js";
 import type { SepaDetails } from "../../payments/sepa-debit.js";
-import { activeMandateOf, createSepaMandate } from "../mandates.js";
+import { activeMandateOf, createSepaMandate, mandates } from "../mandates.js";
 import { crudEndpoints } from "../../kernel/crud.js";
 import { customers } from "../customers.js";
 import { endpoint } from "../../kernel/endpoint.js";
@@ -33,6 +33,7 @@ import {
   cardFactsOf,
   checkUsableFor,
   markSpent,
+  paymentMethodOf,
   paymentMethods,
   resolvePaymentMethod,
   type PaymentMethod,
@@ -97,6 +98,7 @@ const CONFIRMING = {
   receipt_email: true,
   setup_future_usage: true,
   shipping: true,
+  mandate: true,
   mandate_data: true,
 } as const;
 
@@ -209,8 +211,18 @@ function confirmOptions(params: Partial<ConfirmParams>, existingMandate: string 
   };
 }
 
-/** The active mandate a stored bank-debit PaymentMethod already has, if any. */
-async function mandateOfRef(ctx: Context, ref: PaymentMethodRef | null): Promise<string | null> {
+/**
+ * The mandate a bank debit goes under: the one the `mandate` parameter names
+ * (it must exist and be an active mandate of this PaymentMethod), else the
+ * active mandate the stored PaymentMethod already has, if any.
+ */
+async function mandateOfRef(ctx: Context, ref: PaymentMethodRef | null, given: string | undefined): Promise<string | null> {
+  if (given !== undefined) {
+    const m = await mandates.require(ctx, given, "mandate");
+    const pm = ref ? paymentMethodOf(ref).id : null;
+    if (m.status !== "active" || pm === null || m.payment_method !== pm) throw PaymentErrors.mandateNotUsable(m.id, pm ?? "given");
+    return m.id;
+  }
   if (ref?.kind !== "stored" || ref.pm.type !== "sepa_debit") return null;
   return (await activeMandateOf(ctx, ref.pm.id))?.id ?? null;
 }
@@ -432,7 +444,7 @@ export async function confirmPaymentIntent(
     patch: confirmPatch(stored, params),
     publishable,
     authenticatedWith: authenticatedWith ?? null,
-    ...confirmOptions(params, await mandateOfRef(ctx, ref)),
+    ...confirmOptions(params, await mandateOfRef(ctx, ref, params.mandate)),
     ...(byInvoice ? { asksCustomer: true } : {}),
   };
   return execute(ctx, stored, stored, input, { decided });
@@ -450,9 +462,10 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
   const currency = checkMoney(params.amount, params.currency);
   const types = methodTypesOf(params);
   if (params.confirm !== true) {
-    for (const name of ["off_session", "return_url", "error_on_requires_action", "mandate_data"] as const) {
+    for (const name of ["off_session", "return_url", "error_on_requires_action"] as const) {
       if (params[name] !== undefined) throw PaymentErrors.onlyWithConfirm(name);
     }
+    for (const name of ["mandate", "mandate_data"] as const) if (params[name] !== undefined) throw PaymentErrors.mandateOnlyWithConfirm(name);
   }
   if (params.customer !== undefined) await customers.require(ctx, params.customer, "customer");
   const connect = await connectSpecOf(ctx, { amount: params.amount, currency, transferData: params.transfer_data, applicationFeeAmount: params.application_fee_amount, onBehalfOf: params.on_behalf_of });
@@ -507,7 +520,7 @@ export async function createPaymentIntent(ctx: Context, params: CreateParams): P
     transfer_data: params.transfer_data ? { ...(params.transfer_data.amount !== undefined ? { amount: params.transfer_data.amount } : {}), destination: params.transfer_data.destination } : null,
     transfer_group: params.transfer_group ?? null,
   };
-  return answered(await execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? confirmOptions(params, await mandateOfRef(ctx, ref)) : null }));
+  return answered(await execute(ctx, null, draft, { type: "create", paymentMethod: ref, confirm: params.confirm === true ? confirmOptions(params, await mandateOfRef(ctx, ref, params.mandate)) : null }));
 }
 
 /** Applies `POST /v1/payment_intents/:id`. */
