@@ -9,7 +9,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type Stripe from "stripe";
-import { alerts, card, CANCEL, fetchPage, openShop, successOf } from "./checkout-helpers.js";
+import { alerts, card, CANCEL, fetchPage, openShop, SUCCESS, successOf } from "./checkout-helpers.js";
 import { startTestServer } from "../helpers/server.js";
 
 /** Everything a refused form post could have created, counted. */
@@ -268,5 +268,23 @@ describe("checkout page over HTTP", { timeout: 120_000 }, () => {
     const unknown = await fetchPage(`${shop.s.pt.url}/checkout/pay/cs_test_nope`);
     assert.equal(unknown.status, 404);
     assert.match(unknown.text, /could not be found/);
+  });
+
+  test("a setup-mode session in euros takes an IBAN on the page: the SetupIntent succeeds with a mandate the browser accepted online", async () => {
+    await using shop = await openShop("setup-sepa");
+    const customer = await shop.stripe.customers.create({ email: "jenny@example.com" });
+    const s = await shop.stripe.checkout.sessions.create({ mode: "setup", currency: "eur", customer: customer.id, success_url: SUCCESS, allowed_payment_method_types: ["card", "sepa_debit"] });
+    const page = await fetchPage(s.url!);
+    assert.ok(page.text.includes('name="iban"'), "the page offers SEPA Direct Debit");
+    const saved = await fetchPage(s.url!, { paymentMethodType: "sepa_debit", iban: "AT61 1904 3002 3457 3201", billingName: "Jenny Rosen" });
+    assert.equal(saved.status, 303, alerts(saved.text).join(" "));
+    assert.equal(saved.location, successOf(s.id));
+    const done = await shop.stripe.checkout.sessions.retrieve(s.id, { expand: ["setup_intent.mandate"] });
+    assert.deepEqual([done.status, done.payment_status], ["complete", "no_payment_required"]);
+    const si = done.setup_intent as Stripe.SetupIntent;
+    const mandate = si.mandate as Stripe.Mandate;
+    assert.deepEqual([si.status, mandate.status, mandate.customer_acceptance.type], ["succeeded", "active", "online"]);
+    assert.match(mandate.customer_acceptance.online?.ip_address ?? "", /127\.0\.0\.1/, "the browser's address");
+    assert.ok((mandate.customer_acceptance.online?.user_agent ?? "").length > 0, "the browser's user agent");
   });
 });
