@@ -40,9 +40,9 @@ export interface CustomerAcceptance {
  * Creates the active mandate of a SEPA Direct Debit PaymentMethod from the
  * customer's acceptance. Assumed: Stripe's SEPA mandates are `multi_use` (its
  * reference's example mandate is; a SEPA mandate covers recurring debits) and
- * their `reference` is 16 upper-case letters and digits, as in Stripe's
- * mandate examples. `url` is where Stripe shows the mandate; its own domain,
- * not served here.
+ * their `reference` is 16 upper-case letters and digits. `url` is where
+ * Stripe shows the mandate to the customer; no such page is served here, so
+ * it is empty, as in Stripe's example mandate (its OpenAPI fixtures).
  */
 export async function createSepaMandate(ctx: Context, pm: PaymentMethod, acceptance: CustomerAcceptance, id: string = mandates.newId()): Promise<Mandate> {
   const reference = randomChars(16).toUpperCase();
@@ -60,7 +60,7 @@ export async function createSepaMandate(ctx: Context, pm: PaymentMethod, accepta
     multi_use: {},
     on_behalf_of: null,
     payment_method: pm.id,
-    payment_method_details: { sepa_debit: { reference, url: `https://payments.stripe.com/sepa_debit/mandate/${id}` }, type: "sepa_debit" },
+    payment_method_details: { sepa_debit: { reference, url: "" }, type: "sepa_debit" },
     status: "active",
     type: "multi_use",
   } as unknown as Mandate;
