@@ -22,7 +22,7 @@ import { randomChars } from "../stripe/ids.js";
 import type { Context, Services } from "../kernel/context.js";
 import { stripeEndpoint } from "../kernel/define.js";
 import { ConnectErrors, Errors } from "../kernel/errors/index.js";
-import { findInNamespaces } from "../kernel/public-address.js";
+import { pageAddress } from "../kernel/public-address.js";
 import type { ResourceModule } from "../kernel/registry.js";
 import { objectFactory } from "../kernel/skeleton.js";
 import { platformContext, requireAccount, type Account } from "./accounts/index.js";
@@ -82,13 +82,12 @@ async function createAccountLink(ctx: Context, p: LinkParams): Promise<AccountLi
   const secret = `${p.account.slice("acct_".length)}_${randomChars(24)}`;
   const link: StoredAccountLink = { account: p.account, type: p.type, refresh_url: refresh, return_url: back, expires_at: created + ACCOUNT_LINK_TTL, used: false };
   await ctx.store.kvSet(ctx.ns, LINKS, secret, link);
-  return objectFactory<AccountLink>("account_link")({ object: "account_link", created, expires_at: link.expires_at, url: `${baseOf(ctx)}${accountLinkPath(secret)}` });
+  return objectFactory<AccountLink>("account_link")({ object: "account_link", created, expires_at: link.expires_at, url: `${baseOf(ctx)}${pageAddress(accountLinkPath(secret), ctx.ns)}` });
 }
 
-/** The account link an address names, with its platform's namespace. */
-export async function findAccountLink(services: Services, secret: string): Promise<{ ns: string; link: StoredAccountLink } | undefined> {
-  const found = await findInNamespaces<StoredAccountLink>(services.store, LINKS, secret);
-  return found && { ns: found.ns, link: found.value };
+/** The account link an address names in the platform namespace `ns` (the address's own, as every hosted page's). */
+export async function findAccountLink(services: Services, ns: string, secret: string): Promise<StoredAccountLink | undefined> {
+  return services.store.kvGet<StoredAccountLink>(ns, LINKS, secret);
 }
 
 /** Whether a link can still be followed: not used, not expired on the server clock. */
@@ -101,10 +100,9 @@ export async function useAccountLink(ctx: Context, secret: string, link: StoredA
   await ctx.store.kvSet(ctx.ns, LINKS, secret, { ...link, used: true });
 }
 
-/** The account a login link opens, with its platform's namespace. */
-export async function findLoginLink(services: Services, secret: string): Promise<{ ns: string; account: string } | undefined> {
-  const found = await findInNamespaces<string>(services.store, LOGINS, secret);
-  return found && { ns: found.ns, account: found.value };
+/** The account a login link opens, in the platform namespace `ns`. */
+export async function findLoginLink(services: Services, ns: string, secret: string): Promise<string | undefined> {
+  return services.store.kvGet<string>(ns, LOGINS, secret);
 }
 
 /** Whether an account uses the Express Dashboard. */
@@ -117,7 +115,7 @@ async function createLoginLink(ctx: Context, id: string): Promise<LoginLink> {
   if (!usesExpress(account)) throw ConnectErrors.loginLinkNotExpress(account.id);
   const secret = `${account.id.slice("acct_".length)}_${randomChars(24)}`;
   await ctx.store.kvSet(ctx.ns, LOGINS, secret, account.id);
-  return objectFactory<LoginLink>("login_link")({ object: "login_link", created: serverNow(ctx), url: `${baseOf(ctx)}${loginLinkPath(secret)}` });
+  return objectFactory<LoginLink>("login_link")({ object: "login_link", created: serverNow(ctx), url: `${baseOf(ctx)}${pageAddress(loginLinkPath(secret), ctx.ns)}` });
 }
 
 export const accountLinksModule: ResourceModule = {

@@ -9,11 +9,12 @@
  *   link's `return_url`;
  * - `GET  /connect/express/:secret`: the Express Dashboard a login link opens.
  *
- * Public addresses, as Stripe's are: no API key, the namespace found from the
- * secret.
+ * Public addresses, as Stripe's are: no API key; the namespace is the
+ * address's own (`?namespace=`, as every hosted page's).
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { createContext } from "../kernel/context.js";
+import { namespaceOfPage, pageAddress } from "../kernel/public-address.js";
 import { accounts, completeOnboarding } from "../resources/accounts/index.js";
 import { accountLinkPath, findAccountLink, findLoginLink, linkUsable, useAccountLink } from "../resources/account-links.js";
 import { expressDashboardPage, onboardingPage } from "../pages/connect.js";
@@ -41,16 +42,17 @@ export function connectRoutes(rt: Runtime): (app: FastifyInstance) => Promise<vo
       config: { noAuth: true },
       handler: async (req, reply) => {
         const { secret } = req.params as { secret: string };
-        const found = await findAccountLink(rt.services, secret);
-        if (!found) return sendPage(reply, 404, LINK_GONE());
-        const ctx = createContext(rt.services, found.ns, req.id, null);
-        const account = await accounts.resource.get(ctx, found.link.account);
+        const ns = namespaceOfPage(req.url);
+        const link = ns === undefined ? undefined : await findAccountLink(rt.services, ns, secret);
+        if (!link || ns === undefined) return sendPage(reply, 404, LINK_GONE());
+        const ctx = createContext(rt.services, ns, req.id, null);
+        const account = await accounts.resource.get(ctx, link.account);
         if (!account || (account as { deleted?: boolean }).deleted === true) return sendPage(reply, 404, LINK_GONE());
-        if (!linkUsable(ctx, found.link)) return sendRedirect(reply, found.link.refresh_url);
-        if (req.method === "GET") return sendPage(reply, 200, onboardingPage(account, found.link.type === "account_update", accountLinkPath(secret)));
-        await useAccountLink(ctx, secret, found.link);
+        if (!linkUsable(ctx, link)) return sendRedirect(reply, link.refresh_url);
+        if (req.method === "GET") return sendPage(reply, 200, onboardingPage(account, link.type === "account_update", pageAddress(accountLinkPath(secret), ns)));
+        await useAccountLink(ctx, secret, link);
         await completeOnboarding(ctx, account.id);
-        return sendRedirect(reply, found.link.return_url);
+        return sendRedirect(reply, link.return_url);
       },
     });
 
@@ -59,9 +61,10 @@ export function connectRoutes(rt: Runtime): (app: FastifyInstance) => Promise<vo
       url: "/connect/express/:secret",
       config: { noAuth: true },
       handler: async (req, reply) => {
-        const found = await findLoginLink(rt.services, (req.params as { secret: string }).secret);
-        const ctx = found && createContext(rt.services, found.ns, req.id, null);
-        const account = found && ctx ? await accounts.resource.get(ctx, found.account) : undefined;
+        const ns = namespaceOfPage(req.url);
+        const id = ns === undefined ? undefined : await findLoginLink(rt.services, ns, (req.params as { secret: string }).secret);
+        const ctx = id !== undefined && ns !== undefined ? createContext(rt.services, ns, req.id, null) : undefined;
+        const account = id !== undefined && ctx ? await accounts.resource.get(ctx, id) : undefined;
         if (!account || (account as { deleted?: boolean }).deleted === true) return sendPage(reply, 404, LINK_GONE());
         return sendPage(reply, 200, expressDashboardPage(account));
       },
