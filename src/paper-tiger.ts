@@ -382,7 +382,9 @@ export class PaperTiger implements AsyncDisposable {
   /**
    * Stops listening, makes a last delivery attempt for every event still
    * held or owed a retry (what fails is logged in the delivery log, never
-   * dropped silently), and closes open connections. Safe to call twice.
+   * dropped silently), and closes open connections. On a persistent store
+   * (SQLite) retries to endpoints are left owed there instead, and the next
+   * server on it makes them. Safe to call twice.
    */
   close(): Promise<void> {
     this.#closed ??= (async () => {
@@ -609,6 +611,8 @@ async function startOn(store: Store, ownsStore: boolean, options: PaperTigerOpti
   await Promise.all([app.listen({ port: options.port ?? DEFAULT_PORT, host, listenTextResolver }), stripeLoaded]);
   const address = app.server.address() as AddressInfo;
   listening.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  // Deliveries an earlier server on the same file still owed go on where they stopped (nothing on a memory store).
+  await webhooks.resume();
   // An accelerated clock moves without advances: its time is saved when the server closes too.
   const release = ownsStore
     ? async () => {

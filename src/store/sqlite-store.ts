@@ -80,6 +80,7 @@ const keyOf = (key: IndexKey<StoredObject>, obj: StoredObject): string | undefin
 
 /** The store behind `--store sqlite:<file>`. */
 export class SqliteStore implements Store {
+  readonly persistent = true;
   readonly #db: Database;
   readonly #specs = new Map<string, Record<string, IndexKey<StoredObject>>>();
   /**

@@ -107,6 +107,13 @@ export interface Store {
    * answer is sent, so that whatever a client was told survives a crash.
    */
   commit?(): void;
+  /**
+   * Optional: `true` when what the store holds outlives the process (a file).
+   * The server then also keeps there what it otherwise holds in memory only
+   * (webhook deliveries still owed), to resume it after a restart; a store
+   * that forgets everything at exit leaves it out and pays nothing for that.
+   */
+  readonly persistent?: true;
   /** Optional: releases what the store holds open (a file). The server calls it on close for a store it opened. */
   close?(): void | Promise<void>;
   /** The object with this id, or its tombstone once removed with one, or `undefined`. */

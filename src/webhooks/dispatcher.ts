@@ -5,7 +5,10 @@
  * retries on the real clock (network behaviour, not business time: a manual
  * server clock never holds a retry), `pending_webhooks` counting down, and a log of
  * every attempt. No event is dropped silently: `close()` makes a last attempt
- * for every delivery still owed and logs what could not be delivered.
+ * for every delivery still owed and logs what could not be delivered. On a
+ * persistent store what an endpoint is owed is kept there too (the owed
+ * module): `close()` leaves it owed and the next server on the store resumes
+ * it ({@link WebhookDispatcher.resume}).
  */
 import { setMaxListeners } from "node:events";
 import type { ChaosCoordinator } from "../chaos/coordinator.js";
@@ -21,6 +24,7 @@ import { platformOfNamespace } from "../stripe/connect.js";
 import { DeliveryLog, type DeliveryAttempt } from "./delivery-log.js";
 import { post } from "./http-post.js";
 import { WorkQueue } from "./work-queue.js";
+import { OWED_DELIVERIES, owedKey, readOwed, type OwedDelivery } from "./owed.js";
 import { signatureHeader } from "../stripe/signature.js";
 
 /** How deliveries are made. */
@@ -163,12 +167,15 @@ export class WebhookDispatcher implements EventSink {
   #closing = false;
   #onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
   readonly #render: EventRenderer;
+  /** Whether the store outlives the process: what endpoints are owed is then kept there too. */
+  readonly #persistent: boolean;
 
   /** `render` shapes each event for its receiver's API version (default: as stored). */
   constructor(services: Services, chaos: ChaosCoordinator, options: WebhookDeliveryOptions = {}, render?: EventRenderer) {
     this.#services = services;
     this.#chaos = chaos;
     this.#render = render ?? (async (_ns, event) => event);
+    this.#persistent = services.store.persistent === true;
     this.#schedule = options.retrySchedule ?? [1000, 5000, 30_000, 120_000];
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#queue = new WorkQueue<Job>(options.concurrency ?? 64, (job) => this.#send(job));
@@ -214,10 +221,16 @@ export class WebhookDispatcher implements EventSink {
     for (const e of page.data) {
       if (e.status !== "enabled" || !(e.enabled_events.includes("*") || e.enabled_events.includes(type))) continue;
       if ((await isConnectEndpoint({ store: this.#services.store, ns: home }, e.id)) !== connect) continue;
-      const secret = await endpointSecret({ store: this.#services.store, ns: home }, e.id);
-      if (secret) out.push({ kind: "endpoint", home, id: e.id, url: e.url, secret, apiVersion: e.api_version ?? null });
+      const target = await this.#target(home, e);
+      if (target) out.push(target);
     }
     return out;
+  }
+
+  /** Where deliveries to an enabled endpoint go; `undefined` when it has no secret. */
+  async #target(home: string, e: WebhookEndpoint): Promise<Target | undefined> {
+    const secret = await endpointSecret({ store: this.#services.store, ns: home }, e.id);
+    return secret ? { kind: "endpoint", home, id: e.id, url: e.url, secret, apiVersion: e.api_version ?? null } : undefined;
   }
 
   /**
@@ -254,6 +267,11 @@ export class WebhookDispatcher implements EventSink {
   publish(ns: string, event: StripeEvent, plan: unknown): void {
     const targets = plan as Target[];
     if (targets.length === 0) return;
+    if (this.#persistent) {
+      // Owed from now, before chaos holds or delays it: a restart meanwhile still delivers it.
+      const due = this.#services.realClock.now();
+      for (const t of targets) if (t.kind === "endpoint") this.#owe(ns, { event: event.id, home: t.home, endpoint: t.id, attempt: 1, due });
+    }
     this.#chaos.for(ns).queueEvent(event, (ev, info, namespace) => this.#deliverAll(namespace, ev, targets, info));
   }
 
@@ -286,6 +304,29 @@ export class WebhookDispatcher implements EventSink {
   #attempt(job: Job): void {
     this.#track(job);
     this.#queue.push(job);
+  }
+
+  /** Makes the attempt after `wait` ms of real time (at once when due), as a retry. */
+  #later(job: Job, wait: number): void {
+    if (wait <= 0) {
+      this.#attempt(job);
+      return;
+    }
+    const timer = this.#services.realClock.setTimeout(() => {
+      this.#retries.delete(timer);
+      this.#attempt(job);
+    }, wait);
+    this.#retries.set(timer, job);
+  }
+
+  /** Whether the store keeps this delivery owed (duplicates, resends and listeners are this process's only). */
+  #kept(job: Job): boolean {
+    return this.#persistent && job.target.kind === "endpoint" && !job.duplicate && !job.resend;
+  }
+
+  /** Records a delivery owed; a write that fails leaves it owed in this process only, as on a memory store. */
+  #owe(ns: string, owed: OwedDelivery): Promise<void> {
+    return this.#services.store.kvSet(ns, OWED_DELIVERIES, owedKey(owed), owed).catch(() => {});
   }
 
   #track(job: Job): void {
@@ -354,8 +395,9 @@ export class WebhookDispatcher implements EventSink {
     // Attempts are stamped and scheduled on the real clock, the time retries wait on.
     const clock = this.#services.realClock;
     const wait = !r.ok && !r.stop && !job.final && !job.resend ? this.#schedule[job.attempt - 1] : undefined;
-    // While closing, the retry is made at once (as the last attempt).
-    const nextAt = wait !== undefined ? clock.now() + (this.#closing ? 0 : wait) : null;
+    const kept = this.#kept(job);
+    // While closing, the retry is made at once (as the last attempt), unless the store keeps it for the next server.
+    const nextAt = wait !== undefined ? clock.now() + (this.#closing && !kept ? 0 : wait) : null;
     const t = job.target;
     const error = !r.ok && nextAt === null && !r.stop ? `${r.error ?? "failed"}; no retries left${job.final ? " (server closing)" : ""}` : r.error;
     const attempt: DeliveryAttempt = {
@@ -380,18 +422,43 @@ export class WebhookDispatcher implements EventSink {
     this.#onAttempt?.(attempt);
     if (!r.ok && !r.stop) this.#chaos.for(job.ns).recordStat("deliveries_failed");
     if (r.ok && t.kind === "endpoint" && !job.duplicate && !job.resend) await this.#countDown(job.ns, job.event.id);
+    if (kept && t.kind === "endpoint") {
+      const owed = { event: job.event.id, home: t.home, endpoint: t.id };
+      if (nextAt !== null) await this.#owe(job.ns, { ...owed, attempt: job.attempt + 1, due: nextAt });
+      else await this.#services.store.kvDelete(job.ns, OWED_DELIVERIES, owedKey(owed)).catch(() => {});
+    }
     if (wait !== undefined) {
       const next: Job = { ...job, attempt: job.attempt + 1, group: undefined };
-      if (this.#closing) {
-        this.#attempt({ ...next, final: true });
-        return;
-      }
-      const timer = clock.setTimeout(() => {
-        this.#retries.delete(timer);
-        this.#attempt(next);
-      }, wait);
-      this.#retries.set(timer, next);
+      if (!this.#closing) this.#later(next, wait);
+      else if (!kept) this.#attempt({ ...next, final: true });
     }
+  }
+
+  /**
+   * On a persistent store, hands back what an earlier server on it left owed:
+   * each delivery goes at its due time (at once when it is past), as the
+   * attempt it had reached, so the retry schedule goes on where it stopped.
+   * Chaos is not decided again (a resumed delivery is a retry); an event
+   * chaos held or delayed goes at once, a duplicate it planned is not made.
+   * What can no longer go (its event dropped by retention, its endpoint
+   * deleted or disabled) is forgotten. Resolves how many were resumed.
+   */
+  async resume(): Promise<number> {
+    if (!this.#persistent) return 0;
+    const store = this.#services.store;
+    let resumed = 0;
+    for (const { ns, owed } of await readOwed(store)) {
+      const event = await store.get<StripeEvent>(ns, EVENTS, owed.event);
+      const endpoint = event && (await store.get<WebhookEndpoint & { deleted?: boolean }>(owed.home, webhookEndpoints.object, owed.endpoint));
+      const target = endpoint && !endpoint.deleted && endpoint.status === "enabled" ? await this.#target(owed.home, endpoint) : undefined;
+      if (!event || !target) {
+        await store.kvDelete(ns, OWED_DELIVERIES, owedKey(owed));
+        continue;
+      }
+      this.#later({ ns, event, target, attempt: owed.attempt, duplicate: false, resend: false, final: false }, owed.due - this.#services.realClock.now());
+      resumed++;
+    }
+    return resumed;
   }
 
   async #countDown(ns: string, eventId: string): Promise<void> {
@@ -506,6 +573,8 @@ export class WebhookDispatcher implements EventSink {
   /**
    * Makes a last attempt for every delivery still owed (held by chaos or
    * waiting for a retry) and waits for them; what fails is logged as given up.
+   * On a persistent store, retries to endpoints are not made now but left
+   * owed in the store, and an attempt that fails now is owed its retry there.
    */
   async close(): Promise<void> {
     this.#closing = true;
@@ -515,7 +584,8 @@ export class WebhookDispatcher implements EventSink {
       for (const [timer, job] of [...this.#retries]) {
         this.#services.realClock.clearTimeout(timer);
         this.#retries.delete(timer);
-        this.#attempt({ ...job, final: true });
+        // A retry the store keeps stays owed there, for the next server to make when it is due.
+        if (!this.#kept(job)) this.#attempt({ ...job, final: true });
       }
       await this.#chaos.close();
       await this.#queue.idle();
