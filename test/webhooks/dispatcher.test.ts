@@ -60,7 +60,7 @@ describe("webhook dispatcher", { timeout: 60_000 }, () => {
     await settle();
     assert.deepEqual(got, [[e.id, { namespace: "ns1", attempt: 1, duplicate: false }]]);
     assert.deepEqual(dispatcher.deliveries("ns1").map(view), [
-      { at: T0, namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: "listener", url: null, attempt: 1, status: null, ok: true, error: null, duplicate: false, next_retry_at: null },
+      { at: T0, namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: "listener", url: null, attempt: 1, status: null, response_body: null, ok: true, error: null, duplicate: false, next_retry_at: null },
     ]);
     assert.equal(e.pending_webhooks, 0, "listeners are not counted in pending_webhooks");
   });
@@ -141,7 +141,7 @@ describe("webhook dispatcher", { timeout: 60_000 }, () => {
     await settle();
     assert.equal(calls, 3, "no retry after the schedule's last entry");
     assert.equal(dispatcher.pendingRetries, 0);
-    const base = { namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: "listener", url: null, status: null, ok: false, duplicate: false };
+    const base = { namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: "listener", url: null, status: null, response_body: null, ok: false, duplicate: false };
     assert.deepEqual(dispatcher.deliveries("ns1").map(view), [
       { ...base, at: T0 + 300, attempt: 3, error: "listener threw: boom; no retries left", next_retry_at: null },
       { ...base, at: T0 + 100, attempt: 2, error: "listener threw: boom", next_retry_at: T0 + 300 },
@@ -171,7 +171,7 @@ describe("webhook dispatcher", { timeout: 60_000 }, () => {
     assert.deepEqual(receiver.events.map((x) => x.id), [e.id]);
     assert.equal(await pending("ns1", e.id), 0);
     assert.deepEqual(dispatcher.deliveries("ns1").map(view), [
-      { at: T0, namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: all.id, url: receiver.url, attempt: 1, status: 200, ok: true, error: null, duplicate: false, next_retry_at: null },
+      { at: T0, namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: all.id, url: receiver.url, attempt: 1, status: 200, response_body: '{"received":true}', ok: true, error: null, duplicate: false, next_retry_at: null },
     ]);
     const request = receiver.requests[0]!;
     assert.equal(request.verified, true);
@@ -200,9 +200,9 @@ describe("webhook dispatcher", { timeout: 60_000 }, () => {
     assert.equal(await pending("ns1", e.id), 0);
     const base = { namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: we.id, url: receiver.url, duplicate: false };
     assert.deepEqual(dispatcher.deliveries("ns1").map(view), [
-      { ...base, at: T0 + 300, attempt: 3, status: 204, ok: true, error: null, next_retry_at: null },
-      { ...base, at: T0 + 100, attempt: 2, status: 302, ok: false, error: "endpoint answered 302", next_retry_at: T0 + 300 },
-      { ...base, at: T0, attempt: 1, status: 500, ok: false, error: "endpoint answered 500", next_retry_at: T0 + 100 },
+      { ...base, at: T0 + 300, attempt: 3, status: 204, response_body: "", ok: true, error: null, next_retry_at: null },
+      { ...base, at: T0 + 100, attempt: 2, status: 302, response_body: '{"received":true}', ok: false, error: "endpoint answered 302", next_retry_at: T0 + 300 },
+      { ...base, at: T0, attempt: 1, status: 500, response_body: '{"received":true}', ok: false, error: "endpoint answered 500", next_retry_at: T0 + 100 },
     ]);
     assert.equal(chaos.for("ns1").getStats().deliveries_failed, 2);
     assert.deepEqual(
@@ -259,7 +259,7 @@ describe("webhook dispatcher", { timeout: 60_000 }, () => {
     await settle();
     assert.equal(receiver.requests.length, 0);
     assert.deepEqual(dispatcher.deliveries("ns1").map(view), [
-      { at: T0, namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: we.id, url: receiver.url, attempt: 1, status: null, ok: false, error: "dropped by event chaos (drop_rate)", duplicate: false, next_retry_at: T0 + 100 },
+      { at: T0, namespace: "ns1", event: e.id, event_type: "customer.created", endpoint: we.id, url: receiver.url, attempt: 1, status: null, response_body: null, ok: false, error: "dropped by event chaos (drop_rate)", duplicate: false, next_retry_at: T0 + 100 },
     ]);
     realClock.advance(100);
     await settle();
