@@ -49,7 +49,7 @@ import { loadStripe, stripeClientFor, type StripeClientOptions } from "./client/
 import { checkOptions } from "./options-check.js";
 import { resolveTimeouts } from "./server/timeouts.js";
 import { fastifyLogger } from "./log/logger.js";
-import { deliveryMessage, undeliveredHeader, undeliveredMessage } from "./log/lines.js";
+import { deliveryMessage, leftOwedMessage, undeliveredHeader, undeliveredMessage } from "./log/lines.js";
 import { RequestJournal, type JournaledRequest, type RecordedApiRequest, type RequestFilter } from "./journal/request-journal.js";
 import { expectRequest, type RequestExpectation } from "./journal/expect-request.js";
 import { waitForEvent } from "./events/wait-for-event.js";
@@ -407,7 +407,10 @@ export class PaperTiger implements AsyncDisposable {
 /** The shutdown summary: what the delivery log says was never delivered. */
 function logUndelivered(log: FastifyBaseLogger, rt: Runtime): void {
   const undelivered = rt.webhooks.log.undelivered();
-  if (undelivered.length === 0 && rt.webhooks.log.namespaces().length === 0) return;
+  const owed = rt.webhooks.leftOwed;
+  if (owed > 0) log.info({ owed }, leftOwedMessage(owed));
+  // Owed is not delivered: "every delivery was made" would be untrue then.
+  if (undelivered.length === 0 && (owed > 0 || rt.webhooks.log.namespaces().length === 0)) return;
   log[undelivered.length ? "warn" : "info"]({ undelivered: undelivered.length }, undeliveredHeader(undelivered.length));
   for (const a of undelivered.slice(0, SUMMARY_LINES)) log.warn({ ...a }, undeliveredMessage(a));
   if (undelivered.length > SUMMARY_LINES) log.warn(`... and ${undelivered.length - SUMMARY_LINES} more (GET /_webhooks/deliveries lists them while the server runs)`);

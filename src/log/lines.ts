@@ -51,6 +51,11 @@ export function undeliveredHeader(count: number): string {
   return count === 0 ? "shutdown: every webhook delivery was made" : `shutdown: ${count} webhook ${count === 1 ? "delivery" : "deliveries"} still undelivered`;
 }
 
+/** The shutdown summary's line for the deliveries a persistent store keeps owed. */
+export function leftOwedMessage(count: number): string {
+  return `shutdown: ${count} webhook ${count === 1 ? "delivery" : "deliveries"} left owed in the store, for the next server on it to make`;
+}
+
 /** One undelivered event of the shutdown summary. */
 export function undeliveredMessage(a: DeliveryAttempt): string {
   return `undelivered ${a.event_type} ${a.event} -> ${target(a)} after ${a.attempt} ${a.attempt === 1 ? "attempt" : "attempts"}: ${a.error ?? "failed"}`;

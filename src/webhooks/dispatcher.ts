@@ -165,6 +165,7 @@ export class WebhookDispatcher implements EventSink {
   /** Aborts every request still running when close() runs out of patience. */
   readonly #abort = new AbortController();
   #closing = false;
+  #leftOwed = 0;
   #onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
   readonly #render: EventRenderer;
   /** Whether the store outlives the process: what endpoints are owed is then kept there too. */
@@ -431,6 +432,7 @@ export class WebhookDispatcher implements EventSink {
       const next: Job = { ...job, attempt: job.attempt + 1, group: undefined };
       if (!this.#closing) this.#later(next, wait);
       else if (!kept) this.#attempt({ ...next, final: true });
+      else this.#leftOwed++;
     }
   }
 
@@ -550,6 +552,11 @@ export class WebhookDispatcher implements EventSink {
     return { flushed: watch.jobs.size === 0, delivered: watch.delivered, failed: watch.failed, pending: watch.jobs.size, retrying };
   }
 
+  /** Deliveries `close()` left owed in a persistent store, for the next server on it. */
+  get leftOwed(): number {
+    return this.#leftOwed;
+  }
+
   /** Deliveries waiting for a retry. */
   get pendingRetries(): number {
     return this.#retries.size;
@@ -586,6 +593,7 @@ export class WebhookDispatcher implements EventSink {
         this.#retries.delete(timer);
         // A retry the store keeps stays owed there, for the next server to make when it is due.
         if (!this.#kept(job)) this.#attempt({ ...job, final: true });
+        else this.#leftOwed++;
       }
       await this.#chaos.close();
       await this.#queue.idle();

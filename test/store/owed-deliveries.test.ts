@@ -39,7 +39,8 @@ describe("webhook deliveries owed across a restart on a SQLite store", { timeout
     await using receiver = await startWebhookReceiver({ secret: SECRET, respond: () => (up ? 200 : 500) });
     const options = { store: `sqlite:${file}`, realClock: clock, webhooks: [receiver.url], webhookSecret: SECRET, webhookDelivery: { retrySchedule: SCHEDULE } } as const;
 
-    const first = await startTestServer(options);
+    const logged: { msg: string; owed?: number }[] = [];
+    const first = await startTestServer({ ...options, logger: { format: "json", destination: { write: (line: string) => logged.push(JSON.parse(line)) } } });
     let delivered: string;
     let owed: string;
     let endpoint: string;
@@ -64,6 +65,11 @@ describe("webhook deliveries owed across a restart on a SQLite store", { timeout
       await first.close();
     }
     assert.equal(receiver.requests.length, 2, "no last attempt at close: the retry stays owed in the file");
+    const shutdown = logged.filter((l) => l.msg.startsWith("shutdown:"));
+    assert.deepEqual(
+      shutdown.map((l) => [l.msg, l.owed]),
+      [["shutdown: 1 webhook delivery left owed in the store, for the next server on it to make", 1]],
+    );
     assert.deepEqual(await owedIn(file), [{ ns: "global", event: owed, home: "global", endpoint, attempt: 2, due: T0 + 1000 }]);
 
     up = true;
