@@ -13,13 +13,19 @@ import { MemoryStore } from "../../src/store/memory-store.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 import { OWED_DELIVERIES, readOwed } from "../../src/webhooks/owed.js";
+import Stripe from "stripe";
+import { CLI, start, type Running } from "../helpers/processes.js";
 import { startTestServer } from "../helpers/server.js";
 
 const SECRET = "whsec_test_owed_deliveries";
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 const SCHEDULE = [1000, 5000, 30_000];
 const dir = mkdtempSync(join(tmpdir(), "pt-owed-deliveries-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const running: Running[] = [];
+after(async () => {
+  for (const p of running) await p.stop("SIGKILL", { group: true });
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** What the file says is owed, read while no server holds it. */
 async function owedIn(file: string) {
@@ -157,6 +163,48 @@ describe("webhook deliveries owed across a restart on a SQLite store", { timeout
     const log = second.pt.webhooks.deliveries({ namespace: "shop" });
     assert.deepEqual(log.map((d) => [d.endpoint, d.attempt, d.ok]), [[keptId, 2, true]]);
     assert.deepEqual(await readOwed(second.pt.store), []);
+  });
+});
+
+describe("webhook deliveries owed when a server on a SQLite store is killed", { timeout: 120_000 }, () => {
+  test("an event that event chaos was holding when the server got SIGKILL is delivered at once by the next server", async () => {
+    const file = join(dir, "killed.db");
+    await using receiver = await startWebhookReceiver({ secret: SECRET });
+    const serve = async () => {
+      const p = start(CLI[0], [...CLI.slice(1), "--port", "0", "--store", `sqlite:${file}`, "--webhook", receiver.url, "--webhook-secret", SECRET, "--log-level", "warn", "--no-dashboard"], { timeoutMs: 120_000 });
+      running.push(p);
+      const [, url, port] = await p.waitFor(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
+      const stripe = new Stripe("sk_test_owed", { host: "127.0.0.1", port: Number(port), protocol: "http", maxNetworkRetries: 0, telemetry: false });
+      return { process: p, url: url!, stripe };
+    };
+    const first = await serve();
+    const held = await fetch(`${first.url}/_chaos/config`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk_test_owed", "content-type": "application/json" },
+      body: JSON.stringify({ events: { buffer_window_ms: 600_000 } }),
+    });
+    assert.equal(held.status, 200);
+    const customer = await first.stripe.customers.create({ name: "held" });
+    const [event] = (await first.stripe.events.list()).data;
+    assert.equal((event!.data.object as { id: string }).id, customer.id);
+    assert.equal(event!.pending_webhooks, 1);
+    assert.equal(receiver.requests.length, 0, "held by event chaos");
+    assert.equal((await first.process.stop("SIGKILL", { group: true })).signal, "SIGKILL");
+
+    const second = await serve();
+    try {
+      const got = await receiver.waitFor("customer.created", (e) => e.id === event!.id, { timeoutMs: 20_000 });
+      assert.equal((got.data.object as { id: string }).id, customer.id);
+      let pending = 1;
+      for (let i = 0; i < 100 && pending > 0; i++) {
+        pending = (await second.stripe.events.retrieve(event!.id)).pending_webhooks;
+        if (pending > 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(pending, 0);
+      assert.equal(receiver.events.length, 1, "delivered once");
+    } finally {
+      await second.process.stop("SIGTERM");
+    }
   });
 });
 
