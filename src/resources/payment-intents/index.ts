@@ -338,15 +338,23 @@ function chargeOf(ctx: Context, pi: PaymentIntent, pm: PaymentMethod, outcome: E
     capture: effect.capture,
     outcome,
     threeDSecure: effect.threeDSecure,
+    ...chargeFieldsOf(pi),
+  });
+}
+
+/** What a PaymentIntent's charges copy from it, whatever pays them. */
+function chargeFieldsOf(pi: PaymentIntent) {
+  const connect = connectOf(pi);
+  return {
     description: pi.description,
     metadata: pi.metadata,
     receiptEmail: pi.receipt_email,
     statementDescriptor: pi.statement_descriptor,
     statementDescriptorSuffix: pi.statement_descriptor_suffix,
     shipping: pi.shipping as Wire<Stripe.Charge>["shipping"],
-    transferGroup: pi.transfer_group,
-    ...(connectOf(pi) ? { connect: connectOf(pi)! } : {}),
-  });
+    transferGroup: pi.transfer_group ?? null,
+    ...(connect ? { connect } : {}),
+  };
 }
 
 /** A PaymentIntent's Connect fields, as its charges carry them. */
@@ -372,14 +380,7 @@ function debitOf(pi: PaymentIntent, pm: PaymentMethod, mandate: string | null): 
     billingDetails: pm.billing_details,
     source: null,
     mandate,
-    description: pi.description,
-    metadata: pi.metadata,
-    receiptEmail: pi.receipt_email,
-    statementDescriptor: pi.statement_descriptor,
-    statementDescriptorSuffix: pi.statement_descriptor_suffix,
-    shipping: pi.shipping as Wire<Stripe.Charge>["shipping"],
-    transferGroup: pi.transfer_group ?? null,
-    ...(connectOf(pi) ? { connect: connectOf(pi)! } : {}),
+    ...chargeFieldsOf(pi),
   };
 }
 

@@ -401,18 +401,7 @@ function update(current: Subscription, u: SubscriptionUpdate, env: SubscriptionE
     const param = `add_invoice_items[${i}][price]`;
     if (a.price.type !== "one_time") return fail(E.addItemRecurring(a.price.id, param));
     if (a.price.currency !== current.currency) return fail(E.priceCurrency(a.price.id, a.price.currency, current.currency, param));
-    pending.push({
-      customer,
-      amount: amountFor(a.price, a.quantity),
-      currency: a.price.currency,
-      description: null,
-      period: { start: now, end: now },
-      price: { id: a.price.id, product: String(a.price.product), unit_amount_decimal: a.price.unit_amount_decimal },
-      quantity: a.quantity,
-      subscription: current.id,
-      testClock: typeof current.test_clock === "string" ? current.test_clock : null,
-      date: now,
-    });
+    pending.push(oneOffItem(a, { customer, subscription: current.id, testClock: typeof current.test_clock === "string" ? current.test_clock : null, now }));
   }
   if (pending.length > 0) effects.push({ type: "add_invoice_items", items: pending });
   effects.push({ type: "save", subscription: next, event: "customer.subscription.updated" });
@@ -434,6 +423,22 @@ function update(current: Subscription, u: SubscriptionUpdate, env: SubscriptionE
     });
   }
   return move(next, ...effects);
+}
+
+/** A pending invoice item for a one-time price of `add_invoice_items`, dated `now`, of the subscription. */
+export function oneOffItem(a: { readonly price: Price; readonly quantity: number }, of: { customer: string; subscription: string; testClock: string | null; now: number }): InvoiceItemInput {
+  return {
+    customer: of.customer,
+    amount: amountFor(a.price, a.quantity),
+    currency: a.price.currency,
+    description: null,
+    period: { start: of.now, end: of.now },
+    price: { id: a.price.id, product: String(a.price.product), unit_amount_decimal: a.price.unit_amount_decimal },
+    quantity: a.quantity,
+    subscription: of.subscription,
+    testClock: of.testClock,
+    date: of.now,
+  };
 }
 
 /** The subscription machine. */

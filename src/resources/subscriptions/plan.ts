@@ -13,7 +13,6 @@
  */
 import type { StripeError } from "../../kernel/errors/index.js";
 import type { Transition } from "../../kernel/machine.js";
-import { amountFor } from "../../billing/pricing.js";
 import { boundary, type Interval } from "../../billing/periods.js";
 import { buildItem, withItems, type Subscription } from "./model.js";
 import type { Customer } from "../customers.js";
@@ -21,7 +20,7 @@ import type { InvoiceItemInput } from "../invoices/machine.js";
 import { listOf } from "../../kernel/list-object.js";
 import { mergeMetadata, type MetadataInput } from "../../kernel/params/metadata.js";
 import type { Price } from "../prices.js";
-import { checkPrice, lineFor, SUBSCRIPTION_ERRORS as E, type Cycle, type PaymentBehavior, type ProrationBehavior, type SubscriptionEffect } from "./machine.js";
+import { checkPrice, lineFor, oneOffItem, SUBSCRIPTION_ERRORS as E, type Cycle, type PaymentBehavior, type ProrationBehavior, type SubscriptionEffect } from "./machine.js";
 import { firstPeriodShare } from "./prorations.js";
 
 const DAY = 86_400;
@@ -233,18 +232,7 @@ export function planSubscription(p: SubscriptionCreate, customer: Customer, chec
     } as Subscription,
     items,
   );
-  const oneOff: InvoiceItemInput[] = checked.addItems.map((a) => ({
-    customer: customer.id,
-    amount: amountFor(a.price, a.quantity),
-    currency: a.price.currency,
-    description: null,
-    period: { start: now, end: now },
-    price: { id: a.price.id, product: String(a.price.product), unit_amount_decimal: a.price.unit_amount_decimal },
-    quantity: a.quantity,
-    subscription: id,
-    testClock,
-    date: now,
-  }));
+  const oneOff: InvoiceItemInput[] = checked.addItems.map((a) => oneOffItem(a, { customer: customer.id, subscription: id, testClock, now }));
   // A first period shorter than a cycle (billing_cycle_anchor) is billed for its share, unless told not to.
   const share = p.billing_cycle_anchor !== undefined && trialEnd === null ? firstPeriodShare(now, firstEnd, fullEnd, p.proration_behavior) : 1;
   const lines = sub.items.data.map((item) => {
