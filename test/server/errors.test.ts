@@ -148,8 +148,8 @@ const CASES: Record<Exclude<ErrorId, (typeof OWN_TESTS)[number]>, Case> = {
   parameterNotImplemented: {
     method: "POST",
     path: "/v1/refunds",
-    params: { charge: "ch_any", reverse_transfer: true },
-    ...invalid(400, "paper-tiger does not implement the parameter reverse_transfer yet (Stripe accepts it). Leave it out of the request.", { param: "reverse_transfer" }),
+    params: { charge: "ch_any", origin: "customer_balance" },
+    ...invalid(400, "paper-tiger does not implement the parameter origin yet (Stripe accepts it). Leave it out of the request.", { param: "origin" }),
   },
   parameterTooLong: {
     method: "POST",
